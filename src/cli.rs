@@ -1,0 +1,258 @@
+//! The command line: clap definitions only. [`crate::commands`] turns them into settings and
+//! runs them; the pipeline modules never see these types.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+const ABOUT: &str = "Check call-centre transcripts against script-compliance rulebooks";
+
+const LONG_ABOUT: &str = "\
+Check call-centre transcripts against script-compliance rulebooks.
+
+callcheck reads transcripts (plain text with speaker labels, in English and Chinese), applies
+rulebooks of required phrases, forbidden phrases, ordering and hang-up rules, and reports every
+violation with the offending line. Without -r it uses the built-in rulebooks (zh-telephone,
+en-telephone).";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  callcheck check calls/                      check a folder with the built-in rulebooks
+  callcheck check calls/ -r rules/acme.toml   use your own rulebook
+  callcheck check calls/ --format json        machine-readable report
+  callcheck check calls/ --fail-on warning    fail the run on warnings too
+  callcheck check - < call.txt                check one transcript from standard input
+
+Exit status: 0 no finding at or above --fail-on; 1 such findings; 2 usage error, invalid
+rulebook, or a transcript that could not be read or parsed (every other file is still checked).";
+
+/// `callcheck`: the top-level command.
+#[derive(Debug, Parser)]
+#[command(
+    name = "callcheck",
+    version,
+    about = ABOUT,
+    long_about = LONG_ABOUT,
+    propagate_version = true,
+    arg_required_else_help = true
+)]
+pub struct Cli {
+    /// The subcommand.
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// When to use colours: auto (on a terminal, unless NO_COLOR is set), always, never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check transcripts against rulebooks and report violations.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+    /// List, explain and test rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// Rulebooks to load.
+#[derive(Debug, Args, Clone, Default)]
+pub struct RulebookArgs {
+    /// Rulebook file, folder of .toml rulebooks, or builtin:NAME; repeatable. Without it the
+    /// built-in rulebooks are used.
+    #[arg(short = 'r', long = "rules", value_name = "FILE|DIR")]
+    pub rules: Vec<String>,
+}
+
+/// `callcheck check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Transcript files or folders (searched recursively); "-" reads one transcript from
+    /// standard input. Defaults to the current folder.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Rulebooks.
+    #[command(flatten)]
+    pub rulebooks: RulebookArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = FormatArg::Pretty, value_name = "FORMAT")]
+    pub format: FormatArg,
+
+    /// Exit with status 1 when a finding at or above this severity is found.
+    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
+    pub fail_on: FailOn,
+
+    /// Only run these rules: full ids, globs over ids (zh-telephone/*, */you-must) or rulebook
+    /// ids; repeatable or comma-separated.
+    #[arg(long, value_name = "ID|GLOB", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Skip these rules (same forms as --select).
+    #[arg(long, value_name = "ID|GLOB", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Only check files whose path (relative to the folder) matches this glob; repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+
+    /// Skip files and folders whose path (relative to the folder) matches this glob;
+    /// repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Also check hidden files and folders (names starting with ".").
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// Read every file as this format instead of choosing by extension.
+    #[arg(long, value_name = "NAME", value_parser = input_format_names())]
+    pub input_format: Option<String>,
+
+    /// Worker threads [default: number of CPUs].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    /// Also list the rules that did not apply to each transcript, and why.
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Leave out the closing summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+fn input_format_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(crate::transcript::FORMATS.iter().map(|f| f.name))
+}
+
+/// `callcheck rules …`.
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List every rule: id, kind, severity, guideline and title.
+    List(ListArgs),
+    /// Explain a rule: what it checks, why, its settings and examples.
+    Explain(ExplainArgs),
+    /// Run every rule's embedded pass/fail examples and report the ones that misbehave.
+    Test(TestArgs),
+    /// List the domain guidelines (G1–G37) and the rules that check each.
+    Guidelines(ListArgs),
+}
+
+/// `callcheck rules list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Rulebooks.
+    #[command(flatten)]
+    pub rulebooks: RulebookArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Table, value_name = "FORMAT")]
+    pub format: ListFormat,
+}
+
+/// `callcheck rules explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// Rule id: full (zh-telephone/you-must) or, when unambiguous, without the rulebook prefix.
+    #[arg(value_name = "ID")]
+    pub id: String,
+
+    /// Rulebooks.
+    #[command(flatten)]
+    pub rulebooks: RulebookArgs,
+}
+
+/// `callcheck rules test`.
+#[derive(Debug, Args)]
+pub struct TestArgs {
+    /// Rulebook files, folders or builtin:NAME. Defaults to the built-in rulebooks.
+    #[arg(value_name = "FILE|DIR")]
+    pub paths: Vec<String>,
+
+    /// Only print failures and the result line.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `--color`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colour on a terminal unless NO_COLOR is set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// `check --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Findings with the source line and a caret (for people).
+    Pretty,
+    /// One JSON document.
+    Json,
+}
+
+/// `rules list --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// Aligned columns.
+    Table,
+    /// JSON array.
+    Json,
+}
+
+/// `--fail-on`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Fail on errors.
+    Error,
+    /// Fail on warnings and errors.
+    Warning,
+    /// Fail on any finding.
+    Info,
+    /// Never fail because of findings.
+    Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn parses_a_typical_check() {
+        let cli = Cli::parse_from([
+            "callcheck",
+            "check",
+            "calls/",
+            "-r",
+            "a.toml",
+            "-r",
+            "dir/",
+            "--select",
+            "a/x,a/y",
+            "--fail-on",
+            "warning",
+            "--format",
+            "json",
+        ]);
+        let Command::Check(args) = cli.command else {
+            panic!("expected check");
+        };
+        assert_eq!(args.rulebooks.rules, ["a.toml", "dir/"]);
+        assert_eq!(args.select, ["a/x", "a/y"]);
+        assert_eq!(args.fail_on, FailOn::Warning);
+        assert_eq!(args.format, FormatArg::Json);
+    }
+}

@@ -1,0 +1,329 @@
+//! `callcheck rules list | explain | test | guidelines`.
+
+use std::io;
+
+use colored::Colorize;
+use serde::Serialize;
+
+use super::Streams;
+use crate::cli::{ExplainArgs, ListArgs, ListFormat, RulesCommand, TestArgs};
+use crate::engine::Engine;
+use crate::exit::ExitStatus;
+use crate::guidelines::{self, GUIDELINES};
+use crate::report::table::{plural, render, wrap};
+use crate::rulebook::{RuleSet, RulebookSource};
+use crate::rules::Rule;
+use crate::selftest::{self, Expectation};
+use crate::settings::{SettingsError, load_rulebooks};
+
+/// Width that explanations wrap at.
+const WRAP: usize = 88;
+
+pub(super) fn run(command: RulesCommand, color: bool, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
+    colored::control::set_override(color);
+    match command {
+        RulesCommand::List(args) => list(&args, streams),
+        RulesCommand::Explain(args) => explain(&args, streams),
+        RulesCommand::Test(args) => test(&args, streams),
+        RulesCommand::Guidelines(args) => guideline_coverage(&args, streams),
+    }
+}
+
+/// Loads rulebooks, printing diagnostics; `None` means the command should exit 2.
+fn load(
+    loaded: Result<crate::rulebook::Loaded, SettingsError>,
+    streams: &mut Streams<'_>,
+) -> io::Result<Option<RuleSet>> {
+    match loaded {
+        Ok((rules, warnings)) => {
+            for w in warnings {
+                write!(streams.err, "{w}")?;
+            }
+            Ok(Some(rules))
+        }
+        Err(e) => {
+            write!(streams.err, "{e}")?;
+            Ok(None)
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RuleJson<'a> {
+    id: &'a str,
+    kind: &'a str,
+    severity: &'a str,
+    guideline: Option<&'a str>,
+    title: Option<&'a str>,
+    rulebook: &'a str,
+    tags: &'a [String],
+}
+
+fn list(args: &ListArgs, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
+    let Some(rules) = load(load_rulebooks(&args.rulebooks), streams)? else {
+        return Ok(ExitStatus::Error);
+    };
+    match args.format {
+        ListFormat::Json => {
+            let items: Vec<RuleJson<'_>> = rules
+                .rules
+                .iter()
+                .map(|r| RuleJson {
+                    id: &r.id,
+                    kind: r.kind.doc().name,
+                    severity: r.meta.severity.as_str(),
+                    guideline: r.meta.guideline.as_deref(),
+                    title: r.meta.title.as_deref(),
+                    rulebook: &rules.rulebook_of(r).id,
+                    tags: &r.meta.tags,
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *streams.out, &items)?;
+            writeln!(streams.out)?;
+        }
+        ListFormat::Table => {
+            let mut rows = vec![
+                ["ID", "KIND", "SEVERITY", "GUIDELINE", "TITLE"]
+                    .map(String::from)
+                    .to_vec(),
+            ];
+            for r in &rules.rules {
+                rows.push(vec![
+                    r.id.clone(),
+                    r.kind.doc().name.to_string(),
+                    r.meta.severity.to_string(),
+                    r.meta.guideline.clone().unwrap_or_else(|| "—".into()),
+                    r.meta.title.clone().unwrap_or_default(),
+                ]);
+            }
+            write!(streams.out, "{}", render(&rows))?;
+            writeln!(
+                streams.out,
+                "\n{} in {} ({})",
+                plural(rules.rules.len(), "rule", "rules"),
+                plural(rules.rulebooks.len(), "rulebook", "rulebooks"),
+                rules
+                    .rulebooks
+                    .iter()
+                    .map(|r| r.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )?;
+        }
+    }
+    Ok(ExitStatus::Clean)
+}
+
+fn explain(args: &ExplainArgs, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
+    let Some(rules) = load(load_rulebooks(&args.rulebooks), streams)? else {
+        return Ok(ExitStatus::Error);
+    };
+    let rule = match rules.find(&args.id) {
+        Ok(rule) => rule,
+        Err(e) => {
+            writeln!(streams.err, "error: {e}")?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    write!(streams.out, "{}", explanation(&rules, rule))?;
+    Ok(ExitStatus::Clean)
+}
+
+/// The text of `rules explain` for one rule.
+fn explanation(rules: &RuleSet, rule: &Rule) -> String {
+    let doc = rule.kind.doc();
+    let rulebook = rules.rulebook_of(rule);
+    let mut out = String::new();
+    let mut header = vec![
+        rule.id.bold().to_string(),
+        doc.name.to_string(),
+        rule.meta.severity.to_string(),
+    ];
+    if let Some(g) = &rule.meta.guideline {
+        header.push(g.clone());
+    }
+    out.push_str(&header.join("  ·  "));
+    out.push('\n');
+    if let Some(title) = &rule.meta.title {
+        out.push_str(title);
+        out.push('\n');
+    }
+    out.push('\n');
+    if let Some(g) = &rule.meta.guideline {
+        let title = guidelines::title(g).unwrap_or("(not in the catalogue)");
+        out.push_str(&format!("Guideline {g}: {title}\n"));
+    }
+    out.push_str(&format!(
+        "Defined in: {} ({}:{})\n",
+        rulebook.id, rulebook.source, rule.meta.position.line
+    ));
+    if let Some(message) = &rule.meta.message {
+        out.push_str(&format!("\n{}\n{}", "Message".bold(), wrap(message, WRAP, "  ")));
+    }
+    let settings = rule.kind.settings();
+    let key_width = settings.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
+    out.push_str(&format!("\n{}\n", "Settings".bold()));
+    for (key, value) in settings {
+        out.push_str(&format!("  {key:key_width$}  {value}\n"));
+    }
+    out.push_str(&format!(
+        "\n{}\n",
+        format!("What a [[{}]] rule checks", doc.name).bold()
+    ));
+    out.push_str(&wrap(doc.what, WRAP, "  "));
+    out.push_str(&format!("\n{}\n", "Why".bold()));
+    out.push_str(&wrap(doc.why, WRAP, "  "));
+    if !rule.meta.pass.is_empty() || !rule.meta.fail.is_empty() {
+        out.push_str(&format!("\n{}\n", "Examples".bold()));
+        for (label, examples) in [("pass", &rule.meta.pass), ("fail", &rule.meta.fail)] {
+            let label = if label == "pass" {
+                label.green()
+            } else {
+                label.red()
+            };
+            for example in examples {
+                let mut lines = example.text.trim_matches('\n').lines();
+                out.push_str(&format!("  {label}  {}\n", lines.next().unwrap_or("")));
+                for line in lines {
+                    out.push_str(&format!("        {line}\n"));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn test(args: &TestArgs, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
+    let loaded = if args.paths.is_empty() {
+        RuleSet::builtins()
+    } else {
+        let sources: Vec<RulebookSource> = args.paths.iter().map(|p| RulebookSource::parse(p)).collect();
+        RuleSet::load(&sources)
+    };
+    let Some(rules) = load(loaded.map_err(SettingsError::Rulebooks), streams)? else {
+        return Ok(ExitStatus::Error);
+    };
+    let engine = Engine::new(rules).without_language_gate();
+    let results = selftest::run(&engine);
+    let (mut examples, mut failed, mut without) = (0, 0, Vec::new());
+    for result in &results {
+        examples += result.pass + result.fail;
+        failed += result.failures.len();
+        if result.pass + result.fail == 0 {
+            without.push(result.rule.as_str());
+        }
+        let status = if result.failures.is_empty() {
+            "ok".green()
+        } else {
+            "FAILED".red().bold()
+        };
+        if !args.quiet || !result.failures.is_empty() {
+            writeln!(
+                streams.out,
+                "{status:6}  {}  ({} pass, {} fail)",
+                result.rule, result.pass, result.fail
+            )?;
+        }
+        for failure in &result.failures {
+            let which = match failure.expectation {
+                Expectation::Pass => "pass",
+                Expectation::Fail => "fail",
+            };
+            writeln!(
+                streams.out,
+                "        {} example {} at {}:{}:{}: {}",
+                which,
+                failure.index,
+                failure.rulebook,
+                failure.position.line,
+                failure.position.column,
+                failure.problem
+            )?;
+            for line in failure.text.trim_matches('\n').lines() {
+                writeln!(streams.out, "          | {line}")?;
+            }
+        }
+    }
+    for rule in &without {
+        writeln!(
+            streams.err,
+            "warning: {rule} has no examples; add examples.pass and examples.fail"
+        )?;
+    }
+    let rulebooks = engine.rules().rulebooks.len();
+    if failed == 0 {
+        writeln!(
+            streams.out,
+            "\ntest result: {}. {} of {} in {} passed",
+            "ok".green().bold(),
+            plural(examples, "example", "examples"),
+            plural(results.len(), "rule", "rules"),
+            plural(rulebooks, "rulebook", "rulebooks")
+        )?;
+        Ok(ExitStatus::Clean)
+    } else {
+        writeln!(
+            streams.out,
+            "\ntest result: {}. {failed} of {} failed ({} in {})",
+            "FAILED".red().bold(),
+            plural(examples, "example", "examples"),
+            plural(results.len(), "rule", "rules"),
+            plural(rulebooks, "rulebook", "rulebooks")
+        )?;
+        Ok(ExitStatus::Findings)
+    }
+}
+
+fn guideline_coverage(args: &ListArgs, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
+    let Some(rules) = load(load_rulebooks(&args.rulebooks), streams)? else {
+        return Ok(ExitStatus::Error);
+    };
+    let covering = |id: &str| -> Vec<&str> {
+        rules
+            .rules
+            .iter()
+            .filter(|r| r.meta.guideline.as_deref() == Some(id))
+            .map(|r| r.id.as_str())
+            .collect()
+    };
+    match args.format {
+        ListFormat::Json => {
+            let items: Vec<serde_json::Value> = GUIDELINES
+                .iter()
+                .map(|g| serde_json::json!({ "id": g.id, "title": g.title, "rules": covering(g.id) }))
+                .collect();
+            serde_json::to_writer_pretty(&mut *streams.out, &items)?;
+            writeln!(streams.out)?;
+        }
+        ListFormat::Table => {
+            let mut rows = vec![vec![
+                "ID".to_string(),
+                "GUIDELINE".to_string(),
+                "RULES".to_string(),
+            ]];
+            let mut covered = 0;
+            for g in GUIDELINES {
+                let ids = covering(g.id);
+                if !ids.is_empty() {
+                    covered += 1;
+                }
+                rows.push(vec![
+                    g.id.to_string(),
+                    g.title.to_string(),
+                    if ids.is_empty() {
+                        "—".into()
+                    } else {
+                        ids.join(", ")
+                    },
+                ]);
+            }
+            write!(streams.out, "{}", render(&rows))?;
+            writeln!(
+                streams.out,
+                "\n{covered} of {} guidelines are checked by the loaded rules.",
+                GUIDELINES.len()
+            )?;
+        }
+    }
+    Ok(ExitStatus::Clean)
+}

@@ -1,0 +1,212 @@
+//! Judging one transcript: matcher hits → each rule's outcome → findings.
+
+use crate::finding::{Finding, NotApplicable};
+use crate::matcher::Scratch;
+use crate::rulebook::RuleSet;
+use crate::rules::{EvalCtx, Outcome};
+use crate::transcript::Transcript;
+
+/// What checking one transcript produced.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Verdict {
+    /// Findings in source order.
+    pub findings: Vec<Finding>,
+    /// Rules that could not be judged, with reasons.
+    pub not_applicable: Vec<NotApplicable>,
+}
+
+/// Checks transcripts against a compiled rule set.
+pub struct Engine {
+    rules: RuleSet,
+    gate_language: bool,
+}
+
+impl Engine {
+    /// An engine over a rule set; language-specific rulebooks apply only to transcripts in
+    /// their language.
+    pub fn new(rules: RuleSet) -> Self {
+        Engine {
+            rules,
+            gate_language: true,
+        }
+    }
+
+    /// Applies every rulebook to every transcript, whatever its language (used for examples,
+    /// which test a rule's logic rather than its scope).
+    pub fn without_language_gate(mut self) -> Self {
+        self.gate_language = false;
+        self
+    }
+
+    /// The rule set.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Runs every enabled rule on one transcript.
+    pub fn check(&self, transcript: &Transcript, scratch: &mut Scratch) -> Verdict {
+        self.rules.matcher.scan(transcript, scratch);
+        let language = self
+            .rules
+            .rulebooks
+            .iter()
+            .any(|r| r.applies_to.is_some())
+            .then(|| transcript.language())
+            .flatten();
+        let mut verdict = Verdict::default();
+        for (index, rule) in self.rules.enabled_rules() {
+            let rulebook = self.rules.rulebook_of(rule);
+            if self.gate_language
+                && let Some(wanted) = rulebook.applies_to
+                && language != Some(wanted)
+            {
+                let found = language.map_or("undetermined", |l| l.as_str());
+                verdict.not_applicable.push(NotApplicable {
+                    rule: rule.id.clone(),
+                    reason: format!(
+                        "rulebook {} applies to {} transcripts; this one's language is {found}",
+                        rulebook.id,
+                        wanted.as_str()
+                    ),
+                    out_of_scope: true,
+                });
+                continue;
+            }
+            let ctx = EvalCtx {
+                transcript,
+                hits: scratch.hits.for_rule(index as u32),
+                rule,
+            };
+            if let Outcome::NotApplicable(reason) = rule.kind.evaluate(&ctx, &mut verdict.findings) {
+                verdict.not_applicable.push(NotApplicable {
+                    rule: rule.id.clone(),
+                    reason,
+                    out_of_scope: false,
+                });
+            }
+        }
+        verdict
+            .findings
+            .sort_by(|a, b| (a.start, &a.rule).cmp(&(b.start, &b.rule)));
+        verdict
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transcript::{ParseOptions, Position, Role, plain};
+
+    const BOOK: &str = r#"
+[rulebook]
+id = "t"
+applies_to = "zh"
+
+[[required]]
+id = "greeting"
+window = { first_turns = 1 }
+phrases = ["您好"]
+
+[[forbidden]]
+id = "must"
+phrases = ["你必须"]
+except = ["你必须的证件"]
+suggest = "您能……吗？"
+severity = "error"
+
+[[sequence]]
+id = "order"
+window = { first_turns = 1 }
+steps = [["您好"], ["这里是"]]
+
+[[hangup]]
+id = "hangup"
+by = "customer"
+"#;
+
+    fn check(text: &str) -> Verdict {
+        let (rules, _) = RuleSet::from_text("t.toml", BOOK).unwrap();
+        let engine = Engine::new(rules);
+        let transcript = plain::parse(text, &ParseOptions::default()).unwrap();
+        engine.check(&transcript, &mut Scratch::default())
+    }
+
+    fn rules_of(v: &Verdict) -> Vec<&str> {
+        v.findings.iter().map(|f| f.rule.as_str()).collect()
+    }
+
+    #[test]
+    fn clean_call_has_no_findings() {
+        let v = check("客服：您好，这里是ACME公司\n客户：你好\n<hangup by=customer>\n");
+        assert!(v.findings.is_empty(), "{:?}", v.findings);
+        assert!(v.not_applicable.is_empty());
+    }
+
+    #[test]
+    fn forbidden_phrase_is_located_in_the_original_text() {
+        let v = check("客服：您好，这里是ACME\n客服：您好，你必須先登录\n<hangup by=customer>\n");
+        assert_eq!(rules_of(&v), ["t/must"]);
+        let f = &v.findings[0];
+        assert_eq!(f.matched.as_deref(), Some("你必須"));
+        assert_eq!(f.start, Position { line: 2, column: 7 });
+        assert_eq!(f.end, Position { line: 2, column: 10 });
+        assert_eq!(f.turn, Some(2));
+        assert_eq!(f.speaker, Some(Role::Agent));
+        assert_eq!(f.suggestion.as_deref(), Some("您能……吗？"));
+    }
+
+    #[test]
+    fn except_phrase_excuses_a_hit() {
+        let v = check("客服：您好，这里是ACME，请带上你必须的证件\n<hangup by=customer>\n");
+        assert!(v.findings.is_empty(), "{:?}", v.findings);
+    }
+
+    #[test]
+    fn missing_greeting_points_at_the_first_agent_turn() {
+        let v = check("客户：喂\n客服：这里是ACME\n客服：您好\n<hangup by=customer>\n");
+        let f = v.findings.iter().find(|f| f.rule == "t/greeting").unwrap();
+        assert_eq!(f.turn, Some(2));
+        assert_eq!(f.start, Position { line: 2, column: 4 });
+        assert_eq!(f.matched, None);
+        assert!(f.note.as_deref().unwrap().contains("\"您好\""));
+    }
+
+    #[test]
+    fn sequence_out_of_order_points_at_the_early_step() {
+        let v = check("客服：这里是ACME，您好\n<hangup by=customer>\n");
+        let f = v.findings.iter().find(|f| f.rule == "t/order").unwrap();
+        assert_eq!(f.matched.as_deref(), Some("这里是"));
+        assert!(
+            f.note.as_deref().unwrap().contains("came before step 1"),
+            "{:?}",
+            f.note
+        );
+    }
+
+    #[test]
+    fn hangup_by_agent_is_reported_at_the_event() {
+        let v = check("客服：您好，这里是ACME\n[00:01:00] <hangup by=agent>\n");
+        assert_eq!(rules_of(&v), ["t/hangup"]);
+        assert_eq!(v.findings[0].start, Position { line: 2, column: 12 });
+        assert_eq!(
+            v.findings[0].note.as_deref(),
+            Some("the call was ended by the agent")
+        );
+    }
+
+    #[test]
+    fn not_applicable_cases() {
+        let v = check("客户：喂？有人吗？\n");
+        let na: Vec<&str> = v.not_applicable.iter().map(|n| n.rule.as_str()).collect();
+        assert_eq!(na, ["t/greeting", "t/must", "t/order", "t/hangup"]);
+        assert!(v.findings.is_empty());
+    }
+
+    #[test]
+    fn language_gate_skips_rulebooks_for_other_languages() {
+        let v = check("Agent: hello, you must log in\n<hangup by=agent>\n");
+        assert!(v.findings.is_empty());
+        assert_eq!(v.not_applicable.len(), 4);
+        assert!(v.not_applicable[0].reason.contains("applies to zh transcripts"));
+    }
+}

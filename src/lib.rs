@@ -1,0 +1,34 @@
+//! callcheck checks call-centre transcripts against script-compliance rulebooks.
+//!
+//! The data flows one way, one module per stage:
+//! [`discover`] finds the files → [`decode`] turns bytes into text → a [`transcript`] format
+//! parses it into a [`Transcript`](transcript::Transcript) → [`normalize`] folds width, case,
+//! script and punctuation while keeping an offset map → [`matcher`] finds every phrase and
+//! pattern of every rule in one pass → [`rules`] judge the hits (each kind in its own file) →
+//! [`finding`]s → a [`report`]er writes them. [`rulebook`] loads and compiles the TOML
+//! rulebooks before any transcript is read; [`engine`] runs the rules over one transcript and
+//! [`pipeline`] runs the whole chain over many files in parallel, in order.
+//!
+//! The command-line layer ([`cli`], [`settings`], [`commands`]) sits on top; nothing below it
+//! knows about flags or prints.
+
+#![warn(clippy::print_stdout, clippy::print_stderr, missing_docs)]
+
+pub mod cli;
+pub mod commands;
+pub mod decode;
+pub mod diagnostic;
+pub mod discover;
+pub mod engine;
+pub mod exit;
+pub mod finding;
+pub mod guidelines;
+pub mod matcher;
+pub mod normalize;
+pub mod pipeline;
+pub mod report;
+pub mod rulebook;
+pub mod rules;
+pub mod selftest;
+pub mod settings;
+pub mod transcript;

@@ -1,0 +1,470 @@
+//! Finds every phrase and pattern of every rule in a transcript, in one pass per turn.
+//!
+//! All literal phrases of all loaded rules go into one Aho-Corasick automaton (per
+//! normalisation profile; normally there is one), searched with overlapping matches so that one
+//! phrase can never hide another. Regex patterns are prefiltered with a `RegexSet`: only the
+//! patterns the set reports for a turn are run to find positions.
+//!
+//! Rules never scan text: they read the [`Hits`] this module produces. A hit says which rule and
+//! which of the rule's lists (its [`Slot`]) matched, in which turn, and where in the turn's
+//! original text.
+//!
+//! Word boundaries follow the contract: a phrase with a Latin letter or digit at an edge matches
+//! only where the neighbouring character on that edge is not a letter or digit; CJK edges match
+//! anywhere. The check looks at the characters around an automaton hit rather than compiling
+//! `\b` into patterns, which keeps the regex engines on their fast paths.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use crate::normalize::{NormText, Profile, fold_script_char, is_word_char, normalize, normalize_into};
+use crate::transcript::Transcript;
+
+/// Which list of a rule a phrase belongs to; each rule kind gives its slots meaning
+/// (for example a forbidden rule's phrases and its `except` list).
+pub type Slot = u16;
+
+/// The rule and list a phrase or pattern was registered for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// Index of the rule in the rule set.
+    pub rule: u32,
+    /// The rule's list.
+    pub slot: Slot,
+}
+
+/// One match of a phrase or pattern in a turn.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hit {
+    /// Index of the rule.
+    pub rule: u32,
+    /// Index of the turn in the transcript.
+    pub turn: u32,
+    /// Byte offset of the match's start in the turn's original text.
+    pub start: u32,
+    /// Byte offset of the match's end in the turn's original text.
+    pub end: u32,
+    /// The rule's list that matched.
+    pub slot: Slot,
+}
+
+impl Hit {
+    /// True when this hit lies inside `other` (same turn).
+    pub fn is_within(&self, other: &Hit) -> bool {
+        self.turn == other.turn && other.start <= self.start && self.end <= other.end
+    }
+}
+
+/// Why a phrase or pattern cannot be used.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MatchError {
+    /// The phrase is empty after normalisation (only punctuation or spaces).
+    EmptyPhrase(String),
+    /// The pattern does not compile, or matches empty text.
+    BadPattern(String),
+}
+
+struct Phrase {
+    needs_left_boundary: bool,
+    needs_right_boundary: bool,
+    targets: Vec<Target>,
+}
+
+struct Pattern {
+    regex: Regex,
+    targets: Vec<Target>,
+}
+
+#[derive(Default)]
+struct ProfileBuilder {
+    phrase_ids: HashMap<String, usize>,
+    phrase_texts: Vec<String>,
+    phrases: Vec<Phrase>,
+    pattern_ids: HashMap<String, usize>,
+    pattern_texts: Vec<String>,
+    patterns: Vec<Pattern>,
+}
+
+/// Collects phrases and patterns while rulebooks compile.
+#[derive(Default)]
+pub struct MatcherBuilder {
+    profiles: Vec<(Profile, ProfileBuilder)>,
+}
+
+/// Largest compiled size of one pattern, so a runaway pattern fails at load time.
+const REGEX_SIZE_LIMIT: usize = 10 * (1 << 20);
+
+impl MatcherBuilder {
+    /// An empty builder.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The index of a normalisation profile, adding it on first use.
+    pub fn profile(&mut self, profile: Profile) -> usize {
+        if let Some(i) = self.profiles.iter().position(|(p, _)| *p == profile) {
+            return i;
+        }
+        self.profiles.push((profile, ProfileBuilder::default()));
+        self.profiles.len() - 1
+    }
+
+    /// Registers a literal phrase for a rule's list.
+    pub fn add_phrase(&mut self, profile: usize, phrase: &str, target: Target) -> Result<(), MatchError> {
+        let (settings, builder) = &mut self.profiles[profile];
+        let normalized = normalize(settings, phrase);
+        let (Some(first), Some(last)) = (normalized.chars().next(), normalized.chars().last()) else {
+            return Err(MatchError::EmptyPhrase(phrase.to_string()));
+        };
+        let id = *builder.phrase_ids.entry(normalized.clone()).or_insert_with(|| {
+            builder.phrase_texts.push(normalized);
+            builder.phrases.push(Phrase {
+                needs_left_boundary: is_word_char(first),
+                needs_right_boundary: is_word_char(last),
+                targets: Vec::new(),
+            });
+            builder.phrases.len() - 1
+        });
+        builder.phrases[id].targets.push(target);
+        Ok(())
+    }
+
+    /// Registers a regex pattern for a rule's list; compiles it now so errors surface at load.
+    pub fn add_pattern(&mut self, profile: usize, pattern: &str, target: Target) -> Result<(), MatchError> {
+        let (settings, builder) = &mut self.profiles[profile];
+        let folded = fold_pattern(settings, pattern);
+        if let Some(&id) = builder.pattern_ids.get(&folded) {
+            builder.patterns[id].targets.push(target);
+            return Ok(());
+        }
+        let regex = RegexBuilder::new(&folded)
+            .case_insensitive(settings.fold_case)
+            .size_limit(REGEX_SIZE_LIMIT)
+            .build()
+            .map_err(|e| MatchError::BadPattern(e.to_string()))?;
+        if regex.is_match("") {
+            return Err(MatchError::BadPattern(
+                "the pattern matches empty text, so it would match every turn".into(),
+            ));
+        }
+        builder.pattern_ids.insert(folded.clone(), builder.patterns.len());
+        builder.pattern_texts.push(folded);
+        builder.patterns.push(Pattern {
+            regex,
+            targets: vec![target],
+        });
+        Ok(())
+    }
+
+    /// Builds the automata and regex sets.
+    pub fn build(self) -> Result<Matcher, String> {
+        let mut profiles = Vec::with_capacity(self.profiles.len());
+        for (profile, builder) in self.profiles {
+            let automaton = if builder.phrase_texts.is_empty() {
+                None
+            } else {
+                Some(
+                    AhoCorasick::builder()
+                        .match_kind(MatchKind::Standard)
+                        .build(&builder.phrase_texts)
+                        .map_err(|e| format!("cannot build the phrase automaton: {e}"))?,
+                )
+            };
+            let set = if builder.pattern_texts.is_empty() {
+                None
+            } else {
+                Some(
+                    RegexSetBuilder::new(&builder.pattern_texts)
+                        .case_insensitive(profile.fold_case)
+                        .size_limit(REGEX_SIZE_LIMIT * 4)
+                        .build()
+                        .map_err(|e| format!("cannot combine the patterns: {e}"))?,
+                )
+            };
+            profiles.push(ProfileMatcher {
+                profile,
+                automaton,
+                phrases: builder.phrases,
+                set,
+                patterns: builder.patterns,
+            });
+        }
+        Ok(Matcher { profiles })
+    }
+}
+
+/// Applies the profile's script and width folds to the literal characters of a pattern.
+///
+/// Only non-ASCII letters and digits are folded, so regex syntax is never changed; case is
+/// handled by compiling case-insensitively.
+fn fold_pattern(profile: &Profile, pattern: &str) -> String {
+    pattern
+        .chars()
+        .flat_map(|c| {
+            let mut out: Vec<char> = vec![c];
+            if !c.is_ascii() && c.is_alphanumeric() {
+                if profile.fold_width {
+                    let folded = normalize(
+                        &Profile {
+                            fold_width: true,
+                            fold_case: false,
+                            fold_script: false,
+                            ignore_punctuation: false,
+                        },
+                        c.encode_utf8(&mut [0; 4]),
+                    );
+                    if !folded.is_empty() {
+                        out = folded.chars().collect();
+                    }
+                }
+                if profile.fold_script {
+                    out = out.into_iter().map(fold_script_char).collect();
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+struct ProfileMatcher {
+    profile: Profile,
+    automaton: Option<AhoCorasick>,
+    phrases: Vec<Phrase>,
+    set: Option<RegexSet>,
+    patterns: Vec<Pattern>,
+}
+
+/// Compiled phrases and patterns of every loaded rule.
+pub struct Matcher {
+    profiles: Vec<ProfileMatcher>,
+}
+
+/// Buffers reused from transcript to transcript by one worker.
+#[derive(Default)]
+pub struct Scratch {
+    norm: NormText,
+    /// The hits of the last [`Matcher::scan`].
+    pub hits: Hits,
+}
+
+impl Matcher {
+    /// Finds every hit in a transcript into `scratch.hits`, sorted by rule, turn and position.
+    pub fn scan(&self, transcript: &Transcript, scratch: &mut Scratch) {
+        let hits = &mut scratch.hits.hits;
+        hits.clear();
+        for matcher in &self.profiles {
+            for (turn_index, turn) in transcript.turns.iter().enumerate() {
+                normalize_into(&matcher.profile, &turn.text, &mut scratch.norm);
+                matcher.scan_turn(turn_index as u32, &turn.text, &scratch.norm, hits);
+            }
+        }
+        hits.sort_unstable();
+        hits.dedup();
+    }
+}
+
+impl ProfileMatcher {
+    fn scan_turn(&self, turn: u32, source: &str, norm: &NormText, out: &mut Vec<Hit>) {
+        let text = norm.as_str();
+        if text.is_empty() {
+            return;
+        }
+        let mut record = |start: usize, end: usize, targets: &[Target]| {
+            let range = norm.source_range(start..end, source);
+            for target in targets {
+                out.push(Hit {
+                    rule: target.rule,
+                    turn,
+                    start: range.start as u32,
+                    end: range.end as u32,
+                    slot: target.slot,
+                });
+            }
+        };
+        if let Some(automaton) = &self.automaton {
+            for m in automaton.find_overlapping_iter(text) {
+                let phrase = &self.phrases[m.pattern().as_usize()];
+                if phrase.needs_left_boundary
+                    && text[..m.start()].chars().next_back().is_some_and(is_word_char)
+                {
+                    continue;
+                }
+                if phrase.needs_right_boundary && text[m.end()..].chars().next().is_some_and(is_word_char) {
+                    continue;
+                }
+                record(m.start(), m.end(), &phrase.targets);
+            }
+        }
+        if let Some(set) = &self.set {
+            for index in set.matches(text).iter() {
+                let pattern = &self.patterns[index];
+                for m in pattern.regex.find_iter(text) {
+                    // A pattern may consume a separating space (`^no `); report the words only.
+                    let matched = m.as_str();
+                    let start = m.start() + (matched.len() - matched.trim_start_matches(' ').len());
+                    let end = m.end() - (matched.len() - matched.trim_end_matches(' ').len());
+                    if start < end {
+                        record(start, end, &pattern.targets);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Every hit in one transcript, sorted by rule, turn and position.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Hits {
+    hits: Vec<Hit>,
+}
+
+impl Hits {
+    /// The hits of one rule, in turn and position order.
+    pub fn for_rule(&self, rule: u32) -> &[Hit] {
+        let start = self.hits.partition_point(|h| h.rule < rule);
+        let end = self.hits.partition_point(|h| h.rule <= rule);
+        &self.hits[start..end]
+    }
+
+    /// All hits.
+    pub fn all(&self) -> &[Hit] {
+        &self.hits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transcript::{ParseOptions, plain};
+
+    fn transcript(text: &str) -> Transcript {
+        plain::parse(text, &ParseOptions::default()).unwrap()
+    }
+
+    fn scan(m: &Matcher, t: &Transcript) -> Hits {
+        let mut scratch = Scratch::default();
+        m.scan(t, &mut scratch);
+        scratch.hits
+    }
+
+    fn build(phrases: &[&str], patterns: &[&str]) -> Matcher {
+        let mut builder = MatcherBuilder::new();
+        let p = builder.profile(Profile::default());
+        for (i, phrase) in phrases.iter().enumerate() {
+            builder
+                .add_phrase(
+                    p,
+                    phrase,
+                    Target {
+                        rule: i as u32,
+                        slot: 0,
+                    },
+                )
+                .unwrap();
+        }
+        for (i, pattern) in patterns.iter().enumerate() {
+            builder
+                .add_pattern(
+                    p,
+                    pattern,
+                    Target {
+                        rule: (100 + i) as u32,
+                        slot: 1,
+                    },
+                )
+                .unwrap();
+        }
+        builder.build().unwrap()
+    }
+
+    fn matched<'a>(t: &'a Transcript, hit: &Hit) -> &'a str {
+        &t.turns[hit.turn as usize].text[hit.start as usize..hit.end as usize]
+    }
+
+    #[test]
+    fn finds_phrases_through_all_folds() {
+        let m = build(&["这里是", "hello"], &[]);
+        let t = transcript("客服：您好，這裡是ＸＸ公司\nAgent: HELLO there\n");
+        let hits = scan(&m, &t);
+        assert_eq!(hits.for_rule(0).len(), 1);
+        assert_eq!(matched(&t, &hits.for_rule(0)[0]), "這裡是");
+        assert_eq!(matched(&t, &hits.for_rule(1)[0]), "HELLO");
+    }
+
+    #[test]
+    fn overlapping_phrases_are_all_reported() {
+        let m = build(&["你必须", "必须"], &[]);
+        let t = transcript("客服：你必须登录\n");
+        let hits = scan(&m, &t);
+        assert_eq!(hits.for_rule(0).len(), 1);
+        assert_eq!(hits.for_rule(1).len(), 1);
+    }
+
+    #[test]
+    fn latin_edges_need_word_boundaries() {
+        let m = build(&["no", "must"], &[]);
+        let t = transcript("Agent: I know you mustn't\nAgent: no way\nAgent: 我说no问题\n");
+        let hits = scan(&m, &t);
+        let turns: Vec<u32> = hits.for_rule(0).iter().map(|h| h.turn).collect();
+        assert_eq!(
+            turns,
+            [1, 2],
+            "no inside know must not match; CJK neighbours are boundaries"
+        );
+        // "mustn't" normalises to "mustnt": not a match for "must".
+        assert!(hits.for_rule(1).is_empty());
+    }
+
+    #[test]
+    fn cjk_edges_match_anywhere() {
+        let m = build(&["谢谢"], &[]);
+        let t = transcript("客服：好的谢谢您\n");
+        assert_eq!(scan(&m, &t).for_rule(0).len(), 1);
+    }
+
+    #[test]
+    fn patterns_run_on_normalised_text() {
+        let m = build(&[], &[r"这里是\S+公司", r"^no(?: |$)"]);
+        let t = transcript("客服：您好，這裡是 ＡＣＭＥ 公司\nAgent: No, that's too expensive\n");
+        let hits = scan(&m, &t);
+        assert_eq!(matched(&t, &hits.for_rule(100)[0]), "這裡是 ＡＣＭＥ 公司");
+        assert_eq!(hits.for_rule(101).len(), 1);
+        assert_eq!(hits.for_rule(101)[0].turn, 1);
+    }
+
+    #[test]
+    fn bad_phrases_and_patterns_are_rejected() {
+        let mut builder = MatcherBuilder::new();
+        let p = builder.profile(Profile::default());
+        let t = Target { rule: 0, slot: 0 };
+        assert_eq!(
+            builder.add_phrase(p, "，。", t),
+            Err(MatchError::EmptyPhrase("，。".into()))
+        );
+        assert!(matches!(
+            builder.add_pattern(p, "(unclosed", t),
+            Err(MatchError::BadPattern(_))
+        ));
+        assert!(
+            matches!(builder.add_pattern(p, "a*", t), Err(MatchError::BadPattern(e)) if e.contains("empty"))
+        );
+    }
+
+    #[test]
+    fn same_phrase_for_two_rules_is_one_automaton_entry() {
+        let mut builder = MatcherBuilder::new();
+        let p = builder.profile(Profile::default());
+        builder
+            .add_phrase(p, "您好", Target { rule: 0, slot: 0 })
+            .unwrap();
+        builder
+            .add_phrase(p, "您 好", Target { rule: 1, slot: 0 })
+            .unwrap();
+        assert_eq!(builder.profiles[0].1.phrase_texts.len(), 1);
+        let m = builder.build().unwrap();
+        let hits = scan(&m, &transcript("客服：您好\n"));
+        assert_eq!(hits.all().len(), 2);
+    }
+}

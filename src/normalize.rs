@@ -1,0 +1,500 @@
+//! Text normalisation with an offset map back to the original text.
+//!
+//! Turn text and rule phrases go through the same [`Profile`], so a phrase matches whatever
+//! the folds make equal: full-width and half-width forms (NFKC), upper and lower case,
+//! Traditional and Simplified Chinese, punctuation and runs of whitespace.
+//!
+//! Every byte of the normalised text remembers the byte offset of the source unit (a character
+//! plus any combining marks) that produced it, so a match on normalised text maps back to the
+//! exact characters of the original. The map is monotonic: later normalised bytes never point
+//! before earlier ones.
+//!
+//! Punctuation handling, when `ignore_punctuation` is on:
+//! - punctuation (Unicode category P, plus a few decorative symbols such as `~`) is dropped;
+//!   `%`, `@`, `&` and `#` are kept because they change meaning ("100%" is not "100");
+//! - dropped punctuation between two Latin letters or digits separates words ("yes,no" becomes
+//!   "yes no") unless it is a joiner: apostrophes and hyphens inside words ("don't", "e-mail"),
+//!   a full stop anywhere ("e.g.", "acme.com"), and `,` or `:` between digits ("1,000", "10:30");
+//! - a whitespace run counts as one space, and is dropped next to a CJK character, because
+//!   speech recognisers split Chinese arbitrarily ("您好 这里是" == "您好这里是").
+
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use unicode_normalization::char::canonical_combining_class;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
+use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+
+/// Which folds apply; one per rulebook (`[normalize]`), all on by default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Profile {
+    /// Fold compatibility forms with NFKC (full-width `ＡＢＣ１２３` == `ABC123`).
+    pub fold_width: bool,
+    /// Fold upper case to lower case.
+    pub fold_case: bool,
+    /// Fold Traditional Chinese characters to Simplified.
+    pub fold_script: bool,
+    /// Drop punctuation and whitespace next to CJK characters.
+    pub ignore_punctuation: bool,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile {
+            fold_width: true,
+            fold_case: true,
+            fold_script: true,
+            ignore_punctuation: true,
+        }
+    }
+}
+
+impl Profile {
+    /// True when normalisation changes nothing but whitespace runs.
+    pub fn is_identity(&self) -> bool {
+        !(self.fold_width || self.fold_case || self.fold_script || self.ignore_punctuation)
+    }
+}
+
+/// Normalised text plus, for each of its bytes, the source byte offset that produced it.
+#[derive(Debug, Default, Clone)]
+pub struct NormText {
+    text: String,
+    map: Vec<u32>,
+}
+
+impl NormText {
+    /// An empty buffer, to be reused across calls to [`normalize_into`].
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The normalised text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Source byte offset of the unit that produced normalised byte `at`.
+    pub fn source_offset(&self, at: usize) -> usize {
+        self.map[at] as usize
+    }
+
+    /// Maps a range of the normalised text back to the source range it came from.
+    ///
+    /// The end is the end of the source unit that produced the last normalised byte, so the
+    /// source range covers whole characters (and their combining marks).
+    pub fn source_range(&self, range: Range<usize>, source: &str) -> Range<usize> {
+        if range.is_empty() {
+            let at = self.map.get(range.start).map_or(source.len(), |&m| m as usize);
+            return at..at;
+        }
+        let start = self.map[range.start] as usize;
+        let last = self.map[range.end - 1] as usize;
+        start..unit_end(source, last)
+    }
+
+    fn clear(&mut self) {
+        self.text.clear();
+        self.map.clear();
+    }
+
+    fn push(&mut self, c: char, source_at: usize) {
+        let before = self.text.len();
+        self.text.push(c);
+        let source_at = u32::try_from(source_at).unwrap_or(u32::MAX);
+        self.map
+            .extend(std::iter::repeat_n(source_at, self.text.len() - before));
+    }
+}
+
+/// End of the source unit starting at `at`: the character plus following combining marks.
+fn unit_end(source: &str, at: usize) -> usize {
+    let mut chars = source[at..].char_indices();
+    let Some((_, first)) = chars.next() else {
+        return at;
+    };
+    let mut end = at + first.len_utf8();
+    for (i, c) in chars {
+        if canonical_combining_class(c) == 0 {
+            break;
+        }
+        end = at + i + c.len_utf8();
+    }
+    end
+}
+
+/// Normalises `source` into `out` (cleared first), recording the offset map.
+pub fn normalize_into(profile: &Profile, source: &str, out: &mut NormText) {
+    out.clear();
+    out.text.reserve(source.len());
+    out.map.reserve(source.len());
+    let mut state = Emitter {
+        out,
+        ignore_punctuation: profile.ignore_punctuation,
+        pending_space: None,
+        pending_break: None,
+        last: None,
+    };
+    let mut folded: Vec<char> = Vec::with_capacity(4);
+    let mut iter = source.char_indices().peekable();
+    while let Some((at, c)) = iter.next() {
+        folded.clear();
+        let combining_follows = iter
+            .peek()
+            .is_some_and(|&(_, next)| !next.is_ascii() && canonical_combining_class(next) != 0);
+        if c.is_ascii() && !combining_follows {
+            folded.push(if profile.fold_case {
+                c.to_ascii_lowercase()
+            } else {
+                c
+            });
+        } else {
+            // Gather combining marks so NFKC can compose them with their base character.
+            let mut unit_end = at + c.len_utf8();
+            while let Some(&(next_at, next)) = iter.peek() {
+                if canonical_combining_class(next) == 0 {
+                    break;
+                }
+                unit_end = next_at + next.len_utf8();
+                iter.next();
+            }
+            fold_unit(profile, &source[at..unit_end], &mut folded);
+        }
+        for &f in &folded {
+            state.feed(f, at);
+        }
+    }
+}
+
+/// Normalises a whole string (phrases, labels); see [`normalize_into`].
+pub fn normalize(profile: &Profile, source: &str) -> String {
+    let mut out = NormText::new();
+    normalize_into(profile, source, &mut out);
+    out.text
+}
+
+/// Folds one non-ASCII source unit (a character and its combining marks) into `out`.
+fn fold_unit(profile: &Profile, unit: &str, out: &mut Vec<char>) {
+    let push_cased = |c: char, out: &mut Vec<char>| {
+        if profile.fold_case {
+            out.extend(c.to_lowercase());
+        } else {
+            out.push(c);
+        }
+    };
+    let mut widths: Vec<char> = Vec::new();
+    if profile.fold_width && is_nfkc_quick(unit.chars()) != IsNormalized::Yes {
+        widths.extend(unit.nfkc());
+    } else {
+        widths.extend(unit.chars());
+    }
+    for c in widths {
+        push_cased(c, out);
+    }
+    if profile.fold_script {
+        for c in out.iter_mut() {
+            *c = fold_script_char(*c);
+        }
+    }
+}
+
+/// Folds a Traditional Chinese character to its Simplified form (identity for others).
+///
+/// The fold is character-to-character and context-free, so text and phrases fold the same way
+/// wherever they occur; the table comes from the `fast2s` crate.
+pub fn fold_script_char(c: char) -> char {
+    const FIRST: u32 = 0x3400;
+    const LAST: u32 = 0xFAFF;
+    let code = c as u32;
+    if !(FIRST..=LAST).contains(&code) {
+        return c;
+    }
+    let table = T2S.get_or_init(|| {
+        // Separate the characters with spaces so that fast2s's two-character special cases
+        // never fire: we want the plain per-character mapping.
+        let mut all = String::with_capacity(((LAST - FIRST + 1) * 4) as usize);
+        for code in FIRST..=LAST {
+            all.push(char::from_u32(code).unwrap_or(' '));
+            all.push(' ');
+        }
+        let converted = fast2s::convert(&all);
+        let mut table: Vec<u16> = (FIRST..=LAST).map(|c| c as u16).collect();
+        for (slot, c) in table.iter_mut().zip(converted.chars().step_by(2)) {
+            if (c as u32) <= 0xFFFF {
+                *slot = c as u16;
+            }
+        }
+        table.into_boxed_slice()
+    });
+    let mapped = table[(code - FIRST) as usize] as u32;
+    char::from_u32(mapped).unwrap_or(c)
+}
+
+static T2S: OnceLock<Box<[u16]>> = OnceLock::new();
+
+/// Writes folded characters, applying the whitespace and punctuation rules.
+struct Emitter<'a> {
+    out: &'a mut NormText,
+    ignore_punctuation: bool,
+    /// Source offset of a whitespace run not yet written.
+    pending_space: Option<usize>,
+    /// Source offset of dropped punctuation that separates words, not yet written.
+    pending_break: Option<usize>,
+    last: Option<char>,
+}
+
+impl Emitter<'_> {
+    fn feed(&mut self, c: char, at: usize) {
+        if c.is_whitespace() {
+            self.pending_space.get_or_insert(at);
+            return;
+        }
+        if is_invisible(c) {
+            return;
+        }
+        if self.ignore_punctuation && is_punctuation(c) {
+            let joins = match c {
+                '\'' | '’' | '‘' | 'ʼ' | '-' | '‐' | '‑' | '.' => true,
+                ',' | ':' => self.last.is_some_and(|l| l.is_ascii_digit()),
+                _ => false,
+            };
+            if !joins {
+                self.pending_break.get_or_insert(at);
+            }
+            return;
+        }
+        if let Some(space_at) = self.pending_space.take() {
+            let cjk_edge = self.ignore_punctuation && (self.last.is_some_and(is_cjk) || is_cjk(c));
+            if self.last.is_some() && !cjk_edge {
+                self.out.push(' ', space_at);
+            }
+            self.pending_break = None;
+        } else if let Some(break_at) = self.pending_break.take()
+            && self.last.is_some_and(is_word_char)
+            && is_word_char(c)
+        {
+            self.out.push(' ', break_at);
+        }
+        self.pending_break = None;
+        self.out.push(c, at);
+        self.last = Some(c);
+    }
+}
+
+/// Format and control characters (zero-width space, BOM, joiners) carry no text.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c.general_category_group(),
+        GeneralCategoryGroup::Other if !c.is_whitespace()
+    )
+}
+
+/// Punctuation that `ignore_punctuation` drops.
+pub fn is_punctuation(c: char) -> bool {
+    match c {
+        '%' | '‰' | '@' | '&' | '#' => false,
+        '~' | '～' | '〜' | '`' | '^' | '´' | '¨' => true,
+        _ if c.is_ascii_alphanumeric() || c == ' ' => false,
+        _ => c.general_category_group() == GeneralCategoryGroup::Punctuation,
+    }
+}
+
+/// Chinese, Japanese and Korean characters: no word boundaries are needed around them.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x1100..=0x11FF      // Hangul Jamo
+        | 0x2E80..=0x2FDF    // CJK radicals, Kangxi radicals
+        | 0x3005..=0x3007    // 々 〆 〇
+        | 0x3021..=0x3029    // Hangzhou numerals
+        | 0x3040..=0x30FF    // Hiragana, Katakana
+        | 0x3100..=0x312F    // Bopomofo
+        | 0x3130..=0x318F    // Hangul compatibility Jamo
+        | 0x31A0..=0x31BF    // Bopomofo extended
+        | 0x31F0..=0x31FF    // Katakana extensions
+        | 0x3400..=0x4DBF    // CJK extension A
+        | 0x4E00..=0x9FFF    // CJK unified ideographs
+        | 0xAC00..=0xD7AF    // Hangul syllables
+        | 0xF900..=0xFAFF    // CJK compatibility ideographs
+        | 0xFF66..=0xFF9F    // half-width Katakana
+        | 0x20000..=0x3134F  // CJK extensions B–G
+    )
+}
+
+/// Letters and digits of alphabetic scripts: these need word boundaries at phrase edges.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_cjk(c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn norm(s: &str) -> String {
+        normalize(&Profile::default(), s)
+    }
+
+    #[test]
+    fn folds_full_width_letters_and_digits() {
+        assert_eq!(norm("ＡＢＣ１２３"), "abc123");
+        assert_eq!(norm("ＸＸ公司"), "xx公司");
+    }
+
+    #[test]
+    fn folds_case() {
+        assert_eq!(norm("Hello THERE"), "hello there");
+        assert_eq!(norm("ÀÉÎ"), "àéî");
+    }
+
+    #[test]
+    fn folds_traditional_to_simplified() {
+        assert_eq!(norm("這裡是"), "这里是");
+        assert_eq!(norm("請問您還有什麼需要"), "请问您还有什么需要");
+        assert_eq!(norm("謝謝您的來電"), "谢谢您的来电");
+        assert_eq!(fold_script_char('A'), 'A');
+        assert_eq!(fold_script_char('這'), '这');
+    }
+
+    #[test]
+    fn drops_punctuation_and_cjk_adjacent_spaces() {
+        assert_eq!(norm("您好，这里是XX公司！"), "您好这里是xx公司");
+        assert_eq!(norm("您好 这里是"), "您好这里是");
+        assert_eq!(norm("  hello ,   world  "), "hello world");
+        assert_eq!(norm("「好的」～"), "好的");
+    }
+
+    #[test]
+    fn punctuation_between_words_separates_them() {
+        assert_eq!(norm("yes,no"), "yes no");
+        assert_eq!(norm("thank you,goodbye"), "thank you goodbye");
+        assert_eq!(norm("hello!world"), "hello world");
+    }
+
+    #[test]
+    fn joiners_keep_words_together() {
+        assert_eq!(norm("I don't know"), "i dont know");
+        assert_eq!(norm("I don’t know"), "i dont know");
+        assert_eq!(norm("e-mail"), "email");
+        assert_eq!(norm("138-0013-8000"), "13800138000");
+        assert_eq!(norm("$1,000.50"), "$100050");
+        assert_eq!(norm("10:30"), "1030");
+        assert_eq!(norm("acme.com"), "acmecom");
+    }
+
+    #[test]
+    fn keeps_meaningful_symbols() {
+        assert_eq!(norm("100%"), "100%");
+        assert_eq!(norm("a@b"), "a@b");
+    }
+
+    #[test]
+    fn drops_invisible_characters() {
+        assert_eq!(norm("您\u{200b}好"), "您好");
+        assert_eq!(norm("\u{feff}hi"), "hi");
+    }
+
+    #[test]
+    fn composes_combining_marks() {
+        assert_eq!(norm("cafe\u{301}"), norm("café"));
+    }
+
+    #[test]
+    fn each_fold_can_be_switched_off() {
+        let off = Profile {
+            fold_width: false,
+            fold_case: false,
+            fold_script: false,
+            ignore_punctuation: false,
+        };
+        assert!(off.is_identity());
+        assert_eq!(normalize(&off, "這裡，ＡＢ Hi"), "這裡，ＡＢ Hi");
+        let no_case = Profile {
+            fold_case: false,
+            ..Profile::default()
+        };
+        assert_eq!(normalize(&no_case, "Hi ＡＢ"), "Hi AB");
+        let no_script = Profile {
+            fold_script: false,
+            ..Profile::default()
+        };
+        assert_eq!(normalize(&no_script, "這裡"), "這裡");
+        let no_width = Profile {
+            fold_width: false,
+            ..Profile::default()
+        };
+        assert_eq!(normalize(&no_width, "ＡＢ"), "ａｂ");
+        let keep_punct = Profile {
+            ignore_punctuation: false,
+            ..Profile::default()
+        };
+        assert_eq!(normalize(&keep_punct, "您好， 这里"), "您好, 这里");
+    }
+
+    #[test]
+    fn offset_map_points_at_original_characters() {
+        let source = "[00:01] 客服：您好，這裡是ＸＸ公司";
+        let mut out = NormText::new();
+        normalize_into(&Profile::default(), source, &mut out);
+        let text = out.as_str();
+        let at = text.find("这里是xx").unwrap();
+        let range = out.source_range(at..at + "这里是xx".len(), source);
+        assert_eq!(&source[range], "這裡是ＸＸ");
+    }
+
+    #[test]
+    fn offset_map_covers_expansions() {
+        // "ﬁ" expands to two characters; both map to the ligature.
+        let source = "ﬁne";
+        let mut out = NormText::new();
+        normalize_into(&Profile::default(), source, &mut out);
+        assert_eq!(out.as_str(), "fine");
+        assert_eq!(&source[out.source_range(0..2, source)], "ﬁ");
+        assert_eq!(&source[out.source_range(0..4, source)], "ﬁne");
+    }
+
+    proptest! {
+        #[test]
+        fn offset_map_is_monotonic_and_on_char_boundaries(source in "\\PC{0,40}") {
+            let mut out = NormText::new();
+            normalize_into(&Profile::default(), &source, &mut out);
+            let mut previous = 0;
+            for (i, _) in out.as_str().char_indices() {
+                let at = out.source_offset(i);
+                prop_assert!(source.is_char_boundary(at));
+                prop_assert!(at >= previous);
+                previous = at;
+            }
+        }
+
+        #[test]
+        fn source_range_round_trips(source in "[a-zA-Z這裡是您好，。 ＡＢ1-9'-]{0,30}") {
+            let profile = Profile::default();
+            let mut out = NormText::new();
+            normalize_into(&profile, &source, &mut out);
+            let text = out.as_str().to_string();
+            let chars: Vec<(usize, char)> = text.char_indices().collect();
+            for i in 0..chars.len() {
+                for j in i..chars.len() {
+                    let (start, first) = chars[i];
+                    let (last_at, last) = chars[j];
+                    if first == ' ' || last == ' ' {
+                        continue;
+                    }
+                    let end = last_at + last.len_utf8();
+                    let range = out.source_range(start..end, &source);
+                    // Normalising the source slice gives back the matched text.
+                    prop_assert_eq!(normalize(&profile, &source[range]), &text[start..end]);
+                }
+            }
+        }
+
+        // Stray combining marks separated by punctuation can be reordered by a second NFKC
+        // pass, so the property is stated for text without combining marks.
+        #[test]
+        fn normalisation_is_idempotent(source in "[^\\p{M}\\p{C}]{0,40}") {
+            let profile = Profile::default();
+            let once = normalize(&profile, &source);
+            prop_assert_eq!(normalize(&profile, &once), once.clone());
+        }
+    }
+}

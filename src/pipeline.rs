@@ -1,0 +1,199 @@
+//! The check pipeline over many inputs: read → decode → parse → judge → report, in parallel,
+//! with results reported in input order.
+//!
+//! Inputs are processed in chunks on a thread pool; each worker reuses its buffers. A chunk's
+//! results are handed to the reporter in order before the next chunk starts, so output is
+//! deterministic and memory stays bounded whatever the number of files. A file that cannot be
+//! read, decoded or parsed becomes a [`FileResult::Failed`] entry; the run goes on.
+
+use std::io::{self, Read};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::decode::decode;
+use crate::discover::{Input, Source};
+use crate::engine::Engine;
+use crate::finding::{FileError, FileReport, FileResult, Summary};
+use crate::matcher::Scratch;
+use crate::report::Reporter;
+use crate::transcript::{Format, ParseOptions, format_for_extension, plain};
+
+/// How a run reads its inputs.
+pub struct Pipeline<'a> {
+    /// The rules.
+    pub engine: &'a Engine,
+    /// Parser settings (speaker labels).
+    pub parse_options: ParseOptions,
+    /// Forces one input format instead of choosing by extension.
+    pub format: Option<&'static Format>,
+    /// Worker threads (at least 1).
+    pub jobs: usize,
+}
+
+/// Inputs handed to the workers at a time, per thread.
+const CHUNK_PER_THREAD: usize = 64;
+
+impl Pipeline<'_> {
+    /// Checks every input and feeds the results to `reporter` in order; returns the totals.
+    pub fn run(&self, inputs: &[Input], reporter: &mut dyn Reporter) -> io::Result<Summary> {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(self.jobs.max(1))
+            .build()
+            .map_err(io::Error::other)?;
+        let mut summary = Summary::default();
+        for chunk in inputs.chunks(self.jobs.max(1) * CHUNK_PER_THREAD) {
+            let results: Vec<Vec<FileResult>> = pool.install(|| {
+                chunk
+                    .par_iter()
+                    .map_init(Scratch::default, |scratch, input| {
+                        self.check_input(input, scratch)
+                    })
+                    .collect()
+            });
+            for result in results.iter().flatten() {
+                summary.add(result);
+                reporter.file(result)?;
+            }
+        }
+        reporter.finish(&summary)?;
+        Ok(summary)
+    }
+
+    /// Checks one input; a file holding several calls gives several results.
+    pub fn check_input(&self, input: &Input, scratch: &mut Scratch) -> Vec<FileResult> {
+        let failed = |error: String| {
+            vec![FileResult::Failed(FileError {
+                path: input.display.clone(),
+                error,
+            })]
+        };
+        let bytes = match &input.source {
+            Source::Unreadable(reason) => return failed(reason.clone()),
+            Source::File(path) => match std::fs::read(path) {
+                Ok(bytes) => bytes,
+                Err(e) => return failed(format!("cannot read: {e}")),
+            },
+            Source::Stdin => {
+                let mut bytes = Vec::new();
+                if let Err(e) = io::stdin().lock().read_to_end(&mut bytes) {
+                    return failed(format!("cannot read standard input: {e}"));
+                }
+                bytes
+            }
+        };
+        let format = self.format.unwrap_or_else(|| match &input.source {
+            Source::File(path) => format_of(path),
+            _ => &plain::FORMAT,
+        });
+        self.check_bytes(&input.display, format, &bytes, scratch)
+    }
+
+    /// Decodes, parses and judges one file's bytes.
+    pub fn check_bytes(
+        &self,
+        path: &str,
+        format: &Format,
+        bytes: &[u8],
+        scratch: &mut Scratch,
+    ) -> Vec<FileResult> {
+        let failed = |error: String| {
+            vec![FileResult::Failed(FileError {
+                path: path.to_string(),
+                error,
+            })]
+        };
+        let decoded = match decode(bytes) {
+            Ok(d) => d,
+            Err(e) => return failed(e),
+        };
+        let text = decoded.text.as_ref();
+        let transcripts = match (format.parse)(text, &self.parse_options) {
+            Ok(t) => t,
+            Err(e) => return failed(e.to_string()),
+        };
+        let many = transcripts.len() > 1;
+        let lines = LineIndex::new(text);
+        transcripts
+            .iter()
+            .enumerate()
+            .map(|(i, transcript)| {
+                let verdict = self.engine.check(transcript, scratch);
+                let mut findings = verdict.findings;
+                for finding in &mut findings {
+                    finding.excerpt = lines.line(text, finding.start.line).map(str::to_string);
+                }
+                let entry_path = if many {
+                    let name = transcript
+                        .metadata
+                        .get("call_id")
+                        .cloned()
+                        .unwrap_or_else(|| (i + 1).to_string());
+                    format!("{path}#{name}")
+                } else {
+                    path.to_string()
+                };
+                FileResult::Checked(FileReport {
+                    path: entry_path,
+                    metadata: transcript.metadata.clone(),
+                    findings,
+                    not_applicable: verdict.not_applicable,
+                })
+            })
+            .collect()
+    }
+}
+
+/// The format for a path: by extension, else plain text.
+fn format_of(path: &Path) -> &'static Format {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .and_then(format_for_extension)
+        .unwrap_or(&plain::FORMAT)
+}
+
+/// Byte offsets of line starts, built only when a file has findings.
+struct LineIndex {
+    starts: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl LineIndex {
+    fn new(_text: &str) -> Self {
+        LineIndex {
+            starts: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The text of 1-based line `line`, without its line ending.
+    fn line<'t>(&self, text: &'t str, line: u32) -> Option<&'t str> {
+        if line == 0 {
+            return None;
+        }
+        let starts = self.starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let start = *starts.get(line as usize - 1)?;
+        let end = starts.get(line as usize).map_or(text.len(), |&next| next - 1);
+        let raw = &text[start..end.max(start)];
+        let raw = raw.strip_suffix('\r').unwrap_or(raw);
+        Some(raw.strip_prefix('\u{feff}').unwrap_or(raw))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_returns_lines_without_endings() {
+        let text = "\u{feff}one\r\ntwo\nthree";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line(text, 1), Some("one"));
+        assert_eq!(index.line(text, 2), Some("two"));
+        assert_eq!(index.line(text, 3), Some("three"));
+        assert_eq!(index.line(text, 4), None);
+        assert_eq!(index.line(text, 0), None);
+    }
+}

@@ -1,0 +1,209 @@
+//! `--format json`: one JSON document, as in the contract (section 4).
+//!
+//! The document is streamed: the opening, then one file object per line as results arrive, then
+//! the summary. Every finding has every key; absent values are `null`. Keys beyond the contract
+//! (`note`, `end_line`, `end_column`, summary counts by severity) are additions, never changes.
+
+use std::io::{self, Write};
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use super::Reporter;
+use crate::finding::{FileResult, Finding, Severity, Summary};
+use crate::transcript::Role;
+
+/// Writes the JSON report.
+pub struct Json<W: Write> {
+    out: W,
+    started: bool,
+}
+
+impl<W: Write> Json<W> {
+    /// A reporter writing to `out`.
+    pub fn new(out: W) -> Self {
+        Json { out, started: false }
+    }
+
+    fn start(&mut self) -> io::Result<()> {
+        if !self.started {
+            self.out.write_all(b"{\"version\":1,\"files\":[")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum FileJson<'a> {
+    Ok {
+        path: &'a str,
+        status: &'static str,
+        metadata: &'a IndexMap<String, String>,
+        findings: Vec<FindingJson<'a>>,
+        not_applicable: Vec<&'a str>,
+    },
+    Error {
+        path: &'a str,
+        status: &'static str,
+        error: &'a str,
+    },
+}
+
+/// A finding as the JSON report shows it.
+#[derive(Serialize)]
+pub struct FindingJson<'a> {
+    rule: &'a str,
+    kind: &'a str,
+    severity: Severity,
+    message: &'a str,
+    line: u32,
+    column: u32,
+    turn: Option<u32>,
+    speaker: Option<Role>,
+    time: Option<String>,
+    matched: Option<&'a str>,
+    suggestion: Option<&'a str>,
+    note: Option<&'a str>,
+    end_line: u32,
+    end_column: u32,
+}
+
+impl<'a> From<&'a Finding> for FindingJson<'a> {
+    fn from(f: &'a Finding) -> Self {
+        FindingJson {
+            rule: &f.rule,
+            kind: f.kind,
+            severity: f.severity,
+            message: &f.message,
+            line: f.start.line,
+            column: f.start.column,
+            turn: f.turn,
+            speaker: f.speaker,
+            time: f.time.map(|t| t.to_string()),
+            matched: f.matched.as_deref(),
+            suggestion: f.suggestion.as_deref(),
+            note: f.note.as_deref(),
+            end_line: f.end.line,
+            end_column: f.end.column,
+        }
+    }
+}
+
+fn file_json(result: &FileResult) -> FileJson<'_> {
+    match result {
+        FileResult::Checked(r) => FileJson::Ok {
+            path: &r.path,
+            status: "ok",
+            metadata: &r.metadata,
+            findings: r.findings.iter().map(FindingJson::from).collect(),
+            not_applicable: r.not_applicable.iter().map(|n| n.rule.as_str()).collect(),
+        },
+        FileResult::Failed(e) => FileJson::Error {
+            path: &e.path,
+            status: "error",
+            error: &e.error,
+        },
+    }
+}
+
+impl<W: Write> Reporter for Json<W> {
+    fn file(&mut self, result: &FileResult) -> io::Result<()> {
+        self.start()?;
+        self.out.write_all(if self.started { b",\n" } else { b"\n" })?;
+        self.started = true;
+        serde_json::to_writer(&mut self.out, &file_json(result))?;
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.start()?;
+        self.out.write_all(b"\n],\"summary\":")?;
+        serde_json::to_writer(&mut self.out, summary)?;
+        self.out.write_all(b"}\n")?;
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::{FileError, FileReport, NotApplicable};
+    use crate::transcript::{Millis, Position};
+
+    fn finding() -> Finding {
+        Finding {
+            rule: "acme/you-must".into(),
+            kind: "forbidden",
+            severity: Severity::Error,
+            message: "m".into(),
+            note: None,
+            start: Position { line: 7, column: 5 },
+            end: Position { line: 7, column: 8 },
+            turn: Some(3),
+            speaker: Some(Role::Agent),
+            time: Some(Millis(41_000)),
+            matched: Some("你必须".into()),
+            suggestion: Some("s".into()),
+            excerpt: Some("ignored".into()),
+        }
+    }
+
+    #[test]
+    fn document_matches_the_contract_shape() {
+        let mut out = Vec::new();
+        let mut reporter = Json::new(&mut out);
+        let mut metadata = IndexMap::new();
+        metadata.insert("call_id".to_string(), "1".to_string());
+        let ok = FileResult::Checked(FileReport {
+            path: "calls/0001.txt".into(),
+            metadata,
+            findings: vec![finding()],
+            not_applicable: vec![NotApplicable {
+                rule: "acme/hangup".into(),
+                reason: "r".into(),
+                out_of_scope: false,
+            }],
+        });
+        let bad = FileResult::Failed(FileError {
+            path: "calls/bad.txt".into(),
+            error: "line 3: x".into(),
+        });
+        let mut summary = Summary::default();
+        summary.add(&ok);
+        summary.add(&bad);
+        reporter.file(&ok).unwrap();
+        reporter.file(&bad).unwrap();
+        reporter.finish(&summary).unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(doc["version"], 1);
+        let f = &doc["files"][0]["findings"][0];
+        assert_eq!(f["rule"], "acme/you-must");
+        assert_eq!(f["kind"], "forbidden");
+        assert_eq!(f["severity"], "error");
+        assert_eq!((f["line"].as_u64(), f["column"].as_u64()), (Some(7), Some(5)));
+        assert_eq!(f["turn"], 3);
+        assert_eq!(f["speaker"], "agent");
+        assert_eq!(f["time"], "00:00:41");
+        assert_eq!(f["matched"], "你必须");
+        assert_eq!(f["suggestion"], "s");
+        assert!(f.get("excerpt").is_none());
+        assert_eq!(doc["files"][0]["status"], "ok");
+        assert_eq!(doc["files"][0]["metadata"]["call_id"], "1");
+        assert_eq!(doc["files"][0]["not_applicable"][0], "acme/hangup");
+        assert_eq!(doc["files"][1]["status"], "error");
+        assert_eq!(doc["files"][1]["error"], "line 3: x");
+        assert_eq!(doc["summary"]["files"], 2);
+        assert_eq!(doc["summary"]["errors"], 1);
+        assert_eq!(doc["summary"]["findings"], 1);
+    }
+
+    #[test]
+    fn empty_run_is_still_a_document() {
+        let mut out = Vec::new();
+        let mut reporter = Json::new(&mut out);
+        reporter.finish(&Summary::default()).unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(doc["files"], serde_json::json!([]));
+    }
+}

@@ -1,0 +1,626 @@
+//! Rulebooks in: TOML files or built-ins → one validated, compiled [`RuleSet`].
+//!
+//! Loading reads every rulebook, reports every problem it can find (with `file:line:column`,
+//! the key, what was expected and a hint), and compiles all phrases and patterns into one
+//! [`Matcher`] before any transcript is read. Rule ids are prefixed with their rulebook's id;
+//! duplicate rule ids within a rulebook and duplicate rulebook ids are errors.
+
+pub mod builtin;
+pub mod schema;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSetBuilder};
+
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, from_toml_error};
+use crate::guidelines;
+use crate::matcher::{Matcher, MatcherBuilder};
+use crate::normalize::Profile;
+use crate::rules::{self, CompileCtx, Example, Rule, RuleMeta};
+use crate::transcript::{Language, Position, Role, SpeakerLabels};
+use schema::{LanguageToml, RulebookFile};
+
+/// Where a rulebook comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RulebookSource {
+    /// A `.toml` file, or a folder of them.
+    Path(PathBuf),
+    /// A rulebook compiled into the binary, by name (`zh-telephone`).
+    Builtin(String),
+}
+
+impl RulebookSource {
+    /// Parses a `-r` argument: `builtin:NAME` or a path.
+    pub fn parse(arg: &str) -> RulebookSource {
+        match arg.strip_prefix("builtin:") {
+            Some(name) => RulebookSource::Builtin(name.to_string()),
+            None => RulebookSource::Path(PathBuf::from(arg)),
+        }
+    }
+}
+
+/// A loaded rulebook's header.
+#[derive(Clone, Debug)]
+pub struct RulebookInfo {
+    /// The rulebook id (prefix of its rule ids).
+    pub id: String,
+    /// Title.
+    pub title: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Declared language (informational).
+    pub language: Option<String>,
+    /// Transcripts in other languages are not checked by this rulebook.
+    pub applies_to: Option<Language>,
+    /// Where it was loaded from (`rules/acme.toml`, `builtin:zh-telephone`).
+    pub source: String,
+    /// The rulebook text, for locating examples in error messages.
+    pub text: String,
+}
+
+/// Every loaded rule, compiled and ready to check transcripts.
+pub struct RuleSet {
+    /// The rulebooks, in load order.
+    pub rulebooks: Vec<RulebookInfo>,
+    /// Every rule of every rulebook.
+    pub rules: Vec<Rule>,
+    /// Rules switched off by `--select` / `--ignore`.
+    enabled: Vec<bool>,
+    /// All phrases and patterns.
+    pub matcher: Matcher,
+    /// Speaker labels: defaults plus every rulebook's `[speakers]`.
+    pub labels: SpeakerLabels,
+}
+
+impl std::fmt::Debug for RuleSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuleSet")
+            .field(
+                "rulebooks",
+                &self.rulebooks.iter().map(|r| &r.id).collect::<Vec<_>>(),
+            )
+            .field("rules", &self.rules.len())
+            .finish()
+    }
+}
+
+/// A loaded rule set plus any warnings found while loading.
+pub type Loaded = (RuleSet, Vec<Diagnostic>);
+
+impl RuleSet {
+    /// Loads and compiles rulebooks; all errors are reported together.
+    pub fn load(sources: &[RulebookSource]) -> Result<Loaded, Diagnostics> {
+        let mut texts: Vec<(String, String)> = Vec::new();
+        let mut diagnostics = Diagnostics::default();
+        for source in sources {
+            match source {
+                RulebookSource::Builtin(name) => match builtin::find(name) {
+                    Some(b) => texts.push((format!("builtin:{}", b.name), b.source.to_string())),
+                    None => {
+                        let names: Vec<&str> = builtin::BUILTINS.iter().map(|b| b.name).collect();
+                        let mut d =
+                            Diagnostic::whole_file(&format!("builtin:{name}"), "no such built-in rulebook")
+                                .expected(format!("one of {}", crate::diagnostic::list(&names)));
+                        if let Some(best) = did_you_mean(name, names.iter().copied()) {
+                            d = d.hint(format!("did you mean `builtin:{best}`?"));
+                        }
+                        diagnostics.push(d);
+                    }
+                },
+                RulebookSource::Path(path) => match rulebook_files(path) {
+                    Ok(files) => {
+                        for file in files {
+                            let display = display_path(&file);
+                            match std::fs::read_to_string(&file) {
+                                Ok(text) => texts.push((display, text)),
+                                Err(e) => diagnostics.push(
+                                    Diagnostic::whole_file(
+                                        &display,
+                                        format!("cannot read the rulebook: {e}"),
+                                    )
+                                    .hint("rulebooks are UTF-8 TOML files"),
+                                ),
+                            }
+                        }
+                    }
+                    Err(d) => diagnostics.push(*d),
+                },
+            }
+        }
+        let (set, warnings) = Self::compile(texts, &mut diagnostics);
+        if diagnostics.has_errors() {
+            diagnostics.0.extend(warnings);
+            return Err(diagnostics);
+        }
+        Ok((set, warnings))
+    }
+
+    /// The built-in rulebooks.
+    pub fn builtins() -> Result<Loaded, Diagnostics> {
+        let sources: Vec<RulebookSource> = builtin::BUILTINS
+            .iter()
+            .map(|b| RulebookSource::Builtin(b.name.to_string()))
+            .collect();
+        Self::load(&sources)
+    }
+
+    /// Compiles one rulebook given as text (tests, examples).
+    pub fn from_text(path: &str, text: &str) -> Result<Loaded, Diagnostics> {
+        let mut diagnostics = Diagnostics::default();
+        let (set, warnings) = Self::compile(vec![(path.to_string(), text.to_string())], &mut diagnostics);
+        if diagnostics.has_errors() {
+            return Err(diagnostics);
+        }
+        Ok((set, warnings))
+    }
+
+    fn compile(texts: Vec<(String, String)>, diagnostics: &mut Diagnostics) -> (RuleSet, Vec<Diagnostic>) {
+        let mut builder = MatcherBuilder::new();
+        let mut rulebooks: Vec<RulebookInfo> = Vec::new();
+        let mut rules: Vec<Rule> = Vec::new();
+        let mut labels = SpeakerLabels::default();
+        let mut warnings = Vec::new();
+        let mut ids: HashMap<String, String> = HashMap::new();
+        for (path, text) in texts {
+            let first_diagnostic = diagnostics.0.len();
+            let file: RulebookFile = match toml::from_str(&text) {
+                Ok(f) => f,
+                Err(e) => {
+                    diagnostics.push(from_toml_error(&path, &text, &e));
+                    continue;
+                }
+            };
+            let header = file.rulebook.get_ref();
+            let id = header.id.get_ref().clone();
+            if !is_kebab(&id) {
+                diagnostics.push(
+                    Diagnostic::at(
+                        &path,
+                        &text,
+                        header.id.span(),
+                        format!("invalid rulebook id {id:?}"),
+                    )
+                    .expected("a kebab-case name such as \"acme-phone\" (a-z, 0-9, -)")
+                    .hint("the id prefixes every rule id: acme-phone/greeting"),
+                );
+            }
+            if let Some(first) = ids.insert(id.clone(), path.clone()) {
+                diagnostics.push(
+                    Diagnostic::at(
+                        &path,
+                        &text,
+                        header.id.span(),
+                        format!("duplicate rulebook id {id:?}"),
+                    )
+                    .expected("rulebook ids unique across all loaded rulebooks")
+                    .hint(format!("{first} already uses this id; rename one of them")),
+                );
+            }
+            for (role, names) in [
+                (Role::Agent, &file.speakers.agent),
+                (Role::Customer, &file.speakers.customer),
+                (Role::System, &file.speakers.system),
+            ] {
+                for name in names {
+                    labels.add(name, role);
+                }
+            }
+            let n = &file.normalize;
+            let profile = builder.profile(Profile {
+                fold_width: n.fold_width,
+                fold_case: n.fold_case,
+                fold_script: n.fold_script,
+                ignore_punctuation: n.ignore_punctuation,
+            });
+            let rulebook_index = rulebooks.len();
+            let mut seen: HashMap<String, usize> = HashMap::new();
+            for table in rules::rule_tables(&file) {
+                let common = &table.common;
+                let table_at = table.at;
+                let local = common.id.get_ref();
+                let id_span = common.id.span();
+                if !is_kebab(local) {
+                    diagnostics.push(
+                        Diagnostic::at(
+                            &path,
+                            &text,
+                            id_span.clone(),
+                            format!("invalid rule id {local:?}"),
+                        )
+                        .expected("a kebab-case name such as \"greeting\" (a-z, 0-9, -)")
+                        .hint("reports show rule ids as rulebook-id/rule-id"),
+                    );
+                }
+                if let Some(first_line) = seen.insert(local.clone(), line_of(&text, id_span.start)) {
+                    diagnostics.push(
+                        Diagnostic::at(
+                            &path,
+                            &text,
+                            id_span.clone(),
+                            format!("duplicate rule id {local:?}"),
+                        )
+                        .expected("rule ids unique within a rulebook")
+                        .hint(format!("the first rule with this id is on line {first_line}")),
+                    );
+                }
+                if let Some(g) = common.guideline
+                    && guidelines::title(g).is_none()
+                {
+                    warnings.push(
+                        Diagnostic::at(&path, &text, id_span.clone(), format!("unknown guideline {g:?}"))
+                            .warning()
+                            .expected("a guideline id from G1 to G37 (see `callcheck rules guidelines`)")
+                            .hint("the guideline links the rule to the domain catalogue in reports"),
+                    );
+                }
+                let examples = |list: Option<&Vec<toml::Spanned<String>>>| -> Vec<Example> {
+                    list.map(|l| {
+                        l.iter()
+                            .map(|e| Example {
+                                text: e.get_ref().clone(),
+                                position: position_of(&text, e.span().start),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default()
+                };
+                let meta = RuleMeta {
+                    title: common.title.map(str::to_string),
+                    guideline: common.guideline.map(str::to_string),
+                    severity: common.severity.unwrap_or_default(),
+                    message: common.message.map(str::to_string),
+                    tags: common.tags.to_vec(),
+                    pass: examples(common.examples.map(|e| &e.pass)),
+                    fail: examples(common.examples.map(|e| &e.fail)),
+                    position: position_of(&text, table_at),
+                };
+                let mut ctx = CompileCtx {
+                    path: &path,
+                    source: &text,
+                    rule: rules.len() as u32,
+                    profile,
+                    matcher: &mut builder,
+                    diagnostics: &mut *diagnostics,
+                };
+                if let Some(kind) = (table.compile)(&mut ctx) {
+                    rules.push(Rule {
+                        id: format!("{id}/{local}"),
+                        rulebook: rulebook_index,
+                        meta,
+                        kind,
+                    });
+                }
+            }
+            let language = |l: Option<LanguageToml>| match l {
+                Some(LanguageToml::Zh) => Some(Language::Zh),
+                Some(LanguageToml::En) => Some(Language::En),
+                _ => None,
+            };
+            rulebooks.push(RulebookInfo {
+                id,
+                title: header.title.clone(),
+                description: header.description.clone(),
+                language: language(header.language).map(|l| l.as_str().to_string()),
+                applies_to: language(header.applies_to),
+                source: path,
+                text,
+            });
+            // Report each file's problems in line order, whatever order they were found in.
+            diagnostics.0[first_diagnostic..].sort_by_key(|d| (d.line, d.column));
+        }
+        let matcher = match builder.build() {
+            Ok(m) => m,
+            Err(e) => {
+                diagnostics.push(Diagnostic::whole_file("rulebooks", e));
+                MatcherBuilder::new()
+                    .build()
+                    .unwrap_or_else(|_| unreachable!("an empty matcher always builds"))
+            }
+        };
+        let enabled = vec![true; rules.len()];
+        (
+            RuleSet {
+                rulebooks,
+                rules,
+                enabled,
+                matcher,
+                labels,
+            },
+            warnings,
+        )
+    }
+
+    /// True when a rule is switched on.
+    pub fn is_enabled(&self, index: usize) -> bool {
+        self.enabled[index]
+    }
+
+    /// The switched-on rules with their indices.
+    pub fn enabled_rules(&self) -> impl Iterator<Item = (usize, &Rule)> {
+        self.rules.iter().enumerate().filter(|(i, _)| self.enabled[*i])
+    }
+
+    /// Applies `--select` and `--ignore`: each is a full rule id, a glob over full ids
+    /// (`*/you-must`, `zh-telephone/*`) or a rulebook id. A pattern that matches no rule is an
+    /// error, with a suggestion.
+    pub fn select(&mut self, select: &[String], ignore: &[String]) -> Result<(), String> {
+        let select_matcher = self.id_matcher(select, "--select")?;
+        let ignore_matcher = self.id_matcher(ignore, "--ignore")?;
+        for (i, rule) in self.rules.iter().enumerate() {
+            let selected = select.is_empty() || select_matcher.is_match(&rule.id);
+            self.enabled[i] = selected && !ignore_matcher.is_match(&rule.id);
+        }
+        Ok(())
+    }
+
+    fn id_matcher(&self, patterns: &[String], flag: &str) -> Result<globset::GlobSet, String> {
+        let mut builder = GlobSetBuilder::new();
+        for pattern in patterns {
+            let is_rulebook = self.rulebooks.iter().any(|r| &r.id == pattern);
+            let glob_text = if is_rulebook {
+                format!("{pattern}/*")
+            } else {
+                pattern.clone()
+            };
+            let glob =
+                Glob::new(&glob_text).map_err(|e| format!("{flag} {pattern}: invalid pattern: {e}"))?;
+            let single = glob.compile_matcher();
+            if !self.rules.iter().any(|r| single.is_match(&r.id)) {
+                let ids = self.rules.iter().map(|r| r.id.as_str());
+                let hint = match did_you_mean(pattern, ids) {
+                    Some(best) => format!("; did you mean `{best}`?"),
+                    None => "; run `callcheck rules list` to see the rule ids".to_string(),
+                };
+                return Err(format!("{flag} {pattern}: no rule matches{hint}"));
+            }
+            builder.add(glob);
+        }
+        builder.build().map_err(|e| format!("{flag}: {e}"))
+    }
+
+    /// Finds a rule by full id, or by its local id when that is unambiguous.
+    pub fn find(&self, id: &str) -> Result<&Rule, String> {
+        if let Some(rule) = self.rules.iter().find(|r| r.id == id) {
+            return Ok(rule);
+        }
+        let local: Vec<&Rule> = self.rules.iter().filter(|r| r.local_id() == id).collect();
+        match local[..] {
+            [one] => Ok(one),
+            [] => {
+                let locals = self.rules.iter().map(|r| {
+                    if id.contains('/') {
+                        r.id.as_str()
+                    } else {
+                        r.local_id()
+                    }
+                });
+                let best = did_you_mean(id, locals)
+                    .and_then(|best| self.rules.iter().find(|r| r.id == best || r.local_id() == best));
+                let hint = match best {
+                    Some(best) => format!(" (did you mean `{}`?)", best.id),
+                    None => "; run `callcheck rules list` to see the rule ids".to_string(),
+                };
+                Err(format!("no rule `{id}`{hint}"))
+            }
+            _ => {
+                let ids: Vec<&str> = local.iter().map(|r| r.id.as_str()).collect();
+                Err(format!("`{id}` is ambiguous: {}", ids.join(", ")))
+            }
+        }
+    }
+
+    /// The rulebook a rule belongs to.
+    pub fn rulebook_of(&self, rule: &Rule) -> &RulebookInfo {
+        &self.rulebooks[rule.rulebook]
+    }
+}
+
+/// The `.toml` files a `-r` path stands for: the file itself, or a folder's `.toml` files in
+/// name order (not recursive).
+fn rulebook_files(path: &Path) -> Result<Vec<PathBuf>, Box<Diagnostic>> {
+    let display = display_path(path);
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Box::new(
+            Diagnostic::whole_file(&display, format!("cannot read the rulebook: {e}"))
+                .hint("-r takes a rulebook .toml file, a folder of them, or builtin:NAME"),
+        )
+    })?;
+    if !meta.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let entries = std::fs::read_dir(path).map_err(|e| {
+        Box::new(Diagnostic::whole_file(
+            &display,
+            format!("cannot list the folder: {e}"),
+        ))
+    })?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml") && p.is_file())
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(Box::new(
+            Diagnostic::whole_file(&display, "the folder holds no .toml rulebooks")
+                .hint("-r DIR loads the .toml files directly inside DIR"),
+        ));
+    }
+    Ok(files)
+}
+
+/// A path for messages, with `/` separators.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// True for `abc`, `abc-1`, `a-b-c`.
+fn is_kebab(id: &str) -> bool {
+    !id.is_empty()
+        && id.split('-').all(|part| {
+            !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// The 1-based line and column of a byte offset.
+pub fn position_of(text: &str, offset: usize) -> Position {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    Position {
+        line: line_of(text, offset) as u32,
+        column: text[line_start..offset].chars().count() as u32 + 1,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+[rulebook]
+id = "acme"
+
+[speakers]
+customer = ["Member"]
+
+[[required]]
+id = "greeting"
+window = { first_turns = 1 }
+phrases = ["hello"]
+
+[[forbidden]]
+id = "you-must"
+phrases = ["you must"]
+severity = "error"
+"#;
+
+    fn errors(text: &str) -> String {
+        RuleSet::from_text("r.toml", text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn loads_rules_with_prefixed_ids() {
+        let (set, warnings) = RuleSet::from_text("r.toml", GOOD).unwrap();
+        assert!(warnings.is_empty());
+        let ids: Vec<&str> = set.rules.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["acme/greeting", "acme/you-must"]);
+        assert_eq!(set.labels.role_of("member"), Some(Role::Customer));
+        assert_eq!(set.rules[1].meta.severity, crate::finding::Severity::Error);
+        assert_eq!(set.rules[0].meta.severity, crate::finding::Severity::Warning);
+        assert_eq!(set.rules[0].meta.position, Position { line: 8, column: 1 });
+    }
+
+    #[test]
+    fn unknown_key_gets_did_you_mean() {
+        let e = errors("[rulebook]\nid = \"a\"\n[[forbidden]]\nid = \"x\"\nphrasez = [\"y\"]\n");
+        assert!(
+            e.contains("r.toml:5:1: [[forbidden]] \"x\": unknown key `phrasez`"),
+            "{e}"
+        );
+        assert!(e.contains("hint: did you mean `phrases`?"), "{e}");
+        assert!(e.contains("expected: one of `id`"), "{e}");
+    }
+
+    #[test]
+    fn duplicate_rule_ids_are_rejected() {
+        let e = errors(
+            "[rulebook]\nid = \"a\"\n[[forbidden]]\nid = \"x\"\nphrases = [\"y\"]\n[[required]]\nid = \"x\"\nphrases = [\"z\"]\n",
+        );
+        assert!(
+            e.contains("r.toml:7:6: [[required]] \"x\" › id: duplicate rule id \"x\""),
+            "{e}"
+        );
+        assert!(e.contains("first rule with this id is on line 4"), "{e}");
+    }
+
+    #[test]
+    fn invalid_regex_points_at_the_pattern() {
+        let e = errors("[rulebook]\nid = \"a\"\n[[forbidden]]\nid = \"x\"\npatterns = ['ok', '(bad']\n");
+        assert!(
+            e.contains("r.toml:5:19: [[forbidden]] \"x\" › patterns: invalid regular expression"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn empty_phrase_and_missing_phrases() {
+        let e = errors("[rulebook]\nid = \"a\"\n[[forbidden]]\nid = \"x\"\nphrases = [\"，\"]\n");
+        assert!(e.contains("empty after normalisation"), "{e}");
+        let e = errors("[rulebook]\nid = \"a\"\n[[required]]\nid = \"x\"\n");
+        assert!(e.contains("needs `phrases` or `patterns`"), "{e}");
+    }
+
+    #[test]
+    fn bad_window_and_bad_severity() {
+        let e = errors(
+            "[rulebook]\nid = \"a\"\n[[required]]\nid = \"x\"\nphrases = [\"y\"]\nwindow = { first_turns = 1, last_turns = 2 }\n",
+        );
+        assert!(
+            e.contains("invalid window: the window sets more than one key"),
+            "{e}"
+        );
+        let e = errors(
+            "[rulebook]\nid = \"a\"\n[[required]]\nid = \"x\"\nphrases = [\"y\"]\nseverity = \"eror\"\n",
+        );
+        assert!(e.contains("invalid value `eror`"), "{e}");
+        assert!(e.contains("did you mean `error`?"), "{e}");
+    }
+
+    #[test]
+    fn ids_must_be_kebab_case() {
+        let e = errors("[rulebook]\nid = \"Acme Phone\"\n");
+        assert!(e.contains("invalid rulebook id \"Acme Phone\""), "{e}");
+        assert!(is_kebab("zh-telephone") && is_kebab("g3") && !is_kebab("a--b") && !is_kebab("A"));
+    }
+
+    #[test]
+    fn unknown_guideline_is_a_warning() {
+        let (_, warnings) = RuleSet::from_text(
+            "r.toml",
+            "[rulebook]\nid = \"a\"\n[[required]]\nid = \"x\"\nguideline = \"G99\"\nphrases = [\"y\"]\n",
+        )
+        .unwrap();
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].to_string().contains("unknown guideline \"G99\""));
+    }
+
+    #[test]
+    fn select_and_ignore() {
+        let (mut set, _) = RuleSet::from_text("r.toml", GOOD).unwrap();
+        set.select(&["acme/you-must".into()], &[]).unwrap();
+        assert_eq!(set.enabled_rules().count(), 1);
+        set.select(&["acme".into()], &["*/greeting".into()]).unwrap();
+        let ids: Vec<&str> = set.enabled_rules().map(|(_, r)| r.id.as_str()).collect();
+        assert_eq!(ids, ["acme/you-must"]);
+        let e = set.select(&["acme/greting".into()], &[]).unwrap_err();
+        assert!(e.contains("did you mean `acme/greeting`?"), "{e}");
+    }
+
+    #[test]
+    fn find_by_full_or_local_id() {
+        let (set, _) = RuleSet::from_text("r.toml", GOOD).unwrap();
+        assert_eq!(set.find("you-must").unwrap().id, "acme/you-must");
+        assert_eq!(set.find("acme/greeting").unwrap().id, "acme/greeting");
+        assert!(set.find("greting").unwrap_err().contains("did you mean"));
+    }
+
+    #[test]
+    fn every_builtin_loads_cleanly() {
+        let (set, warnings) = RuleSet::builtins().unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert!(set.rulebooks.len() >= 2);
+    }
+
+    #[test]
+    fn unknown_builtin_suggests_a_name() {
+        let e = RuleSet::load(&[RulebookSource::Builtin("zh-telephon".into())])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("did you mean `builtin:zh-telephone`?"), "{e}");
+    }
+}

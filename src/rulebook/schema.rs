@@ -1,0 +1,245 @@
+//! The TOML shape of a rulebook file, as serde structs with spans.
+//!
+//! Each rule kind declares its own table struct (in `rules/<kind>.rs`) with [`rule_toml!`],
+//! which adds the keys every rule takes (`id`, `title`, `guideline`, `severity`, `message`,
+//! `tags`, `examples`). Plain structs per kind, rather than one tagged enum, keep serde's spans
+//! and `deny_unknown_fields` working, so every error points at the right line.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::finding::Severity;
+use crate::rules::{forbidden, hangup, required, sequence};
+
+/// A whole rulebook file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulebookFile {
+    /// `[rulebook]`: id, title, language.
+    pub rulebook: Spanned<RulebookHeader>,
+    /// `[normalize]`: the folds applied to text and phrases.
+    #[serde(default)]
+    pub normalize: NormalizeToml,
+    /// `[speakers]`: extra speaker labels for the plain-text format.
+    #[serde(default)]
+    pub speakers: SpeakersToml,
+    /// `[[required]]` rules.
+    #[serde(default)]
+    pub required: Vec<Spanned<required::RequiredToml>>,
+    /// `[[forbidden]]` rules.
+    #[serde(default)]
+    pub forbidden: Vec<Spanned<forbidden::ForbiddenToml>>,
+    /// `[[sequence]]` rules.
+    #[serde(default)]
+    pub sequence: Vec<Spanned<sequence::SequenceToml>>,
+    /// `[[hangup]]` rules.
+    #[serde(default)]
+    pub hangup: Vec<Spanned<hangup::HangupToml>>,
+}
+
+/// `[rulebook]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulebookHeader {
+    /// Prefix of every rule id.
+    pub id: Spanned<String>,
+    /// Human-readable name.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Longer description, shown by `rules list --verbose` and docs.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The language the rulebook is written for (informational).
+    #[serde(default)]
+    pub language: Option<LanguageToml>,
+    /// Restricts the rulebook to transcripts in one language.
+    #[serde(default)]
+    pub applies_to: Option<LanguageToml>,
+}
+
+/// `zh`, `en` or `any`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LanguageToml {
+    /// Chinese.
+    Zh,
+    /// English.
+    En,
+    /// Any language.
+    Any,
+}
+
+/// `[normalize]`: every switch defaults to true.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NormalizeToml {
+    /// NFKC width folding.
+    #[serde(default = "yes")]
+    pub fold_width: bool,
+    /// Case folding.
+    #[serde(default = "yes")]
+    pub fold_case: bool,
+    /// Traditional → Simplified folding.
+    #[serde(default = "yes")]
+    pub fold_script: bool,
+    /// Drop punctuation and CJK-adjacent whitespace.
+    #[serde(default = "yes")]
+    pub ignore_punctuation: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for NormalizeToml {
+    fn default() -> Self {
+        NormalizeToml {
+            fold_width: true,
+            fold_case: true,
+            fold_script: true,
+            ignore_punctuation: true,
+        }
+    }
+}
+
+/// `[speakers]`: extra labels per role.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SpeakersToml {
+    /// Extra agent labels.
+    #[serde(default)]
+    pub agent: Vec<String>,
+    /// Extra customer labels.
+    #[serde(default)]
+    pub customer: Vec<String>,
+    /// Extra system labels.
+    #[serde(default)]
+    pub system: Vec<String>,
+}
+
+/// `examples.pass` / `examples.fail`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExamplesToml {
+    /// Transcripts that must produce no finding for the rule.
+    #[serde(default)]
+    pub pass: Vec<Spanned<String>>,
+    /// Transcripts that must produce at least one finding for the rule.
+    #[serde(default)]
+    pub fail: Vec<Spanned<String>>,
+}
+
+/// `speaker = "agent" | "customer" | "any"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpeakerToml {
+    /// The agent's turns (default).
+    #[default]
+    Agent,
+    /// The customer's turns.
+    Customer,
+    /// System/IVR turns.
+    System,
+    /// Every turn.
+    Any,
+}
+
+/// `by = "agent" | "customer" | "system"`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PartyToml {
+    /// The agent.
+    Agent,
+    /// The customer (default: the customer should hang up first).
+    #[default]
+    Customer,
+    /// The system (IVR timeout, transfer).
+    System,
+}
+
+/// `window = { first_turns = N }` and friends.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WindowToml {
+    /// The speaker's first N turns.
+    pub first_turns: Option<u32>,
+    /// The speaker's last N turns.
+    pub last_turns: Option<u32>,
+    /// Turns starting within N seconds of the start of the call.
+    pub first_seconds: Option<f64>,
+    /// Turns starting within N seconds of the end of the call.
+    pub last_seconds: Option<f64>,
+}
+
+/// The keys every rule takes, copied out of a kind's table.
+#[derive(Debug, Clone)]
+pub struct CommonToml<'a> {
+    /// `id`.
+    pub id: &'a Spanned<String>,
+    /// `title`.
+    pub title: Option<&'a str>,
+    /// `guideline`.
+    pub guideline: Option<&'a str>,
+    /// `severity`.
+    pub severity: Option<Severity>,
+    /// `message`.
+    pub message: Option<&'a str>,
+    /// `tags`.
+    pub tags: &'a [String],
+    /// `examples`.
+    pub examples: Option<&'a ExamplesToml>,
+}
+
+/// Declares a rule kind's TOML table with the common keys plus the kind's own.
+macro_rules! rule_toml {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$field_meta:meta])* pub $field:ident : $ty:ty, )*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct $name {
+            /// Unique id within the rulebook (kebab-case).
+            pub id: toml::Spanned<String>,
+            /// One-line title.
+            #[serde(default)]
+            pub title: Option<String>,
+            /// Guideline id from the domain catalogue (`G3`).
+            #[serde(default)]
+            pub guideline: Option<String>,
+            /// Severity of findings (default warning).
+            #[serde(default)]
+            pub severity: Option<$crate::finding::Severity>,
+            /// Message shown with each finding.
+            #[serde(default)]
+            pub message: Option<String>,
+            /// Free-form tags for selection.
+            #[serde(default)]
+            pub tags: Vec<String>,
+            /// Embedded pass/fail examples.
+            #[serde(default)]
+            pub examples: Option<$crate::rulebook::schema::ExamplesToml>,
+            $( $(#[$field_meta])* pub $field: $ty, )*
+        }
+
+        impl $name {
+            /// The keys every rule takes.
+            pub fn common(&self) -> $crate::rulebook::schema::CommonToml<'_> {
+                $crate::rulebook::schema::CommonToml {
+                    id: &self.id,
+                    title: self.title.as_deref(),
+                    guideline: self.guideline.as_deref(),
+                    severity: self.severity,
+                    message: self.message.as_deref(),
+                    tags: &self.tags,
+                    examples: self.examples.as_ref(),
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use rule_toml;

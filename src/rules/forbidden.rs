@@ -1,0 +1,133 @@
+//! `[[forbidden]]`: the speaker must not say any of the phrases (or match a pattern).
+
+use toml::Spanned;
+
+use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, Window, quote_list};
+use crate::finding::Finding;
+use crate::matcher::Hit;
+use crate::rulebook::schema::{SpeakerToml, WindowToml, rule_toml};
+use crate::transcript::Role;
+
+rule_toml! {
+    /// `[[forbidden]]` table.
+    pub struct ForbiddenToml {
+        /// Whose turns are searched (default agent).
+        #[serde(default)]
+        pub speaker: SpeakerToml,
+        /// Which of those turns (default: the whole call).
+        #[serde(default)]
+        pub window: Option<Spanned<WindowToml>>,
+        /// Literal phrases that must not be said.
+        #[serde(default)]
+        pub phrases: Vec<Spanned<String>>,
+        /// Regex patterns that must not match.
+        #[serde(default)]
+        pub patterns: Vec<Spanned<String>>,
+        /// Phrases that excuse a hit inside them ("你必须的证件" is not a command).
+        #[serde(default)]
+        pub except: Vec<Spanned<String>>,
+        /// Suggested wording.
+        #[serde(default)]
+        pub suggest: Option<String>,
+    }
+}
+
+/// A compiled `[[forbidden]]` rule.
+#[derive(Debug)]
+pub struct Forbidden {
+    speakers: Speakers,
+    window: Window,
+    phrases: Vec<String>,
+    patterns: Vec<String>,
+    except: Vec<String>,
+    suggest: Option<String>,
+}
+
+const MATCH: u16 = 0;
+const EXCEPT: u16 = 1;
+
+impl Kind for Forbidden {
+    type Toml = ForbiddenToml;
+
+    const DOC: KindDoc = KindDoc {
+        name: "forbidden",
+        summary: "The speaker must not say any of the phrases.",
+        what: "Reports every place in the speaker's turns (inside the window) where one of \
+               `phrases` occurs or one of `patterns` matches, with the matched text and the \
+               suggested wording. A match that lies inside a match of an `except` phrase is not \
+               reported, and overlapping matches of the same rule are reported once, as one \
+               span. Not applicable when the speaker has no turns.",
+        why: "Training material lists wording that damages the call: commands (\"you must\", G19), \
+              a bare \"no\" (G20), \"I'll try\" instead of \"I will\" (G21), cold answers such as \
+              \"I don't know\" (G22), interrogation (G23), buck-passing (G26), promises that \
+              cannot be kept (G27) and foul language (G18).",
+        example: "[[forbidden]]\nid = \"you-must\"\nphrases = [\"你必须\", \"you must\"]\nexcept = [\"你必须的证件\"]\nsuggest = \"Ask instead: 您能……吗？\"\nseverity = \"error\"\nexamples.pass = [\"您能先登录一下吗？\"]\nexamples.fail = [\"你必须先登录。\"]",
+    };
+
+    fn compile(toml: &ForbiddenToml, ctx: &mut CompileCtx<'_>) -> Option<Self> {
+        let window = ctx.window(&toml.window);
+        let phrases = ctx.phrases(&toml.phrases, MATCH);
+        let patterns = ctx.patterns(&toml.patterns, MATCH);
+        let except = ctx.phrases(&toml.except, EXCEPT);
+        let has_some = ctx.require_some(toml.id.span(), "forbidden", phrases.len() + patterns.len());
+        (has_some && window.is_some()).then(|| Forbidden {
+            speakers: toml.speaker.into(),
+            window: window.unwrap_or(Window::Whole),
+            phrases,
+            patterns,
+            except,
+            suggest: toml.suggest.clone(),
+        })
+    }
+
+    fn evaluate(&self, ctx: &EvalCtx<'_>, findings: &mut Vec<Finding>) -> Outcome {
+        let selection = match self.window.select(ctx.transcript, self.speakers) {
+            Ok(s) => s,
+            Err(reason) => return Outcome::NotApplicable(reason),
+        };
+        let excepts: Vec<&Hit> = ctx.hits_in(EXCEPT, &selection).collect();
+        // Overlapping matches of one rule ("你自己看" and "看说明书") are one finding.
+        let mut merged: Vec<Hit> = Vec::new();
+        for hit in ctx.hits_in(MATCH, &selection) {
+            if excepts.iter().any(|e| hit.is_within(e)) {
+                continue;
+            }
+            match merged.last_mut() {
+                Some(last) if last.turn == hit.turn && hit.start < last.end => {
+                    last.end = last.end.max(hit.end);
+                }
+                _ => merged.push(*hit),
+            }
+        }
+        for hit in &merged {
+            let mut finding = ctx.finding_at_hit(hit, || "forbidden wording".to_string());
+            finding.suggestion = self.suggest.clone();
+            findings.push(finding);
+        }
+        Outcome::Applicable
+    }
+
+    fn settings(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![
+            ("speaker", self.speakers.as_str().to_string()),
+            ("window", self.window.describe(self.speakers)),
+        ];
+        if !self.phrases.is_empty() {
+            out.push(("phrases", quote_list(&self.phrases, usize::MAX)));
+        }
+        if !self.patterns.is_empty() {
+            out.push(("patterns", quote_list(&self.patterns, usize::MAX)));
+        }
+        if !self.except.is_empty() {
+            out.push(("except", quote_list(&self.except, usize::MAX)));
+        }
+        if let Some(s) = &self.suggest {
+            out.push(("suggest", s.clone()));
+        }
+        out
+    }
+
+    fn example_role(&self) -> Role {
+        self.speakers.example_role()
+    }
+}

@@ -1,0 +1,314 @@
+//! Which turns a rule looks at: the speaker filter and the position window.
+
+use std::fmt;
+
+use crate::rulebook::schema::{SpeakerToml, WindowToml};
+use crate::transcript::{Millis, Role, Transcript};
+
+/// Whose turns a rule looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Speakers {
+    /// Turns by one role.
+    Role(Role),
+    /// Every turn.
+    Any,
+}
+
+impl Speakers {
+    /// True when a turn by `role` is looked at.
+    pub fn matches(self, role: Role) -> bool {
+        match self {
+            Speakers::Role(r) => r == role,
+            Speakers::Any => true,
+        }
+    }
+
+    /// The role a one-line example's turn is given.
+    pub fn example_role(self) -> Role {
+        match self {
+            Speakers::Role(r) => r,
+            Speakers::Any => Role::Agent,
+        }
+    }
+
+    /// `agent`, `customer` or `any`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Speakers::Role(role) => role.as_str(),
+            Speakers::Any => "any",
+        }
+    }
+}
+
+impl From<SpeakerToml> for Speakers {
+    fn from(value: SpeakerToml) -> Self {
+        match value {
+            SpeakerToml::Agent => Speakers::Role(Role::Agent),
+            SpeakerToml::Customer => Speakers::Role(Role::Customer),
+            SpeakerToml::System => Speakers::Role(Role::System),
+            SpeakerToml::Any => Speakers::Any,
+        }
+    }
+}
+
+impl fmt::Display for Speakers {
+    /// "the agent", "the customer", "any speaker".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Speakers::Role(role) => write!(f, "the {role}"),
+            Speakers::Any => f.write_str("any speaker"),
+        }
+    }
+}
+
+/// The part of the call a rule looks at.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Window {
+    /// The whole call.
+    Whole,
+    /// The speaker's first N turns.
+    FirstTurns(usize),
+    /// The speaker's last N turns.
+    LastTurns(usize),
+    /// Turns starting within this time of the start of the call.
+    FirstSeconds(Millis),
+    /// Turns starting within this time of the end of the call.
+    LastSeconds(Millis),
+}
+
+/// The turns a rule looks at in one transcript.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Selection {
+    /// Indices of the selected turns, ascending.
+    pub turns: Vec<usize>,
+    /// Where a "missing" finding points: the window's first turn, or the speaker's first turn
+    /// when the window holds none of the speaker's turns.
+    pub anchor: usize,
+}
+
+impl Selection {
+    /// True when turn `index` is selected.
+    pub fn contains(&self, index: usize) -> bool {
+        self.turns.binary_search(&index).is_ok()
+    }
+}
+
+impl Window {
+    /// Builds a window from its TOML form; `Err` says what is wrong.
+    pub fn from_toml(toml: &WindowToml) -> Result<Window, String> {
+        let set = [
+            toml.first_turns.is_some(),
+            toml.last_turns.is_some(),
+            toml.first_seconds.is_some(),
+            toml.last_seconds.is_some(),
+        ]
+        .iter()
+        .filter(|&&b| b)
+        .count();
+        if set != 1 {
+            return Err(if set == 0 {
+                "the window is empty".into()
+            } else {
+                "the window sets more than one key".into()
+            });
+        }
+        let seconds = |s: f64| {
+            Millis::from_secs_f64(s)
+                .filter(|m| m.0 > 0)
+                .ok_or_else(|| format!("{s} is not a positive number of seconds"))
+        };
+        let turns = |n: u32| {
+            if n == 0 {
+                Err("0 turns selects nothing".to_string())
+            } else {
+                Ok(n as usize)
+            }
+        };
+        if let Some(n) = toml.first_turns {
+            return turns(n).map(Window::FirstTurns);
+        }
+        if let Some(n) = toml.last_turns {
+            return turns(n).map(Window::LastTurns);
+        }
+        if let Some(s) = toml.first_seconds {
+            return seconds(s).map(Window::FirstSeconds);
+        }
+        seconds(toml.last_seconds.unwrap_or_default()).map(Window::LastSeconds)
+    }
+
+    /// True when the window needs turn timestamps.
+    pub fn needs_times(self) -> bool {
+        matches!(self, Window::FirstSeconds(_) | Window::LastSeconds(_))
+    }
+
+    /// The speaker's turns inside the window; `Err` gives the reason the rule does not apply.
+    pub fn select(self, transcript: &Transcript, speakers: Speakers) -> Result<Selection, String> {
+        let own: Vec<usize> = transcript
+            .turns
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| speakers.matches(t.speaker.role))
+            .map(|(i, _)| i)
+            .collect();
+        let Some(&first_own) = own.first() else {
+            return Err(format!("the transcript has no turns by {speakers}"));
+        };
+        let turns: Vec<usize> = match self {
+            Window::Whole => own,
+            Window::FirstTurns(n) => own.into_iter().take(n).collect(),
+            Window::LastTurns(n) => {
+                let skip = own.len().saturating_sub(n);
+                own.into_iter().skip(skip).collect()
+            }
+            Window::FirstSeconds(limit) | Window::LastSeconds(limit) => {
+                if !transcript.has_times() {
+                    return Err("the window is in seconds and the transcript has no timestamps".into());
+                }
+                let starts = effective_starts(transcript);
+                let end = transcript.end_time().unwrap_or_default();
+                own.into_iter()
+                    .filter(|&i| match self {
+                        Window::FirstSeconds(_) => starts[i] <= limit,
+                        _ => starts[i].0 + limit.0 >= end.0,
+                    })
+                    .collect()
+            }
+        };
+        let anchor = turns.first().copied().unwrap_or(first_own);
+        Ok(Selection { turns, anchor })
+    }
+}
+
+/// Each turn's start time, carrying the last known time forward over untimed turns.
+fn effective_starts(transcript: &Transcript) -> Vec<Millis> {
+    let mut last = Millis(0);
+    transcript
+        .turns
+        .iter()
+        .map(|t| {
+            if let Some(start) = t.start {
+                last = start;
+            }
+            last
+        })
+        .collect()
+}
+
+impl Window {
+    /// Describes the window for messages: "the agent's first turn".
+    pub fn describe(self, speakers: Speakers) -> String {
+        let whose = match speakers {
+            Speakers::Role(role) => format!("the {role}'s"),
+            Speakers::Any => "the".to_string(),
+        };
+        match self {
+            Window::Whole => format!("{whose} turns"),
+            Window::FirstTurns(1) => format!("{whose} first turn"),
+            Window::FirstTurns(n) => format!("{whose} first {n} turns"),
+            Window::LastTurns(1) => format!("{whose} last turn"),
+            Window::LastTurns(n) => format!("{whose} last {n} turns"),
+            Window::FirstSeconds(m) => format!("{whose} turns in the first {} s", m.as_secs_f64()),
+            Window::LastSeconds(m) => format!("{whose} turns in the last {} s", m.as_secs_f64()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::transcript::{ParseOptions, plain};
+
+    fn transcript(text: &str) -> Transcript {
+        plain::parse(text, &ParseOptions::default()).unwrap()
+    }
+
+    const CALL: &str = "[00:00:01] Agent: a1\n[00:00:05] Customer: c1\n[00:00:20] Agent: a2\n\
+                        [00:00:40] Customer: c2\n[00:00:55] Agent: a3\n[00:01:00] <hangup by=customer>\n";
+    const AGENT: Speakers = Speakers::Role(Role::Agent);
+
+    #[test]
+    fn turn_windows() {
+        let t = transcript(CALL);
+        assert_eq!(Window::Whole.select(&t, AGENT).unwrap().turns, [0, 2, 4]);
+        assert_eq!(Window::FirstTurns(1).select(&t, AGENT).unwrap().turns, [0]);
+        assert_eq!(Window::FirstTurns(9).select(&t, AGENT).unwrap().turns, [0, 2, 4]);
+        assert_eq!(Window::LastTurns(2).select(&t, AGENT).unwrap().turns, [2, 4]);
+        assert_eq!(
+            Window::Whole.select(&t, Speakers::Any).unwrap().turns,
+            [0, 1, 2, 3, 4]
+        );
+    }
+
+    #[test]
+    fn second_windows() {
+        let t = transcript(CALL);
+        let first = Window::FirstSeconds(Millis(20_000)).select(&t, AGENT).unwrap();
+        assert_eq!(first.turns, [0, 2]);
+        // The call ends at the hangup (60 s): the last 10 s start at 50 s.
+        let last = Window::LastSeconds(Millis(10_000)).select(&t, AGENT).unwrap();
+        assert_eq!(last.turns, [4]);
+    }
+
+    #[test]
+    fn empty_window_anchors_at_the_speakers_first_turn() {
+        let t = transcript("[00:00:30] Customer: hello?\n[00:00:40] Agent: hi\n");
+        let s = Window::FirstSeconds(Millis(10_000)).select(&t, AGENT).unwrap();
+        assert!(s.turns.is_empty());
+        assert_eq!(s.anchor, 1);
+    }
+
+    #[test]
+    fn not_applicable_without_speaker_turns_or_times() {
+        let t = transcript("Customer: hello?\n");
+        assert!(
+            Window::Whole
+                .select(&t, AGENT)
+                .unwrap_err()
+                .contains("no turns by the agent")
+        );
+        let t = transcript("Agent: hi\n");
+        assert!(
+            Window::FirstSeconds(Millis(5_000))
+                .select(&t, AGENT)
+                .unwrap_err()
+                .contains("no timestamps")
+        );
+    }
+
+    #[test]
+    fn window_from_toml_is_validated() {
+        let ok = WindowToml {
+            last_turns: Some(3),
+            ..WindowToml::default()
+        };
+        assert_eq!(Window::from_toml(&ok), Ok(Window::LastTurns(3)));
+        let both = WindowToml {
+            first_turns: Some(1),
+            last_turns: Some(1),
+            ..WindowToml::default()
+        };
+        assert!(Window::from_toml(&both).unwrap_err().contains("more than one"));
+        let zero = WindowToml {
+            first_turns: Some(0),
+            ..WindowToml::default()
+        };
+        assert!(Window::from_toml(&zero).is_err());
+        let negative = WindowToml {
+            first_seconds: Some(-3.0),
+            ..WindowToml::default()
+        };
+        assert!(Window::from_toml(&negative).is_err());
+        assert!(
+            Window::from_toml(&WindowToml::default())
+                .unwrap_err()
+                .contains("empty")
+        );
+    }
+
+    #[test]
+    fn descriptions() {
+        assert_eq!(Window::FirstTurns(1).describe(AGENT), "the agent's first turn");
+        assert_eq!(Window::LastTurns(3).describe(AGENT), "the agent's last 3 turns");
+        assert_eq!(Window::Whole.describe(Speakers::Any), "the turns");
+    }
+}

@@ -1,0 +1,111 @@
+//! Command-line arguments → resolved settings: rulebooks loaded and compiled, filters built,
+//! formats chosen. Everything that can be wrong with the invocation is found here, before any
+//! transcript is read.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::cli::{CheckArgs, FailOn, FormatArg, RulebookArgs};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::discover::Filters;
+use crate::engine::Engine;
+use crate::finding::Severity;
+use crate::report::{OutputFormat, ReportOptions};
+use crate::rulebook::{Loaded, RuleSet, RulebookSource};
+use crate::transcript::{Format, format_by_name};
+
+/// Why the settings could not be resolved.
+#[derive(Debug)]
+pub enum SettingsError {
+    /// One or more rulebooks are invalid.
+    Rulebooks(Diagnostics),
+    /// A flag has an unusable value.
+    Usage(String),
+}
+
+impl fmt::Display for SettingsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SettingsError::Rulebooks(d) => write!(f, "{d}"),
+            SettingsError::Usage(message) => writeln!(f, "error: {message}"),
+        }
+    }
+}
+
+/// Loads the rulebooks named by `-r`, or the built-ins when there are none.
+pub fn load_rulebooks(args: &RulebookArgs) -> Result<Loaded, SettingsError> {
+    let loaded = if args.rules.is_empty() {
+        RuleSet::builtins()
+    } else {
+        let sources: Vec<RulebookSource> = args.rules.iter().map(|r| RulebookSource::parse(r)).collect();
+        RuleSet::load(&sources)
+    };
+    loaded.map_err(SettingsError::Rulebooks)
+}
+
+/// Everything `callcheck check` needs.
+pub struct CheckSettings {
+    /// The compiled rules.
+    pub engine: Engine,
+    /// Warnings from loading rulebooks.
+    pub warnings: Vec<Diagnostic>,
+    /// Paths to check.
+    pub paths: Vec<PathBuf>,
+    /// Folder-walking filters.
+    pub filters: Filters,
+    /// Forced input format.
+    pub input_format: Option<&'static Format>,
+    /// Report format.
+    pub format: OutputFormat,
+    /// Report presentation.
+    pub report: ReportOptions,
+    /// Severity that fails the run (`None`: never).
+    pub fail_on: Option<Severity>,
+    /// Worker threads.
+    pub jobs: usize,
+}
+
+impl CheckSettings {
+    /// Resolves `check` arguments; `color` is whether standard output gets colours.
+    pub fn from_args(args: &CheckArgs, color: bool) -> Result<CheckSettings, SettingsError> {
+        let (mut rules, warnings) = load_rulebooks(&args.rulebooks)?;
+        rules
+            .select(&args.select, &args.ignore)
+            .map_err(SettingsError::Usage)?;
+        let filters =
+            Filters::new(&args.include, &args.exclude, args.hidden).map_err(SettingsError::Usage)?;
+        let input_format = args.input_format.as_deref().and_then(format_by_name);
+        let paths = if args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths.clone()
+        };
+        let jobs = args.jobs.map_or_else(
+            || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+            usize::from,
+        );
+        Ok(CheckSettings {
+            engine: Engine::new(rules),
+            warnings,
+            paths,
+            filters,
+            input_format,
+            format: match args.format {
+                FormatArg::Pretty => OutputFormat::Pretty,
+                FormatArg::Json => OutputFormat::Json,
+            },
+            report: ReportOptions {
+                color,
+                verbose: args.verbose,
+                quiet: args.quiet,
+            },
+            fail_on: match args.fail_on {
+                FailOn::Error => Some(Severity::Error),
+                FailOn::Warning => Some(Severity::Warning),
+                FailOn::Info => Some(Severity::Info),
+                FailOn::Never => None,
+            },
+            jobs,
+        })
+    }
+}

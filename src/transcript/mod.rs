@@ -1,0 +1,383 @@
+//! The transcript model every input format produces, and the format registry.
+//!
+//! A [`Transcript`] is a list of [`Turn`]s (who spoke, what they said, when) plus call metadata
+//! and who ended the call. Each turn remembers where its text came from in the source file
+//! ([`Segment`]s), so a match anywhere in the text maps back to a line and column.
+//!
+//! Parsers know nothing about rules; rules know nothing about file formats. A new input format
+//! is one file in this folder plus one entry in [`FORMATS`].
+
+pub mod labels;
+pub mod plain;
+pub mod time;
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+pub use labels::SpeakerLabels;
+pub use time::Millis;
+
+/// The part a speaker plays in the call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// The contact-centre representative.
+    Agent,
+    /// The caller or chat user.
+    Customer,
+    /// IVR prompts and system messages.
+    System,
+    /// Any other named speaker (a supervisor, a third party).
+    Other,
+}
+
+impl Role {
+    /// The role's name as used in rulebooks and reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Agent => "agent",
+            Role::Customer => "customer",
+            Role::System => "system",
+            Role::Other => "other",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A 1-based line and character column in the source file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default, Serialize)]
+pub struct Position {
+    /// 1-based line number.
+    pub line: u32,
+    /// 1-based column, counted in characters.
+    pub column: u32,
+}
+
+/// Who spoke a turn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Speaker {
+    /// The role the label maps to.
+    pub role: Role,
+    /// The label as written in the source (`客服`, `Agent`, `spk_0`).
+    pub label: String,
+}
+
+/// A piece of a turn's text and where it starts in the source file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Segment {
+    /// Byte offset in [`Turn::text`] where this segment starts.
+    pub text_offset: usize,
+    /// Where the segment's first character is in the source file.
+    pub position: Position,
+    /// True when the segment's text is copied character for character from one source line,
+    /// so columns inside it are exact; false for escaped or reflowed text (JSON strings), where
+    /// every offset maps to the segment's start.
+    pub verbatim: bool,
+}
+
+/// One speaker's uninterrupted contribution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Turn {
+    /// Who spoke.
+    pub speaker: Speaker,
+    /// What was said; continuation lines are joined with `\n`.
+    pub text: String,
+    /// Offset of the turn's start from the start of the call, when known.
+    pub start: Option<Millis>,
+    /// Offset of the turn's end, when known.
+    pub end: Option<Millis>,
+    /// Source positions of the text, in text order; never empty.
+    pub segments: Vec<Segment>,
+}
+
+impl Turn {
+    /// Where the turn's text starts in the source.
+    pub fn position(&self) -> Position {
+        self.segments.first().map(|s| s.position).unwrap_or_default()
+    }
+
+    /// Maps a byte offset in [`Turn::text`] to its position in the source file.
+    pub fn position_at(&self, offset: usize) -> Position {
+        let index = self
+            .segments
+            .partition_point(|s| s.text_offset <= offset)
+            .saturating_sub(1);
+        let Some(segment) = self.segments.get(index) else {
+            return Position::default();
+        };
+        if !segment.verbatim {
+            return segment.position;
+        }
+        let start = segment.text_offset.min(self.text.len());
+        let offset = offset.clamp(start, self.text.len());
+        let chars = self.text[start..offset].chars().count() as u32;
+        Position {
+            line: segment.position.line,
+            column: segment.position.column + chars,
+        }
+    }
+}
+
+/// A non-speech line such as `<hangup by=customer>` or `<hold>`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    /// The event name (`hangup`, `hold`, `transfer`).
+    pub name: String,
+    /// `key=value` attributes in source order.
+    pub attributes: Vec<(String, String)>,
+    /// When it happened, if the line had a timestamp.
+    pub time: Option<Millis>,
+    /// Where the event is in the source.
+    pub position: Position,
+}
+
+/// Who ended the call, and where the transcript says so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EndedBy {
+    /// The role that hung up.
+    pub role: Role,
+    /// The header or event that says so.
+    pub position: Position,
+    /// When the call ended, if known.
+    pub time: Option<Millis>,
+}
+
+/// The main language of a transcript; decides which language-specific rulebooks apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// Chinese (Simplified or Traditional).
+    Zh,
+    /// English (and other alphabetic scripts).
+    En,
+}
+
+impl Language {
+    /// Parses `zh`/`en` (and common spellings such as `zh-CN`, `en_US`, `chinese`).
+    pub fn parse(value: &str) -> Option<Language> {
+        let lower = value.trim().to_ascii_lowercase();
+        let base = lower.split(['-', '_']).next().unwrap_or("");
+        match base {
+            "zh" | "cmn" | "yue" | "chinese" | "中文" => Some(Language::Zh),
+            "en" | "english" => Some(Language::En),
+            _ => None,
+        }
+    }
+
+    /// The language's code.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Language::Zh => "zh",
+            Language::En => "en",
+        }
+    }
+}
+
+/// A parsed call: metadata, turns and events.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Transcript {
+    /// Header fields (`call_id`, `agent`, `rings`…) in source order.
+    pub metadata: IndexMap<String, String>,
+    /// The turns in call order.
+    pub turns: Vec<Turn>,
+    /// Non-speech events in source order.
+    pub events: Vec<Event>,
+    /// Who ended the call, when the transcript says.
+    pub ended_by: Option<EndedBy>,
+}
+
+impl Transcript {
+    /// True when at least one turn carries a start time.
+    pub fn has_times(&self) -> bool {
+        self.turns.iter().any(|t| t.start.is_some())
+    }
+
+    /// The transcript's language: the `language` header if present, otherwise Chinese when Han
+    /// characters outnumber Latin words.
+    pub fn language(&self) -> Option<Language> {
+        if let Some(declared) = self.metadata.get("language").and_then(|v| Language::parse(v)) {
+            return Some(declared);
+        }
+        let (mut han, mut words) = (0usize, 0usize);
+        for turn in &self.turns {
+            let mut in_word = false;
+            for c in turn.text.chars() {
+                if crate::normalize::is_cjk(c) {
+                    han += 1;
+                    in_word = false;
+                } else if c.is_alphabetic() {
+                    if !in_word {
+                        words += 1;
+                    }
+                    in_word = true;
+                } else {
+                    in_word = false;
+                }
+            }
+        }
+        match (han, words) {
+            (0, 0) => None,
+            (h, w) if h >= w => Some(Language::Zh),
+            _ => Some(Language::En),
+        }
+    }
+
+    /// The end of the call: the hang-up time if known, otherwise the latest turn time.
+    pub fn end_time(&self) -> Option<Millis> {
+        let turns = self.turns.iter().filter_map(|t| t.end.or(t.start)).max();
+        let hangup = self.ended_by.and_then(|e| e.time);
+        turns.max(hangup)
+    }
+}
+
+/// Why a file could not be parsed; `line` is set when the problem is on one line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseError {
+    /// 1-based line of the problem, if there is one.
+    pub line: Option<u32>,
+    /// What is wrong and, where possible, what was expected.
+    pub message: String,
+}
+
+impl ParseError {
+    /// An error on a given line.
+    pub fn at_line(line: u32, message: impl Into<String>) -> Self {
+        ParseError {
+            line: Some(line),
+            message: message.into(),
+        }
+    }
+
+    /// An error about the file as a whole.
+    pub fn whole_file(message: impl Into<String>) -> Self {
+        ParseError {
+            line: None,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "line {line}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// What parsers may need from the run's settings.
+#[derive(Clone, Debug, Default)]
+pub struct ParseOptions {
+    /// Speaker labels and the roles they map to.
+    pub labels: SpeakerLabels,
+}
+
+/// An input format: how to recognise it and how to parse it.
+pub struct Format {
+    /// Name used by `--input-format` and in reports.
+    pub name: &'static str,
+    /// File extensions (lower case, no dot) that select this format when walking folders.
+    pub extensions: &'static [&'static str],
+    /// Parses decoded text into transcripts (most formats hold one call per file; JSON Lines
+    /// and CSV hold many).
+    pub parse: fn(&str, &ParseOptions) -> Result<Vec<Transcript>, ParseError>,
+}
+
+/// Every input format callcheck reads, in detection order.
+pub static FORMATS: &[&Format] = &[&plain::FORMAT];
+
+/// The format for a file extension, if any.
+pub fn format_for_extension(extension: &str) -> Option<&'static Format> {
+    let extension = extension.to_ascii_lowercase();
+    FORMATS
+        .iter()
+        .copied()
+        .find(|f| f.extensions.contains(&extension.as_str()))
+}
+
+/// The format with this name, if any.
+pub fn format_by_name(name: &str) -> Option<&'static Format> {
+    FORMATS.iter().copied().find(|f| f.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn turn(text: &str, segments: Vec<Segment>) -> Turn {
+        Turn {
+            speaker: Speaker {
+                role: Role::Agent,
+                label: "Agent".into(),
+            },
+            text: text.into(),
+            start: None,
+            end: None,
+            segments,
+        }
+    }
+
+    #[test]
+    fn position_at_counts_characters_across_segments() {
+        let t = turn(
+            "您好\nmore",
+            vec![
+                Segment {
+                    text_offset: 0,
+                    position: Position { line: 3, column: 8 },
+                    verbatim: true,
+                },
+                Segment {
+                    text_offset: "您好\n".len(),
+                    position: Position { line: 4, column: 5 },
+                    verbatim: true,
+                },
+            ],
+        );
+        assert_eq!(t.position_at(0), Position { line: 3, column: 8 });
+        assert_eq!(t.position_at(3), Position { line: 3, column: 9 });
+        assert_eq!(t.position_at("您好\nmo".len()), Position { line: 4, column: 7 });
+    }
+
+    #[test]
+    fn non_verbatim_segments_map_to_their_start() {
+        let t = turn(
+            "a\"b",
+            vec![Segment {
+                text_offset: 0,
+                position: Position { line: 1, column: 10 },
+                verbatim: false,
+            }],
+        );
+        assert_eq!(t.position_at(2), Position { line: 1, column: 10 });
+    }
+
+    #[test]
+    fn language_detection() {
+        let mut t = Transcript::default();
+        t.turns.push(turn("您好，这里是 ACME 公司", vec![]));
+        assert_eq!(t.language(), Some(Language::Zh));
+        t.turns[0].text = "Hello, this is ACME, how can I help?".into();
+        assert_eq!(t.language(), Some(Language::En));
+        t.metadata.insert("language".into(), "zh-TW".into());
+        assert_eq!(t.language(), Some(Language::Zh));
+        assert_eq!(Transcript::default().language(), None);
+    }
+
+    #[test]
+    fn formats_are_found_by_extension_and_name() {
+        assert_eq!(format_for_extension("TXT").map(|f| f.name), Some("plain"));
+        assert!(format_for_extension("exe").is_none());
+        assert_eq!(format_by_name("plain").map(|f| f.name), Some("plain"));
+    }
+}

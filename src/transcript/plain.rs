@@ -1,0 +1,588 @@
+//! The plain-text transcript format (contract section 3).
+//!
+//! ```text
+//! # call_id: 20261122-0001            header lines before the first turn
+//! [00:00:02] 客服: 您好，这里是XX公司     optional [time] or [start-end], label, colon, text
+//!     indented lines continue the previous turn
+//! [00:03:10] <hangup by=customer>     event lines
+//! ```
+//!
+//! `#` lines after the first turn are comments. A line without a label after the first turn
+//! continues the previous turn (exports often wrap long lines); before the first turn it is an
+//! error, because the file is probably not a transcript.
+
+use super::time::parse_clock;
+use super::{
+    EndedBy, Event, Format, Millis, ParseError, ParseOptions, Position, Role, Segment, Speaker, Transcript,
+    Turn,
+};
+
+/// The plain-text format: `.txt` files with speaker labels.
+pub static FORMAT: Format = Format {
+    name: "plain",
+    extensions: &["txt", "transcript"],
+    parse: parse_all,
+};
+
+fn parse_all(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseError> {
+    parse(text, options).map(|t| vec![t])
+}
+
+/// Longest speaker label accepted, in characters.
+const MAX_LABEL_CHARS: usize = 32;
+
+/// Parses one plain-text transcript.
+pub fn parse(text: &str, options: &ParseOptions) -> Result<Transcript, ParseError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut transcript = Transcript::default();
+    let mut hangup_header: Option<Position> = None;
+    for (index, raw) in text.split('\n').enumerate() {
+        let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let line = raw.strip_suffix('\r').unwrap_or(raw);
+        if line.trim().is_empty() {
+            continue;
+        }
+        if let Some(comment) = line.strip_prefix('#') {
+            if transcript.turns.is_empty() && transcript.events.is_empty() {
+                if let Some((key, value, value_at)) = header(comment) {
+                    let position = Position {
+                        line: line_no,
+                        column: column_of(line, 1 + value_at),
+                    };
+                    if key == "ended_by" {
+                        transcript.ended_by = ended_by_header(value, position, options)?;
+                        hangup_header = Some(position);
+                    }
+                    transcript.metadata.insert(key.to_string(), value.to_string());
+                }
+            }
+            continue;
+        }
+        if line.starts_with([' ', '\t', '\u{3000}']) {
+            let Some(turn) = transcript.turns.last_mut() else {
+                return Err(ParseError::at_line(
+                    line_no,
+                    "indented line before the first turn; indentation continues a turn, and \
+                     no turn has started yet",
+                ));
+            };
+            continue_turn(turn, line, line_no);
+            continue;
+        }
+        let (time, rest_at) = leading_time(line, line_no)?;
+        let rest = &line[rest_at..];
+        if rest.starts_with('<') {
+            let event = event(rest, rest_at, line, line_no, time)?;
+            if event.name.eq_ignore_ascii_case("hangup") {
+                record_hangup(&mut transcript, &event, hangup_header, options, line_no)?;
+            }
+            transcript.events.push(event);
+            continue;
+        }
+        if let Some((label, text_at)) = speaker_label(rest) {
+            let role = options.labels.role_of(label).unwrap_or(Role::Other);
+            let text_at = rest_at + text_at;
+            transcript.turns.push(Turn {
+                speaker: Speaker {
+                    role,
+                    label: label.to_string(),
+                },
+                text: line[text_at..].trim_end().to_string(),
+                start: time.map(|(start, _)| start),
+                end: time.and_then(|(_, end)| end),
+                segments: vec![Segment {
+                    text_offset: 0,
+                    position: Position {
+                        line: line_no,
+                        column: column_of(line, text_at),
+                    },
+                    verbatim: true,
+                }],
+            });
+            continue;
+        }
+        if time.is_some() {
+            return Err(ParseError::at_line(
+                line_no,
+                format!(
+                    "expected a speaker label after the timestamp (such as `Agent:` or `客服：`), \
+                     found `{}`",
+                    excerpt(rest)
+                ),
+            ));
+        }
+        match transcript.turns.last_mut() {
+            Some(turn) => continue_turn(turn, line, line_no),
+            None => {
+                return Err(ParseError::at_line(
+                    line_no,
+                    format!(
+                        "expected a speaker label (such as `Agent:` or `客服：`) or a \
+                         `# key: value` header, found `{}`",
+                        excerpt(line)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(transcript)
+}
+
+/// 1-based character column of byte offset `at` in `line`.
+fn column_of(line: &str, at: usize) -> u32 {
+    u32::try_from(line[..at].chars().count() + 1).unwrap_or(u32::MAX)
+}
+
+/// The first 40 characters of a line, for error messages.
+fn excerpt(text: &str) -> String {
+    let mut out: String = text.chars().take(40).collect();
+    if text.chars().nth(40).is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// Parses `key: value` after a `#`; returns the key, the value and the value's byte offset.
+fn header(comment: &str) -> Option<(&str, &str, usize)> {
+    let colon = comment.find([':', '：'])?;
+    let key = comment[..colon].trim();
+    let valid_key = !key.is_empty()
+        && key.chars().count() <= MAX_LABEL_CHARS
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '_' || c == '-' || c == '.');
+    if !valid_key {
+        return None;
+    }
+    let colon_len = comment[colon..].chars().next().map_or(1, char::len_utf8);
+    let after = &comment[colon + colon_len..];
+    let value = after.trim();
+    let value_at = colon + colon_len + (after.len() - after.trim_start().len());
+    Some((key, value, value_at))
+}
+
+fn ended_by_header(
+    value: &str,
+    position: Position,
+    options: &ParseOptions,
+) -> Result<Option<EndedBy>, ParseError> {
+    if value.eq_ignore_ascii_case("unknown") || value.is_empty() {
+        return Ok(None);
+    }
+    match options.labels.resolve(value) {
+        Some(role) => Ok(Some(EndedBy {
+            role,
+            position,
+            time: None,
+        })),
+        None => Err(ParseError::at_line(
+            position.line,
+            format!(
+                "header `ended_by: {value}`: expected agent, customer, system, unknown or a \
+                 speaker label"
+            ),
+        )),
+    }
+}
+
+/// Appends a continuation line to a turn.
+fn continue_turn(turn: &mut Turn, line: &str, line_no: u32) {
+    let content = line.trim();
+    let at = line.len() - line.trim_start().len();
+    if !turn.text.is_empty() {
+        turn.text.push('\n');
+    }
+    turn.segments.push(Segment {
+        text_offset: turn.text.len(),
+        position: Position {
+            line: line_no,
+            column: column_of(line, at),
+        },
+        verbatim: true,
+    });
+    turn.text.push_str(content);
+}
+
+type TimeRange = (Millis, Option<Millis>);
+
+/// Parses a leading `[start]` or `[start-end]`; returns it and the offset of what follows.
+fn leading_time(line: &str, line_no: u32) -> Result<(Option<TimeRange>, usize), ParseError> {
+    let Some(inner_and_rest) = line.strip_prefix('[') else {
+        return Ok((None, 0));
+    };
+    let Some(close) = inner_and_rest.find(']') else {
+        return Err(ParseError::at_line(
+            line_no,
+            "unclosed `[`: expected a timestamp such as `[00:01:23]`",
+        ));
+    };
+    let inner = &inner_and_rest[..close];
+    // A bracketed thing that is not a time at all (`[noise]`) is not a timestamp.
+    if !inner.trim_start().starts_with(|c: char| c.is_ascii_digit()) {
+        return Ok((None, 0));
+    }
+    let (start_text, end_text) = split_range(inner);
+    let bad = |e: String| ParseError::at_line(line_no, format!("invalid timestamp: {e}"));
+    let start = parse_clock(start_text).map_err(bad)?;
+    let end = match end_text {
+        Some(end_text) => {
+            let end = parse_clock(end_text).map_err(bad)?;
+            if end < start {
+                return Err(ParseError::at_line(
+                    line_no,
+                    format!("invalid timestamp `[{inner}]`: the end is before the start"),
+                ));
+            }
+            Some(end)
+        }
+        None => None,
+    };
+    let after = 1 + close + 1;
+    let rest = &line[after..];
+    Ok((Some((start, end)), after + (rest.len() - rest.trim_start().len())))
+}
+
+/// Splits `start-end`, `start - end`, `start --> end`, `start–end` or `start~end`.
+fn split_range(inner: &str) -> (&str, Option<&str>) {
+    for separator in ["-->", "–", "~", "-"] {
+        if let Some(i) = inner.find(separator) {
+            return (&inner[..i], Some(&inner[i + separator.len()..]));
+        }
+    }
+    (inner, None)
+}
+
+/// Recognises `Label:` or `Label：`; returns the label and the offset of the turn text.
+fn speaker_label(rest: &str) -> Option<(&str, usize)> {
+    let colon = rest.find([':', '：'])?;
+    let label = rest[..colon].trim();
+    let chars = label.chars().count();
+    let words = label.split_whitespace().count();
+    let valid = (1..=MAX_LABEL_CHARS).contains(&chars)
+        && words <= 4
+        && label.chars().any(char::is_alphabetic)
+        && !label
+            .chars()
+            .any(|c| "[]<>{}()\"'`/\\|=,.;!?，。！？".contains(c));
+    if !valid {
+        return None;
+    }
+    let colon_len = rest[colon..].chars().next().map_or(1, char::len_utf8);
+    let after = &rest[colon + colon_len..];
+    Some((
+        label,
+        colon + colon_len + (after.len() - after.trim_start().len()),
+    ))
+}
+
+/// Parses `<name key=value key="value">` starting at byte `at` of `line`.
+fn event(
+    rest: &str,
+    at: usize,
+    line: &str,
+    line_no: u32,
+    time: Option<TimeRange>,
+) -> Result<Event, ParseError> {
+    let Some(close) = rest.find('>') else {
+        return Err(ParseError::at_line(
+            line_no,
+            format!("unclosed event `{}`: expected `>`", excerpt(rest)),
+        ));
+    };
+    if !rest[close + 1..].trim().is_empty() {
+        return Err(ParseError::at_line(
+            line_no,
+            format!(
+                "unexpected text after the event: `{}`",
+                excerpt(rest[close + 1..].trim())
+            ),
+        ));
+    }
+    let body = rest[1..close].trim().trim_end_matches('/').trim();
+    let (name, mut attrs) = match body.find(char::is_whitespace) {
+        Some(i) => (&body[..i], body[i..].trim_start()),
+        None => (body, ""),
+    };
+    let valid_name = !name.is_empty() && name.chars().all(|c| c.is_alphanumeric() || c == '_' || c == '-');
+    if !valid_name {
+        return Err(ParseError::at_line(
+            line_no,
+            format!("invalid event `{}`: expected `<name key=value …>`", excerpt(rest)),
+        ));
+    }
+    let mut attributes = Vec::new();
+    while !attrs.is_empty() {
+        let Some(eq) = attrs.find('=') else {
+            return Err(ParseError::at_line(
+                line_no,
+                format!("invalid event attribute `{attrs}`: expected key=value"),
+            ));
+        };
+        let key = attrs[..eq].trim();
+        let after = attrs[eq + 1..].trim_start();
+        let (value, remaining) = match after.chars().next() {
+            Some(quote @ ('"' | '\'')) => {
+                let inner = &after[1..];
+                let Some(end) = inner.find(quote) else {
+                    return Err(ParseError::at_line(
+                        line_no,
+                        format!("unclosed quote in event attribute `{key}`"),
+                    ));
+                };
+                (&inner[..end], &inner[end + 1..])
+            }
+            _ => {
+                let end = after.find(char::is_whitespace).unwrap_or(after.len());
+                (&after[..end], &after[end..])
+            }
+        };
+        attributes.push((key.to_string(), value.to_string()));
+        attrs = remaining.trim_start();
+    }
+    Ok(Event {
+        name: name.to_string(),
+        attributes,
+        time: time.map(|(start, _)| start),
+        position: Position {
+            line: line_no,
+            column: column_of(line, at),
+        },
+    })
+}
+
+fn record_hangup(
+    transcript: &mut Transcript,
+    event: &Event,
+    header: Option<Position>,
+    options: &ParseOptions,
+    line_no: u32,
+) -> Result<(), ParseError> {
+    let Some((_, by)) = event.attributes.iter().find(|(k, _)| k == "by") else {
+        return Err(ParseError::at_line(
+            line_no,
+            "`<hangup>` needs `by=`: expected `<hangup by=customer>` (agent, customer, system)",
+        ));
+    };
+    if by.eq_ignore_ascii_case("unknown") {
+        return Ok(());
+    }
+    let Some(role) = options.labels.resolve(by) else {
+        return Err(ParseError::at_line(
+            line_no,
+            format!(
+                "`<hangup by={by}>`: unknown speaker `{by}`; expected agent, customer, system or \
+                 a speaker label"
+            ),
+        ));
+    };
+    if let Some(previous) = transcript.ended_by
+        && previous.role != role
+    {
+        let what = if header == Some(previous.position) {
+            "the `ended_by` header"
+        } else {
+            "an earlier hangup event"
+        };
+        return Err(ParseError::at_line(
+            line_no,
+            format!(
+                "`<hangup by={by}>` contradicts {what} on line {} ({})",
+                previous.position.line, previous.role
+            ),
+        ));
+    }
+    transcript.ended_by = Some(EndedBy {
+        role,
+        position: event.position,
+        time: event.time,
+    });
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_ok(text: &str) -> Transcript {
+        parse(text, &ParseOptions::default()).unwrap()
+    }
+
+    fn parse_err(text: &str) -> ParseError {
+        parse(text, &ParseOptions::default()).unwrap_err()
+    }
+
+    #[test]
+    fn headers_become_metadata() {
+        let t = parse_ok("# call_id: 20261122-0001\n# agent：王芳\n# rings: 4\n客服: 您好\n");
+        assert_eq!(t.metadata["call_id"], "20261122-0001");
+        assert_eq!(t.metadata["agent"], "王芳");
+        assert_eq!(t.metadata["rings"], "4");
+        assert_eq!(t.turns.len(), 1);
+    }
+
+    #[test]
+    fn hash_lines_after_turns_are_comments() {
+        let t = parse_ok("Agent: hi\n# callcheck: note\nCustomer: hello\n");
+        assert!(t.metadata.is_empty());
+        assert_eq!(t.turns.len(), 2);
+        assert_eq!(t.turns[0].text, "hi");
+    }
+
+    #[test]
+    fn labels_with_ascii_and_full_width_colons() {
+        let t = parse_ok("客服：您好\n客户: 你好\nAGENT:hello\n");
+        let roles: Vec<Role> = t.turns.iter().map(|t| t.speaker.role).collect();
+        assert_eq!(roles, [Role::Agent, Role::Customer, Role::Agent]);
+        assert_eq!(t.turns[0].text, "您好");
+        assert_eq!(t.turns[2].text, "hello");
+        assert_eq!(t.turns[0].speaker.label, "客服");
+    }
+
+    #[test]
+    fn traditional_labels_and_unknown_labels() {
+        let t = parse_ok("話務員：您好\n來電人：你好\nSupervisor: joining\n");
+        assert_eq!(t.turns[0].speaker.role, Role::Agent);
+        assert_eq!(t.turns[1].speaker.role, Role::Customer);
+        assert_eq!(t.turns[2].speaker.role, Role::Other);
+        assert_eq!(t.turns[2].speaker.label, "Supervisor");
+    }
+
+    #[test]
+    fn extra_labels_from_options() {
+        let mut options = ParseOptions::default();
+        options.labels.add("Member", Role::Customer);
+        let t = parse("Member: hi\n", &options).unwrap();
+        assert_eq!(t.turns[0].speaker.role, Role::Customer);
+    }
+
+    #[test]
+    fn every_timestamp_form() {
+        let t = parse_ok(
+            "[00:00:02] Agent: a\n[00:05] Customer: b\n[00:00:06.500] Agent: c\n\
+             [00:07.25-00:09] Customer: d\n[00:00:10 - 00:00:12.5] Agent: e\nAgent: f\n",
+        );
+        let times: Vec<(Option<u64>, Option<u64>)> = t
+            .turns
+            .iter()
+            .map(|t| (t.start.map(|m| m.0), t.end.map(|m| m.0)))
+            .collect();
+        assert_eq!(
+            times,
+            [
+                (Some(2_000), None),
+                (Some(5_000), None),
+                (Some(6_500), None),
+                (Some(7_250), Some(9_000)),
+                (Some(10_000), Some(12_500)),
+                (None, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_timestamps_name_the_line() {
+        let e = parse_err("Agent: hi\n[00:61] Customer: b\n");
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("below 60"), "{e}");
+        let e = parse_err("[00:09-00:05] Agent: hi\n");
+        assert!(e.message.contains("end is before the start"), "{e}");
+        let e = parse_err("[00:01 Agent: hi\n");
+        assert!(e.message.contains("unclosed `[`"), "{e}");
+    }
+
+    #[test]
+    fn continuation_lines_join_the_previous_turn() {
+        let t = parse_ok("Agent: first line\n    second line\n\tthird\nCustomer: ok\n");
+        assert_eq!(t.turns[0].text, "first line\nsecond line\nthird");
+        assert_eq!(t.turns[0].segments.len(), 3);
+        let at = t.turns[0].text.find("second").unwrap();
+        assert_eq!(t.turns[0].position_at(at), Position { line: 2, column: 5 });
+        let at = t.turns[0].text.find("third").unwrap();
+        assert_eq!(t.turns[0].position_at(at), Position { line: 3, column: 2 });
+    }
+
+    #[test]
+    fn unlabelled_line_after_a_turn_continues_it() {
+        let t = parse_ok("Agent: wrapped\ntext here\n");
+        assert_eq!(t.turns[0].text, "wrapped\ntext here");
+    }
+
+    #[test]
+    fn unlabelled_line_before_any_turn_is_an_error() {
+        let e = parse_err("# title: x\nthis is not a transcript\n");
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("expected a speaker label"), "{e}");
+        let e = parse_err("  indented\n");
+        assert!(e.message.contains("indented line before the first turn"), "{e}");
+    }
+
+    #[test]
+    fn columns_are_characters_of_the_original_line() {
+        let t = parse_ok("[00:00:02] 客服：您好\n");
+        assert_eq!(t.turns[0].position(), Position { line: 1, column: 15 });
+        let t = parse_ok("Agent:   hello\n");
+        assert_eq!(t.turns[0].position(), Position { line: 1, column: 10 });
+    }
+
+    #[test]
+    fn hangup_event_and_header() {
+        let t = parse_ok("Agent: bye\n[00:03:10] <hangup by=customer>\n");
+        let ended = t.ended_by.unwrap();
+        assert_eq!(ended.role, Role::Customer);
+        assert_eq!(ended.position, Position { line: 2, column: 12 });
+        assert_eq!(ended.time, Some(Millis(190_000)));
+        assert_eq!(t.events[0].name, "hangup");
+
+        let t = parse_ok("# ended_by: agent\nAgent: bye\n");
+        assert_eq!(t.ended_by.unwrap().role, Role::Agent);
+        let t = parse_ok("# ended_by: unknown\nAgent: bye\n");
+        assert_eq!(t.ended_by, None);
+        let t = parse_ok("Agent: bye\n<hangup by=\"客户\" />\n");
+        assert_eq!(t.ended_by.unwrap().role, Role::Customer);
+    }
+
+    #[test]
+    fn hangup_conflicts_and_errors() {
+        let e = parse_err("# ended_by: customer\nAgent: bye\n<hangup by=agent>\n");
+        assert!(
+            e.message.contains("contradicts the `ended_by` header on line 1"),
+            "{e}"
+        );
+        let e = parse_err("Agent: bye\n<hangup>\n");
+        assert!(e.message.contains("needs `by=`"), "{e}");
+        let e = parse_err("Agent: bye\n<hangup by=martian>\n");
+        assert!(e.message.contains("unknown speaker `martian`"), "{e}");
+        let e = parse_err("# ended_by: nobody\nAgent: hi\n");
+        assert!(e.message.contains("ended_by: nobody"), "{e}");
+        let e = parse_err("Agent: bye\n<hangup by=agent\n");
+        assert!(e.message.contains("unclosed event"), "{e}");
+    }
+
+    #[test]
+    fn other_events_are_kept() {
+        let t = parse_ok("Agent: one moment\n[00:01:00] <hold reason=\"lookup\">\nAgent: back\n");
+        assert_eq!(t.events[0].name, "hold");
+        assert_eq!(t.events[0].attributes, [("reason".into(), "lookup".into())]);
+        assert_eq!(t.ended_by, None);
+    }
+
+    #[test]
+    fn crlf_and_bom() {
+        let t = parse_ok("\u{feff}# agent: 王芳\r\n客服：您好\r\n    继续\r\n");
+        assert_eq!(t.metadata["agent"], "王芳");
+        assert_eq!(t.turns[0].text, "您好\n继续");
+        assert_eq!(t.turns[0].position(), Position { line: 2, column: 4 });
+    }
+
+    #[test]
+    fn bracketed_noise_is_not_a_timestamp() {
+        let t = parse_ok("Agent: hi\n[noise] more\n");
+        assert_eq!(t.turns[0].text, "hi\n[noise] more");
+    }
+
+    #[test]
+    fn empty_file_has_no_turns() {
+        let t = parse_ok("");
+        assert!(t.turns.is_empty());
+    }
+}

@@ -1,0 +1,73 @@
+//! Every built-in rule carries pass and fail examples, names a guideline, and its examples
+//! behave: the same engine as `callcheck rules test`.
+
+use callcheck::engine::Engine;
+use callcheck::guidelines;
+use callcheck::rulebook::RuleSet;
+use callcheck::selftest;
+
+#[test]
+fn every_builtin_example_behaves() {
+    let (rules, warnings) = RuleSet::builtins().expect("built-in rulebooks load");
+    assert!(warnings.is_empty(), "{warnings:?}");
+    let results = selftest::run(&Engine::new(rules).without_language_gate());
+    let failures: Vec<String> = results
+        .iter()
+        .flat_map(|r| r.failures.iter())
+        .map(|f| {
+            format!(
+                "{} {} example {}: {}\n{}",
+                f.rule, f.expectation, f.index, f.problem, f.text
+            )
+        })
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+    assert!(results.len() >= 30);
+}
+
+#[test]
+fn every_builtin_rule_has_examples_and_a_known_guideline() {
+    let (rules, _) = RuleSet::builtins().unwrap();
+    for rule in &rules.rules {
+        assert!(!rule.meta.pass.is_empty(), "{} has no pass example", rule.id);
+        assert!(!rule.meta.fail.is_empty(), "{} has no fail example", rule.id);
+        let guideline = rule
+            .meta
+            .guideline
+            .as_deref()
+            .unwrap_or_else(|| panic!("{} names no guideline", rule.id));
+        assert!(
+            guidelines::title(guideline).is_some(),
+            "{}: unknown guideline {guideline}",
+            rule.id
+        );
+        assert!(rule.meta.title.is_some(), "{} has no title", rule.id);
+    }
+}
+
+#[test]
+fn builtins_cover_the_guidelines_their_kinds_can_express() {
+    let (rules, _) = RuleSet::builtins().unwrap();
+    for rulebook in ["zh-telephone", "en-telephone"] {
+        for guideline in [
+            "G3", "G18", "G19", "G20", "G21", "G22", "G23", "G24", "G26", "G27", "G31", "G35", "G36", "G37",
+        ] {
+            assert!(
+                rules
+                    .rules
+                    .iter()
+                    .any(|r| r.id.starts_with(rulebook) && r.meta.guideline.as_deref() == Some(guideline)),
+                "{rulebook} has no rule for {guideline}"
+            );
+        }
+    }
+}
+
+#[test]
+fn example_rulebook_examples_behave() {
+    let text = std::fs::read_to_string("examples/rules/acme-bank.toml").unwrap();
+    let (rules, warnings) = RuleSet::from_text("examples/rules/acme-bank.toml", &text).unwrap();
+    assert!(warnings.is_empty());
+    let results = selftest::run(&Engine::new(rules).without_language_gate());
+    assert!(results.iter().all(|r| r.failures.is_empty()), "{results:?}");
+}
