@@ -203,6 +203,21 @@ by = "customer"
     }
 
     #[test]
+    fn templates_have_no_hangup() {
+        let (rules, _) = RuleSet::from_text("t.toml", BOOK).unwrap();
+        let engine = Engine::new(rules);
+        let mut transcript = plain::parse(
+            "客服：您好，这里是ACME\n<hangup by=agent>\n",
+            &ParseOptions::default(),
+        )
+        .unwrap();
+        transcript.kind = crate::transcript::TranscriptKind::Template;
+        let v = engine.check(&transcript, &mut Scratch::default());
+        assert!(v.findings.is_empty(), "{:?}", v.findings);
+        assert_eq!(v.not_applicable[0].reason, "reply templates have no hang-up");
+    }
+
+    #[test]
     fn language_gate_skips_rulebooks_for_other_languages() {
         let v = check("Agent: hello, you must log in\n<hangup by=agent>\n");
         assert!(v.findings.is_empty());

@@ -3,7 +3,7 @@
 use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome};
 use crate::finding::Finding;
 use crate::rulebook::schema::{PartyToml, rule_toml};
-use crate::transcript::Role;
+use crate::transcript::{Role, TranscriptKind};
 
 rule_toml! {
     /// `[[hangup]]` table.
@@ -45,6 +45,9 @@ impl Kind for Hangup {
     }
 
     fn evaluate(&self, ctx: &EvalCtx<'_>, findings: &mut Vec<Finding>) -> Outcome {
+        if ctx.transcript.kind == TranscriptKind::Template {
+            return Outcome::NotApplicable("reply templates have no hang-up".into());
+        }
         let Some(ended) = ctx.transcript.ended_by else {
             return Outcome::NotApplicable("the transcript does not say who ended the call".into());
         };

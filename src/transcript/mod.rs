@@ -180,9 +180,23 @@ impl Language {
     }
 }
 
+/// What a transcript records: a real conversation, or a scripted reply checked on its own.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TranscriptKind {
+    /// A call or chat between parties (the default).
+    #[default]
+    Conversation,
+    /// A reply template or script snippet: agent-only text, no timing, no hang-up. Rules that
+    /// need a conversation (hang-up, read-back, metrics, windows in seconds) do not apply.
+    Template,
+}
+
 /// A parsed call: metadata, turns and events.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Transcript {
+    /// A conversation or a reply template.
+    pub kind: TranscriptKind,
     /// Header fields (`call_id`, `agent`, `rings`…) in source order.
     pub metadata: IndexMap<String, String>,
     /// The turns in call order.
