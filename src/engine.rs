@@ -3,7 +3,7 @@
 use crate::finding::{Finding, NotApplicable};
 use crate::matcher::Scratch;
 use crate::rulebook::RuleSet;
-use crate::rules::{EvalCtx, Outcome};
+use crate::rules::{EvalCtx, Outcome, TurnIndex};
 use crate::transcript::Transcript;
 
 /// What checking one transcript produced.
@@ -53,6 +53,7 @@ impl Engine {
             .any(|r| r.applies_to.is_some())
             .then(|| transcript.language())
             .flatten();
+        let turns = TurnIndex::new(transcript);
         let mut verdict = Verdict::default();
         for (index, rule) in self.rules.enabled_rules() {
             let rulebook = self.rules.rulebook_of(rule);
@@ -74,6 +75,7 @@ impl Engine {
             }
             let ctx = EvalCtx {
                 transcript,
+                turns: &turns,
                 hits: scratch.hits.for_rule(index as u32),
                 rule,
             };

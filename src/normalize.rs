@@ -99,11 +99,16 @@ impl NormText {
     }
 
     fn push(&mut self, c: char, source_at: usize) {
-        let before = self.text.len();
-        self.text.push(c);
         let source_at = u32::try_from(source_at).unwrap_or(u32::MAX);
-        self.map
-            .extend(std::iter::repeat_n(source_at, self.text.len() - before));
+        if c.is_ascii() {
+            self.text.push(c);
+            self.map.push(source_at);
+        } else {
+            let mut buf = [0; 4];
+            let encoded = c.encode_utf8(&mut buf);
+            self.text.push_str(encoded);
+            self.map.extend(std::iter::repeat_n(source_at, encoded.len()));
+        }
     }
 }
 
@@ -124,10 +129,15 @@ fn unit_end(source: &str, at: usize) -> usize {
 }
 
 /// Normalises `source` into `out` (cleared first), recording the offset map.
+///
+/// Each character is looked up in a per-profile table that holds its folded form and class;
+/// only characters whose fold is more than one character, characters outside the Basic
+/// Multilingual Plane and combining sequences take the slower general path.
 pub fn normalize_into(profile: &Profile, source: &str, out: &mut NormText) {
     out.clear();
     out.text.reserve(source.len());
     out.map.reserve(source.len());
+    let table = CharTable::for_profile(profile);
     let mut state = Emitter {
         out,
         ignore_punctuation: profile.ignore_punctuation,
@@ -135,33 +145,29 @@ pub fn normalize_into(profile: &Profile, source: &str, out: &mut NormText) {
         pending_break: None,
         last: None,
     };
-    let mut folded: Vec<char> = Vec::with_capacity(4);
-    let mut iter = source.char_indices().peekable();
-    while let Some((at, c)) = iter.next() {
-        folded.clear();
-        let combining_follows = iter
-            .peek()
-            .is_some_and(|&(_, next)| !next.is_ascii() && canonical_combining_class(next) != 0);
-        if c.is_ascii() && !combining_follows {
-            folded.push(if profile.fold_case {
-                c.to_ascii_lowercase()
-            } else {
-                c
-            });
-        } else {
-            // Gather combining marks so NFKC can compose them with their base character.
-            let mut unit_end = at + c.len_utf8();
-            while let Some(&(next_at, next)) = iter.peek() {
-                if canonical_combining_class(next) == 0 {
-                    break;
-                }
-                unit_end = next_at + next.len_utf8();
-                iter.next();
-            }
-            fold_unit(profile, &source[at..unit_end], &mut folded);
+    let mut folded: Vec<char> = Vec::new();
+    let mut chars = source.char_indices();
+    let lookup = |(at, c): (usize, char)| (at, c, table.entry(c));
+    let mut next = chars.next().map(lookup);
+    while let Some((at, c, entry)) = next {
+        next = chars.next().map(lookup);
+        let mark_follows = next.is_some_and(|(_, _, e)| e.kind() == Kind::Combining);
+        if !mark_follows && entry.kind() != Kind::Slow && entry.kind() != Kind::Combining {
+            state.feed(entry, at);
+            continue;
         }
+        // Gather combining marks so NFKC can compose them with their base character.
+        let mut unit_end = at + c.len_utf8();
+        while let Some((mark_at, mark, e)) = next
+            && e.kind() == Kind::Combining
+        {
+            unit_end = mark_at + mark.len_utf8();
+            next = chars.next().map(lookup);
+        }
+        folded.clear();
+        fold_unit(profile, &source[at..unit_end], &mut folded);
         for &f in &folded {
-            state.feed(f, at);
+            state.feed(classify(f, profile.ignore_punctuation), at);
         }
     }
 }
@@ -173,7 +179,7 @@ pub fn normalize(profile: &Profile, source: &str) -> String {
     out.text
 }
 
-/// Folds one non-ASCII source unit (a character and its combining marks) into `out`.
+/// Folds one source unit (a character and its combining marks) into `out`.
 fn fold_unit(profile: &Profile, unit: &str, out: &mut Vec<char>) {
     let push_cased = |c: char, out: &mut Vec<char>| {
         if profile.fold_case {
@@ -232,52 +238,210 @@ pub fn fold_script_char(c: char) -> char {
 
 static T2S: OnceLock<Box<[u16]>> = OnceLock::new();
 
+/// What normalisation does with a (folded) character.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// Written out.
+    Emit,
+    /// Part of a whitespace run.
+    Space,
+    /// Dropped without trace (format and control characters).
+    Invisible,
+    /// Dropped punctuation that keeps words together (apostrophes, hyphens, full stops).
+    Join,
+    /// Dropped punctuation that joins digits (`,` and `:`) and otherwise separates words.
+    DigitJoin,
+    /// Dropped punctuation that separates words.
+    Break,
+    /// Folds to several characters, or lies outside the table: take the general path.
+    Slow,
+    /// A combining mark (or conjoining jamo): composes with the character before it.
+    Combining,
+}
+
+/// A table entry: the folded character in the low 21 bits, its [`Kind`] and flags above.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Entry(u32);
+
+const KIND_SHIFT: u32 = 21;
+const FLAG_CJK: u32 = 1 << 25;
+const FLAG_WORD: u32 = 1 << 26;
+const FLAG_DIGIT: u32 = 1 << 27;
+const KINDS: [Kind; 8] = [
+    Kind::Emit,
+    Kind::Space,
+    Kind::Invisible,
+    Kind::Join,
+    Kind::DigitJoin,
+    Kind::Break,
+    Kind::Slow,
+    Kind::Combining,
+];
+
+impl Entry {
+    fn new(c: char, kind: Kind) -> Entry {
+        let kind_bits = KINDS.iter().position(|k| *k == kind).unwrap_or(0) as u32;
+        let mut bits = c as u32 | (kind_bits << KIND_SHIFT);
+        if is_cjk(c) {
+            bits |= FLAG_CJK;
+        }
+        if is_word_char(c) {
+            bits |= FLAG_WORD;
+        }
+        if c.is_ascii_digit() {
+            bits |= FLAG_DIGIT;
+        }
+        Entry(bits)
+    }
+
+    fn kind(self) -> Kind {
+        KINDS[((self.0 >> KIND_SHIFT) & 7) as usize]
+    }
+
+    fn char(self) -> char {
+        char::from_u32(self.0 & 0x1F_FFFF).unwrap_or('\u{FFFD}')
+    }
+
+    fn has(self, flag: u32) -> bool {
+        self.0 & flag != 0
+    }
+}
+
+/// Classifies a folded character.
+fn classify(c: char, ignore_punctuation: bool) -> Entry {
+    let kind = if c.is_whitespace() {
+        Kind::Space
+    } else if is_invisible(c) {
+        Kind::Invisible
+    } else if ignore_punctuation && is_punctuation(c) {
+        match c {
+            '\'' | '’' | '‘' | 'ʼ' | '-' | '‐' | '‑' | '.' => Kind::Join,
+            ',' | ':' => Kind::DigitJoin,
+            _ => Kind::Break,
+        }
+    } else {
+        Kind::Emit
+    };
+    Entry::new(c, kind)
+}
+
+/// Characters that compose with the character before them under NFKC.
+fn joins_previous(c: char) -> bool {
+    canonical_combining_class(c) != 0 || matches!(c as u32, 0x1160..=0x11FF | 0xFF9E | 0xFF9F)
+}
+
+/// The entry of a source character under a profile.
+fn compute_entry(profile: &Profile, c: char) -> Entry {
+    if joins_previous(c) {
+        return Entry::new(c, Kind::Combining);
+    }
+    // Unified ideographs have no case and no compatibility form: only the script fold applies.
+    if matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
+        let folded = if profile.fold_script {
+            fold_script_char(c)
+        } else {
+            c
+        };
+        return classify(folded, profile.ignore_punctuation);
+    }
+    let mut folded = Vec::with_capacity(2);
+    fold_unit(profile, c.encode_utf8(&mut [0; 4]), &mut folded);
+    match folded[..] {
+        [one] => classify(one, profile.ignore_punctuation),
+        _ => Entry::new(c, Kind::Slow),
+    }
+}
+
+/// Entries for one 256-character page of the Basic Multilingual Plane.
+type Page = Box<[u32; 256]>;
+
+/// Pages are built on first use, per profile: a run touches only the scripts its text uses.
+static PAGES: [[OnceLock<Page>; 256]; 16] = [const { [const { OnceLock::new() }; 256] }; 16];
+
+/// Per-profile lookup of [`Entry`]s for characters of the Basic Multilingual Plane.
+struct CharTable {
+    profile: Profile,
+    pages: &'static [OnceLock<Page>; 256],
+}
+
+impl CharTable {
+    fn for_profile(profile: &Profile) -> CharTable {
+        let index = usize::from(profile.fold_width)
+            | usize::from(profile.fold_case) << 1
+            | usize::from(profile.fold_script) << 2
+            | usize::from(profile.ignore_punctuation) << 3;
+        CharTable {
+            profile: *profile,
+            pages: &PAGES[index],
+        }
+    }
+
+    #[inline]
+    fn entry(&self, c: char) -> Entry {
+        let code = c as u32;
+        if code > 0xFFFF {
+            let kind = if joins_previous(c) {
+                Kind::Combining
+            } else {
+                Kind::Slow
+            };
+            return Entry::new(c, kind);
+        }
+        let page = self.pages[(code >> 8) as usize].get_or_init(|| {
+            let mut page = Box::new([0u32; 256]);
+            for (low, slot) in page.iter_mut().enumerate() {
+                let c = char::from_u32((code & !0xFF) | low as u32).unwrap_or('\u{FFFD}');
+                *slot = compute_entry(&self.profile, c).0;
+            }
+            page
+        });
+        Entry(page[(code & 0xFF) as usize])
+    }
+}
+
 /// Writes folded characters, applying the whitespace and punctuation rules.
 struct Emitter<'a> {
     out: &'a mut NormText,
+    /// Drop whitespace next to CJK characters.
     ignore_punctuation: bool,
     /// Source offset of a whitespace run not yet written.
     pending_space: Option<usize>,
     /// Source offset of dropped punctuation that separates words, not yet written.
     pending_break: Option<usize>,
-    last: Option<char>,
+    /// The last character written.
+    last: Option<Entry>,
 }
 
 impl Emitter<'_> {
-    fn feed(&mut self, c: char, at: usize) {
-        if c.is_whitespace() {
-            self.pending_space.get_or_insert(at);
-            return;
-        }
-        if is_invisible(c) {
-            return;
-        }
-        if self.ignore_punctuation && is_punctuation(c) {
-            let joins = match c {
-                '\'' | '’' | '‘' | 'ʼ' | '-' | '‐' | '‑' | '.' => true,
-                ',' | ':' => self.last.is_some_and(|l| l.is_ascii_digit()),
-                _ => false,
-            };
-            if !joins {
-                self.pending_break.get_or_insert(at);
+    fn feed(&mut self, entry: Entry, at: usize) {
+        match entry.kind() {
+            Kind::Space => {
+                self.pending_space.get_or_insert(at);
+                return;
             }
-            return;
+            Kind::Invisible | Kind::Join => return,
+            Kind::DigitJoin if self.last.is_some_and(|l| l.has(FLAG_DIGIT)) => return,
+            Kind::DigitJoin | Kind::Break => {
+                self.pending_break.get_or_insert(at);
+                return;
+            }
+            Kind::Emit | Kind::Slow | Kind::Combining => {}
         }
         if let Some(space_at) = self.pending_space.take() {
-            let cjk_edge = self.ignore_punctuation && (self.last.is_some_and(is_cjk) || is_cjk(c));
-            if self.last.is_some() && !cjk_edge {
+            if let Some(last) = self.last
+                && !(self.ignore_punctuation && (last.has(FLAG_CJK) || entry.has(FLAG_CJK)))
+            {
                 self.out.push(' ', space_at);
             }
-            self.pending_break = None;
-        } else if let Some(break_at) = self.pending_break.take()
-            && self.last.is_some_and(is_word_char)
-            && is_word_char(c)
+        } else if let Some(break_at) = self.pending_break
+            && self.last.is_some_and(|l| l.has(FLAG_WORD))
+            && entry.has(FLAG_WORD)
         {
             self.out.push(' ', break_at);
         }
         self.pending_break = None;
-        self.out.push(c, at);
-        self.last = Some(c);
+        self.out.push(entry.char(), at);
+        self.last = Some(entry);
     }
 }
 
@@ -452,7 +616,84 @@ mod tests {
         assert_eq!(&source[out.source_range(0..4, source)], "ﬁne");
     }
 
+    /// The general path only: every character folded on its own (with its marks), no table.
+    fn reference(profile: &Profile, source: &str) -> (String, Vec<u32>) {
+        let mut out = NormText::new();
+        let mut state = Emitter {
+            out: &mut out,
+            ignore_punctuation: profile.ignore_punctuation,
+            pending_space: None,
+            pending_break: None,
+            last: None,
+        };
+        let mut iter = source.char_indices().peekable();
+        let mut folded = Vec::new();
+        while let Some((at, c)) = iter.next() {
+            let mut end = at + c.len_utf8();
+            while let Some(&(next_at, next)) = iter.peek() {
+                if !joins_previous(next) {
+                    break;
+                }
+                end = next_at + next.len_utf8();
+                iter.next();
+            }
+            folded.clear();
+            fold_unit(profile, &source[at..end], &mut folded);
+            for &f in &folded {
+                state.feed(classify(f, profile.ignore_punctuation), at);
+            }
+        }
+        (out.text, out.map)
+    }
+
+    fn profile_from_bits(bits: u8) -> Profile {
+        Profile {
+            fold_width: bits & 1 != 0,
+            fold_case: bits & 2 != 0,
+            fold_script: bits & 4 != 0,
+            ignore_punctuation: bits & 8 != 0,
+        }
+    }
+
+    #[test]
+    fn ideograph_fast_path_matches_the_general_path() {
+        for bits in [0u8, 4, 8, 15] {
+            let profile = profile_from_bits(bits);
+            for code in (0x3400..=0x4DBF).chain(0x4E00..=0x9FFF) {
+                let c = char::from_u32(code).unwrap();
+                let mut folded = Vec::new();
+                fold_unit(&profile, c.encode_utf8(&mut [0; 4]), &mut folded);
+                assert_eq!(folded.len(), 1, "{c}");
+                assert_eq!(
+                    compute_entry(&profile, c),
+                    classify(folded[0], profile.ignore_punctuation),
+                    "{c}"
+                );
+            }
+        }
+    }
+
     proptest! {
+        #[test]
+        fn table_path_matches_the_general_path(source in "\\PC{0,60}", bits in 0u8..16) {
+            let profile = profile_from_bits(bits);
+            let mut out = NormText::new();
+            normalize_into(&profile, &source, &mut out);
+            let (text, map) = reference(&profile, &source);
+            prop_assert_eq!(out.as_str(), text.as_str());
+            prop_assert_eq!(&out.map, &map);
+        }
+
+        #[test]
+        fn table_path_matches_on_mixed_scripts(source in "[a-zA-Z0-9 ,.'!?這裡是您好，。！ＡＢ１２ﬁé\u{301}\u{3000}\u{200b}\t-]{0,60}", bits in 0u8..16) {
+            let profile = profile_from_bits(bits);
+            let mut out = NormText::new();
+            normalize_into(&profile, &source, &mut out);
+            let (text, map) = reference(&profile, &source);
+            prop_assert_eq!(out.as_str(), text.as_str());
+            prop_assert_eq!(&out.map, &map);
+        }
+
         #[test]
         fn offset_map_is_monotonic_and_on_char_boundaries(source in "\\PC{0,40}") {
             let mut out = NormText::new();

@@ -21,7 +21,7 @@ use crate::finding::{Finding, Severity};
 use crate::matcher::{Hit, MatchError, MatcherBuilder, Slot, Target};
 use crate::rulebook::schema::WindowToml;
 use crate::transcript::{Position, Role, Transcript};
-pub use window::{Selection, Speakers, Window};
+pub use window::{Selection, Speakers, TurnIndex, Window};
 
 /// A kind's documentation, printed by `callcheck rules explain` (in the style of ruff's rule
 /// docs: what it does, why, an example).
@@ -327,15 +327,26 @@ impl CompileCtx<'_> {
 pub struct EvalCtx<'a> {
     /// The transcript.
     pub transcript: &'a Transcript,
+    /// The transcript's turns grouped by role.
+    pub turns: &'a TurnIndex,
     /// The rule's hits, sorted by turn and position.
     pub hits: &'a [Hit],
     /// The rule being judged.
     pub rule: &'a Rule,
 }
 
-impl EvalCtx<'_> {
+impl<'a> EvalCtx<'a> {
+    /// The speaker's turns inside a window; `Err` gives the reason the rule does not apply.
+    pub fn select(&self, window: Window, speakers: Speakers) -> Result<Selection<'a>, String> {
+        window.select_in(self.turns, self.transcript, speakers)
+    }
+
     /// The rule's hits in one slot within the selected turns.
-    pub fn hits_in<'s>(&'s self, slot: Slot, selection: &'s Selection) -> impl Iterator<Item = &'s Hit> + 's {
+    pub fn hits_in<'s>(
+        &'s self,
+        slot: Slot,
+        selection: &'s Selection<'_>,
+    ) -> impl Iterator<Item = &'s Hit> + 's {
         self.hits
             .iter()
             .filter(move |h| h.slot == slot && selection.contains(h.turn as usize))

@@ -67,7 +67,7 @@ impl Kind for Required {
     }
 
     fn evaluate(&self, ctx: &EvalCtx<'_>, findings: &mut Vec<Finding>) -> Outcome {
-        let selection = match self.window.select(ctx.transcript, self.speakers) {
+        let selection = match ctx.select(self.window, self.speakers) {
             Ok(s) => s,
             Err(reason) => return Outcome::NotApplicable(reason),
         };

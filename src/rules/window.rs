@@ -1,5 +1,6 @@
 //! Which turns a rule looks at: the speaker filter and the position window.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::rulebook::schema::{SpeakerToml, WindowToml};
@@ -78,18 +79,45 @@ pub enum Window {
 
 /// The turns a rule looks at in one transcript.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Selection {
+pub struct Selection<'a> {
     /// Indices of the selected turns, ascending.
-    pub turns: Vec<usize>,
+    pub turns: Cow<'a, [usize]>,
     /// Where a "missing" finding points: the window's first turn, or the speaker's first turn
     /// when the window holds none of the speaker's turns.
     pub anchor: usize,
 }
 
-impl Selection {
+impl Selection<'_> {
     /// True when turn `index` is selected.
     pub fn contains(&self, index: usize) -> bool {
         self.turns.binary_search(&index).is_ok()
+    }
+}
+
+/// A transcript's turns grouped by role, built once per transcript and shared by every rule.
+#[derive(Clone, Debug, Default)]
+pub struct TurnIndex {
+    all: Vec<usize>,
+    by_role: [Vec<usize>; 4],
+}
+
+impl TurnIndex {
+    /// Indexes a transcript's turns.
+    pub fn new(transcript: &Transcript) -> Self {
+        let mut index = TurnIndex::default();
+        for (i, turn) in transcript.turns.iter().enumerate() {
+            index.all.push(i);
+            index.by_role[turn.speaker.role as usize].push(i);
+        }
+        index
+    }
+
+    /// The turns of a speaker, ascending.
+    pub fn of(&self, speakers: Speakers) -> &[usize] {
+        match speakers {
+            Speakers::Role(role) => &self.by_role[role as usize],
+            Speakers::Any => &self.all,
+        }
     }
 }
 
@@ -142,36 +170,45 @@ impl Window {
     }
 
     /// The speaker's turns inside the window; `Err` gives the reason the rule does not apply.
-    pub fn select(self, transcript: &Transcript, speakers: Speakers) -> Result<Selection, String> {
-        let own: Vec<usize> = transcript
-            .turns
-            .iter()
-            .enumerate()
-            .filter(|(_, t)| speakers.matches(t.speaker.role))
-            .map(|(i, _)| i)
-            .collect();
+    pub fn select(self, transcript: &Transcript, speakers: Speakers) -> Result<Selection<'static>, String> {
+        let index = TurnIndex::new(transcript);
+        self.select_in(&index, transcript, speakers).map(|s| Selection {
+            turns: Cow::Owned(s.turns.into_owned()),
+            anchor: s.anchor,
+        })
+    }
+
+    /// Like [`Window::select`], with the transcript's turns already indexed; turn windows
+    /// borrow from the index instead of allocating.
+    pub fn select_in<'a>(
+        self,
+        index: &'a TurnIndex,
+        transcript: &Transcript,
+        speakers: Speakers,
+    ) -> Result<Selection<'a>, String> {
+        let own = index.of(speakers);
         let Some(&first_own) = own.first() else {
             return Err(format!("the transcript has no turns by {speakers}"));
         };
-        let turns: Vec<usize> = match self {
-            Window::Whole => own,
-            Window::FirstTurns(n) => own.into_iter().take(n).collect(),
-            Window::LastTurns(n) => {
-                let skip = own.len().saturating_sub(n);
-                own.into_iter().skip(skip).collect()
-            }
+        let turns: Cow<'a, [usize]> = match self {
+            Window::Whole => Cow::Borrowed(own),
+            Window::FirstTurns(n) => Cow::Borrowed(&own[..n.min(own.len())]),
+            Window::LastTurns(n) => Cow::Borrowed(&own[own.len().saturating_sub(n)..]),
             Window::FirstSeconds(limit) | Window::LastSeconds(limit) => {
                 if !transcript.has_times() {
                     return Err("the window is in seconds and the transcript has no timestamps".into());
                 }
                 let starts = effective_starts(transcript);
                 let end = transcript.end_time().unwrap_or_default();
-                own.into_iter()
-                    .filter(|&i| match self {
-                        Window::FirstSeconds(_) => starts[i] <= limit,
-                        _ => starts[i].0 + limit.0 >= end.0,
-                    })
-                    .collect()
+                Cow::Owned(
+                    own.iter()
+                        .copied()
+                        .filter(|&i| match self {
+                            Window::FirstSeconds(_) => starts[i] <= limit,
+                            _ => starts[i].0 + limit.0 >= end.0,
+                        })
+                        .collect(),
+                )
             }
         };
         let anchor = turns.first().copied().unwrap_or(first_own);
@@ -229,12 +266,15 @@ mod tests {
     #[test]
     fn turn_windows() {
         let t = transcript(CALL);
-        assert_eq!(Window::Whole.select(&t, AGENT).unwrap().turns, [0, 2, 4]);
-        assert_eq!(Window::FirstTurns(1).select(&t, AGENT).unwrap().turns, [0]);
-        assert_eq!(Window::FirstTurns(9).select(&t, AGENT).unwrap().turns, [0, 2, 4]);
-        assert_eq!(Window::LastTurns(2).select(&t, AGENT).unwrap().turns, [2, 4]);
+        assert_eq!(Window::Whole.select(&t, AGENT).unwrap().turns[..], [0, 2, 4]);
+        assert_eq!(Window::FirstTurns(1).select(&t, AGENT).unwrap().turns[..], [0]);
         assert_eq!(
-            Window::Whole.select(&t, Speakers::Any).unwrap().turns,
+            Window::FirstTurns(9).select(&t, AGENT).unwrap().turns[..],
+            [0, 2, 4]
+        );
+        assert_eq!(Window::LastTurns(2).select(&t, AGENT).unwrap().turns[..], [2, 4]);
+        assert_eq!(
+            Window::Whole.select(&t, Speakers::Any).unwrap().turns[..],
             [0, 1, 2, 3, 4]
         );
     }
@@ -243,10 +283,10 @@ mod tests {
     fn second_windows() {
         let t = transcript(CALL);
         let first = Window::FirstSeconds(Millis(20_000)).select(&t, AGENT).unwrap();
-        assert_eq!(first.turns, [0, 2]);
+        assert_eq!(first.turns[..], [0, 2]);
         // The call ends at the hangup (60 s): the last 10 s start at 50 s.
         let last = Window::LastSeconds(Millis(10_000)).select(&t, AGENT).unwrap();
-        assert_eq!(last.turns, [4]);
+        assert_eq!(last.turns[..], [4]);
     }
 
     #[test]

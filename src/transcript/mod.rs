@@ -214,19 +214,32 @@ impl Transcript {
     }
 
     /// The transcript's language: the `language` header if present, otherwise Chinese when Han
-    /// characters outnumber Latin words.
+    /// characters outnumber Latin words (in about the first thousand bytes of speech: enough to
+    /// decide, and cheap on long calls).
     pub fn language(&self) -> Option<Language> {
         if let Some(declared) = self.metadata.get("language").and_then(|v| Language::parse(v)) {
             return Some(declared);
         }
+        const SAMPLE_BYTES: usize = 1000;
         let (mut han, mut words) = (0usize, 0usize);
+        let mut seen = 0;
         for turn in &self.turns {
+            if seen >= SAMPLE_BYTES {
+                break;
+            }
+            seen += turn.text.len();
             let mut in_word = false;
             for c in turn.text.chars() {
-                if crate::normalize::is_cjk(c) {
+                let letter = if c.is_ascii() {
+                    c.is_ascii_alphabetic()
+                } else if crate::normalize::is_cjk(c) {
                     han += 1;
                     in_word = false;
-                } else if c.is_alphabetic() {
+                    continue;
+                } else {
+                    c.is_alphabetic()
+                };
+                if letter {
                     if !in_word {
                         words += 1;
                     }

@@ -36,6 +36,8 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<Transcript, ParseErro
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut transcript = Transcript::default();
     let mut hangup_header: Option<Position> = None;
+    // A call uses two or three labels thousands of times: resolve each once.
+    let mut roles: Vec<(&str, Role)> = Vec::new();
     for (index, raw) in text.split('\n').enumerate() {
         let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let line = raw.strip_suffix('\r').unwrap_or(raw);
@@ -80,7 +82,14 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<Transcript, ParseErro
             continue;
         }
         if let Some((label, text_at)) = speaker_label(rest) {
-            let role = options.labels.role_of(label).unwrap_or(Role::Other);
+            let role = match roles.iter().find(|(known, _)| *known == label) {
+                Some(&(_, role)) => role,
+                None => {
+                    let role = options.labels.role_of(label).unwrap_or(Role::Other);
+                    roles.push((label, role));
+                    role
+                }
+            };
             let text_at = rest_at + text_at;
             transcript.turns.push(Turn {
                 speaker: Speaker {

@@ -42,23 +42,23 @@ pub fn parse_clock(text: &str) -> Result<Millis, String> {
         Some(i) => (&text[..i], Some(&text[i + 1..])),
         None => (text, None),
     };
-    let fields: Vec<&str> = clock.split(':').collect();
-    if !(2..=3).contains(&fields.len()) {
-        return Err(format!("`{text}` is not a time: expected hh:mm:ss or mm:ss"));
-    }
-    let mut numbers = Vec::with_capacity(3);
-    for field in &fields {
-        if field.is_empty() || field.len() > 6 || !field.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("`{text}` is not a time: expected hh:mm:ss or mm:ss"));
+    let not_a_time = || format!("`{text}` is not a time: expected hh:mm:ss or mm:ss");
+    // Parsed without allocating: this runs once per timestamped line.
+    let mut fields = [0u64; 3];
+    let mut count = 0;
+    for field in clock.split(':') {
+        if count == 3 || field.is_empty() || field.len() > 6 || !field.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(not_a_time());
         }
-        numbers.push(field.parse::<u64>().map_err(|e| e.to_string())?);
+        fields[count] = field.bytes().fold(0, |n, b| n * 10 + u64::from(b - b'0'));
+        count += 1;
     }
-    let (h, m, s) = match numbers[..] {
-        [h, m, s] => (h, m, s),
-        [m, s] => (0, m, s),
-        _ => unreachable!("checked above"),
+    let (h, m, s) = match count {
+        3 => (fields[0], fields[1], fields[2]),
+        2 => (0, fields[0], fields[1]),
+        _ => return Err(not_a_time()),
     };
-    if s >= 60 || (fields.len() == 3 && m >= 60) {
+    if s >= 60 || (count == 3 && m >= 60) {
         return Err(format!(
             "`{text}` is not a valid time: minutes and seconds must be below 60"
         ));
@@ -66,7 +66,8 @@ pub fn parse_clock(text: &str) -> Result<Millis, String> {
     let ms = match fraction {
         None => 0,
         Some(f) if !f.is_empty() && f.len() <= 3 && f.bytes().all(|b| b.is_ascii_digit()) => {
-            f.parse::<u64>().map_err(|e| e.to_string())? * 10u64.pow(3 - f.len() as u32)
+            let digits = f.bytes().fold(0, |n, b| n * 10 + u64::from(b - b'0'));
+            digits * 10u64.pow(3 - f.len() as u32)
         }
         Some(_) => {
             return Err(format!(
