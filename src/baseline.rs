@@ -12,11 +12,11 @@
 
 use std::collections::HashMap;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{FileResult, Finding, Summary};
+use crate::finding::{FileReport, FileResult, Finding, Summary};
 use crate::report::Reporter;
 
 /// Characters of context kept either side of a match.
@@ -178,6 +178,9 @@ pub fn entry(path: &str, finding: &Finding) -> Entry {
 /// status.
 pub struct Gate<R: Reporter> {
     inner: R,
+    /// Paths in the baseline are relative to this folder (the baseline file's), so it matches
+    /// whatever folder callcheck runs from.
+    base: Option<PathBuf>,
     remaining: Option<HashMap<String, usize>>,
     record: bool,
     recorded: Vec<Entry>,
@@ -185,10 +188,12 @@ pub struct Gate<R: Reporter> {
 }
 
 impl<R: Reporter> Gate<R> {
-    /// Filters with `baseline` (if any); records entries when `record` is set.
-    pub fn new(inner: R, baseline: Option<&Baseline>, record: bool) -> Self {
+    /// Filters with `baseline` (if any); records entries when `record` is set. Paths are
+    /// recorded and matched relative to `base` (the baseline file's folder) when given.
+    pub fn new(inner: R, baseline: Option<&Baseline>, record: bool, base: Option<&Path>) -> Self {
         Gate {
             inner,
+            base: base.map(crate::discover::normalize_path),
             remaining: baseline.map(Baseline::counts),
             record,
             recorded: Vec::new(),
@@ -199,6 +204,22 @@ impl<R: Reporter> Gate<R> {
     /// The totals after the baseline.
     pub fn summary(&self) -> &Summary {
         &self.summary
+    }
+
+    /// A transcript's path relative to the base folder (`file#name` keeps its `#name`).
+    fn relative(&self, report: &FileReport) -> String {
+        let Some(base) = &self.base else {
+            return report.path.clone();
+        };
+        if report.file == "<stdin>" {
+            return report.path.clone();
+        }
+        let suffix = report.path.strip_prefix(report.file.as_str()).unwrap_or("");
+        let absolute = crate::discover::normalize_path(Path::new(&report.file));
+        match absolute.strip_prefix(base) {
+            Ok(relative) => format!("{}{suffix}", crate::discover::display(relative)),
+            Err(_) => report.path.clone(),
+        }
     }
 
     /// Every finding seen, before the baseline was applied, as a baseline.
@@ -213,24 +234,25 @@ impl<R: Reporter> Reporter for Gate<R> {
             self.summary.add(result);
             return self.inner.file(result);
         };
+        let path = self.relative(report);
         if self.record {
             self.recorded
-                .extend(report.findings.iter().map(|f| entry(&report.path, f)));
+                .extend(report.findings.iter().map(|f| entry(&path, f)));
         }
         let Some(remaining) = &mut self.remaining else {
             self.summary.add(result);
             return self.inner.file(result);
         };
         let mut kept = report.clone();
-        kept.findings.retain(|f| {
-            match remaining.get_mut(&key(&report.path, &f.rule, &fingerprint(&report.path, f))) {
+        kept.findings.retain(
+            |f| match remaining.get_mut(&key(&path, &f.rule, &fingerprint(&path, f))) {
                 Some(n) if *n > 0 => {
                     *n -= 1;
                     false
                 }
                 _ => true,
-            }
-        });
+            },
+        );
         self.summary.baselined += report.findings.len() - kept.findings.len();
         let kept = FileResult::Checked(kept);
         self.summary.add(&kept);
@@ -290,7 +312,7 @@ mod tests {
     #[test]
     fn gate_drops_baselined_findings_once_each() {
         let (results, summary) = test_support::results();
-        let mut gate = Gate::new(Sink(vec![], None), None, true);
+        let mut gate = Gate::new(Sink(vec![], None), None, true, None);
         for r in &results {
             gate.file(r).unwrap();
         }
@@ -313,7 +335,7 @@ mod tests {
             unreachable!()
         };
         report.findings.push(test_support::forbidden());
-        let mut gate = Gate::new(Sink(vec![], None), Some(&only_one), false);
+        let mut gate = Gate::new(Sink(vec![], None), Some(&only_one), false, None);
         gate.file(&FileResult::Checked(report)).unwrap();
         gate.finish(&Summary::default()).unwrap();
         let FileResult::Checked(kept) = &gate.inner.0[0] else {

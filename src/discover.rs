@@ -10,6 +10,11 @@
 //! template parser for files matching the project's `templates` globs (templates are never
 //! chosen by extension alone, see [`crate::transcript::templates`]).
 //!
+//! A folder below the one being walked that holds its own `callcheck.toml` (or
+//! `.callcheck.toml`) is a separate project with its own rules and template globs: the walk
+//! skips it and says so, rather than reading its files with the wrong settings. Check it from
+//! inside, or name it on the command line.
+//!
 //! The result is sorted by path, so output order never depends on the file system.
 
 use std::path::{Path, PathBuf};
@@ -167,7 +172,13 @@ fn glob_set(globs: &[String], flag: &str) -> Result<Option<GlobSet>, String> {
 
 /// Expands command-line paths into the sorted list of inputs.
 pub fn discover(paths: &[PathBuf], filters: &Filters) -> Vec<Input> {
+    discover_with_notes(paths, filters).0
+}
+
+/// [`discover`], plus notes for people: the nested projects that were skipped.
+pub fn discover_with_notes(paths: &[PathBuf], filters: &Filters) -> (Vec<Input>, Vec<String>) {
     let mut inputs = Vec::new();
+    let mut notes = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input {
@@ -184,7 +195,7 @@ pub fn discover(paths: &[PathBuf], filters: &Filters) -> Vec<Input> {
                 source: Source::Unreadable(format!("cannot read: {e}")),
                 format: None,
             }),
-            Ok(meta) if meta.is_dir() => walk(path, filters, &mut inputs),
+            Ok(meta) if meta.is_dir() => walk(path, filters, &mut inputs, &mut notes),
             Ok(_) => {
                 let parent = path.parent().unwrap_or(Path::new(""));
                 inputs.push(Input {
@@ -197,17 +208,33 @@ pub fn discover(paths: &[PathBuf], filters: &Filters) -> Vec<Input> {
     }
     inputs.sort_by(|a, b| a.display.cmp(&b.display));
     inputs.dedup_by(|a, b| a.display == b.display);
-    inputs
+    (inputs, notes)
 }
 
-fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>) {
+/// True when a folder holds its own project configuration.
+fn is_project(dir: &Path) -> bool {
+    crate::config::FILE_NAMES
+        .iter()
+        .any(|name| dir.join(name).is_file())
+}
+
+fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>, notes: &mut Vec<String>) {
     let walker = WalkDir::new(root).sort_by_file_name().into_iter();
     let walker = walker.filter_entry(|entry| {
         if entry.depth() == 0 {
             return true;
         }
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        (filters.hidden || !hidden) && !filters.excluded(root, entry.path())
+        let keep = (filters.hidden || !hidden) && !filters.excluded(root, entry.path());
+        if keep && entry.file_type().is_dir() && is_project(entry.path()) {
+            let path = display(entry.path());
+            notes.push(format!(
+                "skipped {path}/: it has its own callcheck.toml (check it from inside that folder, \
+                 or with --config {path}/callcheck.toml)"
+            ));
+            return false;
+        }
+        keep
     });
     for entry in walker {
         let entry = match entry {
@@ -390,6 +417,22 @@ mod tests {
         let names = names(&inputs, dir.path());
         assert!(names.contains(&"calls/notes.md".to_string()), "{names:?}");
         assert!(inputs.iter().all(|i| i.format.is_some()));
+    }
+
+    #[test]
+    fn nested_projects_are_skipped_with_a_note() {
+        let dir = tree();
+        fs::write(dir.path().join("calls/b/callcheck.toml"), "").unwrap();
+        let (inputs, notes) = discover_with_notes(&[dir.path().join("calls")], &Filters::default());
+        assert!(!names(&inputs, dir.path()).contains(&"calls/b/c.txt".to_string()));
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0].contains("calls/b/: it has its own callcheck.toml"),
+            "{notes:?}"
+        );
+        // Named on the command line, the project is walked.
+        let inputs = discover(&[dir.path().join("calls/b")], &Filters::default());
+        assert_eq!(names(&inputs, dir.path()), ["calls/b/c.txt"]);
     }
 
     #[test]

@@ -129,8 +129,8 @@ pub struct CheckSettings {
     pub jobs: usize,
     /// Write the report to this file instead of standard output.
     pub output: Option<PathBuf>,
-    /// Findings already accepted.
-    pub baseline: Option<Baseline>,
+    /// The baseline file of findings already accepted (read by [`CheckSettings::baseline`]).
+    pub baseline: Option<PathBuf>,
     /// Record the run's findings in this file.
     pub write_baseline: Option<PathBuf>,
     /// Severity of unused suppressions (`None`: off).
@@ -351,10 +351,6 @@ impl CheckSettings {
                 .map_or("(none)".to_string(), crate::discover::display),
             baseline_origin,
         ));
-        let baseline = match &baseline_path {
-            Some(path) => Some(Baseline::load(path).map_err(SettingsError::Usage)?),
-            None => None,
-        };
         if let Some(output) = &args.output {
             check_writable(output, "--output")?;
         }
@@ -381,12 +377,24 @@ impl CheckSettings {
             fail_on,
             jobs,
             output: args.output.clone(),
-            baseline,
+            baseline: baseline_path,
             write_baseline: args.write_baseline.clone(),
             unused_suppression,
             config_file: config.map(|c| c.display.clone()),
             provenance,
         })
+    }
+
+    /// Reads the baseline, if there is one. A missing baseline is an error, except while
+    /// `--write-baseline` is about to create it.
+    pub fn baseline(&self) -> Result<Option<Baseline>, String> {
+        let Some(path) = &self.baseline else {
+            return Ok(None);
+        };
+        if self.write_baseline.is_some() && !path.exists() {
+            return Ok(None);
+        }
+        Baseline::load(path).map(Some)
     }
 
     /// What reporters need to know about the run.

@@ -1,11 +1,12 @@
 //! `callcheck check`: resolve settings, check, report, write the baseline, choose the status.
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 
 use super::Streams;
 use crate::baseline::Gate;
 use crate::cli::{CheckArgs, ConfigArgs};
-use crate::discover::{discover, display};
+use crate::discover::{discover_with_notes, display};
 use crate::exit::ExitStatus;
 use crate::pipeline::Pipeline;
 use crate::report::pretty::summary_line;
@@ -29,7 +30,17 @@ pub(super) fn run(
     for warning in &settings.warnings {
         write!(streams.err, "{warning}")?;
     }
-    let inputs = discover(&settings.paths, &settings.filters);
+    let baseline = match settings.baseline() {
+        Ok(b) => b,
+        Err(e) => {
+            writeln!(streams.err, "error: {e}")?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let (inputs, notes) = discover_with_notes(&settings.paths, &settings.filters);
+    for note in notes {
+        writeln!(streams.err, "note: {note}")?;
+    }
     if inputs.is_empty() {
         let paths: Vec<String> = settings.paths.iter().map(|p| display(p)).collect();
         let extensions: Vec<String> = FORMATS
@@ -68,10 +79,20 @@ pub(super) fn run(
             out,
             Box::new(&mut *streams.err),
         );
+        // Baseline paths are relative to the baseline file, whichever one is in play.
+        let base = settings
+            .write_baseline
+            .as_ref()
+            .or(settings.baseline.as_ref())
+            .map(|p| match p.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+                _ => PathBuf::from("."),
+            });
         let mut gate = Gate::new(
             reporter,
-            settings.baseline.as_ref(),
+            baseline.as_ref(),
             settings.write_baseline.is_some(),
+            base.as_deref(),
         );
         pipeline.run(&inputs, &mut gate)?;
         (gate.summary().clone(), gate.recorded())

@@ -363,21 +363,28 @@ enum Node {
 }
 
 /// Collects parser events into [`Node`]s.
-struct TreeBuilder {
-    /// Byte offset of each character index (yaml-rust2 markers count characters).
-    char_bytes: Vec<usize>,
+struct TreeBuilder<'s> {
+    /// The source, to turn markers into byte offsets.
+    source: &'s str,
+    /// Byte offsets of line starts.
+    line_starts: Vec<usize>,
     stack: Vec<Node>,
     keys: Vec<Option<String>>,
     root: Option<Node>,
     anchors: bool,
 }
 
-impl TreeBuilder {
+impl TreeBuilder<'_> {
+    /// The byte offset of a marker, from its line and character column (its `index` mixes
+    /// bytes and characters after block scalars, so it is not used).
     fn byte(&self, mark: Marker) -> usize {
-        self.char_bytes
-            .get(mark.index())
-            .copied()
-            .unwrap_or_else(|| self.char_bytes.last().copied().unwrap_or(0))
+        let Some(&start) = self.line_starts.get(mark.line().saturating_sub(1)) else {
+            return self.source.len();
+        };
+        self.source[start..]
+            .char_indices()
+            .nth(mark.col())
+            .map_or(self.source.len(), |(i, _)| start + i)
     }
 
     fn add(&mut self, node: Node) {
@@ -405,7 +412,7 @@ impl TreeBuilder {
     }
 }
 
-impl MarkedEventReceiver for TreeBuilder {
+impl MarkedEventReceiver for TreeBuilder<'_> {
     fn on_event(&mut self, event: Event, mark: Marker) {
         match event {
             Event::Scalar(value, _, anchor, _) => {
@@ -476,10 +483,9 @@ fn align(source: &str, from: usize, value: &str) -> Vec<Option<usize>> {
 /// A YAML or JSON file of named templates.
 fn parse_named(source: &str, _options: &ParseOptions) -> Result<Vec<Transcript>, ParseError> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let mut char_bytes: Vec<usize> = source.char_indices().map(|(i, _)| i).collect();
-    char_bytes.push(source.len());
     let mut tree = TreeBuilder {
-        char_bytes,
+        source,
+        line_starts: Lines::new(source).starts,
         stack: Vec::new(),
         keys: Vec::new(),
         root: None,
@@ -677,6 +683,13 @@ closings:
         assert_eq!(at(&all[1], "you must"), Position { line: 6, column: 5 });
         assert_eq!(at(&all[2], "感谢"), Position { line: 9, column: 11 });
         assert_eq!(at(&all[3], "其他"), Position { line: 10, column: 7 });
+        // Positions stay right after a block scalar of wide characters.
+        let all = parse_named(
+            "a: |\n  非常抱歉您好\nb: >\n  很抱歉工单系统\n",
+            &ParseOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(at(&all[1], "工单"), Position { line: 4, column: 6 });
     }
 
     #[test]
