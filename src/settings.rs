@@ -201,6 +201,8 @@ impl CheckSettings {
             args.ignore.iter().filter(|s| !is_pseudo(s)).cloned().collect(),
         );
         rules.select(&select, &ignore).map_err(SettingsError::Usage)?;
+        // `[rules]` and `[speakers]` entries are listed after the single-valued settings.
+        let mut listed: Vec<(&'static str, String, Origin)> = Vec::new();
         let mut unused_suppression = Some(Severity::Warning);
         let mut unused_origin = Origin::Default;
         if let Some(config) = config {
@@ -223,14 +225,14 @@ impl CheckSettings {
             unused_suppression = unused;
             for entry in &config.rules {
                 let level = entry.level.map_or("off", Severity::as_str);
-                provenance.push((
+                listed.push((
                     "rules",
                     format!("{} = {level}", entry.pattern),
                     entry.origin.clone(),
                 ));
             }
             for (role, label, origin) in &config.speakers {
-                provenance.push(("speakers", format!("{role}: {label}"), origin.clone()));
+                listed.push(("speakers", format!("{role}: {label}"), origin.clone()));
             }
         }
         let pseudo_ignored = args.ignore.iter().any(|s| is_pseudo(s))
@@ -351,6 +353,7 @@ impl CheckSettings {
                 .map_or("(none)".to_string(), crate::discover::display),
             baseline_origin,
         ));
+        provenance.extend(listed);
         if let Some(output) = &args.output {
             check_writable(output, "--output")?;
         }

@@ -72,7 +72,11 @@ pub(super) fn run(args: &InitArgs, streams: &mut Streams<'_>) -> io::Result<Exit
     let files = [("callcheck.toml", CONFIG), ("rules/team.toml", RULEBOOK)];
     let mut status = ExitStatus::Clean;
     for (name, contents) in files {
-        let path = args.dir.join(name);
+        let path = if args.dir == Path::new(".") {
+            Path::new(name).to_path_buf()
+        } else {
+            args.dir.join(name)
+        };
         match create_new(&path, contents) {
             Ok(true) => writeln!(streams.out, "created {}", display(&path))?,
             Ok(false) => writeln!(streams.out, "kept    {} (it already exists)", display(&path))?,

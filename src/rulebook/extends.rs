@@ -189,8 +189,15 @@ impl Books {
             };
             let key = key_of(&parent_path);
             if let Some(at) = stack.iter().position(|k| *k == key) {
-                let mut cycle: Vec<&str> = stack[at..].iter().map(String::as_str).collect();
-                cycle.push(&key);
+                let shown = |k: &String| {
+                    if k.starts_with("builtin:") {
+                        k.clone()
+                    } else {
+                        crate::config::shown(Path::new(k))
+                    }
+                };
+                let mut cycle: Vec<String> = stack[at..].iter().map(shown).collect();
+                cycle.push(shown(&key));
                 diagnostics.push(
                     error(format!("extends cycle: {}", cycle.join(" → ")))
                         .expected("rulebooks that extend each other in one direction only")
