@@ -53,6 +53,12 @@ struct Directive {
     rules: Vec<Named>,
 }
 
+/// The length of `line` from where `rest` (a suffix of it, possibly cut short) starts.
+fn after_directive_len(line: &str, rest: &str) -> usize {
+    let start = rest.as_ptr() as usize - line.as_ptr() as usize;
+    line.len() - start
+}
+
 /// Finds the directives of a file.
 fn directives(text: &str) -> Vec<Directive> {
     let mut out = Vec::new();
@@ -77,20 +83,29 @@ fn directives(text: &str) -> Vec<Directive> {
         };
         let rest = rest.split("-->").next().unwrap_or(rest);
         let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
+        let rest_at = line.len() - after_directive_len(line, rest);
         let mut rules = Vec::new();
-        let mut offset = line.len() - rest.len();
-        for piece in rest.split(|c: char| c == ',' || c.is_whitespace()) {
-            if !piece.is_empty() {
-                rules.push(Named {
-                    pattern: piece.to_string(),
-                    matcher: Glob::new(piece).ok().map(|g| g.compile_matcher()),
-                    at: Position {
-                        line: line_no,
-                        column: u32::try_from(line[..offset].chars().count() + 1).unwrap_or(u32::MAX),
-                    },
-                });
+        let mut piece_start: Option<usize> = None;
+        // Byte offsets come from char_indices, so slicing never splits a character.
+        for (i, c) in rest.char_indices().chain(std::iter::once((rest.len(), ' '))) {
+            let separator = c == ',' || c.is_whitespace();
+            match (separator, piece_start) {
+                (false, None) => piece_start = Some(i),
+                (true, Some(start)) => {
+                    let piece = &rest[start..i];
+                    let column = line[..rest_at + start].chars().count() + 1;
+                    rules.push(Named {
+                        pattern: piece.to_string(),
+                        matcher: Glob::new(piece).ok().map(|g| g.compile_matcher()),
+                        at: Position {
+                            line: line_no,
+                            column: u32::try_from(column).unwrap_or(u32::MAX),
+                        },
+                    });
+                    piece_start = None;
+                }
+                _ => {}
             }
-            offset += piece.len() + 1;
         }
         out.push(Directive {
             kind,
@@ -127,12 +142,9 @@ pub fn apply(
         return;
     }
     let directive_lines: Vec<u32> = directives.iter().map(|d| d.line).collect();
-    let blank = |line: u32| {
-        text.split('\n')
-            .nth(line as usize - 1)
-            .is_none_or(|l| l.trim().is_empty())
-    };
-    let total_lines = u32::try_from(text.split('\n').count()).unwrap_or(u32::MAX);
+    let lines: Vec<&str> = text.split('\n').collect();
+    let blank = |line: u32| lines.get(line as usize - 1).is_none_or(|l| l.trim().is_empty());
+    let total_lines = u32::try_from(lines.len()).unwrap_or(u32::MAX);
     let mut problems: Vec<(Position, String)> = Vec::new();
     let mut ranges: Vec<Range<'_>> = Vec::new();
     let mut open: Vec<Range<'_>> = Vec::new();
@@ -386,5 +398,17 @@ phrases = ["no"]
         assert_eq!(d[0].rules[0].at, Position { line: 1, column: 34 });
         assert_eq!(d[0].rules[1].at, Position { line: 1, column: 39 });
         assert!(directives("Agent: callcheck: disable x\n").is_empty());
+        // Wide separators (an ideographic space) and wide ids never split a character.
+        let d = directives("# callcheck: disable-next-line\u{3000}规则/一，a/b\n");
+        let names: Vec<&str> = d[0].rules.iter().map(|r| r.pattern.as_str()).collect();
+        assert_eq!(names, ["规则/一，a/b"]);
+        assert_eq!(d[0].rules[0].at.column, 32);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn directives_never_panic(text in "(#|//|<!--)? ?callcheck: ?(disable-next-line|disable|enable)?[ ,\u{3000}a-z/*规则]{0,20}(-->)?") {
+            let _ = directives(&text);
+        }
     }
 }

@@ -372,7 +372,13 @@ struct TreeBuilder<'s> {
     keys: Vec<Option<String>>,
     root: Option<Node>,
     anchors: bool,
+    /// Set when nesting exceeds [`MAX_DEPTH`]; the file is then rejected.
+    too_deep: bool,
 }
+
+/// Deepest nesting of YAML tables and lists accepted (template files are shallow; this keeps
+/// recursion over the tree bounded whatever the input).
+const MAX_DEPTH: usize = 64;
 
 impl TreeBuilder<'_> {
     /// The byte offset of a marker, from its line and character column (its `index` mixes
@@ -421,6 +427,9 @@ impl MarkedEventReceiver for TreeBuilder<'_> {
                 }
                 let at = self.byte(mark);
                 self.add(Node::Scalar(value, at));
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_DEPTH => {
+                self.too_deep = true;
             }
             Event::SequenceStart(..) => self.stack.push(Node::Seq(Vec::new())),
             Event::MappingStart(..) => {
@@ -490,6 +499,7 @@ fn parse_named(source: &str, _options: &ParseOptions) -> Result<Vec<Transcript>,
         keys: Vec::new(),
         root: None,
         anchors: false,
+        too_deep: false,
     };
     Parser::new_from_str(source).load(&mut tree, false).map_err(|e| {
         let line = u32::try_from(e.marker().line()).unwrap_or(u32::MAX);
@@ -503,6 +513,12 @@ fn parse_named(source: &str, _options: &ParseOptions) -> Result<Vec<Transcript>,
             ),
         )
     })?;
+    if tree.too_deep {
+        return Err(ParseError::whole_file(format!(
+            "tables and lists nest more than {MAX_DEPTH} levels deep; template files hold names \
+             and texts"
+        )));
+    }
     if tree.anchors {
         return Err(ParseError::whole_file(
             "YAML anchors and aliases are not supported in template files: write each template out",
@@ -721,6 +737,31 @@ closings:
         let e = parse_named("a: &x hi\nb: *x\n", &ParseOptions::default()).unwrap_err();
         assert!(e.message.contains("anchors"), "{e}");
         assert!(parse_named("", &ParseOptions::default()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn deep_nesting_is_rejected() {
+        let deep = format!("{}x{}", "[".repeat(200), "]".repeat(200));
+        let e = parse_named(&deep, &ParseOptions::default()).unwrap_err();
+        assert!(e.message.contains("nest more than"), "{e}");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_input_panics(text in r#"[-a-z:#|>"'{}\\$%\n 您好，<!>\t\[\]\u{3000}]{0,80}"#) {
+            let options = ParseOptions::default();
+            for parse in [parse_text, parse_markdown, parse_named] {
+                if let Ok(transcripts) = parse(&text, &options) {
+                    for t in &transcripts {
+                        for turn in &t.turns {
+                            for (i, _) in turn.text.char_indices() {
+                                let _ = turn.position_at(i);
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]
