@@ -49,10 +49,10 @@ expect_status 0 "docs/ci.md GitLab steps: code quality and JUnit reports" -- bas
   ../../$bin check --format gitlab --output $out/gl-code-quality-report.json --fail-on never &&
   ../../$bin check --format junit --output $out/callcheck-junit.xml --fail-on never &&
   ../../$bin check --format compact"
-"$bin" check examples/ --format sarif --output "$out/examples.sarif" --quiet || true
+"$bin" check examples/ --format sarif --output "$out/examples.sarif" --quiet 2>/dev/null || true
 "$bin" check tests/fixtures/mixed-good-bad --format sarif --output "$out/mixed.sarif" --quiet || true
-"$bin" check examples/ --format junit --output "$out/examples-junit.xml" --quiet || true
-"$bin" check examples/ --format gitlab --output "$out/examples-gitlab.json" --quiet || true
+"$bin" check examples/ --format junit --output "$out/examples-junit.xml" --quiet 2>/dev/null || true
+"$bin" check examples/ --format gitlab --output "$out/examples-gitlab.json" --quiet 2>/dev/null || true
 
 schema="$shared/data/schemas/sarif-schema-2.1.0.json"
 if [ -f "$schema" ]; then

@@ -90,14 +90,6 @@ impl OutputFormat {
     pub fn from_name(name: &str) -> Option<OutputFormat> {
         Self::NAMES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
     }
-
-    /// True for formats meant for people, which end with a summary line of their own.
-    pub fn has_summary(self) -> bool {
-        matches!(
-            self,
-            OutputFormat::Pretty | OutputFormat::Compact | OutputFormat::Github
-        )
-    }
 }
 
 /// Presentation switches shared by reporters.

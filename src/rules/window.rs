@@ -3,7 +3,7 @@
 use std::fmt;
 
 use crate::rulebook::schema::{SpeakerToml, WindowToml};
-use crate::transcript::{Millis, Role, Transcript};
+use crate::transcript::{Millis, Role, Transcript, TranscriptKind};
 
 /// Whose turns a rule looks at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -161,6 +161,9 @@ impl Window {
                 own.into_iter().skip(skip).collect()
             }
             Window::FirstSeconds(limit) | Window::LastSeconds(limit) => {
+                if transcript.kind == TranscriptKind::Template {
+                    return Err("the window is in seconds and reply templates have no times".into());
+                }
                 if !transcript.has_times() {
                     return Err("the window is in seconds and the transcript has no timestamps".into());
                 }
@@ -272,6 +275,14 @@ mod tests {
                 .select(&t, AGENT)
                 .unwrap_err()
                 .contains("no timestamps")
+        );
+        let mut template = transcript("[00:00:01] Agent: hi\n");
+        template.kind = TranscriptKind::Template;
+        assert!(
+            Window::LastSeconds(Millis(5_000))
+                .select(&template, AGENT)
+                .unwrap_err()
+                .contains("reply templates have no times")
         );
     }
 
