@@ -453,16 +453,12 @@ impl Config {
     }
 
     /// Applies `[rules]` to a rule set (after `--select`/`--ignore`): later entries win. Returns
-    /// warnings for entries that match no loaded rule, and the level of callcheck's own
-    /// unused-suppression check (`None`: off).
-    pub fn apply_levels(
-        &self,
-        rules: &mut RuleSet,
-        unused_default: Severity,
-    ) -> (Vec<Diagnostic>, Option<Severity>) {
+    /// warnings for entries that match no loaded rule, and the level set for callcheck's own
+    /// unused-suppression check, if an entry sets one (inner `None`: off).
+    pub fn apply_levels(&self, rules: &mut RuleSet) -> (Vec<Diagnostic>, Option<Setting<Option<Severity>>>) {
         let mut warnings = Vec::new();
         let mut levels: Vec<Option<Option<Severity>>> = vec![None; rules.rules.len()];
-        let mut unused = Some(unused_default);
+        let mut unused = None;
         for entry in &self.rules {
             let matcher = match Glob::new(&entry.pattern) {
                 Ok(glob) => glob.compile_matcher(),
@@ -476,7 +472,10 @@ impl Config {
                 }
             }
             if PSEUDO_RULES.iter().any(|p| matcher.is_match(p)) {
-                unused = entry.level;
+                unused = Some(Setting {
+                    value: entry.level,
+                    origin: entry.origin.clone(),
+                });
                 matched = true;
             }
             if !matched {
@@ -625,13 +624,13 @@ mod tests {
              \"callcheck/unused-suppression\" = \"error\"\n",
         )
         .unwrap();
-        let (warnings, unused) = config.apply_levels(&mut rules, Severity::Warning);
+        let (warnings, unused) = config.apply_levels(&mut rules);
         let severity = |id: &str| rules.rules.iter().find(|r| r.id == id).unwrap().meta.severity;
         assert_eq!(severity("zh-telephone/you-must"), Severity::Error);
         assert_eq!(severity("zh-telephone/bare-no"), Severity::Info);
         let enabled: Vec<&str> = rules.enabled_rules().map(|(_, r)| r.id.as_str()).collect();
         assert!(!enabled.contains(&"zh-telephone/greeting"));
-        assert_eq!(unused, Some(Severity::Error));
+        assert_eq!(unused.unwrap().value, Some(Severity::Error));
         assert_eq!(warnings.len(), 1);
         let w = warnings[0].to_string();
         assert!(

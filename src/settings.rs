@@ -99,12 +99,21 @@ pub fn load_rulebooks(args: &RulebookArgs, config: Option<&Config>) -> Result<Lo
     let (mut rules, mut warnings) =
         RuleSet::load_within(&sources, root.as_deref()).map_err(SettingsError::Rulebooks)?;
     if let Some(config) = config {
-        for (role, label, _) in &config.speakers {
-            rules.labels.add(label, *role);
-        }
-        warnings.extend(config.apply_levels(&mut rules, Severity::Warning).0);
+        warnings.extend(apply_config(&mut rules, config).0);
     }
     Ok((rules, warnings))
+}
+
+/// Adds the configuration's speaker labels and applies its `[rules]` levels; returns warnings
+/// and the level it sets for unused suppressions, if any.
+fn apply_config(
+    rules: &mut RuleSet,
+    config: &Config,
+) -> (Vec<Diagnostic>, Option<Setting<Option<Severity>>>) {
+    for (role, label, _) in &config.speakers {
+        rules.labels.add(label, *role);
+    }
+    config.apply_levels(rules)
 }
 
 /// Everything `callcheck check` needs.
@@ -203,26 +212,16 @@ impl CheckSettings {
         rules.select(&select, &ignore).map_err(SettingsError::Usage)?;
         // `[rules]` and `[speakers]` entries are listed after the single-valued settings.
         let mut listed: Vec<(&'static str, String, Origin)> = Vec::new();
-        let mut unused_suppression = Some(Severity::Warning);
-        let mut unused_origin = Origin::Default;
+        let mut unused = Setting {
+            value: Some(Severity::Warning),
+            origin: Origin::Default,
+        };
         if let Some(config) = config {
-            for (role, label, _) in &config.speakers {
-                rules.labels.add(label, *role);
-            }
-            let (level_warnings, unused) = config.apply_levels(&mut rules, Severity::Warning);
+            let (level_warnings, configured) = apply_config(&mut rules, config);
             warnings.extend(level_warnings);
-            if unused != unused_suppression {
-                unused_origin = config
-                    .rules
-                    .iter()
-                    .rev()
-                    .find(|r| {
-                        globset::Glob::new(&r.pattern)
-                            .is_ok_and(|g| g.compile_matcher().is_match(suppress::UNUSED_RULE))
-                    })
-                    .map_or(Origin::Default, |r| r.origin.clone());
+            if let Some(configured) = configured {
+                unused = configured;
             }
-            unused_suppression = unused;
             for entry in &config.rules {
                 let level = entry.level.map_or("off", Severity::as_str);
                 listed.push((
@@ -238,14 +237,17 @@ impl CheckSettings {
         let pseudo_ignored = args.ignore.iter().any(|s| is_pseudo(s))
             || (!args.select.is_empty() && !args.select.iter().any(|s| is_pseudo(s)));
         if pseudo_ignored {
-            unused_suppression = None;
-            unused_origin = Origin::Flag("--select/--ignore");
+            unused = Setting {
+                value: None,
+                origin: Origin::Flag("--select/--ignore"),
+            };
         }
         provenance.push((
             "unused-suppression",
-            unused_suppression.map_or("off", Severity::as_str).to_string(),
-            unused_origin,
+            unused.value.map_or("off", Severity::as_str).to_string(),
+            unused.origin,
         ));
+        let unused_suppression = unused.value;
 
         let (paths, paths_origin) = if args.paths.is_empty() {
             match config.and_then(|c| c.paths.as_ref()) {
