@@ -1,5 +1,6 @@
 //! `--format compact`: one line per finding, `path:line:col: severity [rule] message`, the
-//! shape editors, `grep` and most CI log parsers understand.
+//! shape editors, `grep` and most CI log parsers understand. The path is the file's (without
+//! the `#name` of one of several templates in it), so editors can open it.
 //!
 //! Files that could not be read go to standard error, as in the pretty format; the run ends
 //! with the same summary line (unless `--quiet`).
@@ -35,7 +36,7 @@ impl<W: Write, E: Write> Reporter for Compact<W, E> {
                     writeln!(
                         self.out,
                         "{}:{}:{}: {} [{}] {message}",
-                        report.path, f.start.line, f.start.column, f.severity, f.rule
+                        report.file, f.start.line, f.start.column, f.severity, f.rule
                     )?;
                 }
                 Ok(())
