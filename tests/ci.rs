@@ -152,6 +152,33 @@ fn output_file_gets_the_report_and_the_terminal_the_summary() {
     );
 }
 
+#[test]
+fn an_empty_run_still_writes_its_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--format",
+            "sarif",
+            "-o",
+            "r.sarif",
+            "--write-baseline",
+            "b.json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(r.stderr.contains("warning: no transcripts found"), "{}", r.stderr);
+    let log: Value = serde_json::from_str(&fs::read_to_string(dir.path().join("r.sarif")).unwrap()).unwrap();
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+    assert!(
+        fs::read_to_string(dir.path().join("b.json"))
+            .unwrap()
+            .contains("\"findings\": []")
+    );
+}
+
 /// Copies the sample template repository into a temporary folder.
 fn sample_repo() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
