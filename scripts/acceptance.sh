@@ -35,6 +35,57 @@ else
   fail "JSON report"
 fi
 
+echo "== CI gate: sample template repository and report formats"
+expect_status 0 "examples/templates passes its own gate (baseline, suppression, config)" -- \
+  bash -c "cd examples/templates && ../../$bin check"
+expect_status 0 "examples/templates rulebook examples pass" -- \
+  bash -c "cd examples/templates && ../../$bin rules test"
+out=$(mktemp -d)
+# The commands of docs/ci.md, as a CI job runs them.
+expect_status 0 "docs/ci.md GitHub step: annotations" -- \
+  bash -c "cd examples/templates && ../../$bin check --format github"
+expect_status 0 "docs/ci.md GitLab steps: code quality and JUnit reports" -- bash -c "
+  cd examples/templates &&
+  ../../$bin check --format gitlab --output $out/gl-code-quality-report.json --fail-on never &&
+  ../../$bin check --format junit --output $out/callcheck-junit.xml --fail-on never &&
+  ../../$bin check --format compact"
+"$bin" check examples/ --format sarif --output "$out/examples.sarif" --quiet 2>/dev/null || true
+"$bin" check tests/fixtures/mixed-good-bad --format sarif --output "$out/mixed.sarif" --quiet || true
+"$bin" check examples/ --format junit --output "$out/examples-junit.xml" --quiet 2>/dev/null || true
+"$bin" check examples/ --format gitlab --output "$out/examples-gitlab.json" --quiet 2>/dev/null || true
+
+schema="$shared/data/schemas/sarif-schema-2.1.0.json"
+if [ -f "$schema" ]; then
+  python3 -c 'import jsonschema' 2>/dev/null || python3 -m pip install --quiet jsonschema
+  expect_status 0 "SARIF output validates against the official SARIF 2.1.0 schema" -- \
+    python3 scripts/validate-sarif.py "$schema" "$out/examples.sarif" "$out/mixed.sarif"
+else
+  echo "  skip  $schema not found"
+fi
+if python3 - "$out" <<'PY'
+import json, sys, xml.etree.ElementTree as ET
+out = sys.argv[1]
+for name in ("examples-junit.xml", "callcheck-junit.xml"):
+    root = ET.parse(f"{out}/{name}").getroot()
+    assert root.tag == "testsuites" and int(root.get("tests")) > 0, name
+    cases = root.findall("./testsuite/testcase")
+    assert len(cases) == int(root.get("tests")), name
+assert int(ET.parse(f"{out}/examples-junit.xml").getroot().get("failures")) > 0
+for name in ("examples-gitlab.json", "gl-code-quality-report.json"):
+    issues = json.load(open(f"{out}/{name}"))
+    for issue in issues:
+        assert {"description", "check_name", "fingerprint", "severity", "location"} <= issue.keys(), issue
+        assert issue["severity"] in {"info", "minor", "major", "critical", "blocker"}
+    fingerprints = [i["fingerprint"] for i in issues]
+    assert len(fingerprints) == len(set(fingerprints)), "fingerprints must be unique"
+assert json.load(open(f"{out}/examples-gitlab.json")), "examples have findings"
+PY
+then pass "JUnit XML parses with consistent counts; GitLab Code Quality issues are well-formed"
+else
+  fail "JUnit / GitLab reports"
+fi
+rm -rf "$out"
+
 echo "== shared data (${shared})"
 if [ -d "$shared/data/real" ]; then
   # Real dialogue data in a format callcheck does not read yet must be reported, not crash.

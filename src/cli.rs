@@ -44,6 +44,23 @@ pub struct Cli {
     /// When to use colours: auto (on a terminal, unless NO_COLOR is set), always, never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true, value_name = "WHEN")]
     pub color: ColorChoice,
+
+    /// Project configuration.
+    #[command(flatten)]
+    pub config: ConfigArgs,
+}
+
+/// Which project configuration file to use.
+#[derive(Debug, Args, Clone, Default)]
+pub struct ConfigArgs {
+    /// Use this configuration file instead of searching for callcheck.toml / .callcheck.toml
+    /// upward from the current folder.
+    #[arg(long, global = true, value_name = "FILE", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore configuration files: only flags and defaults apply.
+    #[arg(long, global = true)]
+    pub no_config: bool,
 }
 
 /// The subcommands.
@@ -55,6 +72,32 @@ pub enum Command {
     /// List, explain and test rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Write a commented starter callcheck.toml and rulebook (never overwrites files).
+    Init(InitArgs),
+    /// Print the resolved configuration and where each value comes from.
+    ///
+    /// Takes the options of `check`, which override the configuration file.
+    Config(CheckArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), e.g. `callcheck man > callcheck.1`.
+    Man,
+}
+
+/// `callcheck init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Folder to write the starter files into.
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub dir: PathBuf,
+}
+
+/// `callcheck completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
 }
 
 /// Rulebooks to load.
@@ -78,13 +121,27 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub rulebooks: RulebookArgs,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = FormatArg::Pretty, value_name = "FORMAT")]
-    pub format: FormatArg,
+    /// Output format [default: pretty, or `format` in callcheck.toml].
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<FormatArg>,
 
-    /// Exit with status 1 when a finding at or above this severity is found.
-    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "SEVERITY")]
-    pub fail_on: FailOn,
+    /// Write the report to this file (created atomically) instead of standard output; the
+    /// terminal still gets the summary.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Exit with status 1 when a finding at or above this severity is found [default: error,
+    /// or `fail_on` in callcheck.toml].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<FailOn>,
+
+    /// Findings recorded in this baseline file are not reported or counted; only new ones are.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+
+    /// Record every current finding in this baseline file (before --baseline is applied).
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 
     /// Only run these rules: full ids, globs over ids (zh-telephone/*, */you-must) or rulebook
     /// ids; repeatable or comma-separated.
@@ -140,6 +197,8 @@ pub enum RulesCommand {
     Test(TestArgs),
     /// List the domain guidelines (G1–G37) and the rules that check each.
     Guidelines(ListArgs),
+    /// Print Markdown documentation of the built-in rulebooks (docs/rules.md).
+    Docs,
 }
 
 /// `callcheck rules list`.
@@ -196,6 +255,20 @@ pub enum FormatArg {
     Pretty,
     /// One JSON document.
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// JUnit XML: a test case per transcript and rule.
+    Junit,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+    /// One line per finding: path:line:col: severity [rule] message.
+    Compact,
+    /// JSON Lines: one finding per line.
+    Jsonl,
+    /// CSV with a header row.
+    Csv,
 }
 
 /// `rules list --format`.
@@ -252,7 +325,7 @@ mod tests {
         };
         assert_eq!(args.rulebooks.rules, ["a.toml", "dir/"]);
         assert_eq!(args.select, ["a/x", "a/y"]);
-        assert_eq!(args.fail_on, FailOn::Warning);
-        assert_eq!(args.format, FormatArg::Json);
+        assert_eq!(args.fail_on, Some(FailOn::Warning));
+        assert_eq!(args.format, Some(FormatArg::Json));
     }
 }

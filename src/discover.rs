@@ -3,7 +3,18 @@
 //! Folders are walked in name order; hidden entries (names starting with `.`) and files whose
 //! extension no input format claims are skipped; symbolic links inside folders are not followed.
 //! Files named on the command line are always checked, whatever their extension. `--include`
-//! and `--exclude` globs match paths relative to the folder being walked (`*` crosses `/`).
+//! and `--exclude` globs match paths relative to the folder being walked (`*` crosses `/`);
+//! globs from `callcheck.toml` match paths relative to the configuration file's folder.
+//!
+//! Each input also gets its format when it is known here: the forced format, or the reply
+//! template parser for files matching the project's `templates` globs (templates are never
+//! chosen by extension alone, see [`crate::transcript::templates`]).
+//!
+//! A folder below the one being walked that holds its own `callcheck.toml` (or
+//! `.callcheck.toml`) is a separate project with its own rules and template globs: the walk
+//! skips it and says so, rather than reading its files with the wrong settings. Check it from
+//! inside, or name it on the command line.
+//!
 //! The result is sorted by path, so output order never depends on the file system.
 
 use std::path::{Path, PathBuf};
@@ -11,7 +22,7 @@ use std::path::{Path, PathBuf};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
-use crate::transcript::format_for_extension;
+use crate::transcript::{Format, format_for_extension, templates};
 
 /// Where an input comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,34 +42,117 @@ pub struct Input {
     pub display: String,
     /// Where to read it from.
     pub source: Source,
+    /// The format to read it with, when discovery decided it (forced, or a reply template).
+    pub format: Option<&'static Format>,
 }
 
-/// Filters for walking folders.
+/// Globs and the folder their paths are relative to.
+#[derive(Clone, Debug)]
+pub struct Globs {
+    set: GlobSet,
+    /// `None`: relative to the folder being walked; otherwise this (absolute) folder.
+    base: Option<PathBuf>,
+}
+
+impl Globs {
+    /// Compiles globs; `what` names them in errors (`--include`). `None` when there are none.
+    pub fn new(globs: &[String], what: &str, base: Option<&Path>) -> Result<Option<Globs>, String> {
+        Ok(glob_set(globs, what)?.map(|set| Globs {
+            set,
+            base: base.map(normalize_path),
+        }))
+    }
+
+    /// True when `path` (found under `root`) matches.
+    fn is_match(&self, root: &Path, path: &Path) -> bool {
+        match &self.base {
+            None => self.set.is_match(path.strip_prefix(root).unwrap_or(path)),
+            Some(base) => {
+                let absolute = normalize_path(path);
+                absolute
+                    .strip_prefix(base)
+                    .is_ok_and(|relative| self.set.is_match(relative))
+            }
+        }
+    }
+}
+
+/// Filters for walking folders, and how to read what they let through.
 #[derive(Clone, Debug, Default)]
 pub struct Filters {
-    include: Option<GlobSet>,
-    exclude: Option<GlobSet>,
+    /// Only files matching these.
+    pub include: Option<Globs>,
+    /// Skip files and folders matching these.
+    pub exclude: Option<Globs>,
+    /// Files matching these are reply templates.
+    pub templates: Option<Globs>,
     /// Walk hidden files and folders too.
     pub hidden: bool,
+    /// Read every file with this format (`--input-format`).
+    pub format: Option<&'static Format>,
 }
 
 impl Filters {
     /// Compiles `--include` / `--exclude` globs; `Err` names the bad glob.
     pub fn new(include: &[String], exclude: &[String], hidden: bool) -> Result<Filters, String> {
         Ok(Filters {
-            include: glob_set(include, "--include")?,
-            exclude: glob_set(exclude, "--exclude")?,
+            include: Globs::new(include, "--include", None)?,
+            exclude: Globs::new(exclude, "--exclude", None)?,
             hidden,
+            ..Filters::default()
         })
     }
 
-    fn excluded(&self, relative: &Path) -> bool {
-        self.exclude.as_ref().is_some_and(|g| g.is_match(relative))
+    fn excluded(&self, root: &Path, path: &Path) -> bool {
+        self.exclude.as_ref().is_some_and(|g| g.is_match(root, path))
     }
 
-    fn included(&self, relative: &Path) -> bool {
-        self.include.as_ref().is_none_or(|g| g.is_match(relative))
+    fn included(&self, root: &Path, path: &Path) -> bool {
+        self.include.as_ref().is_none_or(|g| g.is_match(root, path))
     }
+
+    /// The format a file is read with, if decided here, and whether a folder walk takes it.
+    fn format_of(&self, root: &Path, path: &Path) -> (Option<&'static Format>, bool) {
+        let extension = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        let template = || templates::for_extension(&extension);
+        if let Some(forced) = self.format {
+            if std::ptr::eq(forced, &templates::FORMAT) {
+                return (
+                    Some(template()),
+                    templates::EXTENSIONS.contains(&extension.as_str()),
+                );
+            }
+            return (Some(forced), forced.extensions.contains(&extension.as_str()));
+        }
+        if self.templates.as_ref().is_some_and(|g| g.is_match(root, path)) {
+            return (
+                Some(template()),
+                templates::EXTENSIONS.contains(&extension.as_str()),
+            );
+        }
+        (None, format_for_extension(&extension).is_some())
+    }
+}
+
+/// `path` made absolute (against the current folder) with `.` and `..` resolved lexically, so
+/// paths given as `../x` compare with the configuration's folder.
+pub fn normalize_path(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for part in absolute.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn glob_set(globs: &[String], flag: &str) -> Result<Option<GlobSet>, String> {
@@ -78,12 +172,19 @@ fn glob_set(globs: &[String], flag: &str) -> Result<Option<GlobSet>, String> {
 
 /// Expands command-line paths into the sorted list of inputs.
 pub fn discover(paths: &[PathBuf], filters: &Filters) -> Vec<Input> {
+    discover_with_notes(paths, filters).0
+}
+
+/// [`discover`], plus notes for people: the nested projects that were skipped.
+pub fn discover_with_notes(paths: &[PathBuf], filters: &Filters) -> (Vec<Input>, Vec<String>) {
     let mut inputs = Vec::new();
+    let mut notes = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
             inputs.push(Input {
                 display: "<stdin>".into(),
                 source: Source::Stdin,
+                format: filters.format,
             });
             continue;
         }
@@ -92,28 +193,48 @@ pub fn discover(paths: &[PathBuf], filters: &Filters) -> Vec<Input> {
             Err(e) => inputs.push(Input {
                 display,
                 source: Source::Unreadable(format!("cannot read: {e}")),
+                format: None,
             }),
-            Ok(meta) if meta.is_dir() => walk(path, filters, &mut inputs),
-            Ok(_) => inputs.push(Input {
-                display,
-                source: Source::File(path.clone()),
-            }),
+            Ok(meta) if meta.is_dir() => walk(path, filters, &mut inputs, &mut notes),
+            Ok(_) => {
+                let parent = path.parent().unwrap_or(Path::new(""));
+                inputs.push(Input {
+                    display,
+                    source: Source::File(path.clone()),
+                    format: filters.format_of(parent, path).0,
+                });
+            }
         }
     }
     inputs.sort_by(|a, b| a.display.cmp(&b.display));
     inputs.dedup_by(|a, b| a.display == b.display);
-    inputs
+    (inputs, notes)
 }
 
-fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>) {
+/// True when a folder holds its own project configuration.
+fn is_project(dir: &Path) -> bool {
+    crate::config::FILE_NAMES
+        .iter()
+        .any(|name| dir.join(name).is_file())
+}
+
+fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>, notes: &mut Vec<String>) {
     let walker = WalkDir::new(root).sort_by_file_name().into_iter();
     let walker = walker.filter_entry(|entry| {
         if entry.depth() == 0 {
             return true;
         }
         let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        (filters.hidden || !hidden) && !filters.excluded(relative)
+        let keep = (filters.hidden || !hidden) && !filters.excluded(root, entry.path());
+        if keep && entry.file_type().is_dir() && is_project(entry.path()) {
+            let path = display(entry.path());
+            notes.push(format!(
+                "skipped {path}/: it has its own callcheck.toml (check it from inside that folder, \
+                 or with --config {path}/callcheck.toml)"
+            ));
+            return false;
+        }
+        keep
     });
     for entry in walker {
         let entry = match entry {
@@ -126,6 +247,7 @@ fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>) {
                 inputs.push(Input {
                     display: path,
                     source: Source::Unreadable(format!("cannot read: {reason}")),
+                    format: None,
                 });
                 continue;
             }
@@ -134,16 +256,12 @@ fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>) {
             continue;
         }
         let path = entry.path();
-        let relative = path.strip_prefix(root).unwrap_or(path);
-        let known = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .and_then(format_for_extension)
-            .is_some();
-        if known && filters.included(relative) {
+        let (format, taken) = filters.format_of(root, path);
+        if taken && filters.included(root, path) {
             inputs.push(Input {
                 display: display(path),
                 source: Source::File(path.to_path_buf()),
+                format,
             });
         }
     }
@@ -230,6 +348,91 @@ mod tests {
                 .unwrap_err()
                 .contains("--include [")
         );
+    }
+
+    #[test]
+    fn template_globs_relative_to_a_base_choose_the_template_parsers() {
+        let dir = tree();
+        fs::create_dir_all(dir.path().join("calls/replies")).unwrap();
+        fs::write(dir.path().join("calls/replies/r.md"), "hi").unwrap();
+        fs::write(dir.path().join("calls/replies/r.yaml"), "a: hi").unwrap();
+        fs::write(dir.path().join("calls/replies/r.txt"), "hi").unwrap();
+        fs::write(dir.path().join("calls/replies/r.bin"), "hi").unwrap();
+        let filters = Filters {
+            templates: Globs::new(&["calls/replies/**".into()], "templates", Some(dir.path())).unwrap(),
+            ..Filters::default()
+        };
+        let inputs = discover(&[dir.path().join("calls")], &filters);
+        let found: Vec<(String, &str)> = inputs
+            .iter()
+            .map(|i| {
+                let parser = match i.format {
+                    Some(f) if std::ptr::eq(f, &templates::MARKDOWN) => "markdown",
+                    Some(f) if std::ptr::eq(f, &templates::NAMED) => "named",
+                    Some(f) if std::ptr::eq(f, &templates::FORMAT) => "text",
+                    Some(_) => "other",
+                    None => "by extension",
+                };
+                (names(std::slice::from_ref(i), dir.path())[0].clone(), parser)
+            })
+            .collect();
+        assert!(
+            found.contains(&("calls/replies/r.md".into(), "markdown")),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("calls/replies/r.yaml".into(), "named")),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("calls/replies/r.txt".into(), "text")),
+            "{found:?}"
+        );
+        assert!(
+            found.contains(&("calls/a.txt".into(), "by extension")),
+            "{found:?}"
+        );
+        assert!(
+            !found
+                .iter()
+                .any(|(p, _)| p.ends_with("r.bin") || p.ends_with("notes.md"))
+        );
+        // Without the glob, .md and .yaml files are not transcripts.
+        let plain = discover(&[dir.path().join("calls")], &Filters::default());
+        assert!(
+            !plain
+                .iter()
+                .any(|i| i.display.ends_with(".md") || i.display.ends_with(".yaml"))
+        );
+    }
+
+    #[test]
+    fn forced_templates_take_template_extensions() {
+        let dir = tree();
+        let filters = Filters {
+            format: Some(&templates::FORMAT),
+            ..Filters::default()
+        };
+        let inputs = discover(&[dir.path().join("calls")], &filters);
+        let names = names(&inputs, dir.path());
+        assert!(names.contains(&"calls/notes.md".to_string()), "{names:?}");
+        assert!(inputs.iter().all(|i| i.format.is_some()));
+    }
+
+    #[test]
+    fn nested_projects_are_skipped_with_a_note() {
+        let dir = tree();
+        fs::write(dir.path().join("calls/b/callcheck.toml"), "").unwrap();
+        let (inputs, notes) = discover_with_notes(&[dir.path().join("calls")], &Filters::default());
+        assert!(!names(&inputs, dir.path()).contains(&"calls/b/c.txt".to_string()));
+        assert_eq!(notes.len(), 1);
+        assert!(
+            notes[0].contains("calls/b/: it has its own callcheck.toml"),
+            "{notes:?}"
+        );
+        // Named on the command line, the project is walked.
+        let inputs = discover(&[dir.path().join("calls/b")], &Filters::default());
+        assert_eq!(names(&inputs, dir.path()), ["calls/b/c.txt"]);
     }
 
     #[test]

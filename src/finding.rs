@@ -100,8 +100,12 @@ pub struct NotApplicable {
 /// The result of checking one transcript.
 #[derive(Clone, Debug, PartialEq)]
 pub struct FileReport {
-    /// The path as given or found, with `/` separators.
+    /// The path as given or found, with `/` separators; `file#name` for one of several
+    /// transcripts in a file.
     pub path: String,
+    /// The file the transcript was read from (`path` without the `#name` of a transcript in a
+    /// file holding several); CI formats point at it.
+    pub file: String,
     /// Call metadata (headers, sidecars).
     pub metadata: IndexMap<String, String>,
     /// Findings in source order.
@@ -155,6 +159,13 @@ pub struct Summary {
     pub not_applicable: usize,
     /// Rule × transcript pairs skipped because the rulebook is for another language.
     pub out_of_scope: usize,
+    /// Findings left out because the baseline (`--baseline`) already holds them.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub baselined: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Finding counts per severity.

@@ -14,11 +14,14 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr, missing_docs)]
 
+pub mod baseline;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod decode;
 pub mod diagnostic;
 pub mod discover;
+pub mod docs;
 pub mod engine;
 pub mod exit;
 pub mod finding;
@@ -31,4 +34,5 @@ pub mod rulebook;
 pub mod rules;
 pub mod selftest;
 pub mod settings;
+pub mod suppress;
 pub mod transcript;

@@ -21,6 +21,7 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use crate::normalize::{NormText, Profile, fold_script_char, is_word_char, normalize, normalize_into};
 use crate::transcript::Transcript;
+use crate::transcript::templates::PLACEHOLDER;
 
 /// Which list of a rule a phrase belongs to; each rule kind gives its slots meaning
 /// (for example a forbidden rule's phrases and its `except` list).
@@ -272,6 +273,11 @@ impl ProfileMatcher {
             return;
         }
         let mut record = |start: usize, end: usize, targets: &[Target]| {
+            // A placeholder in a reply template stands for unknown text: nothing matches
+            // across or inside it.
+            if text[start..end].contains(PLACEHOLDER) {
+                return;
+            }
             let range = norm.source_range(start..end, source);
             for target in targets {
                 out.push(Hit {
@@ -450,6 +456,16 @@ mod tests {
         assert!(
             matches!(builder.add_pattern(p, "a*", t), Err(MatchError::BadPattern(e)) if e.contains("empty"))
         );
+    }
+
+    #[test]
+    fn nothing_matches_across_a_placeholder() {
+        let m = build(&["您好先生", "dear customer"], &[r"这里是\S+公司"]);
+        let mut t = transcript("客服：您好\u{fffc}先生，这里是\u{fffc}公司\nAgent: dear \u{fffc} customer\n");
+        t.kind = crate::transcript::TranscriptKind::Template;
+        assert!(scan(&m, &t).all().is_empty(), "{:?}", scan(&m, &t));
+        let t = transcript("客服：您好先生，这里是ACME公司\n");
+        assert_eq!(scan(&m, &t).all().len(), 2);
     }
 
     #[test]

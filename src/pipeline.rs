@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::decode::decode;
 use crate::discover::{Input, Source};
 use crate::engine::Engine;
-use crate::finding::{FileError, FileReport, FileResult, Summary};
+use crate::finding::{FileError, FileReport, FileResult, Severity, Summary};
 use crate::matcher::Scratch;
 use crate::report::Reporter;
 use crate::transcript::{Format, ParseOptions, format_for_extension, plain};
@@ -29,6 +29,8 @@ pub struct Pipeline<'a> {
     pub format: Option<&'static Format>,
     /// Worker threads (at least 1).
     pub jobs: usize,
+    /// Severity of unused or unknown `callcheck:` suppressions (`None`: not reported).
+    pub unused_suppression: Option<Severity>,
 }
 
 /// Inputs handed to the workers at a time, per thread.
@@ -82,10 +84,13 @@ impl Pipeline<'_> {
                 bytes
             }
         };
-        let format = self.format.unwrap_or_else(|| match &input.source {
-            Source::File(path) => format_of(path),
-            _ => &plain::FORMAT,
-        });
+        let format = input
+            .format
+            .or(self.format)
+            .unwrap_or_else(|| match &input.source {
+                Source::File(path) => format_of(path),
+                _ => &plain::FORMAT,
+            });
         self.check_bytes(&input.display, format, &bytes, scratch)
     }
 
@@ -114,12 +119,27 @@ impl Pipeline<'_> {
         };
         let many = transcripts.len() > 1;
         let lines = LineIndex::new(text);
+        let (mut findings, not_applicable): (Vec<_>, Vec<_>) = transcripts
+            .iter()
+            .map(|t| {
+                let verdict = self.engine.check(t, scratch);
+                (verdict.findings, verdict.not_applicable)
+            })
+            .unzip();
+        // Suppression comments may sit anywhere in the file, so they apply to all its calls.
+        crate::suppress::apply(
+            text,
+            &transcripts,
+            &mut findings,
+            self.engine.rules(),
+            self.unused_suppression,
+        );
         transcripts
             .iter()
+            .zip(not_applicable)
+            .zip(findings)
             .enumerate()
-            .map(|(i, transcript)| {
-                let verdict = self.engine.check(transcript, scratch);
-                let mut findings = verdict.findings;
+            .map(|(i, ((transcript, not_applicable), mut findings))| {
                 for finding in &mut findings {
                     finding.excerpt = lines.line(text, finding.start.line).map(str::to_string);
                 }
@@ -127,6 +147,7 @@ impl Pipeline<'_> {
                     let name = transcript
                         .metadata
                         .get("call_id")
+                        .or_else(|| transcript.metadata.get("template"))
                         .cloned()
                         .unwrap_or_else(|| (i + 1).to_string());
                     format!("{path}#{name}")
@@ -135,9 +156,10 @@ impl Pipeline<'_> {
                 };
                 FileResult::Checked(FileReport {
                     path: entry_path,
+                    file: path.to_string(),
                     metadata: transcript.metadata.clone(),
                     findings,
-                    not_applicable: verdict.not_applicable,
+                    not_applicable,
                 })
             })
             .collect()

@@ -1,23 +1,29 @@
-//! Command-line arguments → resolved settings: rulebooks loaded and compiled, filters built,
-//! formats chosen. Everything that can be wrong with the invocation is found here, before any
-//! transcript is read.
+//! Command-line arguments + project configuration → resolved settings: rulebooks loaded and
+//! compiled, filters built, formats chosen. Everything that can be wrong with the invocation is
+//! found here, before any transcript is read.
+//!
+//! Precedence, for every value: a command-line flag, else `callcheck.toml`, else the default.
+//! Each resolved value keeps its [`Origin`], which `callcheck config` prints.
 
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use crate::cli::{CheckArgs, FailOn, FormatArg, RulebookArgs};
+use crate::baseline::Baseline;
+use crate::cli::{CheckArgs, ConfigArgs, FailOn, FormatArg, RulebookArgs};
+use crate::config::{self, Config, Origin, Setting};
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::discover::Filters;
+use crate::discover::{Filters, Globs};
 use crate::engine::Engine;
 use crate::finding::Severity;
-use crate::report::{OutputFormat, ReportOptions};
+use crate::report::{OutputFormat, ReportOptions, RuleInfo, RunInfo};
 use crate::rulebook::{Loaded, RuleSet, RulebookSource};
+use crate::suppress;
 use crate::transcript::{Format, format_by_name};
 
 /// Why the settings could not be resolved.
 #[derive(Debug)]
 pub enum SettingsError {
-    /// One or more rulebooks are invalid.
+    /// One or more rulebooks (or the configuration file) are invalid.
     Rulebooks(Diagnostics),
     /// A flag has an unusable value.
     Usage(String),
@@ -32,26 +38,93 @@ impl fmt::Display for SettingsError {
     }
 }
 
-/// Loads the rulebooks named by `-r`, or the built-ins when there are none.
-pub fn load_rulebooks(args: &RulebookArgs) -> Result<Loaded, SettingsError> {
-    let loaded = if args.rules.is_empty() {
-        RuleSet::builtins()
-    } else {
-        let sources: Vec<RulebookSource> = args.rules.iter().map(|r| RulebookSource::parse(r)).collect();
-        RuleSet::load(&sources)
+/// The project configuration in force: `--config FILE`, else the nearest `callcheck.toml` or
+/// `.callcheck.toml` upward from the current folder, unless `--no-config`.
+pub fn load_config(args: &ConfigArgs) -> Result<Option<(Config, Vec<Diagnostic>)>, SettingsError> {
+    if args.no_config {
+        return Ok(None);
+    }
+    let path = match &args.config {
+        Some(path) => path.clone(),
+        None => {
+            let Some(found) = std::env::current_dir().ok().and_then(|cwd| config::find(&cwd)) else {
+                return Ok(None);
+            };
+            // Relative to the current folder, so paths in messages and reports stay short.
+            let dir = found.parent().map(config::reach).unwrap_or_default();
+            dir.join(found.file_name().unwrap_or_default())
+        }
     };
-    loaded.map_err(SettingsError::Rulebooks)
+    Config::load(&path).map(Some).map_err(SettingsError::Rulebooks)
+}
+
+/// The rulebooks to load: `-r` flags, else the configuration's `builtin` and `rulebooks`, else
+/// the built-ins. Returns them with their origin and the folder `extends` may not leave.
+fn rulebook_sources(
+    args: &RulebookArgs,
+    config: Option<&Config>,
+) -> (Vec<RulebookSource>, Origin, Option<PathBuf>) {
+    if !args.rules.is_empty() {
+        let sources = args.rules.iter().map(|r| RulebookSource::parse(r)).collect();
+        return (sources, Origin::Flag("-r"), None);
+    }
+    if let Some(config) = config
+        && (config.builtin.is_some() || config.rulebooks.is_some())
+    {
+        let mut sources: Vec<RulebookSource> = Vec::new();
+        let mut origin = Origin::Default;
+        if let Some(Setting { value, origin: o }) = &config.builtin {
+            sources.extend(value.iter().map(|n| RulebookSource::Builtin(n.clone())));
+            origin = o.clone();
+        }
+        if let Some(Setting { value, origin: o }) = &config.rulebooks {
+            sources.extend(value.iter().map(|p| RulebookSource::Path(p.clone())));
+            if origin == Origin::Default {
+                origin = o.clone();
+            }
+        }
+        return (sources, origin, Some(config.root.clone()));
+    }
+    let sources = crate::rulebook::builtin::BUILTINS
+        .iter()
+        .map(|b| RulebookSource::Builtin(b.name.to_string()))
+        .collect();
+    (sources, Origin::Default, None)
+}
+
+/// Loads the rulebooks named by `-r`, else by the project configuration, else the built-ins;
+/// the configuration's `[rules]` levels and `[speakers]` are applied.
+pub fn load_rulebooks(args: &RulebookArgs, config: Option<&Config>) -> Result<Loaded, SettingsError> {
+    let (sources, _, root) = rulebook_sources(args, config);
+    let (mut rules, mut warnings) =
+        RuleSet::load_within(&sources, root.as_deref()).map_err(SettingsError::Rulebooks)?;
+    if let Some(config) = config {
+        warnings.extend(apply_config(&mut rules, config).0);
+    }
+    Ok((rules, warnings))
+}
+
+/// Adds the configuration's speaker labels and applies its `[rules]` levels; returns warnings
+/// and the level it sets for unused suppressions, if any.
+fn apply_config(
+    rules: &mut RuleSet,
+    config: &Config,
+) -> (Vec<Diagnostic>, Option<Setting<Option<Severity>>>) {
+    for (role, label, _) in &config.speakers {
+        rules.labels.add(label, *role);
+    }
+    config.apply_levels(rules)
 }
 
 /// Everything `callcheck check` needs.
 pub struct CheckSettings {
     /// The compiled rules.
     pub engine: Engine,
-    /// Warnings from loading rulebooks.
+    /// Warnings from loading rulebooks and the configuration.
     pub warnings: Vec<Diagnostic>,
     /// Paths to check.
     pub paths: Vec<PathBuf>,
-    /// Folder-walking filters.
+    /// Folder-walking filters (and the forced format).
     pub filters: Filters,
     /// Forced input format.
     pub input_format: Option<&'static Format>,
@@ -63,23 +136,233 @@ pub struct CheckSettings {
     pub fail_on: Option<Severity>,
     /// Worker threads.
     pub jobs: usize,
+    /// Write the report to this file instead of standard output.
+    pub output: Option<PathBuf>,
+    /// The baseline file of findings already accepted (read by [`CheckSettings::baseline`]).
+    pub baseline: Option<PathBuf>,
+    /// Record the run's findings in this file.
+    pub write_baseline: Option<PathBuf>,
+    /// Severity of unused suppressions (`None`: off).
+    pub unused_suppression: Option<Severity>,
+    /// The configuration file in force, as shown to the user.
+    pub config_file: Option<String>,
+    /// Each setting's value as text and where it came from, for `callcheck config`.
+    pub provenance: Vec<(&'static str, String, Origin)>,
+}
+
+/// A flag's value if given, else the configuration's, else the default, with its origin.
+fn pick<T: Clone>(
+    flag: Option<T>,
+    name: &'static str,
+    configured: Option<&Setting<T>>,
+    default: T,
+) -> (T, Origin) {
+    match (flag, configured) {
+        (Some(value), _) => (value, Origin::Flag(name)),
+        (None, Some(setting)) => (setting.value.clone(), setting.origin.clone()),
+        (None, None) => (default, Origin::Default),
+    }
+}
+
+fn list_or(values: &[String], empty: &str) -> String {
+    if values.is_empty() {
+        empty.to_string()
+    } else {
+        values.join(", ")
+    }
+}
+
+fn shown_paths(paths: &[PathBuf]) -> Vec<String> {
+    paths.iter().map(|p| crate::discover::display(p)).collect()
 }
 
 impl CheckSettings {
-    /// Resolves `check` arguments; `color` is whether standard output gets colours.
-    pub fn from_args(args: &CheckArgs, color: bool) -> Result<CheckSettings, SettingsError> {
-        let (mut rules, warnings) = load_rulebooks(&args.rulebooks)?;
-        rules
-            .select(&args.select, &args.ignore)
-            .map_err(SettingsError::Usage)?;
-        let filters =
-            Filters::new(&args.include, &args.exclude, args.hidden).map_err(SettingsError::Usage)?;
-        let input_format = args.input_format.as_deref().and_then(format_by_name);
-        let paths = if args.paths.is_empty() {
-            vec![PathBuf::from(".")]
-        } else {
-            args.paths.clone()
+    /// Resolves `check` arguments with the project configuration; `color` is whether standard
+    /// output gets colours.
+    pub fn from_args(
+        args: &CheckArgs,
+        config_args: &ConfigArgs,
+        color: bool,
+    ) -> Result<CheckSettings, SettingsError> {
+        let loaded_config = load_config(config_args)?;
+        let (config, mut warnings) = match loaded_config {
+            Some((config, warnings)) => (Some(config), warnings),
+            None => (None, Vec::new()),
         };
+        let config = config.as_ref();
+        let mut provenance: Vec<(&'static str, String, Origin)> = Vec::new();
+
+        let (sources, rulebooks_origin, root) = rulebook_sources(&args.rulebooks, config);
+        let (mut rules, rulebook_warnings) =
+            RuleSet::load_within(&sources, root.as_deref()).map_err(SettingsError::Rulebooks)?;
+        warnings.extend(rulebook_warnings);
+        let shown_sources: Vec<String> = sources
+            .iter()
+            .map(|s| match s {
+                RulebookSource::Builtin(name) => format!("builtin:{name}"),
+                RulebookSource::Path(path) => crate::discover::display(path),
+            })
+            .collect();
+        provenance.push(("rulebooks", shown_sources.join(", "), rulebooks_origin));
+
+        let (select, ignore): (Vec<String>, Vec<String>) = (
+            args.select.iter().filter(|s| !is_pseudo(s)).cloned().collect(),
+            args.ignore.iter().filter(|s| !is_pseudo(s)).cloned().collect(),
+        );
+        rules.select(&select, &ignore).map_err(SettingsError::Usage)?;
+        // `[rules]` and `[speakers]` entries are listed after the single-valued settings.
+        let mut listed: Vec<(&'static str, String, Origin)> = Vec::new();
+        let mut unused = Setting {
+            value: Some(Severity::Warning),
+            origin: Origin::Default,
+        };
+        if let Some(config) = config {
+            let (level_warnings, configured) = apply_config(&mut rules, config);
+            warnings.extend(level_warnings);
+            if let Some(configured) = configured {
+                unused = configured;
+            }
+            for entry in &config.rules {
+                let level = entry.level.map_or("off", Severity::as_str);
+                listed.push((
+                    "rules",
+                    format!("{} = {level}", entry.pattern),
+                    entry.origin.clone(),
+                ));
+            }
+            for (role, label, origin) in &config.speakers {
+                listed.push(("speakers", format!("{role}: {label}"), origin.clone()));
+            }
+        }
+        let pseudo_ignored = args.ignore.iter().any(|s| is_pseudo(s))
+            || (!args.select.is_empty() && !args.select.iter().any(|s| is_pseudo(s)));
+        if pseudo_ignored {
+            unused = Setting {
+                value: None,
+                origin: Origin::Flag("--select/--ignore"),
+            };
+        }
+        provenance.push((
+            "unused-suppression",
+            unused.value.map_or("off", Severity::as_str).to_string(),
+            unused.origin,
+        ));
+        let unused_suppression = unused.value;
+
+        let (paths, paths_origin) = if args.paths.is_empty() {
+            match config.and_then(|c| c.paths.as_ref()) {
+                Some(s) => (s.value.clone(), s.origin.clone()),
+                None => (vec![PathBuf::from(".")], Origin::Default),
+            }
+        } else {
+            (args.paths.clone(), Origin::Flag("PATH"))
+        };
+        provenance.push(("paths", shown_paths(&paths).join(", "), paths_origin));
+
+        let base = config.map(|c| c.root.as_path());
+        let glob_setting =
+            |flag: &[String], name: &'static str, configured: Option<&Setting<Vec<String>>>| {
+                if !flag.is_empty() {
+                    (flag.to_vec(), None, Origin::Flag(name))
+                } else if let Some(s) = configured {
+                    (s.value.clone(), base, s.origin.clone())
+                } else {
+                    (Vec::new(), None, Origin::Default)
+                }
+            };
+        let (include, include_base, include_origin) = glob_setting(
+            &args.include,
+            "--include",
+            config.and_then(|c| c.include.as_ref()),
+        );
+        let (exclude, exclude_base, exclude_origin) = glob_setting(
+            &args.exclude,
+            "--exclude",
+            config.and_then(|c| c.exclude.as_ref()),
+        );
+        let (templates, templates_base, templates_origin) =
+            glob_setting(&[], "", config.and_then(|c| c.templates.as_ref()));
+        provenance.push(("include", list_or(&include, "(every file)"), include_origin));
+        provenance.push(("exclude", list_or(&exclude, "(nothing)"), exclude_origin));
+        provenance.push(("templates", list_or(&templates, "(none)"), templates_origin));
+
+        let forced = args.input_format.as_deref().and_then(format_by_name);
+        let (input_format, input_origin) = pick(
+            forced.map(Some),
+            "--input-format",
+            config
+                .and_then(|c| c.input_format.as_ref())
+                .map(|s| Setting {
+                    value: Some(s.value),
+                    origin: s.origin.clone(),
+                })
+                .as_ref(),
+            None,
+        );
+        provenance.push((
+            "input_format",
+            input_format.map_or("(by extension)", |f| f.name).to_string(),
+            input_origin,
+        ));
+        let filters = Filters {
+            include: Globs::new(&include, "--include", include_base).map_err(SettingsError::Usage)?,
+            exclude: Globs::new(&exclude, "--exclude", exclude_base).map_err(SettingsError::Usage)?,
+            templates: Globs::new(&templates, "templates", templates_base).map_err(SettingsError::Usage)?,
+            hidden: args.hidden,
+            format: input_format,
+        };
+
+        let (format, format_origin) = pick(
+            args.format.map(output_format),
+            "--format",
+            config.and_then(|c| c.format.as_ref()),
+            OutputFormat::Pretty,
+        );
+        provenance.push(("format", format.name().to_string(), format_origin));
+        let (fail_on, fail_on_origin) = pick(
+            args.fail_on.map(|f| match f {
+                FailOn::Error => Some(Severity::Error),
+                FailOn::Warning => Some(Severity::Warning),
+                FailOn::Info => Some(Severity::Info),
+                FailOn::Never => None,
+            }),
+            "--fail-on",
+            config.and_then(|c| c.fail_on.as_ref()),
+            Some(Severity::Error),
+        );
+        provenance.push((
+            "fail_on",
+            fail_on.map_or("never", Severity::as_str).to_string(),
+            fail_on_origin,
+        ));
+
+        let (baseline_path, baseline_origin) = pick(
+            args.baseline.clone().map(Some),
+            "--baseline",
+            config
+                .and_then(|c| c.baseline.as_ref())
+                .map(|s| Setting {
+                    value: Some(s.value.clone()),
+                    origin: s.origin.clone(),
+                })
+                .as_ref(),
+            None,
+        );
+        provenance.push((
+            "baseline",
+            baseline_path
+                .as_deref()
+                .map_or("(none)".to_string(), crate::discover::display),
+            baseline_origin,
+        ));
+        provenance.extend(listed);
+        if let Some(output) = &args.output {
+            check_writable(output, "--output")?;
+        }
+        if let Some(path) = &args.write_baseline {
+            check_writable(path, "--write-baseline")?;
+        }
+
         let jobs = args.jobs.map_or_else(
             || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
             usize::from,
@@ -90,22 +373,93 @@ impl CheckSettings {
             paths,
             filters,
             input_format,
-            format: match args.format {
-                FormatArg::Pretty => OutputFormat::Pretty,
-                FormatArg::Json => OutputFormat::Json,
-            },
+            format,
             report: ReportOptions {
                 color,
                 verbose: args.verbose,
                 quiet: args.quiet,
             },
-            fail_on: match args.fail_on {
-                FailOn::Error => Some(Severity::Error),
-                FailOn::Warning => Some(Severity::Warning),
-                FailOn::Info => Some(Severity::Info),
-                FailOn::Never => None,
-            },
+            fail_on,
             jobs,
+            output: args.output.clone(),
+            baseline: baseline_path,
+            write_baseline: args.write_baseline.clone(),
+            unused_suppression,
+            config_file: config.map(|c| c.display.clone()),
+            provenance,
         })
+    }
+
+    /// Reads the baseline, if there is one. A missing baseline is an error, except while
+    /// `--write-baseline` is about to create it.
+    pub fn baseline(&self) -> Result<Option<Baseline>, String> {
+        let Some(path) = &self.baseline else {
+            return Ok(None);
+        };
+        if self.write_baseline.is_some() && !path.exists() {
+            return Ok(None);
+        }
+        Baseline::load(path).map(Some)
+    }
+
+    /// What reporters need to know about the run.
+    pub fn run_info(&self) -> RunInfo {
+        let extra = self
+            .unused_suppression
+            .map(|severity| RuleInfo {
+                id: suppress::UNUSED_RULE.to_string(),
+                kind: "suppression".to_string(),
+                severity,
+                title: Some("Unused or unknown suppression comment".into()),
+                message: None,
+                guideline: None,
+                help: suppress::UNUSED_HELP.to_string(),
+                tags: Vec::new(),
+            })
+            .into_iter()
+            .collect();
+        RunInfo::new(self.engine.rules(), extra, self.fail_on)
+    }
+}
+
+/// True for callcheck's own rule ids, which `--select`/`--ignore` accept beside loaded rules.
+fn is_pseudo(pattern: &str) -> bool {
+    pattern == "callcheck" || pattern.starts_with("callcheck/")
+}
+
+/// Fails early when a report or baseline could not be written, before checking anything.
+fn check_writable(path: &Path, flag: &str) -> Result<(), SettingsError> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if path.is_dir() {
+        return Err(SettingsError::Usage(format!(
+            "{flag} {}: is a folder; give a file name",
+            path.display()
+        )));
+    }
+    if !parent.is_dir() {
+        return Err(SettingsError::Usage(format!(
+            "{flag} {}: the folder {} does not exist",
+            path.display(),
+            parent.display()
+        )));
+    }
+    Ok(())
+}
+
+/// The report format for a `--format` value.
+pub fn output_format(format: FormatArg) -> OutputFormat {
+    match format {
+        FormatArg::Pretty => OutputFormat::Pretty,
+        FormatArg::Json => OutputFormat::Json,
+        FormatArg::Sarif => OutputFormat::Sarif,
+        FormatArg::Junit => OutputFormat::Junit,
+        FormatArg::Github => OutputFormat::Github,
+        FormatArg::Gitlab => OutputFormat::Gitlab,
+        FormatArg::Compact => OutputFormat::Compact,
+        FormatArg::Jsonl => OutputFormat::Jsonl,
+        FormatArg::Csv => OutputFormat::Csv,
     }
 }

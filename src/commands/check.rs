@@ -1,18 +1,26 @@
-//! `callcheck check`.
+//! `callcheck check`: resolve settings, check, report, write the baseline, choose the status.
 
-use std::io;
+use std::io::{self, Write};
+use std::path::PathBuf;
 
 use super::Streams;
-use crate::cli::CheckArgs;
-use crate::discover::{discover, display};
+use crate::baseline::Gate;
+use crate::cli::{CheckArgs, ConfigArgs};
+use crate::discover::{discover_with_notes, display};
 use crate::exit::ExitStatus;
 use crate::pipeline::Pipeline;
-use crate::report::new_reporter;
+use crate::report::pretty::summary_line;
+use crate::report::{new_reporter, write_atomically};
 use crate::settings::CheckSettings;
 use crate::transcript::{FORMATS, ParseOptions};
 
-pub(super) fn run(args: &CheckArgs, color: bool, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
-    let settings = match CheckSettings::from_args(args, color) {
+pub(super) fn run(
+    args: &CheckArgs,
+    config: &ConfigArgs,
+    color: bool,
+    streams: &mut Streams<'_>,
+) -> io::Result<ExitStatus> {
+    let settings = match CheckSettings::from_args(args, config, color && args.output.is_none()) {
         Ok(s) => s,
         Err(e) => {
             write!(streams.err, "{e}")?;
@@ -22,7 +30,17 @@ pub(super) fn run(args: &CheckArgs, color: bool, streams: &mut Streams<'_>) -> i
     for warning in &settings.warnings {
         write!(streams.err, "{warning}")?;
     }
-    let inputs = discover(&settings.paths, &settings.filters);
+    let baseline = match settings.baseline() {
+        Ok(b) => b,
+        Err(e) => {
+            writeln!(streams.err, "error: {e}")?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let (inputs, notes) = discover_with_notes(&settings.paths, &settings.filters);
+    for note in notes {
+        writeln!(streams.err, "note: {note}")?;
+    }
     if inputs.is_empty() {
         let paths: Vec<String> = settings.paths.iter().map(|p| display(p)).collect();
         let extensions: Vec<String> = FORMATS
@@ -35,7 +53,7 @@ pub(super) fn run(args: &CheckArgs, color: bool, streams: &mut Streams<'_>) -> i
             paths.join(", "),
             extensions.join(", ")
         )?;
-        return Ok(ExitStatus::Clean);
+        // Still write the (empty) report and baseline: a CI step uploading them expects files.
     }
     let pipeline = Pipeline {
         engine: &settings.engine,
@@ -44,16 +62,69 @@ pub(super) fn run(args: &CheckArgs, color: bool, streams: &mut Streams<'_>) -> i
         },
         format: settings.input_format,
         jobs: settings.jobs,
+        unused_suppression: settings.unused_suppression,
     };
-    let summary = {
-        let mut reporter = new_reporter(
+    let run_info = settings.run_info();
+    // With --output the report goes to a buffer written atomically at the end.
+    let mut buffer: Vec<u8> = Vec::new();
+    let (summary, recorded) = {
+        let out: Box<dyn Write> = match settings.output {
+            Some(_) => Box::new(&mut buffer),
+            None => Box::new(&mut *streams.out),
+        };
+        let reporter = new_reporter(
             settings.format,
             settings.report,
-            Box::new(&mut *streams.out),
+            &run_info,
+            out,
             Box::new(&mut *streams.err),
         );
-        pipeline.run(&inputs, reporter.as_mut())?
+        // Baseline paths are relative to the baseline file, whichever one is in play.
+        let base = settings
+            .write_baseline
+            .as_ref()
+            .or(settings.baseline.as_ref())
+            .map(|p| match p.parent() {
+                Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+                _ => PathBuf::from("."),
+            });
+        let mut gate = Gate::new(
+            reporter,
+            baseline.as_ref(),
+            settings.write_baseline.is_some(),
+            base.as_deref(),
+        );
+        pipeline.run(&inputs, &mut gate)?;
+        (gate.summary().clone(), gate.recorded())
     };
+    if let Some(path) = &settings.output {
+        if let Err(e) = write_atomically(path, &buffer) {
+            writeln!(streams.err, "error: cannot write {}: {e}", display(path))?;
+            return Ok(ExitStatus::Error);
+        }
+        if !settings.report.quiet {
+            colored::control::set_override(color);
+            writeln!(streams.out, "{}", summary_line(&summary))?;
+            writeln!(
+                streams.out,
+                "Wrote the {} report to {}.",
+                settings.format.name(),
+                display(path)
+            )?;
+        }
+    }
+    if let Some(path) = &settings.write_baseline {
+        if let Err(e) = write_atomically(path, recorded.to_json().as_bytes()) {
+            writeln!(streams.err, "error: cannot write {}: {e}", display(path))?;
+            return Ok(ExitStatus::Error);
+        }
+        writeln!(
+            streams.err,
+            "Recorded {} in the baseline {}.",
+            crate::report::table::plural(recorded.entries().len(), "finding", "findings"),
+            display(path)
+        )?;
+    }
     Ok(if summary.errors > 0 {
         ExitStatus::Error
     } else if summary.fails(settings.fail_on) {

@@ -1,6 +1,8 @@
 //! Running the subcommands: resolve settings, run, write output, choose the exit status.
 
 mod check;
+mod config;
+mod init;
 mod rules;
 
 use std::io::{self, Write};
@@ -22,8 +24,21 @@ pub struct Streams<'a> {
 pub fn run(cli: Cli, streams: &mut Streams<'_>) -> ExitStatus {
     let color = use_color(cli.color, streams.out_is_terminal);
     let result = match cli.command {
-        Command::Check(args) => check::run(&args, color, streams),
-        Command::Rules(command) => rules::run(command, color, streams),
+        Command::Check(args) => check::run(&args, &cli.config, color, streams),
+        Command::Rules(command) => rules::run(command, &cli.config, color, streams),
+        Command::Init(args) => init::run(&args, streams),
+        Command::Config(args) => config::run(&args, &cli.config, streams),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "callcheck", streams.out);
+            Ok(ExitStatus::Clean)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command)
+                .render(streams.out)
+                .map(|()| ExitStatus::Clean)
+        }
     };
     match result {
         Ok(status) => status,

@@ -6,7 +6,8 @@ use colored::Colorize;
 use serde::Serialize;
 
 use super::Streams;
-use crate::cli::{ExplainArgs, ListArgs, ListFormat, RulesCommand, TestArgs};
+use crate::cli::{ConfigArgs, ExplainArgs, ListArgs, ListFormat, RulesCommand, TestArgs};
+use crate::config::Config;
 use crate::engine::Engine;
 use crate::exit::ExitStatus;
 use crate::guidelines::{self, GUIDELINES};
@@ -14,18 +15,43 @@ use crate::report::table::{plural, render, wrap};
 use crate::rulebook::{RuleSet, RulebookSource};
 use crate::rules::Rule;
 use crate::selftest::{self, Expectation};
-use crate::settings::{SettingsError, load_rulebooks};
+use crate::settings::{SettingsError, load_config, load_rulebooks};
 
 /// Width that explanations wrap at.
 const WRAP: usize = 88;
 
-pub(super) fn run(command: RulesCommand, color: bool, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
+pub(super) fn run(
+    command: RulesCommand,
+    config: &ConfigArgs,
+    color: bool,
+    streams: &mut Streams<'_>,
+) -> io::Result<ExitStatus> {
     colored::control::set_override(color);
+    // `rules docs` documents the built-in rulebooks whatever the project configures.
+    if let RulesCommand::Docs = command {
+        colored::control::set_override(false);
+        write!(streams.out, "{}", crate::docs::rules_markdown())?;
+        return Ok(ExitStatus::Clean);
+    }
+    let config = match load_config(config) {
+        Ok(c) => c,
+        Err(e) => {
+            write!(streams.err, "{e}")?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    if let Some((_, warnings)) = &config {
+        for w in warnings {
+            write!(streams.err, "{w}")?;
+        }
+    }
+    let config = config.as_ref().map(|(c, _)| c);
     match command {
-        RulesCommand::List(args) => list(&args, streams),
-        RulesCommand::Explain(args) => explain(&args, streams),
-        RulesCommand::Test(args) => test(&args, streams),
-        RulesCommand::Guidelines(args) => guideline_coverage(&args, streams),
+        RulesCommand::List(args) => list(&args, config, streams),
+        RulesCommand::Explain(args) => explain(&args, config, streams),
+        RulesCommand::Test(args) => test(&args, config, streams),
+        RulesCommand::Guidelines(args) => guideline_coverage(&args, config, streams),
+        RulesCommand::Docs => Ok(ExitStatus::Clean),
     }
 }
 
@@ -59,8 +85,8 @@ struct RuleJson<'a> {
     tags: &'a [String],
 }
 
-fn list(args: &ListArgs, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
-    let Some(rules) = load(load_rulebooks(&args.rulebooks), streams)? else {
+fn list(args: &ListArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
+    let Some(rules) = load(load_rulebooks(&args.rulebooks, config), streams)? else {
         return Ok(ExitStatus::Error);
     };
     match args.format {
@@ -101,10 +127,15 @@ fn list(args: &ListArgs, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
                 streams.out,
                 "\n{} in {} ({})",
                 plural(rules.rules.len(), "rule", "rules"),
-                plural(rules.rulebooks.len(), "rulebook", "rulebooks"),
+                plural(
+                    rules.rulebooks.iter().filter(|r| !r.extended_only).count(),
+                    "rulebook",
+                    "rulebooks"
+                ),
                 rules
                     .rulebooks
                     .iter()
+                    .filter(|r| !r.extended_only)
                     .map(|r| r.id.as_str())
                     .collect::<Vec<_>>()
                     .join(", ")
@@ -114,8 +145,8 @@ fn list(args: &ListArgs, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
     Ok(ExitStatus::Clean)
 }
 
-fn explain(args: &ExplainArgs, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
-    let Some(rules) = load(load_rulebooks(&args.rulebooks), streams)? else {
+fn explain(args: &ExplainArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
+    let Some(rules) = load(load_rulebooks(&args.rulebooks, config), streams)? else {
         return Ok(ExitStatus::Error);
     };
     let rule = match rules.find(&args.id) {
@@ -193,14 +224,14 @@ fn explanation(rules: &RuleSet, rule: &Rule) -> String {
     out
 }
 
-fn test(args: &TestArgs, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
+fn test(args: &TestArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
     let loaded = if args.paths.is_empty() {
-        RuleSet::builtins()
+        load_rulebooks(&crate::cli::RulebookArgs::default(), config)
     } else {
         let sources: Vec<RulebookSource> = args.paths.iter().map(|p| RulebookSource::parse(p)).collect();
-        RuleSet::load(&sources)
+        RuleSet::load(&sources).map_err(SettingsError::Rulebooks)
     };
-    let Some(rules) = load(loaded.map_err(SettingsError::Rulebooks), streams)? else {
+    let Some(rules) = load(loaded, streams)? else {
         return Ok(ExitStatus::Error);
     };
     let engine = Engine::new(rules).without_language_gate();
@@ -250,7 +281,12 @@ fn test(args: &TestArgs, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
             "warning: {rule} has no examples; add examples.pass and examples.fail"
         )?;
     }
-    let rulebooks = engine.rules().rulebooks.len();
+    let rulebooks = engine
+        .rules()
+        .rulebooks
+        .iter()
+        .filter(|r| !r.extended_only)
+        .count();
     if failed == 0 {
         writeln!(
             streams.out,
@@ -274,8 +310,12 @@ fn test(args: &TestArgs, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
     }
 }
 
-fn guideline_coverage(args: &ListArgs, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
-    let Some(rules) = load(load_rulebooks(&args.rulebooks), streams)? else {
+fn guideline_coverage(
+    args: &ListArgs,
+    config: Option<&Config>,
+    streams: &mut Streams<'_>,
+) -> io::Result<ExitStatus> {
+    let Some(rules) = load(load_rulebooks(&args.rulebooks, config), streams)? else {
         return Ok(ExitStatus::Error);
     };
     let covering = |id: &str| -> Vec<&str> {

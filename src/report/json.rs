@@ -157,6 +157,7 @@ mod tests {
         metadata.insert("call_id".to_string(), "1".to_string());
         let ok = FileResult::Checked(FileReport {
             path: "calls/0001.txt".into(),
+            file: "calls/0001.txt".into(),
             metadata,
             findings: vec![finding()],
             not_applicable: vec![NotApplicable {

@@ -2,15 +2,26 @@
 //!
 //! The pipeline hands each file's result to the reporter in input order, then the run's totals.
 //! Streaming formats write as results arrive; formats that need the whole run (SARIF, JUnit,
-//! summaries) buffer until [`Reporter::finish`]. Reporters never match text or judge rules.
+//! summaries) buffer until [`Reporter::finish`]. Reporters never match text or judge rules;
+//! what they need to know about the run (the rules, the failing severity) comes in a
+//! [`RunInfo`] at construction.
 
+pub mod compact;
+pub mod csv;
+pub mod github;
+pub mod gitlab;
 pub mod json;
+pub mod jsonl;
+pub mod junit;
 pub mod pretty;
+pub mod sarif;
 pub mod table;
 
 use std::io::{self, Write};
+use std::path::Path;
 
-use crate::finding::{FileResult, Summary};
+use crate::finding::{FileResult, Severity, Summary};
+use crate::rulebook::RuleSet;
 
 /// Receives a run's results in order.
 pub trait Reporter {
@@ -20,6 +31,16 @@ pub trait Reporter {
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
 }
 
+impl<R: Reporter + ?Sized> Reporter for Box<R> {
+    fn file(&mut self, result: &FileResult) -> io::Result<()> {
+        (**self).file(result)
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        (**self).finish(summary)
+    }
+}
+
 /// The output formats of `callcheck check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum OutputFormat {
@@ -27,6 +48,48 @@ pub enum OutputFormat {
     Pretty,
     /// One JSON document (contract section 4).
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning and other static-analysis viewers).
+    Sarif,
+    /// JUnit XML: one test case per transcript × rule (Jenkins, GitLab test reports).
+    Junit,
+    /// GitHub Actions workflow commands: annotations on the pull request.
+    Github,
+    /// GitLab Code Quality report (JSON).
+    Gitlab,
+    /// One line per finding: `path:line:col: severity [rule] message`.
+    Compact,
+    /// JSON Lines: one finding per line.
+    Jsonl,
+    /// CSV with a header row: one finding per row.
+    Csv,
+}
+
+impl OutputFormat {
+    /// Every format with its name, as `--format` and `format` in callcheck.toml spell it.
+    pub const NAMES: [(&'static str, OutputFormat); 9] = [
+        ("pretty", OutputFormat::Pretty),
+        ("json", OutputFormat::Json),
+        ("sarif", OutputFormat::Sarif),
+        ("junit", OutputFormat::Junit),
+        ("github", OutputFormat::Github),
+        ("gitlab", OutputFormat::Gitlab),
+        ("compact", OutputFormat::Compact),
+        ("jsonl", OutputFormat::Jsonl),
+        ("csv", OutputFormat::Csv),
+    ];
+
+    /// The format's name.
+    pub fn name(self) -> &'static str {
+        Self::NAMES
+            .iter()
+            .find(|(_, f)| *f == self)
+            .map_or("pretty", |(n, _)| n)
+    }
+
+    /// The format with this name.
+    pub fn from_name(name: &str) -> Option<OutputFormat> {
+        Self::NAMES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+    }
 }
 
 /// Presentation switches shared by reporters.
@@ -40,16 +103,234 @@ pub struct ReportOptions {
     pub quiet: bool,
 }
 
+/// What a rule is, for formats that describe the rules they report (SARIF, JUnit).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// Full id.
+    pub id: String,
+    /// Rule kind (`forbidden`, …) or `suppression` for callcheck's own checks.
+    pub kind: String,
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// One-line title.
+    pub title: Option<String>,
+    /// The message its findings carry.
+    pub message: Option<String>,
+    /// Domain guideline id.
+    pub guideline: Option<String>,
+    /// What the rule checks, for help text.
+    pub help: String,
+    /// Tags.
+    pub tags: Vec<String>,
+}
+
+/// The run as reporters see it: which rules ran and which severity fails the run.
+#[derive(Clone, Debug, Default)]
+pub struct RunInfo {
+    /// Every enabled rule, in rule-set order, then callcheck's own pseudo-rules.
+    pub rules: Vec<RuleInfo>,
+    /// The severity at or above which a finding fails the run (`None`: never).
+    pub fail_on: Option<Severity>,
+}
+
+impl RunInfo {
+    /// The enabled rules of a rule set plus `extra` pseudo-rules.
+    pub fn new(rules: &RuleSet, extra: Vec<RuleInfo>, fail_on: Option<Severity>) -> Self {
+        let mut infos: Vec<RuleInfo> = rules
+            .enabled_rules()
+            .map(|(_, r)| {
+                let doc = r.kind.doc();
+                RuleInfo {
+                    id: r.id.clone(),
+                    kind: doc.name.to_string(),
+                    severity: r.meta.severity,
+                    title: r.meta.title.clone(),
+                    message: r.meta.message.clone(),
+                    guideline: r.meta.guideline.clone(),
+                    help: format!("{} {}", doc.summary, doc.what),
+                    tags: r.meta.tags.clone(),
+                }
+            })
+            .collect();
+        infos.extend(extra);
+        RunInfo {
+            rules: infos,
+            fail_on,
+        }
+    }
+
+    /// True when a finding of this severity fails the run.
+    pub fn fails(&self, severity: Severity) -> bool {
+        self.fail_on.is_some_and(|t| severity >= t)
+    }
+}
+
 /// Builds the reporter for a format; `out` gets the report, `err` gets per-file errors for
 /// formats that keep them out of the report.
 pub fn new_reporter<'a>(
     format: OutputFormat,
     options: ReportOptions,
+    run: &RunInfo,
     out: Box<dyn Write + 'a>,
     err: Box<dyn Write + 'a>,
 ) -> Box<dyn Reporter + 'a> {
     match format {
         OutputFormat::Pretty => Box::new(pretty::Pretty::new(out, err, options)),
         OutputFormat::Json => Box::new(json::Json::new(out)),
+        OutputFormat::Sarif => Box::new(sarif::Sarif::new(out, run.clone())),
+        OutputFormat::Junit => Box::new(junit::Junit::new(out, run.clone())),
+        OutputFormat::Github => Box::new(github::Github::new(out, options)),
+        OutputFormat::Gitlab => Box::new(gitlab::Gitlab::new(out, err)),
+        OutputFormat::Compact => Box::new(compact::Compact::new(out, err, options)),
+        OutputFormat::Jsonl => Box::new(jsonl::Jsonl::new(out)),
+        OutputFormat::Csv => Box::new(csv::Csv::new(out, err)),
+    }
+}
+
+/// A finding's message with its note, for one-line formats: "message (note)".
+pub(crate) fn message_with_note(finding: &crate::finding::Finding) -> String {
+    match &finding.note {
+        Some(note) => format!("{} ({note})", finding.message),
+        None => finding.message.clone(),
+    }
+}
+
+/// Writes `contents` to `path` atomically: a temporary file in the same folder, then a rename,
+/// so a reader never sees half a report and an interrupted run leaves the old file intact.
+pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::Builder::new()
+        .prefix(".callcheck-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    file.write_all(contents)?;
+    file.as_file().sync_all()?;
+    file.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.sarif");
+        std::fs::write(&path, "old").unwrap();
+        write_atomically(&path, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    //! A small run shared by the reporters' unit tests.
+
+    use indexmap::IndexMap;
+
+    use crate::finding::{FileError, FileReport, FileResult, Finding, NotApplicable, Severity, Summary};
+    use crate::transcript::{Millis, Position, Role};
+
+    use super::{RuleInfo, RunInfo};
+
+    /// A forbidden-phrase finding with a suggestion.
+    pub fn forbidden() -> Finding {
+        Finding {
+            rule: "acme/you-must".into(),
+            kind: "forbidden",
+            severity: Severity::Error,
+            message: "Do not command: \"you must\"".into(),
+            note: None,
+            start: Position { line: 7, column: 5 },
+            end: Position { line: 7, column: 13 },
+            turn: Some(3),
+            speaker: Some(Role::Agent),
+            time: Some(Millis(41_000)),
+            matched: Some("you must".into()),
+            suggestion: Some("Could you …?".into()),
+            excerpt: Some("Rep:you must log in, 100%, a,b".into()),
+        }
+    }
+
+    /// A missing-greeting finding.
+    pub fn missing() -> Finding {
+        Finding {
+            rule: "acme/greeting".into(),
+            kind: "required",
+            severity: Severity::Warning,
+            message: "Greet <first> & name the company".into(),
+            note: Some("expected one of \"hello\"".into()),
+            start: Position { line: 1, column: 8 },
+            end: Position { line: 1, column: 8 },
+            turn: Some(1),
+            speaker: Some(Role::Agent),
+            time: None,
+            matched: None,
+            suggestion: None,
+            excerpt: Some("Agent: hi".into()),
+        }
+    }
+
+    /// Two results: a checked transcript with both findings and a failed file.
+    pub fn results() -> (Vec<FileResult>, Summary) {
+        let ok = FileResult::Checked(FileReport {
+            path: "calls/a b.txt".into(),
+            file: "calls/a b.txt".into(),
+            metadata: IndexMap::new(),
+            findings: vec![missing(), forbidden()],
+            not_applicable: vec![NotApplicable {
+                rule: "acme/hangup".into(),
+                reason: "the transcript does not say who ended the call".into(),
+                out_of_scope: false,
+            }],
+        });
+        let bad = FileResult::Failed(FileError {
+            path: "calls/bad.txt".into(),
+            error: "line 3: invalid timestamp".into(),
+        });
+        let mut summary = Summary::default();
+        summary.add(&ok);
+        summary.add(&bad);
+        (vec![ok, bad], summary)
+    }
+
+    /// The run's rules.
+    pub fn run_info() -> RunInfo {
+        let rule = |id: &str, kind: &str, severity| RuleInfo {
+            id: id.into(),
+            kind: kind.into(),
+            severity,
+            title: Some(format!("title of {id}")),
+            message: None,
+            guideline: Some("G3".into()),
+            help: "What it checks.".into(),
+            tags: vec![],
+        };
+        RunInfo {
+            rules: vec![
+                rule("acme/greeting", "required", Severity::Warning),
+                rule("acme/you-must", "forbidden", Severity::Error),
+                rule("acme/hangup", "hangup", Severity::Error),
+            ],
+            fail_on: Some(Severity::Error),
+        }
+    }
+
+    /// Runs a reporter over [`results`] and returns what it wrote.
+    pub fn render(reporter: &mut dyn super::Reporter) {
+        let (results, summary) = results();
+        for r in &results {
+            reporter.file(r).unwrap();
+        }
+        reporter.finish(&summary).unwrap();
     }
 }

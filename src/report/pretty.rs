@@ -212,6 +212,12 @@ pub fn summary_line(s: &Summary) -> String {
         ));
     }
     line.push('.');
+    if s.baselined > 0 {
+        line.push_str(&format!(
+            " {} in the baseline not shown.",
+            plural(s.baselined, "finding", "findings")
+        ));
+    }
     if s.not_applicable > 0 {
         line.push_str(&format!(
             " {} not applicable (see --verbose).",

@@ -6,6 +6,7 @@
 //! duplicate rule ids within a rulebook and duplicate rulebook ids are errors.
 
 pub mod builtin;
+mod extends;
 pub mod schema;
 
 use std::collections::HashMap;
@@ -13,13 +14,13 @@ use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSetBuilder};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, from_toml_error};
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::guidelines;
 use crate::matcher::{Matcher, MatcherBuilder};
 use crate::normalize::Profile;
 use crate::rules::{self, CompileCtx, Example, Rule, RuleMeta};
 use crate::transcript::{Language, Position, Role, SpeakerLabels};
-use schema::{LanguageToml, RulebookFile};
+use schema::LanguageToml;
 
 /// Where a rulebook comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,6 +58,9 @@ pub struct RulebookInfo {
     pub source: String,
     /// The rulebook text, for locating examples in error messages.
     pub text: String,
+    /// True when loaded only because another rulebook extends it: its rules carry the
+    /// extending rulebook's id, and it is not listed on its own.
+    pub extended_only: bool,
 }
 
 /// Every loaded rule, compiled and ready to check transcripts.
@@ -91,6 +95,12 @@ pub type Loaded = (RuleSet, Vec<Diagnostic>);
 impl RuleSet {
     /// Loads and compiles rulebooks; all errors are reported together.
     pub fn load(sources: &[RulebookSource]) -> Result<Loaded, Diagnostics> {
+        Self::load_within(sources, None)
+    }
+
+    /// Loads rulebooks whose `extends` paths must stay inside `root` (the project folder, for
+    /// rulebooks named by a configuration file); `None` allows any path.
+    pub fn load_within(sources: &[RulebookSource], root: Option<&Path>) -> Result<Loaded, Diagnostics> {
         let mut texts: Vec<(String, String)> = Vec::new();
         let mut diagnostics = Diagnostics::default();
         for source in sources {
@@ -128,7 +138,7 @@ impl RuleSet {
                 },
             }
         }
-        let (set, warnings) = Self::compile(texts, &mut diagnostics);
+        let (set, warnings) = Self::compile(texts, root, &mut diagnostics);
         if diagnostics.has_errors() {
             diagnostics.0.extend(warnings);
             return Err(diagnostics);
@@ -148,36 +158,49 @@ impl RuleSet {
     /// Compiles one rulebook given as text (tests, examples).
     pub fn from_text(path: &str, text: &str) -> Result<Loaded, Diagnostics> {
         let mut diagnostics = Diagnostics::default();
-        let (set, warnings) = Self::compile(vec![(path.to_string(), text.to_string())], &mut diagnostics);
+        let (set, warnings) =
+            Self::compile(vec![(path.to_string(), text.to_string())], None, &mut diagnostics);
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
         Ok((set, warnings))
     }
 
-    fn compile(texts: Vec<(String, String)>, diagnostics: &mut Diagnostics) -> (RuleSet, Vec<Diagnostic>) {
+    fn compile(
+        texts: Vec<(String, String)>,
+        root: Option<&Path>,
+        diagnostics: &mut Diagnostics,
+    ) -> (RuleSet, Vec<Diagnostic>) {
         let mut builder = MatcherBuilder::new();
         let mut rulebooks: Vec<RulebookInfo> = Vec::new();
         let mut rules: Vec<Rule> = Vec::new();
         let mut labels = SpeakerLabels::default();
         let mut warnings = Vec::new();
         let mut ids: HashMap<String, String> = HashMap::new();
-        for (path, text) in texts {
-            let first_diagnostic = diagnostics.0.len();
-            let file: RulebookFile = match toml::from_str(&text) {
-                Ok(f) => f,
-                Err(e) => {
-                    diagnostics.push(from_toml_error(&path, &text, &e));
-                    continue;
-                }
-            };
+        let first_diagnostic = diagnostics.0.len();
+        let books = extends::Books::load(texts, root, diagnostics);
+        // Per book: its rule tables' local ids, its matcher profile and its RulebookInfo index.
+        let local_ids: Vec<Vec<String>> = books
+            .books
+            .iter()
+            .map(|b| {
+                rules::rule_tables(&b.file)
+                    .iter()
+                    .map(|t| t.common.id.get_ref().clone())
+                    .collect()
+            })
+            .collect();
+        let mut info_of: Vec<usize> = Vec::new();
+        let mut profiles: Vec<usize> = Vec::new();
+        for (index, book) in books.books.iter().enumerate() {
+            let (path, text, file) = (&book.path, &book.text, &book.file);
             let header = file.rulebook.get_ref();
             let id = header.id.get_ref().clone();
             if !is_kebab(&id) {
                 diagnostics.push(
                     Diagnostic::at(
-                        &path,
-                        &text,
+                        path,
+                        text,
                         header.id.span(),
                         format!("invalid rulebook id {id:?}"),
                     )
@@ -185,11 +208,13 @@ impl RuleSet {
                     .hint("the id prefixes every rule id: acme-phone/greeting"),
                 );
             }
-            if let Some(first) = ids.insert(id.clone(), path.clone()) {
+            if index < books.top_level
+                && let Some(first) = ids.insert(id.clone(), path.clone())
+            {
                 diagnostics.push(
                     Diagnostic::at(
-                        &path,
-                        &text,
+                        path,
+                        text,
                         header.id.span(),
                         format!("duplicate rulebook id {id:?}"),
                     )
@@ -207,36 +232,46 @@ impl RuleSet {
                 }
             }
             let n = &file.normalize;
-            let profile = builder.profile(Profile {
+            profiles.push(builder.profile(Profile {
                 fold_width: n.fold_width,
                 fold_case: n.fold_case,
                 fold_script: n.fold_script,
                 ignore_punctuation: n.ignore_punctuation,
+            }));
+            let language = |l: Option<LanguageToml>| match l {
+                Some(LanguageToml::Zh) => Some(Language::Zh),
+                Some(LanguageToml::En) => Some(Language::En),
+                _ => None,
+            };
+            info_of.push(rulebooks.len());
+            rulebooks.push(RulebookInfo {
+                id,
+                title: header.title.clone(),
+                description: header.description.clone(),
+                language: language(header.language).map(|l| l.as_str().to_string()),
+                applies_to: language(header.applies_to),
+                source: path.clone(),
+                text: text.clone(),
+                extended_only: book.extended_only,
             });
-            let rulebook_index = rulebooks.len();
+            // Rule-level checks of each book's own tables, once per book.
             let mut seen: HashMap<String, usize> = HashMap::new();
-            for table in rules::rule_tables(&file) {
+            for table in rules::rule_tables(file) {
                 let common = &table.common;
-                let table_at = table.at;
                 let local = common.id.get_ref();
                 let id_span = common.id.span();
                 if !is_kebab(local) {
                     diagnostics.push(
-                        Diagnostic::at(
-                            &path,
-                            &text,
-                            id_span.clone(),
-                            format!("invalid rule id {local:?}"),
-                        )
-                        .expected("a kebab-case name such as \"greeting\" (a-z, 0-9, -)")
-                        .hint("reports show rule ids as rulebook-id/rule-id"),
+                        Diagnostic::at(path, text, id_span.clone(), format!("invalid rule id {local:?}"))
+                            .expected("a kebab-case name such as \"greeting\" (a-z, 0-9, -)")
+                            .hint("reports show rule ids as rulebook-id/rule-id"),
                     );
                 }
-                if let Some(first_line) = seen.insert(local.clone(), line_of(&text, id_span.start)) {
+                if let Some(first_line) = seen.insert(local.clone(), line_of(text, id_span.start)) {
                     diagnostics.push(
                         Diagnostic::at(
-                            &path,
-                            &text,
+                            path,
+                            text,
                             id_span.clone(),
                             format!("duplicate rule id {local:?}"),
                         )
@@ -248,18 +283,35 @@ impl RuleSet {
                     && guidelines::title(g).is_none()
                 {
                     warnings.push(
-                        Diagnostic::at(&path, &text, id_span.clone(), format!("unknown guideline {g:?}"))
+                        Diagnostic::at(path, text, id_span.clone(), format!("unknown guideline {g:?}"))
                             .warning()
                             .expected("a guideline id from G1 to G37 (see `callcheck rules guidelines`)")
                             .hint("the guideline links the rule to the domain catalogue in reports"),
                     );
                 }
+            }
+        }
+        for top in 0..books.top_level {
+            let plan = books.plan(top, &local_ids, diagnostics);
+            let prefix = books.books[top].file.rulebook.get_ref().id.get_ref().clone();
+            // Tables are built once per book used, then taken rule by rule.
+            let mut tables: HashMap<usize, Vec<Option<rules::RuleTable<'_>>>> = HashMap::new();
+            for planned in plan {
+                let book = &books.books[planned.book];
+                let slots = tables
+                    .entry(planned.book)
+                    .or_insert_with(|| rules::rule_tables(&book.file).into_iter().map(Some).collect());
+                let Some(table) = slots.get_mut(planned.table).and_then(Option::take) else {
+                    continue;
+                };
+                let (path, text) = (book.path.as_str(), book.text.as_str());
+                let common = &table.common;
                 let examples = |list: Option<&Vec<toml::Spanned<String>>>| -> Vec<Example> {
                     list.map(|l| {
                         l.iter()
                             .map(|e| Example {
                                 text: e.get_ref().clone(),
-                                position: position_of(&text, e.span().start),
+                                position: position_of(text, e.span().start),
                             })
                             .collect()
                     })
@@ -268,47 +320,42 @@ impl RuleSet {
                 let meta = RuleMeta {
                     title: common.title.map(str::to_string),
                     guideline: common.guideline.map(str::to_string),
-                    severity: common.severity.unwrap_or_default(),
+                    severity: planned.severity.or(common.severity).unwrap_or_default(),
                     message: common.message.map(str::to_string),
                     tags: common.tags.to_vec(),
                     pass: examples(common.examples.map(|e| &e.pass)),
                     fail: examples(common.examples.map(|e| &e.fail)),
-                    position: position_of(&text, table_at),
+                    position: position_of(text, table.at),
                 };
                 let mut ctx = CompileCtx {
-                    path: &path,
-                    source: &text,
+                    path,
+                    source: text,
                     rule: rules.len() as u32,
-                    profile,
+                    profile: profiles[planned.book],
                     matcher: &mut builder,
                     diagnostics: &mut *diagnostics,
                 };
                 if let Some(kind) = (table.compile)(&mut ctx) {
                     rules.push(Rule {
-                        id: format!("{id}/{local}"),
-                        rulebook: rulebook_index,
+                        id: format!("{prefix}/{}", planned.local),
+                        rulebook: info_of[planned.book],
                         meta,
                         kind,
                     });
                 }
             }
-            let language = |l: Option<LanguageToml>| match l {
-                Some(LanguageToml::Zh) => Some(Language::Zh),
-                Some(LanguageToml::En) => Some(Language::En),
-                _ => None,
-            };
-            rulebooks.push(RulebookInfo {
-                id,
-                title: header.title.clone(),
-                description: header.description.clone(),
-                language: language(header.language).map(|l| l.as_str().to_string()),
-                applies_to: language(header.applies_to),
-                source: path,
-                text,
-            });
-            // Report each file's problems in line order, whatever order they were found in.
-            diagnostics.0[first_diagnostic..].sort_by_key(|d| (d.line, d.column));
         }
+        // A parent extended twice is checked twice; report each problem once, in file and
+        // line order.
+        let found = &mut diagnostics.0[first_diagnostic..];
+        found.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        let mut unique: Vec<Diagnostic> = Vec::new();
+        for d in diagnostics.0.drain(first_diagnostic..) {
+            if !unique.contains(&d) {
+                unique.push(d);
+            }
+        }
+        diagnostics.0.extend(unique);
         let matcher = match builder.build() {
             Ok(m) => m,
             Err(e) => {
@@ -329,6 +376,13 @@ impl RuleSet {
             },
             warnings,
         )
+    }
+
+    /// Switches a rule off (`"off"` in the project configuration's `[rules]`).
+    pub fn disable(&mut self, index: usize) {
+        if let Some(enabled) = self.enabled.get_mut(index) {
+            *enabled = false;
+        }
     }
 
     /// True when a rule is switched on.
@@ -357,7 +411,10 @@ impl RuleSet {
     fn id_matcher(&self, patterns: &[String], flag: &str) -> Result<globset::GlobSet, String> {
         let mut builder = GlobSetBuilder::new();
         for pattern in patterns {
-            let is_rulebook = self.rulebooks.iter().any(|r| &r.id == pattern);
+            let is_rulebook = self
+                .rulebooks
+                .iter()
+                .any(|r| &r.id == pattern && !r.extended_only);
             let glob_text = if is_rulebook {
                 format!("{pattern}/*")
             } else {

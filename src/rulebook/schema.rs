@@ -55,6 +55,15 @@ pub struct RulebookHeader {
     /// Restricts the rulebook to transcripts in one language.
     #[serde(default)]
     pub applies_to: Option<LanguageToml>,
+    /// Rulebooks whose rules this one inherits (`builtin:NAME` or paths relative to this file).
+    #[serde(default)]
+    pub extends: Vec<Spanned<String>>,
+    /// Inherited rules to drop: local ids or globs over them.
+    #[serde(default)]
+    pub disable: Vec<Spanned<String>>,
+    /// New severities for inherited rules, by local id.
+    #[serde(default)]
+    pub severity: indexmap::IndexMap<Spanned<String>, Spanned<Severity>>,
 }
 
 /// `zh`, `en` or `any`.

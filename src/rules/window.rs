@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use crate::rulebook::schema::{SpeakerToml, WindowToml};
-use crate::transcript::{Millis, Role, Transcript};
+use crate::transcript::{Millis, Role, Transcript, TranscriptKind};
 
 /// Whose turns a rule looks at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -195,6 +195,9 @@ impl Window {
             Window::FirstTurns(n) => Cow::Borrowed(&own[..n.min(own.len())]),
             Window::LastTurns(n) => Cow::Borrowed(&own[own.len().saturating_sub(n)..]),
             Window::FirstSeconds(limit) | Window::LastSeconds(limit) => {
+                if transcript.kind == TranscriptKind::Template {
+                    return Err("the window is in seconds and reply templates have no times".into());
+                }
                 if !transcript.has_times() {
                     return Err("the window is in seconds and the transcript has no timestamps".into());
                 }
@@ -312,6 +315,14 @@ mod tests {
                 .select(&t, AGENT)
                 .unwrap_err()
                 .contains("no timestamps")
+        );
+        let mut template = transcript("[00:00:01] Agent: hi\n");
+        template.kind = TranscriptKind::Template;
+        assert!(
+            Window::LastSeconds(Millis(5_000))
+                .select(&template, AGENT)
+                .unwrap_err()
+                .contains("reply templates have no times")
         );
     }
 

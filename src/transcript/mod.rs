@@ -9,6 +9,7 @@
 
 pub mod labels;
 pub mod plain;
+pub mod templates;
 pub mod time;
 
 use std::fmt;
@@ -320,8 +321,24 @@ pub struct Format {
     pub parse: fn(&str, &ParseOptions) -> Result<Vec<Transcript>, ParseError>,
 }
 
+impl fmt::Debug for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Format({})", self.name)
+    }
+}
+
+/// Formats are statics: two are the same format when they are the same static (the reply
+/// template parsers share one name).
+impl PartialEq for Format {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self, other)
+    }
+}
+
+impl Eq for Format {}
+
 /// Every input format callcheck reads, in detection order.
-pub static FORMATS: &[&Format] = &[&plain::FORMAT];
+pub static FORMATS: &[&Format] = &[&plain::FORMAT, &templates::FORMAT];
 
 /// The format for a file extension, if any.
 pub fn format_for_extension(extension: &str) -> Option<&'static Format> {

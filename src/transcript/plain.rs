@@ -46,7 +46,8 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<Transcript, ParseErro
         }
         if let Some(comment) = line.strip_prefix('#') {
             if transcript.turns.is_empty() && transcript.events.is_empty() {
-                if let Some((key, value, value_at)) = header(comment) {
+                // `# callcheck: disable …` is a suppression comment, not call metadata.
+                if let Some((key, value, value_at)) = header(comment).filter(|(k, _, _)| *k != "callcheck") {
                     let position = Position {
                         line: line_no,
                         column: column_of(line, 1 + value_at),
@@ -427,6 +428,12 @@ mod tests {
         assert_eq!(t.metadata["agent"], "王芳");
         assert_eq!(t.metadata["rings"], "4");
         assert_eq!(t.turns.len(), 1);
+    }
+
+    #[test]
+    fn suppression_comments_are_not_headers() {
+        let t = parse_ok("# callcheck: disable-next-line a/b\n# agent: x\nAgent: hi\n");
+        assert_eq!(t.metadata.keys().collect::<Vec<_>>(), ["agent"]);
     }
 
     #[test]

@@ -1,0 +1,52 @@
+//! `callcheck config`: the resolved configuration and where each value comes from.
+
+use std::io;
+
+use super::Streams;
+use crate::cli::{CheckArgs, ConfigArgs};
+use crate::exit::ExitStatus;
+use crate::report::table::render;
+use crate::settings::CheckSettings;
+
+pub(super) fn run(
+    args: &CheckArgs,
+    config: &ConfigArgs,
+    streams: &mut Streams<'_>,
+) -> io::Result<ExitStatus> {
+    let settings = match CheckSettings::from_args(args, config, false) {
+        Ok(s) => s,
+        Err(e) => {
+            write!(streams.err, "{e}")?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    for warning in &settings.warnings {
+        write!(streams.err, "{warning}")?;
+    }
+    match &settings.config_file {
+        Some(file) => writeln!(streams.out, "Configuration file: {file}\n")?,
+        None if config.no_config => writeln!(streams.out, "Configuration file: none (--no-config)\n")?,
+        None => writeln!(
+            streams.out,
+            "Configuration file: none found (searched for callcheck.toml and .callcheck.toml upward \
+             from the current folder)\n"
+        )?,
+    }
+    let mut rows = vec![vec![
+        "SETTING".to_string(),
+        "VALUE".to_string(),
+        "FROM".to_string(),
+    ]];
+    for (key, value, origin) in &settings.provenance {
+        rows.push(vec![key.to_string(), value.clone(), origin.to_string()]);
+    }
+    write!(streams.out, "{}", render(&rows))?;
+    let rules = settings.engine.rules();
+    writeln!(
+        streams.out,
+        "\n{} of {} rules enabled; `callcheck rules list` shows them.",
+        rules.enabled_rules().count(),
+        rules.rules.len()
+    )?;
+    Ok(ExitStatus::Clean)
+}

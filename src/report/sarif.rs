@@ -1,0 +1,244 @@
+//! `--format sarif`: SARIF 2.1.0, the static-analysis interchange format GitHub code scanning,
+//! Azure DevOps and IDE viewers read.
+//!
+//! One run; the driver lists every enabled rule with its title, message, help text (the rule
+//! kind's documentation), default level and tags (kind, guideline). Each finding is a result
+//! with its rule, level (error/warning/note), message, region (1-based lines and columns,
+//! counted in Unicode code points, as `columnKind` says), a line-independent
+//! `partialFingerprints` entry (the baseline fingerprint) and, when the rule suggests other
+//! wording, a fix replacing the matched text with the suggestion. Files that could not be read
+//! become tool execution notifications and make `executionSuccessful` false. The document is
+//! written at the end of the run.
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::{Reporter, RunInfo, message_with_note};
+use crate::baseline::fingerprint;
+use crate::finding::{FileResult, Finding, Severity, Summary};
+
+/// Where the schema is published; SARIF consumers read `$schema` to know the version.
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// Writes the SARIF log.
+pub struct Sarif<W: Write> {
+    out: W,
+    run: RunInfo,
+    results: Vec<Value>,
+    notifications: Vec<Value>,
+}
+
+impl<W: Write> Sarif<W> {
+    /// A reporter writing to `out`, describing the rules of `run`.
+    pub fn new(out: W, run: RunInfo) -> Self {
+        Sarif {
+            out,
+            run,
+            results: Vec::new(),
+            notifications: Vec::new(),
+        }
+    }
+
+    fn rules(&self) -> Vec<Value> {
+        self.run
+            .rules
+            .iter()
+            .map(|r| {
+                let short = r.title.clone().unwrap_or_else(|| r.id.clone());
+                let full = r.message.clone().unwrap_or_else(|| short.clone());
+                let mut tags = vec![r.kind.clone()];
+                tags.extend(r.guideline.clone());
+                tags.extend(r.tags.iter().cloned());
+                let mut help = format!("{full}\n\n{}", r.help);
+                if let Some(g) = &r.guideline {
+                    help.push_str(&format!(
+                        "\n\nGuideline {g}: {}",
+                        crate::guidelines::title(g).unwrap_or("(not in the catalogue)")
+                    ));
+                }
+                json!({
+                    "id": r.id,
+                    "shortDescription": { "text": short },
+                    "fullDescription": { "text": full },
+                    "help": { "text": help },
+                    "defaultConfiguration": { "level": level(r.severity) },
+                    "properties": { "tags": tags },
+                })
+            })
+            .collect()
+    }
+
+    fn result(&self, path: &str, file: &str, f: &Finding) -> Value {
+        let mut region = json!({ "startLine": f.start.line, "startColumn": f.start.column });
+        if f.matched.is_some() && f.end != f.start {
+            region["endLine"] = json!(f.end.line);
+            region["endColumn"] = json!(f.end.column);
+        }
+        if let Some(excerpt) = &f.excerpt {
+            region["snippet"] = json!({ "text": excerpt });
+        }
+        let location = json!({
+            "physicalLocation": {
+                "artifactLocation": { "uri": uri(file) },
+                "region": region,
+            }
+        });
+        let mut result = json!({
+            "ruleId": f.rule,
+            "level": level(f.severity),
+            "message": { "text": message_with_note(f) },
+            "locations": [location],
+            "partialFingerprints": { "callcheck/v1": fingerprint(path, f) },
+        });
+        if let Some(index) = self.run.rules.iter().position(|r| r.id == f.rule) {
+            result["ruleIndex"] = json!(index);
+        }
+        if let (Some(suggestion), Some(_)) = (&f.suggestion, &f.matched) {
+            result["fixes"] = json!([{
+                "description": { "text": format!("Suggested wording: {suggestion}") },
+                "artifactChanges": [{
+                    "artifactLocation": { "uri": uri(file) },
+                    "replacements": [{
+                        "deletedRegion": {
+                            "startLine": f.start.line,
+                            "startColumn": f.start.column,
+                            "endLine": f.end.line,
+                            "endColumn": f.end.column,
+                        },
+                        "insertedContent": { "text": suggestion },
+                    }],
+                }],
+            }]);
+        }
+        result
+    }
+}
+
+/// SARIF's level for a severity.
+fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A relative path as a URI reference: `/`-separated, everything but unreserved characters
+/// percent-encoded (spaces, `#`, Chinese file names).
+pub fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+impl<W: Write> Reporter for Sarif<W> {
+    fn file(&mut self, result: &FileResult) -> io::Result<()> {
+        match result {
+            FileResult::Failed(e) => self.notifications.push(json!({
+                "level": "error",
+                "message": { "text": format!("cannot check {}: {}", e.path, e.error) },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&e.path) } } }],
+            })),
+            FileResult::Checked(report) => {
+                for f in &report.findings {
+                    let value = self.result(&report.path, &report.file, f);
+                    self.results.push(value);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        let log = json!({
+            "$schema": SCHEMA,
+            "version": "2.1.0",
+            "runs": [{
+                "tool": {
+                    "driver": {
+                        "name": "callcheck",
+                        "version": env!("CARGO_PKG_VERSION"),
+                        "semanticVersion": env!("CARGO_PKG_VERSION"),
+                        "informationUri": "https://crates.io/crates/callcheck",
+                        "rules": self.rules(),
+                    }
+                },
+                "invocations": [{
+                    "executionSuccessful": self.notifications.is_empty(),
+                    "toolExecutionNotifications": self.notifications,
+                }],
+                "columnKind": "unicodeCodePoints",
+                "results": self.results,
+            }],
+        });
+        serde_json::to_writer_pretty(&mut self.out, &log)?;
+        self.out.write_all(b"\n")?;
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::test_support::{render, run_info};
+
+    #[test]
+    fn log_has_rules_results_fixes_and_notifications() {
+        let mut out = Vec::new();
+        render(&mut Sarif::new(&mut out, run_info()));
+        let log: Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(log["version"], "2.1.0");
+        let run = &log["runs"][0];
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        assert_eq!(rules.len(), 3);
+        assert_eq!(rules[1]["id"], "acme/you-must");
+        assert_eq!(rules[1]["defaultConfiguration"]["level"], "error");
+        assert!(
+            rules[1]["help"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("What it checks.")
+        );
+        let results = run["results"].as_array().unwrap();
+        assert_eq!(results.len(), 2);
+        let must = &results[1];
+        assert_eq!(must["ruleId"], "acme/you-must");
+        assert_eq!(must["ruleIndex"], 1);
+        let location = &must["locations"][0]["physicalLocation"];
+        assert_eq!(location["artifactLocation"]["uri"], "calls/a%20b.txt");
+        assert_eq!(location["region"]["startColumn"], 5);
+        assert_eq!(location["region"]["endColumn"], 13);
+        let replacement = &must["fixes"][0]["artifactChanges"][0]["replacements"][0];
+        assert_eq!(replacement["insertedContent"]["text"], "Could you …?");
+        assert_eq!(replacement["deletedRegion"]["startColumn"], 5);
+        // Missing things: a point, no fix, level from the severity.
+        assert_eq!(results[0]["level"], "warning");
+        assert!(results[0].get("fixes").is_none());
+        assert!(
+            results[0]["locations"][0]["physicalLocation"]["region"]
+                .get("endColumn")
+                .is_none()
+        );
+        let invocation = &run["invocations"][0];
+        assert_eq!(invocation["executionSuccessful"], false);
+        assert!(
+            invocation["toolExecutionNotifications"][0]["message"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("calls/bad.txt")
+        );
+    }
+
+    #[test]
+    fn uris_are_percent_encoded() {
+        assert_eq!(uri("replies/退款 #2.md"), "replies/%E9%80%80%E6%AC%BE%20%232.md");
+        assert_eq!(uri("a/b-c_d.~e.txt"), "a/b-c_d.~e.txt");
+    }
+}

@@ -1,0 +1,354 @@
+//! `extends`: a rulebook built on others.
+//!
+//! ```toml
+//! [rulebook]
+//! id = "acme-replies"
+//! extends = ["builtin:zh-telephone", "../common.toml"]   # paths relative to this file
+//! disable = ["greeting", "closing-*"]                    # inherited rules to drop
+//! severity = { bare-no = "error" }                       # inherited rules' severity
+//! ```
+//!
+//! The rulebook's rules are the inherited ones (in `extends` order, each parent's after its own
+//! `extends` are resolved) followed by its own; every rule takes the extending rulebook's id as
+//! prefix (`acme-replies/you-must`). A rule of its own with an inherited rule's id replaces it
+//! in place; a later parent's rule replaces an earlier parent's. Inherited rules keep their
+//! parent's normalisation, speakers, language scope and source file, so errors and examples
+//! still point into the parent.
+//!
+//! Cycles and files that cannot be read are errors at the `extends` entry. When rulebooks come
+//! from a project configuration, `extends` paths may not leave the configuration's folder: a
+//! repository's rules must not depend on files outside it (pass such a rulebook with `-r`).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use globset::Glob;
+use toml::Spanned;
+
+use super::builtin;
+use super::schema::RulebookFile;
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, from_toml_error, list};
+use crate::discover::normalize_path;
+use crate::finding::Severity;
+
+/// A parsed rulebook file and where its parents are in the arena.
+pub(super) struct Book {
+    /// Display path (`rules/acme.toml`, `builtin:zh-telephone`).
+    pub path: String,
+    /// The file's text.
+    pub text: String,
+    /// The parsed file.
+    pub file: RulebookFile,
+    /// Arena indices of the rulebooks it extends, in order.
+    pub parents: Vec<usize>,
+    /// True when loaded only because another rulebook extends it.
+    pub extended_only: bool,
+}
+
+/// One rule of a rulebook's effective list: where its table is and any severity override.
+#[derive(Clone, Debug)]
+pub(super) struct Planned {
+    /// Arena index of the rulebook whose file holds the table.
+    pub book: usize,
+    /// Index of the table in that file's [`crate::rules::rule_tables`].
+    pub table: usize,
+    /// The rule's local id.
+    pub local: String,
+    /// Severity set by an extending rulebook's `severity` table.
+    pub severity: Option<Severity>,
+}
+
+/// Every rulebook needed for a load: the top-level ones first, then the parents they extend.
+pub(super) struct Books {
+    /// The arena.
+    pub books: Vec<Book>,
+    /// How many of the first books were asked for (the rest are parents).
+    pub top_level: usize,
+}
+
+/// A key identifying a rulebook file, so each is parsed once and cycles are found.
+fn key_of(path: &str) -> String {
+    if path.starts_with("builtin:") {
+        return path.to_string();
+    }
+    crate::discover::display(&normalize_path(Path::new(path)))
+}
+
+impl Books {
+    /// Parses the requested rulebooks and, recursively, the ones they extend. Problems go to
+    /// `diagnostics`; a book that cannot be parsed is left out.
+    pub fn load(texts: Vec<(String, String)>, root: Option<&Path>, diagnostics: &mut Diagnostics) -> Books {
+        let mut books = Books {
+            books: Vec::new(),
+            top_level: 0,
+        };
+        let mut keys: HashMap<String, usize> = HashMap::new();
+        let mut top = Vec::new();
+        for (path, text) in texts {
+            match toml::from_str::<RulebookFile>(&text) {
+                Ok(file) => {
+                    top.push(books.books.len());
+                    books.books.push(Book {
+                        path,
+                        text,
+                        file,
+                        parents: Vec::new(),
+                        extended_only: false,
+                    });
+                }
+                Err(e) => diagnostics.push(from_toml_error(&path, &text, &e)),
+            }
+        }
+        books.top_level = books.books.len();
+        for index in top {
+            let mut stack = vec![key_of(&books.books[index].path)];
+            books.resolve(index, root, &mut keys, &mut stack, diagnostics);
+        }
+        books
+    }
+
+    fn resolve(
+        &mut self,
+        index: usize,
+        root: Option<&Path>,
+        keys: &mut HashMap<String, usize>,
+        stack: &mut Vec<String>,
+        diagnostics: &mut Diagnostics,
+    ) {
+        let entries: Vec<Spanned<String>> = self.books[index].file.rulebook.get_ref().extends.clone();
+        let (path, text) = (self.books[index].path.clone(), self.books[index].text.clone());
+        let here = if path.starts_with("builtin:") {
+            None
+        } else {
+            Some(
+                Path::new(&path)
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default(),
+            )
+        };
+        let mut parents = Vec::new();
+        for entry in &entries {
+            let error = |message: String| Diagnostic::at(&path, &text, entry.span(), message);
+            let (parent_path, parent_text) = match entry.get_ref().strip_prefix("builtin:") {
+                Some(name) => match builtin::find(name) {
+                    Some(b) => (format!("builtin:{}", b.name), b.source.to_string()),
+                    None => {
+                        let names: Vec<&str> = builtin::BUILTINS.iter().map(|b| b.name).collect();
+                        let mut d = error(format!("no built-in rulebook `{name}`"))
+                            .expected(format!("one of {}", list(&names)));
+                        if let Some(best) = did_you_mean(name, names.iter().copied()) {
+                            d = d.hint(format!("did you mean `builtin:{best}`?"));
+                        }
+                        diagnostics.push(d);
+                        continue;
+                    }
+                },
+                None => {
+                    let Some(here) = &here else {
+                        diagnostics.push(
+                            error("a built-in rulebook can only extend other built-ins".into())
+                                .expected("\"builtin:NAME\""),
+                        );
+                        continue;
+                    };
+                    let resolved: PathBuf = here.join(entry.get_ref());
+                    if let Some(root) = root
+                        && !normalize_path(&resolved).starts_with(root)
+                    {
+                        diagnostics.push(
+                            error(format!(
+                                "`{}` is outside the project folder {}",
+                                entry.get_ref(),
+                                crate::discover::display(root)
+                            ))
+                            .expected("a rulebook inside the folder of callcheck.toml")
+                            .hint(
+                                "rules of a project must not depend on files outside it; load that \
+                                 rulebook explicitly with -r to use it anyway",
+                            ),
+                        );
+                        continue;
+                    }
+                    match std::fs::read_to_string(&resolved) {
+                        Ok(t) => (crate::discover::display(&resolved), t),
+                        Err(e) => {
+                            diagnostics.push(
+                                error(format!(
+                                    "cannot read `{}` ({}): {e}",
+                                    entry.get_ref(),
+                                    crate::discover::display(&resolved)
+                                ))
+                                .expected("\"builtin:NAME\" or a rulebook path")
+                                .hint("extends paths are relative to the rulebook that names them"),
+                            );
+                            continue;
+                        }
+                    }
+                }
+            };
+            let key = key_of(&parent_path);
+            if let Some(at) = stack.iter().position(|k| *k == key) {
+                let shown = |k: &String| {
+                    if k.starts_with("builtin:") {
+                        k.clone()
+                    } else {
+                        crate::config::shown(Path::new(k))
+                    }
+                };
+                let mut cycle: Vec<String> = stack[at..].iter().map(shown).collect();
+                cycle.push(shown(&key));
+                diagnostics.push(
+                    error(format!("extends cycle: {}", cycle.join(" → ")))
+                        .expected("rulebooks that extend each other in one direction only")
+                        .hint("move the shared rules into a rulebook both can extend"),
+                );
+                continue;
+            }
+            if let Some(&existing) = keys.get(&key) {
+                parents.push(existing);
+                continue;
+            }
+            let file = match toml::from_str::<RulebookFile>(&parent_text) {
+                Ok(file) => file,
+                Err(e) => {
+                    diagnostics.push(from_toml_error(&parent_path, &parent_text, &e));
+                    continue;
+                }
+            };
+            let parent = self.books.len();
+            self.books.push(Book {
+                path: parent_path,
+                text: parent_text,
+                file,
+                parents: Vec::new(),
+                extended_only: true,
+            });
+            keys.insert(key.clone(), parent);
+            stack.push(key);
+            self.resolve(parent, root, keys, stack, diagnostics);
+            stack.pop();
+            parents.push(parent);
+        }
+        self.books[index].parents = parents;
+    }
+
+    /// The effective rules of book `index`: inherited ones with replacements, `disable` and
+    /// `severity` applied, then its own. `local_ids[b]` lists book `b`'s own rule ids by table.
+    pub fn plan(
+        &self,
+        index: usize,
+        local_ids: &[Vec<String>],
+        diagnostics: &mut Diagnostics,
+    ) -> Vec<Planned> {
+        let mut plan: Vec<Planned> = Vec::new();
+        let mut depth = 0;
+        self.plan_into(index, local_ids, diagnostics, &mut plan, &mut depth);
+        plan
+    }
+
+    fn plan_into(
+        &self,
+        index: usize,
+        local_ids: &[Vec<String>],
+        diagnostics: &mut Diagnostics,
+        plan: &mut Vec<Planned>,
+        depth: &mut usize,
+    ) {
+        // Cycles are cut when parents are resolved; the depth guard only protects against a
+        // bug turning into a stack overflow.
+        *depth += 1;
+        if *depth > 64 {
+            return;
+        }
+        let book = &self.books[index];
+        let mut inherited: Vec<Planned> = Vec::new();
+        for &parent in &book.parents {
+            let mut from_parent = Vec::new();
+            self.plan_into(parent, local_ids, diagnostics, &mut from_parent, depth);
+            merge(&mut inherited, from_parent);
+        }
+        let header = book.file.rulebook.get_ref();
+        let error = |span: std::ops::Range<usize>, message: String| {
+            Diagnostic::at(&book.path, &book.text, span, message)
+        };
+        let all_ids: Vec<String> = inherited.iter().map(|p| p.local.clone()).collect();
+        let inherited_ids = || all_ids.iter().map(String::as_str).collect::<Vec<_>>();
+        for pattern in &header.disable {
+            let Ok(glob) = Glob::new(pattern.get_ref()) else {
+                diagnostics.push(error(pattern.span(), "invalid rule id or glob".into()));
+                continue;
+            };
+            let matcher = glob.compile_matcher();
+            let before = inherited.len();
+            inherited.retain(|p| !matcher.is_match(&p.local));
+            if inherited.len() == before {
+                diagnostics.push(unmatched(
+                    error(
+                        pattern.span(),
+                        format!("`{}` matches no inherited rule", pattern.get_ref()),
+                    ),
+                    pattern.get_ref(),
+                    &inherited_ids(),
+                ));
+            }
+        }
+        for (id, severity) in &header.severity {
+            let mut found = false;
+            for p in inherited.iter_mut().filter(|p| p.local == *id.get_ref()) {
+                p.severity = Some(*severity.get_ref());
+                found = true;
+            }
+            if !found {
+                diagnostics.push(unmatched(
+                    error(id.span(), format!("`{}` is not an inherited rule", id.get_ref())),
+                    id.get_ref(),
+                    &inherited_ids(),
+                ));
+            }
+        }
+        let own: Vec<Planned> = local_ids[index]
+            .iter()
+            .enumerate()
+            .map(|(table, local)| Planned {
+                book: index,
+                table,
+                local: local.clone(),
+                severity: None,
+            })
+            .collect();
+        // Own rules replace inherited ones; two own rules with one id are both compiled, so the
+        // duplicate-id error comes with every other problem of both.
+        let inherited_count = inherited.len();
+        for rule in own {
+            match inherited[..inherited_count]
+                .iter_mut()
+                .find(|p| p.local == rule.local && p.book != index)
+            {
+                Some(slot) => *slot = rule,
+                None => inherited.push(rule),
+            }
+        }
+        plan.extend(inherited);
+        *depth -= 1;
+    }
+}
+
+/// Appends `later` to `plan`; a rule whose id is already there replaces it in place.
+fn merge(plan: &mut Vec<Planned>, later: Vec<Planned>) {
+    for rule in later {
+        match plan.iter_mut().find(|p| p.local == rule.local) {
+            Some(slot) => *slot = rule,
+            None => plan.push(rule),
+        }
+    }
+}
+
+fn unmatched(d: Diagnostic, word: &str, ids: &[&str]) -> Diagnostic {
+    let d = d.expected("the id of a rule from an extended rulebook (without its prefix)");
+    match did_you_mean(word, ids.iter().copied()) {
+        Some(best) => d.hint(format!("did you mean `{best}`?")),
+        None if ids.is_empty() => d.hint("this rulebook extends no rulebook with rules"),
+        None => d.hint(format!("inherited rules: {}", ids.join(", "))),
+    }
+}

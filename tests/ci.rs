@@ -1,0 +1,600 @@
+//! Command-line tests of the CI gate: output formats, project configuration, `extends`,
+//! suppressions, baselines, reply templates, `init`, `config`, completions and the man page.
+//!
+//! Snapshots record exit code, stdout and stderr together (`tests/snapshots/`).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn transcript(&self) -> String {
+        format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+const ROOT: &str = env!("CARGO_MANIFEST_DIR");
+
+fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .args(args)
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+fn run(args: &[&str]) -> Run {
+    run_in(Path::new(ROOT), args)
+}
+
+/// A checked file with findings and a file that fails to parse.
+const VIOLATIONS: &str = "tests/fixtures/calls/violations-zh.txt";
+const BROKEN: &str = "tests/fixtures/mixed-good-bad/b-bad-timestamp.txt";
+
+fn format_run(format: &str) -> Run {
+    let r = run(&["check", VIOLATIONS, BROKEN, "--format", format]);
+    assert_eq!(
+        r.code,
+        2,
+        "a file that cannot be parsed exits 2: {}",
+        r.transcript()
+    );
+    r
+}
+
+#[test]
+fn sarif_snapshot() {
+    let r = format_run("sarif");
+    let log: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    assert!(!log["runs"][0]["results"].as_array().unwrap().is_empty());
+    insta::assert_snapshot!(r.transcript());
+}
+
+#[test]
+fn junit_snapshot() {
+    let r = format_run("junit");
+    assert!(r.stdout.starts_with("<?xml"));
+    insta::assert_snapshot!(r.transcript());
+}
+
+#[test]
+fn github_snapshot() {
+    let r = format_run("github");
+    assert!(r.stdout.lines().next().unwrap().starts_with("::error file="));
+    insta::assert_snapshot!(r.transcript());
+}
+
+#[test]
+fn gitlab_snapshot() {
+    let r = format_run("gitlab");
+    let issues: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(
+        issues
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["fingerprint"].is_string())
+    );
+    insta::assert_snapshot!(r.transcript());
+}
+
+#[test]
+fn compact_snapshot() {
+    insta::assert_snapshot!(format_run("compact").transcript());
+}
+
+#[test]
+fn jsonl_snapshot() {
+    let r = format_run("jsonl");
+    for line in r.stdout.lines() {
+        serde_json::from_str::<Value>(line).unwrap();
+    }
+    insta::assert_snapshot!(r.transcript());
+}
+
+#[test]
+fn csv_snapshot() {
+    let r = format_run("csv");
+    assert!(r.stdout.starts_with("path,line,column,"));
+    insta::assert_snapshot!(r.transcript());
+}
+
+#[test]
+fn output_file_gets_the_report_and_the_terminal_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report.sarif");
+    let r = run(&[
+        "check",
+        VIOLATIONS,
+        "--format",
+        "sarif",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stdout.starts_with("Checked 1 transcript: 8 findings"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("Wrote the sarif report to"), "{}", r.stdout);
+    let direct = run(&["check", VIOLATIONS, "--format", "sarif"]);
+    assert_eq!(fs::read_to_string(&out).unwrap(), direct.stdout);
+    assert_eq!(
+        fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file left"
+    );
+    let r = run(&["check", VIOLATIONS, "-o", "no/such/folder/r.txt"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("the folder no/such/folder does not exist"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn an_empty_run_still_writes_its_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(
+        dir.path(),
+        &[
+            "check",
+            ".",
+            "--format",
+            "sarif",
+            "-o",
+            "r.sarif",
+            "--write-baseline",
+            "b.json",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(r.stderr.contains("warning: no transcripts found"), "{}", r.stderr);
+    let log: Value = serde_json::from_str(&fs::read_to_string(dir.path().join("r.sarif")).unwrap()).unwrap();
+    assert_eq!(log["runs"][0]["results"], serde_json::json!([]));
+    assert!(
+        fs::read_to_string(dir.path().join("b.json"))
+            .unwrap()
+            .contains("\"findings\": []")
+    );
+}
+
+/// Copies the sample template repository into a temporary folder.
+fn sample_repo() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("templates");
+    copy_dir(&Path::new(ROOT).join("examples/templates"), &to);
+    (dir, to)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn sample_template_repository_passes_and_a_new_violation_fails() {
+    let templates = Path::new(ROOT).join("examples/templates");
+    let r = run_in(&templates, &["check"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert_eq!(
+        r.stdout,
+        "Checked 7 transcripts: no findings. 1 finding in the baseline not shown. 7 rule checks not \
+         applicable (see --verbose).\n"
+    );
+    // The same from the repository root with --config: paths and the baseline still match.
+    let r = run(&[
+        "check",
+        "--config",
+        "examples/templates/callcheck.toml",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["summary"]["baselined"], 1);
+    assert!(
+        doc["files"][0]["path"]
+            .as_str()
+            .unwrap()
+            .starts_with("examples/templates/replies/")
+    );
+
+    let (_keep, repo) = sample_repo();
+    let reply = repo.join("replies/greeting.txt");
+    let mut text = fs::read_to_string(&reply).unwrap();
+    text.push_str("这个问题不归我们管，你必须自己去营业厅。\n");
+    fs::write(&reply, text).unwrap();
+    let r = run_in(&repo, &["check", "--format", "compact"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    insta::assert_snapshot!(r.transcript());
+}
+
+#[test]
+fn templates_are_not_transcripts_unless_declared() {
+    let r = run(&["check", "examples/"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("note: skipped examples/templates/: it has its own callcheck.toml"),
+        "{}",
+        r.stderr
+    );
+    assert!(!r.stdout.contains("examples/templates"), "{}", r.stdout);
+    // Forced, a .md file is read as a template; placeholders are not words.
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("reply.md"),
+        "## 回复\n您好{{name}}，你必须先登录。\n",
+    )
+    .unwrap();
+    let r = run_in(
+        dir.path(),
+        &["check", "--input-format", "templates", ".", "--format", "jsonl"],
+    );
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    let findings: Vec<Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let finding = findings
+        .iter()
+        .find(|f| f["rule"] == "zh-telephone/you-must")
+        .unwrap();
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(2), Some(12))
+    );
+    assert!(!r.stdout.contains("customer-hangs-up-first"));
+}
+
+#[test]
+fn config_shows_each_value_and_its_origin() {
+    let templates = Path::new(ROOT).join("examples/templates");
+    let r = run_in(&templates, &["config", "--fail-on", "error"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    insta::assert_snapshot!(r.transcript());
+    let sub = templates.join("replies");
+    let r = run_in(&sub, &["config"]);
+    assert!(
+        r.stdout.starts_with("Configuration file: ../callcheck.toml"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("paths               ../replies"),
+        "{}",
+        r.stdout
+    );
+    let r = run_in(&templates, &["config", "--no-config"]);
+    assert!(
+        r.stdout.starts_with("Configuration file: none (--no-config)"),
+        "{}",
+        r.stdout
+    );
+}
+
+fn project(config: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("callcheck.toml"), config).unwrap();
+    fs::create_dir_all(dir.path().join("calls/sub")).unwrap();
+    fs::copy(Path::new(ROOT).join(VIOLATIONS), dir.path().join("calls/v.txt")).unwrap();
+    dir
+}
+
+#[test]
+fn config_is_found_upward_and_flags_override_it() {
+    let dir = project(
+        "builtin = [\"zh-telephone\"]\npaths = [\"calls\"]\nfail_on = \"never\"\n[rules]\n\"zh-telephone/you-must\" = \"off\"\n\"zh-telephone/try-my-best\" = \"error\"\n",
+    );
+    let r = run_in(&dir.path().join("calls/sub"), &["check", "--format", "json"]);
+    assert_eq!(r.code, 0, "fail_on = never: {}", r.transcript());
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(doc["files"][0]["path"], "../../calls/v.txt");
+    let findings = doc["files"][0]["findings"].as_array().unwrap();
+    assert!(!findings.iter().any(|f| f["rule"] == "zh-telephone/you-must"));
+    let bare_no = findings
+        .iter()
+        .find(|f| f["rule"] == "zh-telephone/try-my-best")
+        .unwrap();
+    assert_eq!(bare_no["severity"], "error");
+    let r = run_in(dir.path(), &["check", "--fail-on", "error"]);
+    assert_eq!(r.code, 1, "--fail-on overrides the file: {}", r.transcript());
+    let r = run_in(dir.path(), &["check", "--no-config", "calls", "--format", "json"]);
+    let doc: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(
+        doc["files"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "zh-telephone/you-must"),
+        "--no-config ignores [rules]"
+    );
+}
+
+#[test]
+fn config_errors_point_at_the_key() {
+    let dir = project(
+        "paths = [\"calls\"]\nfail_on = \"warnings\"\n[rules]\n\"zh-telephone/you-mustt\" = \"off\"\n",
+    );
+    let r = run_in(dir.path(), &["check"]);
+    assert_eq!(r.code, 2);
+    insta::assert_snapshot!(r.transcript());
+    let dir = project("[rules]\n\"zh-telephone/you-mustt\" = \"off\"\n");
+    let r = run_in(dir.path(), &["check", "calls"]);
+    assert_eq!(r.code, 1, "an unknown rule id is a warning: {}", r.transcript());
+    assert!(
+        r.stderr.contains(
+            "warning: callcheck.toml:2:1: [rules]: `zh-telephone/you-mustt` matches no loaded rule"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("did you mean `zh-telephone/you-must`?"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["check", "--config", "nope.toml", VIOLATIONS]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with("error: nope.toml: cannot read the configuration"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn extends_overrides_disables_and_reports_cycles() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir_all(d.join("rules")).unwrap();
+    fs::write(
+        d.join("rules/team.toml"),
+        "[rulebook]\nid = \"team\"\nextends = [\"builtin:zh-telephone\", \"../common.toml\"]\n\
+         disable = [\"closing-*\", \"greeting\"]\nseverity = { try-my-best = \"info\" }\n\
+         [[forbidden]]\nid = \"you-must\"\nphrases = [\"你必须\"]\nseverity = \"info\"\n",
+    )
+    .unwrap();
+    fs::write(
+        d.join("common.toml"),
+        "[rulebook]\nid = \"common\"\n[[forbidden]]\nid = \"jargon\"\nphrases = [\"工单系统\"]\n",
+    )
+    .unwrap();
+    let r = run_in(d, &["rules", "list", "-r", "rules/team.toml", "--format", "json"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let rules: Value = serde_json::from_str(&r.stdout).unwrap();
+    let ids: Vec<&str> = rules
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    assert!(ids.contains(&"team/you-must") && ids.contains(&"team/jargon") && ids.contains(&"team/bare-no"));
+    assert!(
+        !ids.iter()
+            .any(|i| i.starts_with("team/closing") || *i == "team/greeting"),
+        "{ids:?}"
+    );
+    let severity =
+        |id: &str| rules.as_array().unwrap().iter().find(|r| r["id"] == id).unwrap()["severity"].clone();
+    assert_eq!(
+        severity("team/you-must"),
+        "info",
+        "own rule replaces the inherited one"
+    );
+    assert_eq!(severity("team/try-my-best"), "info");
+    assert_eq!(severity("team/bare-no"), "warning");
+    assert_eq!(ids.iter().filter(|i| **i == "team/you-must").count(), 1);
+
+    fs::write(
+        d.join("a.toml"),
+        "[rulebook]\nid = \"a\"\nextends = [\"b.toml\"]\n",
+    )
+    .unwrap();
+    fs::write(
+        d.join("b.toml"),
+        "[rulebook]\nid = \"b\"\nextends = [\"a.toml\", \"missing.toml\"]\n",
+    )
+    .unwrap();
+    let r = run_in(d, &["rules", "list", "-r", "a.toml"]);
+    assert_eq!(r.code, 2);
+    insta::assert_snapshot!(r.transcript().replace(&d.display().to_string(), "[TMP]"));
+
+    // From a project configuration, extends may not leave the project folder; with -r it may.
+    let inner = d.join("project");
+    fs::create_dir_all(&inner).unwrap();
+    fs::write(
+        inner.join("r.toml"),
+        "[rulebook]\nid = \"r\"\nextends = [\"../common.toml\"]\n",
+    )
+    .unwrap();
+    fs::write(inner.join("callcheck.toml"), "rulebooks = [\"r.toml\"]\n").unwrap();
+    let r = run_in(&inner, &["rules", "list"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("r.toml:3:12: [rulebook] › extends: `../common.toml` is outside the project folder"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("load that rulebook explicitly with -r"),
+        "{}",
+        r.stderr
+    );
+    let r = run_in(&inner, &["rules", "list", "-r", "r.toml"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(r.stdout.contains("r/jargon"));
+}
+
+#[test]
+fn suppressions_in_transcripts_and_templates() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("call.txt"),
+        "# callcheck: disable-next-line zh-telephone/you-must\n客服：您好，这里是ACME，你必须先登录。\n\
+         # callcheck: disable-next-line zh-telephone/bare-no, zh-telephone/nope\n客服：好的，感谢您的来电，还有什么可以帮您？\n\
+         <hangup by=customer>\n",
+    )
+    .unwrap();
+    fs::create_dir_all(dir.path().join("replies")).unwrap();
+    fs::write(
+        dir.path().join("replies/r.md"),
+        "<!-- callcheck: disable zh-telephone/* -->\n你必须先登录。\n<!-- callcheck: enable zh-telephone/* -->\n我尽量帮您。\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("replies/r.yaml"),
+        "# callcheck: disable-next-line zh-telephone/exaggeration\na: 保证今天到。\nb: 保证明天到。\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("callcheck.toml"),
+        "templates = [\"replies/**\"]\n",
+    )
+    .unwrap();
+    let r = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "compact",
+            "--select",
+            "zh-telephone/*,callcheck/*",
+        ],
+    );
+    insta::assert_snapshot!(r.transcript());
+    let r = run_in(
+        dir.path(),
+        &[
+            "check",
+            "--format",
+            "compact",
+            "--ignore",
+            "callcheck/unused-suppression",
+        ],
+    );
+    assert!(!r.stdout.contains("callcheck/unused-suppression"), "{}", r.stdout);
+}
+
+#[test]
+fn baselines_survive_moved_lines_and_count_new_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let call = dir.path().join("call.txt");
+    let original = fs::read_to_string(Path::new(ROOT).join(VIOLATIONS)).unwrap();
+    fs::write(&call, &original).unwrap();
+    let r = run_in(dir.path(), &["check", ".", "--write-baseline", "baseline.json"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .contains("Recorded 8 findings in the baseline baseline.json."),
+        "{}",
+        r.stderr
+    );
+    let r = run_in(dir.path(), &["check", ".", "--baseline", "baseline.json"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(
+        r.stdout.contains("8 findings in the baseline not shown"),
+        "{}",
+        r.stdout
+    );
+    // Lines move down: still baselined. A new violation: reported and counted.
+    let mut lines: Vec<&str> = original.lines().collect();
+    let header_end = lines.iter().position(|l| !l.starts_with('#')).unwrap();
+    lines.insert(header_end, "# reviewed by QA");
+    lines.insert(header_end, "");
+    lines.push("客服：你必须再等等。");
+    fs::write(&call, lines.join("\n") + "\n").unwrap();
+    let r = run_in(
+        dir.path(),
+        &["check", ".", "--baseline", "baseline.json", "--format", "compact"],
+    );
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    let reported: Vec<&str> = r.stdout.lines().filter(|l| l.contains(" [")).collect();
+    assert_eq!(reported.len(), 1, "{reported:?}");
+    assert!(reported[0].contains("[zh-telephone/you-must]"), "{reported:?}");
+    let r = run_in(dir.path(), &["check", ".", "--baseline", "nope.json"]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("create it with --write-baseline nope.json"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn init_writes_starter_files_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(dir.path(), &["init"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(r.stdout.contains("created callcheck.toml") && r.stdout.contains("created rules/team.toml"));
+    fs::write(dir.path().join("callcheck.toml"), "# mine\n").unwrap();
+    let r = run_in(dir.path(), &["init"]);
+    assert!(
+        r.stdout.contains("kept    callcheck.toml (it already exists)"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("callcheck.toml")).unwrap(),
+        "# mine\n"
+    );
+    // The starter files load, and their examples pass.
+    let fresh = tempfile::tempdir().unwrap();
+    run_in(fresh.path(), &["init"]);
+    let r = run_in(fresh.path(), &["rules", "test"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(r.stdout.contains("team/no-worries"), "{}", r.stdout);
+    fs::write(
+        fresh.path().join("call.txt"),
+        "Agent: Good morning, this is ACME. No worries!\n",
+    )
+    .unwrap();
+    let r = run_in(fresh.path(), &["check", "--format", "compact"]);
+    assert!(r.stdout.contains("[team/no-worries]"), "{}", r.transcript());
+}
+
+#[test]
+fn completions_and_man_page() {
+    let r = run(&["completions", "bash"]);
+    assert_eq!(r.code, 0);
+    assert!(r.stdout.contains("_callcheck()") && r.stdout.contains("--write-baseline"));
+    let r = run(&["man"]);
+    assert_eq!(r.code, 0);
+    assert!(
+        r.stdout.starts_with(".ie") || r.stdout.contains(".TH callcheck"),
+        "{}",
+        &r.stdout[..200]
+    );
+}
