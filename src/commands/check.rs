@@ -41,6 +41,7 @@ pub(super) fn run(args: &CheckArgs, color: bool, streams: &mut Streams<'_>) -> i
         engine: &settings.engine,
         parse_options: ParseOptions {
             labels: settings.engine.rules().labels.clone(),
+            ..ParseOptions::default()
         },
         format: settings.input_format,
         jobs: settings.jobs,

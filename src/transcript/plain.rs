@@ -20,7 +20,9 @@ use super::{
 /// The plain-text format: `.txt` files with speaker labels.
 pub static FORMAT: Format = Format {
     name: "plain",
+    description: "plain text with `Label:` speaker labels (the fallback)",
     extensions: &["txt", "transcript"],
+    sniff: None,
     parse: parse_all,
 };
 
@@ -253,7 +255,7 @@ fn split_range(inner: &str) -> (&str, Option<&str>) {
 }
 
 /// Recognises `Label:` or `Label：`; returns the label and the offset of the turn text.
-fn speaker_label(rest: &str) -> Option<(&str, usize)> {
+pub(super) fn speaker_label(rest: &str) -> Option<(&str, usize)> {
     let colon = rest.find([':', '：'])?;
     let label = rest[..colon].trim();
     let chars = label.chars().count();
