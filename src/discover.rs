@@ -1,7 +1,9 @@
 //! Which files to check: command-line paths, folders walked recursively, filters.
 //!
-//! Folders are walked in name order; hidden entries (names starting with `.`) and files whose
-//! extension no input format claims are skipped; symbolic links inside folders are not followed.
+//! Folders are walked in name order; hidden entries (names starting with `.`), files whose
+//! extension no input format claims, and call metadata files (`*.meta.json` sidecars,
+//! `metadata.csv` tables: see [`crate::metadata`]) are skipped; symbolic links inside folders
+//! are not followed.
 //! Files named on the command line are always checked, whatever their extension. `--include`
 //! and `--exclude` globs match paths relative to the folder being walked (`*` crosses `/`).
 //! The result is sorted by path, so output order never depends on the file system.
@@ -11,6 +13,7 @@ use std::path::{Path, PathBuf};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
+use crate::metadata::is_metadata_file;
 use crate::transcript::format_for_extension;
 
 /// Where an input comes from.
@@ -139,7 +142,8 @@ fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>) {
             .extension()
             .and_then(|e| e.to_str())
             .and_then(format_for_extension)
-            .is_some();
+            .is_some()
+            && !is_metadata_file(path);
         if known && filters.included(relative) {
             inputs.push(Input {
                 display: display(path),
@@ -173,6 +177,9 @@ mod tests {
             "calls/.secret.txt",
             "calls/.hidden/x.txt",
             "calls/drafts/d.txt",
+            "calls/a.meta.json",
+            "calls/metadata.csv",
+            "calls/b/export.json",
         ] {
             fs::write(root.join(file), "Agent: hi\n").unwrap();
         }
@@ -201,9 +208,11 @@ mod tests {
             [
                 "calls/a.txt",
                 "calls/b/c.txt",
+                "calls/b/export.json",
                 "calls/drafts/d.txt",
                 "calls/z.txt"
-            ]
+            ],
+            "sidecars and metadata tables are not transcripts"
         );
     }
 
@@ -219,10 +228,11 @@ mod tests {
                 "calls/.secret.txt",
                 "calls/a.txt",
                 "calls/b/c.txt",
+                "calls/b/export.json",
                 "calls/z.txt"
             ]
         );
-        let filters = Filters::new(&["b/*".into()], &[], false).unwrap();
+        let filters = Filters::new(&["b/*.txt".into()], &[], false).unwrap();
         let inputs = discover(&[dir.path().join("calls")], &filters);
         assert_eq!(names(&inputs, dir.path()), ["calls/b/c.txt"]);
         assert!(

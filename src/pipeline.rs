@@ -5,19 +5,25 @@
 //! results are handed to the reporter in order before the next chunk starts, so output is
 //! deterministic and memory stays bounded whatever the number of files. A file that cannot be
 //! read, decoded or parsed becomes a [`FileResult::Failed`] entry; the run goes on.
+//!
+//! Each file is decoded (detecting its encoding unless one is forced), its format chosen by
+//! [`detect`] (extension, then content) unless one is forced, parsed into one or more
+//! transcripts, and given the metadata of its sidecar and tables before the rules run.
 
 use std::io::{self, Read};
 use std::path::Path;
 
+use encoding_rs::Encoding;
 use rayon::prelude::*;
 
-use crate::decode::decode;
+use crate::decode::decode_as;
 use crate::discover::{Input, Source};
 use crate::engine::Engine;
 use crate::finding::{FileError, FileReport, FileResult, Summary};
 use crate::matcher::Scratch;
+use crate::metadata::Metadata;
 use crate::report::Reporter;
-use crate::transcript::{Format, ParseOptions, format_for_extension, plain};
+use crate::transcript::{Format, ParseOptions, detect};
 
 /// How a run reads its inputs.
 pub struct Pipeline<'a> {
@@ -25,8 +31,12 @@ pub struct Pipeline<'a> {
     pub engine: &'a Engine,
     /// Parser settings (speaker labels).
     pub parse_options: ParseOptions,
-    /// Forces one input format instead of choosing by extension.
+    /// Forces one input format instead of choosing by extension and content.
     pub format: Option<&'static Format>,
+    /// Forces one text encoding instead of detecting it.
+    pub encoding: Option<&'static Encoding>,
+    /// Sidecar files and metadata tables.
+    pub metadata: Metadata,
     /// Worker threads (at least 1).
     pub jobs: usize,
 }
@@ -82,18 +92,32 @@ impl Pipeline<'_> {
                 bytes
             }
         };
-        let format = self.format.unwrap_or_else(|| match &input.source {
-            Source::File(path) => format_of(path),
-            _ => &plain::FORMAT,
-        });
-        self.check_bytes(&input.display, format, &bytes, scratch)
+        let file = match &input.source {
+            Source::File(path) => Some(path.as_path()),
+            _ => None,
+        };
+        self.check_file(&input.display, file, self.format, &bytes, scratch)
     }
 
-    /// Decodes, parses and judges one file's bytes.
+    /// Decodes, parses and judges one file's bytes in a given format (no sidecar or folder table:
+    /// there is no file; `--metadata` still applies).
     pub fn check_bytes(
         &self,
         path: &str,
-        format: &Format,
+        format: &'static Format,
+        bytes: &[u8],
+        scratch: &mut Scratch,
+    ) -> Vec<FileResult> {
+        self.check_file(path, None, Some(format), bytes, scratch)
+    }
+
+    /// Decodes, detects the format (unless `format` is given), parses, adds metadata (for files
+    /// on disk) and judges.
+    fn check_file(
+        &self,
+        path: &str,
+        file: Option<&Path>,
+        format: Option<&'static Format>,
         bytes: &[u8],
         scratch: &mut Scratch,
     ) -> Vec<FileResult> {
@@ -103,15 +127,28 @@ impl Pipeline<'_> {
                 error,
             })]
         };
-        let decoded = match decode(bytes) {
+        let decoded = match decode_as(bytes, self.encoding) {
             Ok(d) => d,
             Err(e) => return failed(e),
         };
         let text = decoded.text.as_ref();
-        let transcripts = match (format.parse)(text, &self.parse_options) {
+        let format = match format {
+            Some(format) => format,
+            None => {
+                let extension = file.and_then(|p| p.extension()).and_then(|e| e.to_str());
+                match detect(extension, text) {
+                    Ok(format) => format,
+                    Err(e) => return failed(e),
+                }
+            }
+        };
+        let mut transcripts = match (format.parse)(text, &self.parse_options) {
             Ok(t) => t,
             Err(e) => return failed(e.to_string()),
         };
+        if let Err(e) = self.metadata.apply(file, &mut transcripts) {
+            return failed(e);
+        }
         let many = transcripts.len() > 1;
         let lines = LineIndex::new(text);
         transcripts
@@ -138,18 +175,12 @@ impl Pipeline<'_> {
                     metadata: transcript.metadata.clone(),
                     findings,
                     not_applicable: verdict.not_applicable,
+                    format: format.name,
+                    encoding: decoded.encoding,
                 })
             })
             .collect()
     }
-}
-
-/// The format for a path: by extension, else plain text.
-fn format_of(path: &Path) -> &'static Format {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .and_then(format_for_extension)
-        .unwrap_or(&plain::FORMAT)
 }
 
 /// Byte offsets of line starts, built only when a file has findings.

@@ -5,14 +5,18 @@
 use std::fmt;
 use std::path::PathBuf;
 
+use encoding_rs::Encoding;
+
 use crate::cli::{CheckArgs, FailOn, FormatArg, RulebookArgs};
+use crate::decode::encoding_for_label;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::discover::Filters;
 use crate::engine::Engine;
 use crate::finding::Severity;
+use crate::metadata::Table;
 use crate::report::{OutputFormat, ReportOptions};
 use crate::rulebook::{Loaded, RuleSet, RulebookSource};
-use crate::transcript::{Format, format_by_name};
+use crate::transcript::{Format, ParseOptions, Role, format_by_name};
 
 /// Why the settings could not be resolved.
 #[derive(Debug)]
@@ -55,6 +59,13 @@ pub struct CheckSettings {
     pub filters: Filters,
     /// Forced input format.
     pub input_format: Option<&'static Format>,
+    /// Forced text encoding.
+    pub encoding: Option<&'static Encoding>,
+    /// Parser settings: speaker labels (rulebooks' `[speakers]` plus `--speaker-map`) and CSV
+    /// column names.
+    pub parse_options: ParseOptions,
+    /// The `--metadata` table, read before any transcript.
+    pub metadata: Option<Table>,
     /// Report format.
     pub format: OutputFormat,
     /// Report presentation.
@@ -75,6 +86,37 @@ impl CheckSettings {
         let filters =
             Filters::new(&args.include, &args.exclude, args.hidden).map_err(SettingsError::Usage)?;
         let input_format = args.input_format.as_deref().and_then(format_by_name);
+        let encoding = args
+            .encoding
+            .as_deref()
+            .map(encoding_for_label)
+            .transpose()
+            .map_err(SettingsError::Usage)?;
+        let mut parse_options = ParseOptions {
+            labels: rules.labels.clone(),
+            ..ParseOptions::default()
+        };
+        for mapping in &args.speaker_map {
+            let (label, role) = speaker_mapping(mapping).map_err(SettingsError::Usage)?;
+            parse_options.labels.add(label, role);
+        }
+        for choice in &args.csv_column {
+            let Some((field, column)) = choice.split_once('=') else {
+                return Err(SettingsError::Usage(format!(
+                    "--csv-column {choice}: expected FIELD=NAME, such as text=Utterance"
+                )));
+            };
+            parse_options
+                .columns
+                .set(field, column)
+                .map_err(SettingsError::Usage)?;
+        }
+        let metadata = args
+            .metadata
+            .as_deref()
+            .map(|path| Table::load(path, &parse_options.labels))
+            .transpose()
+            .map_err(|e| SettingsError::Usage(format!("--metadata {e}")))?;
         let paths = if args.paths.is_empty() {
             vec![PathBuf::from(".")]
         } else {
@@ -90,6 +132,9 @@ impl CheckSettings {
             paths,
             filters,
             input_format,
+            encoding,
+            parse_options,
+            metadata,
             format: match args.format {
                 FormatArg::Pretty => OutputFormat::Pretty,
                 FormatArg::Json => OutputFormat::Json,
@@ -107,5 +152,60 @@ impl CheckSettings {
             },
             jobs,
         })
+    }
+}
+
+/// Parses `--speaker-map LABEL=ROLE`.
+fn speaker_mapping(mapping: &str) -> Result<(&str, Role), String> {
+    let Some((label, role)) = mapping.rsplit_once('=') else {
+        return Err(format!(
+            "--speaker-map {mapping}: expected LABEL=ROLE, such as spk_0=agent"
+        ));
+    };
+    let role = match role.trim().to_ascii_lowercase().as_str() {
+        "agent" => Role::Agent,
+        "customer" => Role::Customer,
+        "system" => Role::System,
+        "other" => Role::Other,
+        other => {
+            return Err(format!(
+                "--speaker-map {mapping}: unknown role `{other}`; expected agent, customer, system \
+                 or other"
+            ));
+        }
+    };
+    let label = label.trim().trim_matches('"');
+    if label.is_empty() {
+        return Err(format!("--speaker-map {mapping}: the label is empty"));
+    }
+    Ok((label, role))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speaker_mappings() {
+        assert_eq!(speaker_mapping("spk_0=agent"), Ok(("spk_0", Role::Agent)));
+        assert_eq!(
+            speaker_mapping("\"Jane Doe\"=Customer"),
+            Ok(("Jane Doe", Role::Customer))
+        );
+        assert!(
+            speaker_mapping("spk_0")
+                .unwrap_err()
+                .contains("expected LABEL=ROLE")
+        );
+        assert!(
+            speaker_mapping("spk_0=boss")
+                .unwrap_err()
+                .contains("unknown role `boss`")
+        );
+        assert!(
+            speaker_mapping("=agent")
+                .unwrap_err()
+                .contains("the label is empty")
+        );
     }
 }

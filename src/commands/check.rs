@@ -4,12 +4,13 @@ use std::io;
 
 use super::Streams;
 use crate::cli::CheckArgs;
-use crate::discover::{discover, display};
+use crate::discover::{Source, discover, display};
 use crate::exit::ExitStatus;
+use crate::metadata::Metadata;
 use crate::pipeline::Pipeline;
 use crate::report::new_reporter;
 use crate::settings::CheckSettings;
-use crate::transcript::{FORMATS, ParseOptions};
+use crate::transcript::FORMATS;
 
 pub(super) fn run(args: &CheckArgs, color: bool, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
     let settings = match CheckSettings::from_args(args, color) {
@@ -22,13 +23,25 @@ pub(super) fn run(args: &CheckArgs, color: bool, streams: &mut Streams<'_>) -> i
     for warning in &settings.warnings {
         write!(streams.err, "{warning}")?;
     }
-    let inputs = discover(&settings.paths, &settings.filters);
+    let mut inputs = discover(&settings.paths, &settings.filters);
+    // The --metadata table is not a transcript, even inside a folder being checked.
+    if let Some(table) = args.metadata.as_ref().and_then(|p| p.canonicalize().ok()) {
+        inputs.retain(|input| match &input.source {
+            Source::File(path) => path.canonicalize().ok().as_ref() != Some(&table),
+            _ => true,
+        });
+    }
     if inputs.is_empty() {
         let paths: Vec<String> = settings.paths.iter().map(|p| display(p)).collect();
-        let extensions: Vec<String> = FORMATS
-            .iter()
-            .flat_map(|f| f.extensions.iter().map(|e| format!(".{e}")))
-            .collect();
+        let mut extensions: Vec<String> = Vec::new();
+        for format in FORMATS {
+            for extension in format.extensions {
+                let dotted = format!(".{extension}");
+                if !extensions.contains(&dotted) {
+                    extensions.push(dotted);
+                }
+            }
+        }
         writeln!(
             streams.err,
             "warning: no transcripts found in {} (looked for {})",
@@ -39,11 +52,10 @@ pub(super) fn run(args: &CheckArgs, color: bool, streams: &mut Streams<'_>) -> i
     }
     let pipeline = Pipeline {
         engine: &settings.engine,
-        parse_options: ParseOptions {
-            labels: settings.engine.rules().labels.clone(),
-            ..ParseOptions::default()
-        },
+        metadata: Metadata::new(settings.parse_options.labels.clone(), settings.metadata),
+        parse_options: settings.parse_options,
         format: settings.input_format,
+        encoding: settings.encoding,
         jobs: settings.jobs,
     };
     let summary = {

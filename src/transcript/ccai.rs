@@ -17,7 +17,7 @@ use super::{Format, Millis, ParseError, ParseOptions, Role, Speaker, Transcript}
 /// The CCAI Insights format.
 pub static FORMAT: Format = Format {
     name: "ccai",
-    description: "Google CCAI Insights conversation (top-level `entries` with `role` and `text`)",
+    description: "Google CCAI Insights conversation: `entries`",
     extensions: &["json"],
     sniff: Some(|s| s.has_json_keys(&["entries"])),
     parse,

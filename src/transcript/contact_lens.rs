@@ -25,8 +25,7 @@ use super::{
 /// The Contact Lens format.
 pub static FORMAT: Format = Format {
     name: "contact-lens",
-    description: "Amazon Connect Contact Lens analysis, voice or chat (top-level `Participants` and \
-                  `Transcript`)",
+    description: "Amazon Connect Contact Lens, voice or chat: `Participants` and `Transcript`",
     extensions: &["json"],
     sniff: Some(|s| s.has_json_keys(&["Participants", "Transcript"])),
     parse,
@@ -72,8 +71,15 @@ fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseErr
     if let Some(list) = root.get("Participants")? {
         for p in list.items()? {
             let id = p.field("ParticipantId")?.scalar_text()?;
-            let role = role_of(p.field("ParticipantRole")?.str()?.as_str(), &options.labels);
             let name = p.get("DisplayName")?.map(|n| n.scalar_text()).transpose()?;
+            // Redacted chat files leave the role out here (each item still has it).
+            let role = match p.get("ParticipantRole")? {
+                Some(role) => role_of(role.str()?.as_str(), &options.labels),
+                None => name
+                    .as_deref()
+                    .and_then(|n| options.labels.role_of(n))
+                    .unwrap_or(Role::Other),
+            };
             participants.insert(id, (role, name));
         }
     }

@@ -572,7 +572,12 @@ mod tests {
             e.starts_with("cannot tell which .json format this is: its top-level keys are `sid`, `agent`"),
             "{e}"
         );
-        assert!(e.contains("contact-lens (Amazon Connect Contact Lens"), "{e}");
+        assert!(
+            e.contains(
+                "contact-lens (Amazon Connect Contact Lens, voice or chat: `Participants` and `Transcript`)"
+            ),
+            "{e}"
+        );
         assert!(e.ends_with("pass --input-format NAME to choose"), "{e}");
         let e = detect(Some("json"), "not json at all").unwrap_err();
         assert!(e.contains("it does not start like JSON"), "{e}");

@@ -21,8 +21,7 @@ use super::{Format, Millis, ParseError, ParseOptions, Role, Speaker, Transcript}
 /// The Amazon Transcribe format.
 pub static FORMAT: Format = Format {
     name: "transcribe",
-    description: "Amazon Transcribe output: standard (`results` with speaker or channel labels) or \
-                  Call Analytics (`Transcript` with `ParticipantRole`)",
+    description: "Amazon Transcribe: `results` (standard) or `Transcript` (Call Analytics)",
     extensions: &["json"],
     sniff: Some(|s| s.has_json_keys(&["results"]) || s.has_json_keys(&["Transcript"])),
     parse,
