@@ -59,6 +59,35 @@ pub enum Command {
     /// List, explain and test rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Read transcripts in any supported format and print them as callcheck JSON Lines.
+    #[command(after_help = CONVERT_EXAMPLES)]
+    Convert(ConvertArgs),
+}
+
+const CONVERT_EXAMPLES: &str = "\
+Examples:
+  callcheck convert export.json                     how callcheck reads an export
+  callcheck convert calls/ > calls.jsonl            many files into one JSON Lines stream
+  callcheck convert call.json --speaker-map spk_0=agent --metadata contacts.csv
+
+Each line is one transcript in callcheck's JSON format (docs/formats.md), with the metadata of
+sidecars and tables merged in. Exit status: 0 all read; 2 a file could not be read (the others
+are still converted).";
+
+/// `callcheck convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Transcript files or folders (searched recursively); "-" reads standard input.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Rulebooks whose `[speakers]` labels map speakers to roles (default: the built-ins).
+    #[command(flatten)]
+    pub rulebooks: RulebookArgs,
+
+    /// How to read the inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
 }
 
 /// Rulebooks to load.
@@ -112,6 +141,27 @@ pub struct CheckArgs {
     #[arg(long)]
     pub hidden: bool,
 
+    /// How to read the inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Worker threads [default: number of CPUs].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+
+    /// Also list the rules that did not apply to each transcript, and why.
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Leave out the closing summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// How to read transcripts: format, encoding, speakers, metadata (shared by `check` and
+/// `convert`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct InputArgs {
     /// Read every file as this format instead of detecting it (by extension, then content).
     #[arg(long, value_name = "NAME", value_parser = input_format_names())]
     pub input_format: Option<String>,
@@ -135,18 +185,6 @@ pub struct CheckArgs {
     /// ended_by): --csv-column text=Utterance; repeatable.
     #[arg(long, value_name = "FIELD=NAME")]
     pub csv_column: Vec<String>,
-
-    /// Worker threads [default: number of CPUs].
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub jobs: Option<u16>,
-
-    /// Also list the rules that did not apply to each transcript, and why.
-    #[arg(short, long)]
-    pub verbose: bool,
-
-    /// Leave out the closing summary.
-    #[arg(short, long)]
-    pub quiet: bool,
 }
 
 fn input_format_names() -> clap::builder::PossibleValuesParser {
@@ -302,13 +340,13 @@ mod tests {
         let Command::Check(args) = cli.command else {
             panic!("expected check");
         };
-        assert_eq!(args.input_format.as_deref(), Some("jsonl"));
-        assert_eq!(args.encoding.as_deref(), Some("gbk"));
+        assert_eq!(args.input.input_format.as_deref(), Some("jsonl"));
+        assert_eq!(args.input.encoding.as_deref(), Some("gbk"));
         assert_eq!(
-            args.speaker_map,
+            args.input.speaker_map,
             ["spk_0=agent", "spk_1=customer", "Jane Doe=agent"]
         );
-        assert_eq!(args.csv_column, ["text=Utterance"]);
-        assert_eq!(args.metadata, Some(PathBuf::from("contacts.csv")));
+        assert_eq!(args.input.csv_column, ["text=Utterance"]);
+        assert_eq!(args.input.metadata, Some(PathBuf::from("contacts.csv")));
     }
 }

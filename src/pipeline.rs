@@ -10,7 +10,8 @@
 //! [`detect`] (extension, then content) unless one is forced, parsed into one or more
 //! transcripts, and given the metadata of its sidecar and tables before the rules run.
 
-use std::io::{self, Read};
+use std::borrow::Cow;
+use std::io::{self, Read as _};
 use std::path::Path;
 
 use encoding_rs::Encoding;
@@ -23,7 +24,7 @@ use crate::finding::{FileError, FileReport, FileResult, Summary};
 use crate::matcher::Scratch;
 use crate::metadata::Metadata;
 use crate::report::Reporter;
-use crate::transcript::{Format, ParseOptions, detect};
+use crate::transcript::{Format, ParseOptions, Transcript, detect};
 
 /// How a run reads its inputs.
 pub struct Pipeline<'a> {
@@ -72,31 +73,13 @@ impl Pipeline<'_> {
 
     /// Checks one input; a file holding several calls gives several results.
     pub fn check_input(&self, input: &Input, scratch: &mut Scratch) -> Vec<FileResult> {
-        let failed = |error: String| {
-            vec![FileResult::Failed(FileError {
+        match read_bytes(input) {
+            Ok(bytes) => self.check_file(&input.display, input_file(input), self.format, &bytes, scratch),
+            Err(error) => vec![FileResult::Failed(FileError {
                 path: input.display.clone(),
                 error,
-            })]
-        };
-        let bytes = match &input.source {
-            Source::Unreadable(reason) => return failed(reason.clone()),
-            Source::File(path) => match std::fs::read(path) {
-                Ok(bytes) => bytes,
-                Err(e) => return failed(format!("cannot read: {e}")),
-            },
-            Source::Stdin => {
-                let mut bytes = Vec::new();
-                if let Err(e) = io::stdin().lock().read_to_end(&mut bytes) {
-                    return failed(format!("cannot read standard input: {e}"));
-                }
-                bytes
-            }
-        };
-        let file = match &input.source {
-            Source::File(path) => Some(path.as_path()),
-            _ => None,
-        };
-        self.check_file(&input.display, file, self.format, &bytes, scratch)
+            })],
+        }
     }
 
     /// Decodes, parses and judges one file's bytes in a given format (no sidecar or folder table:
@@ -111,8 +94,35 @@ impl Pipeline<'_> {
         self.check_file(path, None, Some(format), bytes, scratch)
     }
 
-    /// Decodes, detects the format (unless `format` is given), parses, adds metadata (for files
-    /// on disk) and judges.
+    /// Decodes `bytes` (detecting the encoding unless one is forced), chooses the format (unless
+    /// `format` is given), parses, and adds metadata from sidecars and tables (`file` is the
+    /// file on disk, if any).
+    pub fn read<'b>(
+        &self,
+        file: Option<&Path>,
+        format: Option<&'static Format>,
+        bytes: &'b [u8],
+    ) -> Result<Read<'b>, String> {
+        let decoded = decode_as(bytes, self.encoding)?;
+        let format = match format {
+            Some(format) => format,
+            None => {
+                let extension = file.and_then(|p| p.extension()).and_then(|e| e.to_str());
+                detect(extension, &decoded.text)?
+            }
+        };
+        let mut transcripts =
+            (format.parse)(&decoded.text, &self.parse_options).map_err(|e| e.to_string())?;
+        self.metadata.apply(file, &mut transcripts)?;
+        Ok(Read {
+            text: decoded.text,
+            encoding: decoded.encoding,
+            format,
+            transcripts,
+        })
+    }
+
+    /// Reads and judges one file.
     fn check_file(
         &self,
         path: &str,
@@ -121,34 +131,22 @@ impl Pipeline<'_> {
         bytes: &[u8],
         scratch: &mut Scratch,
     ) -> Vec<FileResult> {
-        let failed = |error: String| {
-            vec![FileResult::Failed(FileError {
-                path: path.to_string(),
-                error,
-            })]
-        };
-        let decoded = match decode_as(bytes, self.encoding) {
-            Ok(d) => d,
-            Err(e) => return failed(e),
-        };
-        let text = decoded.text.as_ref();
-        let format = match format {
-            Some(format) => format,
-            None => {
-                let extension = file.and_then(|p| p.extension()).and_then(|e| e.to_str());
-                match detect(extension, text) {
-                    Ok(format) => format,
-                    Err(e) => return failed(e),
-                }
+        let read = match self.read(file, format, bytes) {
+            Ok(read) => read,
+            Err(error) => {
+                return vec![FileResult::Failed(FileError {
+                    path: path.to_string(),
+                    error,
+                })];
             }
         };
-        let mut transcripts = match (format.parse)(text, &self.parse_options) {
-            Ok(t) => t,
-            Err(e) => return failed(e.to_string()),
-        };
-        if let Err(e) = self.metadata.apply(file, &mut transcripts) {
-            return failed(e);
-        }
+        let Read {
+            text,
+            encoding,
+            format,
+            transcripts,
+        } = read;
+        let text = text.as_ref();
         let many = transcripts.len() > 1;
         let lines = LineIndex::new(text);
         transcripts
@@ -176,10 +174,46 @@ impl Pipeline<'_> {
                     findings,
                     not_applicable: verdict.not_applicable,
                     format: format.name,
-                    encoding: decoded.encoding,
+                    encoding,
                 })
             })
             .collect()
+    }
+}
+
+/// A file read into transcripts.
+pub struct Read<'b> {
+    /// The decoded text.
+    pub text: Cow<'b, str>,
+    /// The encoding it was read in.
+    pub encoding: &'static str,
+    /// The format it was read as.
+    pub format: &'static Format,
+    /// Its transcripts, with metadata from sidecars and tables.
+    pub transcripts: Vec<Transcript>,
+}
+
+/// An input's bytes: the file, standard input, or why it cannot be read.
+pub fn read_bytes(input: &Input) -> Result<Vec<u8>, String> {
+    match &input.source {
+        Source::Unreadable(reason) => Err(reason.clone()),
+        Source::File(path) => std::fs::read(path).map_err(|e| format!("cannot read: {e}")),
+        Source::Stdin => {
+            let mut bytes = Vec::new();
+            io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            Ok(bytes)
+        }
+    }
+}
+
+/// The file on disk behind an input, if any.
+pub fn input_file(input: &Input) -> Option<&Path> {
+    match &input.source {
+        Source::File(path) => Some(path),
+        _ => None,
     }
 }
 

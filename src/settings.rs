@@ -7,16 +7,16 @@ use std::path::PathBuf;
 
 use encoding_rs::Encoding;
 
-use crate::cli::{CheckArgs, FailOn, FormatArg, RulebookArgs};
+use crate::cli::{CheckArgs, FailOn, FormatArg, InputArgs, RulebookArgs};
 use crate::decode::encoding_for_label;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::discover::Filters;
 use crate::engine::Engine;
 use crate::finding::Severity;
-use crate::metadata::Table;
+use crate::metadata::{Metadata, Table};
 use crate::report::{OutputFormat, ReportOptions};
 use crate::rulebook::{Loaded, RuleSet, RulebookSource};
-use crate::transcript::{Format, ParseOptions, Role, format_by_name};
+use crate::transcript::{Format, ParseOptions, Role, SpeakerLabels, format_by_name};
 
 /// Why the settings could not be resolved.
 #[derive(Debug)]
@@ -47,18 +47,10 @@ pub fn load_rulebooks(args: &RulebookArgs) -> Result<Loaded, SettingsError> {
     loaded.map_err(SettingsError::Rulebooks)
 }
 
-/// Everything `callcheck check` needs.
-pub struct CheckSettings {
-    /// The compiled rules.
-    pub engine: Engine,
-    /// Warnings from loading rulebooks.
-    pub warnings: Vec<Diagnostic>,
-    /// Paths to check.
-    pub paths: Vec<PathBuf>,
-    /// Folder-walking filters.
-    pub filters: Filters,
+/// How to read transcripts, resolved from [`InputArgs`].
+pub struct InputSettings {
     /// Forced input format.
-    pub input_format: Option<&'static Format>,
+    pub format: Option<&'static Format>,
     /// Forced text encoding.
     pub encoding: Option<&'static Encoding>,
     /// Parser settings: speaker labels (rulebooks' `[speakers]` plus `--speaker-map`) and CSV
@@ -66,26 +58,14 @@ pub struct CheckSettings {
     pub parse_options: ParseOptions,
     /// The `--metadata` table, read before any transcript.
     pub metadata: Option<Table>,
-    /// Report format.
-    pub format: OutputFormat,
-    /// Report presentation.
-    pub report: ReportOptions,
-    /// Severity that fails the run (`None`: never).
-    pub fail_on: Option<Severity>,
-    /// Worker threads.
-    pub jobs: usize,
+    /// Where the `--metadata` table is, so that it is not read as a transcript.
+    pub metadata_path: Option<PathBuf>,
 }
 
-impl CheckSettings {
-    /// Resolves `check` arguments; `color` is whether standard output gets colours.
-    pub fn from_args(args: &CheckArgs, color: bool) -> Result<CheckSettings, SettingsError> {
-        let (mut rules, warnings) = load_rulebooks(&args.rulebooks)?;
-        rules
-            .select(&args.select, &args.ignore)
-            .map_err(SettingsError::Usage)?;
-        let filters =
-            Filters::new(&args.include, &args.exclude, args.hidden).map_err(SettingsError::Usage)?;
-        let input_format = args.input_format.as_deref().and_then(format_by_name);
+impl InputSettings {
+    /// Resolves input flags; `labels` are the rulebooks' speaker labels.
+    pub fn from_args(args: &InputArgs, labels: &SpeakerLabels) -> Result<InputSettings, SettingsError> {
+        let format = args.input_format.as_deref().and_then(format_by_name);
         let encoding = args
             .encoding
             .as_deref()
@@ -93,7 +73,7 @@ impl CheckSettings {
             .transpose()
             .map_err(SettingsError::Usage)?;
         let mut parse_options = ParseOptions {
-            labels: rules.labels.clone(),
+            labels: labels.clone(),
             ..ParseOptions::default()
         };
         for mapping in &args.speaker_map {
@@ -117,6 +97,61 @@ impl CheckSettings {
             .map(|path| Table::load(path, &parse_options.labels))
             .transpose()
             .map_err(|e| SettingsError::Usage(format!("--metadata {e}")))?;
+        Ok(InputSettings {
+            format,
+            encoding,
+            parse_options,
+            metadata,
+            metadata_path: args.metadata.clone(),
+        })
+    }
+
+    /// The pipeline's reading settings: format, encoding, parser options, metadata sources.
+    pub fn into_parts(
+        self,
+    ) -> (
+        Option<&'static Format>,
+        Option<&'static Encoding>,
+        ParseOptions,
+        Metadata,
+    ) {
+        let metadata = Metadata::new(self.parse_options.labels.clone(), self.metadata);
+        (self.format, self.encoding, self.parse_options, metadata)
+    }
+}
+
+/// Everything `callcheck check` needs.
+pub struct CheckSettings {
+    /// The compiled rules.
+    pub engine: Engine,
+    /// Warnings from loading rulebooks.
+    pub warnings: Vec<Diagnostic>,
+    /// Paths to check.
+    pub paths: Vec<PathBuf>,
+    /// Folder-walking filters.
+    pub filters: Filters,
+    /// How to read the inputs.
+    pub input: InputSettings,
+    /// Report format.
+    pub format: OutputFormat,
+    /// Report presentation.
+    pub report: ReportOptions,
+    /// Severity that fails the run (`None`: never).
+    pub fail_on: Option<Severity>,
+    /// Worker threads.
+    pub jobs: usize,
+}
+
+impl CheckSettings {
+    /// Resolves `check` arguments; `color` is whether standard output gets colours.
+    pub fn from_args(args: &CheckArgs, color: bool) -> Result<CheckSettings, SettingsError> {
+        let (mut rules, warnings) = load_rulebooks(&args.rulebooks)?;
+        rules
+            .select(&args.select, &args.ignore)
+            .map_err(SettingsError::Usage)?;
+        let filters =
+            Filters::new(&args.include, &args.exclude, args.hidden).map_err(SettingsError::Usage)?;
+        let input = InputSettings::from_args(&args.input, &rules.labels)?;
         let paths = if args.paths.is_empty() {
             vec![PathBuf::from(".")]
         } else {
@@ -131,10 +166,7 @@ impl CheckSettings {
             warnings,
             paths,
             filters,
-            input_format,
-            encoding,
-            parse_options,
-            metadata,
+            input,
             format: match args.format {
                 FormatArg::Pretty => OutputFormat::Pretty,
                 FormatArg::Json => OutputFormat::Json,

@@ -6,7 +6,6 @@ use super::Streams;
 use crate::cli::CheckArgs;
 use crate::discover::{Source, discover, display};
 use crate::exit::ExitStatus;
-use crate::metadata::Metadata;
 use crate::pipeline::Pipeline;
 use crate::report::new_reporter;
 use crate::settings::CheckSettings;
@@ -24,13 +23,7 @@ pub(super) fn run(args: &CheckArgs, color: bool, streams: &mut Streams<'_>) -> i
         write!(streams.err, "{warning}")?;
     }
     let mut inputs = discover(&settings.paths, &settings.filters);
-    // The --metadata table is not a transcript, even inside a folder being checked.
-    if let Some(table) = args.metadata.as_ref().and_then(|p| p.canonicalize().ok()) {
-        inputs.retain(|input| match &input.source {
-            Source::File(path) => path.canonicalize().ok().as_ref() != Some(&table),
-            _ => true,
-        });
-    }
+    skip_metadata_table(&mut inputs, settings.input.metadata_path.as_deref());
     if inputs.is_empty() {
         let paths: Vec<String> = settings.paths.iter().map(|p| display(p)).collect();
         let mut extensions: Vec<String> = Vec::new();
@@ -50,12 +43,13 @@ pub(super) fn run(args: &CheckArgs, color: bool, streams: &mut Streams<'_>) -> i
         )?;
         return Ok(ExitStatus::Clean);
     }
+    let (format, encoding, parse_options, metadata) = settings.input.into_parts();
     let pipeline = Pipeline {
         engine: &settings.engine,
-        metadata: Metadata::new(settings.parse_options.labels.clone(), settings.metadata),
-        parse_options: settings.parse_options,
-        format: settings.input_format,
-        encoding: settings.encoding,
+        parse_options,
+        format,
+        encoding,
+        metadata,
         jobs: settings.jobs,
     };
     let summary = {
@@ -74,4 +68,15 @@ pub(super) fn run(args: &CheckArgs, color: bool, streams: &mut Streams<'_>) -> i
     } else {
         ExitStatus::Clean
     })
+}
+
+/// Drops the `--metadata` table from the inputs: it is not a transcript, even inside a folder
+/// being checked.
+pub(super) fn skip_metadata_table(inputs: &mut Vec<crate::discover::Input>, table: Option<&std::path::Path>) {
+    if let Some(table) = table.and_then(|p| p.canonicalize().ok()) {
+        inputs.retain(|input| match &input.source {
+            Source::File(path) => path.canonicalize().ok().as_ref() != Some(&table),
+            _ => true,
+        });
+    }
 }

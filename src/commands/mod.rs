@@ -1,6 +1,7 @@
 //! Running the subcommands: resolve settings, run, write output, choose the exit status.
 
 mod check;
+mod convert;
 mod rules;
 
 use std::io::{self, Write};
@@ -24,6 +25,7 @@ pub fn run(cli: Cli, streams: &mut Streams<'_>) -> ExitStatus {
     let result = match cli.command {
         Command::Check(args) => check::run(&args, color, streams),
         Command::Rules(command) => rules::run(command, color, streams),
+        Command::Convert(args) => convert::run(&args, streams),
     };
     match result {
         Ok(status) => status,

@@ -39,6 +39,48 @@ pub static JSONL: Format = Format {
 };
 
 const TOP_KEYS: &[&str] = &["call_id", "metadata", "ended_by", "turns"];
+
+/// A transcript in this format, as one JSON object (what `callcheck convert` prints); reading it
+/// back gives the same turns, roles, times, metadata and who ended the call.
+pub fn to_json(transcript: &Transcript) -> serde_json::Value {
+    use serde_json::{Map, Value};
+    let mut object = Map::new();
+    if let Some(id) = transcript.metadata.get("call_id") {
+        object.insert("call_id".into(), Value::from(id.as_str()));
+    }
+    let metadata: Map<String, Value> = transcript
+        .metadata
+        .iter()
+        .filter(|(k, _)| *k != "call_id" && *k != "ended_by")
+        .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
+        .collect();
+    if !metadata.is_empty() {
+        object.insert("metadata".into(), Value::Object(metadata));
+    }
+    if let Some(ended) = transcript.ended_by {
+        object.insert("ended_by".into(), Value::from(ended.role.as_str()));
+    }
+    let seconds = |m: Millis| Value::from(m.as_secs_f64());
+    let turns = transcript
+        .turns
+        .iter()
+        .map(|turn| {
+            let mut t = Map::new();
+            t.insert("speaker".into(), Value::from(turn.speaker.label.as_str()));
+            t.insert("role".into(), Value::from(turn.speaker.role.as_str()));
+            t.insert("text".into(), Value::from(turn.text.as_str()));
+            if let Some(start) = turn.start {
+                t.insert("start".into(), seconds(start));
+            }
+            if let Some(end) = turn.end {
+                t.insert("end".into(), seconds(end));
+            }
+            Value::Object(t)
+        })
+        .collect();
+    object.insert("turns".into(), Value::Array(turns));
+    Value::Object(object)
+}
 const TURN_KEYS: &[&str] = &["speaker", "role", "text", "start", "end"];
 
 fn parse_json(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseError> {
@@ -249,6 +291,26 @@ mod tests {
         let all = parse_jsonl(lines, &ParseOptions::default()).unwrap();
         assert_eq!(all.len(), 2);
         assert_eq!(all[1].turns[0].position(), Position { line: 3, column: 61 });
+    }
+
+    #[test]
+    fn converted_json_reads_back_the_same() {
+        let original = one(CALL);
+        let line = to_json(&original).to_string();
+        let back = parse_jsonl(&line, &ParseOptions::default()).unwrap().remove(0);
+        assert_eq!(back.metadata, original.metadata);
+        assert_eq!(back.ended_by.map(|e| e.role), original.ended_by.map(|e| e.role));
+        // Everything but source positions, which differ by construction.
+        let summary = |t: &Transcript| -> Vec<Turn> {
+            t.turns
+                .iter()
+                .map(|t| Turn {
+                    segments: Vec::new(),
+                    ..t.clone()
+                })
+                .collect()
+        };
+        assert_eq!(summary(&back), summary(&original));
     }
 
     #[test]
