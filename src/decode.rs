@@ -172,8 +172,8 @@ fn damaged_cjk(bytes: &[u8]) -> Option<String> {
         let matches = |g: &'static Encoding| g == encoding || (encoding == GB18030 && g == GBK);
         if !prefix.is_ascii() && matches(guess(prefix)) {
             return Some(format!(
-                "{}; the file looks like {name} but is not valid {name} there: it may be damaged or \
-                 mix encodings; pass --encoding NAME, or save it as UTF-8",
+                "{}; the text before it reads as {name}, so the file may be damaged or mix encodings; \
+                 pass --encoding NAME, or save it as UTF-8",
                 malformed(bytes, encoding, name)
             ));
         }
@@ -296,7 +296,7 @@ mod tests {
             "{e}"
         );
         assert!(
-            e.contains("looks like GB18030 but is not valid GB18030 there"),
+            e.contains("the text before it reads as GB18030, so the file may be damaged"),
             "{e}"
         );
     }

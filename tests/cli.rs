@@ -500,6 +500,7 @@ fn help_texts_are_complete() {
         vec!["rules", "list", "--help"],
         vec!["rules", "explain", "--help"],
         vec!["rules", "test", "--help"],
+        vec!["convert", "--help"],
     ] {
         let r = run(&args);
         assert_eq!(r.code, 0);

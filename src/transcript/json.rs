@@ -430,6 +430,10 @@ impl<'s> Parser<'s> {
                     self.escape(s)?;
                     run_start = self.at;
                 }
+                b'\n' if self.text[self.at..].trim().is_empty() => {
+                    // The file ends inside the string: cut off, not a stray line break.
+                    return Err(self.truncated(Some(("a string", open_line))));
+                }
                 0x00..=0x1F => {
                     let what = match b {
                         b'\n' => "a line break (is a closing quote missing?)".to_string(),
@@ -925,6 +929,15 @@ mod tests {
         );
         assert_eq!(err(""), "line 1: empty JSON: expected a value");
         assert!(err(&"[".repeat(500)).contains("nested deeper than 128"));
+    }
+
+    #[test]
+    fn a_file_cut_inside_a_string_is_truncated() {
+        assert_eq!(
+            err("{\n  \"turns\": [\n    {\"text\": \"Hi\n"),
+            "line 3: unexpected end of the file: a string that starts on line 3 is not closed (is \
+             the file truncated?)"
+        );
     }
 
     #[test]
