@@ -14,8 +14,10 @@
 //! its extension. Values the transcript already has win, then the sidecar's, then the folder
 //! table's, then `--metadata`'s; but two sources that disagree on who ended the call are an
 //! error, because one of them is about another call. Amazon Connect's `DisconnectReason` is read
-//! as who ended the call ([`disconnect_reason`]). Sidecars and folder tables are never checked as
-//! transcripts ([`is_metadata_file`]).
+//! as who ended the call ([`disconnect_reason`]). A speaker with no known role whose label is the
+//! `agent` (or `customer`) metadata value gets that role, so a Teams transcript of "Maria Lopez"
+//! and "Tom Becker" needs only `agent: Maria Lopez`. Sidecars and folder tables are never checked
+//! as transcripts ([`is_metadata_file`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -426,6 +428,7 @@ impl Metadata {
             for row in rows {
                 merge(transcript, row)?;
             }
+            name_roles(transcript);
         }
         Ok(())
     }
@@ -445,6 +448,30 @@ pub fn sidecar_path(path: &Path) -> Option<PathBuf> {
     let name = path.file_name()?.to_str()?;
     let stem = name.split('.').next().filter(|s| !s.is_empty())?;
     Some(path.with_file_name(format!("{stem}{SIDECAR_SUFFIX}")))
+}
+
+/// Gives speakers without a known role (`other`) the role whose metadata names them: a Teams
+/// transcript labels turns with people's names, and `agent: Maria Lopez` in a sidecar or table
+/// says which of them is the agent (`customer:` likewise).
+fn name_roles(transcript: &mut Transcript) {
+    let fold = |s: &str| s.trim().to_lowercase();
+    let named: Vec<(String, Role)> = [("agent", Role::Agent), ("customer", Role::Customer)]
+        .into_iter()
+        .filter_map(|(key, role)| transcript.metadata.get(key).map(|name| (fold(name), role)))
+        .filter(|(name, _)| !name.is_empty())
+        .collect();
+    if named.is_empty() {
+        return;
+    }
+    for turn in &mut transcript.turns {
+        if turn.speaker.role != Role::Other {
+            continue;
+        }
+        let label = fold(&turn.speaker.label);
+        if let Some((_, role)) = named.iter().find(|(name, _)| *name == label) {
+            turn.speaker.role = *role;
+        }
+    }
 }
 
 /// Adds one source's fields: existing values win, but who ended the call must agree.
@@ -625,6 +652,21 @@ mod tests {
             "x.meta.json line 1 says the call was ended by the customer, but the transcript says the \
              agent (line 2)"
         );
+    }
+
+    #[test]
+    fn metadata_names_the_agent_and_the_customer() {
+        let dir = tempfile::tempdir().unwrap();
+        let call = dir.path().join("call.txt");
+        std::fs::write(dir.path().join("call.meta.json"), "{\"agent\": \"Maria Lopez\"}").unwrap();
+        let text = "Maria Lopez: Hello\nTom Becker: Hi\nSupervisor: joining\n";
+        let mut t = vec![plain::parse(text, &ParseOptions::default()).unwrap()];
+        Metadata::new(labels(), None).apply(Some(&call), &mut t).unwrap();
+        let roles: Vec<Role> = t[0].turns.iter().map(|t| t.speaker.role).collect();
+        assert_eq!(roles, [Role::Agent, Role::Other, Role::Other]);
+        let mut t = vec![plain::parse("# customer: tom becker\nTom Becker: Hi\n", &ParseOptions::default()).unwrap()];
+        Metadata::new(labels(), None).apply(None, &mut t).unwrap();
+        assert_eq!(t[0].turns[0].speaker.role, Role::Customer, "case-insensitive, from the header too");
     }
 
     #[test]

@@ -259,7 +259,7 @@ fn metadata_flag_reads_contact_records() {
     assert_eq!(r.code, 2);
     assert!(
         r.stderr.contains(
-            "ctr.jsonl line 1 says the call was ended by the agent, but the transcript says the customer (line 123)"
+            "ctr.jsonl line 1 says the call was ended by the agent, but the transcript says the customer (line 125)"
         ),
         "{}",
         r.stderr
@@ -436,4 +436,42 @@ fn input_format_forces_a_parser() {
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn bundled_format_examples_show_their_findings() {
+    let r = run(&["check", "examples/formats", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    let doc = r.json();
+    assert_eq!(doc["summary"]["errors"], 0);
+    let files = doc["files"].as_array().unwrap();
+    let find = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} not reported"))
+    };
+    let rules = |name: &str| -> Vec<String> {
+        find(name)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // The sidecar names Maria Lopez as the agent, so her turns are checked as the agent's.
+    assert_eq!(rules("13-teams-billing.vtt"), ["en-telephone/you-must", "en-telephone/commanding"]);
+    assert_eq!(find("13-teams-billing.vtt")["metadata"]["team"], "billing");
+    assert!(rules("14-connect-chat.json").contains(&"en-telephone/customer-hangs-up-first".to_string()));
+    assert_eq!(
+        rules("15-connect-voice.json"),
+        ["zh-telephone/exaggeration", "zh-telephone/customer-hangs-up-first"]
+    );
+    assert!(rules("16-asr-delivery.srt").contains(&"zh-telephone/customer-hangs-up-first".to_string()));
+    assert!(rules("17-calls.csv#CS-0101").is_empty());
+    assert!(rules("17-calls.csv#CS-0102").contains(&"en-telephone/dismissive".to_string()));
+    assert_eq!(find("18-legacy-gb18030.txt")["encoding"], "GB18030");
+    assert_eq!(rules("18-legacy-gb18030.txt"), ["zh-telephone/exaggeration"]);
+    assert!(rules("19-pipeline.jsonl#JL-7001").is_empty());
+    assert!(rules("19-pipeline.jsonl#JL-7002").contains(&"zh-telephone/buck-passing".to_string()));
 }

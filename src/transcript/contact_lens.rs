@@ -173,7 +173,10 @@ fn chat(
     for (item, &at) in items.iter().zip(&times) {
         let kind = item.get("Type")?.map(|t| t.scalar_text()).transpose()?;
         if kind.as_deref() == Some("EVENT") {
-            let content_type = item.field("ContentType")?.scalar_text()?;
+            let content_type_node = item.field("ContentType")?;
+            let content_type = content_type_node.scalar_text()?;
+            // Point at the event's content type: the line that says what happened.
+            let position = content_type_node.str().map_or(item.value.pos, |s| s.position());
             let name = content_type
                 .strip_prefix(EVENT_PREFIX)
                 .unwrap_or(&content_type)
@@ -195,7 +198,7 @@ fn chat(
             {
                 transcript.ended_by = Some(EndedBy {
                     role: who.role,
-                    position: item.value.pos,
+                    position,
                     time: Some(offset(at)),
                 });
             }
@@ -203,7 +206,7 @@ fn chat(
                 name,
                 attributes,
                 time: Some(offset(at)),
-                position: item.value.pos,
+                position,
             });
             continue;
         }
@@ -298,7 +301,7 @@ mod tests {
         assert_eq!(t.turns[1].speaker.role, Role::Customer, "role from Participants");
         let ended = t.ended_by.unwrap();
         assert_eq!(ended.role, Role::Customer);
-        assert_eq!(ended.position, Position { line: 11, column: 5 });
+        assert_eq!(ended.position, Position { line: 11, column: 66 });
         assert_eq!(ended.time, Some(Millis(172_064)));
         let names: Vec<&str> = t.events.iter().map(|e| e.name.as_str()).collect();
         assert_eq!(
