@@ -664,9 +664,19 @@ mod tests {
         Metadata::new(labels(), None).apply(Some(&call), &mut t).unwrap();
         let roles: Vec<Role> = t[0].turns.iter().map(|t| t.speaker.role).collect();
         assert_eq!(roles, [Role::Agent, Role::Other, Role::Other]);
-        let mut t = vec![plain::parse("# customer: tom becker\nTom Becker: Hi\n", &ParseOptions::default()).unwrap()];
+        let mut t = vec![
+            plain::parse(
+                "# customer: tom becker\nTom Becker: Hi\n",
+                &ParseOptions::default(),
+            )
+            .unwrap(),
+        ];
         Metadata::new(labels(), None).apply(None, &mut t).unwrap();
-        assert_eq!(t[0].turns[0].speaker.role, Role::Customer, "case-insensitive, from the header too");
+        assert_eq!(
+            t[0].turns[0].speaker.role,
+            Role::Customer,
+            "case-insensitive, from the header too"
+        );
     }
 
     #[test]

@@ -460,12 +460,18 @@ fn bundled_format_examples_show_their_findings() {
             .collect()
     };
     // The sidecar names Maria Lopez as the agent, so her turns are checked as the agent's.
-    assert_eq!(rules("13-teams-billing.vtt"), ["en-telephone/you-must", "en-telephone/commanding"]);
+    assert_eq!(
+        rules("13-teams-billing.vtt"),
+        ["en-telephone/you-must", "en-telephone/commanding"]
+    );
     assert_eq!(find("13-teams-billing.vtt")["metadata"]["team"], "billing");
     assert!(rules("14-connect-chat.json").contains(&"en-telephone/customer-hangs-up-first".to_string()));
     assert_eq!(
         rules("15-connect-voice.json"),
-        ["zh-telephone/exaggeration", "zh-telephone/customer-hangs-up-first"]
+        [
+            "zh-telephone/exaggeration",
+            "zh-telephone/customer-hangs-up-first"
+        ]
     );
     assert!(rules("16-asr-delivery.srt").contains(&"zh-telephone/customer-hangs-up-first".to_string()));
     assert!(rules("17-calls.csv#CS-0101").is_empty());

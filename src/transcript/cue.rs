@@ -163,7 +163,7 @@ pub fn clean_line(line: &str, line_no: u32, voice: &mut Option<String>, pieces: 
     let mut rest = line;
     while let Some(c) = rest.chars().next() {
         if c == '<'
-            && let Some(close) = rest[..rest.len().min(MAX_TAG)].find('>')
+            && let Some(close) = find_within(rest, b'>', MAX_TAG)
         {
             let tag = rest[1..close].trim();
             if let Some(name) = voice_tag(tag) {
@@ -220,6 +220,12 @@ fn new_piece(pieces: &mut Vec<Piece>, voice: &Option<String>) {
     });
 }
 
+/// The offset of ASCII `byte` within the first `limit` bytes of `text` (searching bytes, so a
+/// limit inside a multi-byte character is harmless).
+fn find_within(text: &str, byte: u8, limit: usize) -> Option<usize> {
+    text.as_bytes().iter().take(limit).position(|&b| b == byte)
+}
+
 /// The name in `v Name` / `v.class Name`, if the tag is a voice tag.
 fn voice_tag(tag: &str) -> Option<&str> {
     let rest = tag.strip_prefix('v')?;
@@ -235,7 +241,7 @@ fn voice_tag(tag: &str) -> Option<&str> {
 
 /// Decodes an entity at the start of `text`: the character and the entity's length in bytes.
 fn entity(text: &str) -> Option<(char, usize)> {
-    let end = text[..text.len().min(12)].find(';')?;
+    let end = find_within(text, b';', 12)?;
     let name = &text[1..end];
     let c = match name {
         "amp" => '&',

@@ -316,6 +316,13 @@ impl<'s> Parser<'s> {
                         self.found()
                     )));
                 }
+                Some(b'.') if self.text[self.at..].starts_with("...") => {
+                    return Err(self.error(format!(
+                        "expected a key, found {}: the file has elisions (`...`), as documentation \
+                         examples do; it is not complete JSON",
+                        self.found()
+                    )));
+                }
                 Some(_) => {
                     return Err(
                         self.error(format!("expected a key in double quotes, found {}", self.found()))
@@ -925,6 +932,11 @@ mod tests {
         assert_eq!(
             err("{\"a\": [\n  ...\n]}"),
             "line 2: expected a value, found `.` at column 3: the file has elisions (`...`), as \
+             documentation examples do; it is not complete JSON"
+        );
+        assert_eq!(
+            err("{\"a\": 1,\n  ...\n}"),
+            "line 2: expected a key, found `.` at column 3: the file has elisions (`...`), as \
              documentation examples do; it is not complete JSON"
         );
         assert_eq!(err(""), "line 1: empty JSON: expected a value");

@@ -524,6 +524,76 @@ mod tests {
         assert_eq!(Transcript::default().language(), None);
     }
 
+    proptest::proptest! {
+        /// No input makes any format panic: every parser returns transcripts or an error.
+        #[test]
+        fn no_format_panics_on_any_text(text in "\\PC{0,300}") {
+            let options = ParseOptions::default();
+            for format in FORMATS {
+                let _ = (format.parse)(&text, &options);
+            }
+            let _ = detect(Some("json"), &text);
+            let _ = detect(None, &text);
+        }
+
+        /// Nor on damaged versions of valid files: every cut and every inserted character.
+        #[test]
+        fn no_format_panics_on_damaged_files(cut in 0usize..2000, insert in "[\\[\\]{}<>\"\\\\:,&;\\n 您]") {
+            let options = ParseOptions::default();
+            for sample in SAMPLES {
+                let mut damaged: String = sample.chars().take(cut).collect();
+                damaged.push_str(&insert);
+                damaged.extend(sample.chars().skip(cut));
+                let truncated: String = sample.chars().take(cut).collect();
+                for text in [&damaged, &truncated] {
+                    for format in FORMATS {
+                        let _ = (format.parse)(text, &options);
+                    }
+                }
+            }
+        }
+    }
+
+    /// One small valid file per format, for damage tests.
+    const SAMPLES: &[&str] = &[
+        "{\"call_id\": \"1\", \"metadata\": {\"a\": 1}, \"ended_by\": \"agent\", \"turns\": [{\"speaker\": \"客服\", \"text\": \"您好\\n\\u4f60\", \"start\": \"00:01\", \"end\": 2}]}",
+        "WEBVTT\n\nid\n0:0:1.0 --> 0:0:2.0\n<v 客服>您好 &amp; <b>hi</b></v>\n\n00:03.000 --> 00:04.000\nCustomer: [noise] yes\n",
+        "1\n00:00:01,000 --> 00:00:02,000\n[SPEAKER_00]: 您好\n\n2\n00:00:03,000 --> 00:00:04,000\nAgent: hi\n",
+        "{\"Channel\": \"CHAT\", \"Participants\": [{\"ParticipantId\": \"a\", \"ParticipantRole\": \"AGENT\"}], \"Transcript\": [{\"AbsoluteTime\": \"2022-10-27T03:32:03.462Z\", \"Content\": \"Hi\", \"ParticipantId\": \"a\", \"Type\": \"MESSAGE\"}, {\"AbsoluteTime\": \"2022-10-27T03:33:03Z\", \"ContentType\": \"application/vnd.amazonaws.connect.event.participant.left\", \"ParticipantRole\": \"AGENT\", \"Type\": \"EVENT\"}]}",
+        "{\"results\": {\"items\": [{\"start_time\": \"1.0\", \"end_time\": \"1.5\", \"speaker_label\": \"spk_0\", \"alternatives\": [{\"content\": \"您好\"}], \"type\": \"pronunciation\"}, {\"alternatives\": [{\"content\": \"。\"}], \"type\": \"punctuation\"}]}}",
+        "{\"entries\": [{\"start_timestamp_usec\": 1000000, \"text\": \"您好\", \"role\": \"AGENT\", \"user_id\": 1}]}",
+        "call_id,speaker,text,start,end\nA,客服,\"您好,\"\"ACME\"\"\n继续\",0:00:01,2\nA,Customer,hi,3,4\n",
+        "# call_id: 1\n[00:00:01] 客服：您好\n    继续\n<hangup by=customer>\n",
+    ];
+
+    #[test]
+    fn damage_samples_are_valid_files_of_every_format() {
+        let mut seen = Vec::new();
+        for sample in SAMPLES {
+            let format = detect(None, sample).unwrap();
+            let parsed = (format.parse)(sample, &ParseOptions::default());
+            assert!(
+                parsed.is_ok_and(|t| !t[0].turns.is_empty()),
+                "{}: {sample}",
+                format.name
+            );
+            seen.push(format.name);
+        }
+        assert_eq!(
+            seen,
+            [
+                "json",
+                "webvtt",
+                "srt",
+                "contact-lens",
+                "transcribe",
+                "ccai",
+                "csv",
+                "plain"
+            ]
+        );
+    }
+
     #[test]
     fn formats_are_found_by_extension_and_name() {
         assert_eq!(format_for_extension("TXT").map(|f| f.name), Some("plain"));
