@@ -29,7 +29,7 @@ use crate::decode::decode;
 use crate::discover::display;
 use crate::transcript::csv::{fold_name, records};
 use crate::transcript::json::{self, Kind, Node};
-use crate::transcript::{EndedBy, Role, SpeakerLabels, Transcript};
+use crate::transcript::{EndedBy, Position, Role, SpeakerLabels, Transcript};
 
 /// The suffix of sidecar files.
 pub const SIDECAR_SUFFIX: &str = ".meta.json";
@@ -494,7 +494,10 @@ fn merge(transcript: &mut Transcript, record: &Record) -> Result<(), String> {
                 }
                 (None, Some(role)) => {
                     // Point at the end of the call: the last turn is where a hang-up happens.
-                    let position = transcript.turns.last().map(|t| t.position()).unwrap_or_default();
+                    let position = transcript
+                        .turns
+                        .last()
+                        .map_or(Position { line: 1, column: 1 }, |t| t.position());
                     transcript.ended_by = Some(EndedBy {
                         role,
                         position,
@@ -515,7 +518,7 @@ fn merge(transcript: &mut Transcript, record: &Record) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transcript::{ParseOptions, Position, plain};
+    use crate::transcript::{ParseOptions, plain};
 
     fn labels() -> SpeakerLabels {
         SpeakerLabels::default()

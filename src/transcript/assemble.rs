@@ -64,9 +64,10 @@ pub fn assemble(mut utterances: Vec<Utterance>) -> Vec<Turn> {
     let mut turns: Vec<Turn> = Vec::with_capacity(utterances.len());
     for u in utterances {
         let segments = if u.segments.is_empty() {
+            // Formats always give text a position; line 1 keeps reports 1-based if one did not.
             vec![Segment {
                 text_offset: 0,
-                position: Position::default(),
+                position: Position { line: 1, column: 1 },
                 verbatim: false,
             }]
         } else {
