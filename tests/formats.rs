@@ -481,3 +481,32 @@ fn bundled_format_examples_show_their_findings() {
     assert!(rules("19-pipeline.jsonl#JL-7001").is_empty());
     assert!(rules("19-pipeline.jsonl#JL-7002").contains(&"zh-telephone/buck-passing".to_string()));
 }
+
+#[test]
+fn rulebook_speakers_map_diarisation_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("speakers.toml");
+    std::fs::write(
+        &book,
+        "[rulebook]\nid = \"acme\"\n[speakers]\nagent = [\"spk_0\"]\ncustomer = [\"spk_1\"]\n\
+         [[forbidden]]\nid = \"dont-know\"\nseverity = \"error\"\nphrases = [\"I don't know\"]\n",
+    )
+    .unwrap();
+    let file = format!("{MIXED}/06-transcribe.json");
+    let r = run(&["check", &file, "-r", book.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    let finding = &r.json()["files"][0]["findings"][0];
+    assert_eq!(finding["rule"], "acme/dont-know");
+    assert_eq!(finding["speaker"], "agent");
+    assert_eq!(finding["matched"], "I don't know");
+    // --speaker-map overrides the rulebook: with spk_0 a customer, the agent said nothing wrong.
+    let r = run(&[
+        "check",
+        &file,
+        "-r",
+        book.to_str().unwrap(),
+        "--speaker-map",
+        "spk_0=customer",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+}

@@ -453,7 +453,7 @@ pub fn detect(extension: Option<&str>, text: &str) -> Result<&'static Format, St
                 .collect();
             Err(format!(
                 "cannot tell which .{ext} format this is: {seen}; expected one of: {}; pass \
-                 --input-format NAME to choose",
+                 --input-format NAME to choose, or --exclude it if it is not a transcript",
                 expected.join("; ")
             ))
         }
@@ -648,7 +648,10 @@ mod tests {
             ),
             "{e}"
         );
-        assert!(e.ends_with("pass --input-format NAME to choose"), "{e}");
+        assert!(
+            e.ends_with("pass --input-format NAME to choose, or --exclude it if it is not a transcript"),
+            "{e}"
+        );
         let e = detect(Some("json"), "not json at all").unwrap_err();
         assert!(e.contains("it does not start like JSON"), "{e}");
     }
