@@ -42,6 +42,11 @@ pub struct Pipeline<'a> {
     pub jobs: usize,
 }
 
+/// Longest source line copied into a finding as its excerpt, in bytes. Minified exports (Amazon
+/// Transcribe writes its output on one line) would otherwise copy megabytes per finding; the
+/// pretty report shows only 100 columns of a line anyway.
+const MAX_EXCERPT_LINE: usize = 64 * 1024;
+
 /// Inputs handed to the workers at a time, per thread.
 const CHUNK_PER_THREAD: usize = 64;
 
@@ -156,7 +161,10 @@ impl Pipeline<'_> {
                 let verdict = self.engine.check(transcript, scratch);
                 let mut findings = verdict.findings;
                 for finding in &mut findings {
-                    finding.excerpt = lines.line(text, finding.start.line).map(str::to_string);
+                    finding.excerpt = lines
+                        .line(text, finding.start.line)
+                        .filter(|line| line.len() <= MAX_EXCERPT_LINE)
+                        .map(str::to_string);
                 }
                 let entry_path = if many {
                     let name = transcript

@@ -510,3 +510,24 @@ fn rulebook_speakers_map_diarisation_labels() {
     ]);
     assert_eq!(r.code, 0, "{}", r.transcript());
 }
+
+#[test]
+fn findings_on_huge_minified_lines_have_no_excerpt() {
+    // Transcribe writes its output on one line; copying it into every finding would cost
+    // megabytes per finding, so lines over 64 KiB are not quoted.
+    let padding = "la ".repeat(30_000);
+    let call = format!(
+        "{{\"turns\": [{{\"speaker\": \"Agent\", \"text\": \"Hello, this is ACME. {padding} You must wait.\"}}]}}"
+    );
+    let r = run_with(&["check", "-", "--color", "never"], Some(call.as_bytes()));
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    assert!(
+        r.stdout.contains("<stdin>:1:90064  error  en-telephone/you-must"),
+        "{}",
+        &r.stdout[..300.min(r.stdout.len())]
+    );
+    assert!(!r.stdout.contains(" | "), "no excerpt for a 90 KB line");
+    let short = "{\"turns\": [{\"speaker\": \"Agent\", \"text\": \"Hello, this is ACME. You must wait.\"}]}";
+    let r = run_with(&["check", "-", "--color", "never"], Some(short.as_bytes()));
+    assert!(r.stdout.contains("1 | {\"turns\""), "{}", r.stdout);
+}
