@@ -141,6 +141,7 @@ fn matching(c: &mut Criterion) {
     .expect("rulebooks load");
     let options = ParseOptions {
         labels: rules.labels.clone(),
+        ..ParseOptions::default()
     };
     let engine = Engine::new(rules);
     let source = call(200);

@@ -87,12 +87,114 @@ fi
 rm -rf "$out"
 
 echo "== shared data (${shared})"
-if [ -d "$shared/data/real" ]; then
-  # Real dialogue data in a format callcheck does not read yet must be reported, not crash.
-  real=$(find "$shared/data/real" -name '*.json' | head -n 1)
-  expect_status 2 "an unsupported real export is reported as an error, not a crash" -- "$bin" check "$real"
+real="$shared/data/real"
+if [ -d "$real" ]; then
+  # Each real published sample is read as its format, with the turns, roles and ended_by checked
+  # by hand (callcheck convert prints what was read). Expected: "turns roles ended_by".
+  map='User Name=agent,spk_0=customer,spk_1=agent,ch_0=customer,ch_1=agent'
+  expect_read() {  # expect_read FILE "TURNS ROLES ENDED_BY" [FLAGS...]
+    local file=$1 want=$2; shift 2
+    local got
+    got=$("$bin" convert "$real/$file" --speaker-map "$map" "$@" 2>&1 | python3 -c '
+import json, sys
+for line in sys.stdin:
+    d = json.loads(line)
+    roles = ",".join(sorted({t["role"] for t in d["turns"]}))
+    print(len(d["turns"]), roles, d.get("ended_by", "-"))' 2>&1) || true
+    if [ "$got" = "$want" ]; then pass "$file read as: $want"; else fail "$file: read as '$got', expected '$want'"; fi
+  }
+  expect_read ms_teams_vtt/graph_calltranscript_content_DOCS.vtt "1 agent -"
+  expect_read ms_teams_vtt/graph_calltranscript_metadataContent_DOCS.vtt "1 agent -"
+  expect_read google_ccai/insights_conversation_upload_example_DOCS.json "2 agent,customer -"
+  expect_read amazon_connect/contact_lens_postcall_voice_real_SCV.json "11 agent,customer -"
+  expect_read amazon_connect/contact_lens_chat_analysis_DOCS_original.json "24 agent,customer,system customer"
+  expect_read amazon_connect/contact_lens_chat_analysis_DOCS_redacted.json "24 agent,customer,system customer"
+  expect_read aws_transcribe/transcribe_standard_speaker_labels_DOCS.json "2 agent,customer -"
+  expect_read aws_transcribe/transcribe_standard_channel_identification_DOCS.json "2 agent,customer -"
+
+  # Findings, verified by hand: which rules fire on each real sample.
+  expect_rules() {  # expect_rules FILE "RULE RULE…" [FLAGS...]
+    local file=$1 want=$2; shift 2
+    local got
+    got=$("$bin" check "$real/$file" --speaker-map "$map" --format json "$@" 2>&1 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(" ".join(sorted(f["rule"].split("/")[1] for x in d["files"] for f in x.get("findings", []))) or "clean")' 2>&1) || true
+    if [ "$got" = "$want" ]; then pass "$file: $want"; else fail "$file: findings '$got', expected '$want'"; fi
+  }
+  # The agent's only turn is "This is a transcript test.": no greeting, no closing.
+  expect_rules ms_teams_vtt/graph_calltranscript_content_DOCS.vtt "closing-question closing-thanks greeting"
+  expect_rules google_ccai/insights_conversation_upload_example_DOCS.json "closing-question closing-thanks greeting"
+  # A real test call: the agent opens with "Mhm." and ends with "Call back. Bye bye."
+  expect_rules amazon_connect/contact_lens_postcall_voice_real_SCV.json "closing-question closing-thanks greeting"
+  # Jane greets, asks "anything else", the customer leaves first; she never thanks the customer.
+  expect_rules amazon_connect/contact_lens_chat_analysis_DOCS_original.json "closing-thanks"
+  expect_rules amazon_connect/contact_lens_chat_analysis_DOCS_redacted.json "closing-thanks"
+  expect_rules aws_transcribe/transcribe_standard_speaker_labels_DOCS.json "closing-question closing-thanks greeting"
+  expect_status 0 "the Contact Lens chat has only a warning (exit 0)" -- \
+    "$bin" check "$real/amazon_connect/contact_lens_chat_analysis_DOCS_original.json"
+  expect_status 1 "... and fails with --fail-on warning" -- \
+    "$bin" check "$real/amazon_connect/contact_lens_chat_analysis_DOCS_original.json" --fail-on warning
+
+  # Documentation examples that are not complete JSON are reported with a located error.
+  expect_error() {  # expect_error FILE "ERROR TEXT" [FLAGS...]
+    local file=$1 want=$2; shift 2
+    local out got=0
+    out=$("$bin" check "$real/$file" "$@" 2>&1) || got=$?
+    if [ "$got" -eq 2 ] && printf '%s' "$out" | grep -qF -- "$want"; then pass "$file: $want"; else
+      fail "$file: exit $got, expected 2 and '$want'"; printf '%s\n' "$out" | sed 's/^/        /' | head -5
+    fi
+  }
+  expect_error amazon_connect/contact_lens_voice_analysis_DOCS_redacted.jsonish.txt \
+    "line 10: comments are not allowed in JSON (found \`//\` at column 44)" --input-format contact-lens
+  expect_error amazon_connect/contact_lens_voice_analysis_DOCS_raw.jsonish.txt \
+    "line 297: unexpected \`}\` at column 1 after the end of the JSON value" --input-format contact-lens
+  expect_error amazon_connect/contact_lens_voice_analysis_DOCS_raw.jsonish.txt \
+    "the file looks like JSON: give it a .json extension or pass --input-format"
+  expect_error aws_transcribe/transcribe_call_analytics_compiled_output_DOCS_ELIDED.txt \
+    "line 14: expected a key, found \`.\` at column 13: the file has elisions" --input-format transcribe
+  for other in amazon_connect/contact_lens_realtime_SEGMENTS_DOCS.json aws_pca/pca_parsed_output_testfile.json \
+      genesys/genesys_transcript_FIXTURE_from_MakingChatbots_test.json; do
+    expect_error "$other" "cannot tell which .json format this is: its top-level keys are"
+  done
+
+  # Real dialogue data converted to callcheck JSON Lines and checked from standard input.
+  hvb="$real/dialogues/harper_valley_bank"
+  hvb_jsonl=$(python3 - "$hvb" <<'PY'
+import json, os, sys
+root = sys.argv[1]
+for name in sorted(os.listdir(os.path.join(root, "transcript"))):
+    sid = name[:-5]
+    segments = json.load(open(os.path.join(root, "transcript", name)))
+    meta = json.load(open(os.path.join(root, "metadata", name)))
+    first = "agent" if meta["agent"]["hangup_time_ms"] < meta["caller"]["hangup_time_ms"] else "customer"
+    turns = [{"speaker": s["speaker_role"], "text": s["human_transcript"],
+              "start": s["start_ms"] / 1000, "end": (s["start_ms"] + s["duration_ms"]) / 1000}
+             for s in sorted(segments, key=lambda s: s["start_ms"])]
+    print(json.dumps({"call_id": sid, "ended_by": first, "turns": turns}))
+PY
+)
+  got=$(printf '%s\n' "$hvb_jsonl" | "$bin" check - --format json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for f in d["files"]:
+    hung = any(x["rule"].endswith("customer-hangs-up-first") for x in f["findings"])
+    print(f["path"], f["status"], "agent-hung-up" if hung else "customer-hung-up")' 2>&1) || true
+  want=$'<stdin>#0002f70f7386445b ok agent-hung-up\n<stdin>#00d676d7058c49bb ok customer-hung-up'
+  if [ "$got" = "$want" ]; then pass "Harper Valley Bank calls as JSON Lines on stdin: who hung up first"; else
+    fail "Harper Valley Bank: got '$got'"; fi
+  abcd=$(python3 -c '
+import json, sys
+for c in json.load(open(sys.argv[1])):
+    turns = [{"speaker": who, "role": "system" if who == "action" else who, "text": text} for who, text in c["original"]]
+    print(json.dumps({"call_id": c["convo_id"], "turns": turns}))' "$real/dialogues/abcd/abcd_sample.json")
+  got=$(printf '%s\n' "$abcd" | "$bin" check - --input-format jsonl --format json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["summary"]["files"], d["summary"]["errors"])' 2>&1) || true
+  if [ "$got" = "3 0" ]; then pass "ABCD chats as JSON Lines: 3 transcripts, no errors"; else fail "ABCD: got '$got'"; fi
 else
-  echo "  skip  $shared/data/real not found"
+  echo "  skip  $real not found"
 fi
 
 if [ "$failures" -gt 0 ]; then

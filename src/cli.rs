@@ -10,10 +10,11 @@ const ABOUT: &str = "Check call-centre transcripts against script-compliance rul
 const LONG_ABOUT: &str = "\
 Check call-centre transcripts against script-compliance rulebooks.
 
-callcheck reads transcripts (plain text with speaker labels, in English and Chinese), applies
-rulebooks of required phrases, forbidden phrases, ordering and hang-up rules, and reports every
-violation with the offending line. Without -r it uses the built-in rulebooks (zh-telephone,
-en-telephone).";
+callcheck reads transcripts (plain text with speaker labels, callcheck JSON/JSON Lines, WebVTT,
+SRT, CSV/TSV, Amazon Connect Contact Lens, Amazon Transcribe, Google CCAI Insights; UTF-8, UTF-16,
+GB18030/GBK or Big5), in English and Chinese, applies rulebooks of required phrases, forbidden
+phrases, ordering and hang-up rules, and reports every violation with the offending line. Without
+-r it uses the built-in rulebooks (zh-telephone, en-telephone).";
 
 const CHECK_EXAMPLES: &str = "\
 Examples:
@@ -22,6 +23,9 @@ Examples:
   callcheck check calls/ --format json        machine-readable report
   callcheck check calls/ --fail-on warning    fail the run on warnings too
   callcheck check - < call.txt                check one transcript from standard input
+  callcheck check - --input-format jsonl < calls.jsonl   many transcripts from standard input
+  callcheck check exports/ --speaker-map spk_0=agent,spk_1=customer   name Transcribe speakers
+  callcheck check calls/ --metadata contacts.csv   who hung up, agent, team… by call id
 
 Exit status: 0 no finding at or above --fail-on; 1 such findings; 2 usage error, invalid
 rulebook, or a transcript that could not be read or parsed (every other file is still checked).";
@@ -68,10 +72,13 @@ pub struct ConfigArgs {
 pub enum Command {
     /// Check transcripts against rulebooks and report violations.
     #[command(after_help = CHECK_EXAMPLES)]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List, explain and test rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Read transcripts in any supported format and print them as callcheck JSON Lines.
+    #[command(after_help = CONVERT_EXAMPLES)]
+    Convert(ConvertArgs),
     /// Write a commented starter callcheck.toml and rulebook (never overwrites files).
     Init(InitArgs),
     /// Print the resolved configuration and where each value comes from.
@@ -100,6 +107,32 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+const CONVERT_EXAMPLES: &str = "\
+Examples:
+  callcheck convert export.json                     how callcheck reads an export
+  callcheck convert calls/ > calls.jsonl            many files into one JSON Lines stream
+  callcheck convert call.json --speaker-map spk_0=agent --metadata contacts.csv
+
+Each line is one transcript in callcheck's JSON format (docs/formats.md), with the metadata of
+sidecars and tables merged in. Exit status: 0 all read; 2 a file could not be read (the others
+are still converted).";
+
+/// `callcheck convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// Transcript files or folders (searched recursively); "-" reads standard input.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+
+    /// Rulebooks whose `[speakers]` labels map speakers to roles (default: the built-ins).
+    #[command(flatten)]
+    pub rulebooks: RulebookArgs,
+
+    /// How to read the inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
 /// Rulebooks to load.
 #[derive(Debug, Args, Clone, Default)]
 pub struct RulebookArgs {
@@ -112,8 +145,8 @@ pub struct RulebookArgs {
 /// `callcheck check`.
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Transcript files or folders (searched recursively); "-" reads one transcript from
-    /// standard input. Defaults to the current folder.
+    /// Transcript files or folders (searched recursively); "-" reads standard input (one
+    /// transcript, or many in JSON Lines). Defaults to the current folder.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
@@ -165,9 +198,9 @@ pub struct CheckArgs {
     #[arg(long)]
     pub hidden: bool,
 
-    /// Read every file as this format instead of choosing by extension.
-    #[arg(long, value_name = "NAME", value_parser = input_format_names())]
-    pub input_format: Option<String>,
+    /// How to read the inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
 
     /// Worker threads [default: number of CPUs].
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
@@ -180,6 +213,35 @@ pub struct CheckArgs {
     /// Leave out the closing summary.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+/// How to read transcripts: format, encoding, speakers, metadata (shared by `check` and
+/// `convert`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct InputArgs {
+    /// Read every file as this format instead of detecting it (by extension, then content).
+    #[arg(long, value_name = "NAME", value_parser = input_format_names())]
+    pub input_format: Option<String>,
+
+    /// Read every file in this encoding instead of detecting it (UTF-8, UTF-16LE, UTF-16BE,
+    /// GB18030, GBK, Big5, Shift_JIS, windows-1252, …).
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+
+    /// Map a speaker label to a role: spk_0=agent, ch_1=customer, "Jane Doe"=agent (roles: agent,
+    /// customer, system, other); repeatable or comma-separated.
+    #[arg(long, value_name = "LABEL=ROLE", value_delimiter = ',')]
+    pub speaker_map: Vec<String>,
+
+    /// Call metadata keyed by call id: CSV/TSV with a call_id (or ContactId) column, or JSON
+    /// Lines of objects such as Amazon Connect contact records. Adds agent, team, ended_by, …
+    #[arg(long, value_name = "FILE")]
+    pub metadata: Option<PathBuf>,
+
+    /// Name the CSV/TSV column holding a field (call_id, speaker, role, text, start, end,
+    /// ended_by): --csv-column text=Utterance; repeatable.
+    #[arg(long, value_name = "FIELD=NAME")]
+    pub csv_column: Vec<String>,
 }
 
 fn input_format_names() -> clap::builder::PossibleValuesParser {
@@ -327,5 +389,37 @@ mod tests {
         assert_eq!(args.select, ["a/x", "a/y"]);
         assert_eq!(args.fail_on, Some(FailOn::Warning));
         assert_eq!(args.format, Some(FormatArg::Json));
+    }
+
+    #[test]
+    fn parses_format_flags() {
+        let cli = Cli::parse_from([
+            "callcheck",
+            "check",
+            "-",
+            "--input-format",
+            "jsonl",
+            "--encoding",
+            "gbk",
+            "--speaker-map",
+            "spk_0=agent,spk_1=customer",
+            "--speaker-map",
+            "Jane Doe=agent",
+            "--csv-column",
+            "text=Utterance",
+            "--metadata",
+            "contacts.csv",
+        ]);
+        let Command::Check(args) = cli.command else {
+            panic!("expected check");
+        };
+        assert_eq!(args.input.input_format.as_deref(), Some("jsonl"));
+        assert_eq!(args.input.encoding.as_deref(), Some("gbk"));
+        assert_eq!(
+            args.input.speaker_map,
+            ["spk_0=agent", "spk_1=customer", "Jane Doe=agent"]
+        );
+        assert_eq!(args.input.csv_column, ["text=Utterance"]);
+        assert_eq!(args.input.metadata, Some(PathBuf::from("contacts.csv")));
     }
 }

@@ -1,34 +1,127 @@
-//! Bytes → text: byte-order marks, UTF-8 and UTF-16, and a clear error for anything else.
+//! Bytes → text: byte-order marks, UTF-8, UTF-16, and the Chinese legacy encodings (GB18030/GBK,
+//! Big5) that contact-centre platforms in China and Taiwan still export.
+//!
+//! Detection order: a byte-order mark (UTF-8, UTF-16LE, UTF-16BE); valid UTF-8; then a guess by
+//! `chardetng`, accepted only when it is GB18030/GBK or Big5 and the whole file decodes in it
+//! without a single replacement character. Any other guess is reported with a hint to pass
+//! `--encoding`, because every byte sequence "decodes" as windows-1252 and silently garbled text
+//! is worse than an error. A forced encoding (`--encoding`) must also decode the file cleanly;
+//! every failure names the line, column and byte of the first bad sequence.
 
 use std::borrow::Cow;
+
+use encoding_rs::{BIG5, DecoderResult, Encoding, GB18030, GBK, UTF_8, UTF_16BE, UTF_16LE};
 
 /// Decoded text and the encoding it was read as.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Decoded<'a> {
     /// The text, without a byte-order mark.
     pub text: Cow<'a, str>,
-    /// `UTF-8`, `UTF-16LE` or `UTF-16BE`.
+    /// The encoding's name: `UTF-8`, `UTF-16LE`, `UTF-16BE`, `GB18030`, `Big5`, or the name of a
+    /// forced encoding.
     pub encoding: &'static str,
 }
 
 /// How many leading bytes are inspected for NUL bytes (binary files).
 const SNIFF_LEN: usize = 8 * 1024;
 
-/// Decodes a file's bytes; errors say what the file seems to be and where decoding failed.
+/// Decodes a file's bytes, detecting the encoding; errors say what the file seems to be and
+/// where decoding failed.
 pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
+    decode_as(bytes, None)
+}
+
+/// Decodes a file's bytes in `forced` when given (a matching byte-order mark is skipped),
+/// otherwise detects the encoding as [`decode`] does.
+pub fn decode_as<'a>(bytes: &'a [u8], forced: Option<&'static Encoding>) -> Result<Decoded<'a>, String> {
+    if let Some(encoding) = forced {
+        return decode_forced(bytes, encoding);
+    }
     if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
         return utf8(rest);
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
-        return utf16(rest, u16::from_le_bytes, "UTF-16LE");
+        return utf16(rest, UTF_16LE);
     }
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
-        return utf16(rest, u16::from_be_bytes, "UTF-16BE");
+        return utf16(rest, UTF_16BE);
     }
     if bytes[..bytes.len().min(SNIFF_LEN)].contains(&0) {
-        return Err("binary file (it contains NUL bytes): not a transcript".into());
+        return Err(
+            "binary file (it contains NUL bytes): not a transcript; if it is UTF-16 without a \
+                    byte-order mark, pass --encoding UTF-16LE or UTF-16BE"
+                .into(),
+        );
     }
-    utf8(bytes)
+    let utf8_error = match std::str::from_utf8(bytes) {
+        Ok(text) => {
+            return Ok(Decoded {
+                text: Cow::Borrowed(text),
+                encoding: "UTF-8",
+            });
+        }
+        Err(e) => utf8_location(bytes, &e),
+    };
+    let guess = guess(bytes);
+    let (encoding, name) = match guess {
+        g if g == GBK || g == GB18030 => (GB18030, "GB18030"),
+        g if g == BIG5 => (BIG5, "Big5"),
+        other => {
+            if let Some(damaged) = damaged_cjk(bytes) {
+                return Err(damaged);
+            }
+            return Err(format!(
+                "{utf8_error}; it may be {}: pass --encoding {}, or save the file as UTF-8",
+                other.name(),
+                other.name()
+            ));
+        }
+    };
+    match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => Ok(Decoded { text, encoding: name }),
+        None => Err(format!(
+            "{}; the file looks like {name} but is not valid {name} either: it may mix encodings; \
+             pass --encoding NAME, or save it as UTF-8",
+            malformed(bytes, encoding, name)
+        )),
+    }
+}
+
+/// The encoding for an `--encoding` value (any WHATWG label: `gbk`, `gb18030`, `big5`,
+/// `utf-16le`, `shift_jis`, `windows-1252`, …).
+pub fn encoding_for_label(label: &str) -> Result<&'static Encoding, String> {
+    Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
+        format!(
+            "--encoding {label}: unknown encoding; expected a name such as UTF-8, UTF-16LE, \
+             UTF-16BE, GB18030, GBK, Big5, Shift_JIS or windows-1252"
+        )
+    })
+}
+
+/// chardetng's guess over the whole file (UTF-8 already ruled out).
+fn guess(bytes: &[u8]) -> &'static Encoding {
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    detector.guess(None, chardetng::Utf8Detection::Deny)
+}
+
+fn decode_forced<'a>(bytes: &'a [u8], encoding: &'static Encoding) -> Result<Decoded<'a>, String> {
+    // A byte-order mark that agrees with the forced encoding is not text.
+    let bytes = match Encoding::for_bom(bytes) {
+        Some((bom_encoding, len)) if bom_encoding == encoding => &bytes[len..],
+        _ => bytes,
+    };
+    let name = encoding.name();
+    if encoding == UTF_8 {
+        return utf8(bytes);
+    }
+    match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => Ok(Decoded { text, encoding: name }),
+        None => Err(format!(
+            "{} (--encoding {name}); check the encoding, or save the file as UTF-8",
+            malformed(bytes, encoding, name)
+        )),
+    }
 }
 
 fn utf8(bytes: &[u8]) -> Result<Decoded<'_>, String> {
@@ -37,40 +130,91 @@ fn utf8(bytes: &[u8]) -> Result<Decoded<'_>, String> {
             text: Cow::Borrowed(text),
             encoding: "UTF-8",
         }),
-        Err(e) => {
-            let valid = &bytes[..e.valid_up_to()];
-            let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
-            let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-            let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
-            Err(format!(
-                "line {line}: not valid UTF-8 at column {column} (byte {}); save the file as UTF-8",
-                e.valid_up_to()
-            ))
-        }
+        Err(e) => Err(format!("{}; save the file as UTF-8", utf8_location(bytes, &e))),
     }
 }
 
-fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16, name: &'static str) -> Result<Decoded<'static>, String> {
+/// "line L: not valid UTF-8 at column C (byte B)".
+fn utf8_location(bytes: &[u8], e: &std::str::Utf8Error) -> String {
+    let valid = &bytes[..e.valid_up_to()];
+    let line = valid.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = valid.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&valid[line_start..]).chars().count() + 1;
+    format!(
+        "line {line}: not valid UTF-8 at column {column} (byte {})",
+        e.valid_up_to()
+    )
+}
+
+fn utf16(bytes: &[u8], encoding: &'static Encoding) -> Result<Decoded<'static>, String> {
+    let name = encoding.name();
     if bytes.len() % 2 != 0 {
         return Err(format!("truncated {name} file: odd number of bytes"));
     }
-    let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
-    let text: Result<String, _> = char::decode_utf16(units).collect();
-    text.map(|t| Decoded {
-        text: Cow::Owned(t),
-        encoding: name,
-    })
-    .map_err(|e| {
-        format!(
-            "invalid {name}: unpaired surrogate {:#06x}",
-            e.unpaired_surrogate()
-        )
-    })
+    match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => Ok(Decoded {
+            text: Cow::Owned(text.into_owned()),
+            encoding: name,
+        }),
+        None => Err(format!(
+            "{}: an unpaired surrogate",
+            malformed(bytes, encoding, name)
+        )),
+    }
+}
+
+/// A file that reads as GB18030 or Big5 up to a bad sequence: one damaged byte makes chardetng
+/// rule the encoding out, so the text before the damage is judged on its own.
+fn damaged_cjk(bytes: &[u8]) -> Option<String> {
+    for (encoding, name) in [(GB18030, "GB18030"), (BIG5, "Big5")] {
+        let (_, byte) = first_malformed(bytes, encoding);
+        let prefix = &bytes[..byte.min(bytes.len())];
+        let matches = |g: &'static Encoding| g == encoding || (encoding == GB18030 && g == GBK);
+        if !prefix.is_ascii() && matches(guess(prefix)) {
+            return Some(format!(
+                "{}; the text before it reads as {name}, so the file may be damaged or mix encodings; \
+                 pass --encoding NAME, or save it as UTF-8",
+                malformed(bytes, encoding, name)
+            ));
+        }
+    }
+    None
+}
+
+/// The text decoded before the first malformed sequence, and that sequence's byte offset
+/// (the input length when there is none).
+fn first_malformed(bytes: &[u8], encoding: &'static Encoding) -> (String, usize) {
+    let mut decoder = encoding.new_decoder_without_bom_handling();
+    let capacity = decoder
+        .max_utf8_buffer_length_without_replacement(bytes.len())
+        .unwrap_or(bytes.len().saturating_mul(3));
+    let mut text = String::with_capacity(capacity);
+    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut text, true);
+    let byte = match result {
+        DecoderResult::Malformed(bad, after) => read.saturating_sub(usize::from(bad) + usize::from(after)),
+        DecoderResult::InputEmpty | DecoderResult::OutputFull => read,
+    };
+    (text, byte)
+}
+
+/// "line L: not valid NAME at column C (byte B)" for the first malformed sequence.
+fn malformed(bytes: &[u8], encoding: &'static Encoding, name: &str) -> String {
+    let (text, byte) = first_malformed(bytes, encoding);
+    let line = text.matches('\n').count() + 1;
+    let line_start = text.rfind('\n').map_or(0, |i| i + 1);
+    let column = text[line_start..].chars().count() + 1;
+    format!("line {line}: not valid {name} at column {column} (byte {byte})")
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn encode(text: &str, encoding: &'static Encoding) -> Vec<u8> {
+        let (bytes, _, unmappable) = encoding.encode(text);
+        assert!(!unmappable, "test text must be encodable");
+        bytes.into_owned()
+    }
 
     #[test]
     fn utf8_with_and_without_bom() {
@@ -94,17 +238,25 @@ mod tests {
         for unit in "hi".encode_utf16() {
             be.extend_from_slice(&unit.to_be_bytes());
         }
+        assert_eq!(decode(&be).unwrap().encoding, "UTF-16BE");
         assert_eq!(decode(&be).unwrap().text, "hi");
         assert!(decode(&[0xFF, 0xFE, 0x41]).unwrap_err().contains("odd number"));
+        // A lone high surrogate (0xD800) followed by "A".
+        let e = decode(&[0xFF, 0xFE, 0x41, 0x00, 0x00, 0xD8, 0x41, 0x00]).unwrap_err();
+        assert_eq!(
+            e,
+            "line 1: not valid UTF-16LE at column 2 (byte 2): an unpaired surrogate"
+        );
     }
 
     #[test]
     fn invalid_utf8_names_line_and_column() {
         let e = decode(b"Agent: hi\nAgent: caf\xE9\n").unwrap_err();
-        assert_eq!(
-            e,
-            "line 2: not valid UTF-8 at column 11 (byte 20); save the file as UTF-8"
+        assert!(
+            e.starts_with("line 2: not valid UTF-8 at column 11 (byte 20); it may be windows-1252"),
+            "{e}"
         );
+        assert!(e.contains("pass --encoding windows-1252"), "{e}");
     }
 
     #[test]
@@ -113,6 +265,78 @@ mod tests {
             decode(b"\x89PNG\r\n\x1a\n\0\0\0")
                 .unwrap_err()
                 .contains("binary file")
+        );
+    }
+
+    const SIMPLIFIED: &str = "客服：您好，这里是顺达快递客服中心，请问有什么可以帮您？\n\
+                              客户：你好，我的快递三天了还没到，能帮我查一下吗？\n";
+    const TRADITIONAL: &str = "話務員：您好，這裡是安信銀行，請問有什麼可以幫您？\n\
+                               來電人：我的信用卡被鎖住了，想請你們幫忙解鎖。\n";
+
+    #[test]
+    fn gb18030_and_big5_are_detected() {
+        let gb = encode(SIMPLIFIED, GB18030);
+        let d = decode(&gb).unwrap();
+        assert_eq!((d.text.as_ref(), d.encoding), (SIMPLIFIED, "GB18030"));
+        let big5 = encode(TRADITIONAL, BIG5);
+        let d = decode(&big5).unwrap();
+        assert_eq!((d.text.as_ref(), d.encoding), (TRADITIONAL, "Big5"));
+    }
+
+    #[test]
+    fn a_damaged_gb18030_file_is_an_error_not_garbled_text() {
+        let mut gb = encode(SIMPLIFIED, GB18030);
+        // Cut the second line's last character in half: a lead byte followed by a newline.
+        let second_line = gb.iter().position(|&b| b == b'\n').unwrap() + 1;
+        gb.insert(second_line + 4, 0x81);
+        gb.insert(second_line + 5, b'\n');
+        let e = decode(&gb).unwrap_err();
+        assert!(
+            e.starts_with("line 2: not valid GB18030 at column 3 (byte "),
+            "{e}"
+        );
+        assert!(
+            e.contains("the text before it reads as GB18030, so the file may be damaged"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn forced_encodings_decode_or_fail_with_a_location() {
+        let big5 = encode(TRADITIONAL, BIG5);
+        let d = decode_as(&big5, Some(BIG5)).unwrap();
+        assert_eq!((d.text.as_ref(), d.encoding), (TRADITIONAL, "Big5"));
+        let gb = encode(SIMPLIFIED, GB18030);
+        assert_eq!(decode_as(&gb, Some(GBK)).unwrap().encoding, "GBK");
+        // GB18030 bytes read as UTF-8 fail at the first Chinese character.
+        let e = decode_as(&gb, Some(UTF_8)).unwrap_err();
+        assert!(
+            e.starts_with("line 1: not valid UTF-8 at column 1 (byte 0)"),
+            "{e}"
+        );
+        // A forced UTF-16 skips its own byte-order mark.
+        let mut le = vec![0xFF, 0xFE];
+        for unit in "hi".encode_utf16() {
+            le.extend_from_slice(&unit.to_le_bytes());
+        }
+        assert_eq!(decode_as(&le, Some(UTF_16LE)).unwrap().text, "hi");
+        let e = decode_as(b"ok\n\x81\n", Some(encoding_rs::SHIFT_JIS)).unwrap_err();
+        assert_eq!(
+            e,
+            "line 2: not valid Shift_JIS at column 1 (byte 3) (--encoding Shift_JIS); check the \
+             encoding, or save the file as UTF-8"
+        );
+    }
+
+    #[test]
+    fn encoding_labels() {
+        assert_eq!(encoding_for_label("gbk").unwrap(), GBK);
+        assert_eq!(encoding_for_label("Big5").unwrap(), BIG5);
+        assert_eq!(encoding_for_label("utf-16le").unwrap(), UTF_16LE);
+        assert!(
+            encoding_for_label("klingon")
+                .unwrap_err()
+                .contains("unknown encoding")
         );
     }
 }

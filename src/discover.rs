@@ -1,7 +1,9 @@
 //! Which files to check: command-line paths, folders walked recursively, filters.
 //!
-//! Folders are walked in name order; hidden entries (names starting with `.`) and files whose
-//! extension no input format claims are skipped; symbolic links inside folders are not followed.
+//! Folders are walked in name order; hidden entries (names starting with `.`), files whose
+//! extension no input format claims, and call metadata files (`*.meta.json` sidecars,
+//! `metadata.csv` tables: see [`crate::metadata`]) are skipped; symbolic links inside folders
+//! are not followed.
 //! Files named on the command line are always checked, whatever their extension. `--include`
 //! and `--exclude` globs match paths relative to the folder being walked (`*` crosses `/`);
 //! globs from `callcheck.toml` match paths relative to the configuration file's folder.
@@ -22,6 +24,7 @@ use std::path::{Path, PathBuf};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
+use crate::metadata::is_metadata_file;
 use crate::transcript::{Format, format_for_extension, templates};
 
 /// Where an input comes from.
@@ -257,7 +260,7 @@ fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>, notes: &mut Vec
         }
         let path = entry.path();
         let (format, taken) = filters.format_of(root, path);
-        if taken && filters.included(root, path) {
+        if taken && !is_metadata_file(path) && filters.included(root, path) {
             inputs.push(Input {
                 display: display(path),
                 source: Source::File(path.to_path_buf()),
@@ -291,6 +294,9 @@ mod tests {
             "calls/.secret.txt",
             "calls/.hidden/x.txt",
             "calls/drafts/d.txt",
+            "calls/a.meta.json",
+            "calls/metadata.csv",
+            "calls/b/export.json",
         ] {
             fs::write(root.join(file), "Agent: hi\n").unwrap();
         }
@@ -319,9 +325,11 @@ mod tests {
             [
                 "calls/a.txt",
                 "calls/b/c.txt",
+                "calls/b/export.json",
                 "calls/drafts/d.txt",
                 "calls/z.txt"
-            ]
+            ],
+            "sidecars and metadata tables are not transcripts"
         );
     }
 
@@ -337,10 +345,11 @@ mod tests {
                 "calls/.secret.txt",
                 "calls/a.txt",
                 "calls/b/c.txt",
+                "calls/b/export.json",
                 "calls/z.txt"
             ]
         );
-        let filters = Filters::new(&["b/*".into()], &[], false).unwrap();
+        let filters = Filters::new(&["b/*.txt".into()], &[], false).unwrap();
         let inputs = discover(&[dir.path().join("calls")], &filters);
         assert_eq!(names(&inputs, dir.path()), ["calls/b/c.txt"]);
         assert!(
@@ -432,7 +441,10 @@ mod tests {
         );
         // Named on the command line, the project is walked.
         let inputs = discover(&[dir.path().join("calls/b")], &Filters::default());
-        assert_eq!(names(&inputs, dir.path()), ["calls/b/c.txt"]);
+        assert_eq!(
+            names(&inputs, dir.path()),
+            ["calls/b/c.txt", "calls/b/export.json"]
+        );
     }
 
     #[test]

@@ -98,7 +98,7 @@ pub struct NotApplicable {
 }
 
 /// The result of checking one transcript.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct FileReport {
     /// The path as given or found, with `/` separators; `file#name` for one of several
     /// transcripts in a file.
@@ -112,6 +112,10 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// Rules that did not apply.
     pub not_applicable: Vec<NotApplicable>,
+    /// The input format the file was read as (`plain`, `webvtt`, …).
+    pub format: &'static str,
+    /// The text encoding the file was read in (`UTF-8`, `GB18030`, …).
+    pub encoding: &'static str,
 }
 
 /// A file that could not be read or parsed.

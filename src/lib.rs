@@ -7,7 +7,8 @@
 //! pattern of every rule in one pass → [`rules`] judge the hits (each kind in its own file) →
 //! [`finding`]s → a [`report`]er writes them. [`rulebook`] loads and compiles the TOML
 //! rulebooks before any transcript is read; [`engine`] runs the rules over one transcript and
-//! [`pipeline`] runs the whole chain over many files in parallel, in order.
+//! [`pipeline`] runs the whole chain over many files in parallel, in order, adding call
+//! [`metadata`] from sidecar files and tables to each parsed transcript.
 //!
 //! The command-line layer ([`cli`], [`settings`], [`commands`]) sits on top; nothing below it
 //! knows about flags or prints.
@@ -27,6 +28,7 @@ pub mod exit;
 pub mod finding;
 pub mod guidelines;
 pub mod matcher;
+pub mod metadata;
 pub mod normalize;
 pub mod pipeline;
 pub mod report;

@@ -5,19 +5,26 @@
 //! results are handed to the reporter in order before the next chunk starts, so output is
 //! deterministic and memory stays bounded whatever the number of files. A file that cannot be
 //! read, decoded or parsed becomes a [`FileResult::Failed`] entry; the run goes on.
+//!
+//! Each file is decoded (detecting its encoding unless one is forced), its format chosen by
+//! [`detect`] (extension, then content) unless one is forced, parsed into one or more
+//! transcripts, and given the metadata of its sidecar and tables before the rules run.
 
-use std::io::{self, Read};
+use std::borrow::Cow;
+use std::io::{self, Read as _};
 use std::path::Path;
 
+use encoding_rs::Encoding;
 use rayon::prelude::*;
 
-use crate::decode::decode;
+use crate::decode::decode_as;
 use crate::discover::{Input, Source};
 use crate::engine::Engine;
 use crate::finding::{FileError, FileReport, FileResult, Severity, Summary};
 use crate::matcher::Scratch;
+use crate::metadata::Metadata;
 use crate::report::Reporter;
-use crate::transcript::{Format, ParseOptions, format_for_extension, plain};
+use crate::transcript::{Format, ParseOptions, Transcript, detect};
 
 /// How a run reads its inputs.
 pub struct Pipeline<'a> {
@@ -25,13 +32,22 @@ pub struct Pipeline<'a> {
     pub engine: &'a Engine,
     /// Parser settings (speaker labels).
     pub parse_options: ParseOptions,
-    /// Forces one input format instead of choosing by extension.
+    /// Forces one input format instead of choosing by extension and content.
     pub format: Option<&'static Format>,
+    /// Forces one text encoding instead of detecting it.
+    pub encoding: Option<&'static Encoding>,
+    /// Sidecar files and metadata tables.
+    pub metadata: Metadata,
     /// Worker threads (at least 1).
     pub jobs: usize,
     /// Severity of unused or unknown `callcheck:` suppressions (`None`: not reported).
     pub unused_suppression: Option<Severity>,
 }
+
+/// Longest source line copied into a finding as its excerpt, in bytes. Minified exports (Amazon
+/// Transcribe writes its output on one line) would otherwise copy megabytes per finding; the
+/// pretty report shows only 100 columns of a line anyway.
+const MAX_EXCERPT_LINE: usize = 64 * 1024;
 
 /// Inputs handed to the workers at a time, per thread.
 const CHUNK_PER_THREAD: usize = 64;
@@ -64,59 +80,83 @@ impl Pipeline<'_> {
 
     /// Checks one input; a file holding several calls gives several results.
     pub fn check_input(&self, input: &Input, scratch: &mut Scratch) -> Vec<FileResult> {
-        let failed = |error: String| {
-            vec![FileResult::Failed(FileError {
+        match read_bytes(input) {
+            Ok(bytes) => {
+                let format = input.format.or(self.format);
+                self.check_file(&input.display, input_file(input), format, &bytes, scratch)
+            }
+            Err(error) => vec![FileResult::Failed(FileError {
                 path: input.display.clone(),
                 error,
-            })]
-        };
-        let bytes = match &input.source {
-            Source::Unreadable(reason) => return failed(reason.clone()),
-            Source::File(path) => match std::fs::read(path) {
-                Ok(bytes) => bytes,
-                Err(e) => return failed(format!("cannot read: {e}")),
-            },
-            Source::Stdin => {
-                let mut bytes = Vec::new();
-                if let Err(e) = io::stdin().lock().read_to_end(&mut bytes) {
-                    return failed(format!("cannot read standard input: {e}"));
-                }
-                bytes
-            }
-        };
-        let format = input
-            .format
-            .or(self.format)
-            .unwrap_or_else(|| match &input.source {
-                Source::File(path) => format_of(path),
-                _ => &plain::FORMAT,
-            });
-        self.check_bytes(&input.display, format, &bytes, scratch)
+            })],
+        }
     }
 
-    /// Decodes, parses and judges one file's bytes.
+    /// Decodes, parses and judges one file's bytes in a given format (no sidecar or folder table:
+    /// there is no file; `--metadata` still applies).
     pub fn check_bytes(
         &self,
         path: &str,
-        format: &Format,
+        format: &'static Format,
         bytes: &[u8],
         scratch: &mut Scratch,
     ) -> Vec<FileResult> {
-        let failed = |error: String| {
-            vec![FileResult::Failed(FileError {
-                path: path.to_string(),
-                error,
-            })]
+        self.check_file(path, None, Some(format), bytes, scratch)
+    }
+
+    /// Decodes `bytes` (detecting the encoding unless one is forced), chooses the format (unless
+    /// `format` is given), parses, and adds metadata from sidecars and tables (`file` is the
+    /// file on disk, if any).
+    pub fn read<'b>(
+        &self,
+        file: Option<&Path>,
+        format: Option<&'static Format>,
+        bytes: &'b [u8],
+    ) -> Result<Read<'b>, String> {
+        let decoded = decode_as(bytes, self.encoding)?;
+        let format = match format {
+            Some(format) => format,
+            None => {
+                let extension = file.and_then(|p| p.extension()).and_then(|e| e.to_str());
+                detect(extension, &decoded.text)?
+            }
         };
-        let decoded = match decode(bytes) {
-            Ok(d) => d,
-            Err(e) => return failed(e),
+        let mut transcripts =
+            (format.parse)(&decoded.text, &self.parse_options).map_err(|e| e.to_string())?;
+        self.metadata.apply(file, &mut transcripts)?;
+        Ok(Read {
+            text: decoded.text,
+            encoding: decoded.encoding,
+            format,
+            transcripts,
+        })
+    }
+
+    /// Reads and judges one file.
+    fn check_file(
+        &self,
+        path: &str,
+        file: Option<&Path>,
+        format: Option<&'static Format>,
+        bytes: &[u8],
+        scratch: &mut Scratch,
+    ) -> Vec<FileResult> {
+        let read = match self.read(file, format, bytes) {
+            Ok(read) => read,
+            Err(error) => {
+                return vec![FileResult::Failed(FileError {
+                    path: path.to_string(),
+                    error,
+                })];
+            }
         };
-        let text = decoded.text.as_ref();
-        let transcripts = match (format.parse)(text, &self.parse_options) {
-            Ok(t) => t,
-            Err(e) => return failed(e.to_string()),
-        };
+        let Read {
+            text,
+            encoding,
+            format,
+            transcripts,
+        } = read;
+        let text = text.as_ref();
         let many = transcripts.len() > 1;
         let lines = LineIndex::new(text);
         let (mut findings, not_applicable): (Vec<_>, Vec<_>) = transcripts
@@ -141,7 +181,10 @@ impl Pipeline<'_> {
             .enumerate()
             .map(|(i, ((transcript, not_applicable), mut findings))| {
                 for finding in &mut findings {
-                    finding.excerpt = lines.line(text, finding.start.line).map(str::to_string);
+                    finding.excerpt = lines
+                        .line(text, finding.start.line)
+                        .filter(|line| line.len() <= MAX_EXCERPT_LINE)
+                        .map(str::to_string);
                 }
                 let entry_path = if many {
                     let name = transcript
@@ -160,18 +203,48 @@ impl Pipeline<'_> {
                     metadata: transcript.metadata.clone(),
                     findings,
                     not_applicable,
+                    format: format.name,
+                    encoding,
                 })
             })
             .collect()
     }
 }
 
-/// The format for a path: by extension, else plain text.
-fn format_of(path: &Path) -> &'static Format {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .and_then(format_for_extension)
-        .unwrap_or(&plain::FORMAT)
+/// A file read into transcripts.
+pub struct Read<'b> {
+    /// The decoded text.
+    pub text: Cow<'b, str>,
+    /// The encoding it was read in.
+    pub encoding: &'static str,
+    /// The format it was read as.
+    pub format: &'static Format,
+    /// Its transcripts, with metadata from sidecars and tables.
+    pub transcripts: Vec<Transcript>,
+}
+
+/// An input's bytes: the file, standard input, or why it cannot be read.
+pub fn read_bytes(input: &Input) -> Result<Vec<u8>, String> {
+    match &input.source {
+        Source::Unreadable(reason) => Err(reason.clone()),
+        Source::File(path) => std::fs::read(path).map_err(|e| format!("cannot read: {e}")),
+        Source::Stdin => {
+            let mut bytes = Vec::new();
+            io::stdin()
+                .lock()
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            Ok(bytes)
+        }
+    }
+}
+
+/// The file on disk behind an input, if any.
+pub fn input_file(input: &Input) -> Option<&Path> {
+    match &input.source {
+        Source::File(path) => Some(path),
+        _ => None,
+    }
 }
 
 /// Byte offsets of line starts, built only when a file has findings.

@@ -67,6 +67,7 @@ pub fn run(engine: &Engine) -> Vec<RuleResult> {
     let rules = engine.rules();
     let options = ParseOptions {
         labels: rules.labels.clone(),
+        ..ParseOptions::default()
     };
     let mut scratch = Scratch::default();
     rules

@@ -8,17 +8,21 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use encoding_rs::Encoding;
+
 use crate::baseline::Baseline;
-use crate::cli::{CheckArgs, ConfigArgs, FailOn, FormatArg, RulebookArgs};
+use crate::cli::{CheckArgs, ConfigArgs, FailOn, FormatArg, InputArgs, RulebookArgs};
 use crate::config::{self, Config, Origin, Setting};
+use crate::decode::encoding_for_label;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::discover::{Filters, Globs};
 use crate::engine::Engine;
 use crate::finding::Severity;
+use crate::metadata::{Metadata, Table};
 use crate::report::{OutputFormat, ReportOptions, RuleInfo, RunInfo};
 use crate::rulebook::{Loaded, RuleSet, RulebookSource};
 use crate::suppress;
-use crate::transcript::{Format, format_by_name};
+use crate::transcript::{Format, ParseOptions, Role, SpeakerLabels, format_by_name};
 
 /// Why the settings could not be resolved.
 #[derive(Debug)]
@@ -116,6 +120,79 @@ fn apply_config(
     config.apply_levels(rules)
 }
 
+/// How to read transcripts, resolved from [`InputArgs`].
+pub struct InputSettings {
+    /// Forced input format.
+    pub format: Option<&'static Format>,
+    /// Forced text encoding.
+    pub encoding: Option<&'static Encoding>,
+    /// Parser settings: speaker labels (rulebooks' `[speakers]` plus `--speaker-map`) and CSV
+    /// column names.
+    pub parse_options: ParseOptions,
+    /// The `--metadata` table, read before any transcript.
+    pub metadata: Option<Table>,
+    /// Where the `--metadata` table is, so that it is not read as a transcript.
+    pub metadata_path: Option<PathBuf>,
+}
+
+impl InputSettings {
+    /// Resolves input flags; `labels` are the rulebooks' speaker labels.
+    pub fn from_args(args: &InputArgs, labels: &SpeakerLabels) -> Result<InputSettings, SettingsError> {
+        let format = args.input_format.as_deref().and_then(format_by_name);
+        let encoding = args
+            .encoding
+            .as_deref()
+            .map(encoding_for_label)
+            .transpose()
+            .map_err(SettingsError::Usage)?;
+        let mut parse_options = ParseOptions {
+            labels: labels.clone(),
+            ..ParseOptions::default()
+        };
+        for mapping in &args.speaker_map {
+            let (label, role) = speaker_mapping(mapping).map_err(SettingsError::Usage)?;
+            parse_options.labels.add(label, role);
+        }
+        for choice in &args.csv_column {
+            let Some((field, column)) = choice.split_once('=') else {
+                return Err(SettingsError::Usage(format!(
+                    "--csv-column {choice}: expected FIELD=NAME, such as text=Utterance"
+                )));
+            };
+            parse_options
+                .columns
+                .set(field, column)
+                .map_err(SettingsError::Usage)?;
+        }
+        let metadata = args
+            .metadata
+            .as_deref()
+            .map(|path| Table::load(path, &parse_options.labels))
+            .transpose()
+            .map_err(|e| SettingsError::Usage(format!("--metadata {e}")))?;
+        Ok(InputSettings {
+            format,
+            encoding,
+            parse_options,
+            metadata,
+            metadata_path: args.metadata.clone(),
+        })
+    }
+
+    /// The pipeline's reading settings: format, encoding, parser options, metadata sources.
+    pub fn into_parts(
+        self,
+    ) -> (
+        Option<&'static Format>,
+        Option<&'static Encoding>,
+        ParseOptions,
+        Metadata,
+    ) {
+        let metadata = Metadata::new(self.parse_options.labels.clone(), self.metadata);
+        (self.format, self.encoding, self.parse_options, metadata)
+    }
+}
+
 /// Everything `callcheck check` needs.
 pub struct CheckSettings {
     /// The compiled rules.
@@ -126,8 +203,8 @@ pub struct CheckSettings {
     pub paths: Vec<PathBuf>,
     /// Folder-walking filters (and the forced format).
     pub filters: Filters,
-    /// Forced input format.
-    pub input_format: Option<&'static Format>,
+    /// How to read the inputs.
+    pub input: InputSettings,
     /// Report format.
     pub format: OutputFormat,
     /// Report presentation.
@@ -286,7 +363,7 @@ impl CheckSettings {
         provenance.push(("exclude", list_or(&exclude, "(nothing)"), exclude_origin));
         provenance.push(("templates", list_or(&templates, "(none)"), templates_origin));
 
-        let forced = args.input_format.as_deref().and_then(format_by_name);
+        let forced = args.input.input_format.as_deref().and_then(format_by_name);
         let (input_format, input_origin) = pick(
             forced.map(Some),
             "--input-format",
@@ -311,6 +388,9 @@ impl CheckSettings {
             hidden: args.hidden,
             format: input_format,
         };
+        // After the configuration's `[speakers]`: `--speaker-map` adds to them.
+        let mut input = InputSettings::from_args(&args.input, &rules.labels)?;
+        input.format = input_format;
 
         let (format, format_origin) = pick(
             args.format.map(output_format),
@@ -372,7 +452,7 @@ impl CheckSettings {
             warnings,
             paths,
             filters,
-            input_format,
+            input,
             format,
             report: ReportOptions {
                 color,
@@ -461,5 +541,60 @@ pub fn output_format(format: FormatArg) -> OutputFormat {
         FormatArg::Compact => OutputFormat::Compact,
         FormatArg::Jsonl => OutputFormat::Jsonl,
         FormatArg::Csv => OutputFormat::Csv,
+    }
+}
+
+/// Parses `--speaker-map LABEL=ROLE`.
+fn speaker_mapping(mapping: &str) -> Result<(&str, Role), String> {
+    let Some((label, role)) = mapping.rsplit_once('=') else {
+        return Err(format!(
+            "--speaker-map {mapping}: expected LABEL=ROLE, such as spk_0=agent"
+        ));
+    };
+    let role = match role.trim().to_ascii_lowercase().as_str() {
+        "agent" => Role::Agent,
+        "customer" => Role::Customer,
+        "system" => Role::System,
+        "other" => Role::Other,
+        other => {
+            return Err(format!(
+                "--speaker-map {mapping}: unknown role `{other}`; expected agent, customer, system \
+                 or other"
+            ));
+        }
+    };
+    let label = label.trim().trim_matches('"');
+    if label.is_empty() {
+        return Err(format!("--speaker-map {mapping}: the label is empty"));
+    }
+    Ok((label, role))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn speaker_mappings() {
+        assert_eq!(speaker_mapping("spk_0=agent"), Ok(("spk_0", Role::Agent)));
+        assert_eq!(
+            speaker_mapping("\"Jane Doe\"=Customer"),
+            Ok(("Jane Doe", Role::Customer))
+        );
+        assert!(
+            speaker_mapping("spk_0")
+                .unwrap_err()
+                .contains("expected LABEL=ROLE")
+        );
+        assert!(
+            speaker_mapping("spk_0=boss")
+                .unwrap_err()
+                .contains("unknown role `boss`")
+        );
+        assert!(
+            speaker_mapping("=agent")
+                .unwrap_err()
+                .contains("the label is empty")
+        );
     }
 }

@@ -220,7 +220,8 @@ fn bad_transcripts_are_reported_and_the_run_continues() {
     );
     assert_eq!(
         files[2]["error"],
-        "line 1: not valid UTF-8 at column 11 (byte 10); save the file as UTF-8"
+        "line 1: not valid UTF-8 at column 11 (byte 10); it may be windows-1252: pass --encoding \
+         windows-1252, or save the file as UTF-8"
     );
     assert!(
         !rules_of(&files[3]).is_empty(),
@@ -499,6 +500,7 @@ fn help_texts_are_complete() {
         vec!["rules", "list", "--help"],
         vec!["rules", "explain", "--help"],
         vec!["rules", "test", "--help"],
+        vec!["convert", "--help"],
     ] {
         let r = run(&args);
         assert_eq!(r.code, 0);

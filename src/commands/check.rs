@@ -6,13 +6,13 @@ use std::path::PathBuf;
 use super::Streams;
 use crate::baseline::Gate;
 use crate::cli::{CheckArgs, ConfigArgs};
-use crate::discover::{discover_with_notes, display};
+use crate::discover::{Source, discover_with_notes, display, normalize_path};
 use crate::exit::ExitStatus;
 use crate::pipeline::Pipeline;
 use crate::report::pretty::summary_line;
 use crate::report::{new_reporter, write_atomically};
 use crate::settings::CheckSettings;
-use crate::transcript::{FORMATS, ParseOptions};
+use crate::transcript::FORMATS;
 
 pub(super) fn run(
     args: &CheckArgs,
@@ -37,16 +37,30 @@ pub(super) fn run(
             return Ok(ExitStatus::Error);
         }
     };
-    let (inputs, notes) = discover_with_notes(&settings.paths, &settings.filters);
+    let (mut inputs, notes) = discover_with_notes(&settings.paths, &settings.filters);
     for note in notes {
         writeln!(streams.err, "note: {note}")?;
     }
+    skip_own_files(
+        &mut inputs,
+        &[
+            settings.input.metadata_path.as_deref(),
+            settings.baseline.as_deref(),
+            settings.write_baseline.as_deref(),
+            settings.output.as_deref(),
+        ],
+    );
     if inputs.is_empty() {
         let paths: Vec<String> = settings.paths.iter().map(|p| display(p)).collect();
-        let extensions: Vec<String> = FORMATS
-            .iter()
-            .flat_map(|f| f.extensions.iter().map(|e| format!(".{e}")))
-            .collect();
+        let mut extensions: Vec<String> = Vec::new();
+        for format in FORMATS {
+            for extension in format.extensions {
+                let dotted = format!(".{extension}");
+                if !extensions.contains(&dotted) {
+                    extensions.push(dotted);
+                }
+            }
+        }
         writeln!(
             streams.err,
             "warning: no transcripts found in {} (looked for {})",
@@ -55,16 +69,17 @@ pub(super) fn run(
         )?;
         // Still write the (empty) report and baseline: a CI step uploading them expects files.
     }
+    let run_info = settings.run_info();
+    let (format, encoding, parse_options, metadata) = settings.input.into_parts();
     let pipeline = Pipeline {
         engine: &settings.engine,
-        parse_options: ParseOptions {
-            labels: settings.engine.rules().labels.clone(),
-        },
-        format: settings.input_format,
+        parse_options,
+        format,
+        encoding,
+        metadata,
         jobs: settings.jobs,
         unused_suppression: settings.unused_suppression,
     };
-    let run_info = settings.run_info();
     // With --output the report goes to a buffer written atomically at the end.
     let mut buffer: Vec<u8> = Vec::new();
     let (summary, recorded) = {
@@ -132,4 +147,17 @@ pub(super) fn run(
     } else {
         ExitStatus::Clean
     })
+}
+
+/// Drops files the run itself reads or writes (the `--metadata` table, the baseline, the
+/// report file): they sit in checked folders but are never transcripts.
+pub(super) fn skip_own_files(inputs: &mut Vec<crate::discover::Input>, own: &[Option<&std::path::Path>]) {
+    let own: Vec<std::path::PathBuf> = own.iter().flatten().map(|p| normalize_path(p)).collect();
+    if own.is_empty() {
+        return;
+    }
+    inputs.retain(|input| match &input.source {
+        Source::File(path) => !own.contains(&normalize_path(path)),
+        _ => true,
+    });
 }

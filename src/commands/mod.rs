@@ -2,6 +2,7 @@
 
 mod check;
 mod config;
+mod convert;
 mod init;
 mod rules;
 
@@ -26,6 +27,7 @@ pub fn run(cli: Cli, streams: &mut Streams<'_>) -> ExitStatus {
     let result = match cli.command {
         Command::Check(args) => check::run(&args, &cli.config, color, streams),
         Command::Rules(command) => rules::run(command, &cli.config, color, streams),
+        Command::Convert(args) => convert::run(&args, &cli.config, streams),
         Command::Init(args) => init::run(&args, streams),
         Command::Config(args) => config::run(&args, &cli.config, streams),
         Command::Completions(args) => {

@@ -2,7 +2,8 @@
 //!
 //! The document is streamed: the opening, then one file object per line as results arrive, then
 //! the summary. Every finding has every key; absent values are `null`. Keys beyond the contract
-//! (`note`, `end_line`, `end_column`, summary counts by severity) are additions, never changes.
+//! (the file's `format` and `encoding`, `note`, `end_line`, `end_column`, summary counts by
+//! severity) are additions, never changes.
 
 use std::io::{self, Write};
 
@@ -39,6 +40,8 @@ enum FileJson<'a> {
     Ok {
         path: &'a str,
         status: &'static str,
+        format: &'a str,
+        encoding: &'a str,
         metadata: &'a IndexMap<String, String>,
         findings: Vec<FindingJson<'a>>,
         not_applicable: Vec<&'a str>,
@@ -95,6 +98,8 @@ fn file_json(result: &FileResult) -> FileJson<'_> {
         FileResult::Checked(r) => FileJson::Ok {
             path: &r.path,
             status: "ok",
+            format: r.format,
+            encoding: r.encoding,
             metadata: &r.metadata,
             findings: r.findings.iter().map(FindingJson::from).collect(),
             not_applicable: r.not_applicable.iter().map(|n| n.rule.as_str()).collect(),
@@ -165,6 +170,8 @@ mod tests {
                 reason: "r".into(),
                 out_of_scope: false,
             }],
+            format: "plain",
+            encoding: "GB18030",
         });
         let bad = FileResult::Failed(FileError {
             path: "calls/bad.txt".into(),
@@ -190,6 +197,8 @@ mod tests {
         assert_eq!(f["suggestion"], "s");
         assert!(f.get("excerpt").is_none());
         assert_eq!(doc["files"][0]["status"], "ok");
+        assert_eq!(doc["files"][0]["format"], "plain");
+        assert_eq!(doc["files"][0]["encoding"], "GB18030");
         assert_eq!(doc["files"][0]["metadata"]["call_id"], "1");
         assert_eq!(doc["files"][0]["not_applicable"][0], "acme/hangup");
         assert_eq!(doc["files"][1]["status"], "error");

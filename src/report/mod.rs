@@ -292,6 +292,7 @@ pub(crate) mod test_support {
                 reason: "the transcript does not say who ended the call".into(),
                 out_of_scope: false,
             }],
+            ..FileReport::default()
         });
         let bad = FileResult::Failed(FileError {
             path: "calls/bad.txt".into(),

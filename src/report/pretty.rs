@@ -9,7 +9,8 @@
 //! ```
 //!
 //! Carets are aligned by display width, so wide CJK characters line up. Files that could not be
-//! read go to standard error. The closing summary counts findings by severity.
+//! read go to standard error. The closing summary counts findings by severity. `--verbose` adds,
+//! per transcript, the format and encoding it was read as and the rules that did not apply.
 
 use std::io::{self, Write};
 
@@ -154,6 +155,8 @@ impl<W: Write, E: Write> Reporter for Pretty<W, E> {
                     self.finding(&report.path, finding)?;
                 }
                 if self.options.verbose {
+                    let read_as = format!("{}: read as {}, {}", report.path, report.format, report.encoding);
+                    writeln!(self.out, "{}", read_as.dimmed())?;
                     let mut last_scope: Option<&str> = None;
                     for na in &report.not_applicable {
                         // One line per rulebook skipped for language, not one per rule.

@@ -20,7 +20,7 @@ pub struct RulebookFile {
     /// `[normalize]`: the folds applied to text and phrases.
     #[serde(default)]
     pub normalize: NormalizeToml,
-    /// `[speakers]`: extra speaker labels for the plain-text format.
+    /// `[speakers]`: extra speaker labels, for every format whose speakers are labels.
     #[serde(default)]
     pub speakers: SpeakersToml,
     /// `[[required]]` rules.

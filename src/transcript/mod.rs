@@ -5,13 +5,30 @@
 //! ([`Segment`]s), so a match anywhere in the text maps back to a line and column.
 //!
 //! Parsers know nothing about rules; rules know nothing about file formats. A new input format
-//! is one file in this folder plus one entry in [`FORMATS`].
+//! is one file in this folder plus one entry in [`FORMATS`]: its extensions, an optional
+//! [`Format::sniff`] that recognises its content, and its parser. [`detect`] picks the format of
+//! a file: by extension when only one format claims it, by content among the formats that share
+//! the extension (`.json`), and by content alone for standard input and unknown extensions.
+//! Helpers shared by the parsers: [`json`] (a JSON reader that keeps source positions),
+//! [`assemble`] (sorting and merging timed utterances into turns) and [`cue`] (subtitle cue
+//! text).
 
+pub mod assemble;
+pub mod callcheck_json;
+pub mod ccai;
+pub mod contact_lens;
+pub mod csv;
+pub mod cue;
+pub mod json;
 pub mod labels;
 pub mod plain;
+pub mod srt;
 pub mod templates;
 pub mod time;
+pub mod transcribe;
+pub mod webvtt;
 
+use std::cell::OnceCell;
 use std::fmt;
 
 use indexmap::IndexMap;
@@ -106,24 +123,37 @@ impl Turn {
 
     /// Maps a byte offset in [`Turn::text`] to its position in the source file.
     pub fn position_at(&self, offset: usize) -> Position {
-        let index = self
-            .segments
-            .partition_point(|s| s.text_offset <= offset)
-            .saturating_sub(1);
-        let Some(segment) = self.segments.get(index) else {
-            return Position::default();
-        };
-        if !segment.verbatim {
-            return segment.position;
-        }
-        let start = segment.text_offset.min(self.text.len());
-        let offset = offset.clamp(start, self.text.len());
-        let chars = self.text[start..offset].chars().count() as u32;
-        Position {
-            line: segment.position.line,
-            column: segment.position.column + chars,
-        }
+        map_offset(&self.text, &self.segments, offset)
     }
+}
+
+/// Maps a byte offset in `text` to its source position through `segments` (see [`Segment`]).
+pub fn map_offset(text: &str, segments: &[Segment], offset: usize) -> Position {
+    let index = segments
+        .partition_point(|s| s.text_offset <= offset)
+        .saturating_sub(1);
+    let Some(segment) = segments.get(index) else {
+        return Position::default();
+    };
+    if !segment.verbatim {
+        return segment.position;
+    }
+    let start = floor_char_boundary(text, segment.text_offset.min(text.len()));
+    let offset = floor_char_boundary(text, offset.clamp(start, text.len()));
+    let chars = text[start..offset].chars().count() as u32;
+    Position {
+        line: segment.position.line,
+        column: segment.position.column + chars,
+    }
+}
+
+/// The largest char boundary at or before `at` (offsets from matches are boundaries already;
+/// this keeps a stray offset from panicking).
+fn floor_char_boundary(text: &str, mut at: usize) -> usize {
+    while at > 0 && !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 /// A non-speech line such as `<hangup by=customer>` or `<hold>`.
@@ -306,16 +336,23 @@ impl std::error::Error for ParseError {}
 /// What parsers may need from the run's settings.
 #[derive(Clone, Debug, Default)]
 pub struct ParseOptions {
-    /// Speaker labels and the roles they map to.
+    /// Speaker labels and the roles they map to (defaults, rulebook `[speakers]`,
+    /// `--speaker-map`): also maps `spk_0`, `ch_1` or a display name to a role.
     pub labels: SpeakerLabels,
+    /// Column names for CSV/TSV transcripts.
+    pub columns: csv::Columns,
 }
 
 /// An input format: how to recognise it and how to parse it.
 pub struct Format {
     /// Name used by `--input-format` and in reports.
     pub name: &'static str,
+    /// What the format is and how it is recognised, for help and detection errors.
+    pub description: &'static str,
     /// File extensions (lower case, no dot) that select this format when walking folders.
     pub extensions: &'static [&'static str],
+    /// Recognises the format from the content; `None` for formats known by extension only.
+    pub sniff: Option<fn(&Sniff<'_>) -> bool>,
     /// Parses decoded text into transcripts (most formats hold one call per file; JSON Lines
     /// and CSV hold many).
     pub parse: fn(&str, &ParseOptions) -> Result<Vec<Transcript>, ParseError>,
@@ -338,9 +375,55 @@ impl PartialEq for Format {
 impl Eq for Format {}
 
 /// Every input format callcheck reads, in detection order.
-pub static FORMATS: &[&Format] = &[&plain::FORMAT, &templates::FORMAT];
+pub static FORMATS: &[&Format] = &[
+    &callcheck_json::JSON,
+    &callcheck_json::JSONL,
+    &contact_lens::FORMAT,
+    &transcribe::FORMAT,
+    &ccai::FORMAT,
+    &webvtt::FORMAT,
+    &srt::FORMAT,
+    &csv::CSV,
+    &csv::TSV,
+    &plain::FORMAT,
+    // Opt-in only: no extension and no sniffer, so detection never picks it.
+    &templates::FORMAT,
+];
 
-/// The format for a file extension, if any.
+/// The file's content, as format sniffers see it; the JSON outline is computed once, on demand.
+pub struct Sniff<'a> {
+    text: &'a str,
+    outline: OnceCell<Option<json::Outline>>,
+}
+
+impl<'a> Sniff<'a> {
+    /// Wraps decoded text.
+    pub fn new(text: &'a str) -> Self {
+        Sniff {
+            text: text.strip_prefix('\u{feff}').unwrap_or(text),
+            outline: OnceCell::new(),
+        }
+    }
+
+    /// The text, without a byte-order mark.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The shape and top-level keys of the JSON in the text, if it starts like JSON.
+    pub fn json(&self) -> Option<&json::Outline> {
+        self.outline.get_or_init(|| json::outline(self.text)).as_ref()
+    }
+
+    /// True when the text is JSON whose top-level object (or first array element, or first
+    /// line) has every one of `keys`.
+    pub fn has_json_keys(&self, keys: &[&str]) -> bool {
+        self.json()
+            .is_some_and(|o| keys.iter().all(|k| o.keys.iter().any(|have| have == k)))
+    }
+}
+
+/// The format for a file extension, if any (the first of those that share it).
 pub fn format_for_extension(extension: &str) -> Option<&'static Format> {
     let extension = extension.to_ascii_lowercase();
     FORMATS
@@ -352,6 +435,60 @@ pub fn format_for_extension(extension: &str) -> Option<&'static Format> {
 /// The format with this name, if any.
 pub fn format_by_name(name: &str) -> Option<&'static Format> {
     FORMATS.iter().copied().find(|f| f.name == name)
+}
+
+/// Chooses the format of a file from its extension (if any) and its decoded text.
+///
+/// One format claims the extension: that one. Several do (`.json`): the first whose sniffer
+/// recognises the content, or an error naming what each expects. None does (standard input,
+/// a file named on the command line with another extension): the first format whose sniffer
+/// recognises the content, else plain text.
+pub fn detect(extension: Option<&str>, text: &str) -> Result<&'static Format, String> {
+    let sniff = Sniff::new(text);
+    let extension = extension.map(str::to_ascii_lowercase);
+    let claimed: Vec<&'static Format> = match &extension {
+        Some(ext) => FORMATS
+            .iter()
+            .copied()
+            .filter(|f| f.extensions.contains(&ext.as_str()))
+            .collect(),
+        None => Vec::new(),
+    };
+    match claimed.as_slice() {
+        [only] => Ok(only),
+        [] => Ok(FORMATS
+            .iter()
+            .copied()
+            .find(|f| f.sniff.is_some_and(|sniff_fn| sniff_fn(&sniff)))
+            .unwrap_or(&plain::FORMAT)),
+        several => {
+            if let Some(found) = several
+                .iter()
+                .copied()
+                .find(|f| f.sniff.is_some_and(|sniff_fn| sniff_fn(&sniff)))
+            {
+                return Ok(found);
+            }
+            let ext = extension.as_deref().unwrap_or("");
+            let seen = match sniff.json() {
+                Some(outline) if !outline.keys.is_empty() => {
+                    let keys: Vec<String> = outline.keys.iter().take(8).map(|k| format!("`{k}`")).collect();
+                    format!("its top-level keys are {}", keys.join(", "))
+                }
+                Some(_) => "it has no top-level keys".to_string(),
+                None => "it does not start like JSON".to_string(),
+            };
+            let expected: Vec<String> = several
+                .iter()
+                .map(|f| format!("{} ({})", f.name, f.description))
+                .collect();
+            Err(format!(
+                "cannot tell which .{ext} format this is: {seen}; expected one of: {}; pass \
+                 --input-format NAME to choose, or --exclude it if it is not a transcript",
+                expected.join("; ")
+            ))
+        }
+    }
 }
 
 #[cfg(test)]
@@ -418,10 +555,162 @@ mod tests {
         assert_eq!(Transcript::default().language(), None);
     }
 
+    proptest::proptest! {
+        /// No input makes any format panic: every parser returns transcripts or an error.
+        #[test]
+        fn no_format_panics_on_any_text(text in "\\PC{0,300}") {
+            let options = ParseOptions::default();
+            for format in FORMATS {
+                let _ = (format.parse)(&text, &options);
+            }
+            let _ = detect(Some("json"), &text);
+            let _ = detect(None, &text);
+        }
+
+        /// Nor on damaged versions of valid files: every cut and every inserted character.
+        #[test]
+        fn no_format_panics_on_damaged_files(cut in 0usize..2000, insert in "[\\[\\]{}<>\"\\\\:,&;\\n 您]") {
+            let options = ParseOptions::default();
+            for sample in SAMPLES {
+                let mut damaged: String = sample.chars().take(cut).collect();
+                damaged.push_str(&insert);
+                damaged.extend(sample.chars().skip(cut));
+                let truncated: String = sample.chars().take(cut).collect();
+                for text in [&damaged, &truncated] {
+                    for format in FORMATS {
+                        let _ = (format.parse)(text, &options);
+                    }
+                }
+            }
+        }
+    }
+
+    /// One small valid file per format, for damage tests.
+    const SAMPLES: &[&str] = &[
+        "{\"call_id\": \"1\", \"metadata\": {\"a\": 1}, \"ended_by\": \"agent\", \"turns\": [{\"speaker\": \"客服\", \"text\": \"您好\\n\\u4f60\", \"start\": \"00:01\", \"end\": 2}]}",
+        "WEBVTT\n\nid\n0:0:1.0 --> 0:0:2.0\n<v 客服>您好 &amp; <b>hi</b></v>\n\n00:03.000 --> 00:04.000\nCustomer: [noise] yes\n",
+        "1\n00:00:01,000 --> 00:00:02,000\n[SPEAKER_00]: 您好\n\n2\n00:00:03,000 --> 00:00:04,000\nAgent: hi\n",
+        "{\"Channel\": \"CHAT\", \"Participants\": [{\"ParticipantId\": \"a\", \"ParticipantRole\": \"AGENT\"}], \"Transcript\": [{\"AbsoluteTime\": \"2022-10-27T03:32:03.462Z\", \"Content\": \"Hi\", \"ParticipantId\": \"a\", \"Type\": \"MESSAGE\"}, {\"AbsoluteTime\": \"2022-10-27T03:33:03Z\", \"ContentType\": \"application/vnd.amazonaws.connect.event.participant.left\", \"ParticipantRole\": \"AGENT\", \"Type\": \"EVENT\"}]}",
+        "{\"results\": {\"items\": [{\"start_time\": \"1.0\", \"end_time\": \"1.5\", \"speaker_label\": \"spk_0\", \"alternatives\": [{\"content\": \"您好\"}], \"type\": \"pronunciation\"}, {\"alternatives\": [{\"content\": \"。\"}], \"type\": \"punctuation\"}]}}",
+        "{\"entries\": [{\"start_timestamp_usec\": 1000000, \"text\": \"您好\", \"role\": \"AGENT\", \"user_id\": 1}]}",
+        "call_id,speaker,text,start,end\nA,客服,\"您好,\"\"ACME\"\"\n继续\",0:00:01,2\nA,Customer,hi,3,4\n",
+        "# call_id: 1\n[00:00:01] 客服：您好\n    继续\n<hangup by=customer>\n",
+    ];
+
+    #[test]
+    fn damage_samples_are_valid_files_of_every_format() {
+        let mut seen = Vec::new();
+        for sample in SAMPLES {
+            let format = detect(None, sample).unwrap();
+            let parsed = (format.parse)(sample, &ParseOptions::default());
+            assert!(
+                parsed.is_ok_and(|t| !t[0].turns.is_empty()),
+                "{}: {sample}",
+                format.name
+            );
+            seen.push(format.name);
+        }
+        assert_eq!(
+            seen,
+            [
+                "json",
+                "webvtt",
+                "srt",
+                "contact-lens",
+                "transcribe",
+                "ccai",
+                "csv",
+                "plain"
+            ]
+        );
+    }
+
     #[test]
     fn formats_are_found_by_extension_and_name() {
         assert_eq!(format_for_extension("TXT").map(|f| f.name), Some("plain"));
         assert!(format_for_extension("exe").is_none());
         assert_eq!(format_by_name("plain").map(|f| f.name), Some("plain"));
+        for format in FORMATS {
+            assert_eq!(format_by_name(format.name).map(|f| f.name), Some(format.name));
+        }
+    }
+
+    fn detected(extension: Option<&str>, text: &str) -> &'static str {
+        detect(extension, text)
+            .map(|f| f.name)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn json_files_are_told_apart_by_their_keys() {
+        assert_eq!(detected(Some("json"), r#"{"turns": []}"#), "json");
+        assert_eq!(
+            detected(Some("json"), r#"[{"call_id": "1", "turns": []}]"#),
+            "json"
+        );
+        assert_eq!(
+            detected(
+                Some("json"),
+                r#"{"Participants": [], "Transcript": [], "Channel": "VOICE"}"#
+            ),
+            "contact-lens"
+        );
+        assert_eq!(
+            detected(Some("JSON"), r#"{"jobName": "x", "results": {}}"#),
+            "transcribe"
+        );
+        assert_eq!(
+            detected(Some("json"), r#"{"JobStatus": "COMPLETED", "Transcript": []}"#),
+            "transcribe"
+        );
+        assert_eq!(detected(Some("json"), r#"{"entries": []}"#), "ccai");
+    }
+
+    #[test]
+    fn unrecognised_json_names_its_keys_and_the_candidates() {
+        let e = detect(Some("json"), r#"{"sid": "0002", "agent": {}}"#).unwrap_err();
+        assert!(
+            e.starts_with("cannot tell which .json format this is: its top-level keys are `sid`, `agent`"),
+            "{e}"
+        );
+        assert!(
+            e.contains(
+                "contact-lens (Amazon Connect Contact Lens, voice or chat: `Participants` and `Transcript`)"
+            ),
+            "{e}"
+        );
+        assert!(
+            e.ends_with("pass --input-format NAME to choose, or --exclude it if it is not a transcript"),
+            "{e}"
+        );
+        let e = detect(Some("json"), "not json at all").unwrap_err();
+        assert!(e.contains("it does not start like JSON"), "{e}");
+    }
+
+    #[test]
+    fn content_alone_decides_for_stdin_and_unknown_extensions() {
+        assert_eq!(detected(None, "客服：您好\n"), "plain");
+        assert_eq!(
+            detected(None, "WEBVTT\n\n00:01.000 --> 00:02.000\n<v Agent>hi\n"),
+            "webvtt"
+        );
+        assert_eq!(
+            detected(None, "1\n00:00:01,000 --> 00:00:02,000\nAgent: hi\n"),
+            "srt"
+        );
+        assert_eq!(
+            detected(None, "{\"turns\": []}\n{\"turns\": []}\n"),
+            "jsonl",
+            "several objects, one per line"
+        );
+        assert_eq!(detected(None, "{\"turns\": []}\n"), "json");
+        assert_eq!(detected(None, "call_id,speaker,text\n1,Agent,hi\n"), "csv");
+        assert_eq!(detected(None, "speaker\ttext\nAgent\thi\n"), "tsv");
+        assert_eq!(detected(Some("md"), "Agent: hi, how are you\n"), "plain");
+        assert_eq!(
+            detected(Some("vtt"), "anything"),
+            "webvtt",
+            "one format claims .vtt"
+        );
     }
 }

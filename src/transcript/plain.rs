@@ -20,7 +20,9 @@ use super::{
 /// The plain-text format: `.txt` files with speaker labels.
 pub static FORMAT: Format = Format {
     name: "plain",
+    description: "plain text with `Label:` speaker labels (the fallback)",
     extensions: &["txt", "transcript"],
+    sniff: None,
     parse: parse_all,
 };
 
@@ -124,11 +126,19 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<Transcript, ParseErro
         match transcript.turns.last_mut() {
             Some(turn) => continue_turn(turn, line, line_no),
             None => {
+                // Exports saved with the wrong extension are common; say what it looks like.
+                let hint = if line.trim_start().starts_with(['{', '[']) {
+                    "; the file looks like JSON: give it a .json extension or pass --input-format"
+                } else if line.trim_start().starts_with("WEBVTT") {
+                    "; the file looks like WebVTT: give it a .vtt extension or pass --input-format"
+                } else {
+                    ""
+                };
                 return Err(ParseError::at_line(
                     line_no,
                     format!(
                         "expected a speaker label (such as `Agent:` or `客服：`) or a \
-                         `# key: value` header, found `{}`",
+                         `# key: value` header, found `{}`{hint}",
                         excerpt(line)
                     ),
                 ));
@@ -263,7 +273,7 @@ fn split_range(inner: &str) -> (&str, Option<&str>) {
 }
 
 /// Recognises `Label:` or `Label：`; returns the label and the offset of the turn text.
-fn speaker_label(rest: &str) -> Option<(&str, usize)> {
+pub(super) fn speaker_label(rest: &str) -> Option<(&str, usize)> {
     let colon = rest.find([':', '：'])?;
     let label = rest[..colon].trim();
     let chars = label.chars().count();
@@ -528,6 +538,12 @@ mod tests {
         let e = parse_err("# title: x\nthis is not a transcript\n");
         assert_eq!(e.line, Some(2));
         assert!(e.message.contains("expected a speaker label"), "{e}");
+        let e = parse_err("{\"Transcript\": []}\n");
+        assert!(
+            e.message
+                .ends_with("the file looks like JSON: give it a .json extension or pass --input-format"),
+            "{e}"
+        );
         let e = parse_err("  indented\n");
         assert!(e.message.contains("indented line before the first turn"), "{e}");
     }

@@ -62,21 +62,27 @@ const NAME_KEYS: &[&str] = &["name", "id"];
 /// by extension: see the module documentation.
 pub static FORMAT: Format = Format {
     name: "templates",
+    description: "reply templates: one canned reply per .txt file (opt-in: `templates` globs or --input-format templates)",
     extensions: &[],
+    sniff: None,
     parse: parse_text,
 };
 
 /// Markdown templates.
 pub static MARKDOWN: Format = Format {
     name: "templates",
+    description: "reply templates: one canned reply per .md file, comments and headings ignored",
     extensions: &[],
+    sniff: None,
     parse: parse_markdown,
 };
 
 /// YAML and JSON files of named templates.
 pub static NAMED: Format = Format {
     name: "templates",
+    description: "reply templates: YAML or JSON files of named templates",
     extensions: &[],
+    sniff: None,
     parse: parse_named,
 };
 

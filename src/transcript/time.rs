@@ -1,4 +1,5 @@
-//! Call-relative times: parsing `hh:mm:ss(.mmm)` / `mm:ss(.mmm)` and formatting them back.
+//! Call-relative times: parsing `hh:mm:ss(.mmm)` / `mm:ss(.mmm)` and formatting them back, and
+//! ISO 8601 timestamps (`2022-10-27T03:31:50.735Z`) for exports that give wall-clock times.
 
 use std::fmt;
 
@@ -78,6 +79,79 @@ pub fn parse_clock(text: &str) -> Result<Millis, String> {
     Ok(Millis(((h * 60 + m) * 60 + s) * 1000 + ms))
 }
 
+/// Parses an ISO 8601 / RFC 3339 timestamp (`2022-10-27T03:31:50.735Z`, `…+08:00`, a space
+/// instead of `T`, any number of fraction digits) into milliseconds since the Unix epoch.
+pub fn parse_timestamp(text: &str) -> Result<i64, String> {
+    let bad = || format!("`{text}` is not a timestamp: expected yyyy-mm-ddThh:mm:ss(.fff)(Z|±hh:mm)");
+    let t = text.trim();
+    let b = t.as_bytes();
+    if b.len() < 19
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !matches!(b[10], b'T' | b't' | b' ')
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return Err(bad());
+    }
+    let num = |range: std::ops::Range<usize>| -> Result<i64, String> {
+        let s = t.get(range).ok_or_else(bad)?;
+        if !s.bytes().all(|c| c.is_ascii_digit()) {
+            return Err(bad());
+        }
+        s.parse::<i64>().map_err(|_| bad())
+    };
+    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
+        return Err(format!(
+            "`{text}` is not a valid timestamp: a field is out of range"
+        ));
+    }
+    let mut rest = &t[19..];
+    let mut millis = 0i64;
+    if let Some(fraction) = rest.strip_prefix(['.', ',']) {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return Err(bad());
+        }
+        let first3: String = fraction[..digits].chars().chain("00".chars()).take(3).collect();
+        millis = first3.parse::<i64>().map_err(|_| bad())?;
+        rest = &fraction[digits..];
+    }
+    let offset_minutes = match rest {
+        "" | "Z" | "z" => 0,
+        _ => {
+            let sign = match rest.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return Err(bad()),
+            };
+            let zone = rest[1..].replace(':', "");
+            if zone.len() != 4 || !zone.bytes().all(|c| c.is_ascii_digit()) {
+                return Err(bad());
+            }
+            let hours = zone[..2].parse::<i64>().map_err(|_| bad())?;
+            let minutes = zone[2..].parse::<i64>().map_err(|_| bad())?;
+            sign * (hours * 60 + minutes)
+        }
+    };
+    let days = days_from_civil(year, month, day);
+    let secs = days * 86_400 + hour * 3_600 + minute * 60 + second - offset_minutes * 60;
+    Ok(secs * 1000 + millis)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,5 +191,30 @@ mod tests {
         assert_eq!(Millis::from_secs_f64(1.5), Some(Millis(1_500)));
         assert_eq!(Millis::from_secs_f64(-1.0), None);
         assert_eq!(Millis::from_secs_f64(f64::NAN), None);
+    }
+
+    #[test]
+    fn timestamps() {
+        assert_eq!(parse_timestamp("1970-01-01T00:00:00Z"), Ok(0));
+        assert_eq!(parse_timestamp("2022-10-27T03:31:50.735Z"), Ok(1_666_841_510_735));
+        assert_eq!(
+            parse_timestamp("2022-10-27 11:31:50.7351+08:00"),
+            Ok(1_666_841_510_735)
+        );
+        assert_eq!(
+            parse_timestamp("2023-03-08T08:22:30.0461639+00:00"),
+            Ok(1_678_263_750_046)
+        );
+        assert!(
+            parse_timestamp("27/10/2022 03:31")
+                .unwrap_err()
+                .contains("not a timestamp")
+        );
+        assert!(
+            parse_timestamp("2022-13-27T03:31:50Z")
+                .unwrap_err()
+                .contains("out of range")
+        );
+        assert!(parse_timestamp("2022-10-27T03:31:50+8").is_err());
     }
 }

@@ -1,0 +1,70 @@
+//! `callcheck convert`: read transcripts in any supported format and print them as callcheck
+//! JSON Lines, one transcript per line, so people can see how callcheck read an export (speakers,
+//! roles, merged turns, metadata) and pipelines can normalise exports once.
+
+use std::io;
+
+use super::Streams;
+use super::check::skip_own_files;
+use crate::cli::{ConfigArgs, ConvertArgs};
+use crate::discover::{Filters, discover};
+use crate::engine::Engine;
+use crate::exit::ExitStatus;
+use crate::pipeline::{Pipeline, input_file, read_bytes};
+use crate::settings::{InputSettings, load_config, load_rulebooks};
+use crate::transcript::callcheck_json::to_json;
+
+pub(super) fn run(
+    args: &ConvertArgs,
+    config: &ConfigArgs,
+    streams: &mut Streams<'_>,
+) -> io::Result<ExitStatus> {
+    // The project configuration's `[speakers]` apply, as they do to `check`.
+    let settings = load_config(config).and_then(|config| {
+        let config = config.map(|(config, _)| config);
+        load_rulebooks(&args.rulebooks, config.as_ref()).and_then(|(rules, _)| {
+            InputSettings::from_args(&args.input, &rules.labels).map(|input| (rules, input))
+        })
+    });
+    let (rules, input) = match settings {
+        Ok(s) => s,
+        Err(e) => {
+            write!(streams.err, "{e}")?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let mut inputs = discover(&args.paths, &Filters::default());
+    skip_own_files(&mut inputs, &[input.metadata_path.as_deref()]);
+    let engine = Engine::new(rules);
+    let (format, encoding, parse_options, metadata) = input.into_parts();
+    let pipeline = Pipeline {
+        engine: &engine,
+        parse_options,
+        format,
+        encoding,
+        metadata,
+        jobs: 1,
+        unused_suppression: None,
+    };
+    let mut status = ExitStatus::Clean;
+    for input in &inputs {
+        let read = read_bytes(input).and_then(|bytes| {
+            pipeline
+                .read(input_file(input), format, &bytes)
+                .map(|read| read.transcripts)
+        });
+        match read {
+            Ok(transcripts) => {
+                for transcript in &transcripts {
+                    writeln!(streams.out, "{}", to_json(transcript))?;
+                }
+            }
+            Err(e) => {
+                writeln!(streams.err, "{}: error: {e}", input.display)?;
+                status = ExitStatus::Error;
+            }
+        }
+    }
+    streams.out.flush()?;
+    Ok(status)
+}

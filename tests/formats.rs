@@ -1,0 +1,533 @@
+//! Input formats, encodings and call metadata, end to end through the binary.
+//!
+//! `tests/fixtures/formats/mixed/` holds one call per format and encoding (and two files with two
+//! calls each); `tests/fixtures/formats/equivalent/` holds the same calls as plain text. The
+//! issue's "done means": checking both gives the same findings. `broken/` holds one broken file
+//! per kind of mistake, each reported with its exact, located error.
+
+use std::collections::BTreeMap;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn transcript(&self) -> String {
+        format!(
+            "exit: {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+fn run_with(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_callcheck"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).args(args);
+    if let Some(input) = stdin {
+        cmd.write_stdin(input.to_vec());
+    }
+    let output = cmd.output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(output.stdout).unwrap(),
+        stderr: String::from_utf8(output.stderr).unwrap(),
+    }
+}
+
+fn run(args: &[&str]) -> Run {
+    run_with(args, None)
+}
+
+const MIXED: &str = "tests/fixtures/formats/mixed";
+const EQUIVALENT: &str = "tests/fixtures/formats/equivalent";
+const BROKEN: &str = "tests/fixtures/formats/broken";
+/// Names and diarisation labels in the mixed fixtures, mapped to roles.
+const SPEAKERS: &str =
+    "Jane Doe=agent,John Roe=customer,SPEAKER_00=agent,SPEAKER_01=customer,spk_0=agent,spk_1=customer";
+
+/// A finding without its position, which differs between formats by construction.
+fn finding_key(f: &Value) -> String {
+    format!(
+        "{} turn={} speaker={} time={} matched={} note={}",
+        f["rule"], f["turn"], f["speaker"], f["time"], f["matched"], f["note"]
+    )
+}
+
+/// Report entries by call: `01-teams.vtt` → `01-teams`, `09-calls.csv#csv-a` → `09-calls-csv-a`.
+fn findings_by_call(doc: &Value) -> BTreeMap<String, Vec<String>> {
+    doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|file| {
+            assert_eq!(file["status"], "ok", "{file}");
+            let path = file["path"].as_str().unwrap();
+            let name = path.rsplit('/').next().unwrap();
+            let (file_name, call) = name.split_once('#').unwrap_or((name, ""));
+            let stem = file_name.split('.').next().unwrap();
+            let key = if call.is_empty() {
+                stem.to_string()
+            } else {
+                format!("{stem}-{call}")
+            };
+            // Findings are sorted by position, which differs between formats: compare as sets.
+            let mut findings: Vec<String> = file["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(finding_key)
+                .collect();
+            findings.sort();
+            (key, findings)
+        })
+        .collect()
+}
+
+#[test]
+fn every_format_and_encoding_gives_the_findings_of_its_plain_text_equivalent() {
+    let mixed = run(&["check", MIXED, "--format", "json", "--speaker-map", SPEAKERS]);
+    assert_eq!(mixed.code, 1, "{}", mixed.transcript());
+    let plain = run(&["check", EQUIVALENT, "--format", "json"]);
+    assert_eq!(plain.code, 1, "{}", plain.transcript());
+    let (mixed_doc, plain_doc) = (mixed.json(), plain.json());
+    let (got, want) = (findings_by_call(&mixed_doc), findings_by_call(&plain_doc));
+    assert_eq!(
+        got.len(),
+        15,
+        "every call of the mixed folder is checked: {:?}",
+        got.keys()
+    );
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>(),
+        "each call has a plain-text equivalent"
+    );
+    for (call, findings) in &got {
+        assert_eq!(findings, &want[call], "findings differ for {call}");
+    }
+    let total: usize = got.values().map(Vec::len).sum();
+    assert!(total >= 40, "the fixtures exercise the rules: {total} findings");
+    assert!(got["05-contact-lens-chat"].is_empty(), "the chat is clean");
+
+    let read_as: BTreeMap<&str, (&str, &str)> = mixed_doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let name = f["path"].as_str().unwrap().rsplit('/').next().unwrap();
+            (
+                name,
+                (f["format"].as_str().unwrap(), f["encoding"].as_str().unwrap()),
+            )
+        })
+        .collect();
+    for (name, expected) in [
+        ("01-teams.vtt", ("webvtt", "UTF-8")),
+        ("03-whisper.srt", ("srt", "UTF-8")),
+        ("04-contact-lens-voice.json", ("contact-lens", "UTF-8")),
+        ("05-contact-lens-chat.json", ("contact-lens", "UTF-8")),
+        ("06-transcribe.json", ("transcribe", "UTF-8")),
+        ("07-call-analytics.json", ("transcribe", "UTF-8")),
+        ("08-ccai.json", ("ccai", "UTF-8")),
+        ("09-calls.csv#csv-a", ("csv", "UTF-8")),
+        ("10-calls.jsonl#jl-2", ("jsonl", "UTF-8")),
+        ("11-gb18030.txt", ("plain", "GB18030")),
+        ("12-big5.srt", ("srt", "Big5")),
+        ("13-utf16le.vtt", ("webvtt", "UTF-16LE")),
+    ] {
+        assert_eq!(read_as.get(name), Some(&expected), "{name}");
+    }
+}
+
+#[test]
+fn sidecars_and_tables_are_metadata_not_transcripts() {
+    let r = run(&["check", MIXED, "--format", "json", "--speaker-map", SPEAKERS]);
+    let doc = r.json();
+    let files = doc["files"].as_array().unwrap();
+    let find = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} not reported"))
+    };
+    assert!(
+        files.iter().all(|f| {
+            let p = f["path"].as_str().unwrap();
+            !p.ends_with(".meta.json") && !p.ends_with("metadata.csv")
+        }),
+        "sidecars and tables are never checked"
+    );
+    // A flat sidecar: agent, team, date, rings and who hung up.
+    let zoom = &find("02-zoom.vtt")["metadata"];
+    assert_eq!(
+        (
+            &zoom["agent"],
+            &zoom["team"],
+            &zoom["date"],
+            &zoom["rings"],
+            &zoom["ended_by"]
+        ),
+        (
+            &Value::from("Sam"),
+            &Value::from("retention"),
+            &Value::from("2026-11-20"),
+            &Value::from("3"),
+            &Value::from("agent")
+        )
+    );
+    let hangup = find("02-zoom.vtt")["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "en-telephone/customer-hangs-up-first")
+        .cloned()
+        .expect("the sidecar says the agent hung up");
+    assert_eq!(
+        (hangup["line"].as_u64(), hangup["column"].as_u64()),
+        (Some(25), Some(11))
+    );
+    // An Amazon Connect contact record as a sidecar.
+    let voice = &find("04-contact-lens-voice.json")["metadata"];
+    assert_eq!(voice["call_id"], "0d4b7c2e-voice");
+    assert_eq!(voice["agent"], "sam.lee");
+    assert_eq!(voice["team"], "address-changes");
+    assert_eq!(voice["disconnect_reason"], "AGENT_DISCONNECT");
+    assert_eq!(voice["ended_by"], "agent");
+    assert_eq!(voice["rings"], "2");
+    // The folder table, by call id and by file name.
+    let csv_a = &find("09-calls.csv#csv-a")["metadata"];
+    assert_eq!(
+        (&csv_a["agent"], &csv_a["ended_by"]),
+        (&Value::from("王芳"), &Value::from("customer"))
+    );
+    let whisper = &find("03-whisper.srt")["metadata"];
+    assert_eq!(
+        (&whisper["team"], &whisper["ended_by"]),
+        (&Value::from("快递一组"), &Value::from("customer"))
+    );
+}
+
+#[test]
+fn metadata_flag_reads_contact_records() {
+    let dir = tempfile::tempdir().unwrap();
+    let call = dir.path().join("call.json");
+    std::fs::copy(format!("{MIXED}/05-contact-lens-chat.json"), &call).unwrap();
+    let records = dir.path().join("ctr.jsonl");
+    std::fs::write(
+        &records,
+        "{\"ContactId\": \"other\", \"DisconnectReason\": \"CUSTOMER_DISCONNECT\"}\n\
+         {\"ContactId\": \"chat-5f1e\", \"DisconnectReason\": \"CUSTOMER_DISCONNECT\", \"Agent\": {\"Username\": \"jane\"}}\n",
+    )
+    .unwrap();
+    let r = run(&[
+        "check",
+        dir.path().to_str().unwrap(),
+        "--metadata",
+        records.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let doc = r.json();
+    assert_eq!(
+        doc["files"].as_array().unwrap().len(),
+        1,
+        "the table is not a transcript"
+    );
+    assert_eq!(doc["files"][0]["metadata"]["agent"], "jane");
+    // The chat says the customer left first; a record saying the agent hung up contradicts it.
+    std::fs::write(
+        &records,
+        "{\"ContactId\": \"chat-5f1e\", \"DisconnectReason\": \"AGENT_DISCONNECT\"}\n",
+    )
+    .unwrap();
+    let r = run(&[
+        "check",
+        call.to_str().unwrap(),
+        "--metadata",
+        records.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains(
+            "ctr.jsonl line 1 says the call was ended by the agent, but the transcript says the customer (line 125)"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = run(&[
+        "check",
+        call.to_str().unwrap(),
+        "--metadata",
+        "does-not-exist.csv",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .starts_with("error: --metadata does-not-exist.csv: cannot read"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn broken_files_get_exact_located_errors_and_the_run_goes_on() {
+    let r = run(&["check", BROKEN]);
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert_eq!(
+        r.stdout,
+        "Checked 0 transcripts: no findings. 14 files could not be read.\n"
+    );
+    insta::assert_snapshot!(r.stderr);
+    let lines: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(lines.len(), 14, "one line per broken file");
+}
+
+#[test]
+fn encodings_are_detected_forced_and_reported() {
+    let big5 = format!("{MIXED}/12-big5.srt");
+    let r = run(&["check", &big5, "-v"]);
+    assert!(
+        r.stdout.contains("12-big5.srt: read as srt, Big5"),
+        "{}",
+        r.stdout
+    );
+    let forced = run(&["check", &big5, "--encoding", "big5", "--format", "json"]);
+    assert_eq!(forced.json()["files"][0]["encoding"], "Big5");
+    let wrong = run(&["check", &big5, "--encoding", "utf-8"]);
+    assert_eq!(wrong.code, 2);
+    assert!(
+        wrong
+            .stderr
+            .contains("error: line 3: not valid UTF-8 at column 1 (byte 32); save the file as UTF-8"),
+        "{}",
+        wrong.stderr
+    );
+    let unknown = run(&["check", &big5, "--encoding", "klingon"]);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown
+            .stderr
+            .starts_with("error: --encoding klingon: unknown encoding")
+    );
+}
+
+#[test]
+fn standard_input_holds_many_transcripts_in_json_lines() {
+    let lines = std::fs::read(format!("{MIXED}/10-calls.jsonl")).unwrap();
+    for args in [
+        vec!["check", "-", "--format", "json", "--input-format", "jsonl"],
+        vec!["check", "-", "--format", "json"],
+    ] {
+        let r = run_with(&args, Some(&lines));
+        assert_eq!(r.code, 1, "{}", r.transcript());
+        let doc = r.json();
+        let paths: Vec<&str> = doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap())
+            .collect();
+        assert_eq!(paths, ["<stdin>#jl-1", "<stdin>#jl-2"], "{args:?}");
+        assert_eq!(doc["files"][0]["format"], "jsonl");
+    }
+    // A GB18030 plain-text transcript on standard input is decoded too.
+    let gb = std::fs::read(format!("{MIXED}/11-gb18030.txt")).unwrap();
+    let r = run_with(&["check", "-", "--format", "json"], Some(&gb));
+    assert_eq!(r.json()["files"][0]["encoding"], "GB18030");
+}
+
+#[test]
+fn convert_prints_json_lines_that_check_the_same() {
+    let converted = run(&["convert", MIXED, "--speaker-map", SPEAKERS]);
+    assert_eq!(converted.code, 0, "{}", converted.transcript());
+    assert_eq!(converted.stdout.lines().count(), 15);
+    let first: Value = serde_json::from_str(converted.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(
+        first["turns"][0],
+        serde_json::json!({"speaker": "Jane Doe", "role": "agent", "text": "Hi, what do you want?", "start": 0.0, "end": 3.2})
+    );
+    let rechecked = run_with(
+        &["check", "-", "--format", "json"],
+        Some(converted.stdout.as_bytes()),
+    );
+    let original = run(&["check", MIXED, "--format", "json", "--speaker-map", SPEAKERS]);
+    // JSON Lines keep who ended the call but not when, so the hang-up finding has no time.
+    let rules = |doc: &Value| -> Vec<Vec<String>> {
+        doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let mut keys: Vec<String> = f["findings"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|f| format!("{} {} {} {}", f["rule"], f["turn"], f["speaker"], f["matched"]))
+                    .collect();
+                keys.sort();
+                keys
+            })
+            .collect()
+    };
+    assert_eq!(rules(&rechecked.json()), rules(&original.json()));
+    let broken = run(&["convert", BROKEN]);
+    assert_eq!(broken.code, 2);
+    assert!(broken.stdout.is_empty());
+    assert_eq!(broken.stderr.lines().count(), 14);
+}
+
+#[test]
+fn flags_for_speakers_and_columns_are_validated() {
+    let r = run(&["check", MIXED, "--speaker-map", "spk_0=boss"]);
+    assert_eq!(r.code, 2);
+    assert_eq!(
+        r.stderr,
+        "error: --speaker-map spk_0=boss: unknown role `boss`; expected agent, customer, system or other\n"
+    );
+    let r = run(&["check", MIXED, "--csv-column", "colour=Hue"]);
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("unknown field `colour`"), "{}", r.stderr);
+    // Without the speaker map, names and diarisation labels are speakers with role `other`.
+    let r = run(&["check", &format!("{MIXED}/06-transcribe.json"), "-v"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(
+        r.stdout
+            .contains("not applicable: en-telephone/greeting (the transcript has no turns by the agent)"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn input_format_forces_a_parser() {
+    let r = run(&[
+        "check",
+        &format!("{BROKEN}/unknown.json"),
+        "--input-format",
+        "contact-lens",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .ends_with("error: line 1: the top level: missing field `Transcript`\n"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&[
+        "check",
+        "tests/fixtures/calls/clean-en.txt",
+        "--input-format",
+        "json",
+    ]);
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr
+            .contains("error: line 1: expected a value, found `#` at column 1"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn bundled_format_examples_show_their_findings() {
+    let r = run(&["check", "examples/formats", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    let doc = r.json();
+    assert_eq!(doc["summary"]["errors"], 0);
+    let files = doc["files"].as_array().unwrap();
+    let find = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(name))
+            .unwrap_or_else(|| panic!("{name} not reported"))
+    };
+    let rules = |name: &str| -> Vec<String> {
+        find(name)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // The sidecar names Maria Lopez as the agent, so her turns are checked as the agent's.
+    assert_eq!(
+        rules("13-teams-billing.vtt"),
+        ["en-telephone/you-must", "en-telephone/commanding"]
+    );
+    assert_eq!(find("13-teams-billing.vtt")["metadata"]["team"], "billing");
+    assert!(rules("14-connect-chat.json").contains(&"en-telephone/customer-hangs-up-first".to_string()));
+    assert_eq!(
+        rules("15-connect-voice.json"),
+        [
+            "zh-telephone/exaggeration",
+            "zh-telephone/customer-hangs-up-first"
+        ]
+    );
+    assert!(rules("16-asr-delivery.srt").contains(&"zh-telephone/customer-hangs-up-first".to_string()));
+    assert!(rules("17-calls.csv#CS-0101").is_empty());
+    assert!(rules("17-calls.csv#CS-0102").contains(&"en-telephone/dismissive".to_string()));
+    assert_eq!(find("18-legacy-gb18030.txt")["encoding"], "GB18030");
+    assert_eq!(rules("18-legacy-gb18030.txt"), ["zh-telephone/exaggeration"]);
+    assert!(rules("19-pipeline.jsonl#JL-7001").is_empty());
+    assert!(rules("19-pipeline.jsonl#JL-7002").contains(&"zh-telephone/buck-passing".to_string()));
+}
+
+#[test]
+fn rulebook_speakers_map_diarisation_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = dir.path().join("speakers.toml");
+    std::fs::write(
+        &book,
+        "[rulebook]\nid = \"acme\"\n[speakers]\nagent = [\"spk_0\"]\ncustomer = [\"spk_1\"]\n\
+         [[forbidden]]\nid = \"dont-know\"\nseverity = \"error\"\nphrases = [\"I don't know\"]\n",
+    )
+    .unwrap();
+    let file = format!("{MIXED}/06-transcribe.json");
+    let r = run(&["check", &file, "-r", book.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    let finding = &r.json()["files"][0]["findings"][0];
+    assert_eq!(finding["rule"], "acme/dont-know");
+    assert_eq!(finding["speaker"], "agent");
+    assert_eq!(finding["matched"], "I don't know");
+    // --speaker-map overrides the rulebook: with spk_0 a customer, the agent said nothing wrong.
+    let r = run(&[
+        "check",
+        &file,
+        "-r",
+        book.to_str().unwrap(),
+        "--speaker-map",
+        "spk_0=customer",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+}
+
+#[test]
+fn findings_on_huge_minified_lines_have_no_excerpt() {
+    // Transcribe writes its output on one line; copying it into every finding would cost
+    // megabytes per finding, so lines over 64 KiB are not quoted.
+    let padding = "la ".repeat(30_000);
+    let call = format!(
+        "{{\"turns\": [{{\"speaker\": \"Agent\", \"text\": \"Hello, this is ACME. {padding} You must wait.\"}}]}}"
+    );
+    let r = run_with(&["check", "-", "--color", "never"], Some(call.as_bytes()));
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    assert!(
+        r.stdout.contains("<stdin>:1:90064  error  en-telephone/you-must"),
+        "{}",
+        &r.stdout[..300.min(r.stdout.len())]
+    );
+    assert!(!r.stdout.contains(" | "), "no excerpt for a 90 KB line");
+    let short = "{\"turns\": [{\"speaker\": \"Agent\", \"text\": \"Hello, this is ACME. You must wait.\"}]}";
+    let r = run_with(&["check", "-", "--color", "never"], Some(short.as_bytes()));
+    assert!(r.stdout.contains("1 | {\"turns\""), "{}", r.stdout);
+}
