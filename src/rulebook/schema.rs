@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::finding::Severity;
-use crate::rules::{forbidden, hangup, required, sequence};
+use crate::rules::{conditional, forbidden, hangup, metric, readback, required, sequence};
 
 /// A whole rulebook file.
 #[derive(Debug, Deserialize)]
@@ -35,6 +35,15 @@ pub struct RulebookFile {
     /// `[[hangup]]` rules.
     #[serde(default)]
     pub hangup: Vec<Spanned<hangup::HangupToml>>,
+    /// `[[readback]]` rules.
+    #[serde(default)]
+    pub readback: Vec<Spanned<readback::ReadbackToml>>,
+    /// `[[conditional]]` rules.
+    #[serde(default)]
+    pub conditional: Vec<Spanned<conditional::ConditionalToml>>,
+    /// `[[metric]]` rules.
+    #[serde(default)]
+    pub metric: Vec<Spanned<metric::MetricToml>>,
 }
 
 /// `[rulebook]`.

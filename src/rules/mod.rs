@@ -6,8 +6,11 @@
 //! adding a kind is one new file plus one line there (and its table in
 //! [`RulebookFile`](crate::rulebook::schema::RulebookFile)).
 
+pub mod conditional;
 pub mod forbidden;
 pub mod hangup;
+pub mod metric;
+pub mod readback;
 pub mod required;
 pub mod sequence;
 pub mod window;
@@ -124,6 +127,9 @@ rule_kinds! {
     Forbidden in forbidden,
     Sequence in sequence,
     Hangup in hangup,
+    Readback in readback,
+    Conditional in conditional,
+    Metric in metric,
 }
 
 /// Compiles one rule table into its kind.
