@@ -69,7 +69,13 @@ const WARNINGS_ONLY: &str = "tests/fixtures/calls/warnings-only-en.txt";
 fn clean_transcripts_exit_0() {
     let r = run(&["check", CLEAN_ZH, CLEAN_EN]);
     assert_eq!(r.code, 0, "{}", r.transcript());
-    assert_eq!(r.stdout, "Checked 2 transcripts: no findings.\n");
+    // Conversation rules whose trigger never occurs (or that need end times) do not apply.
+    assert!(
+        r.stdout.starts_with("Checked 2 transcripts: no findings. ")
+            && r.stdout.ends_with("rule checks not applicable (see --verbose).\n"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
