@@ -303,7 +303,7 @@ impl Kind for Conditional {
                 }
                 if first_per_turn.is_empty() {
                     return Outcome::NotApplicable(format!(
-                        "the trigger never occurs ({} never says {})",
+                        "the trigger never occurs: {} never says {}",
                         speakers,
                         self.trigger_words()
                     ));

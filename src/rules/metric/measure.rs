@@ -102,7 +102,7 @@ impl Measure<'_> {
             .filter_map(|&i| duration(&turns[i]).map(|d| (i, d)))
             .collect();
         let Some(&(first, _)) = timed.first() else {
-            return Err("speech rate needs turn end times ([start-end] timestamps)".into());
+            return Err("speech rate needs turn end times: [start-end] timestamps".into());
         };
         let total = Millis(timed.iter().map(|(_, d)| d.0).sum());
         if total < MIN_CALL_SPEECH {
@@ -254,7 +254,7 @@ impl Measure<'_> {
         if measured {
             Ok(())
         } else {
-            Err("silence needs turn end times ([start-end] timestamps)".into())
+            Err("silence needs turn end times: [start-end] timestamps".into())
         }
     }
 

@@ -99,7 +99,7 @@ impl MetricName {
     /// The unit of the bounds, for messages.
     fn unit(self) -> &'static str {
         match self {
-            MetricName::SpeechRate => "per minute",
+            MetricName::SpeechRate => "characters or words per minute",
             MetricName::Interruptions => "interruptions",
             MetricName::TalkShare => "%",
             MetricName::Silence | MetricName::ResponseTime => "s",
