@@ -22,8 +22,8 @@ pub struct AmountMatch {
 /// Arabic numbers, with thousands separators and decimals.
 static ARABIC: LazyLock<Regex> = LazyLock::new(|| compile(r"\d+(?:,\d{3})*(?:\.\d+)?"));
 
-/// Chinese numerals as used for quantities.
-static CHINESE: LazyLock<Regex> = LazyLock::new(|| compile(r"[零〇一二三四五六七八九十百千万亿两点]+"));
+/// Chinese numerals as used for quantities, possibly with Arabic digits ("1万5千").
+static CHINESE: LazyLock<Regex> = LazyLock::new(|| compile(r"[0-9零〇一二三四五六七八九十百千万亿两点]+"));
 
 /// English number words followed by a currency word, with optional cents.
 static ENGLISH: LazyLock<Regex> = LazyLock::new(|| {
@@ -79,7 +79,13 @@ const SUFFIXES: &[&str] = &[
     "元",
     "块",
     "圆",
+    "毛钱",
+    "毛",
+    "角",
 ];
+
+/// Suffixes worth a tenth of the main unit: "五毛钱" is 0.5.
+const TENTHS: &[&str] = &["毛钱", "毛", "角"];
 
 /// Every amount in folded text, in order, without overlaps.
 pub fn amounts(text: &str) -> Vec<AmountMatch> {
@@ -221,6 +227,12 @@ fn with_currency(text: &str, range: Range<usize>, cents: u64) -> Option<AmountMa
         (None, None) => return None,
         (_, Some(word)) => end = skip(end) + word.len(),
         _ => {}
+    }
+    if suffix.is_some_and(|w| TENTHS.contains(w)) {
+        if prefix.is_some() {
+            return None;
+        }
+        cents /= 10;
     }
     // "一百三十五块五", "五元三角二分": tenths and hundredths after the main unit.
     if suffix.is_some_and(|w| matches!(*w, "元" | "块" | "圆" | "块钱" | "元钱")) {

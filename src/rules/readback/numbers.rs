@@ -44,6 +44,14 @@ pub fn is_mask_char(c: char) -> bool {
     matches!(c, '*' | 'x' | '#' | '•' | '●' | '×')
 }
 
+/// The digit an English digit word stands for ("one" → 1).
+pub fn english_digit(word: &str) -> Option<u8> {
+    match english_small(word) {
+        Some((n, WordKind::Unit)) => Some(n as u8),
+        _ => None,
+    }
+}
+
 /// The value of an English number word below 100: units, teens and tens.
 fn english_small(word: &str) -> Option<(u64, WordKind)> {
     let unit = |n| Some((n, WordKind::Unit));
@@ -176,15 +184,34 @@ pub fn parse_english_number(words: &[&str]) -> Option<u64> {
 }
 
 /// Parses a Chinese numeral ("一百三十五", "两千零五", "一千二" = 1200, "三万五" = 35000, "十一")
-/// into an integer. Digits without units ("一三五", "二〇二六") are read digit by digit.
+/// into an integer; Arabic digits may stand for Chinese ones ("1万5千" = 15000, "3万"). Digits
+/// without units ("一三五", "二〇二六") are read digit by digit.
 pub fn parse_chinese_integer(s: &str) -> Option<u64> {
-    if s.is_empty() {
+    // Tokens: a number (a Chinese digit or a run of Arabic digits), a zero, or a unit.
+    let mut tokens: Vec<(u64, bool)> = Vec::new(); // (value, is_unit)
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        if let Some(d) = c.to_digit(10) {
+            let mut n = u64::from(d);
+            while let Some(d) = chars.peek().and_then(|c| c.to_digit(10)) {
+                n = n.checked_mul(10)?.checked_add(u64::from(d))?;
+                chars.next();
+            }
+            tokens.push((n, false));
+        } else if let Some(d) = cjk_digit(c) {
+            tokens.push((u64::from(d), false));
+        } else {
+            tokens.push((cjk_unit(c)?, true));
+        }
+    }
+    if tokens.is_empty() {
         return None;
     }
-    if !s.chars().any(|c| cjk_unit(c).is_some()) {
+    if tokens.iter().all(|&(_, unit)| !unit) {
         let mut n: u64 = 0;
         for c in s.chars() {
-            n = n.checked_mul(10)?.checked_add(u64::from(cjk_digit(c)?))?;
+            let d = c.to_digit(10).or_else(|| cjk_digit(c).map(u32::from))?;
+            n = n.checked_mul(10)?.checked_add(u64::from(d))?;
         }
         return Some(n);
     }
@@ -194,29 +221,28 @@ pub fn parse_chinese_integer(s: &str) -> Option<u64> {
     let mut digit: Option<u64> = None;
     let mut last_unit: u64 = 1;
     let mut zero_seen = false;
-    for c in s.chars() {
-        if let Some(d) = cjk_digit(c) {
-            if d == 0 {
+    for (value, is_unit) in tokens {
+        if !is_unit {
+            if value == 0 {
                 zero_seen = true;
                 continue;
             }
             if digit.is_some() {
                 return None;
             }
-            digit = Some(u64::from(d));
+            digit = Some(value);
             continue;
         }
-        let unit = cjk_unit(c)?;
-        match unit {
+        match value {
             10 | 100 | 1_000 => {
                 // "十五": a leading 十 means one ten.
                 let d = digit
                     .take()
-                    .unwrap_or(if small == 0 && unit == 10 { 1 } else { 0 });
-                if d == 0 {
+                    .unwrap_or(if small == 0 && value == 10 { 1 } else { 0 });
+                if d == 0 || d > 9 && value != 10 {
                     return None;
                 }
-                small = small.checked_add(d * unit)?;
+                small = small.checked_add(d.checked_mul(value)?)?;
             }
             10_000 => {
                 let part = small.checked_add(digit.take().unwrap_or(0))?;
@@ -232,13 +258,13 @@ pub fn parse_chinese_integer(s: &str) -> Option<u64> {
                 small = 0;
             }
         }
-        last_unit = unit;
+        last_unit = value;
         zero_seen = false;
     }
     let tail = match digit {
         // "一千二" = 1200, "三万五" = 35000: a bare digit after a unit of 100 or more is the
         // next lower place, unless a 零 says it is units ("一千零二" = 1002).
-        Some(d) if last_unit >= 100 && !zero_seen => d.checked_mul(last_unit / 10)?,
+        Some(d) if d < 10 && last_unit >= 100 && !zero_seen => d.checked_mul(last_unit / 10)?,
         Some(d) => d,
         None => 0,
     };

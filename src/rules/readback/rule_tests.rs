@@ -1,6 +1,8 @@
 //! `[[readback]]` rules on small transcripts: windows, repeats, wrong read-backs, masks and
 //! the cases where a rule does not apply.
 
+use proptest::prelude::*;
+
 use crate::engine::{Engine, Verdict};
 use crate::finding::Finding;
 use crate::matcher::Scratch;
@@ -257,4 +259,94 @@ fn invalid_tables_are_rejected_with_locations() {
         e.contains("`pattern` is only used with entity = \"regex\""),
         "{e}"
     );
+}
+
+/// Pieces of turn text that exercise value extraction: numbers in every form, masks,
+/// placeholders, amounts, dates and email fragments.
+fn piece() -> impl Strategy<Value = String> {
+    prop_oneof![
+        "[0-9]{1,14}",
+        "[零〇一二三四五六七八九幺两十百千万]{1,8}",
+        prop::sample::select(vec![
+            "one",
+            "oh",
+            "double",
+            "triple",
+            "forty",
+            "hundred",
+            "dollars",
+            "元",
+            "块",
+            "毛",
+            "$",
+            "¥",
+            "月",
+            "日",
+            "号",
+            "November",
+            "the",
+            "of",
+            "at",
+            "dot",
+            "艾特",
+            "点",
+            "****",
+            "xx",
+            "<PHONE>",
+            "[订单x]",
+            "-",
+            " ",
+            "，",
+            "。",
+            "@",
+            "(",
+            ")",
+            "+86",
+            "投诉",
+            "抱歉",
+            "sorry",
+        ])
+        .prop_map(str::to_string),
+    ]
+}
+
+fn turn() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(vec!["客服", "客户", "Agent", "Customer"]),
+        prop::option::of((0u32..100, 0u32..20)),
+        prop::collection::vec(piece(), 0..12),
+    )
+        .prop_map(|(label, time, pieces)| {
+            let stamp = time.map_or(String::new(), |(s, d)| {
+                format!(
+                    "[00:{:02}:{:02}-00:{:02}:{:02}] ",
+                    s / 60,
+                    s % 60,
+                    (s + d) / 60,
+                    (s + d) % 60
+                )
+            });
+            format!("{stamp}{label}：{}", pieces.concat())
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn builtin_rules_never_panic(
+        turns in prop::collection::vec(turn(), 1..10),
+        rings in prop::option::of(0u32..9),
+    ) {
+        let header = rings.map_or(String::new(), |r| format!("# rings: {r}\n"));
+        let text = format!("{header}{}\n", turns.join("\n"));
+        let Ok(transcript) = plain::parse(&text, &ParseOptions::default()) else {
+            return Ok(());
+        };
+        let (rules, _) = RuleSet::builtins().unwrap();
+        let verdict = Engine::new(rules).without_language_gate().check(&transcript, &mut Scratch::default());
+        for f in &verdict.findings {
+            prop_assert!(f.start.line >= 1 && f.start.column >= 1, "{f:?}");
+        }
+    }
 }

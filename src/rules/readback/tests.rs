@@ -149,6 +149,9 @@ fn amounts() {
         ("一点五元", &["1.50"]),
         ("一共三百五十块", &["350"]),
         ("135元5个", &["135"]),
+        ("五毛钱", &["0.50"]),
+        ("1万5千元", &["15000"]),
+        ("1.5 million dollars", &["1500000"]),
         ("¥1,280.50", &["1280.50"]),
         ("￥99", &["99"]),
         ("壹佰元", &[]),
@@ -198,6 +201,23 @@ fn emails_and_patterns() {
         ["cminh730@email.com"]
     );
     assert_eq!(shown(Entity::Email, "I'm at home dot"), Vec::<String>::new());
+    let spelled = [
+        "my email is c m i n h seven three zero at email dot com",
+        "it's cminh seven three zero at email dot com",
+        "邮箱是cminh730艾特email点com",
+    ];
+    for text in spelled {
+        assert_eq!(shown(Entity::Email, text), ["cminh730@email.com"], "{text:?}");
+    }
+    assert_eq!(
+        shown(Entity::Email, "john dot smith at acme dot co dot uk"),
+        ["john.smith@acme.co.uk"]
+    );
+    let found = extract(
+        Entity::Email,
+        "so that's c m i n h seven three zero at email dot com, right?",
+    );
+    assert_eq!(found[0].1, "c m i n h seven three zero at email dot com");
     assert_eq!(shown(Entity::Regex, "单号SD20261119886。"), ["sd20261119886"]);
 }
 
@@ -337,6 +357,8 @@ fn chinese_numbers() {
         ("三亿", Some(300_000_000)),
         ("一三五", Some(135)),
         ("二〇二六", Some(2026)),
+        ("1万5千", Some(15_000)),
+        ("15万", Some(150_000)),
         ("一二百", None),
         ("", None),
     ];
@@ -643,6 +665,29 @@ proptest! {
         for text in &renderings {
             let value = one(Entity::Date, text);
             prop_assert!(same(Entity::Date, &want, &value), "{text:?} gave {value}");
+        }
+    }
+
+    #[test]
+    fn emails_match_their_spoken_renderings(
+        name in "[a-z]{3,8}",
+        digits in prop::collection::vec(0u8..10, 0..4),
+        domain in "[a-z]{3,8}",
+        tld in prop::sample::select(vec!["com", "net", "org", "cn"]),
+    ) {
+        let number: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
+        let want = Value::Text(format!("{name}{number}@{domain}.{tld}"));
+        let spelled_digits = spoken_english(&digits, false, false);
+        let letters: Vec<String> = name.chars().map(String::from).collect();
+        let renderings = [
+            format!("{name}{number}@{domain}.{tld}"),
+            format!("my email is {name}{number} at {domain} dot {tld}"),
+            format!("it's {} {spelled_digits} at {domain} dot {tld}", letters.join(" ")),
+            format!("邮箱是{name}{number}艾特{domain}点{tld}"),
+        ];
+        for text in &renderings {
+            let value = one(Entity::Email, text);
+            prop_assert!(same(Entity::Email, &want, &value), "{text:?} gave {value}");
         }
     }
 

@@ -193,10 +193,10 @@ const MAX_PHONE_DIGITS: usize = 15;
 static EMAIL: LazyLock<Regex> =
     LazyLock::new(|| compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}"));
 
+/// "at" (or 艾特) and a domain read out with "dot" (or 点); the local part before "at" is
+/// read separately, because it may be spelled out ("c m i n h seven three zero").
 static SPOKEN_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
-    compile(
-        r"(?-u:\b)([a-z0-9][a-z0-9._-]*)\s*(?:(?-u:\b)at(?-u:\b)|艾特)\s*([a-z0-9-]+(?:\s*(?:(?-u:\b)dot(?-u:\b)|点)\s*[a-z0-9-]+)+)",
-    )
+    compile(r"(?:(?-u:\b)at(?-u:\b)|艾特)\s*([a-z0-9-]+(?:\s*(?:(?-u:\b)dot(?-u:\b)|点)\s*[a-z0-9-]+)+)")
 });
 
 static DOT: LazyLock<Regex> = LazyLock::new(|| compile(r"\s*(?:(?-u:\b)dot(?-u:\b)|点)\s*"));
@@ -272,7 +272,10 @@ impl Extractor {
                     values.push((m.range(), Value::Text(m.as_str().to_string())));
                 }
                 for c in SPOKEN_EMAIL.captures_iter(text) {
-                    let (Some(whole), Some(local), Some(domain)) = (c.get(0), c.get(1), c.get(2)) else {
+                    let (Some(at), Some(domain)) = (c.get(0), c.get(1)) else {
+                        continue;
+                    };
+                    let Some((local, start)) = spoken_local_part(&text[..at.start()]) else {
                         continue;
                     };
                     let domain = DOT.replace_all(domain.as_str(), ".");
@@ -280,12 +283,9 @@ impl Extractor {
                         .rsplit('.')
                         .next()
                         .is_some_and(|t| t.len() >= 2 && t.bytes().all(|b| b.is_ascii_alphabetic()));
-                    if tld_ok
-                        && !values
-                            .iter()
-                            .any(|(r, _)| r.start < whole.end() && whole.start() < r.end)
-                    {
-                        values.push((whole.range(), Value::Text(format!("{}@{domain}", local.as_str()))));
+                    let end = at.end();
+                    if tld_ok && !values.iter().any(|(r, _)| r.start < end && start < r.end) {
+                        values.push((start..end, Value::Text(format!("{local}@{domain}"))));
                     }
                 }
             }
@@ -362,6 +362,84 @@ impl Extractor {
         out.sort_by_key(|r| r.start);
         out
     }
+}
+
+/// The local part of a spoken email address, read backwards from just before "at": a word
+/// ("cminh730"), words joined by spoken separators ("john dot smith"), a spelling of letters
+/// and digit words ("c m i n h seven three zero"), or a word followed by spelled digits
+/// ("cminh seven three zero"). Returns it and the byte offset where it starts.
+fn spoken_local_part(before: &str) -> Option<(String, usize)> {
+    /// Words that end an address read backwards ("my email is …").
+    const STOP: &[&str] = &[
+        "is", "its", "my", "the", "it", "was", "me", "to", "and", "email", "mail", "address", "at", "of",
+        "your", "his", "her", "that", "thats",
+    ];
+    #[derive(Clone, Copy, PartialEq)]
+    enum Kind {
+        Separator,
+        Spelled,
+        Word,
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    // Pieces from right to left: text, start offset, kind.
+    let mut pieces: Vec<(String, usize, Kind)> = Vec::new();
+    let mut end = before.trim_end_matches(' ').len();
+    while end > 0 {
+        let token_start = before[..end].rfind(' ').map_or(0, |i| i + 1);
+        let raw = &before[token_start..end];
+        // Only the trailing run of address characters counts ("邮箱是cminh730" gives "cminh730").
+        let run_start = raw
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !allowed(c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let token = &raw[run_start..];
+        // "that's" is a word, not an "s"; "邮箱是cminh730" is Chinese text, then an address.
+        let glued_to_latin = raw[..run_start].chars().next_back().is_some_and(|c| c.is_ascii());
+        if token.is_empty() || glued_to_latin || STOP.contains(&token) {
+            break;
+        }
+        let last = pieces.last().map(|p| p.2);
+        let spelled = match token {
+            "zero" | "oh" => Some('0'),
+            _ => super::numbers::english_digit(token)
+                .map(|d| char::from(b'0' + d))
+                .or_else(|| token.chars().next().filter(|_| token.len() == 1)),
+        };
+        let separator = match token {
+            "dot" => Some('.'),
+            "underscore" => Some('_'),
+            "dash" | "hyphen" => Some('-'),
+            _ => None,
+        };
+        let leftmost_is_digit = pieces
+            .last()
+            .is_some_and(|p| p.2 == Kind::Spelled && p.0.starts_with(|c: char| c.is_ascii_digit()));
+        let piece = match (separator, spelled) {
+            (Some(sep), _) if matches!(last, Some(Kind::Spelled | Kind::Word)) => {
+                (sep.to_string(), Kind::Separator)
+            }
+            (None, Some(c)) if last != Some(Kind::Word) => (c.to_string(), Kind::Spelled),
+            (None, None)
+                if matches!(last, None | Some(Kind::Separator))
+                    || (leftmost_is_digit && token.ends_with(|c: char| c.is_ascii_alphabetic())) =>
+            {
+                (token.to_string(), Kind::Word)
+            }
+            _ => break,
+        };
+        pieces.push((piece.0, token_start + run_start, piece.1));
+        if run_start > 0 {
+            break;
+        }
+        end = before[..token_start].trim_end_matches(' ').len();
+    }
+    while pieces.last().is_some_and(|p| p.2 == Kind::Separator) {
+        pieces.pop();
+    }
+    let start = pieces.last()?.1;
+    let local: String = pieces.iter().rev().map(|p| p.0.as_str()).collect();
+    Some((local, start))
 }
 
 /// How a restated value compares with the value given.
