@@ -72,7 +72,8 @@ fn clean_transcripts_exit_0() {
     // Conversation rules whose trigger never occurs (or that need end times) do not apply.
     assert!(
         r.stdout.starts_with("Checked 2 transcripts: no findings. ")
-            && r.stdout.ends_with("rule checks not applicable (see --verbose).\n"),
+            && r.stdout
+                .ends_with("rule checks not applicable (see --verbose).\n"),
         "{}",
         r.stdout
     );
@@ -568,7 +569,9 @@ fn bundled_examples_show_the_expected_findings() {
     ] {
         assert!(rude.contains(&rule.to_string()), "{rule} missing from {rude:?}");
     }
-    assert!(rules_of(find("08-dismissive-agent.txt")).contains(&"en-telephone/complaint-apology".to_string()));
+    assert!(
+        rules_of(find("08-dismissive-agent.txt")).contains(&"en-telephone/complaint-apology".to_string())
+    );
     // The agent books an engineer without taking name, number or address.
     assert_eq!(
         rules_of(find("10-asr-export-no-timestamps.txt")),
@@ -634,7 +637,10 @@ fn readback_findings_point_at_the_value() {
     ]);
     let finding = &r.json()["files"][0]["findings"][0];
     assert_eq!(finding["kind"], "readback");
-    assert_eq!((finding["line"].as_u64(), finding["column"].as_u64()), (Some(2), Some(11)));
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(2), Some(11))
+    );
     assert_eq!(finding["speaker"], "customer");
     assert_eq!(finding["matched"], "2026 1120 117");
     assert_eq!(

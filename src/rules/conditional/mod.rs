@@ -320,7 +320,11 @@ impl Kind for Conditional {
                 "within_seconds needs timestamps and the transcript has none".into(),
             );
         }
-        let starts = effective_starts(transcript);
+        let starts = if needs_times {
+            effective_starts(transcript)
+        } else {
+            Vec::new()
+        };
         let mut judged = false;
         for clause in &self.clauses {
             judged |= self.judge_clause(ctx, clause, &triggers, &starts, findings);
@@ -409,10 +413,17 @@ impl Conditional {
         findings: &mut Vec<Finding>,
     ) -> bool {
         let slot = clause.kind.slot();
+        // `turns` is ascending, and the rule's hits are sorted by turn: look only at the hits
+        // between the window's first and last turn.
         let hits_in = |turns: &[usize], after: Option<&Hit>, before: Option<&Hit>| -> Vec<Hit> {
-            ctx.hits
+            let (Some(&first), Some(&last)) = (turns.first(), turns.last()) else {
+                return Vec::new();
+            };
+            let from = ctx.hits.partition_point(|h| (h.turn as usize) < first);
+            let to = ctx.hits.partition_point(|h| (h.turn as usize) <= last);
+            ctx.hits[from..to.max(from)]
                 .iter()
-                .filter(|h| h.slot == slot && turns.contains(&(h.turn as usize)))
+                .filter(|h| h.slot == slot && turns.binary_search(&(h.turn as usize)).is_ok())
                 // In the triggering turn itself, only wording on the right side of the trigger.
                 .filter(|h| after.is_none_or(|t| h.turn != t.turn || h.start >= t.end))
                 .filter(|h| before.is_none_or(|t| h.turn != t.turn || h.end <= t.start))
@@ -519,8 +530,10 @@ impl Clause {
     /// The turns a clause searches for one trigger, in order.
     fn window(&self, transcript: &Transcript, at: At, starts: &[Millis]) -> Vec<usize> {
         let own = |i: usize| self.speakers.matches(transcript.turns[i].speaker.role);
+        // `starts` is only filled when a clause is timed (`within_seconds`).
+        let start_of = |i: usize| starts.get(i).copied().unwrap_or_default();
         let (trigger_turn, trigger_time) = match at {
-            At::Hit(h) => (Some(h.turn as usize), starts[h.turn as usize]),
+            At::Hit(h) => (Some(h.turn as usize), start_of(h.turn as usize)),
             At::Start => (None, Millis(0)),
         };
         let count = transcript.turns.len();
@@ -533,7 +546,9 @@ impl Clause {
                 match self.within {
                     Within::Turns(n) => turns.extend(later.take(n)),
                     Within::Seconds(limit) => {
-                        turns.extend(later.filter(|&i| starts[i].0 <= trigger_time.0 + limit.0));
+                        turns.extend(
+                            later.filter(|&i| start_of(i).0 <= trigger_time.0.saturating_add(limit.0)),
+                        );
                     }
                     Within::Unbounded => turns.extend(later),
                 }
@@ -545,7 +560,7 @@ impl Clause {
                 let mut turns: Vec<usize> = match self.within {
                     Within::Turns(n) => earlier.take(n).collect(),
                     Within::Seconds(limit) => earlier
-                        .filter(|&i| starts[i].0 + limit.0 >= trigger_time.0)
+                        .filter(|&i| start_of(i).0.saturating_add(limit.0) >= trigger_time.0)
                         .collect(),
                     Within::Unbounded => earlier.collect(),
                 };

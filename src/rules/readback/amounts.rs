@@ -6,6 +6,7 @@
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::numbers::{cjk_digit, parse_chinese_integer, parse_english_number};
@@ -87,8 +88,20 @@ const SUFFIXES: &[&str] = &[
 /// Suffixes worth a tenth of the main unit: "五毛钱" is 0.5.
 const TENTHS: &[&str] = &["毛钱", "毛", "角"];
 
+/// Signs and words without which there is no amount: a cheap test before the patterns run.
+static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let markers = [
+        "$", "¥", "£", "€", "元", "块", "圆", "毛", "角", "dollar", "buck", "pound", "euro", "yuan", "quid",
+        "rmb", "usd", "cny", "hkd", "eur", "gbp", "美金",
+    ];
+    AhoCorasick::new(markers).unwrap_or_else(|e| unreachable!("built-in amount markers: {e}"))
+});
+
 /// Every amount in folded text, in order, without overlaps.
 pub fn amounts(text: &str) -> Vec<AmountMatch> {
+    if !MARKERS.is_match(text) {
+        return Vec::new();
+    }
     let mut found: Vec<AmountMatch> = Vec::new();
     for m in ENGLISH.captures_iter(text) {
         let (Some(whole), Some(words)) = (m.get(0), m.get(1)) else {

@@ -78,6 +78,14 @@ fn compile(pattern: &str) -> Regex {
 
 /// Every date in folded text, in order, without overlaps.
 pub fn dates(text: &str) -> Vec<DateMatch> {
+    // A date needs 月, a digit or a month name: a cheap test before the patterns run.
+    let might = text.contains('月')
+        || text.bytes().any(|b| b.is_ascii_digit())
+        || MONTH_DAY.is_match(text)
+        || DAY_MONTH.is_match(text);
+    if !might {
+        return Vec::new();
+    }
     let mut found: Vec<DateMatch> = Vec::new();
     let mut push = |range: Range<usize>, year: Option<u16>, month: Option<u64>, day: Option<u64>| {
         if let Some(date) = valid(year, month, day) {

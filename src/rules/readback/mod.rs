@@ -276,14 +276,28 @@ impl Kind for Readback {
             .unwrap_or(usize::MAX)
             .min(self.min_digits.saturating_sub(2))
             .max(1);
+        let groups = self.group(given);
+        // Only the `by` turns some value's window reaches are searched.
+        let mut needed = vec![false; by_turns.len()];
+        for group in &groups {
+            if let Some((window, earlier)) = self.windows(group, &by_turns) {
+                for k in window.into_iter().chain(earlier) {
+                    needed[k] = true;
+                }
+            }
+        }
         let said: Vec<Extracted> = by_turns
             .iter()
-            .map(|&i| {
-                self.extractor
-                    .extract(&transcript.turns[i].text, said_min, &mut norm)
+            .zip(&needed)
+            .map(|(&i, &needed)| {
+                if needed {
+                    self.extractor
+                        .extract(&transcript.turns[i].text, said_min, &mut norm)
+                } else {
+                    Extracted::default()
+                }
             })
             .collect();
-        let groups = self.group(given);
         let mut judged = 0;
         let mut skipped = Vec::new();
         for group in &groups {
@@ -368,6 +382,29 @@ impl Readback {
         groups
     }
 
+    /// The `by` turns (as indices into `by_turns`) searched for one value: its window — the
+    /// turns after the value was first given, up to the `within_turns`-th turn after it was
+    /// last given — and the `within_turns` turns before it (the agent may have said the value
+    /// first and the customer confirmed it). `None` when no `by` turn follows the value.
+    fn windows(&self, group: &Group, by_turns: &[usize]) -> Option<(Vec<usize>, Vec<usize>)> {
+        let first_turn = group.first.0;
+        let last_turn = group.turns.last().copied().unwrap_or(first_turn);
+        let window_end = *by_turns
+            .iter()
+            .filter(|&&b| b > last_turn)
+            .take(self.within_turns)
+            .last()?;
+        let window: Vec<usize> = (0..by_turns.len())
+            .filter(|&k| by_turns[k] > first_turn && by_turns[k] <= window_end)
+            .collect();
+        let earlier: Vec<usize> = (0..by_turns.len())
+            .filter(|&k| by_turns[k] < first_turn)
+            .rev()
+            .take(self.within_turns)
+            .collect();
+        Some((window, earlier))
+    }
+
     /// Decides whether one value was read back.
     fn judge(
         &self,
@@ -379,26 +416,9 @@ impl Readback {
     ) -> Judgement {
         let entity = self.extractor.entity();
         let (first_turn, value) = (group.first.0, &group.first.1.value);
-        let last_turn = group.turns.last().copied().unwrap_or(first_turn);
-        // The window: the `by` party's turns after the value was first given, up to the
-        // `within_turns`-th of its turns after the value was last given.
-        let Some(&window_end) = by_turns
-            .iter()
-            .filter(|&&b| b > last_turn)
-            .take(self.within_turns)
-            .last()
-        else {
+        let Some((window, earlier)) = self.windows(group, by_turns) else {
             return Judgement::Skipped("came after the last turn that could restate it");
         };
-        let window: Vec<usize> = (0..by_turns.len())
-            .filter(|&k| by_turns[k] > first_turn && by_turns[k] <= window_end)
-            .collect();
-        // The agent may have said the value first and the customer confirmed it.
-        let earlier: Vec<usize> = (0..by_turns.len())
-            .filter(|&k| by_turns[k] < first_turn)
-            .rev()
-            .take(self.within_turns)
-            .collect();
         let restated = |k: &usize| {
             said[*k]
                 .values

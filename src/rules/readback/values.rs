@@ -10,6 +10,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::amounts::amounts;
@@ -206,6 +207,54 @@ static PLACEHOLDER: LazyLock<Regex> =
 
 static MASK_RUN: LazyLock<Regex> = LazyLock::new(|| compile(r"[*#•●×]{3,}|(?-u:\b)x{3,}(?-u:\b)"));
 
+/// English number words that stand for two digits in a digit string.
+const TEENS_AND_TENS: &[&str] = &[
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+];
+
+/// Currency signs and words in unfolded text (full-width forms included).
+static AMOUNT_MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let markers = [
+        "$", "＄", "¥", "￥", "£", "￡", "€", "元", "块", "塊", "圆", "圓", "毛", "角", "dollar", "buck",
+        "pound", "euro", "yuan", "quid", "rmb", "usd", "cny", "hkd", "eur", "gbp", "美金",
+    ];
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(markers)
+        .unwrap_or_else(|e| unreachable!("built-in amount markers: {e}"))
+});
+
+/// English month names and abbreviations in unfolded text.
+static MONTH_NAMES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(months)
+        .unwrap_or_else(|e| unreachable!("built-in month names: {e}"))
+});
+
+static AT_WORD: LazyLock<Regex> = LazyLock::new(|| compile(r"(?i-u:\bat\b)"));
+
 static THOUSANDS: LazyLock<Regex> = LazyLock::new(|| compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$"));
 
 fn compile(pattern: &str) -> Regex {
@@ -236,23 +285,33 @@ impl Extractor {
     /// Every value in `source` (digit strings need at least `min_digits` digits), plus
     /// placeholders. `norm` is a reusable buffer.
     pub fn extract(&self, source: &str, min_digits: usize, norm: &mut NormText) -> Extracted {
+        if !self.might_hold(source, min_digits) {
+            return Extracted::default();
+        }
         normalize_into(&VALUE_PROFILE, source, norm);
         let text = norm.as_str();
         let mut values: Vec<(Range<usize>, Value)> = Vec::new();
         match self.entity {
             Entity::Digits | Entity::Phone => {
-                let taken: Vec<Range<usize>> = amounts(text)
+                let runs: Vec<_> = digit_runs(text)
                     .into_iter()
-                    .map(|a| a.range)
-                    .chain(dates(text).into_iter().map(|d| d.range))
+                    .filter(|r| (min_digits.max(1)..=self.max_digits).contains(&r.digits.len()))
                     .collect();
-                for run in digit_runs(text) {
+                // Amounts and dates are only looked for when there is a digit string to excuse.
+                let taken: Vec<Range<usize>> = if runs.is_empty() {
+                    Vec::new()
+                } else {
+                    amounts(text)
+                        .into_iter()
+                        .map(|a| a.range)
+                        .chain(dates(text).into_iter().map(|d| d.range))
+                        .collect()
+                };
+                for run in runs {
                     let overlaps = taken
                         .iter()
                         .any(|t| t.start < run.range.end && run.range.start < t.end);
-                    let quantity = THOUSANDS.is_match(&text[run.range.clone()]);
-                    let len = run.digits.len();
-                    if !overlaps && !quantity && len >= min_digits.max(1) && len <= self.max_digits {
+                    if !overlaps && !THOUSANDS.is_match(&text[run.range.clone()]) {
                         values.push((run.range, Value::Digits(run.digits)));
                     }
                 }
@@ -322,8 +381,71 @@ impl Extractor {
         }
     }
 
+    /// A cheap test on the original text: false when the turn cannot hold a value or a
+    /// placeholder, so most turns are never folded or searched.
+    fn might_hold(&self, source: &str, min_digits: usize) -> bool {
+        let mask = |c: char| is_mask_char(c.to_ascii_lowercase()) || c == '＊';
+        let two_masks = source
+            .chars()
+            .zip(source.chars().skip(1))
+            .any(|(a, b)| mask(a) && mask(b));
+        if two_masks || source.contains(['[', '<', '{', '【', '（']) {
+            return true;
+        }
+        match self.entity {
+            Entity::Digits | Entity::Phone => {
+                // Each digit of a digit string is a digit character or a digit word.
+                let mut digits = 0;
+                let mut word = String::new();
+                for c in source.chars().chain(std::iter::once(' ')) {
+                    if c.is_ascii_alphabetic() {
+                        word.push(c.to_ascii_lowercase());
+                        continue;
+                    }
+                    if !word.is_empty() {
+                        if matches!(word.as_str(), "oh" | "o" | "double" | "triple")
+                            || super::numbers::english_digit(&word).is_some()
+                            || TEENS_AND_TENS.contains(&word.as_str())
+                        {
+                            digits += 2;
+                        }
+                        word.clear();
+                    }
+                    if c.is_ascii_digit()
+                        || ('０'..='９').contains(&c)
+                        || super::numbers::cjk_digit(c).is_some()
+                    {
+                        digits += 1;
+                    }
+                    if digits >= min_digits {
+                        return true;
+                    }
+                }
+                false
+            }
+            Entity::Amount => AMOUNT_MARKERS.is_match(source),
+            Entity::Date => {
+                source.contains('月')
+                    || source
+                        .chars()
+                        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+                    || MONTH_NAMES.is_match(source)
+            }
+            Entity::Email => {
+                source.contains(['@', '＠']) || source.contains("艾特") || AT_WORD.is_match(source)
+            }
+            Entity::Regex => true,
+        }
+    }
+
     /// Placeholders for redacted values of this entity, in folded text.
     fn placeholders(&self, text: &str) -> Vec<Range<usize>> {
+        // Most turns hold neither brackets nor mask characters.
+        let might =
+            text.contains(['[', '<', '{', '【', '(', '（', '*', '#', '•', '●', '×']) || text.contains("xxx");
+        if !might {
+            return Vec::new();
+        }
         let words = self.entity.placeholder_words();
         let mut out: Vec<Range<usize>> = Vec::new();
         for c in PLACEHOLDER.captures_iter(text) {
