@@ -104,10 +104,10 @@ impl Measure<'_> {
         let Some(&(first, _)) = timed.first() else {
             return Err("speech rate needs turn end times: [start-end] timestamps".into());
         };
-        let total = Millis(timed.iter().map(|(_, d)| d.0).sum());
+        let total = self.floor_time(&timed);
         if total < MIN_CALL_SPEECH {
             return Err(format!(
-                "{} has only {} of timed speech",
+                "{} has only {} of talk time",
                 self.rule.speakers,
                 seconds(total)
             ));
@@ -121,7 +121,7 @@ impl Measure<'_> {
         if let Some(measured) = self.out_of_bounds(rate.round(), &format!(" {name}/min")) {
             let mut f = self.at_turn(first, "speech rate out of bounds", measured);
             f.note = Some(format!(
-                "{} {name} in {} of timed speech over {} turns",
+                "{} {name} in {} of talk time over {} turns",
                 cjk + words,
                 seconds(total),
                 timed.len()
@@ -129,6 +129,39 @@ impl Measure<'_> {
             findings.push(f);
         }
         Ok(())
+    }
+
+    /// The speaker's talk time: consecutive timed turns with no other party's turn between
+    /// them count from the first one's start to the last one's end, because speech recognisers
+    /// split a speaker's turn at every pause and the pauses are part of the pace.
+    fn floor_time(&self, timed: &[(usize, Millis)]) -> Millis {
+        let turns = &self.transcript().turns;
+        let other = |j: usize| {
+            turns[j].speaker.role != Role::System && !self.rule.speakers.matches(turns[j].speaker.role)
+        };
+        let mut total = 0u64;
+        let mut span: Option<(usize, Millis, Millis)> = None; // (last turn, start, end)
+        for &(i, d) in timed {
+            let (Some(start), Some(end)) = (turns[i].start, turns[i].end) else {
+                total += d.0;
+                continue;
+            };
+            match span {
+                Some((last, s, e)) if !(last + 1..i).any(other) && start >= e => {
+                    span = Some((i, s, end.max(e)));
+                }
+                _ => {
+                    if let Some((_, s, e)) = span {
+                        total += e.0 - s.0;
+                    }
+                    span = Some((i, start, end));
+                }
+            }
+        }
+        if let Some((_, s, e)) = span {
+            total += e.0 - s.0;
+        }
+        Millis(total)
     }
 
     pub(super) fn speech_rate_per_turn(&self, findings: &mut Vec<Finding>) -> Result<(), String> {

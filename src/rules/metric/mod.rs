@@ -140,8 +140,8 @@ impl Kind for Metric {
         name: "metric",
         summary: "A measured property of the conversation stays within bounds.",
         what: "`metric` is one of: `speech_rate` — CJK characters (or English words) per minute \
-               of the speaker's timed turns, over all of them (`per = \"call\"`, default) or \
-               turn by turn (`per = \"turn\"`, turns of 3 s and 5 characters or more), `min`/`max`; \
+               of the speaker's timed turns, over their talk time (`per = \"call\"`, default; \
+               consecutive turns of the speaker count with the pauses between them) or turn by turn (`per = \"turn\"`, turns of 3 s and 5 characters or more), `min`/`max`; \
                `interruptions` — the speaker's turns that start before the other party's turn \
                ends, `max` count; `talk_share` — the speaker's share of talk time in percent (of \
                characters when turns lack end times), `min`/`max`; `silence` — each gap between \

@@ -41,7 +41,9 @@ fn speech_rate_over_the_call() {
     // 40 characters in 12 s = 200 per minute.
     let fast = check(
         RATE,
-        &format!("[00:00:00-00:00:06] 客服：{TWENTY}\n[00:00:07-00:00:13] 客服：{TWENTY}\n"),
+        &format!(
+            "[00:00:00-00:00:06] 客服：{TWENTY}\n[00:00:06-00:00:07] 客户：嗯\n[00:00:07-00:00:13] 客服：{TWENTY}\n"
+        ),
     );
     assert_eq!(
         messages(&fast),
@@ -50,11 +52,22 @@ fn speech_rate_over_the_call() {
     assert_eq!(fast.findings[0].turn, Some(1));
     assert_eq!(
         fast.findings[0].note.as_deref(),
-        Some("40 characters in 12 s of timed speech over 2 turns")
+        Some("40 characters in 12 s of talk time over 2 turns")
     );
     // 20 characters in 20 s = 60 per minute.
     let slow = check(RATE, &format!("[00:00:00-00:00:20] 客服：{TWENTY}\n"));
     assert!(messages(&slow)[0].contains("measured 60 characters/min; minimum 100"));
+}
+
+#[test]
+fn speech_rate_counts_pauses_between_a_speakers_segments() {
+    // Two segments of one turn split at a 4 s pause: 40 characters in 16 s = 150 per minute,
+    // not 40 in 12 s = 200.
+    let v = check(
+        "metric = \"speech_rate\"\nmax = 180\n",
+        &format!("[00:00:00-00:00:06] 客服：{TWENTY}\n[00:00:10-00:00:16] 客服：{TWENTY}\n"),
+    );
+    assert!(v.findings.is_empty(), "{v:?}");
 }
 
 #[test]
@@ -76,7 +89,7 @@ fn speech_rate_needs_end_times() {
     let v = check(RATE, &format!("[00:00:00] 客服：{TWENTY}\n[00:00:10] 客户：好\n"));
     assert!(not_applicable(&v).contains("end times"));
     let v = check(RATE, &format!("[00:00:00-00:00:04] 客服：{TWENTY}\n"));
-    assert!(not_applicable(&v).contains("only 4 s of timed speech"));
+    assert!(not_applicable(&v).contains("only 4 s of talk time"));
 }
 
 #[test]
