@@ -291,9 +291,59 @@ pub fn key_advice(key: &str) -> Option<(&'static str, &'static str)> {
             "one of \"agent\", \"customer\", \"any\"",
             "the speaker whose turns the rule looks at",
         ),
-        "by" => (
+        "by" | "from" => (
             "one of \"agent\", \"customer\", \"system\"",
-            "the role that must end the call",
+            "[[hangup]]: who must end the call; [[readback]]: who gives (`from`) and who restates \
+             (`by`) the value",
+        ),
+        "entity" => (
+            "one of \"digits\", \"phone\", \"amount\", \"date\", \"email\", \"regex\"",
+            "the kind of detail that must be read back; \"regex\" needs a `pattern` with a capture group",
+        ),
+        "min_digits" | "within_turns" | "last" => (
+            "a whole number, e.g. 4",
+            "see docs/rulebook.md for each rule kind's keys",
+        ),
+        "accept_partial" => (
+            "an inline table: accept_partial = { last = 4 }",
+            "restating the last N digits counts as reading the value back",
+        ),
+        "pattern" => (
+            "a regular expression with a capture group, e.g. '订单号\\s*(\\d{8,})'",
+            "the value read back is what group 1 captures",
+        ),
+        "when" => (
+            "an inline table: { speaker = \"customer\", phrases = [\"…\"] } or { metadata = \"rings\", gt = 3 }",
+            "the trigger of a [[conditional]] rule",
+        ),
+        "then" | "then_not" | "before" => (
+            "an inline table: { speaker = \"agent\", phrases = [\"…\"], within_turns = N }",
+            "`then` must follow the trigger, `then_not` must not, `before` must come before it",
+        ),
+        "within_seconds" => (
+            "a positive number of seconds",
+            "needs timestamps in the transcript",
+        ),
+        "metadata" => (
+            "a header name such as \"rings\"",
+            "compare it with gt, ge, lt, le, eq or ne",
+        ),
+        "gt" | "ge" | "lt" | "le" | "eq" | "ne" => (
+            "a number or a string",
+            "numbers compare numerically, strings ignoring case",
+        ),
+        "metric" => (
+            "one of \"speech_rate\", \"interruptions\", \"talk_share\", \"silence\", \"response_time\", \
+             \"turn_length\", \"occurrences\"",
+            "see docs/rulebook.md for each metric's bounds",
+        ),
+        "min" | "max" => (
+            "a number of 0 or more",
+            "bounds are in the metric's unit: per minute, count, percent or seconds",
+        ),
+        "per" => (
+            "one of \"call\", \"turn\"",
+            "speech_rate over all the speaker's timed turns, or turn by turn",
         ),
         "window" => (
             "an inline table with one key: { first_turns = N }, { last_turns = N }, \
@@ -318,6 +368,11 @@ pub fn key_advice(key: &str) -> Option<(&'static str, &'static str)> {
         "examples" | "pass" | "fail" => (
             "examples.pass = [\"…\"] and examples.fail = [\"…\"], each a small transcript",
             "a one-line example without a speaker label is one turn by the rule's speaker",
+        ),
+        "channel" => (
+            "one of \"voice\", \"chat\"",
+            "the rule only checks transcripts of that channel (known from their `channel` metadata); \
+             leave it out for both",
         ),
         "suggest" => ("a string", "the wording the speaker should use instead"),
         "title" | "message" | "guideline" => ("a string", "see docs/rulebook.md"),

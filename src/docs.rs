@@ -90,6 +90,9 @@ fn rule_section(out: &mut String, rule: &Rule) {
             guidelines::title(g).unwrap_or("not in the catalogue")
         ));
     }
+    if let Some(channel) = rule.meta.channel {
+        facts.push(format!("{} only", channel.as_str()));
+    }
     let _ = writeln!(out, "{}.\n", facts.join(", "));
     if let Some(message) = &rule.meta.message {
         let _ = writeln!(out, "Message: {message}\n");

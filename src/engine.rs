@@ -1,10 +1,10 @@
 //! Judging one transcript: matcher hits → each rule's outcome → findings.
 
-use crate::finding::{Finding, NotApplicable};
+use crate::finding::{Finding, NotApplicable, Scope};
 use crate::matcher::Scratch;
 use crate::rulebook::RuleSet;
 use crate::rules::{EvalCtx, Outcome, TurnIndex};
-use crate::transcript::Transcript;
+use crate::transcript::{Transcript, TranscriptKind};
 
 /// What checking one transcript produced.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -53,6 +53,7 @@ impl Engine {
             .any(|r| r.applies_to.is_some())
             .then(|| transcript.language())
             .flatten();
+        let channel = transcript.channel();
         let turns = TurnIndex::new(transcript);
         let mut verdict = Verdict::default();
         for (index, rule) in self.rules.enabled_rules() {
@@ -69,7 +70,21 @@ impl Engine {
                         rulebook.id,
                         wanted.as_str()
                     ),
-                    out_of_scope: true,
+                    scope: Scope::Language,
+                });
+                continue;
+            }
+            if let (Some(wanted), Some(channel)) = (rule.meta.channel, channel)
+                && wanted != channel
+            {
+                verdict.not_applicable.push(NotApplicable {
+                    rule: rule.id.clone(),
+                    reason: format!(
+                        "the rule is for {} transcripts; this one is a {}",
+                        wanted.as_str(),
+                        channel.as_str()
+                    ),
+                    scope: Scope::Channel,
                 });
                 continue;
             }
@@ -83,7 +98,13 @@ impl Engine {
                 verdict.not_applicable.push(NotApplicable {
                     rule: rule.id.clone(),
                     reason,
-                    out_of_scope: false,
+                    // A reply template has only agent text: whatever a rule cannot judge there
+                    // needs a conversation, so it does not concern the template.
+                    scope: if transcript.kind == TranscriptKind::Template {
+                        Scope::Template
+                    } else {
+                        Scope::Undecided
+                    },
                 });
             }
         }
@@ -205,6 +226,28 @@ by = "customer"
     }
 
     #[test]
+    fn channel_rules_skip_transcripts_of_the_other_channel() {
+        let book = "[rulebook]\nid = \"c\"\n[[forbidden]]\nid = \"voice-only\"\nchannel = \"voice\"\nphrases = [\"hold on\"]\n";
+        let (rules, _) = RuleSet::from_text("c.toml", book).unwrap();
+        let engine = Engine::new(rules);
+        let check = |header: &str| {
+            let text = format!("{header}Agent: hold on please\n");
+            let t = plain::parse(&text, &ParseOptions::default()).unwrap();
+            engine.check(&t, &mut Scratch::default())
+        };
+        let chat = check("# channel: chat\n");
+        assert!(chat.findings.is_empty());
+        assert_eq!(chat.not_applicable[0].scope, Scope::Channel);
+        assert_eq!(
+            chat.not_applicable[0].reason,
+            "the rule is for voice transcripts; this one is a chat"
+        );
+        assert_eq!(check("# channel: VOICE\n").findings.len(), 1);
+        // Unknown channel: the rule applies.
+        assert_eq!(check("").findings.len(), 1);
+    }
+
+    #[test]
     fn templates_have_no_hangup() {
         let (rules, _) = RuleSet::from_text("t.toml", BOOK).unwrap();
         let engine = Engine::new(rules);
@@ -217,6 +260,7 @@ by = "customer"
         let v = engine.check(&transcript, &mut Scratch::default());
         assert!(v.findings.is_empty(), "{:?}", v.findings);
         assert_eq!(v.not_applicable[0].reason, "reply templates have no hang-up");
+        assert_eq!(v.not_applicable[0].scope, Scope::Template);
     }
 
     #[test]

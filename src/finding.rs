@@ -93,8 +93,31 @@ pub struct NotApplicable {
     pub rule: String,
     /// Why it does not apply (no agent turns, no timestamps, …).
     pub reason: String,
-    /// True when the whole rulebook is for another language than the transcript's.
-    pub out_of_scope: bool,
+    /// Whether the rule could not be judged, or does not concern this kind of transcript.
+    pub scope: Scope,
+}
+
+/// Why a rule is not applicable.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Scope {
+    /// The rule concerns the transcript but cannot be judged (no agent turns, no timestamps,
+    /// a trigger that never occurs).
+    #[default]
+    Undecided,
+    /// The rule's rulebook is for another language than the transcript's.
+    Language,
+    /// The rule needs a conversation and the transcript is a reply template.
+    Template,
+    /// The rule is for another channel (voice calls, chats) than the transcript's.
+    Channel,
+}
+
+impl NotApplicable {
+    /// True when the rule does not concern this transcript at all (another language, a reply
+    /// template), as opposed to a rule that could not be judged.
+    pub fn out_of_scope(&self) -> bool {
+        self.scope != Scope::Undecided
+    }
 }
 
 /// The result of checking one transcript.
@@ -161,7 +184,8 @@ pub struct Summary {
     pub files_with_findings: usize,
     /// Rule × transcript pairs that were not applicable (the rule could not be judged).
     pub not_applicable: usize,
-    /// Rule × transcript pairs skipped because the rulebook is for another language.
+    /// Rule × transcript pairs that do not concern the transcript: rulebooks for another
+    /// language, conversation rules on reply templates.
     pub out_of_scope: usize,
     /// Findings left out because the baseline (`--baseline`) already holds them.
     #[serde(skip_serializing_if = "is_zero")]
@@ -205,7 +229,7 @@ impl Summary {
                 if !report.findings.is_empty() {
                     self.files_with_findings += 1;
                 }
-                let skipped = report.not_applicable.iter().filter(|n| n.out_of_scope).count();
+                let skipped = report.not_applicable.iter().filter(|n| n.out_of_scope()).count();
                 self.out_of_scope += skipped;
                 self.not_applicable += report.not_applicable.len() - skipped;
                 for finding in &report.findings {

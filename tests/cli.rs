@@ -69,7 +69,14 @@ const WARNINGS_ONLY: &str = "tests/fixtures/calls/warnings-only-en.txt";
 fn clean_transcripts_exit_0() {
     let r = run(&["check", CLEAN_ZH, CLEAN_EN]);
     assert_eq!(r.code, 0, "{}", r.transcript());
-    assert_eq!(r.stdout, "Checked 2 transcripts: no findings.\n");
+    // Conversation rules whose trigger never occurs (or that need end times) do not apply.
+    assert!(
+        r.stdout.starts_with("Checked 2 transcripts: no findings. ")
+            && r.stdout
+                .ends_with("rule checks not applicable (see --verbose).\n"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]
@@ -527,6 +534,8 @@ fn bundled_examples_show_the_expected_findings() {
         "01-delivery-clean.txt",
         "05-traditional-clean.txt",
         "07-bank-clean.txt",
+        "11-code-switching.txt",
+        "13-readback-correct.txt",
     ] {
         assert!(rules_of(find(clean)).is_empty(), "{clean} should be clean");
     }
@@ -554,5 +563,145 @@ fn bundled_examples_show_the_expected_findings() {
     let dismissive = rules_of(find("08-dismissive-agent.txt"));
     assert!(dismissive.contains(&"en-telephone/buck-passing".to_string()));
     assert!(rules_of(find("09-bare-no-refund.txt")) == ["en-telephone/bare-no"]);
+    for rule in [
+        "zh-telephone/long-ring-apology",
+        "zh-telephone/thank-complainant",
+        "zh-telephone/complaint-apology",
+        "zh-telephone/complaint-no-arguing",
+    ] {
+        assert!(rude.contains(&rule.to_string()), "{rule} missing from {rude:?}");
+    }
+    assert!(
+        rules_of(find("08-dismissive-agent.txt")).contains(&"en-telephone/complaint-apology".to_string())
+    );
+    // The agent books an engineer without taking name, number or address.
+    assert_eq!(
+        rules_of(find("10-asr-export-no-timestamps.txt")),
+        ["en-telephone/fault-report-details"]
+    );
+    let wrong = find("14-readback-wrong-digits.txt");
+    assert_eq!(rules_of(wrong), ["zh-telephone/read-back-number"]);
+    assert_eq!(wrong["findings"][0]["matched"], "13800138001");
+    assert_eq!(
+        wrong["findings"][0]["note"],
+        "the agent read back 13800138001 in turn 3; the customer said 13800138000 in turn 2"
+    );
+    assert_eq!(
+        rules_of(find("15-complaint-without-thanks.txt")),
+        ["zh-telephone/thank-complainant"]
+    );
+    assert_eq!(
+        rules_of(find("16-long-ring-no-apology.txt")),
+        ["zh-telephone/long-ring-apology"]
+    );
+    assert_eq!(
+        rules_of(find("17-interruptions.txt")),
+        ["en-telephone/no-interrupting"; 2]
+    );
+    let fast = find("18-fast-speech.txt");
+    assert_eq!(rules_of(fast), ["en-telephone/speech-rate"]);
+    assert!(
+        fast["findings"][0]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("(measured 284 words/min; maximum 220 words/min)")
+    );
     assert_eq!(doc["summary"]["errors"], 0);
+}
+
+#[test]
+fn readback_findings_point_at_the_value() {
+    let r = run(&[
+        "check",
+        "examples/zh-cn/13-readback-correct.txt",
+        "examples/zh-cn/14-readback-wrong-digits.txt",
+        "examples/zh-cn/01-delivery-clean.txt",
+        "--select",
+        "zh-telephone/read-back-*",
+    ]);
+    assert_eq!(r.code, 0, "warnings do not fail the run");
+    insta::assert_snapshot!(r.transcript());
+    // Without the read-back, the customer's number is reported at the customer's turn.
+    let dir = tempfile::tempdir().unwrap();
+    let call = dir.path().join("call.txt");
+    std::fs::write(
+        &call,
+        "客服：您好。\n客户：单号是 SD 2026 1120 117。\n客服：好的，我查一下。\n",
+    )
+    .unwrap();
+    let r = run(&[
+        "check",
+        call.to_str().unwrap(),
+        "--select",
+        "zh-telephone/read-back-number",
+        "--format",
+        "json",
+    ]);
+    let finding = &r.json()["files"][0]["findings"][0];
+    assert_eq!(finding["kind"], "readback");
+    assert_eq!(
+        (finding["line"].as_u64(), finding["column"].as_u64()),
+        (Some(2), Some(11))
+    );
+    assert_eq!(finding["speaker"], "customer");
+    assert_eq!(finding["matched"], "2026 1120 117");
+    assert_eq!(
+        finding["note"],
+        "the customer gave 20261120117 in turn 2; the agent did not restate it in turn 3"
+    );
+}
+
+#[test]
+fn conditional_findings_point_at_the_trigger() {
+    let r = run(&[
+        "check",
+        "examples/zh-cn/15-complaint-without-thanks.txt",
+        "examples/zh-cn/16-long-ring-no-apology.txt",
+        "examples/zh-cn/13-readback-correct.txt",
+        "--select",
+        "zh-telephone/thank-complainant,zh-telephone/long-ring-apology",
+        "--verbose",
+    ]);
+    assert_eq!(r.code, 0);
+    insta::assert_snapshot!(r.transcript());
+}
+
+#[test]
+fn metric_findings_state_the_measurement_and_the_bound() {
+    let r = run(&[
+        "check",
+        "examples/en/17-interruptions.txt",
+        "examples/en/18-fast-speech.txt",
+        "examples/en/07-bank-clean.txt",
+        "--select",
+        "en-telephone/no-interrupting,en-telephone/speech-rate",
+        "--verbose",
+    ]);
+    assert_eq!(r.code, 0);
+    insta::assert_snapshot!(r.transcript());
+}
+
+#[test]
+fn rules_explain_documents_the_conversation_kinds() {
+    for id in [
+        "zh-telephone/read-back-number",
+        "en-telephone/long-ring-apology",
+        "en-telephone/speech-rate",
+    ] {
+        let r = run(&["rules", "explain", id]);
+        assert_eq!(r.code, 0);
+        insta::assert_snapshot!(format!("explain_{}", id.replace('/', "_")), r.stdout);
+    }
+}
+
+#[test]
+fn bad_conversation_rules_are_located() {
+    let r = run(&[
+        "rules",
+        "list",
+        "-r",
+        "tests/fixtures/rulebooks/bad-conversation-rules.toml",
+    ]);
+    assert_eq!(r.code, 2);
+    insta::assert_snapshot!(r.transcript());
 }

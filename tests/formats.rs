@@ -116,6 +116,7 @@ fn every_format_and_encoding_gives_the_findings_of_its_plain_text_equivalent() {
     }
     let total: usize = got.values().map(Vec::len).sum();
     assert!(total >= 40, "the fixtures exercise the rules: {total} findings");
+    // Read-back is a voice rule (a typed number cannot be misheard): the chat is clean.
     assert!(got["05-contact-lens-chat"].is_empty(), "the chat is clean");
 
     let read_as: BTreeMap<&str, (&str, &str)> = mixed_doc["files"]

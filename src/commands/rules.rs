@@ -188,6 +188,13 @@ fn explanation(rules: &RuleSet, rule: &Rule) -> String {
         "Defined in: {} ({}:{})\n",
         rulebook.id, rulebook.source, rule.meta.position.line
     ));
+    if let Some(channel) = rule.meta.channel {
+        let what = match channel {
+            crate::transcript::Channel::Voice => "voice calls only",
+            crate::transcript::Channel::Chat => "chats only",
+        };
+        out.push_str(&format!("Channel: {what}\n"));
+    }
     if let Some(message) = &rule.meta.message {
         out.push_str(&format!("\n{}\n{}", "Message".bold(), wrap(message, WRAP, "  ")));
     }

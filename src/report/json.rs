@@ -168,7 +168,7 @@ mod tests {
             not_applicable: vec![NotApplicable {
                 rule: "acme/hangup".into(),
                 reason: "r".into(),
-                out_of_scope: false,
+                scope: crate::finding::Scope::Undecided,
             }],
             format: "plain",
             encoding: "GB18030",

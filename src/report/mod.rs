@@ -290,7 +290,7 @@ pub(crate) mod test_support {
             not_applicable: vec![NotApplicable {
                 rule: "acme/hangup".into(),
                 reason: "the transcript does not say who ended the call".into(),
-                out_of_scope: false,
+                scope: crate::finding::Scope::Undecided,
             }],
             ..FileReport::default()
         });

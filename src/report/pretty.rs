@@ -19,7 +19,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::table::plural;
 use super::{ReportOptions, Reporter};
-use crate::finding::{FileResult, Finding, Severity, Summary};
+use crate::finding::{FileResult, Finding, Scope, Severity, Summary};
 
 /// Widest excerpt shown, in display columns; longer lines are cut around the match.
 const MAX_EXCERPT_WIDTH: usize = 100;
@@ -159,9 +159,9 @@ impl<W: Write, E: Write> Reporter for Pretty<W, E> {
                     writeln!(self.out, "{}", read_as.dimmed())?;
                     let mut last_scope: Option<&str> = None;
                     for na in &report.not_applicable {
-                        // One line per rulebook skipped for language, not one per rule.
+                        // One line per rulebook skipped for its language, not one per rule.
                         let rulebook = na.rule.split('/').next().unwrap_or(&na.rule);
-                        let line = if na.out_of_scope {
+                        let line = if na.scope == Scope::Language {
                             if last_scope == Some(rulebook) {
                                 continue;
                             }

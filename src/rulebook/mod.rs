@@ -19,7 +19,7 @@ use crate::guidelines;
 use crate::matcher::{Matcher, MatcherBuilder};
 use crate::normalize::Profile;
 use crate::rules::{self, CompileCtx, Example, Rule, RuleMeta};
-use crate::transcript::{Language, Position, Role, SpeakerLabels};
+use crate::transcript::{Channel, Language, Position, Role, SpeakerLabels};
 use schema::LanguageToml;
 
 /// Where a rulebook comes from.
@@ -326,6 +326,10 @@ impl RuleSet {
                     pass: examples(common.examples.map(|e| &e.pass)),
                     fail: examples(common.examples.map(|e| &e.fail)),
                     position: position_of(text, table.at),
+                    channel: common.channel.map(|c| match c {
+                        schema::ChannelToml::Voice => Channel::Voice,
+                        schema::ChannelToml::Chat => Channel::Chat,
+                    }),
                 };
                 let mut ctx = CompileCtx {
                     path,

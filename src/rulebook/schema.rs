@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::finding::Severity;
-use crate::rules::{forbidden, hangup, required, sequence};
+use crate::rules::{conditional, forbidden, hangup, metric, readback, required, sequence};
 
 /// A whole rulebook file.
 #[derive(Debug, Deserialize)]
@@ -35,6 +35,15 @@ pub struct RulebookFile {
     /// `[[hangup]]` rules.
     #[serde(default)]
     pub hangup: Vec<Spanned<hangup::HangupToml>>,
+    /// `[[readback]]` rules.
+    #[serde(default)]
+    pub readback: Vec<Spanned<readback::ReadbackToml>>,
+    /// `[[conditional]]` rules.
+    #[serde(default)]
+    pub conditional: Vec<Spanned<conditional::ConditionalToml>>,
+    /// `[[metric]]` rules.
+    #[serde(default)]
+    pub metric: Vec<Spanned<metric::MetricToml>>,
 }
 
 /// `[rulebook]`.
@@ -197,6 +206,18 @@ pub struct CommonToml<'a> {
     pub tags: &'a [String],
     /// `examples`.
     pub examples: Option<&'a ExamplesToml>,
+    /// `channel`.
+    pub channel: Option<ChannelToml>,
+}
+
+/// `channel = "voice" | "chat"`: the kind of conversation a rule is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChannelToml {
+    /// Telephone and other spoken calls.
+    Voice,
+    /// Chat and messaging.
+    Chat,
 }
 
 /// Declares a rule kind's TOML table with the common keys plus the kind's own.
@@ -231,6 +252,9 @@ macro_rules! rule_toml {
             /// Embedded pass/fail examples.
             #[serde(default)]
             pub examples: Option<$crate::rulebook::schema::ExamplesToml>,
+            /// Only for voice calls or only for chats (default: both).
+            #[serde(default)]
+            pub channel: Option<$crate::rulebook::schema::ChannelToml>,
             $( $(#[$field_meta])* pub $field: $ty, )*
         }
 
@@ -245,6 +269,7 @@ macro_rules! rule_toml {
                     message: self.message.as_deref(),
                     tags: &self.tags,
                     examples: self.examples.as_ref(),
+                    channel: self.channel,
                 }
             }
         }

@@ -6,8 +6,11 @@
 //! adding a kind is one new file plus one line there (and its table in
 //! [`RulebookFile`](crate::rulebook::schema::RulebookFile)).
 
+pub mod conditional;
 pub mod forbidden;
 pub mod hangup;
+pub mod metric;
+pub mod readback;
 pub mod required;
 pub mod sequence;
 pub mod window;
@@ -20,7 +23,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, key_advice};
 use crate::finding::{Finding, Severity};
 use crate::matcher::{Hit, MatchError, MatcherBuilder, Slot, Target};
 use crate::rulebook::schema::WindowToml;
-use crate::transcript::{Position, Role, Transcript};
+use crate::transcript::{Channel, Position, Role, Transcript};
 pub use window::{Selection, Speakers, TurnIndex, Window};
 
 /// A kind's documentation, printed by `callcheck rules explain` (in the style of ruff's rule
@@ -124,6 +127,9 @@ rule_kinds! {
     Forbidden in forbidden,
     Sequence in sequence,
     Hangup in hangup,
+    Readback in readback,
+    Conditional in conditional,
+    Metric in metric,
 }
 
 /// Compiles one rule table into its kind.
@@ -167,6 +173,8 @@ pub struct RuleMeta {
     pub fail: Vec<Example>,
     /// Where the rule's table starts in its rulebook.
     pub position: Position,
+    /// The only channel the rule is about (`None`: voice calls and chats alike).
+    pub channel: Option<Channel>,
 }
 
 /// A compiled rule.

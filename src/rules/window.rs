@@ -220,7 +220,7 @@ impl Window {
 }
 
 /// Each turn's start time, carrying the last known time forward over untimed turns.
-fn effective_starts(transcript: &Transcript) -> Vec<Millis> {
+pub(crate) fn effective_starts(transcript: &Transcript) -> Vec<Millis> {
     let mut last = Millis(0);
     transcript
         .turns

@@ -223,6 +223,36 @@ pub enum TranscriptKind {
     Template,
 }
 
+/// How the conversation took place: some rules only make sense for one of them (speech rate
+/// on calls, response time in chats).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Channel {
+    /// A telephone or other spoken call.
+    Voice,
+    /// A chat or messaging conversation.
+    Chat,
+}
+
+impl Channel {
+    /// Parses a `channel` metadata value (`VOICE`, `chat`, `phone`, `messaging`, …).
+    pub fn parse(value: &str) -> Option<Channel> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "voice" | "phone" | "call" | "telephone" | "telephony" | "audio" => Some(Channel::Voice),
+            "chat" | "webchat" | "messaging" | "message" | "sms" | "text" | "im" => Some(Channel::Chat),
+            _ => None,
+        }
+    }
+
+    /// `voice` or `chat`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Voice => "voice",
+            Channel::Chat => "chat",
+        }
+    }
+}
+
 /// A parsed call: metadata, turns and events.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Transcript {
@@ -285,6 +315,12 @@ impl Transcript {
             (h, w) if h >= w => Some(Language::Zh),
             _ => Some(Language::En),
         }
+    }
+
+    /// The channel, from the `channel` metadata (a header, a sidecar or the export's own
+    /// field); `None` when the transcript does not say.
+    pub fn channel(&self) -> Option<Channel> {
+        self.metadata.get("channel").and_then(|v| Channel::parse(v))
     }
 
     /// The end of the call: the hang-up time if known, otherwise the latest turn time.

@@ -1,0 +1,208 @@
+//! Validating a `[[conditional]]` table: the trigger and each clause, with located errors.
+
+use toml::Spanned;
+
+use super::{
+    Clause, ClauseKind, MAX_WITHIN_TURNS, Op, Operand, ResponseToml, Trigger, WHEN, WhenToml, Within,
+};
+use crate::rulebook::schema::SpeakerToml;
+use crate::rules::{CompileCtx, Speakers};
+use crate::transcript::Millis;
+
+/// Validates `when`; `None` after reporting errors.
+pub(super) fn compile_trigger(when: &Spanned<WhenToml>, ctx: &mut CompileCtx<'_>) -> Option<Trigger> {
+    let w = when.get_ref();
+    let comparisons: Vec<(Op, &Spanned<toml::Value>)> = [
+        (Op::Gt, &w.gt),
+        (Op::Ge, &w.ge),
+        (Op::Lt, &w.lt),
+        (Op::Le, &w.le),
+        (Op::Eq, &w.eq),
+        (Op::Ne, &w.ne),
+    ]
+    .into_iter()
+    .filter_map(|(op, v)| v.as_ref().map(|v| (op, v)))
+    .collect();
+    let has_words = !w.phrases.is_empty() || !w.patterns.is_empty();
+    match &w.metadata {
+        Some(key) => {
+            if has_words {
+                let d = ctx
+                    .error(
+                        key.span(),
+                        "`when` takes either `metadata` or `phrases`/`patterns`, not both",
+                    )
+                    .expected("when = { metadata = \"rings\", gt = 3 } or when = { phrases = [\"…\"] }")
+                    .hint("write two rules to check both conditions");
+                ctx.report(d);
+                return None;
+            }
+            if let Some(speaker) = &w.speaker {
+                let d = ctx
+                    .error(speaker.span(), "`speaker` does not apply to a metadata condition")
+                    .expected("when = { metadata = \"rings\", gt = 3 }")
+                    .hint("remove `speaker`; the responding speaker is set in `then`");
+                ctx.report(d);
+                return None;
+            }
+            if comparisons.is_empty() {
+                let d = ctx
+                    .error(
+                        key.span(),
+                        format!("the metadata condition on `{}` has no comparison", key.get_ref()),
+                    )
+                    .expected("one or more of gt, ge, lt, le, eq, ne, e.g. { metadata = \"rings\", gt = 3 }")
+                    .hint("compare with a number (rings > 3) or a string (call_type = \"follow-up\")");
+                ctx.report(d);
+                return None;
+            }
+            let mut tests = Vec::new();
+            for (op, value) in comparisons {
+                let operand = match value.get_ref() {
+                    toml::Value::Integer(i) => Operand::Number(*i as f64),
+                    toml::Value::Float(f) if f.is_finite() => Operand::Number(*f),
+                    toml::Value::String(s) => Operand::Text(s.clone()),
+                    other => {
+                        let d = ctx
+                            .error(
+                                value.span(),
+                                format!("cannot compare metadata with {}", other.type_str()),
+                            )
+                            .expected("a number (3, 2.5) or a string (\"follow-up\")")
+                            .hint("metadata values are header texts; numbers compare numerically");
+                        ctx.report(d);
+                        return None;
+                    }
+                };
+                tests.push((op, operand));
+            }
+            Some(Trigger::Metadata {
+                key: key.get_ref().clone(),
+                tests,
+            })
+        }
+        None => {
+            if let Some((_, value)) = comparisons.first() {
+                let d = ctx
+                    .error(value.span(), "a comparison needs `metadata`: the key to compare")
+                    .expected("when = { metadata = \"rings\", gt = 3 }")
+                    .hint("add metadata = \"KEY\", where KEY is a transcript header such as rings");
+                ctx.report(d);
+                return None;
+            }
+            if !has_words {
+                let d = ctx
+                    .error(when.span(), "`when` needs `phrases`, `patterns` or `metadata`")
+                    .expected(
+                        "when = { speaker = \"customer\", phrases = [\"…\"] } or \
+                         when = { metadata = \"rings\", gt = 3 }",
+                    )
+                    .hint("the trigger is what the speaker says, or a condition on a header");
+                ctx.report(d);
+                return None;
+            }
+            let speakers: Speakers = w
+                .speaker
+                .as_ref()
+                .map_or(SpeakerToml::Customer, |s| *s.get_ref())
+                .into();
+            let phrases = ctx.phrases(&w.phrases, WHEN);
+            let patterns = ctx.patterns(&w.patterns, WHEN);
+            Some(Trigger::Words {
+                speakers,
+                phrases,
+                patterns,
+            })
+        }
+    }
+}
+
+/// Validates `then`, `then_not` or `before`; `None` after reporting errors.
+pub(super) fn compile_clause(
+    kind: ClauseKind,
+    response: &Spanned<ResponseToml>,
+    trigger: Option<&Trigger>,
+    ctx: &mut CompileCtx<'_>,
+) -> Option<Clause> {
+    let r = response.get_ref();
+    let key = kind.key();
+    let speakers: Speakers = r.speaker.unwrap_or(SpeakerToml::Agent).into();
+    let mut ok = true;
+    if r.phrases.is_empty() && r.patterns.is_empty() {
+        let d = ctx
+            .error(response.span(), format!("`{key}` needs `phrases` or `patterns`"))
+            .expected(format!("{key} = {{ speaker = \"agent\", phrases = [\"…\"] }}"))
+            .hint("list the wording that answers the trigger");
+        ctx.report(d);
+        ok = false;
+    }
+    if kind == ClauseKind::Before && matches!(trigger, Some(Trigger::Metadata { .. })) {
+        let d = ctx
+            .error(response.span(), "`before` needs a trigger in the conversation")
+            .expected("when = { speaker = \"agent\", phrases = [\"…\"] } with `before`")
+            .hint("a metadata condition holds for the whole call, so nothing can come before it");
+        ctx.report(d);
+        ok = false;
+    }
+    let within = match (&r.within_turns, &r.within_seconds) {
+        (Some(_), Some(s)) => {
+            let d = ctx
+                .error(
+                    s.span(),
+                    format!("`{key}` sets both `within_turns` and `within_seconds`"),
+                )
+                .expected("one of within_turns = N or within_seconds = N")
+                .hint("turns count the speaker's turns; seconds need timestamps");
+            ctx.report(d);
+            ok = false;
+            Within::Unbounded
+        }
+        (Some(n), None) => {
+            let value = *n.get_ref();
+            let same_speaker = matches!(trigger, Some(Trigger::Words { speakers: s, .. }) if *s == speakers);
+            if value == 0 && !same_speaker {
+                let d = ctx
+                    .error(
+                        n.span(),
+                        "within_turns = 0 only searches the triggering turn itself",
+                    )
+                    .expected(format!("a whole number from 1 to {MAX_WITHIN_TURNS}"))
+                    .hint("0 works when the trigger and the response have the same speaker");
+                ctx.report(d);
+                ok = false;
+            } else if !(0..=MAX_WITHIN_TURNS).contains(&value) {
+                let d = ctx
+                    .error(n.span(), format!("`within_turns` = {value} is out of range"))
+                    .expected(format!("a whole number from 0 to {MAX_WITHIN_TURNS}"));
+                ctx.report(d);
+                ok = false;
+            }
+            Within::Turns(value.clamp(0, MAX_WITHIN_TURNS) as usize)
+        }
+        (None, Some(s)) => match Millis::from_secs_f64(*s.get_ref()).filter(|m| m.0 > 0) {
+            Some(m) => Within::Seconds(m),
+            None => {
+                let d = ctx
+                    .error(
+                        s.span(),
+                        format!("`within_seconds` = {} is not a positive number", s.get_ref()),
+                    )
+                    .expected("a positive number of seconds, e.g. within_seconds = 30");
+                ctx.report(d);
+                ok = false;
+                Within::Unbounded
+            }
+        },
+        (None, None) if kind == ClauseKind::Then => Within::Turns(1),
+        (None, None) => Within::Unbounded,
+    };
+    let phrases = ctx.phrases(&r.phrases, kind.slot());
+    let patterns = ctx.patterns(&r.patterns, kind.slot());
+    ok.then_some(Clause {
+        kind,
+        speakers,
+        phrases,
+        patterns,
+        within,
+    })
+}

@@ -1,0 +1,673 @@
+//! `[[conditional]]`: when something happens (wording, or a metadata condition such as
+//! `rings > 3`), a response must follow, must not follow, or must have come before.
+//!
+//! The trigger and the responses are phrases and patterns registered with the matcher under
+//! their own slots; this file only reads hits and turn order.
+
+mod compile;
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::window::effective_starts;
+use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, quote_list};
+use crate::finding::Finding;
+use crate::matcher::{Hit, Slot};
+use crate::rulebook::schema::{SpeakerToml, rule_toml};
+use crate::transcript::{Millis, Role, Transcript, TranscriptKind};
+use compile::{compile_clause, compile_trigger};
+
+rule_toml! {
+    /// `[[conditional]]` table.
+    pub struct ConditionalToml {
+        /// The trigger: wording by a speaker, or a metadata condition.
+        pub when: Spanned<WhenToml>,
+        /// What must follow the trigger.
+        #[serde(default)]
+        pub then: Option<Spanned<ResponseToml>>,
+        /// What must not follow the trigger.
+        #[serde(default)]
+        pub then_not: Option<Spanned<ResponseToml>>,
+        /// What must come before the trigger.
+        #[serde(default)]
+        pub before: Option<Spanned<ResponseToml>>,
+    }
+}
+
+/// `when = { speaker, phrases | patterns }` or `when = { metadata = "rings", gt = 3 }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WhenToml {
+    /// Whose wording triggers the rule (default customer).
+    #[serde(default)]
+    pub speaker: Option<Spanned<SpeakerToml>>,
+    /// Literal trigger phrases.
+    #[serde(default)]
+    pub phrases: Vec<Spanned<String>>,
+    /// Trigger patterns.
+    #[serde(default)]
+    pub patterns: Vec<Spanned<String>>,
+    /// A metadata key (a transcript header such as `rings`).
+    #[serde(default)]
+    pub metadata: Option<Spanned<String>>,
+    /// The value must be greater than this.
+    #[serde(default)]
+    pub gt: Option<Spanned<toml::Value>>,
+    /// Greater than or equal.
+    #[serde(default)]
+    pub ge: Option<Spanned<toml::Value>>,
+    /// Less than.
+    #[serde(default)]
+    pub lt: Option<Spanned<toml::Value>>,
+    /// Less than or equal.
+    #[serde(default)]
+    pub le: Option<Spanned<toml::Value>>,
+    /// Equal.
+    #[serde(default)]
+    pub eq: Option<Spanned<toml::Value>>,
+    /// Not equal.
+    #[serde(default)]
+    pub ne: Option<Spanned<toml::Value>>,
+}
+
+/// `then`, `then_not` and `before`: wording by a speaker within a number of turns or seconds.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseToml {
+    /// Whose turns are searched (default agent).
+    #[serde(default)]
+    pub speaker: Option<SpeakerToml>,
+    /// Literal phrases.
+    #[serde(default)]
+    pub phrases: Vec<Spanned<String>>,
+    /// Patterns.
+    #[serde(default)]
+    pub patterns: Vec<Spanned<String>>,
+    /// The speaker's next (or, for `before`, previous) N turns.
+    #[serde(default)]
+    pub within_turns: Option<Spanned<i64>>,
+    /// Turns starting within N seconds of the trigger.
+    #[serde(default)]
+    pub within_seconds: Option<Spanned<f64>>,
+}
+
+/// A compiled `[[conditional]]` rule.
+#[derive(Debug)]
+pub struct Conditional {
+    trigger: Trigger,
+    clauses: Vec<Clause>,
+}
+
+#[derive(Debug)]
+enum Trigger {
+    Words {
+        speakers: Speakers,
+        phrases: Vec<String>,
+        patterns: Vec<String>,
+    },
+    Metadata {
+        key: String,
+        tests: Vec<(Op, Operand)>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Op {
+    Gt,
+    Ge,
+    Lt,
+    Le,
+    Eq,
+    Ne,
+}
+
+impl Op {
+    fn symbol(self) -> &'static str {
+        match self {
+            Op::Gt => ">",
+            Op::Ge => ">=",
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Eq => "=",
+            Op::Ne => "!=",
+        }
+    }
+
+    fn holds(self, ordering: std::cmp::Ordering) -> bool {
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        match self {
+            Op::Gt => ordering == Greater,
+            Op::Ge => ordering != Less,
+            Op::Lt => ordering == Less,
+            Op::Le => ordering != Greater,
+            Op::Eq => ordering == Equal,
+            Op::Ne => ordering != Equal,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Operand {
+    Number(f64),
+    Text(String),
+}
+
+impl fmt::Display for Operand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Operand::Number(n) => write!(f, "{n}"),
+            Operand::Text(t) => write!(f, "{t:?}"),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum ClauseKind {
+    Then,
+    ThenNot,
+    Before,
+}
+
+impl ClauseKind {
+    fn key(self) -> &'static str {
+        match self {
+            ClauseKind::Then => "then",
+            ClauseKind::ThenNot => "then_not",
+            ClauseKind::Before => "before",
+        }
+    }
+
+    fn slot(self) -> Slot {
+        match self {
+            ClauseKind::Then => THEN,
+            ClauseKind::ThenNot => THEN_NOT,
+            ClauseKind::Before => BEFORE,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Within {
+    Turns(usize),
+    Seconds(Millis),
+    /// `then_not`: the rest of the call; `before`: everything earlier.
+    Unbounded,
+}
+
+#[derive(Debug)]
+struct Clause {
+    kind: ClauseKind,
+    speakers: Speakers,
+    phrases: Vec<String>,
+    patterns: Vec<String>,
+    within: Within,
+}
+
+const WHEN: Slot = 0;
+const THEN: Slot = 1;
+const THEN_NOT: Slot = 2;
+const BEFORE: Slot = 3;
+
+/// Largest accepted `within_turns`.
+const MAX_WITHIN_TURNS: i64 = 50;
+
+/// Where the rule was triggered.
+#[derive(Clone, Copy, Debug)]
+enum At {
+    /// A trigger phrase in a turn.
+    Hit(Hit),
+    /// A metadata condition: the call as a whole, from its start.
+    Start,
+}
+
+impl Kind for Conditional {
+    type Toml = ConditionalToml;
+
+    const DOC: KindDoc = KindDoc {
+        name: "conditional",
+        summary: "When something happens, a response must (or must not) follow, or come before.",
+        what: "The trigger is wording (`when = { speaker, phrases | patterns }`, default speaker \
+               customer) or a metadata condition (`when = { metadata = \"rings\", gt = 3 }` with \
+               gt/ge/lt/le/eq/ne, numbers or strings). After each triggering turn, `then` must \
+               occur in the speaker's next `within_turns` turns (default 1; the triggering turn \
+               itself counts when it is the same speaker) or within `within_seconds`; `then_not` \
+               must not occur (default: for the rest of the call); `before` must have occurred \
+               earlier (default: anywhere before). For a metadata trigger, `then` is looked for \
+               from the start of the call. A missing response is reported at the trigger (or, \
+               for a metadata trigger, at the speaker's first turn); a forbidden one at its own \
+               words. Not applicable when the trigger never occurs, when the metadata key is \
+               missing, to reply templates, and for `within_seconds` without timestamps.",
+        why: "Much of a script is conditional: apologise after a long wait (G2), take name, \
+              number and address for a fault report (G10), thank a customer who complains (G14) \
+              and never argue with them (G15), offer to take a message when the person asked \
+              for is out (G16), check the line when the customer cannot hear (G17), verify \
+              identity before disclosing anything (G34).",
+        example: "[[conditional]]\nid = \"thank-complainant\"\nwhen = { speaker = \"customer\", phrases = [\"投诉\", \"complaint\"] }\nthen = { speaker = \"agent\", phrases = [\"感谢\", \"谢谢您\", \"thank you\"], within_turns = 2 }\nexamples.pass = [\"\"\"\n客户：我要投诉。\n客服：感谢您的反馈，我马上记录。\n\"\"\"]\nexamples.fail = [\"\"\"\n客户：我要投诉。\n客服：投诉请打另一个电话。\n\"\"\"]",
+    };
+
+    fn compile(toml: &ConditionalToml, ctx: &mut CompileCtx<'_>) -> Option<Self> {
+        let trigger = compile_trigger(&toml.when, ctx);
+        let mut ok = trigger.is_some();
+        let mut clauses = Vec::new();
+        for (kind, response) in [
+            (ClauseKind::Then, &toml.then),
+            (ClauseKind::ThenNot, &toml.then_not),
+            (ClauseKind::Before, &toml.before),
+        ] {
+            let Some(response) = response else { continue };
+            match compile_clause(kind, response, trigger.as_ref(), ctx) {
+                Some(c) => clauses.push(c),
+                None => ok = false,
+            }
+        }
+        if clauses.is_empty() && ok {
+            let d = ctx
+                .error(
+                    toml.id.span(),
+                    "a [[conditional]] rule needs `then`, `then_not` or `before`",
+                )
+                .expected("then = { speaker = \"agent\", phrases = [\"…\"], within_turns = N }")
+                .hint("`then`: must follow; `then_not`: must not follow; `before`: must come before");
+            ctx.report(d);
+            ok = false;
+        }
+        let trigger = trigger?;
+        ok.then_some(Conditional { trigger, clauses })
+    }
+
+    fn evaluate(&self, ctx: &EvalCtx<'_>, findings: &mut Vec<Finding>) -> Outcome {
+        let transcript = ctx.transcript;
+        if transcript.kind == TranscriptKind::Template {
+            return Outcome::NotApplicable("reply templates have no conversation".into());
+        }
+        let triggers: Vec<At> = match &self.trigger {
+            Trigger::Metadata { key, tests } => match metadata_holds(transcript, key, tests) {
+                Ok(()) => vec![At::Start],
+                Err(reason) => return Outcome::NotApplicable(reason),
+            },
+            Trigger::Words { speakers, .. } => {
+                if !transcript.turns.iter().any(|t| speakers.matches(t.speaker.role)) {
+                    return Outcome::NotApplicable(format!("the transcript has no turns by {speakers}"));
+                }
+                let mut first_per_turn: Vec<At> = Vec::new();
+                for hit in ctx.hits.iter().filter(|h| h.slot == WHEN) {
+                    let role = transcript.turns[hit.turn as usize].speaker.role;
+                    let new_turn = !matches!(first_per_turn.last(), Some(At::Hit(h)) if h.turn == hit.turn);
+                    if speakers.matches(role) && new_turn {
+                        first_per_turn.push(At::Hit(*hit));
+                    }
+                }
+                if first_per_turn.is_empty() {
+                    return Outcome::NotApplicable(format!(
+                        "the trigger never occurs: {} never says {}",
+                        speakers,
+                        self.trigger_words()
+                    ));
+                }
+                first_per_turn
+            }
+        };
+        let needs_times = self
+            .clauses
+            .iter()
+            .any(|c| matches!(c.within, Within::Seconds(_)));
+        if needs_times && !transcript.has_times() {
+            return Outcome::NotApplicable(
+                "within_seconds needs timestamps and the transcript has none".into(),
+            );
+        }
+        let starts = if needs_times {
+            effective_starts(transcript)
+        } else {
+            Vec::new()
+        };
+        let mut judged = false;
+        for clause in &self.clauses {
+            judged |= self.judge_clause(ctx, clause, &triggers, &starts, findings);
+        }
+        if !judged {
+            let speakers: Vec<String> = self.clauses.iter().map(|c| c.speakers.to_string()).collect();
+            return Outcome::NotApplicable(format!(
+                "{} never spoke where a response was expected",
+                speakers.join(" or ")
+            ));
+        }
+        Outcome::Applicable
+    }
+
+    fn settings(&self) -> Vec<(&'static str, String)> {
+        let mut out = vec![("when", self.describe_trigger())];
+        let from_start = matches!(self.trigger, Trigger::Metadata { .. });
+        for clause in &self.clauses {
+            out.push((clause.kind.key(), clause.describe(from_start)));
+        }
+        out
+    }
+
+    fn example_role(&self) -> Role {
+        match &self.trigger {
+            Trigger::Words { speakers, .. } => speakers.example_role(),
+            Trigger::Metadata { .. } => Role::Agent,
+        }
+    }
+}
+
+impl Conditional {
+    fn trigger_words(&self) -> String {
+        match &self.trigger {
+            Trigger::Words {
+                phrases, patterns, ..
+            } => words(phrases, patterns, 4),
+            Trigger::Metadata { .. } => String::new(),
+        }
+    }
+
+    fn describe_trigger(&self) -> String {
+        match &self.trigger {
+            Trigger::Words { speakers, .. } => format!("{speakers} says {}", self.trigger_words()),
+            Trigger::Metadata { key, tests } => tests
+                .iter()
+                .map(|(op, v)| format!("metadata {key} {} {v}", op.symbol()))
+                .collect::<Vec<_>>()
+                .join(" and "),
+        }
+    }
+
+    /// Describes a trigger for notes: `the customer said "投诉" in turn 5`.
+    fn describe_at(&self, ctx: &EvalCtx<'_>, at: At) -> String {
+        match at {
+            At::Hit(hit) => {
+                let turn = &ctx.transcript.turns[hit.turn as usize];
+                let text = turn.text.get(hit.start as usize..hit.end as usize).unwrap_or("");
+                format!(
+                    "the {} said \"{text}\" in turn {}",
+                    turn.speaker.role,
+                    hit.turn + 1
+                )
+            }
+            At::Start => match &self.trigger {
+                Trigger::Metadata { key, tests } => {
+                    let value = metadata_value(ctx.transcript, key).unwrap_or_default();
+                    let tests: Vec<String> = tests
+                        .iter()
+                        .map(|(op, v)| format!("{} {v}", op.symbol()))
+                        .collect();
+                    format!("{key} is {value} ({})", tests.join(" and "))
+                }
+                Trigger::Words { .. } => self.describe_trigger(),
+            },
+        }
+    }
+
+    /// Judges one clause for every trigger; false when no trigger could be judged.
+    fn judge_clause(
+        &self,
+        ctx: &EvalCtx<'_>,
+        clause: &Clause,
+        triggers: &[At],
+        starts: &[Millis],
+        findings: &mut Vec<Finding>,
+    ) -> bool {
+        let slot = clause.kind.slot();
+        // `turns` is ascending, and the rule's hits are sorted by turn: look only at the hits
+        // between the window's first and last turn.
+        let hits_in = |turns: &[usize], after: Option<&Hit>, before: Option<&Hit>| -> Vec<Hit> {
+            let (Some(&first), Some(&last)) = (turns.first(), turns.last()) else {
+                return Vec::new();
+            };
+            let from = ctx.hits.partition_point(|h| (h.turn as usize) < first);
+            let to = ctx.hits.partition_point(|h| (h.turn as usize) <= last);
+            ctx.hits[from..to.max(from)]
+                .iter()
+                .filter(|h| h.slot == slot && turns.binary_search(&(h.turn as usize)).is_ok())
+                // In the triggering turn itself, only wording on the right side of the trigger.
+                .filter(|h| after.is_none_or(|t| h.turn != t.turn || h.start >= t.end))
+                .filter(|h| before.is_none_or(|t| h.turn != t.turn || h.end <= t.start))
+                .copied()
+                .collect()
+        };
+        let mut judged = false;
+        let mut reported_until: Option<usize> = None;
+        let mut seen: Vec<Hit> = Vec::new();
+        for &at in triggers {
+            let turns = clause.window(ctx.transcript, at, starts);
+            if turns.is_empty() && clause.kind != ClauseKind::Before {
+                continue;
+            }
+            judged = true;
+            let trigger_turn = match at {
+                At::Hit(h) => Some(h.turn as usize),
+                At::Start => None,
+            };
+            match clause.kind {
+                ClauseKind::Then => {
+                    if !hits_in(&turns, None, None).is_empty() {
+                        continue;
+                    }
+                    if reported_until.is_some_and(|end| trigger_turn.is_some_and(|t| t <= end)) {
+                        continue;
+                    }
+                    reported_until = turns.last().copied();
+                    let expected = format!(
+                        "expected {} from {} {}",
+                        words(&clause.phrases, &clause.patterns, 5),
+                        clause.speakers,
+                        clause.describe_within(matches!(at, At::Start))
+                    );
+                    let mut f = match at {
+                        At::Hit(h) => ctx.finding_at_hit(&h, || expected.clone()),
+                        At::Start => ctx.finding_at_turn(turns[0], || expected.clone()),
+                    };
+                    f.note = Some(format!(
+                        "{}; {expected} ({})",
+                        self.describe_at(ctx, at),
+                        describe_turns(&turns)
+                    ));
+                    findings.push(f);
+                }
+                ClauseKind::ThenNot => {
+                    let after = match at {
+                        At::Hit(h) => Some(h),
+                        At::Start => None,
+                    };
+                    for hit in hits_in(&turns, after.as_ref(), None) {
+                        if seen.contains(&hit) {
+                            continue;
+                        }
+                        seen.push(hit);
+                        let mut f = ctx.finding_at_hit(&hit, || {
+                            format!("must not follow: {}", self.describe_at(ctx, at))
+                        });
+                        f.note = Some(format!(
+                            "{}; {} must not say {} {}",
+                            self.describe_at(ctx, at),
+                            clause.speakers,
+                            words(&clause.phrases, &clause.patterns, 5),
+                            clause.describe_within(matches!(at, At::Start))
+                        ));
+                        findings.push(f);
+                    }
+                }
+                ClauseKind::Before => {
+                    let At::Hit(trigger) = at else { continue };
+                    if !hits_in(&turns, None, Some(&trigger)).is_empty() {
+                        continue;
+                    }
+                    // Once reported, a later trigger with nothing new before it is the same miss.
+                    if let Some(last) = reported_until {
+                        let between: Vec<usize> = (last..=trigger.turn as usize)
+                            .filter(|&i| clause.speakers.matches(ctx.transcript.turns[i].speaker.role))
+                            .collect();
+                        if hits_in(&between, None, Some(&trigger)).is_empty() {
+                            continue;
+                        }
+                    }
+                    reported_until = trigger_turn;
+                    let expected = format!(
+                        "expected {} from {} before it",
+                        words(&clause.phrases, &clause.patterns, 5),
+                        clause.speakers,
+                    );
+                    let mut f = ctx.finding_at_hit(&trigger, || expected.clone());
+                    let scope = match clause.within {
+                        Within::Unbounded => String::new(),
+                        _ => format!(" ({})", describe_turns(&turns)),
+                    };
+                    f.note = Some(format!("{}; {expected}{scope}", self.describe_at(ctx, at)));
+                    findings.push(f);
+                }
+            }
+        }
+        judged
+    }
+}
+
+impl Clause {
+    /// The turns a clause searches for one trigger, in order.
+    fn window(&self, transcript: &Transcript, at: At, starts: &[Millis]) -> Vec<usize> {
+        let own = |i: usize| self.speakers.matches(transcript.turns[i].speaker.role);
+        // `starts` is only filled when a clause is timed (`within_seconds`).
+        let start_of = |i: usize| starts.get(i).copied().unwrap_or_default();
+        let (trigger_turn, trigger_time) = match at {
+            At::Hit(h) => (Some(h.turn as usize), start_of(h.turn as usize)),
+            At::Start => (None, Millis(0)),
+        };
+        let count = transcript.turns.len();
+        let same_turn = trigger_turn.filter(|&t| own(t));
+        match self.kind {
+            ClauseKind::Then | ClauseKind::ThenNot => {
+                let first = trigger_turn.map_or(0, |t| t + 1);
+                let later = (first..count).filter(|&i| own(i));
+                let mut turns: Vec<usize> = same_turn.into_iter().collect();
+                match self.within {
+                    Within::Turns(n) => turns.extend(later.take(n)),
+                    Within::Seconds(limit) => {
+                        turns.extend(
+                            later.filter(|&i| start_of(i).0 <= trigger_time.0.saturating_add(limit.0)),
+                        );
+                    }
+                    Within::Unbounded => turns.extend(later),
+                }
+                turns
+            }
+            ClauseKind::Before => {
+                let last = trigger_turn.unwrap_or(0);
+                let earlier = (0..last).rev().filter(|&i| own(i));
+                let mut turns: Vec<usize> = match self.within {
+                    Within::Turns(n) => earlier.take(n).collect(),
+                    Within::Seconds(limit) => earlier
+                        .filter(|&i| start_of(i).0.saturating_add(limit.0) >= trigger_time.0)
+                        .collect(),
+                    Within::Unbounded => earlier.collect(),
+                };
+                turns.reverse();
+                turns.extend(same_turn);
+                turns
+            }
+        }
+    }
+
+    /// "within 2 turns", "in the first turn" (`from_start`: after a metadata trigger).
+    fn describe_within(&self, from_start: bool) -> String {
+        let direction = if self.kind == ClauseKind::Before {
+            "before"
+        } else {
+            "after"
+        };
+        match self.within {
+            Within::Turns(1) if from_start => "in the first turn".to_string(),
+            Within::Turns(n) if from_start => format!("in the first {n} turns"),
+            Within::Seconds(m) if from_start => format!("in the first {} s", m.as_secs_f64()),
+            Within::Unbounded if from_start => "anywhere in the call".to_string(),
+            Within::Turns(0) => "in the same turn".to_string(),
+            Within::Turns(1) if self.kind == ClauseKind::Before => "in the turn before".to_string(),
+            Within::Turns(1) => "in the next turn".to_string(),
+            Within::Turns(n) if self.kind == ClauseKind::Before => format!("in the {n} turns before"),
+            Within::Turns(n) => format!("within {n} turns"),
+            Within::Seconds(m) => format!("within {} s {direction}", m.as_secs_f64()),
+            Within::Unbounded => format!("anywhere {direction}"),
+        }
+    }
+
+    fn describe(&self, from_start: bool) -> String {
+        let verb = if self.kind == ClauseKind::ThenNot {
+            "must not say"
+        } else {
+            "says"
+        };
+        format!(
+            "{} {verb} {} {}",
+            self.speakers,
+            words(&self.phrases, &self.patterns, usize::MAX),
+            self.describe_within(from_start)
+        )
+    }
+}
+
+/// `one of "a", "b" or a match for 'c'`.
+fn words(phrases: &[String], patterns: &[String], max: usize) -> String {
+    let mut parts = Vec::new();
+    if !phrases.is_empty() {
+        parts.push(format!("one of {}", quote_list(phrases, max)));
+    }
+    if !patterns.is_empty() {
+        let quoted: Vec<String> = patterns.iter().take(max).map(|p| format!("'{p}'")).collect();
+        parts.push(format!("a match for {}", quoted.join(", ")));
+    }
+    parts.join(" or ")
+}
+
+/// `turns 6 and 8`, 1-based.
+fn describe_turns(turns: &[usize]) -> String {
+    let numbers: Vec<String> = turns.iter().map(|t| (t + 1).to_string()).collect();
+    match numbers.as_slice() {
+        [] => "no turn searched".to_string(),
+        [one] => format!("searched turn {one}"),
+        [init @ .., last] => format!("searched turns {} and {last}", init.join(", ")),
+    }
+}
+
+/// A metadata value by key (exact, else ignoring ASCII case), trimmed.
+fn metadata_value<'t>(transcript: &'t Transcript, key: &str) -> Option<&'t str> {
+    transcript
+        .metadata
+        .get(key)
+        .or_else(|| {
+            transcript
+                .metadata
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                .map(|(_, v)| v)
+        })
+        .map(|v| v.trim())
+}
+
+/// Checks a metadata condition; `Err` says why the rule does not apply.
+fn metadata_holds(transcript: &Transcript, key: &str, tests: &[(Op, Operand)]) -> Result<(), String> {
+    let value =
+        metadata_value(transcript, key).ok_or_else(|| format!("the transcript has no `{key}` metadata"))?;
+    for (op, operand) in tests {
+        let ordering = match operand {
+            Operand::Number(n) => {
+                let actual: f64 = value
+                    .parse()
+                    .map_err(|_| format!("`{key}` is {value:?}, not a number"))?;
+                actual
+                    .partial_cmp(n)
+                    .ok_or_else(|| format!("`{key}` is not a comparable number"))?
+            }
+            Operand::Text(t) => value.to_lowercase().cmp(&t.to_lowercase()),
+        };
+        if !op.holds(ordering) {
+            return Err(format!(
+                "the trigger never occurs: {key} is {value}, not {} {operand}",
+                op.symbol()
+            ));
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,306 @@
+//! Amounts of money in folded text: "$135", "135 dollars", "one hundred and thirty five
+//! dollars", "135元", "一百三十五元", "一百三十五块五", "3万元". The currency is not compared (a
+//! customer's "135元" read back as "135 yuan" or "一百三十五块" is the same amount), so an amount
+//! is its value in hundredths.
+
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+
+use super::numbers::{cjk_digit, parse_chinese_integer, parse_english_number};
+
+/// An amount found in folded text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AmountMatch {
+    /// The value in hundredths (cents, fen).
+    pub cents: u64,
+    /// Byte range in the folded text.
+    pub range: Range<usize>,
+}
+
+/// Arabic numbers, with thousands separators and decimals.
+static ARABIC: LazyLock<Regex> = LazyLock::new(|| compile(r"\d+(?:,\d{3})*(?:\.\d+)?"));
+
+/// Chinese numerals as used for quantities, possibly with Arabic digits ("1万5千").
+static CHINESE: LazyLock<Regex> = LazyLock::new(|| compile(r"[0-9零〇一二三四五六七八九十百千万亿两点]+"));
+
+/// English number words followed by a currency word, with optional cents.
+static ENGLISH: LazyLock<Regex> = LazyLock::new(|| {
+    let word = "(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|\
+                fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fourty|fifty|\
+                sixty|seventy|eighty|ninety|hundred|thousand|million|billion)";
+    compile(&format!(
+        r"(?-u:\b)((?:(?:{word}|a|an|and)[\s-]+)*{word})[\s-]+(?:dollars?|bucks|pounds?|euros?|yuan|quid)(?-u:\b)(?:(?:\s+and)?\s+((?:{word}[\s-]+)*{word}|\d{{1,2}})\s+cents?(?-u:\b))?"
+    ))
+});
+
+fn compile(pattern: &str) -> Regex {
+    // The patterns are constants covered by the unit tests; a failure is a programming error.
+    Regex::new(pattern).unwrap_or_else(|e| unreachable!("built-in amount pattern: {e}"))
+}
+
+/// Currency words and signs written before a number.
+const PREFIXES: &[&str] = &[
+    "$", "¥", "£", "€", "rmb", "usd", "cny", "hkd", "eur", "gbp", "us$", "hk$",
+];
+
+/// Scale words after a number: "3万元", "5k dollars", "2 thousand dollars".
+const SCALES: &[(&str, u64)] = &[
+    ("thousand", 1_000),
+    ("million", 1_000_000),
+    ("k", 1_000),
+    ("百万", 1_000_000),
+    ("万", 10_000),
+    ("千", 1_000),
+    ("亿", 100_000_000),
+];
+
+/// Currency words after a number, longest first so that "块钱" wins over "块".
+const SUFFIXES: &[&str] = &[
+    "dollars",
+    "dollar",
+    "bucks",
+    "pounds",
+    "pound",
+    "euros",
+    "euro",
+    "yuan",
+    "quid",
+    "usd",
+    "rmb",
+    "元钱",
+    "块钱",
+    "美元",
+    "美金",
+    "英镑",
+    "欧元",
+    "人民币",
+    "元",
+    "块",
+    "圆",
+    "毛钱",
+    "毛",
+    "角",
+];
+
+/// Suffixes worth a tenth of the main unit: "五毛钱" is 0.5.
+const TENTHS: &[&str] = &["毛钱", "毛", "角"];
+
+/// Signs and words without which there is no amount: a cheap test before the patterns run.
+static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let markers = [
+        "$", "¥", "£", "€", "元", "块", "圆", "毛", "角", "dollar", "buck", "pound", "euro", "yuan", "quid",
+        "rmb", "usd", "cny", "hkd", "eur", "gbp", "美金",
+    ];
+    AhoCorasick::new(markers).unwrap_or_else(|e| unreachable!("built-in amount markers: {e}"))
+});
+
+/// Every amount in folded text, in order, without overlaps.
+pub fn amounts(text: &str) -> Vec<AmountMatch> {
+    if !MARKERS.is_match(text) {
+        return Vec::new();
+    }
+    let mut found: Vec<AmountMatch> = Vec::new();
+    for m in ENGLISH.captures_iter(text) {
+        let (Some(whole), Some(words)) = (m.get(0), m.get(1)) else {
+            continue;
+        };
+        let Some((value, skipped)) = english_value(words.as_str()) else {
+            continue;
+        };
+        let mut cents = value.saturating_mul(100);
+        if let Some(c) = m.get(2) {
+            let c = c.as_str();
+            let extra = c
+                .parse::<u64>()
+                .ok()
+                .or_else(|| english_value(c).map(|(v, _)| v))
+                .filter(|&v| v < 100);
+            cents = cents.saturating_add(extra.unwrap_or(0));
+        }
+        found.push(AmountMatch {
+            cents,
+            range: words.start() + skipped..whole.end(),
+        });
+    }
+    for m in ARABIC.find_iter(text) {
+        let Some(value) = arabic_cents(m.as_str()) else {
+            continue;
+        };
+        if let Some(amount) = with_currency(text, m.range(), value) {
+            found.push(amount);
+        }
+    }
+    for m in CHINESE.find_iter(text) {
+        // A match may start with a word that is not part of the number ("一共三百元"): try the
+        // longest suffix of the run that parses.
+        let run = m.as_str();
+        for (offset, _) in run.char_indices() {
+            let part = &run[offset..];
+            let Some(value) = chinese_cents(part) else {
+                continue;
+            };
+            let range = m.start() + offset..m.end();
+            if let Some(amount) = with_currency(text, range, value) {
+                found.push(amount);
+            }
+            break;
+        }
+    }
+    found.sort_by_key(|a| (a.range.start, std::cmp::Reverse(a.range.end)));
+    let mut out: Vec<AmountMatch> = Vec::new();
+    for a in found {
+        if out.last().is_none_or(|last| a.range.start >= last.range.end) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// The value of English number words, dropping leading joining words that do not belong to
+/// the number ("and one hundred"); also returns how many bytes were dropped.
+fn english_value(words: &str) -> Option<(u64, usize)> {
+    let spans: Vec<(usize, &str)> = words
+        .split([' ', '-', '\t', '\n'])
+        .scan(0usize, |at, w| {
+            let start = *at;
+            *at += w.len() + 1;
+            Some((start, w))
+        })
+        .filter(|(_, w)| !w.is_empty())
+        .collect();
+    // Only joining words may be dropped: "one three five dollars" is not 5 dollars.
+    let droppable = spans
+        .iter()
+        .take_while(|(_, w)| matches!(*w, "and" | "a" | "an"))
+        .count();
+    (0..=droppable.min(spans.len().saturating_sub(1))).find_map(|k| {
+        let list: Vec<&str> = spans[k..].iter().map(|&(_, w)| w).collect();
+        parse_english_number(&list).map(|v| (v, spans[k].0))
+    })
+}
+
+/// `1,234.5` → 123450 hundredths.
+fn arabic_cents(number: &str) -> Option<u64> {
+    let plain: String = number.chars().filter(|&c| c != ',').collect();
+    let (int, frac) = plain.split_once('.').unwrap_or((&plain, ""));
+    let int: u64 = int.parse().ok()?;
+    let mut cents = int.checked_mul(100)?;
+    let mut digits = frac.bytes().map(|b| u64::from(b - b'0'));
+    cents += digits.next().unwrap_or(0) * 10 + digits.next().unwrap_or(0);
+    Some(cents)
+}
+
+/// `一百三十五` → 13500, `一点五` → 150 hundredths.
+fn chinese_cents(number: &str) -> Option<u64> {
+    let (int, frac) = number.split_once('点').unwrap_or((number, ""));
+    let int = if int.is_empty() {
+        0
+    } else {
+        parse_chinese_integer(int)?
+    };
+    let mut cents = int.checked_mul(100)?;
+    let mut digits = frac.chars().map(cjk_digit);
+    if let Some(d) = digits.next() {
+        cents += u64::from(d?) * 10;
+    }
+    if let Some(d) = digits.next() {
+        cents += u64::from(d?);
+    }
+    Some(cents)
+}
+
+/// Turns a number at `range` into an amount when a currency sign or word is next to it, with
+/// any scale word ("万") and Chinese small units ("五毛", "三角二分") after it.
+fn with_currency(text: &str, range: Range<usize>, cents: u64) -> Option<AmountMatch> {
+    let before = text[..range.start].trim_end_matches(' ');
+    let prefix = PREFIXES.iter().find(|p| {
+        before.ends_with(*p)
+            && before[..before.len() - p.len()]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_ascii_alphabetic() || !p.starts_with(|f: char| f.is_ascii_alphabetic()))
+    });
+    let mut start = range.start;
+    if let Some(p) = prefix {
+        start = before.len() - p.len();
+    }
+    let mut end = range.end;
+    let mut cents = cents;
+    let rest = |end: usize| text[end..].trim_start_matches(' ');
+    let skip = |end: usize| end + (text[end..].len() - rest(end).len());
+    if let Some(&(word, scale)) = SCALES.iter().find(|(w, _)| word_at(rest(end), w)) {
+        cents = cents.checked_mul(scale)?;
+        end = skip(end) + word.len();
+    }
+    let suffix = SUFFIXES.iter().find(|w| word_at(rest(end), w));
+    match (prefix, suffix) {
+        (None, None) => return None,
+        (_, Some(word)) => end = skip(end) + word.len(),
+        _ => {}
+    }
+    if suffix.is_some_and(|w| TENTHS.contains(w)) {
+        if prefix.is_some() {
+            return None;
+        }
+        cents /= 10;
+    }
+    // "一百三十五块五", "五元三角二分": tenths and hundredths after the main unit.
+    if suffix.is_some_and(|w| matches!(*w, "元" | "块" | "圆" | "块钱" | "元钱")) {
+        let (extra, used) = small_units(&text[end..]);
+        cents = cents.checked_add(extra)?;
+        end += used;
+    }
+    Some(AmountMatch {
+        cents,
+        range: start..end,
+    })
+}
+
+/// Measure words: a digit followed by one counts things, not tenths of money.
+const MEASURE_WORDS: &str = "个件只张本台次天周月年号位人份条瓶盒包斤两米分秒点套双箱单笔";
+
+/// True when `text` starts with `word` and, for a Latin word, no letter follows it.
+fn word_at(text: &str, word: &str) -> bool {
+    text.starts_with(word)
+        && (!word.starts_with(|c: char| c.is_ascii_alphabetic())
+            || !text[word.len()..].starts_with(|c: char| c.is_ascii_alphabetic()))
+}
+
+/// Reads "五", "五毛", "五角", "五角二分", "5毛" after 元/块: returns hundredths and bytes used.
+fn small_units(text: &str) -> (u64, usize) {
+    let digit = |c: char| {
+        c.to_digit(10)
+            .map(u64::from)
+            .or_else(|| cjk_digit(c).map(u64::from))
+    };
+    let mut chars = text.char_indices().peekable();
+    let Some(&(_, first)) = chars.peek() else {
+        return (0, 0);
+    };
+    let Some(tenths) = digit(first) else {
+        return (0, 0);
+    };
+    chars.next();
+    match chars.peek() {
+        Some(&(at, unit @ ('角' | '毛'))) => {
+            let mut used = at + unit.len_utf8();
+            chars.next();
+            let mut cents = tenths * 10;
+            if let Some(&(_, c)) = chars.peek()
+                && let Some(d) = digit(c)
+                && text[used + c.len_utf8()..].starts_with('分')
+            {
+                cents += d;
+                used += c.len_utf8() + '分'.len_utf8();
+            }
+            (cents, used)
+        }
+        // A bare digit after 块 is tenths ("一百三十五块五"), unless more digits or a measure word
+        // follow ("135元5个" is not 135.5).
+        Some(&(_, next)) if digit(next).is_some() || MEASURE_WORDS.contains(next) => (0, 0),
+        _ => (tenths * 10, first.len_utf8()),
+    }
+}

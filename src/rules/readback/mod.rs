@@ -1,0 +1,567 @@
+//! `[[readback]]`: the agent restates a key detail the customer gave (G9).
+//!
+//! Unlike the other kinds, a read-back rule does not look for wording: it looks for *values*
+//! (numbers, phone numbers, amounts, dates, email addresses, or a pattern's capture) and compares
+//! them normalised, so "138-0013 8000", "幺三八零零幺三八零零零" and "one three eight double oh one
+//! three eight triple oh" are the same number. Value extraction lives in [`values`] (with
+//! [`numbers`], [`amounts`] and [`dates`]); this file decides which values needed restating
+//! and whether they were.
+
+mod amounts;
+mod dates;
+mod numbers;
+pub mod values;
+
+#[cfg(test)]
+mod rule_tests;
+#[cfg(test)]
+mod tests;
+
+use regex::RegexBuilder;
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome};
+use crate::finding::Finding;
+use crate::matcher::Hit;
+use crate::normalize::NormText;
+use crate::rulebook::schema::{PartyToml, rule_toml};
+use crate::transcript::{Role, TranscriptKind};
+use values::{Comparison, Entity, Extracted, Extractor, Found, compare};
+
+rule_toml! {
+    /// `[[readback]]` table.
+    pub struct ReadbackToml {
+        /// What kind of value: digits, phone, amount, date, email or regex.
+        pub entity: Spanned<EntityToml>,
+        /// Fewest digits that make a digit string a value (digits: 6, phone: 7).
+        #[serde(default)]
+        pub min_digits: Option<Spanned<i64>>,
+        /// For `entity = "regex"`: the value is what capture group 1 matches.
+        #[serde(default)]
+        pub pattern: Option<Spanned<String>>,
+        /// Who gives the value (default customer).
+        #[serde(default)]
+        pub from: Option<Spanned<PartyToml>>,
+        /// Who must restate it (default agent).
+        #[serde(default)]
+        pub by: Option<Spanned<PartyToml>>,
+        /// The value must be restated within this many turns of `by` (default 4).
+        #[serde(default)]
+        pub within_turns: Option<Spanned<i64>>,
+        /// `{ last = N }`: restating the last N digits counts.
+        #[serde(default)]
+        pub accept_partial: Option<Spanned<PartialToml>>,
+    }
+}
+
+/// `entity = "digits" | "phone" | "amount" | "date" | "email" | "regex"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EntityToml {
+    /// A number read digit by digit.
+    Digits,
+    /// A phone number.
+    Phone,
+    /// A sum of money.
+    Amount,
+    /// A calendar date.
+    Date,
+    /// An email address.
+    Email,
+    /// A pattern's capture group 1.
+    Regex,
+}
+
+/// `accept_partial = { last = N }`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartialToml {
+    /// How many final digits may stand for the whole value.
+    pub last: Spanned<i64>,
+}
+
+/// A compiled `[[readback]]` rule.
+#[derive(Debug)]
+pub struct Readback {
+    extractor: Extractor,
+    min_digits: usize,
+    pattern: Option<String>,
+    from: Role,
+    by: Role,
+    within_turns: usize,
+    partial: Option<usize>,
+}
+
+/// Default `within_turns`: the agent usually confirms within a few exchanges.
+const DEFAULT_WITHIN_TURNS: usize = 4;
+
+/// Largest accepted `within_turns`.
+const MAX_WITHIN_TURNS: i64 = 50;
+
+impl Kind for Readback {
+    type Toml = ReadbackToml;
+
+    const DOC: KindDoc = KindDoc {
+        name: "readback",
+        summary: "The agent restates a key detail the customer gave.",
+        what: "Finds every value of the `entity` in the turns of `from` (default customer) and looks \
+               for the same value in the next `within_turns` turns of `by` (default agent). Values \
+               are compared normalised: Arabic, full-width and Chinese digits (幺 = 1, 两 = 2), \
+               spoken English digits (\"one three eight\", \"double five\", \"oh\"), grouping \
+               (\"138-0013 8000\"), amounts in figures or words in English and Chinese (\"$135\" == \
+               \"one hundred and thirty five dollars\" == \"一百三十五元\"), dates (\"11月22日\" == \
+               \"November 22\" == \"2026-11-22\"), written and spoken email addresses. A value given \
+               again (after \"could you repeat that?\") counts once, and a value the agent said first \
+               and the customer confirmed is read back. Reports a value nobody restated at the \
+               customer's turn that gave it, and a wrong read-back (\"read back 13800138001, customer \
+               said 13800138000\") at the agent's words. Masked values (`****1234`, `<PHONE>`, \
+               `[订单x]`) are compared by their visible digits or skipped, never reported as missing. \
+               Not applicable to reply templates, when either party has no turns, or when the \
+               customer gave no such value.",
+        why: "\"Repeat and confirm important content\" (G9) is the habit that prevents wrong \
+              deliveries, refunds to the wrong account and appointments on the wrong day. A wrong \
+              read-back the customer did not catch is the error trainers most need to see.",
+        example: "[[readback]]\nid = \"order-number\"\nentity = \"digits\"\nmin_digits = 6\nwithin_turns = 4\naccept_partial = { last = 4 }\nexamples.pass = [\"\"\"\n客户：我的订单号是 2026 1122 0387。\n客服：好的，订单号20261122 0387，我帮您查一下。\n\"\"\"]\nexamples.fail = [\"\"\"\n客户：我的订单号是 2026 1122 0387。\n客服：好的，我帮您查一下。\n\"\"\"]",
+    };
+
+    fn compile(toml: &ReadbackToml, ctx: &mut CompileCtx<'_>) -> Option<Self> {
+        let entity = match toml.entity.get_ref() {
+            EntityToml::Digits => Entity::Digits,
+            EntityToml::Phone => Entity::Phone,
+            EntityToml::Amount => Entity::Amount,
+            EntityToml::Date => Entity::Date,
+            EntityToml::Email => Entity::Email,
+            EntityToml::Regex => Entity::Regex,
+        };
+        let mut ok = true;
+        let pattern = match (&toml.pattern, entity) {
+            (None, Entity::Regex) => {
+                let d = ctx
+                    .error(toml.entity.span(), "entity = \"regex\" needs a `pattern`")
+                    .expected("pattern = '…' with a capture group: the value is what group 1 matches")
+                    .hint("for example pattern = '订单号?\\s*([a-z]{2}\\d{8,})'");
+                ctx.report(d);
+                ok = false;
+                None
+            }
+            (Some(p), Entity::Regex) => match compile_pattern(p.get_ref()) {
+                Ok(regex) => Some(regex),
+                Err((message, hint)) => {
+                    let d = ctx
+                        .error(p.span(), message)
+                        .expected("a Rust regex with a capture group 1 (https://docs.rs/regex/#syntax)")
+                        .hint(hint);
+                    ctx.report(d);
+                    ok = false;
+                    None
+                }
+            },
+            (Some(p), _) => {
+                let d = ctx
+                    .error(p.span(), "`pattern` is only used with entity = \"regex\"")
+                    .expected(format!("no `pattern` for entity = \"{}\"", entity.as_str()))
+                    .hint("remove `pattern`, or set entity = \"regex\" to read back what it captures");
+                ctx.report(d);
+                ok = false;
+                None
+            }
+            (None, _) => None,
+        };
+        let default_min = if entity == Entity::Phone { 7 } else { 6 };
+        let min_digits = match &toml.min_digits {
+            Some(m) if !entity.is_digit_string() => {
+                digit_string_only(ctx, m.span(), "min_digits", entity);
+                ok = false;
+                default_min
+            }
+            Some(m) => positive(ctx, m, "min_digits", 40).unwrap_or_else(|| {
+                ok = false;
+                default_min
+            }),
+            None => default_min,
+        };
+        let within_turns = match &toml.within_turns {
+            Some(w) => positive(ctx, w, "within_turns", MAX_WITHIN_TURNS).unwrap_or_else(|| {
+                ok = false;
+                DEFAULT_WITHIN_TURNS
+            }),
+            None => DEFAULT_WITHIN_TURNS,
+        };
+        let partial = match &toml.accept_partial {
+            Some(p) if !entity.is_digit_string() => {
+                digit_string_only(ctx, p.span(), "accept_partial", entity);
+                ok = false;
+                None
+            }
+            Some(p) => {
+                let last = positive(ctx, &p.get_ref().last, "last", min_digits as i64);
+                ok &= last.is_some();
+                last
+            }
+            None => None,
+        };
+        let role = |party: Option<&Spanned<PartyToml>>, default: Role| match party.map(|p| *p.get_ref()) {
+            Some(PartyToml::Agent) => Role::Agent,
+            Some(PartyToml::Customer) => Role::Customer,
+            Some(PartyToml::System) => Role::System,
+            None => default,
+        };
+        let from = role(toml.from.as_ref(), Role::Customer);
+        let by = role(toml.by.as_ref(), Role::Agent);
+        if from == by {
+            let span = toml
+                .by
+                .as_ref()
+                .or(toml.from.as_ref())
+                .map_or(toml.id.span(), |s| s.span());
+            let d = ctx
+                .error(span, format!("`from` and `by` are both the {from}"))
+                .expected("two different parties, e.g. from = \"customer\", by = \"agent\"")
+                .hint("a read-back is one party restating what the other said");
+            ctx.report(d);
+            ok = false;
+        }
+        ok.then(|| Readback {
+            extractor: Extractor::new(entity, pattern),
+            min_digits,
+            pattern: toml.pattern.as_ref().map(|p| p.get_ref().clone()),
+            from,
+            by,
+            within_turns,
+            partial,
+        })
+    }
+
+    fn evaluate(&self, ctx: &EvalCtx<'_>, findings: &mut Vec<Finding>) -> Outcome {
+        let transcript = ctx.transcript;
+        if transcript.kind == TranscriptKind::Template {
+            return Outcome::NotApplicable("reply templates have no conversation to read back".into());
+        }
+        let turns_of = |role: Role| -> Vec<usize> {
+            transcript
+                .turns
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| t.speaker.role == role)
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let (from_turns, by_turns) = (turns_of(self.from), turns_of(self.by));
+        for (role, turns) in [(self.from, &from_turns), (self.by, &by_turns)] {
+            if turns.is_empty() {
+                return Outcome::NotApplicable(format!("the transcript has no turns by the {role}"));
+            }
+        }
+        let mut norm = NormText::new();
+        let mut given: Vec<(usize, Found)> = Vec::new();
+        let mut masked_given = false;
+        for &i in &from_turns {
+            let extracted = self
+                .extractor
+                .extract(&transcript.turns[i].text, self.min_digits, &mut norm);
+            masked_given |= !extracted.placeholders.is_empty();
+            given.extend(extracted.values.into_iter().map(|f| (i, f)));
+        }
+        let noun = self.extractor.entity().noun();
+        if given.is_empty() {
+            return Outcome::NotApplicable(if masked_given {
+                format!("the {}'s {noun}s are masked", self.from)
+            } else {
+                format!("the {} gave no {noun}", self.from)
+            });
+        }
+        let said_min = self
+            .partial
+            .unwrap_or(usize::MAX)
+            .min(self.min_digits.saturating_sub(2))
+            .max(1);
+        let groups = self.group(given);
+        // Only the `by` turns some value's window reaches are searched.
+        let mut needed = vec![false; by_turns.len()];
+        for group in &groups {
+            if let Some((window, earlier)) = self.windows(group, &by_turns) {
+                for k in window.into_iter().chain(earlier) {
+                    needed[k] = true;
+                }
+            }
+        }
+        let said: Vec<Extracted> = by_turns
+            .iter()
+            .zip(&needed)
+            .map(|(&i, &needed)| {
+                if needed {
+                    self.extractor
+                        .extract(&transcript.turns[i].text, said_min, &mut norm)
+                } else {
+                    Extracted::default()
+                }
+            })
+            .collect();
+        let mut judged = 0;
+        let mut skipped = Vec::new();
+        for group in &groups {
+            match self.judge(ctx, group, &groups, &by_turns, &said) {
+                Judgement::ReadBack => judged += 1,
+                Judgement::Finding(f) => {
+                    judged += 1;
+                    findings.push(*f);
+                }
+                Judgement::Skipped(reason) => skipped.push(reason),
+            }
+        }
+        if judged == 0 {
+            let reason = skipped.first().copied().unwrap_or("nothing to judge");
+            return Outcome::NotApplicable(format!("every {noun} the {} gave {reason}", self.from));
+        }
+        Outcome::Applicable
+    }
+
+    fn settings(&self) -> Vec<(&'static str, String)> {
+        let entity = self.extractor.entity();
+        let mut out = vec![("entity", entity.as_str().to_string())];
+        if entity.is_digit_string() {
+            out.push(("min_digits", self.min_digits.to_string()));
+        }
+        if let Some(p) = &self.pattern {
+            out.push(("pattern", format!("'{p}'")));
+        }
+        out.push(("from", self.from.to_string()));
+        out.push(("by", self.by.to_string()));
+        out.push((
+            "within_turns",
+            format!("{} (the {}'s turns)", self.within_turns, self.by),
+        ));
+        if let Some(n) = self.partial {
+            out.push(("accept_partial", format!("the last {n} digits count")));
+        }
+        out
+    }
+
+    fn example_role(&self) -> Role {
+        self.from
+    }
+}
+
+/// The same value given once or more (a customer asked to repeat it gives it twice).
+struct Group {
+    /// Where it was first given: turn index and the value.
+    first: (usize, Found),
+    /// Every turn that gave it, in order.
+    turns: Vec<usize>,
+}
+
+enum Judgement {
+    ReadBack,
+    Finding(Box<Finding>),
+    Skipped(&'static str),
+}
+
+impl Readback {
+    /// Groups values that are the same, in order of first appearance.
+    fn group(&self, given: Vec<(usize, Found)>) -> Vec<Group> {
+        let entity = self.extractor.entity();
+        let mut groups: Vec<Group> = Vec::new();
+        for (turn, found) in given {
+            let existing = groups.iter_mut().find(|g| {
+                !found.value.is_masked()
+                    && compare(entity, &g.first.1.value, &found.value, None) == Comparison::Same
+            });
+            match existing {
+                Some(g) => {
+                    if g.turns.last() != Some(&turn) {
+                        g.turns.push(turn);
+                    }
+                }
+                None => groups.push(Group {
+                    first: (turn, found),
+                    turns: vec![turn],
+                }),
+            }
+        }
+        groups
+    }
+
+    /// The `by` turns (as indices into `by_turns`) searched for one value: its window — the
+    /// turns after the value was first given, up to the `within_turns`-th turn after it was
+    /// last given — and the `within_turns` turns before it (the agent may have said the value
+    /// first and the customer confirmed it). `None` when no `by` turn follows the value.
+    fn windows(&self, group: &Group, by_turns: &[usize]) -> Option<(Vec<usize>, Vec<usize>)> {
+        let first_turn = group.first.0;
+        let last_turn = group.turns.last().copied().unwrap_or(first_turn);
+        let window_end = *by_turns
+            .iter()
+            .filter(|&&b| b > last_turn)
+            .take(self.within_turns)
+            .last()?;
+        let window: Vec<usize> = (0..by_turns.len())
+            .filter(|&k| by_turns[k] > first_turn && by_turns[k] <= window_end)
+            .collect();
+        let earlier: Vec<usize> = (0..by_turns.len())
+            .filter(|&k| by_turns[k] < first_turn)
+            .rev()
+            .take(self.within_turns)
+            .collect();
+        Some((window, earlier))
+    }
+
+    /// Decides whether one value was read back.
+    fn judge(
+        &self,
+        ctx: &EvalCtx<'_>,
+        group: &Group,
+        groups: &[Group],
+        by_turns: &[usize],
+        said: &[Extracted],
+    ) -> Judgement {
+        let entity = self.extractor.entity();
+        let (first_turn, value) = (group.first.0, &group.first.1.value);
+        let Some((window, earlier)) = self.windows(group, by_turns) else {
+            return Judgement::Skipped("came after the last turn that could restate it");
+        };
+        let restated = |k: &usize| {
+            said[*k]
+                .values
+                .iter()
+                .any(|s| compare(entity, value, &s.value, self.partial) == Comparison::Same)
+        };
+        if window.iter().chain(&earlier).any(restated) {
+            return Judgement::ReadBack;
+        }
+        let wrong = window.iter().find_map(|&k| {
+            said[k]
+                .values
+                .iter()
+                .find(|s| {
+                    compare(entity, value, &s.value, self.partial) == Comparison::Near
+                        // Not a wrong read-back when it is another value the customer gave.
+                        && !groups.iter().any(|g| {
+                            compare(entity, &g.first.1.value, &s.value, self.partial) == Comparison::Same
+                        })
+                })
+                .map(|s| (k, s))
+        });
+        let searched = describe_turns(window.iter().map(|&k| by_turns[k]));
+        let repeated = if group.turns.len() > 1 {
+            let again: Vec<String> = group.turns[1..].iter().map(|t| (t + 1).to_string()).collect();
+            format!(" (and again in turn {})", again.join(", "))
+        } else {
+            String::new()
+        };
+        if let Some((k, wrong)) = wrong {
+            let turn = by_turns[k];
+            let message = format!("read back {}, {} said {value}", wrong.value, self.from);
+            let mut f = finding_at(ctx, turn, &wrong.range, || message.clone());
+            f.note = Some(format!(
+                "the {} read back {} in turn {}; the {} said {value} in turn {}{repeated}",
+                self.by,
+                wrong.value,
+                turn + 1,
+                self.from,
+                first_turn + 1,
+            ));
+            return Judgement::Finding(Box::new(f));
+        }
+        if value.is_masked() {
+            return Judgement::Skipped("is masked");
+        }
+        if window.iter().any(|&k| !said[k].placeholders.is_empty()) {
+            return Judgement::Skipped("was answered with a masked value");
+        }
+        let noun = entity.noun();
+        let mut f = finding_at(ctx, first_turn, &group.first.1.range, || {
+            format!("the {}'s {noun} {value} was not read back", self.from)
+        });
+        f.note = Some(format!(
+            "the {} gave {value} in turn {}{repeated}; the {} did not restate it in {searched}",
+            self.from,
+            first_turn + 1,
+            self.by,
+        ));
+        Judgement::Finding(Box::new(f))
+    }
+}
+
+/// A finding at a byte range of a turn's text, with the text as `matched`.
+fn finding_at(
+    ctx: &EvalCtx<'_>,
+    turn: usize,
+    range: &std::ops::Range<usize>,
+    default_message: impl FnOnce() -> String,
+) -> Finding {
+    let hit = Hit {
+        rule: 0,
+        turn: turn as u32,
+        start: range.start as u32,
+        end: range.end as u32,
+        slot: 0,
+    };
+    ctx.finding_at_hit(&hit, default_message)
+}
+
+/// "turn 4", "turns 4 and 6", "turns 4, 6 and 8" (1-based).
+fn describe_turns(turns: impl Iterator<Item = usize>) -> String {
+    let numbers: Vec<String> = turns.map(|t| (t + 1).to_string()).collect();
+    match numbers.as_slice() {
+        [] => "no turn".to_string(),
+        [one] => format!("turn {one}"),
+        [init @ .., last] => format!("turns {} and {last}", init.join(", ")),
+    }
+}
+
+/// Compiles an `entity = "regex"` pattern; `Err` holds the message and a hint.
+fn compile_pattern(pattern: &str) -> Result<regex::Regex, (String, String)> {
+    let regex = RegexBuilder::new(pattern)
+        .case_insensitive(true)
+        .size_limit(10 * (1 << 20))
+        .build()
+        .map_err(|e| {
+            let reason = e.to_string();
+            let last = reason.lines().last().unwrap_or(&reason).trim().to_string();
+            (
+                "invalid regular expression".to_string(),
+                format!(
+                    "{}; the value is what group 1 captures",
+                    last.trim_start_matches("error: ")
+                ),
+            )
+        })?;
+    if regex.captures_len() < 2 {
+        return Err((
+            "the pattern has no capture group".to_string(),
+            "wrap the value in parentheses: '订单号\\s*(\\d{8,})'; group 1 is the value".to_string(),
+        ));
+    }
+    if regex.is_match("") {
+        return Err((
+            "the pattern matches empty text".to_string(),
+            "make the value required, e.g. (\\d+) rather than (\\d*)".to_string(),
+        ));
+    }
+    Ok(regex)
+}
+
+/// Reports a key that only digit strings take.
+fn digit_string_only(ctx: &mut CompileCtx<'_>, span: std::ops::Range<usize>, key: &str, entity: Entity) {
+    let d = ctx
+        .error(
+            span,
+            format!("`{key}` only applies to entity = \"digits\" or \"phone\""),
+        )
+        .expected(format!("no `{key}` for entity = \"{}\"", entity.as_str()))
+        .hint(format!("remove `{key}`"));
+    ctx.report(d);
+}
+
+/// Validates a positive integer key no larger than `max`; reports and returns `None` otherwise.
+pub(crate) fn positive(ctx: &mut CompileCtx<'_>, value: &Spanned<i64>, key: &str, max: i64) -> Option<usize> {
+    let n = *value.get_ref();
+    if (1..=max).contains(&n) {
+        return Some(n as usize);
+    }
+    let d = ctx
+        .error(value.span(), format!("`{key}` = {n} is out of range"))
+        .expected(format!("a whole number from 1 to {max}"));
+    ctx.report(d);
+    None
+}

@@ -1,0 +1,716 @@
+//! Table-driven tests for value extraction and comparison (Chinese and English), and property
+//! tests that a value always matches its own spoken, written and grouped renderings.
+
+use proptest::prelude::*;
+
+use super::numbers::{parse_chinese_integer, parse_english_number};
+use super::values::{Comparison, Entity, Extractor, Value, compare};
+use crate::normalize::NormText;
+
+fn default_min(entity: Entity) -> usize {
+    if entity == Entity::Phone { 7 } else { 6 }
+}
+
+fn extract(entity: Entity, text: &str) -> Vec<(Value, String)> {
+    let pattern = (entity == Entity::Regex).then(|| {
+        regex::RegexBuilder::new(r"(sd\d{8,})")
+            .case_insensitive(true)
+            .build()
+            .unwrap()
+    });
+    let mut norm = NormText::new();
+    Extractor::new(entity, pattern)
+        .extract(text, default_min(entity), &mut norm)
+        .values
+        .into_iter()
+        .map(|f| (f.value, text[f.range].to_string()))
+        .collect()
+}
+
+fn shown(entity: Entity, text: &str) -> Vec<String> {
+    extract(entity, text)
+        .into_iter()
+        .map(|(v, _)| v.to_string())
+        .collect()
+}
+
+fn one(entity: Entity, text: &str) -> Value {
+    let mut values = extract(entity, text);
+    assert_eq!(values.len(), 1, "{text:?} gave {values:?}");
+    values.remove(0).0
+}
+
+#[test]
+fn digit_strings() {
+    let cases: &[(&str, &[&str])] = &[
+        // Chinese
+        ("我的订单号是20261122", &["20261122"]),
+        ("单号SD20261119886。", &["20261119886"]),
+        ("１３８００１３８０００", &["13800138000"]),
+        ("幺三八零零幺三八零零零", &["13800138000"]),
+        ("一三八〇〇一三八〇〇〇", &["13800138000"]),
+        ("我的电话是一三八 零零一三 八零零零，谢谢", &["13800138000"]),
+        ("電話是幺三八兩兩三四五六七八", &["13822345678"]),
+        ("尾号1234", &[]),
+        ("我买了两个，一共三百五十块", &[]),
+        ("一百三十五", &[]),
+        ("二十二号到", &[]),
+        // Grouping and separators
+        ("138-0013 8000", &["13800138000"]),
+        ("1 3 8 0 0 1 3 8 0 0 0", &["13800138000"]),
+        ("(977) 625-2661", &["9776252661"]),
+        ("+86 138 0013 8000", &["8613800138000"]),
+        ("123456, 13800138000", &["123456", "13800138000"]),
+        ("YP-20261121-0387", &["202611210387"]),
+        // Spoken English
+        (
+            "one three eight double oh one three eight triple oh",
+            &["13800138000"],
+        ),
+        ("it's four four one seven five five", &["441755"]),
+        ("oh two oh seven nine four six", &["0207946"]),
+        ("Oh, 138 0013 8000 is my number", &["13800138000"]),
+        ("forty-four seventeen twenty-two", &["441722"]),
+        ("eight hundred five five five one two one two", &["8005551212"]),
+        ("one, three, eight, zero, zero, one", &["138001"]),
+        ("I have one dog and two cats", &[]),
+        // Masks
+        ("card ****1234 please", &["****1234"]),
+        ("138xxxx8000", &["138****8000"]),
+        ("XXXX-XXXX-1234", &["********1234"]),
+        // Not identifiers
+        ("on 2026-11-22", &[]),
+        ("3,000,000 users", &[]),
+        ("$1,234,567", &[]),
+        ("10:30 tomorrow", &[]),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(shown(Entity::Digits, text), *expected, "{text:?}");
+    }
+}
+
+#[test]
+fn values_point_at_the_original_text() {
+    let found = extract(Entity::Digits, "客户说：幺三八 零零一三 八零零零。");
+    assert_eq!(found[0].1, "幺三八 零零一三 八零零零");
+    let found = extract(
+        Entity::Digits,
+        "Oh, one three eight double oh one three eight triple oh.",
+    );
+    assert_eq!(found[0].1, "one three eight double oh one three eight triple oh");
+    let found = extract(Entity::Amount, "那就转一百三十五块五吧");
+    assert_eq!(found[0].1, "一百三十五块五");
+    let found = extract(Entity::Date, "我想改到2026年11月22日。");
+    assert_eq!(found[0].1, "2026年11月22日");
+}
+
+#[test]
+fn phone_numbers() {
+    assert_eq!(shown(Entity::Phone, "call 555 1234"), ["5551234"]);
+    assert_eq!(shown(Entity::Phone, "尾号123456"), Vec::<String>::new());
+    assert_eq!(
+        shown(Entity::Phone, "1234567890123456"),
+        Vec::<String>::new(),
+        "too long for a phone number"
+    );
+}
+
+#[test]
+fn amounts() {
+    let cases: &[(&str, &[&str])] = &[
+        // English
+        ("$135", &["135"]),
+        ("It's 135 dollars.", &["135"]),
+        ("the amount is one hundred and thirty five dollars", &["135"]),
+        ("a hundred and thirty-five dollars", &["135"]),
+        ("one thirty five dollars", &["135"]),
+        ("$135.50", &["135.50"]),
+        ("twenty dollars and fifty cents", &["20.50"]),
+        ("two thousand five hundred dollars", &["2500"]),
+        ("RMB 500", &["500"]),
+        ("$5k", &["5000"]),
+        ("five hundred bucks", &["500"]),
+        ("I have 135 apples", &[]),
+        ("one three five dollars", &[]),
+        // Chinese
+        ("135元", &["135"]),
+        ("一百三十五元", &["135"]),
+        ("一百三十五块", &["135"]),
+        ("一百三十五块五", &["135.50"]),
+        ("一百三十五块五毛", &["135.50"]),
+        ("三块二毛五分", &["3.25"]),
+        ("两百块钱", &["200"]),
+        ("一千二百元", &["1200"]),
+        ("一千二块", &["1200"]),
+        ("3万元", &["30000"]),
+        ("三万五千元", &["35000"]),
+        ("一百零五元", &["105"]),
+        ("十块钱", &["10"]),
+        ("一点五元", &["1.50"]),
+        ("一共三百五十块", &["350"]),
+        ("135元5个", &["135"]),
+        ("五毛钱", &["0.50"]),
+        ("1万5千元", &["15000"]),
+        ("1.5 million dollars", &["1500000"]),
+        ("¥1,280.50", &["1280.50"]),
+        ("￥99", &["99"]),
+        ("壹佰元", &[]),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(shown(Entity::Amount, text), *expected, "{text:?}");
+    }
+}
+
+#[test]
+fn dates() {
+    let cases: &[(&str, &[&str])] = &[
+        ("11月22日", &["11-22"]),
+        ("11月22号", &["11-22"]),
+        ("十一月二十二日", &["11-22"]),
+        ("2026年11月22日", &["2026-11-22"]),
+        ("二〇二六年十一月二十二号", &["2026-11-22"]),
+        ("2026-11-22", &["2026-11-22"]),
+        ("2026/11/22", &["2026-11-22"]),
+        ("November 22", &["11-22"]),
+        ("Nov 22nd, 2026", &["2026-11-22"]),
+        ("November twenty-second", &["11-22"]),
+        ("november the twenty second", &["11-22"]),
+        ("the 22nd of November", &["11-22"]),
+        ("22 November 2026", &["2026-11-22"]),
+        ("on the twenty-second of November", &["11-22"]),
+        ("you may one day", &[]),
+        ("13月5日", &[]),
+        ("February 30", &[]),
+        ("3个月后", &[]),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(shown(Entity::Date, text), *expected, "{text:?}");
+    }
+}
+
+#[test]
+fn emails_and_patterns() {
+    assert_eq!(shown(Entity::Email, "cminh730@email.com"), ["cminh730@email.com"]);
+    assert_eq!(shown(Entity::Email, "CMinh730@Email.COM"), ["cminh730@email.com"]);
+    assert_eq!(
+        shown(Entity::Email, "it's cminh730 at email dot com"),
+        ["cminh730@email.com"]
+    );
+    assert_eq!(
+        shown(Entity::Email, "邮箱是cminh730艾特email点com"),
+        ["cminh730@email.com"]
+    );
+    assert_eq!(shown(Entity::Email, "I'm at home dot"), Vec::<String>::new());
+    let spelled = [
+        "my email is c m i n h seven three zero at email dot com",
+        "it's cminh seven three zero at email dot com",
+        "邮箱是cminh730艾特email点com",
+    ];
+    for text in spelled {
+        assert_eq!(shown(Entity::Email, text), ["cminh730@email.com"], "{text:?}");
+    }
+    assert_eq!(
+        shown(Entity::Email, "john dot smith at acme dot co dot uk"),
+        ["john.smith@acme.co.uk"]
+    );
+    let found = extract(
+        Entity::Email,
+        "so that's c m i n h seven three zero at email dot com, right?",
+    );
+    assert_eq!(found[0].1, "c m i n h seven three zero at email dot com");
+    assert_eq!(shown(Entity::Regex, "单号SD20261119886。"), ["sd20261119886"]);
+}
+
+#[test]
+fn placeholders_are_found_per_entity() {
+    let mut norm = NormText::new();
+    let mut placeholders = |entity: Entity, text: &str| {
+        Extractor::new(entity, None)
+            .extract(text, 6, &mut norm)
+            .placeholders
+            .len()
+    };
+    assert_eq!(placeholders(Entity::Digits, "订单号是[订单x]"), 1);
+    assert_eq!(placeholders(Entity::Phone, "my number is <PHONE>"), 1);
+    assert_eq!(placeholders(Entity::Digits, "it's <PHONE_NUMBER>"), 1);
+    assert_eq!(placeholders(Entity::Digits, "card ****"), 1);
+    assert_eq!(placeholders(Entity::Digits, "[noise] hello"), 0);
+    assert_eq!(placeholders(Entity::Amount, "<PHONE>"), 0);
+    assert_eq!(placeholders(Entity::Amount, "[AMOUNT]"), 1);
+    assert_eq!(
+        placeholders(Entity::Digits, "card ****1234"),
+        0,
+        "a partly masked value"
+    );
+}
+
+#[test]
+fn comparisons() {
+    use Comparison::{Different, Near, Same};
+    let cases: &[(Entity, &str, &str, Option<usize>, Comparison)] = &[
+        (Entity::Digits, "13800138000", "138 0013 8000", None, Same),
+        (
+            Entity::Digits,
+            "13800138000",
+            "幺三八零零幺三八零零零",
+            None,
+            Same,
+        ),
+        (Entity::Digits, "13800138000", "13800138001", None, Near),
+        (Entity::Digits, "13800138000", "13800183000", None, Near),
+        (Entity::Digits, "13800138000", "1380013800", None, Near),
+        (Entity::Digits, "13800138000", "ending 8000", Some(4), Same),
+        (Entity::Digits, "13800138000", "ending 8000", None, Different),
+        (Entity::Digits, "13800138000", "ending 8001", Some(4), Near),
+        (Entity::Digits, "13800138000", "20261122", None, Different),
+        (Entity::Digits, "138xxxx8000", "13800138000", None, Same),
+        (Entity::Digits, "card ****1234", "13800001234", None, Same),
+        (Entity::Digits, "card ****1234", "ending 5678", Some(4), Different),
+        (Entity::Digits, "138xxxx8000", "ending 8000", Some(4), Same),
+        (Entity::Phone, "+86 138 0013 8000", "13800138000", None, Same),
+        (Entity::Phone, "020 7946 0000", "20 7946 0000", None, Same),
+        (Entity::Amount, "$135", "一百三十五元", None, Same),
+        (
+            Entity::Amount,
+            "135元",
+            "one hundred and thirty five dollars",
+            None,
+            Same,
+        ),
+        (Entity::Amount, "$135", "$136", None, Near),
+        (Entity::Amount, "$135", "$1,350", None, Near),
+        (Entity::Amount, "$135", "$20", None, Different),
+        (Entity::Date, "11月22日", "November 22", None, Same),
+        (Entity::Date, "2026-11-22", "11月22日", None, Same),
+        (Entity::Date, "11月22日", "November 23rd", None, Near),
+        (Entity::Date, "2026-11-22", "2025-11-22", None, Near),
+        (Entity::Date, "11月22日", "December 5", None, Different),
+        (
+            Entity::Email,
+            "cminh730@email.com",
+            "cminh730 at email dot com",
+            None,
+            Same,
+        ),
+        (
+            Entity::Email,
+            "cminh730@email.com",
+            "cminh731@email.com",
+            None,
+            Near,
+        ),
+        (
+            Entity::Email,
+            "cminh730@email.com",
+            "bob@example.org",
+            None,
+            Different,
+        ),
+    ];
+    for &(entity, given, said, partial, expected) in cases {
+        let mut norm = NormText::new();
+        let extractor = Extractor::new(entity, None);
+        let g = one(entity, given);
+        let s = extractor.extract(said, 1, &mut norm).values;
+        assert_eq!(s.len(), 1, "{said:?}: {s:?}");
+        assert_eq!(
+            compare(entity, &g, &s[0].value, partial),
+            expected,
+            "{given:?} vs {said:?}"
+        );
+    }
+}
+
+#[test]
+fn english_numbers() {
+    let cases: &[(&str, Option<u64>)] = &[
+        ("one hundred and thirty five", Some(135)),
+        ("a hundred", Some(100)),
+        ("twenty two", Some(22)),
+        ("two thousand five hundred and one", Some(2501)),
+        ("one thirty five", Some(135)),
+        ("nineteen ninety nine", Some(1999)),
+        ("three million", Some(3_000_000)),
+        ("one five", None),
+        ("and five", None),
+        ("hundred hundred", None),
+        ("twenty thirty", None),
+    ];
+    for (text, expected) in cases {
+        let words: Vec<&str> = text.split(' ').collect();
+        assert_eq!(parse_english_number(&words), *expected, "{text:?}");
+    }
+}
+
+#[test]
+fn chinese_numbers() {
+    let cases: &[(&str, Option<u64>)] = &[
+        ("一百三十五", Some(135)),
+        ("十五", Some(15)),
+        ("二十", Some(20)),
+        ("一百零五", Some(105)),
+        ("一千二", Some(1200)),
+        ("三万五", Some(35_000)),
+        ("两百五", Some(250)),
+        ("一千零二", Some(1002)),
+        ("十二万三千四百五十六", Some(123_456)),
+        ("三亿", Some(300_000_000)),
+        ("一三五", Some(135)),
+        ("二〇二六", Some(2026)),
+        ("1万5千", Some(15_000)),
+        ("15万", Some(150_000)),
+        ("一二百", None),
+        ("", None),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(parse_chinese_integer(text), *expected, "{text:?}");
+    }
+}
+
+// ── Renderings for the property tests ───────────────────────────────────────────────────────
+
+const EN_DIGITS: [&str; 10] = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+];
+const ZH_DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/// Digits read aloud in English, with "oh" for some zeros and "double"/"triple" for repeats.
+fn spoken_english(digits: &[u8], oh: bool, compress: bool) -> String {
+    let word = |d: u8| if d == 0 && oh { "oh" } else { EN_DIGITS[d as usize] };
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < digits.len() {
+        let d = digits[i];
+        let run = digits[i..].iter().take_while(|&&x| x == d).count();
+        if compress && run >= 3 {
+            out.push(format!("triple {}", word(d)));
+            i += 3;
+        } else if compress && run == 2 {
+            out.push(format!("double {}", word(d)));
+            i += 2;
+        } else {
+            out.push(word(d).to_string());
+            i += 1;
+        }
+    }
+    out.join(" ")
+}
+
+/// Digits read aloud in Chinese, with 幺 for 1 and 〇 for 0 when asked.
+fn spoken_chinese(digits: &[u8], yao: bool) -> String {
+    digits
+        .iter()
+        .map(|&d| match d {
+            1 if yao => '幺',
+            0 if yao => '〇',
+            d => ZH_DIGITS[d as usize],
+        })
+        .collect()
+}
+
+/// Digits in groups of `size`, separated by `sep`.
+fn grouped(digits: &[u8], size: usize, sep: &str) -> String {
+    digits
+        .chunks(size)
+        .map(|c| c.iter().map(|d| char::from(b'0' + d)).collect::<String>())
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+fn full_width(digits: &[u8]) -> String {
+    digits
+        .iter()
+        .map(|&d| char::from_u32(0xFF10 + u32::from(d)).unwrap())
+        .collect()
+}
+
+/// A number in English words: "one hundred and thirty five".
+fn english_words(n: u64) -> String {
+    const TEENS: [&str; 10] = [
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 10] = [
+        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    fn below_thousand(n: u64) -> Vec<String> {
+        let mut out = Vec::new();
+        if n >= 100 {
+            out.push(format!("{} hundred", EN_DIGITS[(n / 100) as usize]));
+            if n % 100 != 0 {
+                out.push("and".into());
+            }
+        }
+        let rest = n % 100;
+        match rest {
+            0 => {}
+            1..=9 => out.push(EN_DIGITS[rest as usize].into()),
+            10..=19 => out.push(TEENS[(rest - 10) as usize].into()),
+            _ if rest % 10 == 0 => out.push(TENS[(rest / 10) as usize].into()),
+            _ => out.push(format!(
+                "{}-{}",
+                TENS[(rest / 10) as usize],
+                EN_DIGITS[(rest % 10) as usize]
+            )),
+        }
+        out
+    }
+    if n == 0 {
+        return "zero".into();
+    }
+    let mut out = Vec::new();
+    if n >= 1000 {
+        out.extend(below_thousand(n / 1000));
+        out.push("thousand".into());
+    }
+    out.extend(below_thousand(n % 1000));
+    out.join(" ")
+}
+
+/// A number in Chinese numerals: "一百三十五", "十五", "一万零五".
+fn chinese_numeral(n: u64) -> String {
+    fn below_wan(n: u64, leading: bool) -> String {
+        let units = [(1000, '千'), (100, '百'), (10, '十')];
+        let mut out = String::new();
+        let mut zero = false;
+        let mut started = false;
+        for (value, unit) in units {
+            let d = (n / value) % 10;
+            if d == 0 {
+                zero |= started;
+                continue;
+            }
+            if zero {
+                out.push('零');
+                zero = false;
+            }
+            // "十五", not "一十五", at the start of a number.
+            if !(value == 10 && d == 1 && !started && leading) {
+                out.push(ZH_DIGITS[d as usize]);
+            }
+            out.push(unit);
+            started = true;
+        }
+        let d = n % 10;
+        if d != 0 {
+            if zero || (started && (n / 10) % 10 == 0) {
+                out.push('零');
+            }
+            out.push(ZH_DIGITS[d as usize]);
+        }
+        out
+    }
+    if n == 0 {
+        return "零".into();
+    }
+    let (wan, rest) = (n / 10_000, n % 10_000);
+    let mut out = String::new();
+    if wan > 0 {
+        out.push_str(&below_wan(wan, true));
+        out.push('万');
+        if rest > 0 && rest < 1000 {
+            out.push('零');
+        }
+        if rest > 0 {
+            out.push_str(&below_wan(rest, false));
+        }
+    } else {
+        out.push_str(&below_wan(rest, true));
+    }
+    out
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+fn ordinal_word(d: u64) -> String {
+    const ORD: [&str; 20] = [
+        "",
+        "first",
+        "second",
+        "third",
+        "fourth",
+        "fifth",
+        "sixth",
+        "seventh",
+        "eighth",
+        "ninth",
+        "tenth",
+        "eleventh",
+        "twelfth",
+        "thirteenth",
+        "fourteenth",
+        "fifteenth",
+        "sixteenth",
+        "seventeenth",
+        "eighteenth",
+        "nineteenth",
+    ];
+    match d {
+        1..=19 => ORD[d as usize].into(),
+        20 => "twentieth".into(),
+        30 => "thirtieth".into(),
+        _ => format!(
+            "{}-{}",
+            if d < 30 { "twenty" } else { "thirty" },
+            ORD[(d % 10) as usize]
+        ),
+    }
+}
+
+fn ordinal_suffix(d: u64) -> &'static str {
+    match (d % 10, d % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    }
+}
+
+fn same(entity: Entity, a: &Value, b: &Value) -> bool {
+    compare(entity, a, b, None) == Comparison::Same
+}
+
+proptest! {
+    #[test]
+    fn digit_strings_match_their_renderings(
+        digits in prop::collection::vec(0u8..10, 6..16),
+        size in 3usize..5,
+        sep in prop::sample::select(vec![" ", "-", " - ", ", "]),
+        oh in any::<bool>(),
+        compress in any::<bool>(),
+        yao in any::<bool>(),
+    ) {
+        let plain = Value::Digits(digits.iter().map(|&d| Some(d)).collect());
+        let renderings = [
+            grouped(&digits, 100, ""),
+            grouped(&digits, size, sep),
+            full_width(&digits),
+            spoken_chinese(&digits, yao),
+            format!("号码是{}。", spoken_chinese(&digits, yao)),
+            spoken_english(&digits, oh, compress),
+            format!("it's {}, thanks", spoken_english(&digits, oh, compress)),
+        ];
+        for text in &renderings {
+            let value = one(Entity::Digits, text);
+            prop_assert!(same(Entity::Digits, &plain, &value), "{text:?} gave {value}");
+        }
+    }
+
+    #[test]
+    fn amounts_match_their_renderings(n in 1u64..100_000) {
+        let want = Value::Amount(n * 100);
+        let with_commas = {
+            let s = n.to_string();
+            let mut out = String::new();
+            for (i, c) in s.chars().enumerate() {
+                if i > 0 && (s.len() - i) % 3 == 0 {
+                    out.push(',');
+                }
+                out.push(c);
+            }
+            out
+        };
+        let renderings = [
+            format!("${n}"),
+            format!("${with_commas}"),
+            format!("{n} dollars"),
+            format!("{} dollars", english_words(n)),
+            format!("the amount is {} dollars", english_words(n)),
+            format!("{n}元"),
+            format!("{}元", chinese_numeral(n)),
+            format!("一共{}块钱", chinese_numeral(n)),
+        ];
+        for text in &renderings {
+            let value = one(Entity::Amount, text);
+            prop_assert!(same(Entity::Amount, &want, &value), "{text:?} gave {value}");
+        }
+    }
+
+    #[test]
+    fn dates_match_their_renderings(month in 1u64..=12, day in 1u64..=28) {
+        let want = one(Entity::Date, &format!("2026-{month:02}-{day:02}"));
+        let name = MONTHS[(month - 1) as usize];
+        let renderings = [
+            format!("{month}月{day}日"),
+            format!("{}月{}号", chinese_numeral(month), chinese_numeral(day)),
+            format!("{name} {day}"),
+            format!("{name} {day}{}", ordinal_suffix(day)),
+            format!("{name} {}", ordinal_word(day)),
+            format!("the {} of {name}", ordinal_word(day)),
+            format!("{day} {name} 2026"),
+            format!("2026/{month}/{day}"),
+        ];
+        for text in &renderings {
+            let value = one(Entity::Date, text);
+            prop_assert!(same(Entity::Date, &want, &value), "{text:?} gave {value}");
+        }
+    }
+
+    #[test]
+    fn emails_match_their_spoken_renderings(
+        name in "[a-z]{3,8}",
+        digits in prop::collection::vec(0u8..10, 0..4),
+        domain in "[a-z]{3,8}",
+        tld in prop::sample::select(vec!["com", "net", "org", "cn"]),
+    ) {
+        let number: String = digits.iter().map(|d| char::from(b'0' + d)).collect();
+        let want = Value::Text(format!("{name}{number}@{domain}.{tld}"));
+        let spelled_digits = spoken_english(&digits, false, false);
+        let letters: Vec<String> = name.chars().map(String::from).collect();
+        let renderings = [
+            format!("{name}{number}@{domain}.{tld}"),
+            format!("my email is {name}{number} at {domain} dot {tld}"),
+            format!("it's {} {spelled_digits} at {domain} dot {tld}", letters.join(" ")),
+            format!("邮箱是{name}{number}艾特{domain}点{tld}"),
+        ];
+        for text in &renderings {
+            let value = one(Entity::Email, text);
+            prop_assert!(same(Entity::Email, &want, &value), "{text:?} gave {value}");
+        }
+    }
+
+    #[test]
+    fn chinese_numerals_round_trip(n in 1u64..100_000_000) {
+        prop_assert_eq!(parse_chinese_integer(&chinese_numeral(n)), Some(n), "{}", chinese_numeral(n));
+    }
+
+    #[test]
+    fn english_numbers_round_trip(n in 1u64..1_000_000) {
+        let text = english_words(n).replace('-', " ");
+        let words: Vec<&str> = text.split(' ').collect();
+        prop_assert_eq!(parse_english_number(&words), Some(n), "{}", text);
+    }
+
+    #[test]
+    fn extraction_never_panics(text in "\\PC{0,60}") {
+        let mut norm = NormText::new();
+        for entity in [Entity::Digits, Entity::Phone, Entity::Amount, Entity::Date, Entity::Email] {
+            let found = Extractor::new(entity, None).extract(&text, 1, &mut norm);
+            for f in found.values {
+                prop_assert!(text.get(f.range.clone()).is_some());
+            }
+        }
+    }
+}

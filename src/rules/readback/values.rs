@@ -1,0 +1,702 @@
+//! Key details in turn text: finding them, normalising them, and comparing two of them.
+//!
+//! Text is first folded with [`VALUE_PROFILE`] (full-width to ASCII, lower case, Traditional to
+//! Simplified, punctuation *kept*, because `-`, `/`, `$`, `@` and `.` carry meaning here), then
+//! searched for values of one [`Entity`]. Every value remembers where it is in the original
+//! text. All patterns are compiled once per process (built-in ones) or once per rule at load
+//! time (`entity = "regex"`); nothing is compiled per transcript.
+
+use std::fmt;
+use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+use regex::Regex;
+
+use super::amounts::amounts;
+use super::dates::{Date, dates};
+use super::numbers::{Digit, digit_runs, is_mask_char};
+use crate::normalize::{NormText, Profile, is_cjk, normalize_into};
+
+/// The folds applied before values are searched: width, case and script, but not punctuation.
+pub const VALUE_PROFILE: Profile = Profile {
+    fold_width: true,
+    fold_case: true,
+    fold_script: true,
+    ignore_punctuation: false,
+};
+
+/// What kind of detail a read-back rule is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Entity {
+    /// A number read digit by digit (order, account, tracking number).
+    Digits,
+    /// A phone number: digits, with country-code prefixes tolerated.
+    Phone,
+    /// A sum of money, in figures or words.
+    Amount,
+    /// A calendar date.
+    Date,
+    /// An email address, written or spoken ("name at example dot com").
+    Email,
+    /// Whatever group 1 of the rule's pattern captures.
+    Regex,
+}
+
+impl Entity {
+    /// The entity's name in rulebooks.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Entity::Digits => "digits",
+            Entity::Phone => "phone",
+            Entity::Amount => "amount",
+            Entity::Date => "date",
+            Entity::Email => "email",
+            Entity::Regex => "regex",
+        }
+    }
+
+    /// The entity in words, for messages: "number", "phone number".
+    pub fn noun(self) -> &'static str {
+        match self {
+            Entity::Digits => "number",
+            Entity::Phone => "phone number",
+            Entity::Amount => "amount",
+            Entity::Date => "date",
+            Entity::Email => "email address",
+            Entity::Regex => "value",
+        }
+    }
+
+    /// True for the entities that are digit strings (`min_digits`, `accept_partial` apply).
+    pub fn is_digit_string(self) -> bool {
+        matches!(self, Entity::Digits | Entity::Phone)
+    }
+
+    /// Placeholder words that stand for a value of this entity in redacted text.
+    fn placeholder_words(self) -> &'static [&'static str] {
+        const DIGITS: &[&str] = &[
+            "number",
+            "num",
+            "no",
+            "order",
+            "id",
+            "account",
+            "acct",
+            "card",
+            "digits",
+            "code",
+            "ref",
+            "reference",
+            "tracking",
+            "phone",
+            "tel",
+            "mobile",
+            "cell",
+            "号",
+            "单",
+            "卡",
+            "账",
+            "码",
+            "电话",
+            "手机",
+        ];
+        match self {
+            Entity::Digits | Entity::Regex => DIGITS,
+            Entity::Phone => &["phone", "tel", "mobile", "cell", "number", "电话", "手机", "号码"],
+            Entity::Amount => &[
+                "amount", "money", "price", "sum", "total", "balance", "金额", "钱", "价", "款",
+            ],
+            Entity::Date => &["date", "dob", "birthday", "day", "日期", "生日", "时间"],
+            Entity::Email => &["email", "mail", "邮箱", "邮件"],
+        }
+    }
+}
+
+/// Placeholder words that stand for any redacted value.
+const GENERIC_PLACEHOLDERS: &[&str] = &[
+    "pii", "redact", "redacted", "mask", "masked", "private", "脱敏", "隐私",
+];
+
+/// A normalised value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Value {
+    /// Digits in order; masked digits are `None`.
+    Digits(Vec<Digit>),
+    /// Money in hundredths, whatever the currency.
+    Amount(u64),
+    /// A date.
+    Date(Date),
+    /// An email address or a pattern's capture, lower case, without spaces and punctuation
+    /// (email addresses keep `@`, `.`, `_`, `-` and `+`).
+    Text(String),
+}
+
+impl Value {
+    /// True when part of the value is masked.
+    pub fn is_masked(&self) -> bool {
+        matches!(self, Value::Digits(d) if d.iter().any(Option::is_none))
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Digits(digits) => {
+                for d in digits {
+                    match d {
+                        Some(d) => write!(f, "{d}")?,
+                        None => f.write_str("*")?,
+                    }
+                }
+                Ok(())
+            }
+            Value::Amount(cents) if cents % 100 == 0 => write!(f, "{}", cents / 100),
+            Value::Amount(cents) => write!(f, "{}.{:02}", cents / 100, cents % 100),
+            Value::Date(date) => write!(f, "{date}"),
+            Value::Text(text) => f.write_str(text),
+        }
+    }
+}
+
+/// A value and where it is in a turn's original text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Found {
+    /// The value.
+    pub value: Value,
+    /// Byte range in the turn's original text.
+    pub range: Range<usize>,
+}
+
+/// What one turn holds: values, and placeholders standing for redacted values.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Extracted {
+    /// Values in text order.
+    pub values: Vec<Found>,
+    /// Placeholders (`<PHONE>`, `[订单x]`, `****`) in the original text.
+    pub placeholders: Vec<Range<usize>>,
+}
+
+/// Finds values of one entity in turn text; built once per rule at load time.
+#[derive(Clone, Debug)]
+pub struct Extractor {
+    entity: Entity,
+    max_digits: usize,
+    pattern: Option<Regex>,
+}
+
+/// Longest digit string taken as one value; longer runs are data dumps, not details.
+const MAX_DIGITS: usize = 40;
+
+/// Longest phone number (E.164 allows 15 digits).
+const MAX_PHONE_DIGITS: usize = 15;
+
+static EMAIL: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}"));
+
+/// "at" (or 艾特) and a domain read out with "dot" (or 点); the local part before "at" is
+/// read separately, because it may be spelled out ("c m i n h seven three zero").
+static SPOKEN_EMAIL: LazyLock<Regex> = LazyLock::new(|| {
+    compile(r"(?:(?-u:\b)at(?-u:\b)|艾特)\s*([a-z0-9-]+(?:\s*(?:(?-u:\b)dot(?-u:\b)|点)\s*[a-z0-9-]+)+)")
+});
+
+static DOT: LazyLock<Regex> = LazyLock::new(|| compile(r"\s*(?:(?-u:\b)dot(?-u:\b)|点)\s*"));
+
+static PLACEHOLDER: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"[\[<{【(（]\s*([^\[\]<>{}【】()（）\n]{1,24}?)\s*[\]>}】)）]"));
+
+static MASK_RUN: LazyLock<Regex> = LazyLock::new(|| compile(r"[*#•●×]{3,}|(?-u:\b)x{3,}(?-u:\b)"));
+
+/// English number words that stand for two digits in a digit string.
+const TEENS_AND_TENS: &[&str] = &[
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+    "thirty",
+    "forty",
+    "fifty",
+    "sixty",
+    "seventy",
+    "eighty",
+    "ninety",
+    "hundred",
+];
+
+/// Currency signs and words in unfolded text (full-width forms included).
+static AMOUNT_MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let markers = [
+        "$", "＄", "¥", "￥", "£", "￡", "€", "元", "块", "塊", "圆", "圓", "毛", "角", "dollar", "buck",
+        "pound", "euro", "yuan", "quid", "rmb", "usd", "cny", "hkd", "eur", "gbp", "美金",
+    ];
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(markers)
+        .unwrap_or_else(|e| unreachable!("built-in amount markers: {e}"))
+});
+
+/// English month names and abbreviations in unfolded text.
+static MONTH_NAMES: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let months = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(months)
+        .unwrap_or_else(|e| unreachable!("built-in month names: {e}"))
+});
+
+static AT_WORD: LazyLock<Regex> = LazyLock::new(|| compile(r"(?i-u:\bat\b)"));
+
+static THOUSANDS: LazyLock<Regex> = LazyLock::new(|| compile(r"^\d{1,3}(?:,\d{3})+(?:\.\d+)?$"));
+
+fn compile(pattern: &str) -> Regex {
+    // The patterns are constants covered by the unit tests; a failure is a programming error.
+    Regex::new(pattern).unwrap_or_else(|e| unreachable!("built-in value pattern: {e}"))
+}
+
+impl Extractor {
+    /// An extractor for `entity`; `pattern` (with a capture group 1) is for [`Entity::Regex`].
+    pub fn new(entity: Entity, pattern: Option<Regex>) -> Self {
+        let max_digits = if entity == Entity::Phone {
+            MAX_PHONE_DIGITS
+        } else {
+            MAX_DIGITS
+        };
+        Extractor {
+            entity,
+            max_digits,
+            pattern,
+        }
+    }
+
+    /// The entity.
+    pub fn entity(&self) -> Entity {
+        self.entity
+    }
+
+    /// Every value in `source` (digit strings need at least `min_digits` digits), plus
+    /// placeholders. `norm` is a reusable buffer.
+    pub fn extract(&self, source: &str, min_digits: usize, norm: &mut NormText) -> Extracted {
+        if !self.might_hold(source, min_digits) {
+            return Extracted::default();
+        }
+        normalize_into(&VALUE_PROFILE, source, norm);
+        let text = norm.as_str();
+        let mut values: Vec<(Range<usize>, Value)> = Vec::new();
+        match self.entity {
+            Entity::Digits | Entity::Phone => {
+                let runs: Vec<_> = digit_runs(text)
+                    .into_iter()
+                    .filter(|r| (min_digits.max(1)..=self.max_digits).contains(&r.digits.len()))
+                    .collect();
+                // Amounts and dates are only looked for when there is a digit string to excuse.
+                let taken: Vec<Range<usize>> = if runs.is_empty() {
+                    Vec::new()
+                } else {
+                    amounts(text)
+                        .into_iter()
+                        .map(|a| a.range)
+                        .chain(dates(text).into_iter().map(|d| d.range))
+                        .collect()
+                };
+                for run in runs {
+                    let overlaps = taken
+                        .iter()
+                        .any(|t| t.start < run.range.end && run.range.start < t.end);
+                    if !overlaps && !THOUSANDS.is_match(&text[run.range.clone()]) {
+                        values.push((run.range, Value::Digits(run.digits)));
+                    }
+                }
+            }
+            Entity::Amount => {
+                values.extend(
+                    amounts(text)
+                        .into_iter()
+                        .map(|a| (a.range, Value::Amount(a.cents))),
+                );
+            }
+            Entity::Date => {
+                values.extend(dates(text).into_iter().map(|d| (d.range, Value::Date(d.date))));
+            }
+            Entity::Email => {
+                for m in EMAIL.find_iter(text) {
+                    values.push((m.range(), Value::Text(m.as_str().to_string())));
+                }
+                for c in SPOKEN_EMAIL.captures_iter(text) {
+                    let (Some(at), Some(domain)) = (c.get(0), c.get(1)) else {
+                        continue;
+                    };
+                    let Some((local, start)) = spoken_local_part(&text[..at.start()]) else {
+                        continue;
+                    };
+                    let domain = DOT.replace_all(domain.as_str(), ".");
+                    let tld_ok = domain
+                        .rsplit('.')
+                        .next()
+                        .is_some_and(|t| t.len() >= 2 && t.bytes().all(|b| b.is_ascii_alphabetic()));
+                    let end = at.end();
+                    if tld_ok && !values.iter().any(|(r, _)| r.start < end && start < r.end) {
+                        values.push((start..end, Value::Text(format!("{local}@{domain}"))));
+                    }
+                }
+            }
+            Entity::Regex => {
+                if let Some(pattern) = &self.pattern {
+                    for c in pattern.captures_iter(text) {
+                        let Some(group) = c.get(1) else { continue };
+                        let canonical: String = group
+                            .as_str()
+                            .chars()
+                            .filter(|&c| c.is_alphanumeric() || is_cjk(c))
+                            .collect();
+                        if !canonical.is_empty() {
+                            values.push((group.range(), Value::Text(canonical)));
+                        }
+                    }
+                }
+            }
+        }
+        values.sort_by_key(|(r, _)| r.start);
+        let placeholders = self.placeholders(text);
+        Extracted {
+            values: values
+                .into_iter()
+                .map(|(range, value)| Found {
+                    value,
+                    range: norm.source_range(range, source),
+                })
+                .collect(),
+            placeholders: placeholders
+                .into_iter()
+                .map(|r| norm.source_range(r, source))
+                .collect(),
+        }
+    }
+
+    /// A cheap test on the original text: false when the turn cannot hold a value or a
+    /// placeholder, so most turns are never folded or searched.
+    fn might_hold(&self, source: &str, min_digits: usize) -> bool {
+        let mask = |c: char| is_mask_char(c.to_ascii_lowercase()) || c == '＊';
+        let two_masks = source
+            .chars()
+            .zip(source.chars().skip(1))
+            .any(|(a, b)| mask(a) && mask(b));
+        if two_masks || source.contains(['[', '<', '{', '【', '（']) {
+            return true;
+        }
+        match self.entity {
+            Entity::Digits | Entity::Phone => {
+                // Each digit of a digit string is a digit character or a digit word.
+                let mut digits = 0;
+                let mut word = String::new();
+                for c in source.chars().chain(std::iter::once(' ')) {
+                    if c.is_ascii_alphabetic() {
+                        word.push(c.to_ascii_lowercase());
+                        continue;
+                    }
+                    if !word.is_empty() {
+                        if matches!(word.as_str(), "oh" | "o" | "double" | "triple")
+                            || super::numbers::english_digit(&word).is_some()
+                            || TEENS_AND_TENS.contains(&word.as_str())
+                        {
+                            digits += 2;
+                        }
+                        word.clear();
+                    }
+                    if c.is_ascii_digit()
+                        || ('０'..='９').contains(&c)
+                        || super::numbers::cjk_digit(c).is_some()
+                    {
+                        digits += 1;
+                    }
+                    if digits >= min_digits {
+                        return true;
+                    }
+                }
+                false
+            }
+            Entity::Amount => AMOUNT_MARKERS.is_match(source),
+            Entity::Date => {
+                source.contains('月')
+                    || source
+                        .chars()
+                        .any(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
+                    || MONTH_NAMES.is_match(source)
+            }
+            Entity::Email => {
+                source.contains(['@', '＠']) || source.contains("艾特") || AT_WORD.is_match(source)
+            }
+            Entity::Regex => true,
+        }
+    }
+
+    /// Placeholders for redacted values of this entity, in folded text.
+    fn placeholders(&self, text: &str) -> Vec<Range<usize>> {
+        // Most turns hold neither brackets nor mask characters.
+        let might =
+            text.contains(['[', '<', '{', '【', '(', '（', '*', '#', '•', '●', '×']) || text.contains("xxx");
+        if !might {
+            return Vec::new();
+        }
+        let words = self.entity.placeholder_words();
+        let mut out: Vec<Range<usize>> = Vec::new();
+        for c in PLACEHOLDER.captures_iter(text) {
+            let (Some(whole), Some(inner)) = (c.get(0), c.get(1)) else {
+                continue;
+            };
+            let inner = inner.as_str();
+            let masks_only = inner.chars().all(|c| is_mask_char(c) || c == ' ');
+            let named = inner
+                .split(|c: char| !c.is_alphanumeric() || c == '_')
+                .filter(|t| !t.is_empty())
+                .any(|token| {
+                    words.iter().chain(GENERIC_PLACEHOLDERS).any(|w| {
+                        if w.is_ascii() {
+                            token == *w || (w.len() >= 4 && token.starts_with(w))
+                        } else {
+                            token.contains(w)
+                        }
+                    })
+                });
+            if masks_only || named {
+                out.push(whole.range());
+            }
+        }
+        for m in MASK_RUN.find_iter(text) {
+            // A mask run inside a digit string is part of a partly masked value, not a placeholder.
+            let next_to_digit = text[..m.start()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_ascii_digit())
+                || text[m.end()..].chars().next().is_some_and(|c| c.is_ascii_digit());
+            if !next_to_digit && !out.iter().any(|r| r.start <= m.start() && m.end() <= r.end) {
+                out.push(m.range());
+            }
+        }
+        out.sort_by_key(|r| r.start);
+        out
+    }
+}
+
+/// The local part of a spoken email address, read backwards from just before "at": a word
+/// ("cminh730"), words joined by spoken separators ("john dot smith"), a spelling of letters
+/// and digit words ("c m i n h seven three zero"), or a word followed by spelled digits
+/// ("cminh seven three zero"). Returns it and the byte offset where it starts.
+fn spoken_local_part(before: &str) -> Option<(String, usize)> {
+    /// Words that end an address read backwards ("my email is …").
+    const STOP: &[&str] = &[
+        "is", "its", "my", "the", "it", "was", "me", "to", "and", "email", "mail", "address", "at", "of",
+        "your", "his", "her", "that", "thats",
+    ];
+    #[derive(Clone, Copy, PartialEq)]
+    enum Kind {
+        Separator,
+        Spelled,
+        Word,
+    }
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    // Pieces from right to left: text, start offset, kind.
+    let mut pieces: Vec<(String, usize, Kind)> = Vec::new();
+    let mut end = before.trim_end_matches(' ').len();
+    while end > 0 {
+        let token_start = before[..end].rfind(' ').map_or(0, |i| i + 1);
+        let raw = &before[token_start..end];
+        // Only the trailing run of address characters counts ("邮箱是cminh730" gives "cminh730").
+        let run_start = raw
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !allowed(c))
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let token = &raw[run_start..];
+        // "that's" is a word, not an "s"; "邮箱是cminh730" is Chinese text, then an address.
+        let glued_to_latin = raw[..run_start].chars().next_back().is_some_and(|c| c.is_ascii());
+        if token.is_empty() || glued_to_latin || STOP.contains(&token) {
+            break;
+        }
+        let last = pieces.last().map(|p| p.2);
+        let spelled = match token {
+            "zero" | "oh" => Some('0'),
+            _ => super::numbers::english_digit(token)
+                .map(|d| char::from(b'0' + d))
+                .or_else(|| token.chars().next().filter(|_| token.len() == 1)),
+        };
+        let separator = match token {
+            "dot" => Some('.'),
+            "underscore" => Some('_'),
+            "dash" | "hyphen" => Some('-'),
+            _ => None,
+        };
+        let leftmost_is_digit = pieces
+            .last()
+            .is_some_and(|p| p.2 == Kind::Spelled && p.0.starts_with(|c: char| c.is_ascii_digit()));
+        let piece = match (separator, spelled) {
+            (Some(sep), _) if matches!(last, Some(Kind::Spelled | Kind::Word)) => {
+                (sep.to_string(), Kind::Separator)
+            }
+            (None, Some(c)) if last != Some(Kind::Word) => (c.to_string(), Kind::Spelled),
+            (None, None)
+                if matches!(last, None | Some(Kind::Separator))
+                    || (leftmost_is_digit && token.ends_with(|c: char| c.is_ascii_alphabetic())) =>
+            {
+                (token.to_string(), Kind::Word)
+            }
+            _ => break,
+        };
+        pieces.push((piece.0, token_start + run_start, piece.1));
+        if run_start > 0 {
+            break;
+        }
+        end = before[..token_start].trim_end_matches(' ').len();
+    }
+    while pieces.last().is_some_and(|p| p.2 == Kind::Separator) {
+        pieces.pop();
+    }
+    let start = pieces.last()?.1;
+    let local: String = pieces.iter().rev().map(|p| p.0.as_str()).collect();
+    Some((local, start))
+}
+
+/// How a restated value compares with the value given.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Comparison {
+    /// The same value (or an accepted partial restatement, or equal visible parts).
+    Same,
+    /// Almost the same: a digit or two wrong, a transposition, the wrong day. A wrong read-back.
+    Near,
+    /// Unrelated.
+    Different,
+}
+
+/// Compares a value the customer gave with one the agent said. `partial` is the number of
+/// final digits that may stand for the whole digit string (`accept_partial = { last = N }`).
+pub fn compare(entity: Entity, given: &Value, said: &Value, partial: Option<usize>) -> Comparison {
+    match (given, said) {
+        (Value::Digits(g), Value::Digits(s)) => compare_digits(entity == Entity::Phone, g, s, partial),
+        (Value::Amount(g), Value::Amount(s)) => {
+            if g == s {
+                return Comparison::Same;
+            }
+            let (a, b) = (g.to_string(), s.to_string());
+            // One digit off ($135 vs $136, $135 vs $1,350) in an amount of 100 or more.
+            if (*g).max(*s) >= 10_000 && osa(a.as_bytes(), b.as_bytes()) <= 1 {
+                Comparison::Near
+            } else {
+                Comparison::Different
+            }
+        }
+        (Value::Date(g), Value::Date(s)) => {
+            let years_agree = g.year.is_none() || s.year.is_none() || g.year == s.year;
+            match (g.month == s.month, g.day == s.day) {
+                (true, true) if years_agree => Comparison::Same,
+                (true, true) => Comparison::Near,
+                (true, false) | (false, true) if years_agree => Comparison::Near,
+                _ => Comparison::Different,
+            }
+        }
+        (Value::Text(g), Value::Text(s)) => {
+            if g == s {
+                return Comparison::Same;
+            }
+            let len = g.chars().count();
+            let limit = if len <= 8 { 1 } else { 2 };
+            let (a, b): (Vec<char>, Vec<char>) = (g.chars().collect(), s.chars().collect());
+            if len >= 5 && osa(&a, &b) <= limit {
+                Comparison::Near
+            } else {
+                Comparison::Different
+            }
+        }
+        _ => Comparison::Different,
+    }
+}
+
+fn compare_digits(phone: bool, given: &[Digit], said: &[Digit], partial: Option<usize>) -> Comparison {
+    let visible = |d: &[Digit]| -> Option<Vec<u8>> { d.iter().copied().collect() };
+    let (Some(g), Some(s)) = (visible(given), visible(said)) else {
+        return compare_masked(given, said, partial);
+    };
+    if g == s {
+        return Comparison::Same;
+    }
+    if phone {
+        let (long, short) = if g.len() >= s.len() { (&g, &s) } else { (&s, &g) };
+        // +86 138…, 0 20…: a country code or trunk prefix does not make a different number.
+        if short.len() >= 7 && long.len() - short.len() <= 3 && long.ends_with(short) {
+            return Comparison::Same;
+        }
+    }
+    if let Some(n) = partial
+        && s.len() >= n
+        && s.len() < g.len()
+        && g.ends_with(&s)
+    {
+        return Comparison::Same;
+    }
+    let limit = if g.len() <= 7 { 1 } else { 2 };
+    if s.len() + 2 >= g.len() && s.len() <= g.len() + 2 && osa(&g, &s) <= limit {
+        return Comparison::Near;
+    }
+    if let Some(n) = partial
+        && s.len() == n
+        && g.len() > n
+        && osa(&g[g.len() - n..], &s) == 1
+    {
+        return Comparison::Near;
+    }
+    Comparison::Different
+}
+
+/// Compares digit strings where at least one is partly masked: only the visible leading and
+/// trailing digits can be compared, and they must agree. A masked value is never "near".
+fn compare_masked(given: &[Digit], said: &[Digit], partial: Option<usize>) -> Comparison {
+    let edges = |d: &[Digit]| -> (Vec<u8>, Vec<u8>, bool) {
+        let head: Vec<u8> = d.iter().map_while(|x| *x).collect();
+        let mut tail: Vec<u8> = d.iter().rev().map_while(|x| *x).collect();
+        tail.reverse();
+        (head, tail, d.iter().any(Option::is_none))
+    };
+    let (gh, gt, _) = edges(given);
+    let (sh, st, s_masked) = edges(said);
+    let common_tail = gt.len().min(st.len());
+    let tails_agree = gt[gt.len() - common_tail..] == st[st.len() - common_tail..];
+    // An unmasked short restatement ("ending 1234") is compared by its end only.
+    let suffix_only = !s_masked && partial.is_some_and(|n| said.len() >= n && said.len() < given.len());
+    let common_head = if suffix_only { 0 } else { gh.len().min(sh.len()) };
+    let heads_agree = gh[..common_head] == sh[..common_head];
+    if tails_agree && heads_agree && common_head + common_tail >= 3 {
+        Comparison::Same
+    } else {
+        Comparison::Different
+    }
+}
+
+/// Optimal string alignment distance: edits and adjacent transpositions.
+pub fn osa<T: PartialEq>(a: &[T], b: &[T]) -> usize {
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[n][m]
+}
