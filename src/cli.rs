@@ -206,6 +206,12 @@ pub struct CheckArgs {
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
 
+    /// Mask personal data in every output: numbers of six digits or more (phone, card, ID,
+    /// order numbers; written, in Chinese numerals or spoken) keep their last four digits, and
+    /// e-mail addresses their first character and domain.
+    #[arg(long)]
+    pub redact: bool,
+
     /// Also list the rules that did not apply to each transcript, and why.
     #[arg(short, long)]
     pub verbose: bool,

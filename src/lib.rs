@@ -31,6 +31,7 @@ pub mod matcher;
 pub mod metadata;
 pub mod normalize;
 pub mod pipeline;
+pub mod redact;
 pub mod report;
 pub mod rulebook;
 pub mod rules;

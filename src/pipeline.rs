@@ -42,6 +42,8 @@ pub struct Pipeline<'a> {
     pub jobs: usize,
     /// Severity of unused or unknown `callcheck:` suppressions (`None`: not reported).
     pub unused_suppression: Option<Severity>,
+    /// Mask personal data in every result before it is reported (`--redact`).
+    pub redact: bool,
 }
 
 /// Longest source line copied into a finding as its excerpt, in bytes. Minified exports (Amazon
@@ -69,9 +71,13 @@ impl Pipeline<'_> {
                     })
                     .collect()
             });
-            for result in results.iter().flatten() {
-                summary.add(result);
-                reporter.file(result)?;
+            for mut result in results.into_iter().flatten() {
+                // Before the reporter and the baseline: no output can see the raw values.
+                if self.redact {
+                    crate::redact::redact_result(&mut result);
+                }
+                summary.add(&result);
+                reporter.file(&result)?;
             }
         }
         reporter.finish(&summary)?;

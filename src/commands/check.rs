@@ -79,6 +79,7 @@ pub(super) fn run(
         metadata,
         jobs: settings.jobs,
         unused_suppression: settings.unused_suppression,
+        redact: args.redact,
     };
     // With --output the report goes to a buffer written atomically at the end.
     let mut buffer: Vec<u8> = Vec::new();

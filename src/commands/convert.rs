@@ -45,6 +45,7 @@ pub(super) fn run(
         metadata,
         jobs: 1,
         unused_suppression: None,
+        redact: false,
     };
     let mut status = ExitStatus::Clean;
     for input in &inputs {
