@@ -212,6 +212,10 @@ pub struct CheckArgs {
     #[arg(long)]
     pub redact: bool,
 
+    /// After the run, print to standard error what was read and the time each stage took.
+    #[arg(long)]
+    pub stats: bool,
+
     /// Also list the rules that did not apply to each transcript, and why.
     #[arg(short, long)]
     pub verbose: bool,

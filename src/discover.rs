@@ -17,9 +17,12 @@
 //! skips it and says so, rather than reading its files with the wrong settings. Check it from
 //! inside, or name it on the command line.
 //!
-//! The result is sorted by path, so output order never depends on the file system.
+//! Command-line paths are taken in sorted order and folders are walked with each folder's
+//! entries in name order, lazily ([`Discovery`]), so output order never depends on the file
+//! system and a corpus of millions of files is never held in memory as a list.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
@@ -173,45 +176,169 @@ fn glob_set(globs: &[String], flag: &str) -> Result<Option<GlobSet>, String> {
     builder.build().map(Some).map_err(|e| format!("{flag}: {e}"))
 }
 
-/// Expands command-line paths into the sorted list of inputs.
+/// Expands command-line paths into the list of inputs, in [`Discovery`] order.
 pub fn discover(paths: &[PathBuf], filters: &Filters) -> Vec<Input> {
     discover_with_notes(paths, filters).0
 }
 
 /// [`discover`], plus notes for people: the nested projects that were skipped.
 pub fn discover_with_notes(paths: &[PathBuf], filters: &Filters) -> (Vec<Input>, Vec<String>) {
-    let mut inputs = Vec::new();
-    let mut notes = Vec::new();
-    for path in paths {
+    let mut discovery = Discovery::new(paths, filters.clone());
+    let inputs: Vec<Input> = discovery.by_ref().collect();
+    (inputs, discovery.notes())
+}
+
+/// The inputs of a run, found lazily so that a corpus of millions of files never sits in memory
+/// as a list.
+///
+/// Command-line paths are taken in sorted order (duplicates once); folders are walked depth
+/// first with each folder's entries in name order. The order depends only on the paths, never
+/// on the file system.
+pub struct Discovery {
+    roots: std::vec::IntoIter<PathBuf>,
+    filters: Arc<Filters>,
+    walk: Option<Walk>,
+    notes: Arc<Mutex<Vec<String>>>,
+}
+
+/// A folder walk in progress.
+struct Walk {
+    root: PathBuf,
+    entries: Box<dyn Iterator<Item = walkdir::Result<walkdir::DirEntry>> + Send>,
+}
+
+impl Discovery {
+    /// Starts discovering `paths`.
+    pub fn new(paths: &[PathBuf], filters: Filters) -> Discovery {
+        let mut roots: Vec<PathBuf> = paths.to_vec();
+        roots.sort_by_cached_key(|p| display(p));
+        roots.dedup_by(|a, b| display(a) == display(b));
+        Discovery {
+            roots: roots.into_iter(),
+            filters: Arc::new(filters),
+            walk: None,
+            notes: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+
+    /// Notes for people gathered so far: the nested projects that were skipped.
+    pub fn notes(&self) -> Vec<String> {
+        self.notes.lock().map(|n| n.clone()).unwrap_or_default()
+    }
+
+    /// The input for a command-line path, or starts walking it when it is a folder.
+    fn root(&mut self, path: PathBuf) -> Option<Input> {
         if path.as_os_str() == "-" {
-            inputs.push(Input {
+            return Some(Input {
                 display: "<stdin>".into(),
                 source: Source::Stdin,
-                format: filters.format,
+                format: self.filters.format,
             });
-            continue;
         }
-        let display = display(path);
-        match std::fs::metadata(path) {
-            Err(e) => inputs.push(Input {
+        let display = display(&path);
+        match std::fs::metadata(&path) {
+            Err(e) => Some(Input {
                 display,
                 source: Source::Unreadable(format!("cannot read: {e}")),
                 format: None,
             }),
-            Ok(meta) if meta.is_dir() => walk(path, filters, &mut inputs, &mut notes),
+            Ok(meta) if meta.is_dir() => {
+                self.walk = Some(self.start_walk(path));
+                None
+            }
             Ok(_) => {
-                let parent = path.parent().unwrap_or(Path::new(""));
-                inputs.push(Input {
+                let parent = path.parent().unwrap_or(Path::new("")).to_path_buf();
+                let format = self.filters.format_of(&parent, &path).0;
+                Some(Input {
                     display,
-                    source: Source::File(path.clone()),
-                    format: filters.format_of(parent, path).0,
-                });
+                    source: Source::File(path),
+                    format,
+                })
             }
         }
     }
-    inputs.sort_by(|a, b| a.display.cmp(&b.display));
-    inputs.dedup_by(|a, b| a.display == b.display);
-    (inputs, notes)
+
+    fn start_walk(&self, root: PathBuf) -> Walk {
+        let filters = Arc::clone(&self.filters);
+        let notes = Arc::clone(&self.notes);
+        let walk_root = root.clone();
+        let entries = WalkDir::new(&root)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(move |entry| {
+                if entry.depth() == 0 {
+                    return true;
+                }
+                let hidden = entry.file_name().to_string_lossy().starts_with('.');
+                let keep = (filters.hidden || !hidden) && !filters.excluded(&walk_root, entry.path());
+                if keep && entry.file_type().is_dir() && is_project(entry.path()) {
+                    let path = display(entry.path());
+                    if let Ok(mut notes) = notes.lock() {
+                        notes.push(format!(
+                            "skipped {path}/: it has its own callcheck.toml (check it from inside that \
+                             folder, or with --config {path}/callcheck.toml)"
+                        ));
+                    }
+                    return false;
+                }
+                keep
+            });
+        Walk {
+            root,
+            entries: Box::new(entries),
+        }
+    }
+
+    /// The next input of the current walk, if any.
+    fn next_walked(&mut self) -> Option<Input> {
+        let walk = self.walk.as_mut()?;
+        for entry in walk.entries.by_ref() {
+            let entry = match entry {
+                Ok(entry) => entry,
+                Err(e) => {
+                    let path = e.path().map_or_else(|| display(&walk.root), display);
+                    let reason = e
+                        .io_error()
+                        .map_or_else(|| e.to_string(), std::string::ToString::to_string);
+                    return Some(Input {
+                        display: path,
+                        source: Source::Unreadable(format!("cannot read: {reason}")),
+                        format: None,
+                    });
+                }
+            };
+            if !entry.file_type().is_file() {
+                continue;
+            }
+            let path = entry.path();
+            let (format, taken) = self.filters.format_of(&walk.root, path);
+            if taken && !is_metadata_file(path) && self.filters.included(&walk.root, path) {
+                return Some(Input {
+                    display: display(path),
+                    source: Source::File(entry.into_path()),
+                    format,
+                });
+            }
+        }
+        self.walk = None;
+        None
+    }
+}
+
+impl Iterator for Discovery {
+    type Item = Input;
+
+    fn next(&mut self) -> Option<Input> {
+        loop {
+            if let Some(input) = self.next_walked() {
+                return Some(input);
+            }
+            let root = self.roots.next()?;
+            if let Some(input) = self.root(root) {
+                return Some(input);
+            }
+        }
+    }
 }
 
 /// True when a folder holds its own project configuration.
@@ -219,55 +346,6 @@ fn is_project(dir: &Path) -> bool {
     crate::config::FILE_NAMES
         .iter()
         .any(|name| dir.join(name).is_file())
-}
-
-fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>, notes: &mut Vec<String>) {
-    let walker = WalkDir::new(root).sort_by_file_name().into_iter();
-    let walker = walker.filter_entry(|entry| {
-        if entry.depth() == 0 {
-            return true;
-        }
-        let hidden = entry.file_name().to_string_lossy().starts_with('.');
-        let keep = (filters.hidden || !hidden) && !filters.excluded(root, entry.path());
-        if keep && entry.file_type().is_dir() && is_project(entry.path()) {
-            let path = display(entry.path());
-            notes.push(format!(
-                "skipped {path}/: it has its own callcheck.toml (check it from inside that folder, \
-                 or with --config {path}/callcheck.toml)"
-            ));
-            return false;
-        }
-        keep
-    });
-    for entry in walker {
-        let entry = match entry {
-            Ok(entry) => entry,
-            Err(e) => {
-                let path = e.path().map_or_else(|| display(root), display);
-                let reason = e
-                    .io_error()
-                    .map_or_else(|| e.to_string(), std::string::ToString::to_string);
-                inputs.push(Input {
-                    display: path,
-                    source: Source::Unreadable(format!("cannot read: {reason}")),
-                    format: None,
-                });
-                continue;
-            }
-        };
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let path = entry.path();
-        let (format, taken) = filters.format_of(root, path);
-        if taken && !is_metadata_file(path) && filters.included(root, path) {
-            inputs.push(Input {
-                display: display(path),
-                source: Source::File(path.to_path_buf()),
-                format,
-            });
-        }
-    }
 }
 
 /// A path for reports, with `/` separators.

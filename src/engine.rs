@@ -1,5 +1,7 @@
 //! Judging one transcript: matcher hits → each rule's outcome → findings.
 
+use std::time::{Duration, Instant};
+
 use crate::finding::{Finding, NotApplicable, Scope};
 use crate::matcher::Scratch;
 use crate::rulebook::RuleSet;
@@ -13,6 +15,15 @@ pub struct Verdict {
     pub findings: Vec<Finding>,
     /// Rules that could not be judged, with reasons.
     pub not_applicable: Vec<NotApplicable>,
+}
+
+/// Time spent in the engine's two stages, summed over transcripts.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Normalising text and finding phrases and patterns.
+    pub matching: Duration,
+    /// Judging the rules from the hits.
+    pub rules: Duration,
 }
 
 /// Checks transcripts against a compiled rule set.
@@ -45,7 +56,27 @@ impl Engine {
 
     /// Runs every enabled rule on one transcript.
     pub fn check(&self, transcript: &Transcript, scratch: &mut Scratch) -> Verdict {
+        self.check_timed(transcript, scratch, &mut Timings::default())
+    }
+
+    /// [`Engine::check`], adding the time spent matching and judging to `timings`.
+    pub fn check_timed(
+        &self,
+        transcript: &Transcript,
+        scratch: &mut Scratch,
+        timings: &mut Timings,
+    ) -> Verdict {
+        let started = Instant::now();
         self.rules.matcher.scan(transcript, scratch);
+        let matched = Instant::now();
+        timings.matching += matched - started;
+        let verdict = self.judge(transcript, scratch);
+        timings.rules += matched.elapsed();
+        verdict
+    }
+
+    /// Runs the rules on the hits of the last scan.
+    fn judge(&self, transcript: &Transcript, scratch: &Scratch) -> Verdict {
         let language = self
             .rules
             .rulebooks

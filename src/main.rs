@@ -13,6 +13,7 @@ fn main() -> ExitCode {
     let stdout = io::stdout();
     let out_is_terminal = stdout.is_terminal();
     let mut out = io::BufWriter::new(stdout.lock());
+    let err_is_terminal = io::stderr().is_terminal();
     let mut err = io::stderr().lock();
     let status = commands::run(
         cli,
@@ -20,6 +21,7 @@ fn main() -> ExitCode {
             out: &mut out,
             err: &mut err,
             out_is_terminal,
+            err_is_terminal,
         },
     );
     // A closed pipe while flushing is not an error either.

@@ -1,25 +1,30 @@
 //! The check pipeline over many inputs: read → decode → parse → judge → report, in parallel,
 //! with results reported in input order.
 //!
-//! Inputs are processed in chunks on a thread pool; each worker reuses its buffers. A chunk's
-//! results are handed to the reporter in order before the next chunk starts, so output is
-//! deterministic and memory stays bounded whatever the number of files. A file that cannot be
-//! read, decoded or parsed becomes a [`FileResult::Failed`] entry; the run goes on.
+//! Worker threads take inputs one at a time from the (lazy) discovery and send their results to
+//! the calling thread, which hands them to the reporter strictly in input order. Workers may run
+//! ahead of the reporter by a bounded window, so output is deterministic, both cores stay busy
+//! even when one file is slow, and memory stays bounded whatever the number of files. Each
+//! worker reuses its buffers. A file that cannot be read, decoded or parsed becomes a
+//! [`FileResult::Failed`] entry; the run goes on. Every stage is timed for `--stats`.
 //!
 //! Each file is decoded (detecting its encoding unless one is forced), its format chosen by
 //! [`detect`] (extension, then content) unless one is forced, parsed into one or more
 //! transcripts, and given the metadata of its sidecar and tables before the rules run.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::io::{self, Read as _};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex, mpsc};
+use std::time::{Duration, Instant};
 
 use encoding_rs::Encoding;
-use rayon::prelude::*;
 
 use crate::decode::decode_as;
 use crate::discover::{Input, Source};
-use crate::engine::Engine;
+use crate::engine::{Engine, Timings};
 use crate::finding::{FileError, FileReport, FileResult, Severity, Summary};
 use crate::matcher::Scratch;
 use crate::metadata::Metadata;
@@ -51,45 +56,209 @@ pub struct Pipeline<'a> {
 /// pretty report shows only 100 columns of a line anyway.
 const MAX_EXCERPT_LINE: usize = 64 * 1024;
 
-/// Inputs handed to the workers at a time, per thread.
-const CHUNK_PER_THREAD: usize = 64;
+/// How far, in inputs per worker thread, workers may run ahead of the reporter.
+const WINDOW_PER_THREAD: usize = 64;
+
+/// Told about each input as its results are reported (a progress bar).
+pub trait Progress: Sync {
+    /// One input is done; it had `bytes` bytes.
+    fn input_done(&self, bytes: u64);
+}
+
+/// What a run did and where its time went; stage times are summed over worker threads.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunStats {
+    /// Inputs read (files and standard input).
+    pub inputs: u64,
+    /// Bytes read.
+    pub bytes: u64,
+    /// Transcripts parsed.
+    pub transcripts: u64,
+    /// Turns parsed.
+    pub turns: u64,
+    /// Phrase and pattern matches.
+    pub matches: u64,
+    /// Reading files.
+    pub read: Duration,
+    /// Decoding, detecting the format, parsing and adding metadata.
+    pub parse: Duration,
+    /// Normalising and matching.
+    pub matching: Duration,
+    /// Judging the rules and building findings.
+    pub rules: Duration,
+    /// Handing results to the reporter (on the calling thread).
+    pub report: Duration,
+    /// Wall time of the whole run.
+    pub wall: Duration,
+}
+
+impl std::ops::AddAssign for RunStats {
+    fn add_assign(&mut self, other: RunStats) {
+        self.inputs += other.inputs;
+        self.bytes += other.bytes;
+        self.transcripts += other.transcripts;
+        self.turns += other.turns;
+        self.matches += other.matches;
+        self.read += other.read;
+        self.parse += other.parse;
+        self.matching += other.matching;
+        self.rules += other.rules;
+        self.report += other.report;
+        self.wall += other.wall;
+    }
+}
+
+/// Shared between the reporting thread and the workers: how many inputs have been reported,
+/// and whether the run must stop (the reporter failed).
+struct Gate {
+    reported: Mutex<usize>,
+    advanced: Condvar,
+    stop: AtomicBool,
+}
 
 impl Pipeline<'_> {
     /// Checks every input and feeds the results to `reporter` in order; returns the totals.
     pub fn run(&self, inputs: &[Input], reporter: &mut dyn Reporter) -> io::Result<Summary> {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(self.jobs.max(1))
-            .build()
-            .map_err(io::Error::other)?;
+        self.run_stream(inputs.iter().cloned(), reporter, None)
+            .map(|(summary, _)| summary)
+    }
+
+    /// Checks inputs as they are discovered, feeding results to `reporter` in input order.
+    pub fn run_stream<I>(
+        &self,
+        inputs: I,
+        reporter: &mut dyn Reporter,
+        progress: Option<&dyn Progress>,
+    ) -> io::Result<(Summary, RunStats)>
+    where
+        I: Iterator<Item = Input> + Send,
+    {
+        let started = Instant::now();
+        let jobs = self.jobs.max(1);
+        let window = jobs * WINDOW_PER_THREAD;
+        let source = Mutex::new((0usize, inputs));
+        let gate = Gate {
+            reported: Mutex::new(0),
+            advanced: Condvar::new(),
+            stop: AtomicBool::new(false),
+        };
         let mut summary = Summary::default();
-        for chunk in inputs.chunks(self.jobs.max(1) * CHUNK_PER_THREAD) {
-            let results: Vec<Vec<FileResult>> = pool.install(|| {
-                chunk
-                    .par_iter()
-                    .map_init(Scratch::default, |scratch, input| {
-                        self.check_input(input, scratch)
-                    })
-                    .collect()
-            });
-            for mut result in results.into_iter().flatten() {
-                // Before the reporter and the baseline: no output can see the raw values.
-                if self.redact {
-                    crate::redact::redact_result(&mut result);
-                }
-                summary.add(&result);
-                reporter.file(&result)?;
+        let mut stats = RunStats::default();
+        let mut failure: Option<io::Error> = None;
+        let (sender, receiver) = mpsc::channel::<(usize, u64, Vec<FileResult>, RunStats)>();
+        std::thread::scope(|scope| {
+            for _ in 0..jobs {
+                let sender = sender.clone();
+                let (source, gate) = (&source, &gate);
+                scope.spawn(move || self.work(source, gate, window, &sender));
             }
+            drop(sender);
+            let mut pending = BTreeMap::new();
+            let mut next = 0;
+            for (seq, bytes, results, worker_stats) in receiver {
+                pending.insert(seq, (bytes, results, worker_stats));
+                while let Some((bytes, results, worker_stats)) = pending.remove(&next) {
+                    stats += worker_stats;
+                    if failure.is_none() {
+                        let reporting = Instant::now();
+                        if let Err(e) = self.report(results, &mut summary, reporter) {
+                            failure = Some(e);
+                            gate.stop.store(true, Ordering::Relaxed);
+                        }
+                        stats.report += reporting.elapsed();
+                    }
+                    if let Some(progress) = progress {
+                        progress.input_done(bytes);
+                    }
+                    next += 1;
+                    if let Ok(mut reported) = gate.reported.lock() {
+                        *reported = next;
+                    }
+                    gate.advanced.notify_all();
+                }
+            }
+        });
+        if let Some(e) = failure {
+            return Err(e);
         }
         reporter.finish(&summary)?;
-        Ok(summary)
+        stats.wall = started.elapsed();
+        Ok((summary, stats))
+    }
+
+    /// A worker: takes inputs in turn, waits while it is a window ahead of the reporter, checks.
+    fn work<I>(
+        &self,
+        source: &Mutex<(usize, I)>,
+        gate: &Gate,
+        window: usize,
+        sender: &mpsc::Sender<(usize, u64, Vec<FileResult>, RunStats)>,
+    ) where
+        I: Iterator<Item = Input>,
+    {
+        let mut scratch = Scratch::default();
+        while !gate.stop.load(Ordering::Relaxed) {
+            let (seq, input) = {
+                let Ok(mut source) = source.lock() else { return };
+                let Some(input) = source.1.next() else { return };
+                source.0 += 1;
+                (source.0 - 1, input)
+            };
+            if let Ok(mut reported) = gate.reported.lock() {
+                while seq >= *reported + window && !gate.stop.load(Ordering::Relaxed) {
+                    reported = match gate.advanced.wait(reported) {
+                        Ok(r) => r,
+                        Err(_) => return,
+                    };
+                }
+            }
+            let mut stats = RunStats::default();
+            let results = self.check_input_timed(&input, &mut scratch, &mut stats);
+            if sender.send((seq, stats.bytes, results, stats)).is_err() {
+                return;
+            }
+        }
+    }
+
+    /// Redacts, counts and reports one input's results.
+    fn report(
+        &self,
+        results: Vec<FileResult>,
+        summary: &mut Summary,
+        reporter: &mut dyn Reporter,
+    ) -> io::Result<()> {
+        for mut result in results {
+            // Before the reporter and the baseline: no output can see the raw values.
+            if self.redact {
+                crate::redact::redact_result(&mut result);
+            }
+            summary.add(&result);
+            reporter.file(&result)?;
+        }
+        Ok(())
     }
 
     /// Checks one input; a file holding several calls gives several results.
     pub fn check_input(&self, input: &Input, scratch: &mut Scratch) -> Vec<FileResult> {
-        match read_bytes(input) {
+        self.check_input_timed(input, scratch, &mut RunStats::default())
+    }
+
+    /// [`Pipeline::check_input`], adding what it read and the time each stage took to `stats`.
+    pub fn check_input_timed(
+        &self,
+        input: &Input,
+        scratch: &mut Scratch,
+        stats: &mut RunStats,
+    ) -> Vec<FileResult> {
+        let reading = Instant::now();
+        let bytes = read_bytes(input);
+        stats.read += reading.elapsed();
+        stats.inputs += 1;
+        match bytes {
             Ok(bytes) => {
+                stats.bytes += bytes.len() as u64;
                 let format = input.format.or(self.format);
-                self.check_file(&input.display, input_file(input), format, &bytes, scratch)
+                self.check_file(&input.display, input_file(input), format, &bytes, scratch, stats)
             }
             Err(error) => vec![FileResult::Failed(FileError {
                 path: input.display.clone(),
@@ -107,7 +276,7 @@ impl Pipeline<'_> {
         bytes: &[u8],
         scratch: &mut Scratch,
     ) -> Vec<FileResult> {
-        self.check_file(path, None, Some(format), bytes, scratch)
+        self.check_file(path, None, Some(format), bytes, scratch, &mut RunStats::default())
     }
 
     /// Decodes `bytes` (detecting the encoding unless one is forced), chooses the format (unless
@@ -146,8 +315,12 @@ impl Pipeline<'_> {
         format: Option<&'static Format>,
         bytes: &[u8],
         scratch: &mut Scratch,
+        stats: &mut RunStats,
     ) -> Vec<FileResult> {
-        let read = match self.read(file, format, bytes) {
+        let parsing = Instant::now();
+        let read = self.read(file, format, bytes);
+        stats.parse += parsing.elapsed();
+        let read = match read {
             Ok(read) => read,
             Err(error) => {
                 return vec![FileResult::Failed(FileError {
@@ -165,13 +338,19 @@ impl Pipeline<'_> {
         let text = text.as_ref();
         let many = transcripts.len() > 1;
         let lines = LineIndex::new(text);
+        let mut timings = Timings::default();
         let (mut findings, not_applicable): (Vec<_>, Vec<_>) = transcripts
             .iter()
             .map(|t| {
-                let verdict = self.engine.check(t, scratch);
+                let verdict = self.engine.check_timed(t, scratch, &mut timings);
+                stats.turns += t.turns.len() as u64;
+                stats.matches += scratch.hits.all().len() as u64;
                 (verdict.findings, verdict.not_applicable)
             })
             .unzip();
+        stats.transcripts += transcripts.len() as u64;
+        stats.matching += timings.matching;
+        stats.rules += timings.rules;
         // Suppression comments may sit anywhere in the file, so they apply to all its calls.
         crate::suppress::apply(
             text,

@@ -705,3 +705,50 @@ fn bad_conversation_rules_are_located() {
     assert_eq!(r.code, 2);
     insta::assert_snapshot!(r.transcript());
 }
+
+#[test]
+fn many_files_are_reported_in_order_whatever_the_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    // More files than the workers' look-ahead window, in nested folders, some slow (long).
+    for i in 0..400 {
+        let folder = dir.path().join(format!("team-{}", i % 7));
+        std::fs::create_dir_all(&folder).unwrap();
+        let turns = if i % 50 == 0 { 2_000 } else { 3 };
+        let body: String = (0..turns)
+            .map(|t| format!("Agent: turn {t}, you must wait\n"))
+            .collect();
+        std::fs::write(folder.join(format!("call-{i:04}.txt")), body).unwrap();
+    }
+    let path = dir.path().to_str().unwrap();
+    let one = run(&["check", path, "--format", "json", "--jobs", "1"]);
+    let three = run(&["check", path, "--format", "json", "--jobs", "3"]);
+    assert_eq!(one.stdout, three.stdout);
+    let paths: Vec<String> = one.json()["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(paths.len(), 400);
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted, "folders walked in name order");
+}
+
+#[test]
+fn stats_report_what_was_read_and_where_the_time_went() {
+    let r = run(&["check", CLEAN_ZH, CLEAN_EN, "--stats"]);
+    assert_eq!(r.code, 0);
+    let lines: Vec<&str> = r.stderr.lines().filter(|l| l.starts_with("stats: ")).collect();
+    assert_eq!(lines.len(), 3, "{}", r.stderr);
+    assert!(lines[0].starts_with("stats: 2 inputs ("), "{}", lines[0]);
+    assert!(
+        lines[1].starts_with("stats: 2 transcripts, 10 turns, "),
+        "{}",
+        lines[1]
+    );
+    for stage in ["read", "decode and parse", "match", "rules", "reporting"] {
+        assert!(lines[2].contains(stage), "{}", lines[2]);
+    }
+    assert!(!run(&["check", CLEAN_ZH]).stderr.contains("stats:"));
+}

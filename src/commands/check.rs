@@ -4,13 +4,14 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use super::Streams;
+use super::progress::{Bar, stats_lines};
 use crate::baseline::Gate;
 use crate::cli::{CheckArgs, ConfigArgs};
-use crate::discover::{Source, discover_with_notes, display, normalize_path};
+use crate::discover::{Discovery, Input, Source, display, normalize_path};
 use crate::exit::ExitStatus;
-use crate::pipeline::Pipeline;
+use crate::pipeline::{Pipeline, Progress};
 use crate::report::pretty::summary_line;
-use crate::report::{new_reporter, write_atomically};
+use crate::report::{AtomicFile, new_reporter, write_atomically};
 use crate::settings::CheckSettings;
 use crate::transcript::FORMATS;
 
@@ -37,38 +38,32 @@ pub(super) fn run(
             return Ok(ExitStatus::Error);
         }
     };
-    let (mut inputs, notes) = discover_with_notes(&settings.paths, &settings.filters);
-    for note in notes {
-        writeln!(streams.err, "note: {note}")?;
-    }
-    skip_own_files(
-        &mut inputs,
-        &[
-            settings.input.metadata_path.as_deref(),
-            settings.baseline.as_deref(),
-            settings.write_baseline.as_deref(),
-            settings.output.as_deref(),
-        ],
-    );
-    if inputs.is_empty() {
-        let paths: Vec<String> = settings.paths.iter().map(|p| display(p)).collect();
-        let mut extensions: Vec<String> = Vec::new();
-        for format in FORMATS {
-            for extension in format.extensions {
-                let dotted = format!(".{extension}");
-                if !extensions.contains(&dotted) {
-                    extensions.push(dotted);
-                }
+    // Files the run itself reads or writes sit in checked folders but are never transcripts.
+    let own: Vec<PathBuf> = [
+        settings.input.metadata_path.as_deref(),
+        settings.baseline.as_deref(),
+        settings.write_baseline.as_deref(),
+        settings.output.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(normalize_path)
+    .collect();
+    let mut discovery = Discovery::new(&settings.paths, settings.filters.clone());
+    let inputs = (&mut discovery).filter(|input| !is_own_file(input, &own));
+    let bar = (streams.err_is_terminal && !settings.report.quiet)
+        .then(|| Bar::start(&settings.paths, &settings.filters));
+    // With --output the report streams into a temporary file renamed into place at the end.
+    let mut report_file = match &settings.output {
+        Some(path) => match AtomicFile::create(path) {
+            Ok(file) => Some(file),
+            Err(e) => {
+                writeln!(streams.err, "error: cannot write {}: {e}", display(path))?;
+                return Ok(ExitStatus::Error);
             }
-        }
-        writeln!(
-            streams.err,
-            "warning: no transcripts found in {} (looked for {})",
-            paths.join(", "),
-            extensions.join(", ")
-        )?;
-        // Still write the (empty) report and baseline: a CI step uploading them expects files.
-    }
+        },
+        None => None,
+    };
     let run_info = settings.run_info();
     let (format, encoding, parse_options, metadata) = settings.input.into_parts();
     let pipeline = Pipeline {
@@ -81,20 +76,18 @@ pub(super) fn run(
         unused_suppression: settings.unused_suppression,
         redact: args.redact,
     };
-    // With --output the report goes to a buffer written atomically at the end.
-    let mut buffer: Vec<u8> = Vec::new();
-    let (summary, recorded) = {
-        let out: Box<dyn Write> = match settings.output {
-            Some(_) => Box::new(&mut buffer),
-            None => Box::new(&mut *streams.out),
+    let (summary, recorded, stats) = {
+        let suspend = bar.as_ref().filter(|_| streams.out_is_terminal);
+        let out: Box<dyn Write> = match (&mut report_file, suspend) {
+            (Some(file), _) => Box::new(file),
+            (None, Some(bar)) => Box::new(bar.suspending(&mut *streams.out)),
+            (None, None) => Box::new(&mut *streams.out),
         };
-        let reporter = new_reporter(
-            settings.format,
-            settings.report,
-            &run_info,
-            out,
-            Box::new(&mut *streams.err),
-        );
+        let err: Box<dyn Write> = match &bar {
+            Some(bar) => Box::new(bar.suspending(&mut *streams.err)),
+            None => Box::new(&mut *streams.err),
+        };
+        let reporter = new_reporter(settings.format, settings.report, &run_info, out, err);
         // Baseline paths are relative to the baseline file, whichever one is in play.
         let base = settings
             .write_baseline
@@ -110,11 +103,21 @@ pub(super) fn run(
             settings.write_baseline.is_some(),
             base.as_deref(),
         );
-        pipeline.run(&inputs, &mut gate)?;
-        (gate.summary().clone(), gate.recorded())
+        let progress = bar.as_ref().map(|b| b as &dyn Progress);
+        let (_, stats) = pipeline.run_stream(inputs, &mut gate, progress)?;
+        (gate.summary().clone(), gate.recorded(), stats)
     };
-    if let Some(path) = &settings.output {
-        if let Err(e) = write_atomically(path, &buffer) {
+    if let Some(bar) = &bar {
+        bar.finish();
+    }
+    for note in discovery.notes() {
+        writeln!(streams.err, "note: {note}")?;
+    }
+    if summary.files == 0 {
+        no_transcripts_warning(&settings.paths, streams)?;
+    }
+    if let (Some(path), Some(file)) = (&settings.output, report_file) {
+        if let Err(e) = file.commit() {
             writeln!(streams.err, "error: cannot write {}: {e}", display(path))?;
             return Ok(ExitStatus::Error);
         }
@@ -141,6 +144,9 @@ pub(super) fn run(
             display(path)
         )?;
     }
+    if args.stats {
+        write!(streams.err, "{}", stats_lines(&stats, settings.jobs))?;
+    }
     Ok(if summary.errors > 0 {
         ExitStatus::Error
     } else if summary.fails(settings.fail_on) {
@@ -150,15 +156,31 @@ pub(super) fn run(
     })
 }
 
-/// Drops files the run itself reads or writes (the `--metadata` table, the baseline, the
-/// report file): they sit in checked folders but are never transcripts.
-pub(super) fn skip_own_files(inputs: &mut Vec<crate::discover::Input>, own: &[Option<&std::path::Path>]) {
-    let own: Vec<std::path::PathBuf> = own.iter().flatten().map(|p| normalize_path(p)).collect();
-    if own.is_empty() {
-        return;
+/// True for a file the run itself reads or writes (the `--metadata` table, the baseline, the
+/// report file).
+pub(super) fn is_own_file(input: &Input, own: &[PathBuf]) -> bool {
+    match &input.source {
+        Source::File(path) => !own.is_empty() && own.contains(&normalize_path(path)),
+        _ => false,
     }
-    inputs.retain(|input| match &input.source {
-        Source::File(path) => !own.contains(&normalize_path(path)),
-        _ => true,
-    });
+}
+
+/// Warns that the paths held nothing to check.
+fn no_transcripts_warning(paths: &[PathBuf], streams: &mut Streams<'_>) -> io::Result<()> {
+    let paths: Vec<String> = paths.iter().map(|p| display(p)).collect();
+    let mut extensions: Vec<String> = Vec::new();
+    for format in FORMATS {
+        for extension in format.extensions {
+            let dotted = format!(".{extension}");
+            if !extensions.contains(&dotted) {
+                extensions.push(dotted);
+            }
+        }
+    }
+    writeln!(
+        streams.err,
+        "warning: no transcripts found in {} (looked for {})",
+        paths.join(", "),
+        extensions.join(", ")
+    )
 }

@@ -5,7 +5,7 @@
 use std::io;
 
 use super::Streams;
-use super::check::skip_own_files;
+use super::check::is_own_file;
 use crate::cli::{ConfigArgs, ConvertArgs};
 use crate::discover::{Filters, discover};
 use crate::engine::Engine;
@@ -34,7 +34,12 @@ pub(super) fn run(
         }
     };
     let mut inputs = discover(&args.paths, &Filters::default());
-    skip_own_files(&mut inputs, &[input.metadata_path.as_deref()]);
+    let own: Vec<std::path::PathBuf> = input
+        .metadata_path
+        .iter()
+        .map(|p| crate::discover::normalize_path(p))
+        .collect();
+    inputs.retain(|i| !is_own_file(i, &own));
     let engine = Engine::new(rules);
     let (format, encoding, parse_options, metadata) = input.into_parts();
     let pipeline = Pipeline {

@@ -4,6 +4,7 @@ mod check;
 mod config;
 mod convert;
 mod init;
+mod progress;
 mod rules;
 
 use std::io::{self, Write};
@@ -19,6 +20,8 @@ pub struct Streams<'a> {
     pub err: &'a mut dyn Write,
     /// True when standard output is a terminal (colours in `auto` mode).
     pub out_is_terminal: bool,
+    /// True when standard error is a terminal (progress bar).
+    pub err_is_terminal: bool,
 }
 
 /// Runs a parsed command line.

@@ -198,18 +198,54 @@ pub(crate) fn message_with_note(finding: &crate::finding::Finding) -> String {
 /// Writes `contents` to `path` atomically: a temporary file in the same folder, then a rename,
 /// so a reader never sees half a report and an interrupted run leaves the old file intact.
 pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::Builder::new()
-        .prefix(".callcheck-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut file = AtomicFile::create(path)?;
     file.write_all(contents)?;
-    file.as_file().sync_all()?;
-    file.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    file.commit()
+}
+
+/// A file written through a temporary file in the same folder and renamed into place by
+/// [`AtomicFile::commit`]: readers never see half a report, and a run that fails or is
+/// interrupted leaves the old file (or none) behind. Writes stream, so a large report never
+/// sits in memory.
+pub struct AtomicFile {
+    path: std::path::PathBuf,
+    file: io::BufWriter<tempfile::NamedTempFile>,
+}
+
+impl AtomicFile {
+    /// Starts writing `path`.
+    pub fn create(path: &Path) -> io::Result<AtomicFile> {
+        let dir = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let file = tempfile::Builder::new()
+            .prefix(".callcheck-")
+            .suffix(".tmp")
+            .tempfile_in(dir)?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            file: io::BufWriter::new(file),
+        })
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn commit(self) -> io::Result<()> {
+        let file = self.file.into_inner().map_err(io::IntoInnerError::into_error)?;
+        file.as_file().sync_all()?;
+        file.persist(&self.path).map_err(|e| e.error)?;
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.file.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.file.flush()
+    }
 }
 
 #[cfg(test)]

@@ -24,7 +24,15 @@ fn seconds(m: Millis) -> String {
 fn units(text: &str) -> (usize, usize) {
     let (mut cjk, mut words, mut in_word) = (0, 0, false);
     for c in text.chars() {
-        if is_cjk(c) {
+        // Most speech is ASCII or CJK: decide those without Unicode table lookups.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                words += usize::from(!in_word);
+                in_word = true;
+            } else {
+                in_word = c == '\'' && in_word;
+            }
+        } else if is_cjk(c) {
             cjk += 1;
             in_word = false;
         } else if is_word_char(c) {
