@@ -463,6 +463,32 @@ pub fn is_punctuation(c: char) -> bool {
     }
 }
 
+/// How much a text says: (CJK characters, Latin words). A Chinese character and an English
+/// word are comparable units of speech; `don't` is one word.
+pub fn text_units(text: &str) -> (usize, usize) {
+    let (mut cjk, mut words, mut in_word) = (0, 0, false);
+    for c in text.chars() {
+        // Most speech is ASCII or CJK: decide those without Unicode table lookups.
+        if c.is_ascii() {
+            if c.is_ascii_alphanumeric() {
+                words += usize::from(!in_word);
+                in_word = true;
+            } else {
+                in_word = c == '\'' && in_word;
+            }
+        } else if is_cjk(c) {
+            cjk += 1;
+            in_word = false;
+        } else if is_word_char(c) {
+            words += usize::from(!in_word);
+            in_word = true;
+        } else {
+            in_word = false;
+        }
+    }
+    (cjk, words)
+}
+
 /// Chinese, Japanese and Korean characters: no word boundaries are needed around them.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,

@@ -24,6 +24,43 @@ pub(super) fn compile_trigger(when: &Spanned<WhenToml>, ctx: &mut CompileCtx<'_>
     .filter_map(|(op, v)| v.as_ref().map(|v| (op, v)))
     .collect();
     let has_words = !w.phrases.is_empty() || !w.patterns.is_empty();
+    if let Some(min) = &w.min_length {
+        let conflict = if has_words {
+            Some("`phrases`/`patterns`")
+        } else if w.metadata.is_some() {
+            Some("`metadata`")
+        } else {
+            None
+        };
+        if let Some(other) = conflict {
+            let d = ctx
+                .error(
+                    min.span(),
+                    format!("`when` takes either `min_length` or {other}, not both"),
+                )
+                .expected("when = { speaker = \"customer\", min_length = 30 }")
+                .hint("write two rules to check both conditions");
+            ctx.report(d);
+            return None;
+        }
+        if *min.get_ref() == 0 {
+            let d = ctx
+                .error(min.span(), "`min_length` must be at least 1")
+                .expected("a number of Chinese characters plus English words, e.g. min_length = 30")
+                .hint("every turn is at least 0 long: the rule would trigger on every turn");
+            ctx.report(d);
+            return None;
+        }
+        let speakers: Speakers = w
+            .speaker
+            .as_ref()
+            .map_or(SpeakerToml::Customer, |s| *s.get_ref())
+            .into();
+        return Some(Trigger::Length {
+            speakers,
+            min: *min.get_ref() as usize,
+        });
+    }
     match &w.metadata {
         Some(key) => {
             if has_words {
@@ -92,7 +129,10 @@ pub(super) fn compile_trigger(when: &Spanned<WhenToml>, ctx: &mut CompileCtx<'_>
             }
             if !has_words {
                 let d = ctx
-                    .error(when.span(), "`when` needs `phrases`, `patterns` or `metadata`")
+                    .error(
+                        when.span(),
+                        "`when` needs `phrases`, `patterns`, `min_length` or `metadata`",
+                    )
                     .expected(
                         "when = { speaker = \"customer\", phrases = [\"…\"] } or \
                          when = { metadata = \"rings\", gt = 3 }",

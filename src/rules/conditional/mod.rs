@@ -17,6 +17,7 @@ use super::window::effective_starts;
 use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, quote_list};
 use crate::finding::Finding;
 use crate::matcher::{Hit, Slot};
+use crate::normalize::text_units;
 use crate::rulebook::schema::{SpeakerToml, rule_toml};
 use crate::transcript::{Millis, Role, Transcript, TranscriptKind};
 use compile::{compile_clause, compile_trigger};
@@ -51,6 +52,9 @@ pub struct WhenToml {
     /// Trigger patterns.
     #[serde(default)]
     pub patterns: Vec<Spanned<String>>,
+    /// A turn at least this long (Chinese characters plus English words) triggers the rule.
+    #[serde(default)]
+    pub min_length: Option<Spanned<u32>>,
     /// A metadata key (a transcript header such as `rings`).
     #[serde(default)]
     pub metadata: Option<Spanned<String>>,
@@ -112,6 +116,11 @@ enum Trigger {
     Metadata {
         key: String,
         tests: Vec<(Op, Operand)>,
+    },
+    /// A turn of at least this many characters (CJK) plus words (Latin).
+    Length {
+        speakers: Speakers,
+        min: usize,
     },
 }
 
@@ -231,7 +240,8 @@ impl Kind for Conditional {
         name: "conditional",
         summary: "When something happens, a response must (or must not) follow, or come before.",
         what: "The trigger is wording (`when = { speaker, phrases | patterns }`, default speaker \
-               customer) or a metadata condition (`when = { metadata = \"rings\", gt = 3 }` with \
+               customer), a long turn (`when = { speaker, min_length = N }`: N Chinese \
+               characters plus English words or more) or a metadata condition (`when = { metadata = \"rings\", gt = 3 }` with \
                gt/ge/lt/le/eq/ne, numbers or strings). After each triggering turn, `then` must \
                occur in the speaker's next `within_turns` turns (default 1; the triggering turn \
                itself counts when it is the same speaker) or within `within_seconds`; `then_not` \
@@ -310,6 +320,33 @@ impl Kind for Conditional {
                 }
                 first_per_turn
             }
+            Trigger::Length { speakers, min } => {
+                if !transcript.turns.iter().any(|t| speakers.matches(t.speaker.role)) {
+                    return Outcome::NotApplicable(format!("the transcript has no turns by {speakers}"));
+                }
+                // The whole turn is the trigger: responses count after its end.
+                let long: Vec<At> = transcript
+                    .turns
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| speakers.matches(t.speaker.role) && length(&t.text) >= *min)
+                    .map(|(i, t)| {
+                        At::Hit(Hit {
+                            rule: 0,
+                            turn: i as u32,
+                            start: 0,
+                            end: t.text.len() as u32,
+                            slot: WHEN,
+                        })
+                    })
+                    .collect();
+                if long.is_empty() {
+                    return Outcome::NotApplicable(format!(
+                        "the trigger never occurs: {speakers} never speaks {min} characters or words in a turn"
+                    ));
+                }
+                long
+            }
         };
         let needs_times = self
             .clauses
@@ -350,25 +387,43 @@ impl Kind for Conditional {
 
     fn example_role(&self) -> Role {
         match &self.trigger {
-            Trigger::Words { speakers, .. } => speakers.example_role(),
+            Trigger::Words { speakers, .. } | Trigger::Length { speakers, .. } => speakers.example_role(),
             Trigger::Metadata { .. } => Role::Agent,
         }
     }
 }
 
+/// A turn's length: Chinese characters plus English words.
+fn length(text: &str) -> usize {
+    let (cjk, words) = text_units(text);
+    cjk + words
+}
+
 impl Conditional {
+    /// A finding at the trigger: at the matched words, or at the turn when the whole (long)
+    /// turn is the trigger.
+    fn finding_at_trigger(&self, ctx: &EvalCtx<'_>, hit: &Hit, message: impl FnOnce() -> String) -> Finding {
+        match self.trigger {
+            Trigger::Length { .. } => ctx.finding_at_turn(hit.turn as usize, message),
+            _ => ctx.finding_at_hit(hit, message),
+        }
+    }
+
     fn trigger_words(&self) -> String {
         match &self.trigger {
             Trigger::Words {
                 phrases, patterns, ..
             } => words(phrases, patterns, 4),
-            Trigger::Metadata { .. } => String::new(),
+            Trigger::Metadata { .. } | Trigger::Length { .. } => String::new(),
         }
     }
 
     fn describe_trigger(&self) -> String {
         match &self.trigger {
             Trigger::Words { speakers, .. } => format!("{speakers} says {}", self.trigger_words()),
+            Trigger::Length { speakers, min } => {
+                format!("{speakers} speaks {min} characters or words or more in one turn")
+            }
             Trigger::Metadata { key, tests } => tests
                 .iter()
                 .map(|(op, v)| format!("metadata {key} {} {v}", op.symbol()))
@@ -380,6 +435,17 @@ impl Conditional {
     /// Describes a trigger for notes: `the customer said "投诉" in turn 5`.
     fn describe_at(&self, ctx: &EvalCtx<'_>, at: At) -> String {
         match at {
+            At::Hit(hit) if matches!(self.trigger, Trigger::Length { .. }) => {
+                let turn = &ctx.transcript.turns[hit.turn as usize];
+                let (cjk, words) = text_units(&turn.text);
+                let unit = if cjk >= words { "characters" } else { "words" };
+                format!(
+                    "the {} spoke at length ({} {unit}) in turn {}",
+                    turn.speaker.role,
+                    cjk + words,
+                    hit.turn + 1
+                )
+            }
             At::Hit(hit) => {
                 let turn = &ctx.transcript.turns[hit.turn as usize];
                 let text = turn.text.get(hit.start as usize..hit.end as usize).unwrap_or("");
@@ -398,7 +464,7 @@ impl Conditional {
                         .collect();
                     format!("{key} is {value} ({})", tests.join(" and "))
                 }
-                Trigger::Words { .. } => self.describe_trigger(),
+                Trigger::Words { .. } | Trigger::Length { .. } => self.describe_trigger(),
             },
         }
     }
@@ -459,7 +525,7 @@ impl Conditional {
                         clause.describe_within(matches!(at, At::Start))
                     );
                     let mut f = match at {
-                        At::Hit(h) => ctx.finding_at_hit(&h, || expected.clone()),
+                        At::Hit(h) => self.finding_at_trigger(ctx, &h, || expected.clone()),
                         At::Start => ctx.finding_at_turn(turns[0], || expected.clone()),
                     };
                     f.note = Some(format!(
@@ -512,7 +578,7 @@ impl Conditional {
                         words(&clause.phrases, &clause.patterns, 5),
                         clause.speakers,
                     );
-                    let mut f = ctx.finding_at_hit(&trigger, || expected.clone());
+                    let mut f = self.finding_at_trigger(ctx, &trigger, || expected.clone());
                     let scope = match clause.within {
                         Within::Unbounded => String::new(),
                         _ => format!(" ({})", describe_turns(&turns)),

@@ -257,3 +257,72 @@ fn invalid_tables_are_rejected_with_locations() {
         "{e}"
     );
 }
+
+const LONG_TURN: &str = r#"
+[[conditional]]
+id = "ack"
+when = { speaker = "customer", min_length = 10 }
+then = { speaker = "agent", phrases = ["嗯", "明白", "I see"], within_turns = 1 }
+"#;
+
+#[test]
+fn a_long_turn_triggers_and_is_reported_at_the_turn() {
+    let ok = check(
+        LONG_TURN,
+        "客户：我的快递三天了还没到很着急。\n客服：明白，我帮您查。\n",
+    );
+    assert!(ok.findings.is_empty() && ok.not_applicable.is_empty(), "{ok:?}");
+    let missed = check(
+        LONG_TURN,
+        "客户：我的快递三天了还没到很着急。\n客服：单号多少？\n",
+    );
+    let f = only(&missed);
+    assert_eq!(f.turn, Some(1));
+    assert_eq!(
+        f.matched, None,
+        "the whole turn is the trigger: nothing is quoted"
+    );
+    assert_eq!(f.start, Position { line: 1, column: 4 });
+    assert!(
+        f.note
+            .as_deref()
+            .unwrap()
+            .starts_with("the customer spoke at length (13 characters) in turn 1"),
+        "{:?}",
+        f.note
+    );
+    // English words count as units too.
+    let english = check(
+        LONG_TURN,
+        "Customer: my parcel has been stuck in the depot for three whole days now\nAgent: What's the order number?\n",
+    );
+    assert!(only(&english).note.as_deref().unwrap().contains("(13 words)"));
+    let short = check(LONG_TURN, "客户：我的快递呢？\n客服：单号多少？\n");
+    assert!(short.findings.is_empty());
+    assert!(
+        not_applicable(&short)
+            .unwrap()
+            .contains("never speaks 10 characters or words")
+    );
+}
+
+#[test]
+fn min_length_errors_are_located() {
+    let e = RuleSet::from_text(
+        "t.toml",
+        "[rulebook]\nid = \"t\"\n[[conditional]]\nid = \"x\"\nwhen = { min_length = 10, phrases = [\"a\"] }\nthen = { phrases = [\"b\"] }\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("t.toml:5:23") && e.contains("`when` takes either `min_length` or `phrases`/`patterns`"),
+        "{e}"
+    );
+    let e = RuleSet::from_text(
+        "t.toml",
+        "[rulebook]\nid = \"t\"\n[[conditional]]\nid = \"x\"\nwhen = { min_length = 0 }\nthen = { phrases = [\"b\"] }\n",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("`min_length` must be at least 1"), "{e}");
+}

@@ -6,7 +6,7 @@ use super::{
 };
 use crate::finding::Finding;
 use crate::matcher::Hit;
-use crate::normalize::{is_cjk, is_word_char};
+use crate::normalize::text_units;
 use crate::rules::{EvalCtx, quote_list};
 use crate::transcript::{Millis, Role, Transcript, Turn};
 
@@ -18,33 +18,6 @@ fn seconds(m: Millis) -> String {
     } else {
         format!("{s:.1} s")
     }
-}
-
-/// CJK characters and Latin words in a text.
-fn units(text: &str) -> (usize, usize) {
-    let (mut cjk, mut words, mut in_word) = (0, 0, false);
-    for c in text.chars() {
-        // Most speech is ASCII or CJK: decide those without Unicode table lookups.
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
-                words += usize::from(!in_word);
-                in_word = true;
-            } else {
-                in_word = c == '\'' && in_word;
-            }
-        } else if is_cjk(c) {
-            cjk += 1;
-            in_word = false;
-        } else if is_word_char(c) {
-            if !in_word {
-                words += 1;
-            }
-            in_word = true;
-        } else {
-            in_word = c == '\'' && in_word;
-        }
-    }
-    (cjk, words)
 }
 
 /// "characters" when CJK characters dominate, "words" otherwise.
@@ -125,7 +98,7 @@ impl Measure<'_> {
         }
         let (cjk, words) = timed
             .iter()
-            .map(|&(i, _)| units(&turns[i].text))
+            .map(|&(i, _)| text_units(&turns[i].text))
             .fold((0, 0), |(a, b), (c, w)| (a + c, b + w));
         let name = unit_name(cjk, words);
         if cjk + words < MIN_CALL_UNITS {
@@ -187,7 +160,7 @@ impl Measure<'_> {
         let mut measured_any = false;
         for &i in self.own {
             let Some(d) = duration(&turns[i]) else { continue };
-            let (cjk, words) = units(&turns[i].text);
+            let (cjk, words) = text_units(&turns[i].text);
             if d < MIN_TURN_SPEECH || cjk + words < MIN_TURN_UNITS {
                 continue;
             }
@@ -255,7 +228,7 @@ impl Measure<'_> {
             if timed {
                 duration(&turns[i]).map_or(0.0, |d| d.0 as f64)
             } else {
-                let (c, w) = units(&turns[i].text);
+                let (c, w) = text_units(&turns[i].text);
                 (c + w) as f64
             }
         };
@@ -350,7 +323,7 @@ impl Measure<'_> {
     pub(super) fn turn_length(&self, findings: &mut Vec<Finding>) -> Result<(), String> {
         let turns = &self.transcript().turns;
         for &i in self.own {
-            let (cjk, words) = units(&turns[i].text);
+            let (cjk, words) = text_units(&turns[i].text);
             let name = unit_name(cjk, words);
             if let Some(text) = self.out_of_bounds((cjk + words) as f64, &format!(" {name}")) {
                 findings.push(self.at_turn(i, "turn too long", text));
