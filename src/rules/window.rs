@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::normalize::text_units;
 use crate::rulebook::schema::{SpeakerToml, WindowToml};
 use crate::transcript::{Millis, Role, Transcript, TranscriptKind};
 
@@ -94,11 +95,13 @@ impl Selection<'_> {
     }
 }
 
-/// A transcript's turns grouped by role, built once per transcript and shared by every rule.
+/// A transcript's turns grouped by role, built once per transcript and shared by every rule,
+/// with each turn's length worked out once on first use.
 #[derive(Clone, Debug, Default)]
 pub struct TurnIndex {
     all: Vec<usize>,
     by_role: [Vec<usize>; 4],
+    units: std::cell::OnceCell<Vec<(u32, u32)>>,
 }
 
 impl TurnIndex {
@@ -110,6 +113,21 @@ impl TurnIndex {
             index.by_role[turn.speaker.role as usize].push(i);
         }
         index
+    }
+
+    /// A turn's length: (CJK characters, Latin words), see [`text_units`].
+    pub fn units(&self, transcript: &Transcript, turn: usize) -> (usize, usize) {
+        let units = self.units.get_or_init(|| {
+            transcript
+                .turns
+                .iter()
+                .map(|t| {
+                    let (cjk, words) = text_units(&t.text);
+                    (cjk as u32, words as u32)
+                })
+                .collect()
+        });
+        units.get(turn).map_or((0, 0), |&(c, w)| (c as usize, w as usize))
     }
 
     /// The turns of a speaker, ascending.

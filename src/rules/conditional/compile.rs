@@ -3,7 +3,7 @@
 use toml::Spanned;
 
 use super::{
-    Clause, ClauseKind, MAX_WITHIN_TURNS, Op, Operand, ResponseToml, Trigger, WHEN, WhenToml, Within,
+    Clause, ClauseKind, MAX_WITHIN_TURNS, Op, Operand, ResponseToml, Trigger, WHEN, WhenToml, Within, words,
 };
 use crate::rulebook::schema::SpeakerToml;
 use crate::rules::{CompileCtx, Speakers};
@@ -150,8 +150,7 @@ pub(super) fn compile_trigger(when: &Spanned<WhenToml>, ctx: &mut CompileCtx<'_>
             let patterns = ctx.patterns(&w.patterns, WHEN);
             Some(Trigger::Words {
                 speakers,
-                phrases,
-                patterns,
+                said: words(&phrases, &patterns, 4),
             })
         }
     }
@@ -238,11 +237,13 @@ pub(super) fn compile_clause(
     };
     let phrases = ctx.phrases(&r.phrases, kind.slot());
     let patterns = ctx.patterns(&r.patterns, kind.slot());
+    let said = words(&phrases, &patterns, 5);
     ok.then_some(Clause {
         kind,
         speakers,
         phrases,
         patterns,
         within,
+        said,
     })
 }

@@ -110,8 +110,8 @@ pub struct Conditional {
 enum Trigger {
     Words {
         speakers: Speakers,
-        phrases: Vec<String>,
-        patterns: Vec<String>,
+        /// The wording for messages, built once at load: reasons are written per transcript.
+        said: String,
     },
     Metadata {
         key: String,
@@ -214,6 +214,8 @@ struct Clause {
     phrases: Vec<String>,
     patterns: Vec<String>,
     within: Within,
+    /// The wording for messages (`one of "感谢", "谢谢您"`), built once at load.
+    said: String,
 }
 
 const WHEN: Slot = 0;
@@ -329,7 +331,10 @@ impl Kind for Conditional {
                     .turns
                     .iter()
                     .enumerate()
-                    .filter(|(_, t)| speakers.matches(t.speaker.role) && length(&t.text) >= *min)
+                    .filter(|&(i, t)| {
+                        let (cjk, words) = ctx.turns.units(transcript, i);
+                        speakers.matches(t.speaker.role) && cjk + words >= *min
+                    })
                     .map(|(i, t)| {
                         At::Hit(Hit {
                             rule: 0,
@@ -393,12 +398,6 @@ impl Kind for Conditional {
     }
 }
 
-/// A turn's length: Chinese characters plus English words.
-fn length(text: &str) -> usize {
-    let (cjk, words) = text_units(text);
-    cjk + words
-}
-
 impl Conditional {
     /// A finding at the trigger: at the matched words, or at the turn when the whole (long)
     /// turn is the trigger.
@@ -409,12 +408,10 @@ impl Conditional {
         }
     }
 
-    fn trigger_words(&self) -> String {
+    fn trigger_words(&self) -> &str {
         match &self.trigger {
-            Trigger::Words {
-                phrases, patterns, ..
-            } => words(phrases, patterns, 4),
-            Trigger::Metadata { .. } | Trigger::Length { .. } => String::new(),
+            Trigger::Words { said, .. } => said,
+            Trigger::Metadata { .. } | Trigger::Length { .. } => "",
         }
     }
 
@@ -520,7 +517,7 @@ impl Conditional {
                     reported_until = turns.last().copied();
                     let expected = format!(
                         "expected {} from {} {}",
-                        words(&clause.phrases, &clause.patterns, 5),
+                        clause.said,
                         clause.speakers,
                         clause.describe_within(matches!(at, At::Start))
                     );
@@ -552,7 +549,7 @@ impl Conditional {
                             "{}; {} must not say {} {}",
                             self.describe_at(ctx, at),
                             clause.speakers,
-                            words(&clause.phrases, &clause.patterns, 5),
+                            clause.said,
                             clause.describe_within(matches!(at, At::Start))
                         ));
                         findings.push(f);
@@ -573,11 +570,7 @@ impl Conditional {
                         }
                     }
                     reported_until = trigger_turn;
-                    let expected = format!(
-                        "expected {} from {} before it",
-                        words(&clause.phrases, &clause.patterns, 5),
-                        clause.speakers,
-                    );
+                    let expected = format!("expected {} from {} before it", clause.said, clause.speakers,);
                     let mut f = self.finding_at_trigger(ctx, &trigger, || expected.clone());
                     let scope = match clause.within {
                         Within::Unbounded => String::new(),
@@ -675,7 +668,7 @@ impl Clause {
 }
 
 /// `one of "a", "b" or a match for 'c'`.
-fn words(phrases: &[String], patterns: &[String], max: usize) -> String {
+pub(super) fn words(phrases: &[String], patterns: &[String], max: usize) -> String {
     let mut parts = Vec::new();
     if !phrases.is_empty() {
         parts.push(format!("one of {}", quote_list(phrases, max)));

@@ -6,7 +6,6 @@ use super::{
 };
 use crate::finding::Finding;
 use crate::matcher::Hit;
-use crate::normalize::text_units;
 use crate::rules::{EvalCtx, quote_list};
 use crate::transcript::{Millis, Role, Transcript, Turn};
 
@@ -46,6 +45,11 @@ pub(super) struct Measure<'a> {
 impl Measure<'_> {
     fn transcript(&self) -> &Transcript {
         self.ctx.transcript
+    }
+
+    /// A turn's length, counted once per transcript for all metric rules.
+    fn units(&self, turn: usize) -> (usize, usize) {
+        self.ctx.turns.units(self.ctx.transcript, turn)
     }
 
     /// A finding at a turn whose message ends with the measurement.
@@ -98,7 +102,7 @@ impl Measure<'_> {
         }
         let (cjk, words) = timed
             .iter()
-            .map(|&(i, _)| text_units(&turns[i].text))
+            .map(|&(i, _)| self.units(i))
             .fold((0, 0), |(a, b), (c, w)| (a + c, b + w));
         let name = unit_name(cjk, words);
         if cjk + words < MIN_CALL_UNITS {
@@ -160,7 +164,7 @@ impl Measure<'_> {
         let mut measured_any = false;
         for &i in self.own {
             let Some(d) = duration(&turns[i]) else { continue };
-            let (cjk, words) = text_units(&turns[i].text);
+            let (cjk, words) = self.units(i);
             if d < MIN_TURN_SPEECH || cjk + words < MIN_TURN_UNITS {
                 continue;
             }
@@ -228,7 +232,7 @@ impl Measure<'_> {
             if timed {
                 duration(&turns[i]).map_or(0.0, |d| d.0 as f64)
             } else {
-                let (c, w) = text_units(&turns[i].text);
+                let (c, w) = self.units(i);
                 (c + w) as f64
             }
         };
@@ -321,9 +325,8 @@ impl Measure<'_> {
     }
 
     pub(super) fn turn_length(&self, findings: &mut Vec<Finding>) -> Result<(), String> {
-        let turns = &self.transcript().turns;
         for &i in self.own {
-            let (cjk, words) = text_units(&turns[i].text);
+            let (cjk, words) = self.units(i);
             let name = unit_name(cjk, words);
             if let Some(text) = self.out_of_bounds((cjk + words) as f64, &format!(" {name}")) {
                 findings.push(self.at_turn(i, "turn too long", text));
