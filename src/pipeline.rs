@@ -13,7 +13,7 @@
 //! transcripts, and given the metadata of its sidecar and tables before the rules run.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, Read as _};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -29,7 +29,7 @@ use crate::finding::{FileError, FileReport, FileResult, Severity, Summary};
 use crate::matcher::Scratch;
 use crate::metadata::Metadata;
 use crate::report::Reporter;
-use crate::transcript::{Format, ParseOptions, Transcript, detect};
+use crate::transcript::{FORMATS, Format, LineParser, ParseOptions, Transcript, detect};
 
 /// How a run reads its inputs.
 pub struct Pipeline<'a> {
@@ -108,6 +108,21 @@ impl std::ops::AddAssign for RunStats {
     }
 }
 
+/// Files at least this large in a line-per-call format (JSON Lines) are read and checked line
+/// by line, their results reported in parts, so they never sit in memory whole.
+pub const STREAM_THRESHOLD: u64 = 8 << 20;
+
+/// Calls checked between two parts of a streamed file's results.
+const STREAM_BATCH: usize = 64;
+
+/// Some results of one input, sent by a worker; `done` marks the input's last part.
+struct Part {
+    seq: usize,
+    results: Vec<FileResult>,
+    stats: RunStats,
+    done: bool,
+}
+
 /// Shared between the reporting thread and the workers: how many inputs have been reported,
 /// and whether the run must stop (the reporter failed).
 struct Gate {
@@ -135,6 +150,10 @@ impl Pipeline<'_> {
     {
         let started = Instant::now();
         let jobs = self.jobs.max(1);
+        if jobs == 1 {
+            // One thread checks and reports in turn: `--jobs 1` really is single-threaded.
+            return self.run_inline(inputs, reporter, progress, started);
+        }
         let window = jobs * WINDOW_PER_THREAD;
         let source = Mutex::new((0usize, inputs));
         let gate = Gate {
@@ -145,7 +164,7 @@ impl Pipeline<'_> {
         let mut summary = Summary::default();
         let mut stats = RunStats::default();
         let mut failure: Option<io::Error> = None;
-        let (sender, receiver) = mpsc::channel::<(usize, u64, Vec<FileResult>, RunStats)>();
+        let (sender, receiver) = mpsc::channel::<Part>();
         std::thread::scope(|scope| {
             for _ in 0..jobs {
                 let sender = sender.clone();
@@ -153,24 +172,30 @@ impl Pipeline<'_> {
                 scope.spawn(move || self.work(source, gate, window, &sender));
             }
             drop(sender);
-            let mut pending = BTreeMap::new();
-            let mut next = 0;
-            for (seq, bytes, results, worker_stats) in receiver {
-                pending.insert(seq, (bytes, results, worker_stats));
-                while let Some((bytes, results, worker_stats)) = pending.remove(&next) {
-                    stats += worker_stats;
+            // Parts waiting for their turn, by input; an input's parts arrive in order.
+            let mut pending: BTreeMap<usize, VecDeque<Part>> = BTreeMap::new();
+            let (mut next, mut next_bytes) = (0, 0);
+            for part in receiver {
+                pending.entry(part.seq).or_default().push_back(part);
+                while let Some(part) = pending.get_mut(&next).and_then(VecDeque::pop_front) {
+                    stats += part.stats;
+                    next_bytes += part.stats.bytes;
                     if failure.is_none() {
                         let reporting = Instant::now();
-                        if let Err(e) = self.report(results, &mut summary, reporter) {
+                        if let Err(e) = self.report(part.results, &mut summary, reporter) {
                             failure = Some(e);
                             gate.stop.store(true, Ordering::Relaxed);
                         }
                         stats.report += reporting.elapsed();
                     }
-                    if let Some(progress) = progress {
-                        progress.input_done(bytes);
+                    if !part.done {
+                        continue;
                     }
-                    next += 1;
+                    if let Some(progress) = progress {
+                        progress.input_done(next_bytes);
+                    }
+                    pending.remove(&next);
+                    (next, next_bytes) = (next + 1, 0);
                     if let Ok(mut reported) = gate.reported.lock() {
                         *reported = next;
                     }
@@ -186,14 +211,52 @@ impl Pipeline<'_> {
         Ok((summary, stats))
     }
 
-    /// A worker: takes inputs in turn, waits while it is a window ahead of the reporter, checks.
-    fn work<I>(
+    /// [`Pipeline::run_stream`] on the calling thread alone.
+    fn run_inline<I>(
         &self,
-        source: &Mutex<(usize, I)>,
-        gate: &Gate,
-        window: usize,
-        sender: &mpsc::Sender<(usize, u64, Vec<FileResult>, RunStats)>,
-    ) where
+        inputs: I,
+        reporter: &mut dyn Reporter,
+        progress: Option<&dyn Progress>,
+        started: Instant,
+    ) -> io::Result<(Summary, RunStats)>
+    where
+        I: Iterator<Item = Input>,
+    {
+        let mut scratch = Scratch::default();
+        let mut summary = Summary::default();
+        let mut stats = RunStats::default();
+        let mut failure: Option<io::Error> = None;
+        for input in inputs {
+            let mut input_bytes = 0;
+            self.check_input_parts(&input, &mut scratch, &mut |results, part_stats, _done| {
+                stats += part_stats;
+                input_bytes += part_stats.bytes;
+                let reporting = Instant::now();
+                let reported = self.report(results, &mut summary, reporter);
+                stats.report += reporting.elapsed();
+                match reported {
+                    Ok(()) => true,
+                    Err(e) => {
+                        failure = Some(e);
+                        false
+                    }
+                }
+            });
+            if let Some(e) = failure {
+                return Err(e);
+            }
+            if let Some(progress) = progress {
+                progress.input_done(input_bytes);
+            }
+        }
+        reporter.finish(&summary)?;
+        stats.wall = started.elapsed();
+        Ok((summary, stats))
+    }
+
+    /// A worker: takes inputs in turn, waits while it is a window ahead of the reporter, checks.
+    fn work<I>(&self, source: &Mutex<(usize, I)>, gate: &Gate, window: usize, sender: &mpsc::Sender<Part>)
+    where
         I: Iterator<Item = Input>,
     {
         let mut scratch = Scratch::default();
@@ -212,9 +275,34 @@ impl Pipeline<'_> {
                     };
                 }
             }
-            let mut stats = RunStats::default();
-            let results = self.check_input_timed(&input, &mut scratch, &mut stats);
-            if sender.send((seq, stats.bytes, results, stats)).is_err() {
+            let mut parts = 0;
+            let mut alive = true;
+            self.check_input_parts(&input, &mut scratch, &mut |results, stats, done| {
+                // A streamed file's later parts wait until the file is the one being reported:
+                // its results never pile up behind a slow earlier input.
+                if parts > 0
+                    && let Ok(mut reported) = gate.reported.lock()
+                {
+                    while *reported < seq && !gate.stop.load(Ordering::Relaxed) {
+                        reported = match gate.advanced.wait(reported) {
+                            Ok(r) => r,
+                            Err(_) => return false,
+                        };
+                    }
+                }
+                parts += 1;
+                alive = sender
+                    .send(Part {
+                        seq,
+                        results,
+                        stats,
+                        done,
+                    })
+                    .is_ok()
+                    && !gate.stop.load(Ordering::Relaxed);
+                alive
+            });
+            if !alive {
                 return;
             }
         }
@@ -265,6 +353,188 @@ impl Pipeline<'_> {
                 error,
             })],
         }
+    }
+
+    /// Checks one input, handing its results to `emit` in one or more parts (the last with
+    /// `done`); `emit` returns false to stop early. Large files in a line-per-call format are
+    /// read and checked line by line.
+    fn check_input_parts(
+        &self,
+        input: &Input,
+        scratch: &mut Scratch,
+        emit: &mut dyn FnMut(Vec<FileResult>, RunStats, bool) -> bool,
+    ) {
+        if let Some((format, parse_line)) = self.line_format(input) {
+            self.stream_lines(input, format, parse_line, scratch, emit);
+            return;
+        }
+        let mut stats = RunStats::default();
+        let results = self.check_input_timed(input, scratch, &mut stats);
+        emit(results, stats, true);
+    }
+
+    /// The line-per-call format to stream an input with: a file of at least
+    /// [`STREAM_THRESHOLD`] bytes, or standard input, whose format (forced, or the only one
+    /// claiming the extension) reads line by line, in UTF-8.
+    fn line_format(&self, input: &Input) -> Option<(&'static Format, LineParser)> {
+        if self.encoding.is_some_and(|e| e != encoding_rs::UTF_8) {
+            return None;
+        }
+        let forced = input.format.or(self.format);
+        let format = match &input.source {
+            Source::File(path) => {
+                let large = std::fs::metadata(path).is_ok_and(|m| m.len() >= STREAM_THRESHOLD);
+                let by_extension = || {
+                    let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+                    let mut claiming = FORMATS
+                        .iter()
+                        .filter(|f| f.extensions.contains(&extension.as_str()));
+                    let only = claiming.next()?;
+                    claiming.next().is_none().then_some(*only)
+                };
+                forced.or_else(by_extension).filter(|_| large)?
+            }
+            Source::Stdin => forced?,
+            Source::Unreadable(_) => return None,
+        };
+        format.parse_line.map(|parse_line| (format, parse_line))
+    }
+
+    /// Reads an input line by line, checking each call and emitting results every
+    /// [`STREAM_BATCH`] calls. A line that cannot be read or parsed ends the file with an error
+    /// entry after the calls before it.
+    fn stream_lines(
+        &self,
+        input: &Input,
+        format: &'static Format,
+        parse_line: LineParser,
+        scratch: &mut Scratch,
+        emit: &mut dyn FnMut(Vec<FileResult>, RunStats, bool) -> bool,
+    ) {
+        let failed = |error: String| {
+            vec![FileResult::Failed(FileError {
+                path: input.display.clone(),
+                error,
+            })]
+        };
+        let mut stats = RunStats {
+            inputs: 1,
+            ..RunStats::default()
+        };
+        let mut reader: Box<dyn io::BufRead> = match &input.source {
+            Source::File(path) => match std::fs::File::open(path) {
+                Ok(file) => Box::new(io::BufReader::with_capacity(1 << 16, file)),
+                Err(e) => {
+                    emit(failed(format!("cannot read: {e}")), stats, true);
+                    return;
+                }
+            },
+            _ => Box::new(io::stdin().lock()),
+        };
+        let mut line = String::new();
+        let mut line_no = 0u32;
+        let mut calls = 0usize;
+        let mut batch: Vec<(u32, Transcript, String)> = Vec::new();
+        loop {
+            line.clear();
+            let reading = Instant::now();
+            let read = reader.read_line(&mut line);
+            stats.read += reading.elapsed();
+            let error = match read {
+                Ok(0) => break,
+                Ok(n) => {
+                    stats.bytes += n as u64;
+                    line_no = line_no.saturating_add(1);
+                    let parsing = Instant::now();
+                    let parsed = parse_line(&line, line_no, &self.parse_options);
+                    stats.parse += parsing.elapsed();
+                    match parsed {
+                        Ok(Some(transcript)) => {
+                            let text = line.trim_end_matches(['\n', '\r']).to_string();
+                            batch.push((line_no, transcript, text));
+                            None
+                        }
+                        Ok(None) => None,
+                        Err(e) => Some(e.to_string()),
+                    }
+                }
+                Err(e) => Some(format!("line {}: {e}", line_no.saturating_add(1))),
+            };
+            if let Some(error) = error {
+                let mut results =
+                    self.judge_lines(input, format, &mut batch, &mut calls, scratch, &mut stats);
+                results.extend(failed(error));
+                emit(results, stats, true);
+                return;
+            }
+            if batch.len() >= STREAM_BATCH {
+                let results = self.judge_lines(input, format, &mut batch, &mut calls, scratch, &mut stats);
+                if !emit(results, std::mem::take(&mut stats), false) {
+                    return;
+                }
+            }
+        }
+        let results = self.judge_lines(input, format, &mut batch, &mut calls, scratch, &mut stats);
+        emit(results, stats, true);
+    }
+
+    /// Judges a batch of calls read from single lines; `calls` numbers calls without an id.
+    fn judge_lines(
+        &self,
+        input: &Input,
+        format: &'static Format,
+        batch: &mut Vec<(u32, Transcript, String)>,
+        calls: &mut usize,
+        scratch: &mut Scratch,
+        stats: &mut RunStats,
+    ) -> Vec<FileResult> {
+        let (lines, mut transcripts, texts): (Vec<u32>, Vec<Transcript>, Vec<String>) =
+            std::mem::take(batch).into_iter().fold(
+                (Vec::new(), Vec::new(), Vec::new()),
+                |(mut l, mut t, mut x), (line, transcript, text)| {
+                    l.push(line);
+                    t.push(transcript);
+                    x.push(text);
+                    (l, t, x)
+                },
+            );
+        if let Err(error) = self.metadata.apply(input_file(input), &mut transcripts) {
+            return vec![FileResult::Failed(FileError {
+                path: input.display.clone(),
+                error,
+            })];
+        }
+        let mut timings = Timings::default();
+        let mut results = Vec::with_capacity(transcripts.len());
+        for ((line, transcript), text) in lines.into_iter().zip(&transcripts).zip(&texts) {
+            *calls += 1;
+            let verdict = self.engine.check_timed(transcript, scratch, &mut timings);
+            stats.transcripts += 1;
+            stats.turns += transcript.turns.len() as u64;
+            stats.matches += scratch.hits.all().len() as u64;
+            let mut findings = verdict.findings;
+            for finding in &mut findings {
+                finding.excerpt =
+                    (finding.start.line == line && text.len() <= MAX_EXCERPT_LINE).then(|| text.clone());
+            }
+            let name = transcript
+                .metadata
+                .get("call_id")
+                .cloned()
+                .unwrap_or_else(|| calls.to_string());
+            results.push(FileResult::Checked(FileReport {
+                path: format!("{}#{name}", input.display),
+                file: input.display.clone(),
+                metadata: transcript.metadata.clone(),
+                findings,
+                not_applicable: verdict.not_applicable,
+                format: format.name,
+                encoding: "UTF-8",
+            }));
+        }
+        stats.matching += timings.matching;
+        stats.rules += timings.rules;
+        results
     }
 
     /// Decodes, parses and judges one file's bytes in a given format (no sidecar or folder table:

@@ -24,6 +24,7 @@ pub static JSON: Format = Format {
             .is_some_and(|o| o.shape != Shape::Lines && o.keys.iter().any(|k| k == "turns"))
     }),
     parse: parse_json,
+    parse_line: None,
 };
 
 /// callcheck JSON Lines: one transcript object per line.
@@ -36,6 +37,7 @@ pub static JSONL: Format = Format {
             .is_some_and(|o| o.shape == Shape::Lines && o.keys.iter().any(|k| k == "turns"))
     }),
     parse: parse_jsonl,
+    parse_line: Some(parse_jsonl_line),
 };
 
 const TOP_KEYS: &[&str] = &["call_id", "metadata", "ended_by", "turns"];
@@ -97,13 +99,30 @@ fn parse_jsonl(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, Pa
     let mut transcripts = Vec::new();
     for (index, line) in text.split('\n').enumerate() {
         let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
-        if line.trim().is_empty() {
-            continue;
-        }
-        let value = json::parse_line(line, line_no)?;
-        transcripts.push(transcript(&Node::root(&value), options)?);
+        transcripts.extend(parse_jsonl_line(line, line_no, options)?);
     }
     Ok(transcripts)
+}
+
+/// One line of JSON Lines: a transcript, or `None` for a blank line.
+fn parse_jsonl_line(
+    line: &str,
+    line_no: u32,
+    options: &ParseOptions,
+) -> Result<Option<Transcript>, ParseError> {
+    // A line read from a stream keeps its end; one split from a text does not.
+    let line = line.strip_suffix('\n').unwrap_or(line);
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let line = if line_no == 1 {
+        line.strip_prefix('\u{feff}').unwrap_or(line)
+    } else {
+        line
+    };
+    if line.trim().is_empty() {
+        return Ok(None);
+    }
+    let value = json::parse_line(line, line_no)?;
+    transcript(&Node::root(&value), options).map(Some)
 }
 
 /// One transcript object.

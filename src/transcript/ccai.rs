@@ -21,6 +21,7 @@ pub static FORMAT: Format = Format {
     extensions: &["json"],
     sniff: Some(|s| s.has_json_keys(&["entries"])),
     parse,
+    parse_line: None,
 };
 
 /// Timestamps at or above this many microseconds are wall-clock times.

@@ -29,6 +29,7 @@ pub static FORMAT: Format = Format {
     extensions: &["json"],
     sniff: Some(|s| s.has_json_keys(&["Participants", "Transcript"])),
     parse,
+    parse_line: None,
 };
 
 /// The prefix of chat event content types.

@@ -30,6 +30,7 @@ pub static CSV: Format = Format {
     extensions: &["csv"],
     sniff: Some(|s| sniff_header(s.text(), ',')),
     parse: |text, options| parse(text, b',', options),
+    parse_line: None,
 };
 
 /// TSV: tab-separated.
@@ -39,6 +40,7 @@ pub static TSV: Format = Format {
     extensions: &["tsv"],
     sniff: Some(|s| sniff_header(s.text(), '\t')),
     parse: |text, options| parse(text, b'\t', options),
+    parse_line: None,
 };
 
 /// The fields a transcript table can have.

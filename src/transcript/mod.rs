@@ -392,7 +392,14 @@ pub struct Format {
     /// Parses decoded text into transcripts (most formats hold one call per file; JSON Lines
     /// and CSV hold many).
     pub parse: fn(&str, &ParseOptions) -> Result<Vec<Transcript>, ParseError>,
+    /// For formats with one call per line (JSON Lines): parses one line (1-based `line`);
+    /// `None` for a blank line. Large files of such formats are read and checked line by line,
+    /// so they never sit in memory whole.
+    pub parse_line: Option<LineParser>,
 }
+
+/// Parses one line of a line-per-call format; see [`Format::parse_line`].
+pub type LineParser = fn(&str, u32, &ParseOptions) -> Result<Option<Transcript>, ParseError>;
 
 impl fmt::Debug for Format {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

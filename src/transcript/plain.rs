@@ -24,6 +24,7 @@ pub static FORMAT: Format = Format {
     extensions: &["txt", "transcript"],
     sniff: None,
     parse: parse_all,
+    parse_line: None,
 };
 
 fn parse_all(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseError> {

@@ -34,6 +34,7 @@ pub static FORMAT: Format = Format {
                 && lines.next().is_some_and(timing))
     }),
     parse,
+    parse_line: None,
 };
 
 fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseError> {

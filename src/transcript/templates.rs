@@ -66,6 +66,7 @@ pub static FORMAT: Format = Format {
     extensions: &[],
     sniff: None,
     parse: parse_text,
+    parse_line: None,
 };
 
 /// Markdown templates.
@@ -75,6 +76,7 @@ pub static MARKDOWN: Format = Format {
     extensions: &[],
     sniff: None,
     parse: parse_markdown,
+    parse_line: None,
 };
 
 /// YAML and JSON files of named templates.
@@ -84,6 +86,7 @@ pub static NAMED: Format = Format {
     extensions: &[],
     sniff: None,
     parse: parse_named,
+    parse_line: None,
 };
 
 /// The template parser for a file extension (lower case, no dot).

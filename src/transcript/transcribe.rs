@@ -25,6 +25,7 @@ pub static FORMAT: Format = Format {
     extensions: &["json"],
     sniff: Some(|s| s.has_json_keys(&["results"]) || s.has_json_keys(&["Transcript"])),
     parse,
+    parse_line: None,
 };
 
 fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseError> {

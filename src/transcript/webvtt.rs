@@ -27,6 +27,7 @@ pub static FORMAT: Format = Format {
         first == "WEBVTT" || first.starts_with("WEBVTT ") || first.starts_with("WEBVTT\t")
     }),
     parse,
+    parse_line: None,
 };
 
 fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseError> {

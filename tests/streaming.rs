@@ -1,0 +1,150 @@
+//! Large JSON Lines files (and JSON Lines on standard input) are read line by line: the
+//! results are the same as for the same calls in a small file, and a bad line ends the file
+//! with an error after the calls before it.
+
+use std::fmt::Write as _;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+/// A call as one JSON line.
+fn call(i: usize) -> String {
+    let turns: Vec<String> = (0..12)
+        .map(|k| {
+            let (speaker, text) = if k % 2 == 0 {
+                (
+                    "客服",
+                    if k == 4 {
+                        "你必须先登录，然后告诉我订单号。"
+                    } else {
+                        "好的，我帮您查一下这个订单现在的物流情况。"
+                    },
+                )
+            } else {
+                (
+                    "客户",
+                    "我的快递三天了还没到，订单号是SD20261119886，麻烦您看看。",
+                )
+            };
+            format!(
+                r#"{{"speaker":"{speaker}","text":"{text}","start":{},"end":{}}}"#,
+                k * 6,
+                k * 6 + 5
+            )
+        })
+        .collect();
+    format!(
+        r#"{{"call_id":"c{i:06}","ended_by":"customer","turns":[{}]}}"#,
+        turns.join(",")
+    )
+}
+
+/// JSON Lines of at least `bytes` bytes.
+fn jsonl(bytes: usize) -> String {
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < bytes {
+        let _ = writeln!(text, "{}", call(i));
+        i += 1;
+    }
+    text
+}
+
+fn check(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> (i32, Value) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_callcheck"));
+    cmd.current_dir(dir).args(args);
+    if let Some(input) = stdin {
+        cmd.write_stdin(input);
+    }
+    let output = cmd.output().unwrap();
+    let doc = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+    (output.status.code().unwrap_or(-1), doc)
+}
+
+/// The report entries without the file name, for comparing runs over different files.
+fn entries(doc: &Value) -> Vec<String> {
+    doc["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            let mut f = f.clone();
+            let path = f["path"].as_str().unwrap_or("").to_string();
+            f["path"] = Value::String(path.split_once('#').map(|(_, id)| id.to_string()).unwrap_or(path));
+            f["file"] = Value::Null;
+            f.to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_large_file_gives_the_results_of_small_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = jsonl((8 << 20) + 1); // just above the 8 MiB streaming threshold
+    std::fs::write(dir.path().join("big.jsonl"), &big).unwrap();
+    let head: String = big.lines().take(150).map(|l| format!("{l}\n")).collect();
+    std::fs::write(dir.path().join("small.jsonl"), &head).unwrap();
+    let (code, streamed) = check(
+        dir.path(),
+        &["check", "big.jsonl", "--format", "json", "--no-config"],
+        None,
+    );
+    assert_eq!(code, 1);
+    let (_, small) = check(
+        dir.path(),
+        &["check", "small.jsonl", "--format", "json", "--no-config"],
+        None,
+    );
+    let streamed = entries(&streamed);
+    assert_eq!(streamed.len(), big.lines().count());
+    assert_eq!(
+        &streamed[..150],
+        &entries(&small)[..],
+        "the same calls, the same results"
+    );
+    assert!(streamed[0].contains("zh-telephone/you-must"), "{}", streamed[0]);
+    // Standard input with --input-format jsonl streams too.
+    let (_, piped) = check(
+        dir.path(),
+        &[
+            "check",
+            "-",
+            "--input-format",
+            "jsonl",
+            "--format",
+            "json",
+            "--no-config",
+        ],
+        Some(&head),
+    );
+    assert_eq!(entries(&piped), entries(&small));
+}
+
+#[test]
+fn a_bad_line_ends_the_file_after_the_calls_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = jsonl((8 << 20) + 1);
+    let lines = text.lines().count();
+    text.push_str("{\"call_id\": \"broken\", \"turns\": [\n");
+    text.push_str(&call(999_999));
+    text.push('\n');
+    std::fs::write(dir.path().join("big.jsonl"), &text).unwrap();
+    let (code, doc) = check(
+        dir.path(),
+        &["check", "big.jsonl", "--format", "json", "--no-config"],
+        None,
+    );
+    assert_eq!(code, 2);
+    let files = doc["files"].as_array().unwrap();
+    assert_eq!(files.len(), lines + 1, "every good call, then the error");
+    let last = files.last().unwrap();
+    assert_eq!(last["status"], "error");
+    assert!(
+        last["error"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("line {}:", lines + 1)),
+        "{last}"
+    );
+}
