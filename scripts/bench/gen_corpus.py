@@ -2,6 +2,7 @@
 """Generate a deterministic corpus of call transcripts for benchmarks.
 
     scripts/bench/gen_corpus.py OUT_DIR [--size 1G] [--seed 42] [--violation-rate 0.02]
+    scripts/bench/gen_corpus.py --jsonl FILE.jsonl [--size 500M]   # one file of many calls
 
 Writes plain-text transcripts (the format of docs/formats.md) under OUT_DIR/<team>/<agent>/,
 Chinese and English mixed (60/40), with realistic turn lengths, timestamps, hang-up events,
@@ -158,6 +159,7 @@ def transcript(rng, index, planted, rate):
     ]
     t = rng.randrange(1000, 4000)
     turns = rng.randrange(12, 40)
+    turns_json = []
     for n in range(turns):
         by_agent = n % 2 == 0 or rng.random() < 0.15
         pool = agent_lines if by_agent else customer_lines
@@ -178,14 +180,23 @@ def transcript(rng, index, planted, rate):
         label = agent_label if by_agent else customer_label
         colon = "：" if zh else ": "
         lines.append("[%s-%s] %s%s%s" % (clock(t), clock(t + duration), label, colon, text))
+        turns_json.append({"speaker": label, "text": text, "start": t / 1000, "end": (t + duration) / 1000})
         t += duration + rng.randrange(200, 2500)
-    lines.append("[%s] <hangup by=%s>" % (clock(t), "customer" if rng.random() < 0.8 else "agent"))
-    return team, fill["name"], "\n".join(lines) + "\n"
+    ended_by = "customer" if rng.random() < 0.8 else "agent"
+    lines.append("[%s] <hangup by=%s>" % (clock(t), ended_by))
+    as_json = {
+        "call_id": "bench-%07d" % index,
+        "metadata": {"agent": fill["name"], "team": team},
+        "ended_by": ended_by,
+        "turns": turns_json,
+    }
+    return team, fill["name"], "\n".join(lines) + "\n", as_json
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("out")
+    parser.add_argument("out", nargs="?", help="folder for the corpus")
+    parser.add_argument("--jsonl", help="write one JSON Lines file of many calls instead of a folder")
     parser.add_argument("--size", default="100M", help="total bytes of transcripts (e.g. 10M, 1G)")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--violation-rate", type=float, default=0.02, help="chance an agent turn gets a planted phrase")
@@ -194,6 +205,18 @@ def main():
     target = parse_size(args.size)
     rng = random.Random(args.seed)
     planted = phrases()
+    if args.jsonl:
+        written = calls = 0
+        with open(args.jsonl, "w", encoding="utf-8") as f:
+            while written < target:
+                line = json.dumps(transcript(rng, calls, planted, args.violation_rate)[3], ensure_ascii=False) + "\n"
+                f.write(line)
+                written += len(line.encode("utf-8"))
+                calls += 1
+        print("%d calls, %d bytes in %s" % (calls, written, args.jsonl))
+        return
+    if not args.out:
+        parser.error("give OUT_DIR or --jsonl FILE")
     root = os.path.abspath(args.out)
     os.makedirs(root, exist_ok=True)
     parent = os.path.dirname(root)
@@ -213,7 +236,7 @@ def main():
     written = files = 0
     made = set()
     while written < target:
-        team, _agent, text = transcript(rng, files, planted, args.violation_rate)
+        team, _agent, text, _ = transcript(rng, files, planted, args.violation_rate)
         folder = os.path.join(root, team, "agent-%d" % (files % 40))
         if folder not in made:
             os.makedirs(folder, exist_ok=True)
