@@ -35,6 +35,7 @@ pub mod redact;
 pub mod report;
 pub mod rulebook;
 pub mod rules;
+pub mod score;
 pub mod selftest;
 pub mod settings;
 pub mod suppress;

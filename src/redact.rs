@@ -124,10 +124,7 @@ fn mask_units(run: &str) -> Option<String> {
 /// Masks all but the last [`KEEP`] digit words of a spoken number ("double" and "triple" count
 /// for two and three digits).
 fn mask_spoken(spoken: &str) -> Option<String> {
-    let words: Vec<&str> = spoken
-        .split([' ', ',', '-'])
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = spoken.split([' ', ',', '-']).filter(|w| !w.is_empty()).collect();
     let digits: usize = words
         .iter()
         .map(|w| match w.to_ascii_lowercase().as_str() {

@@ -8,9 +8,12 @@ use crate::baseline::Gate;
 use crate::cli::{CheckArgs, ConfigArgs};
 use crate::discover::{Source, discover_with_notes, display, normalize_path};
 use crate::exit::ExitStatus;
+use crate::finding::{FileResult, Summary};
 use crate::pipeline::Pipeline;
-use crate::report::pretty::summary_line;
+use crate::report::Reporter;
+use crate::report::pretty::{score_line, summary_line};
 use crate::report::{new_reporter, write_atomically};
+use crate::score::{ScoreTally, Scoring};
 use crate::settings::CheckSettings;
 use crate::transcript::FORMATS;
 
@@ -83,6 +86,7 @@ pub(super) fn run(
     };
     // With --output the report goes to a buffer written atomically at the end.
     let mut buffer: Vec<u8> = Vec::new();
+    let mut scores = ScoreTally::default();
     let (summary, recorded) = {
         let out: Box<dyn Write> = match settings.output {
             Some(_) => Box::new(&mut buffer),
@@ -95,6 +99,12 @@ pub(super) fn run(
             out,
             Box::new(&mut *streams.err),
         );
+        // The terminal summary of a report written to a file gives the scores too.
+        let reporter = Tallied {
+            inner: reporter,
+            scoring: &run_info.scoring,
+            tally: &mut scores,
+        };
         // Baseline paths are relative to the baseline file, whichever one is in play.
         let base = settings
             .write_baseline
@@ -121,6 +131,9 @@ pub(super) fn run(
         if !settings.report.quiet {
             colored::control::set_override(color);
             writeln!(streams.out, "{}", summary_line(&summary))?;
+            if let Some(line) = score_line(&scores, &run_info.scoring) {
+                writeln!(streams.out, "{line}")?;
+            }
             writeln!(
                 streams.out,
                 "Wrote the {} report to {}.",
@@ -161,4 +174,24 @@ pub(super) fn skip_own_files(inputs: &mut Vec<crate::discover::Input>, own: &[Op
         Source::File(path) => !own.contains(&normalize_path(path)),
         _ => true,
     });
+}
+
+/// Passes results on to a reporter, adding up their scores.
+struct Tallied<'t, R> {
+    inner: R,
+    scoring: &'t Scoring,
+    tally: &'t mut ScoreTally,
+}
+
+impl<R: Reporter> Reporter for Tallied<'_, R> {
+    fn file(&mut self, result: &FileResult) -> io::Result<()> {
+        if let FileResult::Checked(report) = result {
+            self.tally.add(self.scoring.score(report).as_ref());
+        }
+        self.inner.file(result)
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.inner.finish(summary)
+    }
 }
