@@ -33,6 +33,7 @@ pub mod normalize;
 pub mod pipeline;
 pub mod redact;
 pub mod report;
+pub mod rollup;
 pub mod rulebook;
 pub mod rules;
 pub mod score;
