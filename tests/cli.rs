@@ -512,6 +512,7 @@ fn help_texts_are_complete() {
         vec!["rules", "explain", "--help"],
         vec!["rules", "test", "--help"],
         vec!["convert", "--help"],
+        vec!["report", "--help"],
     ] {
         let r = run(&args);
         assert_eq!(r.code, 0);

@@ -392,6 +392,7 @@ impl Rollup {
                 })
                 .collect(),
             sections: section_means(&self.sections, &overall.sections),
+            trend: trend(&overall.trend),
             rules,
             groups,
             worst_calls: self.worst.into_items(),
@@ -550,15 +551,7 @@ impl Rollup {
                 .flatten(),
             top_rules,
             sections: section_means(&self.sections, &group.sections),
-            trend: group
-                .trend
-                .iter()
-                .map(|(date, &(tenths, calls))| TrendPoint {
-                    date: date.clone(),
-                    mean: round1(tenths as f64 / 10.0 / calls as f64),
-                    calls,
-                })
-                .collect(),
+            trend: trend(&group.trend),
             worst_calls: group.worst.clone().into_items(),
         }
     }
@@ -705,6 +698,17 @@ fn totals(stats: &ScoreStats, errors: u64) -> Totals {
         calls_with_findings: stats.with_findings,
         errors,
     }
+}
+
+fn trend(points: &BTreeMap<String, (u64, u64)>) -> Vec<TrendPoint> {
+    points
+        .iter()
+        .map(|(date, &(tenths, calls))| TrendPoint {
+            date: date.clone(),
+            mean: round1(tenths as f64 / 10.0 / calls as f64),
+            calls,
+        })
+        .collect()
 }
 
 fn section_means(names: &[String], sums: &[(u64, u64)]) -> Vec<SectionMean> {

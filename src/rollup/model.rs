@@ -32,6 +32,8 @@ pub struct Report {
     pub distribution: Vec<Band>,
     /// Mean score per scorecard section.
     pub sections: Vec<SectionMean>,
+    /// Mean score per date, oldest first (empty when `date` is in `--by`).
+    pub trend: Vec<TrendPoint>,
     /// Every rule that applied to a call or was broken, most often broken first.
     pub rules: Vec<RuleRow>,
     /// The `--by` table.
