@@ -306,7 +306,9 @@ impl Rollup {
         let make_call = || call_of(report, score.as_ref(), &facts);
         let overall_trend = !self.keyed.contains(&Dimension::Date);
         record(&mut self.overall, true, overall_trend);
-        if score.is_some() {
+        // Only calls that lost points are worth a trainer's look.
+        let lost_points = score.as_ref().is_some_and(|s| !s.lost.is_empty());
+        if lost_points {
             self.worst.offer(key_of_worst, make_call);
         }
         if self.compares_teams() {
@@ -335,7 +337,7 @@ impl Rollup {
         {
             *group.teams.entry(team.clone()).or_default() += 1;
         }
-        if score.is_some() {
+        if lost_points {
             group.worst.offer(key_of_worst, make_call);
         }
     }
@@ -478,7 +480,14 @@ impl Rollup {
             };
             if self.by_rule {
                 for (i, (rule, t)) in self.scoring.rules.iter().zip(&group.rules).enumerate() {
-                    if t.applicable == 0 && t.findings == 0 {
+                    // Alone, `--by rule` lists every rule that was checked; within groups, the
+                    // rules each group broke (a full matrix of zeros helps nobody).
+                    let shown = if self.keyed.is_empty() {
+                        t.applicable > 0 || t.findings > 0
+                    } else {
+                        t.broken > 0
+                    };
+                    if !shown {
                         continue;
                     }
                     let compare = comparison.map(|(c, label)| (c[i].rate(), label));

@@ -38,7 +38,7 @@ pub struct Report {
     pub rules: Vec<RuleRow>,
     /// The `--by` table.
     pub groups: Vec<GroupRow>,
-    /// The worst calls of the run, worst first.
+    /// The worst calls of the run (calls that lost points), worst first.
     pub worst_calls: Vec<Call>,
     /// Files that could not be read (the first few).
     pub errors: Vec<FileError>,
@@ -146,7 +146,7 @@ pub struct GroupScores {
     pub sections: Vec<SectionMean>,
     /// Mean score per date, oldest first (empty when `date` is in the key or calls are undated).
     pub trend: Vec<TrendPoint>,
-    /// The group's worst calls, for drill-down.
+    /// The group's worst calls that lost points, for drill-down.
     pub worst_calls: Vec<Call>,
 }
 

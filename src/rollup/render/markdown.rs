@@ -28,9 +28,16 @@ fn row(cells: &[String]) -> String {
     format!("| {} |\n", cells.join(" | "))
 }
 
-fn header(titles: &[&str], right_from: usize) -> String {
+/// A header row; columns from `right_from` up to `right_to` (exclusive) are right-aligned.
+fn header(titles: &[&str], right_from: usize, right_to: usize) -> String {
     let align: Vec<&str> = (0..titles.len())
-        .map(|i| if i >= right_from { "---:" } else { "---" })
+        .map(|i| {
+            if (right_from..right_to).contains(&i) {
+                "---:"
+            } else {
+                "---"
+            }
+        })
         .collect();
     format!("| {} |\n|{}|\n", titles.join(" | "), align.join("|"))
 }
@@ -62,6 +69,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             "unreadable",
         ],
         0,
+        9,
     ));
     out.push_str(&row(&[
         s.calls.to_string(),
@@ -78,7 +86,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         let _ = writeln!(out, "\n**Mean score by section**\n");
         let names: Vec<String> = report.sections.iter().map(|x| cell(&x.name)).collect();
         let names: Vec<&str> = names.iter().map(String::as_str).collect();
-        out.push_str(&header(&names, 0));
+        out.push_str(&header(&names, 0, names.len()));
         out.push_str(&row(&report
             .sections
             .iter()
@@ -91,7 +99,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     if report.by.contains(&Dimension::Rule) {
         let mut titles = dims.clone();
         titles.extend(["broken", "applicable", "rate", "findings", "compared with"]);
-        out.push_str(&header(&titles, dims.len()));
+        out.push_str(&header(&titles, dims.len(), titles.len()));
         for g in &report.groups {
             let Some(r) = &g.rule else { continue };
             let mut cells: Vec<String> = key_values(g).iter().map(|v| cell(v)).collect();
@@ -122,7 +130,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
             "auto-fails",
             "breaks most (compared with)",
         ]);
-        out.push_str(&header(&titles, first_number));
+        out.push_str(&header(&titles, first_number, titles.len() - 1));
         for g in &report.groups {
             let Some(sc) = &g.scores else { continue };
             let mut cells: Vec<String> = key_values(g).iter().map(|v| cell(v)).collect();
@@ -172,6 +180,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
                 "weight",
             ],
             2,
+            7,
         ));
         for r in report.rules.iter().filter(|r| r.broken > 0) {
             out.push_str(&row(&[

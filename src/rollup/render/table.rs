@@ -209,7 +209,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     if !options.source.is_empty() {
         title.push_str(&format!(" in {}", options.source));
     }
-    out.push_str(&heading(&fit(&title, WIDTH)));
+    out.push_str(&heading(crate::report::table::wrap(&title, WIDTH, "").trim_end()));
     out.push('\n');
     let mut facts = format!("Pass mark {}", report.pass_mark);
     if !report.rulebooks.is_empty() {
@@ -350,7 +350,9 @@ fn distribution(report: &Report, color: bool) -> String {
         } else {
             format!("{}–{}", band.from, band.to)
         };
-        out.push_str(&format!("{INDENT}{range:>6}  {:>5}  {bar}\n", band.calls));
+        let line = format!("{INDENT}{range:>6}  {:>5}  {bar}", band.calls);
+        out.push_str(line.trim_end());
+        out.push('\n');
     }
     out
 }

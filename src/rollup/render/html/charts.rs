@@ -8,6 +8,7 @@ use crate::rollup::model::{Band, Report, TrendPoint};
 use crate::rollup::render::one;
 use crate::rollup::render::table::short_rule;
 
+/// A rounded-up axis maximum: 1, 2, 5, 10, 20, 50, …
 pub(super) fn nice_max(n: u64) -> u64 {
     let mut step = 1;
     loop {
@@ -64,8 +65,9 @@ pub(super) fn histogram(out: &mut String, report: &Report) {
         let range = format!("{from}–{}", if *to == 100 { 100 } else { *to });
         let _ = write!(
             out,
-            "<g data-band=\"{from}\" data-calls=\"{calls}\"><title>{range}: {calls} calls</title>\
+            "<g data-band=\"{from}\" data-calls=\"{calls}\"><title>{range}: {}</title>\
              <rect class=\"bar {class}\" x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{bar_h:.1}\" rx=\"2\"/>",
+            crate::report::table::plural(*calls as usize, "call", "calls"),
             x + 3.0,
             top + plot_h - bar_h,
             band_w - 6.0
