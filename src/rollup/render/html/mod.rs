@@ -334,17 +334,21 @@ fn score_rows(out: &mut String, report: &Report, titles: &Titles<'_>) {
             );
         }
         if with_team {
-            let _ = write!(out, "<span class=\"muted\">{}</span>", esc(label(&s.team)));
+            let _ = write!(
+                out,
+                "<span class=\"muted\" data-label=\"team\">{}</span>",
+                esc(label(&s.team))
+            );
         }
         let mean_grade = grade(t.mean, report.pass_mark_max);
         let _ = write!(
             out,
-            "<span class=\"n\" data-field=\"calls\">{}</span>\
+            "<span class=\"n\" data-label=\"calls\" data-field=\"calls\">{}</span>\
              <span class=\"score-cell\"><span class=\"meter\"><span class=\"fill {mean_grade}\" style=\"width:{:.1}%\"></span>\
              <span class=\"tick\" style=\"left:{:.1}%\"></span></span><b class=\"{mean_grade}-text\" data-field=\"mean\">{}</b></span>\
-             <span class=\"n\" data-field=\"median\">{}</span>\
-             <span class=\"n\" data-field=\"pass_rate\">{}</span>\
-             <span class=\"n{}\" data-field=\"auto_failed\">{}</span><span>{}</span><span class=\"top\">",
+             <span class=\"n\" data-label=\"median\" data-field=\"median\">{}</span>\
+             <span class=\"n\" data-label=\"pass rate\" data-field=\"pass_rate\">{}</span>\
+             <span class=\"n{}\" data-label=\"auto-fails\" data-field=\"auto_failed\">{}</span><span>{}</span><span class=\"top\">",
             t.calls,
             t.mean.unwrap_or(0.0).clamp(0.0, 100.0),
             report.pass_mark_max.clamp(0.0, 100.0),
