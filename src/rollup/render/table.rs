@@ -359,6 +359,9 @@ fn distribution(report: &Report, color: bool) -> String {
 
 /// The `--by` table.
 fn by_table(report: &Report, color: bool) -> String {
+    if report.groups.is_empty() {
+        return format!("{INDENT}Nothing to show: no call was checked, or no rule was broken.\n");
+    }
     let dims: Vec<String> = report.by.iter().map(|d| d.name().to_uppercase()).collect();
     if report.by.contains(&Dimension::Rule) {
         let mut columns: Vec<Column<'_>> = dims.iter().map(|d| text(d)).collect();
