@@ -86,6 +86,45 @@ else
 fi
 rm -rf "$out"
 
+echo "== Trainer report: every format, and the HTML page in Chromium"
+# The command of the README's trainer step, as a trainer runs it (report.html is git-ignored).
+expect_status 0 "callcheck report examples/ --by agent --format html -o report.html" -- \
+  "$bin" report examples/ --by agent --format html -o report.html
+"$bin" report examples/ --by agent --format json -o target/report.json >/dev/null 2>&1
+for format in table csv markdown; do
+  expect_status 0 "report --format $format" -- "$bin" report examples/ --by team,agent --format "$format"
+done
+# Debian's Chromium and a CJK font render the page; playwright-core drives it (no browser
+# download). On a machine where this script cannot install them, the check is skipped — except
+# in CI, which must run it.
+if ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "wenquanyi\|noto sans cjk"; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "  installing chromium and a CJK font (apt-get)"
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+      chromium fonts-wqy-microhei >/dev/null
+  fi
+fi
+if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+fi
+if command -v chromium >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  mkdir -p target/browser-check
+  cp scripts/browser/package.json scripts/browser/package-lock.json scripts/browser/check-report.mjs \
+    target/browser-check/
+  if (cd target/browser-check && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null); then
+    expect_status 0 "HTML report in Chromium: numbers match the JSON report, filter, drill-down, print (target/report-screenshot.png)" -- \
+      node target/browser-check/check-report.mjs report.html target/report.json \
+        target/report-screenshot.png target/report-print.pdf
+  else
+    fail "npm ci of playwright-core in target/browser-check"
+  fi
+elif [ -n "${CI:-}" ]; then
+  fail "Chromium or npm is missing: the HTML report was not checked in a browser"
+else
+  echo "  skip  Chromium or npm not installed: the HTML report was not checked in a browser"
+fi
+
 echo "== shared data (${shared})"
 real="$shared/data/real"
 if [ -d "$real" ]; then

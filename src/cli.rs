@@ -73,6 +73,10 @@ pub enum Command {
     /// Check transcripts against rulebooks and report violations.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(Box<CheckArgs>),
+    /// Summarise scores and findings of many calls by rule, agent, team, date or file, for
+    /// trainers and QA leads (terminal table, CSV, Markdown, JSON or an HTML page).
+    #[command(after_help = REPORT_EXAMPLES)]
+    Report(Box<ReportArgs>),
     /// List, explain and test rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -143,7 +147,7 @@ pub struct RulebookArgs {
 }
 
 /// `callcheck check`.
-#[derive(Debug, Args)]
+#[derive(Debug, Args, Default)]
 pub struct CheckArgs {
     /// Transcript files or folders (searched recursively); "-" reads standard input (one
     /// transcript, or many in JSON Lines). Defaults to the current folder.
@@ -223,6 +227,120 @@ pub struct CheckArgs {
     /// Leave out the closing summary.
     #[arg(short, long)]
     pub quiet: bool,
+}
+
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  callcheck report calls/                          rules broken most, worst calls
+  callcheck report calls/ --by agent               per agent: scores, pass rate, coaching focus
+  callcheck report calls/ --by team --by agent     agents within teams
+  callcheck report calls/ --by agent,rule          each agent's rate per rule, against the team
+  callcheck report calls/ --by date                is the team improving?
+  callcheck report calls/ --by agent --format html -o report.html   a page to mail to trainers
+  callcheck report calls/ --by agent --group-from-path '{team}/{agent}/*'   names from folders
+
+Scores: each applicable rule weighs its `weight` (default 1; info rules 0); a call scores the
+share of that weight it did not break, 0 with an auto-fail finding, and passes at the pass mark
+(default 80). Personal data in excerpts is masked unless --no-redact. Exit status: 0 the report
+was written; 2 usage error, invalid rulebook, or a transcript that could not be read (the others
+are still reported).";
+
+/// `callcheck report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Transcript files or folders (searched recursively); "-" reads standard input. Defaults to
+    /// the current folder, or `paths` in callcheck.toml.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Rulebooks.
+    #[command(flatten)]
+    pub rulebooks: RulebookArgs,
+
+    /// Group by rule, agent, team, date or file; several make one row per combination
+    /// (`--by team --by agent`, `--by agent,rule`) [default: rule].
+    #[arg(long, value_enum, value_name = "WHAT", value_delimiter = ',')]
+    pub by: Vec<ByArg>,
+
+    /// Take agent, team and date from paths: `{team}/{agent}/*` matches the end of each path
+    /// (`*` any text, `**` any folders); the call's own metadata wins.
+    #[arg(long, value_name = "PATTERN")]
+    pub group_from_path: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormatArg::Table, value_name = "FORMAT")]
+    pub format: ReportFormatArg,
+
+    /// Write the report to this file (created atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// How many of the worst calls to list.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub worst: usize,
+
+    /// Show excerpts and messages in full: by default the report masks phone, card, ID and
+    /// order numbers (keeping the last four digits) and e-mail addresses, as `check --redact`.
+    #[arg(long)]
+    pub no_redact: bool,
+
+    /// Only count these rules (as `check --select`).
+    #[arg(long, value_name = "ID|GLOB", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Leave out these rules (as `check --ignore`).
+    #[arg(long, value_name = "ID|GLOB", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// Only read files whose path (relative to the folder) matches this glob; repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+
+    /// Skip files and folders whose path matches this glob; repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Also read hidden files and folders.
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// How to read the inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Worker threads [default: number of CPUs].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+}
+
+/// `report --by`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    /// Each rule: calls it applied to, calls that broke it, rate.
+    Rule,
+    /// The agent (metadata `agent`).
+    Agent,
+    /// The team (metadata `team`).
+    Team,
+    /// The call date (metadata `date`).
+    Date,
+    /// The file.
+    File,
+}
+
+/// `report --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormatArg {
+    /// Aligned tables for a terminal.
+    Table,
+    /// The --by table as CSV.
+    Csv,
+    /// GitHub-flavoured Markdown.
+    Markdown,
+    /// The whole report as JSON.
+    Json,
+    /// A self-contained HTML page with charts and drill-down.
+    Html,
 }
 
 /// How to read transcripts: format, encoding, speakers, metadata (shared by `check` and

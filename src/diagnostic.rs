@@ -283,6 +283,18 @@ pub fn key_advice(key: &str) -> Option<(&'static str, &'static str)> {
             "a kebab-case name such as \"greeting\"",
             "reports show rule ids as rulebook-id/rule-id, so keep them short and unique",
         ),
+        "weight" => (
+            "a number of 0 or more, such as 1, 2 or 0.5",
+            "the rule's share of the call's score (docs/report.md)",
+        ),
+        "auto_fail" => (
+            "true or false",
+            "a finding of an auto-fail rule makes the call's score 0",
+        ),
+        "pass_mark" => (
+            "a score from 0 to 100, such as 80",
+            "a call passes when its score is at least the pass mark",
+        ),
         "severity" => (
             "one of \"error\", \"warning\", \"info\"",
             "--fail-on decides which severities fail the run (default: error)",

@@ -53,6 +53,17 @@ pub fn rules_markdown() -> String {
                 language.as_str()
             );
         }
+        if let Some(card) = rules.scorecards.iter().find(|c| c.rulebook == book.id) {
+            let _ = write!(
+                out,
+                "Scorecard: pass mark {}",
+                crate::score::number(card.pass_mark)
+            );
+            if !card.sections.is_empty() {
+                let _ = write!(out, "; sections {}", card.sections.join(", "));
+            }
+            out.push_str(" (see [report.md](report.md)).\n\n");
+        }
         let own: Vec<&Rule> = rules.rules.iter().filter(|r| r.rulebook == index).collect();
         out.push_str("| rule | kind | severity | guideline | title |\n|---|---|---|---|---|\n");
         for rule in &own {
@@ -92,6 +103,14 @@ fn rule_section(out: &mut String, rule: &Rule) {
     }
     if let Some(channel) = rule.meta.channel {
         facts.push(format!("{} only", channel.as_str()));
+    }
+    let weight = crate::score::effective_weight(rule.meta.weight, rule.meta.severity);
+    facts.push(format!("weight {}", crate::score::number(weight)));
+    if rule.meta.auto_fail {
+        facts.push("**auto-fail**".into());
+    }
+    if let Some(section) = &rule.meta.section {
+        facts.push(format!("section {section}"));
     }
     let _ = writeln!(out, "{}.\n", facts.join(", "));
     if let Some(message) = &rule.meta.message {

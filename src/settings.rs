@@ -508,7 +508,7 @@ fn is_pseudo(pattern: &str) -> bool {
 }
 
 /// Fails early when a report or baseline could not be written, before checking anything.
-fn check_writable(path: &Path, flag: &str) -> Result<(), SettingsError> {
+pub(crate) fn check_writable(path: &Path, flag: &str) -> Result<(), SettingsError> {
     let parent = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

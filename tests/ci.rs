@@ -208,7 +208,7 @@ fn sample_template_repository_passes_and_a_new_violation_fails() {
     assert_eq!(
         r.stdout,
         "Checked 7 transcripts: no findings. 1 finding in the baseline not \
-         shown.\n"
+         shown.\nScores: mean 100; 7 of 7 scored transcripts pass (pass mark 80).\n"
     );
     // The same from the repository root with --config: paths and the baseline still match.
     let r = run(&[

@@ -72,8 +72,10 @@ fn clean_transcripts_exit_0() {
     // Conversation rules whose trigger never occurs (or that need end times) do not apply.
     assert!(
         r.stdout.starts_with("Checked 2 transcripts: no findings. ")
-            && r.stdout
-                .ends_with("rule checks not applicable (see --verbose).\n"),
+            && r.stdout.ends_with(
+                "rule checks not applicable (see --verbose).\nScores: mean 100; 2 of 2 scored \
+                 transcripts pass (pass mark 80).\n"
+            ),
         "{}",
         r.stdout
     );
@@ -239,7 +241,9 @@ fn bad_transcripts_are_reported_and_the_run_continues() {
     assert_eq!(pretty.code, 2);
     insta::assert_snapshot!(pretty.stderr);
     assert!(
-        pretty.stdout.ends_with("2 files could not be read.\n"),
+        pretty.stdout.ends_with(
+            "2 files could not be read.\nScores: mean 75; 1 of 2 scored transcripts pass (pass mark 80).\n"
+        ),
         "{}",
         pretty.stdout
     );
@@ -508,6 +512,7 @@ fn help_texts_are_complete() {
         vec!["rules", "explain", "--help"],
         vec!["rules", "test", "--help"],
         vec!["convert", "--help"],
+        vec!["report", "--help"],
     ] {
         let r = run(&args);
         assert_eq!(r.code, 0);

@@ -9,9 +9,12 @@ use crate::baseline::Gate;
 use crate::cli::{CheckArgs, ConfigArgs};
 use crate::discover::{Discovery, Input, Source, display, normalize_path};
 use crate::exit::ExitStatus;
+use crate::finding::{FileResult, Summary};
 use crate::pipeline::{Pipeline, Progress};
-use crate::report::pretty::summary_line;
+use crate::report::Reporter;
+use crate::report::pretty::{score_line, summary_line};
 use crate::report::{AtomicFile, new_reporter, write_atomically};
+use crate::score::{ScoreTally, Scoring};
 use crate::settings::CheckSettings;
 use crate::transcript::FORMATS;
 
@@ -76,6 +79,7 @@ pub(super) fn run(
         unused_suppression: settings.unused_suppression,
         redact: args.redact,
     };
+    let mut scores = ScoreTally::default();
     let (summary, recorded, stats) = {
         let suspend = bar.as_ref().filter(|_| streams.out_is_terminal);
         let out: Box<dyn Write> = match (&mut report_file, suspend) {
@@ -88,6 +92,12 @@ pub(super) fn run(
             None => Box::new(&mut *streams.err),
         };
         let reporter = new_reporter(settings.format, settings.report, &run_info, out, err);
+        // The terminal summary of a report written to a file gives the scores too.
+        let reporter = Tallied {
+            inner: reporter,
+            scoring: &run_info.scoring,
+            tally: &mut scores,
+        };
         // Baseline paths are relative to the baseline file, whichever one is in play.
         let base = settings
             .write_baseline
@@ -124,6 +134,9 @@ pub(super) fn run(
         if !settings.report.quiet {
             colored::control::set_override(color);
             writeln!(streams.out, "{}", summary_line(&summary))?;
+            if let Some(line) = score_line(&scores, &run_info.scoring) {
+                writeln!(streams.out, "{line}")?;
+            }
             writeln!(
                 streams.out,
                 "Wrote the {} report to {}.",
@@ -165,6 +178,12 @@ pub(super) fn is_own_file(input: &Input, own: &[PathBuf]) -> bool {
     }
 }
 
+/// Drops files the run itself reads or writes from a list of inputs.
+pub(super) fn skip_own_files(inputs: &mut Vec<Input>, own: &[Option<&std::path::Path>]) {
+    let own: Vec<PathBuf> = own.iter().flatten().map(|p| normalize_path(p)).collect();
+    inputs.retain(|input| !is_own_file(input, &own));
+}
+
 /// Warns that the paths held nothing to check.
 fn no_transcripts_warning(paths: &[PathBuf], streams: &mut Streams<'_>) -> io::Result<()> {
     let paths: Vec<String> = paths.iter().map(|p| display(p)).collect();
@@ -183,4 +202,24 @@ fn no_transcripts_warning(paths: &[PathBuf], streams: &mut Streams<'_>) -> io::R
         paths.join(", "),
         extensions.join(", ")
     )
+}
+
+/// Passes results on to a reporter, adding up their scores.
+struct Tallied<'t, R> {
+    inner: R,
+    scoring: &'t Scoring,
+    tally: &'t mut ScoreTally,
+}
+
+impl<R: Reporter> Reporter for Tallied<'_, R> {
+    fn file(&mut self, result: &FileResult) -> io::Result<()> {
+        if let FileResult::Checked(report) = result {
+            self.tally.add(self.scoring.score(report).as_ref());
+        }
+        self.inner.file(result)
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.inner.finish(summary)
+    }
 }

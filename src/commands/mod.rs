@@ -5,6 +5,7 @@ mod config;
 mod convert;
 mod init;
 mod progress;
+mod report;
 mod rules;
 
 use std::io::{self, Write};
@@ -29,6 +30,7 @@ pub fn run(cli: Cli, streams: &mut Streams<'_>) -> ExitStatus {
     let color = use_color(cli.color, streams.out_is_terminal);
     let result = match cli.command {
         Command::Check(args) => check::run(&args, &cli.config, color, streams),
+        Command::Report(args) => report::run(&args, &cli.config, color, streams),
         Command::Rules(command) => rules::run(command, &cli.config, color, streams),
         Command::Convert(args) => convert::run(&args, &cli.config, streams),
         Command::Init(args) => init::run(&args, streams),

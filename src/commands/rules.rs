@@ -160,6 +160,25 @@ fn explain(args: &ExplainArgs, config: Option<&Config>, streams: &mut Streams<'_
     Ok(ExitStatus::Clean)
 }
 
+/// How a rule counts in a call's score: "weight 2, auto-fail, section Opening, pass mark 80".
+pub(crate) fn scoring_facts(rules: &RuleSet, rule: &Rule) -> Vec<String> {
+    let weight = crate::score::effective_weight(rule.meta.weight, rule.meta.severity);
+    let mut facts = vec![format!("weight {}", crate::score::number(weight))];
+    if weight == 0.0 && rule.meta.weight.is_none() {
+        facts[0].push_str(" (info rules cost no points)");
+    }
+    if rule.meta.auto_fail {
+        facts.push("auto-fail (a finding makes the call's score 0)".into());
+    }
+    if let Some(section) = &rule.meta.section {
+        facts.push(format!("section {section}"));
+    }
+    if let Some(card) = rules.scorecards.get(rule.scorecard) {
+        facts.push(format!("pass mark {}", crate::score::number(card.pass_mark)));
+    }
+    facts
+}
+
 /// The text of `rules explain` for one rule.
 fn explanation(rules: &RuleSet, rule: &Rule) -> String {
     let doc = rule.kind.doc();
@@ -195,6 +214,7 @@ fn explanation(rules: &RuleSet, rule: &Rule) -> String {
         };
         out.push_str(&format!("Channel: {what}\n"));
     }
+    out.push_str(&format!("Scoring: {}\n", scoring_facts(rules, rule).join(", ")));
     if let Some(message) = &rule.meta.message {
         out.push_str(&format!("\n{}\n{}", "Message".bold(), wrap(message, WRAP, "  ")));
     }

@@ -2,28 +2,43 @@
 //!
 //! The document is streamed: the opening, then one file object per line as results arrive, then
 //! the summary. Every finding has every key; absent values are `null`. Keys beyond the contract
-//! (the file's `format` and `encoding`, `note`, `end_line`, `end_column`, summary counts by
-//! severity) are additions, never changes.
+//! (the file's `format`, `encoding` and `score`, `note`, `end_line`, `end_column`, summary counts
+//! by severity and `scores`) are additions, never changes.
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::Reporter;
 use crate::finding::{FileResult, Finding, Severity, Summary};
+use crate::score::{Score, ScoreTally, Scoring};
 use crate::transcript::Role;
 
 /// Writes the JSON report.
 pub struct Json<W: Write> {
     out: W,
     started: bool,
+    scoring: Option<Arc<Scoring>>,
+    tally: ScoreTally,
 }
 
 impl<W: Write> Json<W> {
     /// A reporter writing to `out`.
     pub fn new(out: W) -> Self {
-        Json { out, started: false }
+        Json {
+            out,
+            started: false,
+            scoring: None,
+            tally: ScoreTally::default(),
+        }
+    }
+
+    /// Adds each transcript's `score` and the summary's `scores`.
+    pub fn with_scoring(mut self, scoring: Arc<Scoring>) -> Self {
+        self.scoring = Some(scoring);
+        self
     }
 
     fn start(&mut self) -> io::Result<()> {
@@ -45,6 +60,8 @@ enum FileJson<'a> {
         metadata: &'a IndexMap<String, String>,
         findings: Vec<FindingJson<'a>>,
         not_applicable: Vec<&'a str>,
+        #[serde(skip_serializing_if = "Scored::is_off")]
+        score: Scored,
     },
     Error {
         path: &'a str,
@@ -93,7 +110,30 @@ impl<'a> From<&'a Finding> for FindingJson<'a> {
     }
 }
 
-fn file_json(result: &FileResult) -> FileJson<'_> {
+/// A transcript's score: absent without scoring, `null` when it has none.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Scored {
+    Off,
+    On(Option<Score>),
+}
+
+impl Scored {
+    fn is_off(&self) -> bool {
+        matches!(self, Scored::Off)
+    }
+}
+
+/// The summary with the score totals.
+#[derive(Serialize)]
+struct SummaryJson<'a> {
+    #[serde(flatten)]
+    summary: &'a Summary,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scores: Option<&'a ScoreTally>,
+}
+
+fn file_json(result: &FileResult, score: Scored) -> FileJson<'_> {
     match result {
         FileResult::Checked(r) => FileJson::Ok {
             path: &r.path,
@@ -103,6 +143,7 @@ fn file_json(result: &FileResult) -> FileJson<'_> {
             metadata: &r.metadata,
             findings: r.findings.iter().map(FindingJson::from).collect(),
             not_applicable: r.not_applicable.iter().map(|n| n.rule.as_str()).collect(),
+            score,
         },
         FileResult::Failed(e) => FileJson::Error {
             path: &e.path,
@@ -117,14 +158,26 @@ impl<W: Write> Reporter for Json<W> {
         self.start()?;
         self.out.write_all(if self.started { b",\n" } else { b"\n" })?;
         self.started = true;
-        serde_json::to_writer(&mut self.out, &file_json(result))?;
+        let score = match (&self.scoring, result) {
+            (Some(scoring), FileResult::Checked(report)) => {
+                let score = scoring.score(report);
+                self.tally.add(score.as_ref());
+                Scored::On(score)
+            }
+            _ => Scored::Off,
+        };
+        serde_json::to_writer(&mut self.out, &file_json(result, score))?;
         Ok(())
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.start()?;
         self.out.write_all(b"\n],\"summary\":")?;
-        serde_json::to_writer(&mut self.out, summary)?;
+        let summary = SummaryJson {
+            summary,
+            scores: self.scoring.as_ref().map(|_| &self.tally),
+        };
+        serde_json::to_writer(&mut self.out, &summary)?;
         self.out.write_all(b"}\n")?;
         self.out.flush()
     }
@@ -215,5 +268,29 @@ mod tests {
         reporter.finish(&Summary::default()).unwrap();
         let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(doc["files"], serde_json::json!([]));
+    }
+
+    #[test]
+    fn scores_are_added_per_file_and_in_the_summary() {
+        let mut out = Vec::new();
+        let scoring = Arc::new(crate::report::test_support::scoring());
+        crate::report::test_support::render(&mut Json::new(&mut out).with_scoring(scoring));
+        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        let score = &doc["files"][0]["score"];
+        assert_eq!(score["score"], 33.3);
+        assert_eq!(score["passed"], false);
+        assert_eq!(score["lost"][0]["rule"], "acme/greeting");
+        assert_eq!(score["lost"].as_array().unwrap().len(), 2);
+        assert!(
+            doc["files"][1].get("score").is_none(),
+            "failed files have no score"
+        );
+        assert_eq!(doc["summary"]["scores"]["scored"], 1);
+        assert_eq!(doc["summary"]["scores"]["mean"], 33.3);
+        // Without scoring, the document is as before.
+        let mut plain = Vec::new();
+        crate::report::test_support::render(&mut Json::new(&mut plain));
+        let doc: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+        assert!(doc["files"][0].get("score").is_none() && doc["summary"].get("scores").is_none());
     }
 }

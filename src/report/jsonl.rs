@@ -1,26 +1,38 @@
 //! `--format jsonl`: JSON Lines, one finding per line, for `jq`, log shippers and spreadsheets.
 //!
 //! Each finding line has the transcript's `path` plus every key of a finding in the JSON report
-//! (`rule`, `kind`, `severity`, `message`, `line`, `column`, …). A file that could not be read
-//! is one line with `path`, `status: "error"` and `error`. There is no summary line.
+//! (`rule`, `kind`, `severity`, `message`, `line`, `column`, …), the transcript's `score` and the
+//! `points` the finding's rule cost it, on the rule's first finding (`null` when not scored, on
+//! later findings of the rule, and for rules that cost nothing). A
+//! file that could not be read is one line with `path`, `status: "error"` and `error`. There is no
+//! summary line.
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 use super::Reporter;
 use super::json::FindingJson;
 use crate::finding::{FileResult, Summary};
+use crate::score::Scoring;
 
 /// Writes one JSON object per finding.
 pub struct Jsonl<W: Write> {
     out: W,
+    scoring: Option<Arc<Scoring>>,
 }
 
 impl<W: Write> Jsonl<W> {
     /// A reporter writing to `out`.
     pub fn new(out: W) -> Self {
-        Jsonl { out }
+        Jsonl { out, scoring: None }
+    }
+
+    /// Adds `score` and `points` to each finding line.
+    pub fn with_scoring(mut self, scoring: Arc<Scoring>) -> Self {
+        self.scoring = Some(scoring);
+        self
     }
 }
 
@@ -29,6 +41,10 @@ struct Line<'a> {
     path: &'a str,
     #[serde(flatten)]
     finding: FindingJson<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<Option<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    points: Option<Option<f64>>,
 }
 
 #[derive(Serialize)]
@@ -51,10 +67,21 @@ impl<W: Write> Reporter for Jsonl<W> {
                 self.out.write_all(b"\n")
             }
             FileResult::Checked(report) => {
+                let score = match &self.scoring {
+                    Some(scoring) if !report.findings.is_empty() => Some(scoring.score(report)),
+                    _ => None,
+                };
+                let mut charged: Vec<&str> = Vec::new();
                 for f in &report.findings {
+                    let first = !charged.contains(&f.rule.as_str());
+                    charged.push(&f.rule);
                     let line = Line {
                         path: &report.path,
                         finding: FindingJson::from(f),
+                        score: score.as_ref().map(|s| s.as_ref().map(|s| s.score)),
+                        points: score
+                            .as_ref()
+                            .map(|s| s.as_ref().filter(|_| first).and_then(|s| s.points_of(&f.rule))),
                     };
                     serde_json::to_writer(&mut self.out, &line)?;
                     self.out.write_all(b"\n")?;
@@ -88,5 +115,23 @@ mod tests {
         assert_eq!(lines[1]["line"], 7);
         assert_eq!(lines[2]["status"], "error");
         assert_eq!(lines[2]["error"], "line 3: invalid timestamp");
+    }
+
+    #[test]
+    fn lines_carry_the_score_and_the_points_of_the_rule() {
+        let mut out = Vec::new();
+        let scoring = Arc::new(crate::report::test_support::scoring());
+        render(&mut Jsonl::new(&mut out).with_scoring(scoring));
+        let lines: Vec<serde_json::Value> = String::from_utf8(out)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        // Three rules applied (hangup did not), two were broken: 1 of 3 passed.
+        assert_eq!(lines[0]["score"], 33.3);
+        assert_eq!(lines[0]["points"], 33.3);
+        assert_eq!(lines[1]["rule"], "acme/you-must");
+        assert_eq!(lines[1]["points"], 33.3);
+        assert!(lines[2].get("score").is_none(), "error lines have no score");
     }
 }

@@ -22,6 +22,7 @@ use std::path::Path;
 
 use crate::finding::{FileResult, Severity, Summary};
 use crate::rulebook::RuleSet;
+use crate::score::Scoring;
 
 /// Receives a run's results in order.
 pub trait Reporter {
@@ -131,6 +132,8 @@ pub struct RunInfo {
     pub rules: Vec<RuleInfo>,
     /// The severity at or above which a finding fails the run (`None`: never).
     pub fail_on: Option<Severity>,
+    /// How calls are scored (weights, auto-fail, pass marks).
+    pub scoring: std::sync::Arc<Scoring>,
 }
 
 impl RunInfo {
@@ -156,6 +159,7 @@ impl RunInfo {
         RunInfo {
             rules: infos,
             fail_on,
+            scoring: std::sync::Arc::new(Scoring::new(rules)),
         }
     }
 
@@ -175,15 +179,17 @@ pub fn new_reporter<'a>(
     err: Box<dyn Write + 'a>,
 ) -> Box<dyn Reporter + 'a> {
     match format {
-        OutputFormat::Pretty => Box::new(pretty::Pretty::new(out, err, options)),
-        OutputFormat::Json => Box::new(json::Json::new(out)),
+        OutputFormat::Pretty => {
+            Box::new(pretty::Pretty::new(out, err, options).with_scoring(run.scoring.clone()))
+        }
+        OutputFormat::Json => Box::new(json::Json::new(out).with_scoring(run.scoring.clone())),
         OutputFormat::Sarif => Box::new(sarif::Sarif::new(out, run.clone())),
         OutputFormat::Junit => Box::new(junit::Junit::new(out, run.clone())),
         OutputFormat::Github => Box::new(github::Github::new(out, options)),
         OutputFormat::Gitlab => Box::new(gitlab::Gitlab::new(out, err)),
         OutputFormat::Compact => Box::new(compact::Compact::new(out, err, options)),
-        OutputFormat::Jsonl => Box::new(jsonl::Jsonl::new(out)),
-        OutputFormat::Csv => Box::new(csv::Csv::new(out, err)),
+        OutputFormat::Jsonl => Box::new(jsonl::Jsonl::new(out).with_scoring(run.scoring.clone())),
+        OutputFormat::Csv => Box::new(csv::Csv::new(out, err).with_scoring(run.scoring.clone())),
     }
 }
 
@@ -359,7 +365,36 @@ pub(crate) mod test_support {
                 rule("acme/hangup", "hangup", Severity::Error),
             ],
             fail_on: Some(Severity::Error),
+            scoring: std::sync::Arc::new(scoring()),
         }
+    }
+
+    /// The run's scoring: every rule weighs 1, none is an auto-fail rule; `acme/closing` passes
+    /// in [`results`], so its transcript scores 33.3.
+    pub fn scoring() -> crate::score::Scoring {
+        let rule = |id: &str, auto_fail| crate::score::ScoredRule {
+            id: id.into(),
+            title: None,
+            severity: Severity::Warning,
+            weight: 1.0,
+            auto_fail,
+            section: None,
+            scorecard: 0,
+        };
+        crate::score::Scoring::from_rules(
+            vec![
+                rule("acme/greeting", false),
+                rule("acme/you-must", false),
+                rule("acme/hangup", false),
+                rule("acme/closing", false),
+            ],
+            vec![crate::score::Scorecard {
+                rulebook: "acme".into(),
+                pass_mark: 80.0,
+                declared: false,
+                sections: vec![],
+            }],
+        )
     }
 
     /// Runs a reporter over [`results`] and returns what it wrote.

@@ -9,10 +9,19 @@
 //! ```
 //!
 //! Carets are aligned by display width, so wide CJK characters line up. Files that could not be
-//! read go to standard error. The closing summary counts findings by severity. `--verbose` adds,
-//! per transcript, the format and encoding it was read as and the rules that did not apply.
+//! read go to standard error. The closing summary counts findings by severity. After a
+//! transcript's findings comes its score and the rules that cost points:
+//!
+//! ```text
+//! calls/0001.txt: score 62.5, below the pass mark 80
+//!   = points lost: 25.0 zh-telephone/greeting, 12.5 zh-telephone/you-must (2 findings)
+//! ```
+//!
+//! `--verbose` adds the score of every transcript, and per transcript the format and encoding it
+//! was read as and the rules that did not apply.
 
 use std::io::{self, Write};
+use std::sync::Arc;
 
 use colored::{ColoredString, Colorize};
 use unicode_width::UnicodeWidthStr;
@@ -20,6 +29,7 @@ use unicode_width::UnicodeWidthStr;
 use super::table::plural;
 use super::{ReportOptions, Reporter};
 use crate::finding::{FileResult, Finding, Scope, Severity, Summary};
+use crate::score::{Score, ScoreTally, Scoring, number};
 
 /// Widest excerpt shown, in display columns; longer lines are cut around the match.
 const MAX_EXCERPT_WIDTH: usize = 100;
@@ -29,13 +39,62 @@ pub struct Pretty<W: Write, E: Write> {
     out: W,
     err: E,
     options: ReportOptions,
+    scoring: Option<Arc<Scoring>>,
+    tally: ScoreTally,
 }
 
 impl<W: Write, E: Write> Pretty<W, E> {
     /// A reporter writing findings to `out` and file errors to `err`.
     pub fn new(out: W, err: E, options: ReportOptions) -> Self {
         colored::control::set_override(options.color);
-        Pretty { out, err, options }
+        Pretty {
+            out,
+            err,
+            options,
+            scoring: None,
+            tally: ScoreTally::default(),
+        }
+    }
+
+    /// Also shows each transcript's score and a closing score summary.
+    pub fn with_scoring(mut self, scoring: Arc<Scoring>) -> Self {
+        self.scoring = (!scoring.is_empty()).then_some(scoring);
+        self
+    }
+
+    fn score(&mut self, path: &str, score: &Score) -> io::Result<()> {
+        let verdict = if score.auto_fail {
+            format!("auto-fail, below the pass mark {}", number(score.pass_mark))
+        } else if score.passed {
+            format!("passes the pass mark {}", number(score.pass_mark))
+        } else {
+            format!("below the pass mark {}", number(score.pass_mark))
+        };
+        let shown = format!("score {}", number(score.score));
+        let shown = if score.passed {
+            shown.green().bold()
+        } else {
+            shown.red().bold()
+        };
+        writeln!(self.out, "{}: {shown}, {verdict}", path.bold())?;
+        if !score.lost.is_empty() {
+            let items: Vec<String> = score
+                .lost
+                .iter()
+                .map(|l| {
+                    let mut item = format!("{:.1} {}", l.points, l.rule);
+                    if l.auto_fail {
+                        item.push_str(" (auto-fail)");
+                    }
+                    if l.findings > 1 {
+                        item.push_str(&format!(" ({} findings)", l.findings));
+                    }
+                    item
+                })
+                .collect();
+            writeln!(self.out, "  {} points lost: {}", "=".blue(), items.join(", "))?;
+        }
+        writeln!(self.out)
     }
 
     fn finding(&mut self, path: &str, f: &Finding) -> io::Result<()> {
@@ -154,6 +213,13 @@ impl<W: Write, E: Write> Reporter for Pretty<W, E> {
                 for finding in &report.findings {
                     self.finding(&report.path, finding)?;
                 }
+                let score = self.scoring.as_ref().and_then(|s| s.score(report));
+                self.tally.add(score.as_ref());
+                if let Some(score) = &score
+                    && (self.options.verbose || !report.findings.is_empty())
+                {
+                    self.score(&report.path, score)?;
+                }
                 if self.options.verbose {
                     let read_as = format!("{}: read as {}, {}", report.path, report.format, report.encoding);
                     writeln!(self.out, "{}", read_as.dimmed())?;
@@ -181,6 +247,11 @@ impl<W: Write, E: Write> Reporter for Pretty<W, E> {
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         if !self.options.quiet {
             writeln!(self.out, "{}", summary_line(summary))?;
+            if let Some(scoring) = &self.scoring
+                && let Some(line) = score_line(&self.tally, scoring)
+            {
+                writeln!(self.out, "{line}")?;
+            }
         }
         self.out.flush()?;
         self.err.flush()
@@ -232,6 +303,24 @@ pub fn summary_line(s: &Summary) -> String {
         line.push_str(&could_not.red().bold().to_string());
     }
     line
+}
+
+/// "Scores: mean 72.4; 13 of 27 scored transcripts pass (pass mark 80). 3 auto-fails."
+/// `None` when no transcript was scored.
+pub fn score_line(tally: &ScoreTally, scoring: &Scoring) -> Option<String> {
+    let mean = tally.mean?;
+    let mut line = format!(
+        "Scores: mean {}; {} of {} scored transcripts pass (pass mark {}).",
+        number(mean).bold(),
+        tally.passed,
+        tally.scored,
+        scoring.pass_mark_text()
+    );
+    if tally.auto_failed > 0 {
+        let auto = format!(" {}.", plural(tally.auto_failed, "auto-fail", "auto-fails"));
+        line.push_str(&auto.red().bold().to_string());
+    }
+    Some(line)
 }
 
 #[cfg(test)]
@@ -317,6 +406,27 @@ mod tests {
                 ..Summary::default()
             }),
             "Checked 1 transcript: no findings."
+        );
+    }
+
+    #[test]
+    fn transcripts_with_findings_show_their_score() {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let scoring = std::sync::Arc::new(crate::report::test_support::scoring());
+        crate::report::test_support::render(
+            &mut Pretty::new(&mut out, &mut err, ReportOptions::default()).with_scoring(scoring),
+        );
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains(
+                "calls/a b.txt: score 33.3, below the pass mark 80\n  = points lost: 33.3 acme/greeting, \
+                 33.3 acme/you-must\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("Scores: mean 33.3; 0 of 1 scored transcripts pass (pass mark 80).\n"),
+            "{text}"
         );
     }
 }

@@ -56,6 +56,10 @@ pub(super) struct Planned {
     pub local: String,
     /// Severity set by an extending rulebook's `severity` table.
     pub severity: Option<Severity>,
+    /// Weight set by an extending rulebook's `[scorecard] weight` table.
+    pub weight: Option<f64>,
+    /// Auto-fail set by an extending rulebook's `[scorecard] auto_fail` table.
+    pub auto_fail: Option<bool>,
 }
 
 /// Every rulebook needed for a load: the top-level ones first, then the parents they extend.
@@ -307,6 +311,37 @@ impl Books {
                 ));
             }
         }
+        if let Some(scorecard) = &book.file.scorecard {
+            let scorecard = scorecard.get_ref();
+            for (id, weight) in &scorecard.weight {
+                let mut found = false;
+                for p in inherited.iter_mut().filter(|p| p.local == *id.get_ref()) {
+                    p.weight = Some(*weight.get_ref());
+                    found = true;
+                }
+                if !found {
+                    diagnostics.push(unmatched(
+                        error(id.span(), format!("`{}` is not an inherited rule", id.get_ref())),
+                        id.get_ref(),
+                        &inherited_ids(),
+                    ));
+                }
+            }
+            for (id, auto_fail) in &scorecard.auto_fail {
+                let mut found = false;
+                for p in inherited.iter_mut().filter(|p| p.local == *id.get_ref()) {
+                    p.auto_fail = Some(*auto_fail);
+                    found = true;
+                }
+                if !found {
+                    diagnostics.push(unmatched(
+                        error(id.span(), format!("`{}` is not an inherited rule", id.get_ref())),
+                        id.get_ref(),
+                        &inherited_ids(),
+                    ));
+                }
+            }
+        }
         let own: Vec<Planned> = local_ids[index]
             .iter()
             .enumerate()
@@ -315,6 +350,8 @@ impl Books {
                 table,
                 local: local.clone(),
                 severity: None,
+                weight: None,
+                auto_fail: None,
             })
             .collect();
         // Own rules replace inherited ones; two own rules with one id are both compiled, so the
@@ -331,6 +368,47 @@ impl Books {
         }
         plan.extend(inherited);
         *depth -= 1;
+    }
+}
+
+/// The pass mark and sections in force for book `index`: its own `[scorecard]` keys, else
+/// those of the first rulebook it extends (recursively) that sets them. Each comes with the
+/// index of the book that set it.
+impl Books {
+    /// The pass mark (with the book that set it), if any book in the chain sets one.
+    pub fn pass_mark(&self, index: usize) -> Option<(usize, &toml::Spanned<f64>)> {
+        self.inherited(index, 0, &|file: &RulebookFile| {
+            file.scorecard
+                .as_ref()
+                .and_then(|s| s.get_ref().pass_mark.as_ref())
+        })
+    }
+
+    /// The sections (with the book that set them), if any book in the chain sets them.
+    pub fn sections(&self, index: usize) -> Option<(usize, &Vec<super::schema::SectionToml>)> {
+        self.inherited(index, 0, &|file: &RulebookFile| {
+            file.scorecard
+                .as_ref()
+                .and_then(|s| s.get_ref().sections.as_ref())
+        })
+    }
+
+    fn inherited<'b, T: ?Sized>(
+        &'b self,
+        index: usize,
+        depth: usize,
+        get: &dyn Fn(&'b RulebookFile) -> Option<&'b T>,
+    ) -> Option<(usize, &'b T)> {
+        if depth > 64 {
+            return None;
+        }
+        let book = &self.books[index];
+        if let Some(value) = get(&book.file) {
+            return Some((index, value));
+        }
+        book.parents
+            .iter()
+            .find_map(|&parent| self.inherited(parent, depth + 1, get))
     }
 }
 

@@ -19,6 +19,7 @@ use crate::guidelines;
 use crate::matcher::{Matcher, MatcherBuilder};
 use crate::normalize::Profile;
 use crate::rules::{self, CompileCtx, Example, Rule, RuleMeta};
+use crate::score::{DEFAULT_PASS_MARK, Scorecard};
 use crate::transcript::{Channel, Language, Position, Role, SpeakerLabels};
 use schema::LanguageToml;
 
@@ -73,6 +74,8 @@ pub struct RuleSet {
     enabled: Vec<bool>,
     /// All phrases and patterns.
     pub matcher: Matcher,
+    /// The scorecard of each top-level rulebook, in load order ([`Rule::scorecard`] indexes it).
+    pub scorecards: Vec<Scorecard>,
     /// Speaker labels: defaults plus every rulebook's `[speakers]`.
     pub labels: SpeakerLabels,
 }
@@ -279,6 +282,9 @@ impl RuleSet {
                         .hint(format!("the first rule with this id is on line {first_line}")),
                     );
                 }
+                if let Some(weight) = common.weight {
+                    check_weight(path, text, weight, diagnostics);
+                }
                 if let Some(g) = common.guideline
                     && guidelines::title(g).is_none()
                 {
@@ -291,9 +297,23 @@ impl RuleSet {
                 }
             }
         }
+        for book in &books.books {
+            if let Some(scorecard) = &book.file.scorecard {
+                check_scorecard(&book.path, &book.text, scorecard.get_ref(), diagnostics);
+            }
+        }
+        let mut scorecards: Vec<Scorecard> = Vec::new();
         for top in 0..books.top_level {
             let plan = books.plan(top, &local_ids, diagnostics);
             let prefix = books.books[top].file.rulebook.get_ref().id.get_ref().clone();
+            let sections = Sections::new(&books, top, &plan, diagnostics);
+            let pass_mark = books.pass_mark(top);
+            scorecards.push(Scorecard {
+                rulebook: prefix.clone(),
+                pass_mark: pass_mark.map_or(DEFAULT_PASS_MARK, |(_, p)| *p.get_ref()),
+                declared: pass_mark.is_some(),
+                sections: sections.names(),
+            });
             // Tables are built once per book used, then taken rule by rule.
             let mut tables: HashMap<usize, Vec<Option<rules::RuleTable<'_>>>> = HashMap::new();
             for planned in plan {
@@ -330,6 +350,9 @@ impl RuleSet {
                         schema::ChannelToml::Voice => Channel::Voice,
                         schema::ChannelToml::Chat => Channel::Chat,
                     }),
+                    weight: planned.weight.or(common.weight.map(|w| *w.get_ref())),
+                    auto_fail: planned.auto_fail.or(common.auto_fail).unwrap_or(false),
+                    section: sections.of(&planned.local),
                 };
                 let mut ctx = CompileCtx {
                     path,
@@ -344,6 +367,7 @@ impl RuleSet {
                         id: format!("{prefix}/{}", planned.local),
                         rulebook: info_of[planned.book],
                         meta,
+                        scorecard: scorecards.len() - 1,
                         kind,
                     });
                 }
@@ -377,6 +401,7 @@ impl RuleSet {
                 enabled,
                 matcher,
                 labels,
+                scorecards,
             },
             warnings,
         )
@@ -474,6 +499,119 @@ impl RuleSet {
     /// The rulebook a rule belongs to.
     pub fn rulebook_of(&self, rule: &Rule) -> &RulebookInfo {
         &self.rulebooks[rule.rulebook]
+    }
+}
+
+/// Reports a `weight` that is negative or not a number.
+fn check_weight(path: &str, text: &str, weight: &toml::Spanned<f64>, diagnostics: &mut Diagnostics) {
+    let value = *weight.get_ref();
+    if !(value.is_finite() && value >= 0.0) {
+        diagnostics.push(
+            Diagnostic::at(path, text, weight.span(), format!("invalid weight {value}"))
+                .expected("a number of 0 or more, such as 1, 2 or 0.5")
+                .hint("a rule's weight is its share of the call's score; 0 leaves it out of the score"),
+        );
+    }
+}
+
+/// Reports `[scorecard]` values out of range and sections without a name.
+fn check_scorecard(path: &str, text: &str, scorecard: &schema::ScorecardToml, diagnostics: &mut Diagnostics) {
+    if let Some(mark) = &scorecard.pass_mark {
+        let value = *mark.get_ref();
+        if !(0.0..=100.0).contains(&value) {
+            diagnostics.push(
+                Diagnostic::at(path, text, mark.span(), format!("invalid pass mark {value}"))
+                    .expected("a score from 0 to 100, such as 80")
+                    .hint("a call passes when its score is at least the pass mark"),
+            );
+        }
+    }
+    for weight in scorecard.weight.values() {
+        check_weight(path, text, weight, diagnostics);
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for section in scorecard.sections.iter().flatten() {
+        let name = section.name.get_ref().trim();
+        if name.is_empty() || names.contains(&name) {
+            let message = if name.is_empty() {
+                "a section needs a name".to_string()
+            } else {
+                format!("duplicate section name {name:?}")
+            };
+            diagnostics.push(
+                Diagnostic::at(path, text, section.name.span(), message)
+                    .expected("a unique, non-empty name such as \"Opening\"")
+                    .hint("reports show a score per section under this name"),
+            );
+        }
+        names.push(name);
+    }
+}
+
+/// The scorecard sections of a top-level rulebook, compiled: which section each rule is in.
+struct Sections {
+    sections: Vec<(String, globset::GlobSet)>,
+}
+
+impl Sections {
+    /// Compiles the sections in force for book `top` (its own or inherited). Patterns of its
+    /// own sections that match no rule of its plan are errors; inherited ones may match none.
+    fn new(
+        books: &extends::Books,
+        top: usize,
+        plan: &[extends::Planned],
+        diagnostics: &mut Diagnostics,
+    ) -> Self {
+        let Some((owner, sections)) = books.sections(top) else {
+            return Sections { sections: Vec::new() };
+        };
+        let book = &books.books[owner];
+        let ids: Vec<&str> = plan.iter().map(|p| p.local.as_str()).collect();
+        let mut compiled = Vec::new();
+        for section in sections {
+            let mut builder = GlobSetBuilder::new();
+            for pattern in &section.rules {
+                let error = |message: String| Diagnostic::at(&book.path, &book.text, pattern.span(), message);
+                let glob = match Glob::new(pattern.get_ref()) {
+                    Ok(glob) => glob,
+                    Err(e) => {
+                        diagnostics.push(error(format!("invalid rule id or glob: {e}")).expected(
+                            "a rule id without the rulebook prefix, or a glob such as \"closing-*\"",
+                        ));
+                        continue;
+                    }
+                };
+                if owner == top && !ids.iter().any(|id| glob.compile_matcher().is_match(id)) {
+                    let mut d = error(format!(
+                        "`{}` matches no rule of this rulebook",
+                        pattern.get_ref()
+                    ))
+                    .expected("a rule id without the rulebook prefix, or a glob over them");
+                    if let Some(best) = did_you_mean(pattern.get_ref(), ids.iter().copied()) {
+                        d = d.hint(format!("did you mean `{best}`?"));
+                    }
+                    diagnostics.push(d);
+                }
+                builder.add(glob);
+            }
+            if let Ok(set) = builder.build() {
+                compiled.push((section.name.get_ref().trim().to_string(), set));
+            }
+        }
+        Sections { sections: compiled }
+    }
+
+    /// The section names, in order.
+    fn names(&self) -> Vec<String> {
+        self.sections.iter().map(|(name, _)| name.clone()).collect()
+    }
+
+    /// The first section naming a rule.
+    fn of(&self, local: &str) -> Option<String> {
+        self.sections
+            .iter()
+            .find(|(_, set)| set.is_match(local))
+            .map(|(name, _)| name.clone())
     }
 }
 
@@ -675,6 +813,102 @@ severity = "error"
         let (set, warnings) = RuleSet::builtins().unwrap();
         assert!(warnings.is_empty(), "{warnings:?}");
         assert!(set.rulebooks.len() >= 2);
+    }
+
+    #[test]
+    fn scorecard_keys_resolve_weights_auto_fail_and_sections() {
+        let (set, _) = RuleSet::from_text(
+            "r.toml",
+            r#"
+[rulebook]
+id = "acme"
+[scorecard]
+pass_mark = 85
+sections = [{ name = "Opening", rules = ["greet*"] }, { name = "Wording", rules = ["*"] }]
+[[required]]
+id = "greeting"
+phrases = ["hello"]
+weight = 3
+[[forbidden]]
+id = "swearing"
+phrases = ["damn"]
+auto_fail = true
+[[forbidden]]
+id = "note"
+phrases = ["um"]
+severity = "info"
+"#,
+        )
+        .unwrap();
+        let meta: Vec<_> = set
+            .rules
+            .iter()
+            .map(|r| (r.meta.weight, r.meta.auto_fail, r.meta.section.as_deref()))
+            .collect();
+        assert_eq!(
+            meta,
+            [
+                (Some(3.0), false, Some("Opening")),
+                (None, true, Some("Wording")),
+                (None, false, Some("Wording"))
+            ]
+        );
+        assert_eq!(set.scorecards.len(), 1);
+        assert_eq!(set.scorecards[0].pass_mark, 85.0);
+        assert_eq!(set.scorecards[0].sections, ["Opening", "Wording"]);
+        assert!(set.rules.iter().all(|r| r.scorecard == 0));
+    }
+
+    #[test]
+    fn extending_rulebooks_inherit_and_override_the_scorecard() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("base.toml"),
+            "[rulebook]\nid = \"base\"\n[scorecard]\npass_mark = 70\nsections = [{ name = \"All\", rules = [\"*\"] }]\n\
+             [[forbidden]]\nid = \"x\"\nphrases = [\"x\"]\nweight = 2\n[[forbidden]]\nid = \"y\"\nphrases = [\"y\"]\n",
+        )
+        .unwrap();
+        let child = dir.path().join("child.toml");
+        std::fs::write(
+            &child,
+            "[rulebook]\nid = \"child\"\nextends = [\"base.toml\"]\n[scorecard]\nweight = { y = 5 }\nauto_fail = { x = true }\n",
+        )
+        .unwrap();
+        let (set, _) = RuleSet::load(&[RulebookSource::Path(child)]).unwrap();
+        let card = &set.scorecards[set.rules[0].scorecard];
+        assert_eq!(
+            (card.rulebook.as_str(), card.pass_mark, card.declared),
+            ("child", 70.0, true)
+        );
+        assert_eq!(card.sections, ["All"]);
+        let x = set.find("child/x").unwrap();
+        assert_eq!((x.meta.weight, x.meta.auto_fail), (Some(2.0), true));
+        let y = set.find("child/y").unwrap();
+        assert_eq!(
+            (y.meta.weight, y.meta.section.as_deref()),
+            (Some(5.0), Some("All"))
+        );
+    }
+
+    #[test]
+    fn bad_scorecards_are_located() {
+        let e = errors("[rulebook]\nid = \"a\"\n[scorecard]\npass_mark = 120\n");
+        assert!(
+            e.contains("r.toml:4:13: [scorecard] › pass_mark: invalid pass mark 120"),
+            "{e}"
+        );
+        let e = errors("[rulebook]\nid = \"a\"\n[[forbidden]]\nid = \"x\"\nphrases = [\"y\"]\nweight = -1\n");
+        assert!(e.contains("invalid weight -1"), "{e}");
+        let e = errors(
+            "[rulebook]\nid = \"a\"\n[scorecard]\nsections = [{ name = \"S\", rules = [\"gretting\"] }]\n\
+             [[required]]\nid = \"greeting\"\nphrases = [\"y\"]\n",
+        );
+        assert!(e.contains("`gretting` matches no rule of this rulebook"), "{e}");
+        assert!(e.contains("did you mean `greeting`?"), "{e}");
+        let e = errors("[rulebook]\nid = \"a\"\n[scorecard]\nweight = { nope = 2 }\n");
+        assert!(e.contains("`nope` is not an inherited rule"), "{e}");
+        let e = errors("[rulebook]\nid = \"a\"\n[scorecard]\npassmark = 80\n");
+        assert!(e.contains("did you mean `pass_mark`?"), "{e}");
     }
 
     #[test]

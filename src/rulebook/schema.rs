@@ -44,6 +44,37 @@ pub struct RulebookFile {
     /// `[[metric]]` rules.
     #[serde(default)]
     pub metric: Vec<Spanned<metric::MetricToml>>,
+    /// `[scorecard]`: pass mark, sections and scoring of inherited rules.
+    #[serde(default)]
+    pub scorecard: Option<Spanned<ScorecardToml>>,
+}
+
+/// `[scorecard]`: how calls are scored against this rulebook's rules.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ScorecardToml {
+    /// The score a call needs to pass, 0–100 (default 80, or the extended rulebook's).
+    #[serde(default)]
+    pub pass_mark: Option<Spanned<f64>>,
+    /// `[[scorecard.sections]]`: named groups of rules, scored separately too.
+    #[serde(default)]
+    pub sections: Option<Vec<SectionToml>>,
+    /// Weights of inherited rules, by local id (own rules set `weight` themselves).
+    #[serde(default)]
+    pub weight: indexmap::IndexMap<Spanned<String>, Spanned<f64>>,
+    /// Inherited rules that make the call's score 0 (`true`) or no longer do (`false`).
+    #[serde(default)]
+    pub auto_fail: indexmap::IndexMap<Spanned<String>, bool>,
+}
+
+/// One `[[scorecard.sections]]` entry.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionToml {
+    /// The section's name, as reports show it ("Opening").
+    pub name: Spanned<String>,
+    /// Local rule ids or globs over them; a rule belongs to the first section that names it.
+    pub rules: Vec<Spanned<String>>,
 }
 
 /// `[rulebook]`.
@@ -208,6 +239,10 @@ pub struct CommonToml<'a> {
     pub examples: Option<&'a ExamplesToml>,
     /// `channel`.
     pub channel: Option<ChannelToml>,
+    /// `weight`.
+    pub weight: Option<&'a Spanned<f64>>,
+    /// `auto_fail`.
+    pub auto_fail: Option<bool>,
 }
 
 /// `channel = "voice" | "chat"`: the kind of conversation a rule is about.
@@ -255,6 +290,12 @@ macro_rules! rule_toml {
             /// Only for voice calls or only for chats (default: both).
             #[serde(default)]
             pub channel: Option<$crate::rulebook::schema::ChannelToml>,
+            /// Share of the call's score (default 1; 0 for info rules).
+            #[serde(default)]
+            pub weight: Option<toml::Spanned<f64>>,
+            /// A finding makes the call's score 0.
+            #[serde(default)]
+            pub auto_fail: Option<bool>,
             $( $(#[$field_meta])* pub $field: $ty, )*
         }
 
@@ -270,6 +311,8 @@ macro_rules! rule_toml {
                     tags: &self.tags,
                     examples: self.examples.as_ref(),
                     channel: self.channel,
+                    weight: self.weight.as_ref(),
+                    auto_fail: self.auto_fail,
                 }
             }
         }

@@ -175,6 +175,13 @@ pub struct RuleMeta {
     pub position: Position,
     /// The only channel the rule is about (`None`: voice calls and chats alike).
     pub channel: Option<Channel>,
+    /// The rule's share of a call's score as written (`None`: the default, 1, or 0 for info
+    /// rules; see [`crate::score`]).
+    pub weight: Option<f64>,
+    /// A finding of this rule makes the call's score 0.
+    pub auto_fail: bool,
+    /// The scorecard section the rule belongs to.
+    pub section: Option<String>,
 }
 
 /// A compiled rule.
@@ -186,6 +193,9 @@ pub struct Rule {
     pub rulebook: usize,
     /// The common keys.
     pub meta: RuleMeta,
+    /// Index of the scorecard that scores it in [`RuleSet::scorecards`](crate::rulebook::RuleSet)
+    /// (its top-level rulebook's).
+    pub scorecard: usize,
     /// The kind and its compiled settings.
     pub kind: RuleKind,
 }
