@@ -138,6 +138,9 @@ struct TurnBuilder<'l, 's> {
     segments: Vec<Segment>,
     /// The source offset right after the last character pushed, when it was verbatim.
     next_source: Option<usize>,
+    /// Where text that cannot be aligned with the source is reported when nothing before it
+    /// could be (the template's start).
+    origin: Position,
 }
 
 impl<'l, 's> TurnBuilder<'l, 's> {
@@ -147,6 +150,7 @@ impl<'l, 's> TurnBuilder<'l, 's> {
             text: String::new(),
             segments: Vec::new(),
             next_source: None,
+            origin: Position { line: 1, column: 1 },
         }
     }
 
@@ -182,7 +186,7 @@ impl<'l, 's> TurnBuilder<'l, 's> {
             let (position, verbatim) = match source {
                 Some(offset) => (self.lines.position(offset), verbatim),
                 None => (
-                    self.segments.last().map(|s| s.position).unwrap_or_default(),
+                    self.segments.last().map_or(self.origin, |s| s.position),
                     false,
                 ),
             };
@@ -607,6 +611,7 @@ fn template(
 ) -> Transcript {
     let offsets = align(source, at, value);
     let mut builder = TurnBuilder::new(lines);
+    builder.origin = lines.position(at);
     builder.push(value, &offsets);
     if builder.segments.is_empty() && !value.trim().is_empty() {
         builder.segments.push(Segment {
@@ -743,6 +748,22 @@ closings:
         let e = parse_named("a: &x hi\nb: *x\n", &ParseOptions::default()).unwrap_err();
         assert!(e.message.contains("anchors"), "{e}");
         assert!(parse_named("", &ParseOptions::default()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn text_that_cannot_be_aligned_points_at_its_template() {
+        // Found by fuzzing (parse_templates): after a lone carriage return the value could not
+        // be aligned with the source, and its position was line 0, column 0.
+        for source in ["\r: $", "\r\r\r: x\r"] {
+            for t in (NAMED.parse)(source, &ParseOptions::default()).unwrap() {
+                for segment in t.turns.iter().flat_map(|turn| &turn.segments) {
+                    assert!(
+                        segment.position.line >= 1 && segment.position.column >= 1,
+                        "{source:?}: {segment:?}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

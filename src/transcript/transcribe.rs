@@ -148,7 +148,15 @@ fn word<'v, 's>(
     let content = best.field("content")?.str()?;
     let start_node = item.get("start_time")?;
     let start = start_node.as_ref().map(Node::seconds).transpose()?;
-    let end = item.get("end_time")?.map(|n| n.seconds()).transpose()?;
+    let end_node = item.get("end_time")?;
+    let end = end_node.as_ref().map(Node::seconds).transpose()?;
+    if let (Some(start), Some(end), Some(node)) = (start, end, &end_node)
+        && end < start
+    {
+        return Err(node.error(format!(
+            "`end_time` ({end}) is before `start_time` ({start}): times must not go backwards"
+        )));
+    }
     let label = match (item.get("speaker_label")?, item.get("channel_label")?) {
         (Some(l), _) | (None, Some(l)) => l.scalar_text()?,
         (None, None) => match start_node {
@@ -179,9 +187,8 @@ fn sentences(words: &[Word<'_, '_>], options: &ParseOptions) -> Vec<Utterance> {
         }
         let separator = if w.punctuation { "" } else { " " };
         u.push(separator, w.content.as_str(), w.content.segments(0));
-        if w.end.is_some() {
-            u.end = w.end;
-        }
+        // The latest end so far: out-of-order items never make a sentence end before it starts.
+        u.end = u.end.max(w.end);
         let text = w.content.as_str();
         if w.punctuation && text.ends_with(['.', '?', '!', '。', '？', '！']) {
             if let Some(finished) = open.remove(w.label.as_str()) {
@@ -343,5 +350,31 @@ mod tests {
             err("{\"Transcript\": [{\"Content\": \"x\", \"BeginOffsetMillis\": 1, \"EndOffsetMillis\": 2}]}"),
             "line 1: `Transcript[0]`: missing field `ParticipantRole`"
         );
+    }
+
+    #[test]
+    fn an_item_ending_before_it_starts_is_an_error() {
+        // Found by fuzzing (parse_transcribe): the turn ended before it started.
+        let backwards = item("speaker_label", "spk_1", "8.50", "7.90", "Fine");
+        let e = err(&format!(
+            "{{\"results\": {{\"items\": [\n{}, \n{backwards}]}}}}",
+            item("speaker_label", "spk_0", "1.0", "1.4", "Hello")
+        ));
+        assert!(e.starts_with("line 3: `results.items[1].end_time`: `end_time` (00:00:07.900)"), "{e}");
+        assert!(e.contains("is before `start_time` (00:00:08.500)"), "{e}");
+    }
+
+    #[test]
+    fn a_sentence_ends_at_its_latest_word() {
+        // Words out of order within a sentence: the sentence still ends after it starts.
+        let text = format!(
+            "{{\"results\": {{\"items\": [{}, {}, {{\"speaker_label\": \"spk_0\", \"alternatives\": [{{\"content\": \".\"}}], \"type\": \"punctuation\"}}]}}}}",
+            item("speaker_label", "spk_0", "5.0", "6.0", "late"),
+            item("speaker_label", "spk_0", "1.0", "2.0", "early")
+        );
+        let t = one(&text);
+        let turn = &t.turns[0];
+        assert!(turn.start <= turn.end, "{:?} > {:?}", turn.start, turn.end);
+        assert_eq!(turn.end, Some(Millis(6_000)));
     }
 }
