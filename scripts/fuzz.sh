@@ -60,13 +60,15 @@ echo "== building the fuzz targets"
 start=$(date +%s)
 cargo fuzz build -s none >/dev/null 2>&1 || cargo fuzz build -s none
 echo "   built in $(( $(date +%s) - start )) s"
+# The binaries are run directly, not with `cargo fuzz run`, so no cargo build runs meanwhile.
+bin_dir="fuzz/target/$(rustc -vV | sed -n 's/^host: //p')/release"
 
 logs=$(mktemp -d)
 run_target() {
   local target=$1
   mkdir -p "fuzz/artifacts/$target"
   # -timeout: one input over 10 s is a hang; -rss_limit_mb: over 2 GB is a memory blow-up.
-  cargo fuzz run -s none "$target" "fuzz/corpus/$target" -- \
+  "$bin_dir/$target" "fuzz/corpus/$target" -artifact_prefix="fuzz/artifacts/$target/" \
     -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
     -print_final_stats=1 >"$logs/$target.log" 2>&1
 }
@@ -102,6 +104,7 @@ done
 rm -rf "$logs"
 if [ "$status" -ne 0 ]; then
   echo "fuzz: findings (inputs in fuzz/artifacts/); reproduce with: RUSTC_BOOTSTRAP=1 cargo fuzz run -s none TARGET FILE"
+  echo "      (and minimise with: RUSTC_BOOTSTRAP=1 cargo fuzz tmin -s none TARGET FILE)"
   exit 1
 fi
 echo "fuzz: no findings"

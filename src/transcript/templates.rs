@@ -185,10 +185,7 @@ impl<'l, 's> TurnBuilder<'l, 's> {
         if !contiguous && c != '\n' {
             let (position, verbatim) = match source {
                 Some(offset) => (self.lines.position(offset), verbatim),
-                None => (
-                    self.segments.last().map_or(self.origin, |s| s.position),
-                    false,
-                ),
+                None => (self.segments.last().map_or(self.origin, |s| s.position), false),
             };
             self.segments.push(Segment {
                 text_offset: self.text.len(),
@@ -205,6 +202,9 @@ impl<'l, 's> TurnBuilder<'l, 's> {
         if text.trim().is_empty() || self.segments.is_empty() {
             return None;
         }
+        // Segments of trimmed trailing whitespace would point past the text.
+        let mut segments = self.segments;
+        segments.retain(|s| s.text_offset <= text.len());
         Some(Transcript {
             kind: TranscriptKind::Template,
             metadata,
@@ -216,7 +216,7 @@ impl<'l, 's> TurnBuilder<'l, 's> {
                 text,
                 start: None,
                 end: None,
-                segments: self.segments,
+                segments,
             }],
             events: Vec::new(),
             ended_by: None,
@@ -751,16 +751,20 @@ closings:
     }
 
     #[test]
-    fn text_that_cannot_be_aligned_points_at_its_template() {
+    fn segments_stay_inside_the_text_at_1_based_positions() {
         // Found by fuzzing (parse_templates): after a lone carriage return the value could not
         // be aligned with the source, and its position was line 0, column 0.
-        for source in ["\r: $", "\r\r\r: x\r"] {
+        // And a block scalar ending in whitespace left a segment past the trimmed text.
+        for source in ["\r: $", "\r\r\r: x\r", ": |\n {\n  "] {
             for t in (NAMED.parse)(source, &ParseOptions::default()).unwrap() {
-                for segment in t.turns.iter().flat_map(|turn| &turn.segments) {
-                    assert!(
-                        segment.position.line >= 1 && segment.position.column >= 1,
-                        "{source:?}: {segment:?}"
-                    );
+                for turn in &t.turns {
+                    for segment in &turn.segments {
+                        assert!(
+                            segment.position.line >= 1 && segment.position.column >= 1,
+                            "{source:?}: {segment:?}"
+                        );
+                        assert!(segment.text_offset <= turn.text.len(), "{source:?}: {turn:?}");
+                    }
                 }
             }
         }
