@@ -2,8 +2,11 @@
 //!
 //! Folders are walked in name order; hidden entries (names starting with `.`), files whose
 //! extension no input format claims, and call metadata files (`*.meta.json` sidecars,
-//! `metadata.csv` tables: see [`crate::metadata`]) are skipped; symbolic links inside folders
-//! are not followed.
+//! `metadata.csv` tables: see [`crate::metadata`]) are skipped. Symbolic links are followed, so
+//! a linked transcript or folder is not silently lost; a link that leads back to a folder above
+//! it (a loop) is reported and not followed, as is a transcript-named link whose target is gone.
+//! A named pipe, socket or device with a transcript's extension is reported, never opened (opening
+//! a pipe nobody writes to would wait forever); named on the command line, it is read.
 //! Files named on the command line are always checked, whatever their extension. `--include`
 //! and `--exclude` globs match paths relative to the folder being walked (`*` crosses `/`);
 //! globs from `callcheck.toml` match paths relative to the configuration file's folder.
@@ -222,7 +225,10 @@ fn is_project(dir: &Path) -> bool {
 }
 
 fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>, notes: &mut Vec<String>) {
-    let walker = WalkDir::new(root).sort_by_file_name().into_iter();
+    let walker = WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter();
     let walker = walker.filter_entry(|entry| {
         if entry.depth() == 0 {
             return true;
@@ -240,34 +246,87 @@ fn walk(root: &Path, filters: &Filters, inputs: &mut Vec<Input>, notes: &mut Vec
         keep
     });
     for entry in walker {
+        // Ctrl-C: the run stops before checking anything; listing a huge tree need not finish.
+        if crate::interrupt::requested() {
+            break;
+        }
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path = e.path().map_or_else(|| display(root), display);
-                let reason = e
-                    .io_error()
-                    .map_or_else(|| e.to_string(), std::string::ToString::to_string);
-                inputs.push(Input {
-                    display: path,
-                    source: Source::Unreadable(format!("cannot read: {reason}")),
-                    format: None,
-                });
+                inputs.extend(walk_error(root, filters, &e));
                 continue;
             }
         };
-        if !entry.file_type().is_file() {
+        let file_type = entry.file_type();
+        if file_type.is_dir() {
             continue;
         }
         let path = entry.path();
         let (format, taken) = filters.format_of(root, path);
         if taken && !is_metadata_file(path) && filters.included(root, path) {
+            let source = if file_type.is_file() {
+                Source::File(path.to_path_buf())
+            } else {
+                Source::Unreadable(format!(
+                    "not a regular file ({}): files in folders are only read when they are regular \
+                     files; name it on the command line to read it",
+                    special_kind(&file_type)
+                ))
+            };
             inputs.push(Input {
                 display: display(path),
-                source: Source::File(path.to_path_buf()),
+                source,
                 format,
             });
         }
     }
+}
+
+/// The input a walk error becomes: a symbolic link loop, a broken link to a transcript, or an
+/// entry that cannot be read; `None` for a broken link that is not named like a transcript.
+fn walk_error(root: &Path, filters: &Filters, e: &walkdir::Error) -> Option<Input> {
+    let path = e.path().unwrap_or(root);
+    let reason = if let Some(ancestor) = e.loop_ancestor() {
+        format!(
+            "symbolic link loop: it leads back to {}, a folder above it; not followed",
+            display(ancestor)
+        )
+    } else if path.is_symlink() && !path.exists() {
+        if !filters.format_of(root, path).1 {
+            return None;
+        }
+        let target = std::fs::read_link(path).map_or_else(|_| "?".to_string(), |t| display(&t));
+        format!("broken symbolic link: its target {target} does not exist")
+    } else {
+        let reason = e
+            .io_error()
+            .map_or_else(|| e.to_string(), std::string::ToString::to_string);
+        format!("cannot read: {reason}")
+    };
+    Some(Input {
+        display: display(path),
+        source: Source::Unreadable(reason),
+        format: None,
+    })
+}
+
+/// What kind of special file a walk found: "a named pipe", "a socket", "a device".
+fn special_kind(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = file_type;
+    "a special file"
 }
 
 /// A path for reports, with `/` separators.

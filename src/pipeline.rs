@@ -8,7 +8,13 @@
 //!
 //! Each file is decoded (detecting its encoding unless one is forced), its format chosen by
 //! [`detect`] (extension, then content) unless one is forced, parsed into one or more
-//! transcripts, and given the metadata of its sidecar and tables before the rules run.
+//! transcripts, and given the metadata of its sidecar and tables before the rules run. Files
+//! past the [`limits`](crate::limits) fail before they are read (or judged), so memory stays
+//! bounded; per-file errors are made one printable line.
+//!
+//! Ctrl-C ([`crate::interrupt`]) stops the run between files: no further file is started, and
+//! [`Pipeline::run`] returns an [`io::ErrorKind::Interrupted`] error instead of finishing the
+//! report, so the caller writes no report file or baseline.
 
 use std::borrow::Cow;
 use std::io::{self, Read as _};
@@ -63,6 +69,7 @@ impl Pipeline<'_> {
             .map_err(io::Error::other)?;
         let mut summary = Summary::default();
         for chunk in inputs.chunks(self.jobs.max(1) * CHUNK_PER_THREAD) {
+            crate::interrupt::check()?;
             let results: Vec<Vec<FileResult>> = pool.install(|| {
                 chunk
                     .par_iter()
@@ -71,6 +78,8 @@ impl Pipeline<'_> {
                     })
                     .collect()
             });
+            // Files skipped after Ctrl-C left holes: report nothing of this chunk.
+            crate::interrupt::check()?;
             for mut result in results.into_iter().flatten() {
                 // Before the reporter and the baseline: no output can see the raw values.
                 if self.redact {
@@ -86,6 +95,9 @@ impl Pipeline<'_> {
 
     /// Checks one input; a file holding several calls gives several results.
     pub fn check_input(&self, input: &Input, scratch: &mut Scratch) -> Vec<FileResult> {
+        if crate::interrupt::requested() {
+            return Vec::new();
+        }
         match read_bytes(input) {
             Ok(bytes) => {
                 let format = input.format.or(self.format);
@@ -93,7 +105,7 @@ impl Pipeline<'_> {
             }
             Err(error) => vec![FileResult::Failed(FileError {
                 path: input.display.clone(),
-                error,
+                error: crate::limits::one_line(&error),
             })],
         }
     }
@@ -120,6 +132,9 @@ impl Pipeline<'_> {
         bytes: &'b [u8],
     ) -> Result<Read<'b>, String> {
         let decoded = decode_as(bytes, self.encoding)?;
+        if decoded.text.trim().is_empty() {
+            return Err("empty file: there is nothing in it to check".into());
+        }
         let format = match format {
             Some(format) => format,
             None => {
@@ -130,6 +145,7 @@ impl Pipeline<'_> {
         let mut transcripts =
             (format.parse)(&decoded.text, &self.parse_options).map_err(|e| e.to_string())?;
         self.metadata.apply(file, &mut transcripts)?;
+        crate::limits::check_transcripts(&transcripts)?;
         Ok(Read {
             text: decoded.text,
             encoding: decoded.encoding,
@@ -152,7 +168,7 @@ impl Pipeline<'_> {
             Err(error) => {
                 return vec![FileResult::Failed(FileError {
                     path: path.to_string(),
-                    error,
+                    error: crate::limits::one_line(&error),
                 })];
             }
         };
@@ -229,20 +245,46 @@ pub struct Read<'b> {
     pub transcripts: Vec<Transcript>,
 }
 
-/// An input's bytes: the file, standard input, or why it cannot be read.
+/// An input's bytes: the file, standard input, or why it cannot be read (including an input
+/// past [`MAX_FILE_BYTES`](crate::limits::MAX_FILE_BYTES), which is refused unread).
 pub fn read_bytes(input: &Input) -> Result<Vec<u8>, String> {
     match &input.source {
         Source::Unreadable(reason) => Err(reason.clone()),
-        Source::File(path) => std::fs::read(path).map_err(|e| format!("cannot read: {e}")),
+        Source::File(path) => {
+            let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+                io::ErrorKind::NotFound => {
+                    "cannot read: the file is gone (deleted or moved after callcheck listed it)".to_string()
+                }
+                _ => format!("cannot read: {e}"),
+            })?;
+            let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
+            if meta.is_dir() {
+                return Err(
+                    "cannot read: it is a folder now (it was replaced after callcheck listed it)".into(),
+                );
+            }
+            // A named pipe on the command line (`<(zcat calls.gz)`) has no size: read it capped.
+            if meta.is_file() {
+                crate::limits::check_size(meta.len())?;
+            }
+            read_capped(file).map_err(|e| format!("cannot read: {e}"))?
+        }
         Source::Stdin => {
-            let mut bytes = Vec::new();
-            io::stdin()
-                .lock()
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
-            Ok(bytes)
+            read_capped(io::stdin().lock()).map_err(|e| format!("cannot read standard input: {e}"))?
         }
     }
+}
+
+/// Reads to the end, but never more than the file limit plus one byte (a file may grow, a pipe
+/// may never end); `Ok(Err)` says the input was over the limit.
+fn read_capped(reader: impl io::Read) -> io::Result<Result<Vec<u8>, String>> {
+    let limit = crate::limits::MAX_FILE_BYTES;
+    let mut bytes = Vec::new();
+    reader.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Ok(Err(crate::limits::too_large(None)));
+    }
+    Ok(Ok(bytes))
 }
 
 /// The file on disk behind an input, if any.
