@@ -208,6 +208,8 @@ impl Pipeline<'_> {
                         .filter(|line| line.len() <= MAX_EXCERPT_LINE)
                         .map(str::to_string);
                 }
+                // A card or ID number a pii rule found is never quoted, in any finding.
+                crate::rules::pii::mask_excerpts(&mut findings);
                 let entry_path = if many {
                     let name = transcript
                         .metadata

@@ -9,7 +9,7 @@
 
 mod amounts;
 mod dates;
-mod numbers;
+pub(crate) mod numbers;
 pub mod values;
 
 #[cfg(test)]
