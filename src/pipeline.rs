@@ -210,6 +210,9 @@ impl Pipeline<'_> {
                 }
                 // A card or ID number a pii rule found is never quoted, in any finding.
                 crate::rules::pii::mask_excerpts(&mut findings);
+                if self.redact {
+                    crate::redact::mask_known_values(self.engine.rules(), transcript, &mut findings);
+                }
                 let entry_path = if many {
                     let name = transcript
                         .metadata
