@@ -46,12 +46,16 @@ pub fn decode_as<'a>(bytes: &'a [u8], forced: Option<&'static Encoding>) -> Resu
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         return utf16(rest, UTF_16BE);
     }
-    if bytes[..bytes.len().min(SNIFF_LEN)].contains(&0) {
-        return Err(
+    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+        let line = bytes[..nul].iter().filter(|&&b| b == b'\n').count() + 1;
+        // Early NUL bytes mean a binary file or UTF-16; a late one, a damaged text file.
+        let what = if nul < SNIFF_LEN {
             "binary file (it contains NUL bytes): not a transcript; if it is UTF-16 without a \
-                    byte-order mark, pass --encoding UTF-16LE or UTF-16BE"
-                .into(),
-        );
+             byte-order mark, pass --encoding UTF-16LE or UTF-16BE"
+        } else {
+            "the text file is damaged: it contains NUL bytes"
+        };
+        return Err(format!("line {line}: a NUL byte (byte {nul}): {what}"));
     }
     let utf8_error = match std::str::from_utf8(bytes) {
         Ok(text) => {
@@ -62,6 +66,13 @@ pub fn decode_as<'a>(bytes: &'a [u8], forced: Option<&'static Encoding>) -> Resu
         }
         Err(e) => utf8_location(bytes, &e),
     };
+    // Chinese UTF-8 text also "decodes" as GB18030 or Big5, into garbage: say what happened.
+    if let Some(line) = utf8_line(bytes) {
+        return Err(format!(
+            "{utf8_error}, but line {line} is UTF-8: the file mixes encodings; save the whole file \
+             in one encoding (UTF-8)"
+        ));
+    }
     let guess = guess(bytes);
     let (encoding, name) = match guess {
         g if g == GBK || g == GB18030 => (GB18030, "GB18030"),
@@ -85,6 +96,22 @@ pub fn decode_as<'a>(bytes: &'a [u8], forced: Option<&'static Encoding>) -> Resu
             malformed(bytes, encoding, name)
         )),
     }
+}
+
+/// The first line (1-based) that is valid UTF-8 holding at least three Chinese characters, in a
+/// file that as a whole is not UTF-8. A line of GB18030 or Big5 text almost never is (each of
+/// its characters would have to be bytes that also form a three-byte UTF-8 sequence in the CJK
+/// block, and full-width punctuation never does), so such a line means UTF-8 text was appended
+/// to a legacy-encoded file, or the other way round.
+fn utf8_line(bytes: &[u8]) -> Option<usize> {
+    const MIN_HAN: usize = 3;
+    let is_han = |c: &char| ('\u{4e00}'..='\u{9fff}').contains(c);
+    bytes
+        .split(|&b| b == b'\n')
+        .position(|line| {
+            std::str::from_utf8(line).is_ok_and(|text| text.chars().filter(is_han).nth(MIN_HAN - 1).is_some())
+        })
+        .map(|index| index + 1)
 }
 
 /// The encoding for an `--encoding` value (any WHATWG label: `gbk`, `gb18030`, `big5`,
@@ -261,11 +288,45 @@ mod tests {
 
     #[test]
     fn binary_files_are_rejected() {
-        assert!(
-            decode(b"\x89PNG\r\n\x1a\n\0\0\0")
-                .unwrap_err()
-                .contains("binary file")
+        assert_eq!(
+            decode(b"\x89PNG\r\n\x1a\n\0\0\0").unwrap_err(),
+            "line 3: a NUL byte (byte 8): binary file (it contains NUL bytes): not a transcript; if \
+             it is UTF-16 without a byte-order mark, pass --encoding UTF-16LE or UTF-16BE"
         );
+        // A NUL far into a text file is damage, wherever it is.
+        let mut text = "Agent: hi\n".repeat(1_000).into_bytes();
+        text.extend_from_slice(b"Agent: h\0i\n");
+        let e = decode(&text).unwrap_err();
+        assert!(
+            e.starts_with("line 1001: a NUL byte (byte 10008): the text file is damaged"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn utf8_lines_in_a_gb18030_file_are_mixed_encodings() {
+        let mut mixed = encode(SIMPLIFIED, GB18030);
+        mixed.extend_from_slice("客服：感谢您的来电，再见。\n".as_bytes());
+        let e = decode(&mixed).unwrap_err();
+        assert_eq!(
+            e,
+            "line 1: not valid UTF-8 at column 1 (byte 0), but line 3 is UTF-8: the file mixes \
+             encodings; save the whole file in one encoding (UTF-8)"
+        );
+        // The other way round: UTF-8 first, then GB18030 lines.
+        let mut mixed = "客服：您好，这里是顺达快递。\n".as_bytes().to_vec();
+        mixed.extend_from_slice(&encode(SIMPLIFIED, GB18030));
+        let e = decode(&mixed).unwrap_err();
+        assert!(e.starts_with("line 2: not valid UTF-8 at column 1"), "{e}");
+        assert!(
+            e.ends_with(
+                "but line 1 is UTF-8: the file mixes encodings; save the whole file in one encoding (UTF-8)"
+            ),
+            "{e}"
+        );
+        // Genuine GB18030 and Big5 files are not mistaken for mixed ones.
+        assert!(decode(&encode(&SIMPLIFIED.repeat(50), GB18030)).is_ok());
+        assert!(decode(&encode(&TRADITIONAL.repeat(50), BIG5)).is_ok());
     }
 
     const SIMPLIFIED: &str = "客服：您好，这里是顺达快递客服中心，请问有什么可以帮您？\n\

@@ -59,7 +59,7 @@ impl Diagnostic {
         let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
         let line_text = source[line_start..line_end].trim_end_matches('\r');
-        let line = source[..start].matches('\n').count() + 1;
+        let line = line_number(source, start);
         let column = source[line_start..start].chars().count() + 1;
         let underlined = &source[start..end.min(line_start + line_text.len()).max(start)];
         Diagnostic {
@@ -165,16 +165,37 @@ impl Diagnostics {
     }
 }
 
+/// Most diagnostics shown at once: past that, a rulebook has one mistake repeated (a generated
+/// file, a bad copy), and thousands of messages would bury it.
+const MAX_SHOWN: usize = 50;
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.0.iter().enumerate() {
+        for (i, d) in self.0.iter().take(MAX_SHOWN).enumerate() {
             if i > 0 {
                 writeln!(f)?;
             }
             write!(f, "{d}")?;
         }
+        if let Some(more) = self.0.len().checked_sub(MAX_SHOWN).filter(|&n| n > 0) {
+            writeln!(f)?;
+            writeln!(
+                f,
+                "error: … and {more} more problems not shown; fix the ones above first"
+            )?;
+        }
         Ok(())
     }
+}
+
+/// The 1-based line of byte `offset` in `source`. A rulebook with thousands of problems gets a
+/// diagnostic each: counting bytes (which the compiler vectorises) keeps that fast.
+fn line_number(source: &str, offset: usize) -> usize {
+    source.as_bytes()[..offset]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 impl std::error::Error for Diagnostics {}

@@ -2,8 +2,11 @@
 //!
 //! Folders are walked in name order; hidden entries (names starting with `.`), files whose
 //! extension no input format claims, and call metadata files (`*.meta.json` sidecars,
-//! `metadata.csv` tables: see [`crate::metadata`]) are skipped; symbolic links inside folders
-//! are not followed.
+//! `metadata.csv` tables: see [`crate::metadata`]) are skipped. Symbolic links are followed, so
+//! a linked transcript or folder is not silently lost; a link that leads back to a folder above
+//! it (a loop) is reported and not followed, as is a transcript-named link whose target is gone.
+//! A named pipe, socket or device with a transcript's extension is reported, never opened (opening
+//! a pipe nobody writes to would wait forever); named on the command line, it is read.
 //! Files named on the command line are always checked, whatever their extension. `--include`
 //! and `--exclude` globs match paths relative to the folder being walked (`*` crosses `/`);
 //! globs from `callcheck.toml` match paths relative to the configuration file's folder.
@@ -263,6 +266,7 @@ impl Discovery {
         let notes = Arc::clone(&self.notes);
         let walk_root = root.clone();
         let entries = WalkDir::new(&root)
+            .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(move |entry| {
@@ -293,29 +297,36 @@ impl Discovery {
     fn next_walked(&mut self) -> Option<Input> {
         let walk = self.walk.as_mut()?;
         for entry in walk.entries.by_ref() {
+            // Ctrl-C: the run stops before checking anything; listing a huge tree need not finish.
+            if crate::interrupt::requested() {
+                break;
+            }
             let entry = match entry {
                 Ok(entry) => entry,
-                Err(e) => {
-                    let path = e.path().map_or_else(|| display(&walk.root), display);
-                    let reason = e
-                        .io_error()
-                        .map_or_else(|| e.to_string(), std::string::ToString::to_string);
-                    return Some(Input {
-                        display: path,
-                        source: Source::Unreadable(format!("cannot read: {reason}")),
-                        format: None,
-                    });
-                }
+                Err(e) => match walk_error(&walk.root, &self.filters, &e) {
+                    Some(input) => return Some(input),
+                    None => continue,
+                },
             };
-            if !entry.file_type().is_file() {
+            let file_type = entry.file_type();
+            if file_type.is_dir() {
                 continue;
             }
             let path = entry.path();
             let (format, taken) = self.filters.format_of(&walk.root, path);
             if taken && !is_metadata_file(path) && self.filters.included(&walk.root, path) {
+                let source = if file_type.is_file() {
+                    Source::File(path.to_path_buf())
+                } else {
+                    Source::Unreadable(format!(
+                        "not a regular file ({}): files in folders are only read when they are regular \
+                         files; name it on the command line to read it",
+                        special_kind(&file_type)
+                    ))
+                };
                 return Some(Input {
                     display: display(path),
-                    source: Source::File(entry.into_path()),
+                    source,
                     format,
                 });
             }
@@ -346,6 +357,53 @@ fn is_project(dir: &Path) -> bool {
     crate::config::FILE_NAMES
         .iter()
         .any(|name| dir.join(name).is_file())
+}
+
+/// The input a walk error becomes: a symbolic link loop, a broken link to a transcript, or an
+/// entry that cannot be read; `None` for a broken link that is not named like a transcript.
+fn walk_error(root: &Path, filters: &Filters, e: &walkdir::Error) -> Option<Input> {
+    let path = e.path().unwrap_or(root);
+    let reason = if let Some(ancestor) = e.loop_ancestor() {
+        format!(
+            "symbolic link loop: it leads back to {}, a folder above it; not followed",
+            display(ancestor)
+        )
+    } else if path.is_symlink() && !path.exists() {
+        if !filters.format_of(root, path).1 {
+            return None;
+        }
+        let target = std::fs::read_link(path).map_or_else(|_| "?".to_string(), |t| display(&t));
+        format!("broken symbolic link: its target {target} does not exist")
+    } else {
+        let reason = e
+            .io_error()
+            .map_or_else(|| e.to_string(), std::string::ToString::to_string);
+        format!("cannot read: {reason}")
+    };
+    Some(Input {
+        display: display(path),
+        source: Source::Unreadable(reason),
+        format: None,
+    })
+}
+
+/// What kind of special file a walk found: "a named pipe", "a socket", "a device".
+fn special_kind(file_type: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return "a device";
+        }
+    }
+    let _ = file_type;
+    "a special file"
 }
 
 /// A path for reports, with `/` separators.

@@ -11,6 +11,9 @@ pub enum ExitStatus {
     Findings = 1,
     /// Usage error, invalid rulebook, or an unreadable transcript.
     Error = 2,
+    /// Stopped by Ctrl-C before every file was checked; the binary then ends by SIGINT, which
+    /// shells report as 130.
+    Interrupted = 130,
 }
 
 impl From<ExitStatus> for ExitCode {
@@ -29,5 +32,6 @@ mod tests {
         assert_eq!(ExitStatus::Findings as u8, 1);
         assert_eq!(ExitStatus::Error as u8, 2);
         assert!(ExitStatus::Error > ExitStatus::Findings);
+        assert_eq!(ExitStatus::Interrupted as u8, crate::interrupt::EXIT_CODE);
     }
 }

@@ -27,6 +27,8 @@ pub mod engine;
 pub mod exit;
 pub mod finding;
 pub mod guidelines;
+pub mod interrupt;
+pub mod limits;
 pub mod matcher;
 pub mod metadata;
 pub mod normalize;

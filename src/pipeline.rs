@@ -10,7 +10,13 @@
 //!
 //! Each file is decoded (detecting its encoding unless one is forced), its format chosen by
 //! [`detect`] (extension, then content) unless one is forced, parsed into one or more
-//! transcripts, and given the metadata of its sidecar and tables before the rules run.
+//! transcripts, and given the metadata of its sidecar and tables before the rules run. Files
+//! past the [`limits`](crate::limits) fail before they are read (or judged), so memory stays
+//! bounded; per-file errors are made one printable line.
+//!
+//! Ctrl-C ([`crate::interrupt`]) stops the run between files: no further file is started, and
+//! [`Pipeline::run`] returns an [`io::ErrorKind::Interrupted`] error instead of finishing the
+//! report, so the caller writes no report file or baseline.
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
@@ -176,6 +182,12 @@ impl Pipeline<'_> {
             let mut pending: BTreeMap<usize, VecDeque<Part>> = BTreeMap::new();
             let (mut next, mut next_bytes) = (0, 0);
             for part in receiver {
+                // Ctrl-C: files skipped from now on would leave holes; report nothing more.
+                if crate::interrupt::requested() {
+                    gate.stop.store(true, Ordering::Relaxed);
+                    gate.advanced.notify_all();
+                    continue;
+                }
                 pending.entry(part.seq).or_default().push_back(part);
                 while let Some(part) = pending.get_mut(&next).and_then(VecDeque::pop_front) {
                     stats += part.stats;
@@ -206,6 +218,7 @@ impl Pipeline<'_> {
         if let Some(e) = failure {
             return Err(e);
         }
+        crate::interrupt::check()?;
         reporter.finish(&summary)?;
         stats.wall = started.elapsed();
         Ok((summary, stats))
@@ -227,6 +240,7 @@ impl Pipeline<'_> {
         let mut stats = RunStats::default();
         let mut failure: Option<io::Error> = None;
         for input in inputs {
+            crate::interrupt::check()?;
             let mut input_bytes = 0;
             self.check_input_parts(&input, &mut scratch, &mut |results, part_stats, _done| {
                 stats += part_stats;
@@ -249,6 +263,7 @@ impl Pipeline<'_> {
                 progress.input_done(input_bytes);
             }
         }
+        crate::interrupt::check()?;
         reporter.finish(&summary)?;
         stats.wall = started.elapsed();
         Ok((summary, stats))
@@ -260,7 +275,7 @@ impl Pipeline<'_> {
         I: Iterator<Item = Input>,
     {
         let mut scratch = Scratch::default();
-        while !gate.stop.load(Ordering::Relaxed) {
+        while !gate.stop.load(Ordering::Relaxed) && !crate::interrupt::requested() {
             let (seq, input) = {
                 let Ok(mut source) = source.lock() else { return };
                 let Some(input) = source.1.next() else { return };
@@ -338,6 +353,9 @@ impl Pipeline<'_> {
         scratch: &mut Scratch,
         stats: &mut RunStats,
     ) -> Vec<FileResult> {
+        if crate::interrupt::requested() {
+            return Vec::new();
+        }
         let reading = Instant::now();
         let bytes = read_bytes(input);
         stats.read += reading.elapsed();
@@ -350,7 +368,7 @@ impl Pipeline<'_> {
             }
             Err(error) => vec![FileResult::Failed(FileError {
                 path: input.display.clone(),
-                error,
+                error: crate::limits::one_line(&error),
             })],
         }
     }
@@ -438,10 +456,18 @@ impl Pipeline<'_> {
         loop {
             line.clear();
             let reading = Instant::now();
-            let read = reader.read_line(&mut line);
+            // One line is one call: capped like a whole file, so a line without end cannot
+            // exhaust memory.
+            let mut capped = (&mut reader).take(crate::limits::MAX_FILE_BYTES + 1);
+            let read = io::BufRead::read_line(&mut capped, &mut line);
             stats.read += reading.elapsed();
             let error = match read {
                 Ok(0) => break,
+                Ok(n) if n as u64 > crate::limits::MAX_FILE_BYTES => Some(format!(
+                    "line {}: {}",
+                    line_no.saturating_add(1),
+                    crate::limits::too_large(None)
+                )),
                 Ok(n) => {
                     stats.bytes += n as u64;
                     line_no = line_no.saturating_add(1);
@@ -465,6 +491,9 @@ impl Pipeline<'_> {
                     self.judge_lines(input, format, &mut batch, &mut calls, scratch, &mut stats);
                 results.extend(failed(error));
                 emit(results, stats, true);
+                return;
+            }
+            if crate::interrupt::requested() {
                 return;
             }
             if batch.len() >= STREAM_BATCH {
@@ -517,6 +546,11 @@ impl Pipeline<'_> {
                 finding.excerpt =
                     (finding.start.line == line && text.len() <= MAX_EXCERPT_LINE).then(|| text.clone());
             }
+            // As for whole files: no card or ID number quoted, known values masked on request.
+            crate::rules::pii::mask_excerpts(&mut findings);
+            if self.redact {
+                crate::redact::mask_known_values(self.engine.rules(), transcript, &mut findings);
+            }
             let name = transcript
                 .metadata
                 .get("call_id")
@@ -559,6 +593,9 @@ impl Pipeline<'_> {
         bytes: &'b [u8],
     ) -> Result<Read<'b>, String> {
         let decoded = decode_as(bytes, self.encoding)?;
+        if decoded.text.trim().is_empty() {
+            return Err("empty file: there is nothing in it to check".into());
+        }
         let format = match format {
             Some(format) => format,
             None => {
@@ -569,6 +606,7 @@ impl Pipeline<'_> {
         let mut transcripts =
             (format.parse)(&decoded.text, &self.parse_options).map_err(|e| e.to_string())?;
         self.metadata.apply(file, &mut transcripts)?;
+        crate::limits::check_transcripts(&transcripts)?;
         Ok(Read {
             text: decoded.text,
             encoding: decoded.encoding,
@@ -595,7 +633,7 @@ impl Pipeline<'_> {
             Err(error) => {
                 return vec![FileResult::Failed(FileError {
                     path: path.to_string(),
-                    error,
+                    error: crate::limits::one_line(&error),
                 })];
             }
         };
@@ -641,6 +679,11 @@ impl Pipeline<'_> {
                         .filter(|line| line.len() <= MAX_EXCERPT_LINE)
                         .map(str::to_string);
                 }
+                // A card or ID number a pii rule found is never quoted, in any finding.
+                crate::rules::pii::mask_excerpts(&mut findings);
+                if self.redact {
+                    crate::redact::mask_known_values(self.engine.rules(), transcript, &mut findings);
+                }
                 let entry_path = if many {
                     let name = transcript
                         .metadata
@@ -678,20 +721,46 @@ pub struct Read<'b> {
     pub transcripts: Vec<Transcript>,
 }
 
-/// An input's bytes: the file, standard input, or why it cannot be read.
+/// An input's bytes: the file, standard input, or why it cannot be read (including an input
+/// past [`MAX_FILE_BYTES`](crate::limits::MAX_FILE_BYTES), which is refused unread).
 pub fn read_bytes(input: &Input) -> Result<Vec<u8>, String> {
     match &input.source {
         Source::Unreadable(reason) => Err(reason.clone()),
-        Source::File(path) => std::fs::read(path).map_err(|e| format!("cannot read: {e}")),
+        Source::File(path) => {
+            let file = std::fs::File::open(path).map_err(|e| match e.kind() {
+                io::ErrorKind::NotFound => {
+                    "cannot read: the file is gone (deleted or moved after callcheck listed it)".to_string()
+                }
+                _ => format!("cannot read: {e}"),
+            })?;
+            let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
+            if meta.is_dir() {
+                return Err(
+                    "cannot read: it is a folder now (it was replaced after callcheck listed it)".into(),
+                );
+            }
+            // A named pipe on the command line (`<(zcat calls.gz)`) has no size: read it capped.
+            if meta.is_file() {
+                crate::limits::check_size(meta.len())?;
+            }
+            read_capped(file).map_err(|e| format!("cannot read: {e}"))?
+        }
         Source::Stdin => {
-            let mut bytes = Vec::new();
-            io::stdin()
-                .lock()
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
-            Ok(bytes)
+            read_capped(io::stdin().lock()).map_err(|e| format!("cannot read standard input: {e}"))?
         }
     }
+}
+
+/// Reads to the end, but never more than the file limit plus one byte (a file may grow, a pipe
+/// may never end); `Ok(Err)` says the input was over the limit.
+fn read_capped(reader: impl io::Read) -> io::Result<Result<Vec<u8>, String>> {
+    let limit = crate::limits::MAX_FILE_BYTES;
+    let mut bytes = Vec::new();
+    reader.take(limit + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Ok(Err(crate::limits::too_large(None)));
+    }
+    Ok(Ok(bytes))
 }
 
 /// The file on disk behind an input, if any.

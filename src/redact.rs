@@ -5,16 +5,30 @@
 //! in Chinese numerals (`一三八零零一三八零零零`) or spoken in English ("one three eight …") — keep
 //! only their last four digits; e-mail addresses keep the first character and the domain.
 //!
-//! Redaction happens once, on each result before any reporter or the baseline sees it (see
-//! [`redact_result`]), so every output format, excerpt and error message is covered by the same
-//! code. Call metadata (call id, agent, team, date) is left as it is: reports group by it.
+//! Beyond those patterns, every digit string read the way read-back and pii rules read them
+//! (Chinese numerals in groups, "double one", mixed forms) and every spoken e-mail address is
+//! masked. And [`mask_known_values`] masks, in the findings about a transcript, every value the
+//! loaded read-back rules (amounts, dates, shorter digit strings, `entity = "regex"` captures)
+//! and pii rules (`patterns`) read in it, as written and as the rules restate it, so no value a
+//! rule handled is ever shown.
+//!
+//! Redaction happens on each result before any reporter or the baseline sees it ([`redact_result`]
+//! in the pipeline, and [`mask_known_values`] while the transcript is at hand), so every output
+//! format, excerpt and error message is covered by the same code. Call metadata (call id, agent,
+//! team, date) is left as it is: reports group by it.
 
 use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use crate::finding::{FileResult, Finding};
+use crate::normalize::NormText;
+use crate::rulebook::RuleSet;
+use crate::rules::RuleKind;
+use crate::rules::readback::values::{Entity, Extractor};
+use crate::transcript::Transcript;
 
 /// Fewest digits in a number that is masked: shorter ones (times, prices, counts) are not
 /// personal data.
@@ -70,7 +84,150 @@ pub fn redact(text: &str) -> Cow<'_, str> {
             out = Cow::Owned(s);
         }
     }
+    // What the patterns above miss but read-back rules read: digits in spaced Chinese groups,
+    // mixed forms, "double one"; and spoken e-mail addresses.
+    for (extractor, min_digits) in [(&*DIGITS, MIN_DIGITS), (&*SPOKEN_EMAIL, 0)] {
+        if let Some(masked) = mask_values(&out, extractor, min_digits) {
+            out = Cow::Owned(masked);
+        }
+    }
     out
+}
+
+static DIGITS: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Entity::Digits, None));
+static SPOKEN_EMAIL: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Entity::Email, None));
+
+/// Masks every value `extractor` finds in `text` (digit strings need `min_digits` digits);
+/// `None` when there is none.
+fn mask_values(text: &str, extractor: &Extractor, min_digits: usize) -> Option<String> {
+    let mut norm = NormText::new();
+    let found = extractor.extract(text, min_digits, &mut norm);
+    let ranges: Vec<Range<usize>> = found
+        .values
+        .into_iter()
+        .filter(|v| !v.value.is_masked())
+        .map(|v| v.range)
+        .collect();
+    mask_ranges(text, &ranges)
+}
+
+/// `text` with the letters and digits inside `ranges` (byte ranges, in order) replaced by the
+/// mask; `None` when nothing changes.
+fn mask_ranges(text: &str, ranges: &[Range<usize>]) -> Option<String> {
+    let mut changed = false;
+    let masked = text
+        .char_indices()
+        .map(|(at, c)| {
+            if c.is_alphanumeric() && ranges.iter().any(|r| r.contains(&at)) {
+                changed = true;
+                MASK
+            } else {
+                c
+            }
+        })
+        .collect();
+    changed.then_some(masked)
+}
+
+/// Masks, in the findings about one transcript, every value the loaded read-back and pii rules
+/// read in it: as written in the transcript (`VIP-AB12C`, `3 May 1980`, spoken digits) and as
+/// the rules restate it in messages and notes (`vipab12c`, `1980-05-03`, `13800138000`). Digit
+/// strings keep their last four digits, as everywhere else; values shorter than three characters
+/// identify nobody and are left alone.
+pub fn mask_known_values(rules: &RuleSet, transcript: &Transcript, findings: &mut [Finding]) {
+    let values = known_values(rules, transcript);
+    if values.is_empty() {
+        return;
+    }
+    let apply = |text: &mut String| {
+        if let Some(masked) = mask_literals(text, &values) {
+            *text = masked;
+        }
+    };
+    for finding in findings {
+        apply(&mut finding.message);
+        for text in [
+            &mut finding.note,
+            &mut finding.matched,
+            &mut finding.suggestion,
+            &mut finding.excerpt,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            apply(text);
+        }
+    }
+}
+
+/// Shortest value masked by [`mask_known_values`], in characters.
+const MIN_KNOWN_CHARS: usize = 3;
+
+/// A value to mask wherever it occurs: its text in lower case, and whether it is a digit string
+/// (whose last four digits stay visible).
+type Known = (String, bool);
+
+/// The values the enabled read-back and pii rules read in a transcript's turns, longest first
+/// (so a value is masked whole before any shorter one inside it).
+fn known_values(rules: &RuleSet, transcript: &Transcript) -> Vec<Known> {
+    let mut values: Vec<Known> = Vec::new();
+    let mut norm = NormText::new();
+    let mut add = |text: &str, digits: bool| {
+        let text = text.trim().to_lowercase();
+        if text.chars().count() >= MIN_KNOWN_CHARS && !values.iter().any(|(v, _)| *v == text) {
+            values.push((text, digits));
+        }
+    };
+    for (_, rule) in rules.enabled_rules() {
+        for turn in &transcript.turns {
+            match &rule.kind {
+                RuleKind::Readback(r) => {
+                    let (extractor, min_digits) = r.extractor();
+                    let digits = extractor.entity().is_digit_string();
+                    for found in extractor.extract(&turn.text, min_digits, &mut norm).values {
+                        add(&turn.text[found.range.clone()], digits);
+                        add(&found.value.to_string(), digits);
+                    }
+                }
+                RuleKind::Pii(p) => {
+                    for range in p.ranges(&turn.text, &mut norm) {
+                        add(&turn.text[range], true);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    values.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));
+    values
+}
+
+/// `text` with every occurrence of the known values (matched ignoring ASCII case) masked; `None`
+/// when none occurs.
+fn mask_literals(text: &str, values: &[Known]) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let mut chars: Vec<(usize, char)> = text.char_indices().collect();
+    let mut changed = false;
+    for (value, digits) in values {
+        for (at, m) in lower.match_indices(value.as_str()) {
+            let range = at..at + m.len();
+            let inside: Vec<usize> = (0..chars.len())
+                .filter(|&i| range.contains(&chars[i].0))
+                .collect();
+            // A digit string keeps its last KEEP digits, like every masked number.
+            let mut keep = if *digits { KEEP } else { 0 };
+            for &i in inside.iter().rev() {
+                let c = chars[i].1;
+                if keep > 0 && c.is_numeric() {
+                    keep -= 1;
+                } else if c.is_alphanumeric() {
+                    chars[i].1 = MASK;
+                    changed = true;
+                }
+            }
+        }
+    }
+    changed.then(|| chars.into_iter().map(|(_, c)| c).collect())
 }
 
 /// `jane.doe@example.com` → `j*******@example.com`.
@@ -149,33 +306,29 @@ fn mask_spoken(spoken: &str) -> Option<String> {
 /// Masks every text of one result: messages, notes, matched text, suggestions, excerpts and
 /// error messages.
 pub fn redact_result(result: &mut FileResult) {
-    match result {
-        FileResult::Checked(report) => report.findings.iter_mut().for_each(redact_finding),
-        FileResult::Failed(failure) => {
-            if let Cow::Owned(s) = redact(&failure.error) {
-                failure.error = s;
-            }
-        }
-    }
-}
-
-fn redact_finding(finding: &mut Finding) {
     let apply = |text: &mut String| {
         if let Cow::Owned(s) = redact(text) {
             *text = s;
         }
     };
-    apply(&mut finding.message);
-    for text in [
-        &mut finding.note,
-        &mut finding.matched,
-        &mut finding.suggestion,
-        &mut finding.excerpt,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        apply(text);
+    match result {
+        FileResult::Checked(report) => {
+            for finding in &mut report.findings {
+                apply(&mut finding.message);
+                for text in [
+                    &mut finding.note,
+                    &mut finding.matched,
+                    &mut finding.suggestion,
+                    &mut finding.excerpt,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    apply(text);
+                }
+            }
+        }
+        FileResult::Failed(failure) => apply(&mut failure.error),
     }
 }
 
@@ -208,6 +361,64 @@ mod tests {
             "it's *** ***** ***** ****** oh one three eight"
         );
         assert_eq!(redact("one two three"), "one two three");
+    }
+
+    #[test]
+    fn digits_and_addresses_as_read_back_rules_read_them() {
+        // Chinese numerals in groups of four, mixed forms, "double": what the patterns miss.
+        assert_eq!(
+            redact("卡号四幺幺幺 幺幺幺幺 幺幺幺幺 幺幺幺幺，对吗"),
+            "卡号**** **** **** ****，对吗"
+        );
+        assert_eq!(
+            redact("call me on double one two 3 4 5 6"),
+            "call me on ****** *** *** * * * *"
+        );
+        assert_eq!(
+            redact("mail jane dot doe at example dot com please"),
+            "mail **** *** *** ** ******* *** *** please"
+        );
+    }
+
+    #[test]
+    fn values_the_rules_read_are_masked_as_written_and_as_restated() {
+        let (rules, _) = RuleSet::from_text(
+            "r.toml",
+            "[rulebook]\nid = \"r\"\n[[readback]]\nid = \"dob\"\nentity = \"date\"\n\
+             [[readback]]\nid = \"code\"\nentity = \"regex\"\npattern = '(vip-[a-z]{2}\\d{2})'\n",
+        )
+        .unwrap();
+        let transcript = crate::transcript::plain::parse(
+            "Customer: born 3 May 1980, code VIP-AB12\nAgent: 4 May 1980?\n",
+            &crate::transcript::ParseOptions::default(),
+        )
+        .unwrap();
+        let mut findings = vec![Finding {
+            rule: "r/dob".into(),
+            kind: "readback",
+            severity: crate::finding::Severity::Warning,
+            message: "read back 1980-05-04, customer said 1980-05-03; code vipab12".into(),
+            note: None,
+            start: crate::transcript::Position::default(),
+            end: crate::transcript::Position::default(),
+            turn: None,
+            speaker: None,
+            time: None,
+            matched: Some("4 May 1980".into()),
+            suggestion: None,
+            excerpt: Some("Customer: born 3 May 1980, code VIP-AB12".into()),
+        }];
+        mask_known_values(&rules, &transcript, &mut findings);
+        let f = &findings[0];
+        assert_eq!(
+            f.message,
+            "read back ****-**-**, customer said ****-**-**; code *******"
+        );
+        assert_eq!(f.matched.as_deref(), Some("* *** ****"));
+        assert_eq!(
+            f.excerpt.as_deref(),
+            Some("Customer: born * *** ****, code ***-****")
+        );
     }
 
     #[test]

@@ -242,7 +242,7 @@ fn bad_transcripts_are_reported_and_the_run_continues() {
     insta::assert_snapshot!(pretty.stderr);
     assert!(
         pretty.stdout.ends_with(
-            "2 files could not be read.\nScores: mean 75; 1 of 2 scored transcripts pass (pass mark 80).\n"
+            "2 files could not be read.\nScores: mean 76.3; 1 of 2 scored transcripts pass (pass mark 80).\n"
         ),
         "{}",
         pretty.stdout

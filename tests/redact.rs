@@ -1,4 +1,5 @@
-//! `--redact`: no output format, excerpt or error message carries a raw personal number.
+//! `--redact`: no output format, excerpt, log line or error message carries a personal value,
+//! written or spoken, that a read-back or pii rule handled; and pii findings never show theirs.
 
 use assert_cmd::Command;
 
@@ -21,15 +22,91 @@ fn fixture() -> tempfile::TempDir {
     )
     .unwrap();
     std::fs::write(dir.path().join("broken.txt"), "13912345678 is not a transcript\n").unwrap();
+    // Card and ID numbers the agent reads out (pii), in Chinese numerals in groups and written.
+    std::fs::write(
+        dir.path().join("pii-zh.txt"),
+        "[00:00:01] 客服：您好，这里是顺达快递，请问有什么可以帮您？\n\
+         [00:00:05] 客户：我要挂失，卡号是四幺幺幺 幺幺幺幺 幺幺幺幺 幺幺幺幺。\n\
+         [00:00:12] 客服：好的，卡号四幺幺幺 幺幺幺幺 幺幺幺幺 幺幺幺幺，你必须先等一下。\n\
+         [00:00:18] 客服：您的身份证号11010519491231002X已登记，还有什么可以帮您？\n\
+         [00:00:25] 客服：感谢您的来电，再见。\n\
+         <hangup by=customer>\n",
+    )
+    .unwrap();
+    // Spoken card digits, a spoken e-mail address, a date of birth and a member code that the
+    // company rulebook's read-back and pii rules handle.
+    std::fs::write(
+        dir.path().join("pii-en.txt"),
+        "Agent: Good morning, this is ACME, how can I help?\n\
+         Customer: My card is four one one one, one one one one, one one one one, one one one one.\n\
+         Agent: So that's four one one one, one one one one, one one one one, one one one one, you must wait.\n\
+         Customer: My email is jane dot doe at example dot com, born 3 May 1980, member code VIP-AB12C.\n\
+         Agent: Thanks. Date of birth 4 May 1980, and your code VIP-AB13C.\n\
+         Agent: Thank you for calling, anything else?\n\
+         <hangup by=customer>\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("company.toml"),
+        r#"[rulebook]
+id = "company"
+
+[[readback]]
+id = "birth-date"
+entity = "date"
+
+[[readback]]
+id = "email"
+entity = "email"
+
+[[readback]]
+id = "member-code"
+entity = "regex"
+pattern = '(vip-[a-z]{2}\d{2}[a-z])'
+by = "agent"
+
+[[pii]]
+id = "say-member-code"
+detect = []
+patterns = ['(vip-[a-z]{2}\d{2}[a-z])']
+"#,
+    )
+    .unwrap();
     dir
 }
 
+/// Every personal value of the fixture, as written or spoken, and as rules restate them.
 const RAW: &[&str] = &[
     "13912345678",
     "13912345679",
     "一三九一二三四五六七九",
     "jane.doe",
+    "jane dot doe",
     "4111 1111 1111",
+    "4111111111111111",
+    "四幺幺幺",
+    "幺幺幺幺 幺幺幺幺",
+    "11010519491231002X",
+    "1101051949",
+    "four one one one, one",
+    "one one one one, one one one one",
+    "3 May 1980",
+    "4 May 1980",
+    "1980-05-03",
+    "AB12C",
+    "ab12c",
+    "AB13C",
+    "ab13c",
+];
+
+/// The fixture's rules: the built-ins and the company rulebook.
+const RULES: &[&str] = &[
+    "-r",
+    "builtin:zh-telephone",
+    "-r",
+    "builtin:en-telephone",
+    "-r",
+    "company.toml",
 ];
 
 #[test]
@@ -49,6 +126,7 @@ fn every_output_format_is_redacted() {
                 "--format",
                 format,
             ])
+            .args(RULES)
             .output()
             .unwrap();
         let text = format!(
@@ -60,9 +138,47 @@ fn every_output_format_is_redacted() {
             text.contains("5679") || format == "junit",
             "{format}: the findings are reported:\n{text}"
         );
+        for rule in [
+            "full-card-or-id",
+            "company/birth-date",
+            "company/member-code",
+            "company/say-member-code",
+        ] {
+            assert!(text.contains(rule), "{format}: no {rule} finding:\n{text}");
+        }
         for raw in RAW {
             assert!(!text.contains(raw), "{format} leaks {raw}:\n{text}");
         }
+    }
+}
+
+#[test]
+fn pii_findings_never_show_the_value_even_without_the_flag() {
+    let dir = fixture();
+    for format in ["pretty", "json", "sarif", "csv"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+            .current_dir(dir.path())
+            .args(["check", "pii-zh.txt", "--no-config", "--format", format])
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            text.contains("************1111"),
+            "{format}: the masked card:\n{text}"
+        );
+        assert!(
+            text.contains("**************002X"),
+            "{format}: the masked ID:\n{text}"
+        );
+        // The agent's lines, quoted by the pii findings and by the "you must" finding on the
+        // card's line, are masked too.
+        for raw in ["四幺幺幺", "幺幺幺幺", "11010519491231002X", "1101051949"] {
+            assert!(!text.contains(raw), "{format} shows {raw}:\n{text}");
+        }
+        assert!(
+            text.contains("你必须"),
+            "{format}: the other finding is reported:\n{text}"
+        );
     }
 }
 

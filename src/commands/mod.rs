@@ -51,6 +51,14 @@ pub fn run(cli: Cli, streams: &mut Streams<'_>) -> ExitStatus {
         Ok(status) => status,
         // A closed pipe (`| head`) is not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Clean,
+        // Ctrl-C: the run stopped between files; nothing was finished or written to files.
+        Err(e) if e.kind() == io::ErrorKind::Interrupted => {
+            let _ = writeln!(
+                streams.err,
+                "callcheck: {e}; no report file or baseline was written"
+            );
+            ExitStatus::Interrupted
+        }
         Err(e) => {
             let _ = writeln!(streams.err, "error: {e}");
             ExitStatus::Error

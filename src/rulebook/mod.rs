@@ -195,6 +195,8 @@ impl RuleSet {
             .collect();
         let mut info_of: Vec<usize> = Vec::new();
         let mut profiles: Vec<usize> = Vec::new();
+        // Thousands of rules mean thousands of positions: index each book's lines once.
+        let lines: Vec<Lines<'_>> = books.books.iter().map(|b| Lines::new(&b.text)).collect();
         for (index, book) in books.books.iter().enumerate() {
             let (path, text, file) = (&book.path, &book.text, &book.file);
             let header = file.rulebook.get_ref();
@@ -258,7 +260,7 @@ impl RuleSet {
                 extended_only: book.extended_only,
             });
             // Rule-level checks of each book's own tables, once per book.
-            let mut seen: HashMap<String, usize> = HashMap::new();
+            let mut seen: HashMap<String, u32> = HashMap::new();
             for table in rules::rule_tables(file) {
                 let common = &table.common;
                 let local = common.id.get_ref();
@@ -270,7 +272,9 @@ impl RuleSet {
                             .hint("reports show rule ids as rulebook-id/rule-id"),
                     );
                 }
-                if let Some(first_line) = seen.insert(local.clone(), line_of(text, id_span.start)) {
+                if let Some(first_line) =
+                    seen.insert(local.clone(), lines[index].position(id_span.start).line)
+                {
                     diagnostics.push(
                         Diagnostic::at(
                             path,
@@ -325,13 +329,14 @@ impl RuleSet {
                     continue;
                 };
                 let (path, text) = (book.path.as_str(), book.text.as_str());
+                let book_lines = &lines[planned.book];
                 let common = &table.common;
                 let examples = |list: Option<&Vec<toml::Spanned<String>>>| -> Vec<Example> {
                     list.map(|l| {
                         l.iter()
                             .map(|e| Example {
                                 text: e.get_ref().clone(),
-                                position: position_of(text, e.span().start),
+                                position: book_lines.position(e.span().start),
                             })
                             .collect()
                     })
@@ -345,7 +350,7 @@ impl RuleSet {
                     tags: common.tags.to_vec(),
                     pass: examples(common.examples.map(|e| &e.pass)),
                     fail: examples(common.examples.map(|e| &e.fail)),
-                    position: position_of(text, table.at),
+                    position: book_lines.position(table.at),
                     channel: common.channel.map(|c| match c {
                         schema::ChannelToml::Voice => Channel::Voice,
                         schema::ChannelToml::Chat => Channel::Chat,
@@ -378,8 +383,10 @@ impl RuleSet {
         let found = &mut diagnostics.0[first_diagnostic..];
         found.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
         let mut unique: Vec<Diagnostic> = Vec::new();
+        let mut seen_at = std::collections::HashSet::new();
         for d in diagnostics.0.drain(first_diagnostic..) {
-            if !unique.contains(&d) {
+            // Sorted: equal diagnostics are neighbours within one (path, line, column).
+            if seen_at.insert((d.path.clone(), d.line, d.column, d.message.clone())) || !unique.contains(&d) {
                 unique.push(d);
             }
         }
@@ -662,6 +669,33 @@ fn is_kebab(id: &str) -> bool {
         })
 }
 
+/// Line starts of a text, for many offset-to-position lookups.
+struct Lines<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> Lines<'t> {
+    fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Lines { text, starts }
+    }
+
+    /// The same as [`position_of`], in logarithmic time.
+    fn position(&self, offset: usize) -> Position {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line.saturating_sub(1)];
+        Position {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1)
+                .unwrap_or(u32::MAX),
+        }
+    }
+}
+
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
@@ -909,6 +943,19 @@ severity = "info"
         assert!(e.contains("`nope` is not an inherited rule"), "{e}");
         let e = errors("[rulebook]\nid = \"a\"\n[scorecard]\npassmark = 80\n");
         assert!(e.contains("did you mean `pass_mark`?"), "{e}");
+    }
+
+    #[test]
+    fn line_index_agrees_with_position_of() {
+        let text = "a\nbé\r\n\nxyz";
+        let lines = Lines::new(text);
+        for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
+            assert_eq!(
+                lines.position(offset),
+                position_of(text, offset),
+                "offset {offset}"
+            );
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::finding::Severity;
-use crate::rules::{conditional, forbidden, hangup, metric, readback, required, sequence};
+use crate::rules::{conditional, forbidden, hangup, metric, pii, readback, required, sequence};
 
 /// A whole rulebook file.
 #[derive(Debug, Deserialize)]
@@ -44,6 +44,9 @@ pub struct RulebookFile {
     /// `[[metric]]` rules.
     #[serde(default)]
     pub metric: Vec<Spanned<metric::MetricToml>>,
+    /// `[[pii]]` rules.
+    #[serde(default)]
+    pub pii: Vec<Spanned<pii::PiiToml>>,
     /// `[scorecard]`: pass mark, sections and scoring of inherited rules.
     #[serde(default)]
     pub scorecard: Option<Spanned<ScorecardToml>>,

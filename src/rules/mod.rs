@@ -10,6 +10,7 @@ pub mod conditional;
 pub mod forbidden;
 pub mod hangup;
 pub mod metric;
+pub mod pii;
 pub mod readback;
 pub mod required;
 pub mod sequence;
@@ -130,6 +131,7 @@ rule_kinds! {
     Readback in readback,
     Conditional in conditional,
     Metric in metric,
+    Pii in pii,
 }
 
 /// Compiles one rule table into its kind.

@@ -720,8 +720,13 @@ impl<'v, 's> Node<'v, 's> {
             })?,
             _ => return Err(self.expected("a number of seconds")),
         };
-        Millis::from_secs_f64(n)
-            .ok_or_else(|| self.error(format!("expected a non-negative number of seconds, found {n}")))
+        Millis::from_secs_f64(n).ok_or_else(|| {
+            self.error(if n < 0.0 {
+                format!("expected a non-negative number of seconds, found {n}")
+            } else {
+                format!("{n:e} seconds is out of range: expected a time within the call")
+            })
+        })
     }
 }
 

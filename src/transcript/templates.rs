@@ -141,6 +141,9 @@ struct TurnBuilder<'l, 's> {
     segments: Vec<Segment>,
     /// The source offset right after the last character pushed, when it was verbatim.
     next_source: Option<usize>,
+    /// Where text that cannot be aligned with the source is reported when nothing before it
+    /// could be (the template's start).
+    origin: Position,
 }
 
 impl<'l, 's> TurnBuilder<'l, 's> {
@@ -150,6 +153,7 @@ impl<'l, 's> TurnBuilder<'l, 's> {
             text: String::new(),
             segments: Vec::new(),
             next_source: None,
+            origin: Position { line: 1, column: 1 },
         }
     }
 
@@ -184,10 +188,7 @@ impl<'l, 's> TurnBuilder<'l, 's> {
         if !contiguous && c != '\n' {
             let (position, verbatim) = match source {
                 Some(offset) => (self.lines.position(offset), verbatim),
-                None => (
-                    self.segments.last().map(|s| s.position).unwrap_or_default(),
-                    false,
-                ),
+                None => (self.segments.last().map_or(self.origin, |s| s.position), false),
             };
             self.segments.push(Segment {
                 text_offset: self.text.len(),
@@ -204,6 +205,9 @@ impl<'l, 's> TurnBuilder<'l, 's> {
         if text.trim().is_empty() || self.segments.is_empty() {
             return None;
         }
+        // Segments of trimmed trailing whitespace would point past the text.
+        let mut segments = self.segments;
+        segments.retain(|s| s.text_offset <= text.len());
         Some(Transcript {
             kind: TranscriptKind::Template,
             metadata,
@@ -215,7 +219,7 @@ impl<'l, 's> TurnBuilder<'l, 's> {
                 text,
                 start: None,
                 end: None,
-                segments: self.segments,
+                segments,
             }],
             events: Vec::new(),
             ended_by: None,
@@ -610,6 +614,7 @@ fn template(
 ) -> Transcript {
     let offsets = align(source, at, value);
     let mut builder = TurnBuilder::new(lines);
+    builder.origin = lines.position(at);
     builder.push(value, &offsets);
     if builder.segments.is_empty() && !value.trim().is_empty() {
         builder.segments.push(Segment {
@@ -746,6 +751,26 @@ closings:
         let e = parse_named("a: &x hi\nb: *x\n", &ParseOptions::default()).unwrap_err();
         assert!(e.message.contains("anchors"), "{e}");
         assert!(parse_named("", &ParseOptions::default()).unwrap().is_empty());
+    }
+
+    #[test]
+    fn segments_stay_inside_the_text_at_1_based_positions() {
+        // Found by fuzzing (parse_templates): after a lone carriage return the value could not
+        // be aligned with the source, and its position was line 0, column 0.
+        // And a block scalar ending in whitespace left a segment past the trimmed text.
+        for source in ["\r: $", "\r\r\r: x\r", ": |\n {\n  "] {
+            for t in (NAMED.parse)(source, &ParseOptions::default()).unwrap() {
+                for turn in &t.turns {
+                    for segment in &turn.segments {
+                        assert!(
+                            segment.position.line >= 1 && segment.position.column >= 1,
+                            "{source:?}: {segment:?}"
+                        );
+                        assert!(segment.text_offset <= turn.text.len(), "{source:?}: {turn:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -48,8 +48,12 @@ pub fn parse_clock(text: &str) -> Result<Millis, String> {
     let mut fields = [0u64; 3];
     let mut count = 0;
     for field in clock.split(':') {
-        if count == 3 || field.is_empty() || field.len() > 6 || !field.bytes().all(|b| b.is_ascii_digit()) {
+        if count == 3 || field.is_empty() || !field.bytes().all(|b| b.is_ascii_digit()) {
             return Err(not_a_time());
+        }
+        // Six digits of hours is over a century: more is an overflow, not a call.
+        if field.len() > 6 {
+            return Err(format!("`{text}` is not a valid time: `{field}` is out of range"));
         }
         fields[count] = field.bytes().fold(0, |n, b| n * 10 + u64::from(b - b'0'));
         count += 1;

@@ -149,7 +149,19 @@ fn word<'v, 's>(
     let content = best.field("content")?.str()?;
     let start_node = item.get("start_time")?;
     let start = start_node.as_ref().map(Node::seconds).transpose()?;
-    let end = item.get("end_time")?.map(|n| n.seconds()).transpose()?;
+    let end_node = item.get("end_time")?;
+    let end = end_node.as_ref().map(Node::seconds).transpose()?;
+    if let Some(node) = &end_node {
+        match (start, end) {
+            (Some(start), Some(end)) if end < start => {
+                return Err(node.error(format!(
+                    "`end_time` ({end}) is before `start_time` ({start}): times must not go backwards"
+                )));
+            }
+            (None, Some(_)) => return Err(node.error("`end_time` without a `start_time`")),
+            _ => {}
+        }
+    }
     let label = match (item.get("speaker_label")?, item.get("channel_label")?) {
         (Some(l), _) | (None, Some(l)) => l.scalar_text()?,
         (None, None) => match start_node {
@@ -175,14 +187,15 @@ fn sentences(words: &[Word<'_, '_>], options: &ParseOptions) -> Vec<Utterance> {
         let u = open
             .entry(w.label.as_str())
             .or_insert_with(|| Utterance::new(speaker(&w.label, options), w.start, w.end));
-        if u.text.is_empty() {
-            u.start = w.start.or(u.start);
-        }
+        // The earliest start and the latest end: items out of order never make a sentence end
+        // before it starts.
+        u.start = match (u.start, w.start) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let separator = if w.punctuation { "" } else { " " };
         u.push(separator, w.content.as_str(), w.content.segments(0));
-        if w.end.is_some() {
-            u.end = w.end;
-        }
+        u.end = u.end.max(w.end);
         let text = w.content.as_str();
         if w.punctuation && text.ends_with(['.', '?', '!', '。', '？', '！']) {
             if let Some(finished) = open.remove(w.label.as_str()) {
@@ -344,5 +357,36 @@ mod tests {
             err("{\"Transcript\": [{\"Content\": \"x\", \"BeginOffsetMillis\": 1, \"EndOffsetMillis\": 2}]}"),
             "line 1: `Transcript[0]`: missing field `ParticipantRole`"
         );
+    }
+
+    #[test]
+    fn an_item_ending_before_it_starts_is_an_error() {
+        // Found by fuzzing (parse_transcribe): the turn ended before it started.
+        let backwards = item("speaker_label", "spk_1", "8.50", "7.90", "Fine");
+        let e = err(&format!(
+            "{{\"results\": {{\"items\": [\n{}, \n{backwards}]}}}}",
+            item("speaker_label", "spk_0", "1.0", "1.4", "Hello")
+        ));
+        assert!(
+            e.starts_with("line 3: `results.items[1].end_time`: `end_time` (00:00:07.900)"),
+            "{e}"
+        );
+        assert!(e.contains("is before `start_time` (00:00:08.500)"), "{e}");
+    }
+
+    #[test]
+    fn a_sentence_spans_its_earliest_start_to_its_latest_end() {
+        // Found by fuzzing: words out of order within a sentence made it end before it started.
+        let text = format!(
+            "{{\"results\": {{\"items\": [{}, {}, {{\"speaker_label\": \"spk_0\", \"alternatives\": [{{\"content\": \".\"}}], \"type\": \"punctuation\"}}]}}}}",
+            item("speaker_label", "spk_0", "5.0", "6.0", "late"),
+            item("speaker_label", "spk_0", "1.0", "2.0", "early")
+        );
+        let t = one(&text);
+        let turn = &t.turns[0];
+        assert_eq!((turn.start, turn.end), (Some(Millis(1_000)), Some(Millis(6_000))));
+        let no_start = "{\"speaker_label\": \"spk_0\", \"end_time\": \"2.0\", \"alternatives\": [{\"content\": \"x\"}], \"type\": \"pronunciation\"}";
+        let e = err(&format!("{{\"results\": {{\"items\": [{no_start}]}}}}"));
+        assert!(e.ends_with("`end_time` without a `start_time`"), "{e}");
     }
 }

@@ -9,7 +9,7 @@
 
 mod amounts;
 mod dates;
-mod numbers;
+pub(crate) mod numbers;
 pub mod values;
 
 #[cfg(test)]
@@ -358,6 +358,12 @@ enum Judgement {
 }
 
 impl Readback {
+    /// What finds this rule's values, and the fewest digits a digit string needs: `--redact`
+    /// masks exactly what read-back rules read.
+    pub fn extractor(&self) -> (&Extractor, usize) {
+        (&self.extractor, self.min_digits)
+    }
+
     /// Groups values that are the same, in order of first appearance.
     fn group(&self, given: Vec<(usize, Found)>) -> Vec<Group> {
         let entity = self.extractor.entity();

@@ -1,0 +1,6 @@
+//! The plain transcript parser on arbitrary text.
+#![no_main]
+
+use callcheck::transcript::plain::FORMAT;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| callcheck_fuzz::parse(&FORMAT, data));

@@ -1,0 +1,206 @@
+//! Output safety: `--output` is replaced atomically, a closed pipe ends the run quietly with
+//! success, and Ctrl-C stops a long run promptly without writing a half-finished report.
+
+use std::fs;
+use std::io::{BufRead as _, BufReader};
+use std::os::unix::fs::PermissionsExt as _;
+use std::os::unix::process::{CommandExt as _, ExitStatusExt as _};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const BIN: &str = env!("CARGO_BIN_EXE_callcheck");
+
+/// A call with findings (a command, no closing), so every file produces report lines.
+const CALL: &str = "[00:00:01] 客服：您好，这里是顺达快递。\n\
+                    [00:00:05] 客户：我的快递还没到。\n\
+                    [00:00:09] 客服：你必须先提供单号。\n";
+
+fn callcheck(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(BIN);
+    command.current_dir(dir).args(args).arg("--no-config");
+    command
+}
+
+/// A folder of `n` calls.
+fn calls(n: usize) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("calls")).unwrap();
+    for i in 0..n {
+        fs::write(dir.path().join(format!("calls/{i:05}.txt")), CALL).unwrap();
+    }
+    dir
+}
+
+fn leftovers(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".callcheck-"))
+        .collect()
+}
+
+#[test]
+fn output_files_are_replaced_atomically() {
+    let dir = calls(3);
+    let report = dir.path().join("report.json");
+    fs::write(&report, "old report").unwrap();
+    // A second name for the old file: a rename leaves it alone, an in-place rewrite would not.
+    let old_link = dir.path().join("old-link.json");
+    fs::hard_link(&report, &old_link).unwrap();
+    let output = callcheck(
+        dir.path(),
+        &["check", "calls", "--format", "json", "--output", "report.json"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let written: serde_json::Value = serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(written["summary"]["files"], 3);
+    assert_eq!(
+        fs::read_to_string(&old_link).unwrap(),
+        "old report",
+        "the file was rewritten in place"
+    );
+    assert!(leftovers(dir.path()).is_empty(), "{:?}", leftovers(dir.path()));
+
+    // A report that cannot be written (a folder callcheck may not write in): an error, exit 2,
+    // and the old report and the folder untouched.
+    let locked = dir.path().join("locked");
+    fs::create_dir(&locked).unwrap();
+    fs::write(locked.join("report.json"), "old report").unwrap();
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
+    let output = unprivileged(dir.path(), &["check", "calls", "--output", "locked/report.json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.starts_with("error: cannot write locked/report.json: Permission denied"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(locked.join("report.json")).unwrap(),
+        "old report"
+    );
+    assert_eq!(
+        fs::read_dir(&locked).unwrap().count(),
+        1,
+        "a temporary file was left"
+    );
+}
+
+/// callcheck run so that permissions apply: as `nobody` when the tests run as root (root writes
+/// anywhere; CI runs as root), from a copy of the binary nobody can reach.
+fn unprivileged(dir: &Path, args: &[&str]) -> Command {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        return callcheck(dir, args);
+    }
+    let copy = dir.join("callcheck-copy");
+    if !copy.exists() {
+        fs::copy(BIN, &copy).unwrap();
+    }
+    let mut readable = vec![dir.to_path_buf(), copy.clone()];
+    for entry in walk(dir) {
+        readable.push(entry);
+    }
+    for path in readable {
+        let mode = fs::metadata(&path).unwrap().permissions().mode();
+        fs::set_permissions(&path, fs::Permissions::from_mode(mode | 0o555)).unwrap();
+    }
+    let mut command = Command::new(copy);
+    command
+        .current_dir(dir)
+        .args(args)
+        .arg("--no-config")
+        .uid(65534)
+        .gid(65534);
+    command
+}
+
+/// Every file and folder below `dir`.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        }
+        out.push(path);
+    }
+    out
+}
+
+#[test]
+fn a_closed_pipe_ends_the_run_quietly_with_success() {
+    // Enough output to fill the pipe many times over, so callcheck is still writing when the
+    // reader goes away (`callcheck check … | head -1`).
+    let dir = calls(400);
+    for format in ["pretty", "compact", "json", "jsonl"] {
+        let mut child = callcheck(dir.path(), &["check", "calls", "--format", format])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        stdout.read_line(&mut first).unwrap();
+        assert!(!first.is_empty(), "{format}: no output");
+        drop(stdout);
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(0), "{format}: {stderr}");
+        assert!(stderr.is_empty(), "{format}: {stderr}");
+    }
+}
+
+#[test]
+fn ctrl_c_stops_a_long_run_promptly_and_writes_no_report() {
+    // Thousands of calls: far more than the debug build checks in the second before Ctrl-C.
+    let dir = calls(20_000);
+    let report = dir.path().join("report.json");
+    fs::write(&report, "old report").unwrap();
+    let mut child = callcheck(
+        dir.path(),
+        &["check", "calls", "--format", "json", "--output", "report.json"],
+    )
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .spawn()
+    .unwrap();
+    std::thread::sleep(Duration::from_millis(1_500));
+    assert!(child.try_wait().unwrap().is_none(), "the run ended before Ctrl-C");
+    let pid = libc::pid_t::try_from(child.id()).unwrap();
+    // SAFETY: kill has no memory-safety preconditions; the pid is our own running child.
+    assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+    let interrupted = Instant::now();
+    let output = child.wait_with_output().unwrap();
+    let stopped_in = interrupted.elapsed();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stopped_in < Duration::from_secs(3), "took {stopped_in:?} to stop");
+    // Ended the way SIGINT ends a program, so shells and CI see an interrupted run (130).
+    assert_eq!(
+        output.status.signal(),
+        Some(libc::SIGINT),
+        "{:?} {stderr}",
+        output.status
+    );
+    assert_eq!(
+        stderr.trim_end(),
+        "callcheck: interrupted (Ctrl-C): stopped before checking every file; no report file or \
+         baseline was written"
+    );
+    assert_eq!(fs::read_to_string(&report).unwrap(), "old report");
+    assert!(leftovers(dir.path()).is_empty(), "{:?}", leftovers(dir.path()));
+    assert!(
+        output.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+}
