@@ -323,18 +323,14 @@ impl Pipeline<'_> {
         }
     }
 
-    /// Redacts, counts and reports one input's results.
+    /// Counts and reports one input's results.
     fn report(
         &self,
         results: Vec<FileResult>,
         summary: &mut Summary,
         reporter: &mut dyn Reporter,
     ) -> io::Result<()> {
-        for mut result in results {
-            // Before the reporter and the baseline: no output can see the raw values.
-            if self.redact {
-                crate::redact::redact_result(&mut result);
-            }
+        for result in results {
             summary.add(&result);
             reporter.file(&result)?;
         }
@@ -382,6 +378,18 @@ impl Pipeline<'_> {
         scratch: &mut Scratch,
         emit: &mut dyn FnMut(Vec<FileResult>, RunStats, bool) -> bool,
     ) {
+        // Redacted by the worker, before the reporter and the baseline: no output can see the
+        // raw values, and the masking runs in parallel.
+        let mut redacted;
+        let emit: &mut dyn FnMut(Vec<FileResult>, RunStats, bool) -> bool = if self.redact {
+            redacted = |mut results: Vec<FileResult>, stats: RunStats, done: bool| {
+                results.iter_mut().for_each(crate::redact::redact_result);
+                emit(results, stats, done)
+            };
+            &mut redacted
+        } else {
+            emit
+        };
         if let Some((format, parse_line)) = self.line_format(input) {
             self.stream_lines(input, format, parse_line, scratch, emit);
             return;

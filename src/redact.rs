@@ -135,6 +135,9 @@ fn mask_ranges(text: &str, ranges: &[Range<usize>]) -> Option<String> {
 /// strings keep their last four digits, as everywhere else; values shorter than three characters
 /// identify nobody and are left alone.
 pub fn mask_known_values(rules: &RuleSet, transcript: &Transcript, findings: &mut [Finding]) {
+    if findings.is_empty() {
+        return;
+    }
     let values = known_values(rules, transcript);
     if values.is_empty() {
         return;
@@ -178,9 +181,22 @@ fn known_values(rules: &RuleSet, transcript: &Transcript) -> Vec<Known> {
             values.push((text, digits));
         }
     };
+    // Rulebooks for several languages carry the same read-back and pii rules: read each
+    // distinct reader once.
+    let mut readers: Vec<(String, &RuleKind)> = Vec::new();
     for (_, rule) in rules.enabled_rules() {
+        let key = match &rule.kind {
+            RuleKind::Readback(r) => format!("{:?}", r.extractor()),
+            RuleKind::Pii(p) => format!("{p:?}"),
+            _ => continue,
+        };
+        if !readers.iter().any(|(k, _)| *k == key) {
+            readers.push((key, &rule.kind));
+        }
+    }
+    for (_, kind) in readers {
         for turn in &transcript.turns {
-            match &rule.kind {
+            match kind {
                 RuleKind::Readback(r) => {
                     let (extractor, min_digits) = r.extractor();
                     let digits = extractor.entity().is_digit_string();
@@ -306,9 +322,23 @@ fn mask_spoken(spoken: &str) -> Option<String> {
 /// Masks every text of one result: messages, notes, matched text, suggestions, excerpts and
 /// error messages.
 pub fn redact_result(result: &mut FileResult) {
-    let apply = |text: &mut String| {
-        if let Cow::Owned(s) = redact(text) {
-            *text = s;
+    // Findings on one line share their excerpt, and a rule's findings their message: each
+    // distinct text is redacted once.
+    let mut done: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
+    let mut apply = |text: &mut String| {
+        let masked = match done.get(text.as_str()) {
+            Some(masked) => masked.clone(),
+            None => {
+                let masked = match redact(text) {
+                    Cow::Owned(s) => Some(s),
+                    Cow::Borrowed(_) => None,
+                };
+                done.insert(text.clone(), masked.clone());
+                masked
+            }
+        };
+        if let Some(masked) = masked {
+            *text = masked;
         }
     };
     match result {

@@ -178,14 +178,8 @@ pub(super) fn is_own_file(input: &Input, own: &[PathBuf]) -> bool {
     }
 }
 
-/// Drops files the run itself reads or writes from a list of inputs.
-pub(super) fn skip_own_files(inputs: &mut Vec<Input>, own: &[Option<&std::path::Path>]) {
-    let own: Vec<PathBuf> = own.iter().flatten().map(|p| normalize_path(p)).collect();
-    inputs.retain(|input| !is_own_file(input, &own));
-}
-
 /// Warns that the paths held nothing to check.
-fn no_transcripts_warning(paths: &[PathBuf], streams: &mut Streams<'_>) -> io::Result<()> {
+pub(super) fn no_transcripts_warning(paths: &[PathBuf], streams: &mut Streams<'_>) -> io::Result<()> {
     let paths: Vec<String> = paths.iter().map(|p| display(p)).collect();
     let mut extensions: Vec<String> = Vec::new();
     for format in FORMATS {

@@ -1,21 +1,25 @@
 //! `callcheck report`: check like `callcheck check` (same discovery, formats, configuration,
 //! rulebooks and redaction), roll the results up, write the summary.
 
+use std::collections::HashMap;
 use std::io;
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 
 use super::Streams;
-use super::check::skip_own_files;
+use super::check::{is_own_file, no_transcripts_warning};
+use super::progress::Bar;
 use crate::cli::{ByArg, CheckArgs, ConfigArgs, ReportArgs, ReportFormatArg};
-use crate::discover::{discover_with_notes, display};
+use crate::discover::{Discovery, Input, Source, display, normalize_path};
 use crate::exit::ExitStatus;
-use crate::pipeline::Pipeline;
+use crate::pipeline::{Pipeline, Progress};
 use crate::report::write_atomically;
 use crate::rollup::path::PathPattern;
 use crate::rollup::render::{RenderOptions, ReportFormat, render};
 use crate::rollup::{Dimension, Options, Rollup, context};
 use crate::score::Scoring;
 use crate::settings::{CheckSettings, check_writable};
+use crate::transcript::Format;
 
 pub(super) fn run(
     args: &ReportArgs,
@@ -60,22 +64,6 @@ pub(super) fn run(
     for warning in &settings.warnings {
         write!(streams.err, "{warning}")?;
     }
-    let (mut inputs, notes) = discover_with_notes(&settings.paths, &settings.filters);
-    for note in notes {
-        writeln!(streams.err, "note: {note}")?;
-    }
-    skip_own_files(
-        &mut inputs,
-        &[settings.input.metadata_path.as_deref(), args.output.as_deref()],
-    );
-    if inputs.is_empty() {
-        let paths: Vec<String> = settings.paths.iter().map(|p| display(p)).collect();
-        writeln!(
-            streams.err,
-            "warning: no transcripts found in {}",
-            paths.join(", ")
-        )?;
-    }
     let mut by: Vec<Dimension> = Vec::new();
     for arg in &args.by {
         let dimension = match arg {
@@ -112,6 +100,11 @@ pub(super) fn run(
             redacted,
         },
     );
+    let own: Vec<PathBuf> = [settings.input.metadata_path.as_deref(), args.output.as_deref()]
+        .into_iter()
+        .flatten()
+        .map(normalize_path)
+        .collect();
     let (format, encoding, parse_options, metadata) = settings.input.into_parts();
     let pipeline = Pipeline {
         engine: &settings.engine,
@@ -123,9 +116,41 @@ pub(super) fn run(
         unused_suppression: settings.unused_suppression,
         redact: redacted,
     };
-    let summary = pipeline.run(&inputs, &mut rollup)?;
+    // Files are found as they are checked, never listed whole: memory stays with the groups.
+    let mut discovery = Discovery::new(&settings.paths, settings.filters.clone());
+    // The worst calls are read again for their excerpts; only a format chosen by configuration
+    // (rarely any) must be remembered to read them the same way.
+    let chosen_formats: Mutex<HashMap<String, &'static Format>> = Mutex::new(HashMap::new());
+    let inputs = (&mut discovery)
+        .filter(|input| !is_own_file(input, &own))
+        .inspect(|input| {
+            if let (Some(format), Ok(mut chosen)) = (input.format, chosen_formats.lock()) {
+                chosen.insert(input.display.clone(), format);
+            }
+        });
+    // Long runs on a terminal show progress; the roll-up itself prints only at the end.
+    let bar = streams
+        .err_is_terminal
+        .then(|| Bar::start(&settings.paths, &settings.filters));
+    let progress = bar.as_ref().map(|b| b as &dyn Progress);
+    let (summary, _) = pipeline.run_stream(inputs, &mut rollup, progress)?;
+    if let Some(bar) = &bar {
+        bar.finish();
+    }
+    for note in discovery.notes() {
+        writeln!(streams.err, "note: {note}")?;
+    }
+    if summary.files == 0 {
+        no_transcripts_warning(&settings.paths, streams)?;
+    }
+    let chosen_formats = chosen_formats.into_inner().unwrap_or_default();
     let mut report = rollup.finish(rulebooks);
-    context::add_context(&mut report, &pipeline, &inputs, redacted);
+    let input_of = |file: &str| Input {
+        display: file.to_string(),
+        source: Source::File(PathBuf::from(file)),
+        format: chosen_formats.get(file).copied(),
+    };
+    context::add_context(&mut report, &pipeline, &input_of, redacted);
     let format = match args.format {
         ReportFormatArg::Table => ReportFormat::Table,
         ReportFormatArg::Csv => ReportFormat::Csv,

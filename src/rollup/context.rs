@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 
-use crate::discover::{Input, Source};
+use crate::discover::Input;
 use crate::pipeline::{Pipeline, input_file, read_bytes};
 use crate::redact::redact;
 use crate::transcript::{Position, Transcript, Turn};
@@ -23,7 +23,12 @@ const AROUND: usize = 120;
 const PLAIN: usize = 240;
 
 /// Adds context turns to every finding of every call the report lists.
-pub fn add_context(report: &mut Report, pipeline: &Pipeline<'_>, inputs: &[Input], redacted: bool) {
+pub fn add_context(
+    report: &mut Report,
+    pipeline: &Pipeline<'_>,
+    input_of: &dyn Fn(&str) -> Input,
+    redacted: bool,
+) {
     let mut files: Vec<String> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     for call in calls(report) {
@@ -34,17 +39,14 @@ pub fn add_context(report: &mut Report, pipeline: &Pipeline<'_>, inputs: &[Input
     if files.is_empty() {
         return;
     }
-    let by_display: std::collections::HashMap<&str, &Input> =
-        inputs.iter().map(|i| (i.display.as_str(), i)).collect();
     for file in files {
-        let Some(input) = by_display.get(file.as_str()) else {
-            continue;
-        };
-        if !matches!(input.source, Source::File(_)) {
+        // Standard input cannot be read twice: its calls go without excerpts.
+        if file == "<stdin>" {
             continue;
         }
-        let Ok(bytes) = read_bytes(input) else { continue };
-        let Ok(read) = pipeline.read(input_file(input), input.format.or(pipeline.format), &bytes) else {
+        let input = input_of(&file);
+        let Ok(bytes) = read_bytes(&input) else { continue };
+        let Ok(read) = pipeline.read(input_file(&input), input.format.or(pipeline.format), &bytes) else {
             continue;
         };
         let transcripts = read.transcripts;
