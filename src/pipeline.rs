@@ -751,19 +751,22 @@ pub fn read_bytes(input: &Input) -> Result<Vec<u8>, String> {
             if meta.is_file() {
                 crate::limits::check_size(meta.len())?;
             }
-            read_capped(file).map_err(|e| format!("cannot read: {e}"))?
+            // The size is known: one allocation, no growing or probing reads.
+            let expected = usize::try_from(meta.len()).unwrap_or(0);
+            read_capped(file, expected).map_err(|e| format!("cannot read: {e}"))?
         }
         Source::Stdin => {
-            read_capped(io::stdin().lock()).map_err(|e| format!("cannot read standard input: {e}"))?
+            read_capped(io::stdin().lock(), 0).map_err(|e| format!("cannot read standard input: {e}"))?
         }
     }
 }
 
 /// Reads to the end, but never more than the file limit plus one byte (a file may grow, a pipe
 /// may never end); `Ok(Err)` says the input was over the limit.
-fn read_capped(reader: impl io::Read) -> io::Result<Result<Vec<u8>, String>> {
+fn read_capped(reader: impl io::Read, expected: usize) -> io::Result<Result<Vec<u8>, String>> {
     let limit = crate::limits::MAX_FILE_BYTES;
-    let mut bytes = Vec::new();
+    // One byte more than expected lets the final read see the end without growing.
+    let mut bytes = Vec::with_capacity(expected.saturating_add(1));
     reader.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Ok(Err(crate::limits::too_large(None)));

@@ -21,7 +21,7 @@
 //! Scores count the findings a report shows: findings silenced by a suppression comment or a
 //! baseline cost nothing, and callcheck's own findings (unused suppressions) are no rule's.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -78,6 +78,10 @@ pub struct Scoring {
     /// The scorecards of the top-level rulebooks.
     pub scorecards: Vec<Scorecard>,
     index: HashMap<String, usize>,
+    /// Section names of every scorecard, each once ([`Scoring::sections`]).
+    section_names: Vec<String>,
+    /// Per rule: the position of its section in `section_names`, and its scorecard's pass mark.
+    placement: Vec<(Option<usize>, f64)>,
 }
 
 /// A rule that cost a call points.
@@ -164,10 +168,29 @@ impl Scoring {
     /// A model from rules and scorecards directly (tests, reports).
     pub fn from_rules(rules: Vec<ScoredRule>, scorecards: Vec<Scorecard>) -> Scoring {
         let index = rules.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
+        let mut section_names: Vec<String> = Vec::new();
+        for name in scorecards.iter().flat_map(|s| &s.sections) {
+            if !section_names.contains(name) {
+                section_names.push(name.clone());
+            }
+        }
+        let placement = rules
+            .iter()
+            .map(|rule| {
+                let section =
+                    (rule.section.as_ref()).and_then(|name| section_names.iter().position(|s| s == name));
+                let mark = scorecards
+                    .get(rule.scorecard)
+                    .map_or(DEFAULT_PASS_MARK, |s| s.pass_mark);
+                (section, mark)
+            })
+            .collect();
         Scoring {
             rules,
             scorecards,
             index,
+            section_names,
+            placement,
         }
     }
 
@@ -209,13 +232,7 @@ impl Scoring {
 
     /// Section names of every scorecard, in order, each once.
     pub fn sections(&self) -> Vec<String> {
-        let mut names: Vec<String> = Vec::new();
-        for name in self.scorecards.iter().flat_map(|s| &s.sections) {
-            if !names.contains(name) {
-                names.push(name.clone());
-            }
-        }
-        names
+        self.section_names.clone()
     }
 
     /// Scores one checked call; `None` when no rule that counts applied to it.
@@ -223,34 +240,35 @@ impl Scoring {
         if self.rules.is_empty() {
             return None;
         }
-        let not_applicable: HashSet<&str> = report.not_applicable.iter().map(|n| n.rule.as_str()).collect();
-        let mut findings: HashMap<&str, usize> = HashMap::new();
+        // Called for every call by several reporters: rules are looked up by position, once
+        // per finding and per rule not applicable, never by scanning.
+        let mut not_applicable = vec![false; self.rules.len()];
+        for n in &report.not_applicable {
+            if let Some(i) = self.index_of(&n.rule) {
+                not_applicable[i] = true;
+            }
+        }
+        let mut findings = vec![0usize; self.rules.len()];
         for f in &report.findings {
-            *findings.entry(f.rule.as_str()).or_default() += 1;
+            if let Some(i) = self.index_of(&f.rule) {
+                findings[i] += 1;
+            }
         }
         let mut possible = 0.0;
         let mut broken_weight = 0.0;
         let mut auto_fail = false;
         let mut pass_mark: Option<f64> = None;
         let mut broken: Vec<(&ScoredRule, usize)> = Vec::new();
-        let sections = self.sections();
         // Per section: applicable weight and broken weight.
-        let mut by_section: Vec<(f64, f64)> = vec![(0.0, 0.0); sections.len()];
-        for rule in self.rules.iter().filter(|r| r.counts()) {
-            if not_applicable.contains(rule.id.as_str()) {
+        let mut by_section: Vec<(f64, f64)> = vec![(0.0, 0.0); self.section_names.len()];
+        for (i, rule) in self.rules.iter().enumerate() {
+            if !rule.counts() || not_applicable[i] {
                 continue;
             }
-            let count = findings.get(rule.id.as_str()).copied().unwrap_or(0);
+            let count = findings[i];
             possible += rule.weight;
-            let mark = self
-                .scorecards
-                .get(rule.scorecard)
-                .map_or(DEFAULT_PASS_MARK, |s| s.pass_mark);
+            let (section, mark) = self.placement[i];
             pass_mark = Some(pass_mark.map_or(mark, |m: f64| m.max(mark)));
-            let section = rule
-                .section
-                .as_ref()
-                .and_then(|name| sections.iter().position(|s| s == name));
             if let Some(s) = section {
                 by_section[s].0 += rule.weight;
             }
@@ -291,8 +309,10 @@ impl Scoring {
             .collect();
         // Stable: rules keep rule-set order within equal points.
         lost.sort_by(|a, b| b.auto_fail.cmp(&a.auto_fail).then(b.points.total_cmp(&a.points)));
-        let sections = sections
-            .into_iter()
+        let sections = self
+            .section_names
+            .iter()
+            .cloned()
             .zip(by_section)
             .filter(|(_, (possible, _))| *possible > 0.0)
             .map(|(name, (possible, broken))| SectionScore {

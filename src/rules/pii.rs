@@ -17,8 +17,8 @@ use serde::Deserialize;
 use toml::Spanned;
 use unicode_width::UnicodeWidthChar as _;
 
-use super::readback::numbers::{cjk_digit, digit_runs};
-use super::readback::values::VALUE_PROFILE;
+use super::readback::numbers::digit_runs;
+use super::readback::values::{VALUE_PROFILE, may_hold_digits};
 use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, Window, quote_list};
 use crate::finding::Finding;
 use crate::matcher::Hit;
@@ -238,12 +238,8 @@ impl Pii {
 
     /// Every protected value in one turn's text, in text order, none overlapping.
     fn find(&self, source: &str, norm: &mut NormText) -> Vec<Found> {
-        let digits = source
-            .chars()
-            .filter(|&c| c.is_numeric() || c.is_ascii_alphabetic() || cjk_digit(c).is_some())
-            .count();
-        // A card needs 13 digits; a spoken digit is at least two letters.
-        if self.patterns.is_empty() && digits < 13 {
+        // A card needs 13 digits, an ID number 18.
+        if self.patterns.is_empty() && !may_hold_digits(source, 13) {
             return Vec::new();
         }
         normalize_into(&VALUE_PROFILE, source, norm);

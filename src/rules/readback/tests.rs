@@ -714,3 +714,39 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn the_digit_bound_never_undercounts_what_digit_runs_read() {
+    use super::numbers::digit_runs;
+    use super::values::may_hold_digits;
+    let cases = [
+        "4111 1111 1111 1111",
+        "four one one one one one one one one one one one one one one one",
+        "double four triple one, fifteen twenty, eight hundred oh five",
+        "一三八零零一三八零零零 幺两三",
+        "①②③④⑤⑥⑦⑧⑨①②③④",
+        "１２３４５６７８９０１２３",
+    ];
+    for case in cases {
+        let mut norm = crate::normalize::NormText::new();
+        crate::normalize::normalize_into(&super::values::VALUE_PROFILE, case, &mut norm);
+        let read = digit_runs(norm.as_str())
+            .iter()
+            .map(|r| r.digits.len())
+            .max()
+            .unwrap_or(0);
+        assert!(read > 0, "{case}");
+        assert!(
+            may_hold_digits(case, read),
+            "{case}: {read} digits read, bound says fewer"
+        );
+    }
+    assert!(!may_hold_digits(
+        "Thank you for calling, how can I help you today?",
+        13
+    ));
+    assert!(!may_hold_digits(
+        "您好，这里是顺达快递客服中心，请问有什么可以帮您？",
+        6
+    ));
+}

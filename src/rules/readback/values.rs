@@ -393,36 +393,7 @@ impl Extractor {
             return true;
         }
         match self.entity {
-            Entity::Digits | Entity::Phone => {
-                // Each digit of a digit string is a digit character or a digit word.
-                let mut digits = 0;
-                let mut word = String::new();
-                for c in source.chars().chain(std::iter::once(' ')) {
-                    if c.is_ascii_alphabetic() {
-                        word.push(c.to_ascii_lowercase());
-                        continue;
-                    }
-                    if !word.is_empty() {
-                        if matches!(word.as_str(), "oh" | "o" | "double" | "triple")
-                            || super::numbers::english_digit(&word).is_some()
-                            || TEENS_AND_TENS.contains(&word.as_str())
-                        {
-                            digits += 2;
-                        }
-                        word.clear();
-                    }
-                    if c.is_ascii_digit()
-                        || ('０'..='９').contains(&c)
-                        || super::numbers::cjk_digit(c).is_some()
-                    {
-                        digits += 1;
-                    }
-                    if digits >= min_digits {
-                        return true;
-                    }
-                }
-                false
-            }
+            Entity::Digits | Entity::Phone => may_hold_digits(source, min_digits),
             Entity::Amount => AMOUNT_MARKERS.is_match(source),
             Entity::Date => {
                 source.contains('月')
@@ -699,4 +670,39 @@ pub fn osa<T: PartialEq>(a: &[T], b: &[T]) -> usize {
         }
     }
     d[n][m]
+}
+
+/// False when `source` certainly holds fewer than `min_digits` digits as [`digit_runs`] reads
+/// them: each digit is a digit character or comes from a digit word, and no word gives more
+/// than two digits ("fifteen", "double five", "eight hundred" after its "eight").
+///
+/// [`digit_runs`]: super::numbers::digit_runs
+pub fn may_hold_digits(source: &str, min_digits: usize) -> bool {
+    let mut digits = 0;
+    let mut word = String::new();
+    for c in source.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_alphabetic() {
+            word.push(c.to_ascii_lowercase());
+            continue;
+        }
+        if !word.is_empty() {
+            if matches!(word.as_str(), "oh" | "o" | "double" | "triple" | "hundred")
+                || super::numbers::english_digit(&word).is_some()
+                || TEENS_AND_TENS.contains(&word.as_str())
+            {
+                digits += 2;
+            }
+            word.clear();
+        }
+        // Other numeric characters (circled, superscript) become digits when normalised; the
+        // common CJK ideographs are never numeric, and skipping them skips a slow lookup.
+        let numeric = || !('\u{4E00}'..='\u{9FFF}').contains(&c) && c.is_numeric();
+        if c.is_ascii_digit() || super::numbers::cjk_digit(c).is_some() || (!c.is_ascii() && numeric()) {
+            digits += 1;
+        }
+        if digits >= min_digits {
+            return true;
+        }
+    }
+    false
 }
