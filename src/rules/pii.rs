@@ -18,7 +18,7 @@ use toml::Spanned;
 use unicode_width::UnicodeWidthChar as _;
 
 use super::readback::numbers::digit_runs;
-use super::readback::values::{VALUE_PROFILE, may_hold_digits};
+use super::readback::values::{VALUE_PROFILE, text_hint};
 use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, Window, quote_list};
 use crate::finding::Finding;
 use crate::matcher::Hit;
@@ -168,7 +168,7 @@ impl Kind for Pii {
         let mut norm = NormText::new();
         for &index in selection.turns.iter() {
             let text = &ctx.transcript.turns[index].text;
-            for found in self.find(text, &mut norm) {
+            for found in self.find(text, ctx.turns.hint(ctx.transcript, index).digits, &mut norm) {
                 let hit = Hit {
                     rule: 0,
                     turn: index as u32,
@@ -233,13 +233,20 @@ impl Pii {
     /// Where the rule's protected values are, in byte ranges of `source`: `--redact` masks
     /// whatever a pii rule finds, in every text of a report.
     pub fn ranges(&self, source: &str, norm: &mut NormText) -> Vec<std::ops::Range<usize>> {
-        self.find(source, norm).into_iter().map(|f| f.range).collect()
+        let digits = text_hint(source).digits;
+        self.find(source, digits, norm)
+            .into_iter()
+            .map(|f| f.range)
+            .collect()
     }
 
     /// Every protected value in one turn's text, in text order, none overlapping.
-    fn find(&self, source: &str, norm: &mut NormText) -> Vec<Found> {
+    /// `digits` is the text's digit bound ([`TextHint::digits`]).
+    ///
+    /// [`TextHint::digits`]: super::readback::values::TextHint::digits
+    fn find(&self, source: &str, digits: u32, norm: &mut NormText) -> Vec<Found> {
         // A card needs 13 digits, an ID number 18.
-        if self.patterns.is_empty() && !may_hold_digits(source, 13) {
+        if self.patterns.is_empty() && digits < 13 {
             return Vec::new();
         }
         normalize_into(&VALUE_PROFILE, source, norm);

@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::normalize::text_units;
 use crate::rulebook::schema::{SpeakerToml, WindowToml};
+use crate::rules::readback::values::{TextHint, text_hint};
 use crate::transcript::{Millis, Role, Transcript, TranscriptKind};
 
 /// Whose turns a rule looks at.
@@ -102,6 +103,7 @@ pub struct TurnIndex {
     all: Vec<usize>,
     by_role: [Vec<usize>; 4],
     units: std::cell::OnceCell<Vec<(u32, u32)>>,
+    hints: std::cell::OnceCell<Vec<TextHint>>,
 }
 
 impl TurnIndex {
@@ -128,6 +130,15 @@ impl TurnIndex {
                 .collect()
         });
         units.get(turn).map_or((0, 0), |&(c, w)| (c as usize, w as usize))
+    }
+
+    /// A turn's [`TextHint`] (digits and masks it may hold), worked out once per transcript for
+    /// every read-back and pii rule.
+    pub fn hint(&self, transcript: &Transcript, turn: usize) -> TextHint {
+        let hints = self
+            .hints
+            .get_or_init(|| transcript.turns.iter().map(|t| text_hint(&t.text)).collect());
+        hints.get(turn).copied().unwrap_or_default()
     }
 
     /// The turns of a speaker, ascending.

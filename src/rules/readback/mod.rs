@@ -257,9 +257,12 @@ impl Kind for Readback {
         let mut given: Vec<(usize, Found)> = Vec::new();
         let mut masked_given = false;
         for &i in &from_turns {
-            let extracted = self
-                .extractor
-                .extract(&transcript.turns[i].text, self.min_digits, &mut norm);
+            let extracted = self.extractor.extract_hinted(
+                &transcript.turns[i].text,
+                self.min_digits,
+                &mut norm,
+                ctx.turns.hint(transcript, i),
+            );
             masked_given |= !extracted.placeholders.is_empty();
             given.extend(extracted.values.into_iter().map(|f| (i, f)));
         }
@@ -291,8 +294,12 @@ impl Kind for Readback {
             .zip(&needed)
             .map(|(&i, &needed)| {
                 if needed {
-                    self.extractor
-                        .extract(&transcript.turns[i].text, said_min, &mut norm)
+                    self.extractor.extract_hinted(
+                        &transcript.turns[i].text,
+                        said_min,
+                        &mut norm,
+                        ctx.turns.hint(transcript, i),
+                    )
                 } else {
                     Extracted::default()
                 }

@@ -285,7 +285,19 @@ impl Extractor {
     /// Every value in `source` (digit strings need at least `min_digits` digits), plus
     /// placeholders. `norm` is a reusable buffer.
     pub fn extract(&self, source: &str, min_digits: usize, norm: &mut NormText) -> Extracted {
-        if !self.might_hold(source, min_digits) {
+        self.extract_hinted(source, min_digits, norm, text_hint(source))
+    }
+
+    /// [`Extractor::extract`] with the turn's [`TextHint`] already known (rules keep one per
+    /// turn, so several extractors over one turn look at its characters once).
+    pub fn extract_hinted(
+        &self,
+        source: &str,
+        min_digits: usize,
+        norm: &mut NormText,
+        hint: TextHint,
+    ) -> Extracted {
+        if !self.might_hold(source, min_digits, hint) {
             return Extracted::default();
         }
         normalize_into(&VALUE_PROFILE, source, norm);
@@ -383,17 +395,12 @@ impl Extractor {
 
     /// A cheap test on the original text: false when the turn cannot hold a value or a
     /// placeholder, so most turns are never folded or searched.
-    fn might_hold(&self, source: &str, min_digits: usize) -> bool {
-        let mask = |c: char| is_mask_char(c.to_ascii_lowercase()) || c == '＊';
-        let two_masks = source
-            .chars()
-            .zip(source.chars().skip(1))
-            .any(|(a, b)| mask(a) && mask(b));
-        if two_masks || source.contains(['[', '<', '{', '【', '（']) {
+    fn might_hold(&self, source: &str, min_digits: usize, hint: TextHint) -> bool {
+        if hint.maybe_masked {
             return true;
         }
         match self.entity {
-            Entity::Digits | Entity::Phone => may_hold_digits(source, min_digits),
+            Entity::Digits | Entity::Phone => hint.digits as usize >= min_digits,
             Entity::Amount => AMOUNT_MARKERS.is_match(source),
             Entity::Date => {
                 source.contains('月')
@@ -672,37 +679,78 @@ pub fn osa<T: PartialEq>(a: &[T], b: &[T]) -> usize {
     d[n][m]
 }
 
-/// False when `source` certainly holds fewer than `min_digits` digits as [`digit_runs`] reads
-/// them: each digit is a digit character or comes from a digit word, and no word gives more
-/// than two digits ("fifteen", "double five", "eight hundred" after its "eight").
-///
-/// [`digit_runs`]: super::numbers::digit_runs
-pub fn may_hold_digits(source: &str, min_digits: usize) -> bool {
-    let mut digits = 0;
-    let mut word = String::new();
-    for c in source.chars().chain(std::iter::once(' ')) {
-        if c.is_ascii_alphabetic() {
-            word.push(c.to_ascii_lowercase());
-            continue;
+/// What a cheap look at a turn's original text tells the extractors, so most turns are never
+/// folded or searched.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TextHint {
+    /// At least as many digits as [`digit_runs`] can read in the text: each digit is a digit
+    /// character or comes from a digit word, and no word gives more than two digits
+    /// ("fifteen", "double five", "eight hundred" after its "eight").
+    ///
+    /// [`digit_runs`]: super::numbers::digit_runs
+    pub digits: u32,
+    /// Two mask characters in a row, or a bracket: the text may hold a masked value or a
+    /// placeholder (`****1234`, `[订单x]`, `<PHONE>`).
+    pub maybe_masked: bool,
+}
+
+/// The [`TextHint`] of a text, in one pass without allocating.
+pub fn text_hint(source: &str) -> TextHint {
+    let is_digit_word = |word: &str| {
+        let mut lower = [0u8; 16];
+        if word.len() > lower.len() {
+            return false;
         }
-        if !word.is_empty() {
-            if matches!(word.as_str(), "oh" | "o" | "double" | "triple" | "hundred")
-                || super::numbers::english_digit(&word).is_some()
-                || TEENS_AND_TENS.contains(&word.as_str())
-            {
-                digits += 2;
+        for (to, from) in lower.iter_mut().zip(word.bytes()) {
+            *to = from.to_ascii_lowercase();
+        }
+        let Ok(word) = std::str::from_utf8(&lower[..word.len()]) else {
+            return false;
+        };
+        matches!(word, "oh" | "o" | "double" | "triple" | "hundred")
+            || super::numbers::english_digit(word).is_some()
+            || TEENS_AND_TENS.contains(&word)
+    };
+    let mut hint = TextHint::default();
+    let mut word_start: Option<usize> = None;
+    let mut previous_mask = false;
+    for (at, c) in source.char_indices().chain(std::iter::once((source.len(), ' '))) {
+        let mask = is_mask_char(c.to_ascii_lowercase()) || c == '＊';
+        hint.maybe_masked |= (mask && previous_mask) || matches!(c, '[' | '<' | '{' | '【' | '（');
+        previous_mask = mask;
+        if c.is_ascii() {
+            if c.is_ascii_alphabetic() {
+                word_start.get_or_insert(at);
+                continue;
             }
-            word.clear();
+            if c.is_ascii_digit() {
+                hint.digits += 1;
+            }
+        } else if super::numbers::cjk_digit(c).is_some() || other_digit(c) {
+            hint.digits += 1;
         }
-        // Other numeric characters (circled, superscript) become digits when normalised; the
-        // common CJK ideographs are never numeric, and skipping them skips a slow lookup.
-        let numeric = || !('\u{4E00}'..='\u{9FFF}').contains(&c) && c.is_numeric();
-        if c.is_ascii_digit() || super::numbers::cjk_digit(c).is_some() || (!c.is_ascii() && numeric()) {
-            digits += 1;
-        }
-        if digits >= min_digits {
-            return true;
+        if let Some(start) = word_start.take()
+            && is_digit_word(&source[start..at])
+        {
+            hint.digits += 2;
         }
     }
-    false
+    hint
+}
+
+/// A non-ASCII character that may become a digit when normalised: full-width, circled and
+/// superscript digits and other numeric characters. Ideographs, kana, hangul and full-width
+/// punctuation are skipped without the (slow) numeric lookup, except the enclosed and squared
+/// CJK block, whose circled numerals fold to digits.
+fn other_digit(c: char) -> bool {
+    match u32::from(c) {
+        0x3220..=0x33FF | 0xFF10..=0xFF19 => c.is_numeric(),
+        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xFF00..=0xFFEF => false,
+        _ => c.is_numeric(),
+    }
+}
+
+/// False when `source` certainly holds fewer than `min_digits` digits (see [`TextHint`]).
+pub fn may_hold_digits(source: &str, min_digits: usize) -> bool {
+    text_hint(source).digits as usize >= min_digits
 }
