@@ -100,7 +100,7 @@ impl Baseline {
     /// Reads a baseline file; the error says what is wrong and how to fix it.
     pub fn load(path: &Path) -> Result<Baseline, String> {
         let shown = path.display();
-        let text = std::fs::read_to_string(path).map_err(|e| {
+        let text = crate::limits::read_settings_file(path, crate::limits::MAX_FILE_BYTES).map_err(|e| {
             format!("cannot read the baseline {shown}: {e}; create it with --write-baseline {shown}")
         })?;
         let file: BaselineFile = serde_json::from_str(&text).map_err(|e| {

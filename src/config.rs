@@ -210,7 +210,7 @@ impl Config {
     pub fn load(path: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostics> {
         let display = shown(path);
         let mut diagnostics = Diagnostics::default();
-        let text = match std::fs::read_to_string(path) {
+        let text = match crate::limits::read_settings_file(path, crate::limits::MAX_SETTINGS_BYTES) {
             Ok(text) => text,
             Err(e) => {
                 diagnostics.push(
@@ -306,9 +306,30 @@ impl Config {
         }
         if let Some((paths, origin)) = self.strings(toml.rulebooks) {
             let mut value = Vec::new();
+            let root = crate::discover::real_path(&self.root);
             for p in &paths {
                 let resolved = self.dir.join(p.get_ref());
-                if !resolved.exists() {
+                if !crate::discover::real_path(&resolved).starts_with(&root) {
+                    diagnostics.push(
+                        self.error(
+                            p.span(),
+                            "rulebooks",
+                            format!(
+                                "`{}` is outside the project folder {}",
+                                p.get_ref(),
+                                crate::discover::display(&root)
+                            ),
+                        )
+                        .expected(
+                            "a rulebook inside the folder of callcheck.toml (after `..` and symbolic \
+                             links), or a built-in in `builtin`",
+                        )
+                        .hint(
+                            "rulebooks are data, and a project's checks must not depend on files \
+                             outside it; give it with -r on the command line if you mean it",
+                        ),
+                    );
+                } else if !resolved.exists() {
                     diagnostics.push(self.error(
                         p.span(),
                         "rulebooks",

@@ -164,6 +164,27 @@ pub fn normalize_path(path: &Path) -> PathBuf {
     out
 }
 
+/// A path with `..` and symbolic links resolved, as the system would follow them. A path that
+/// does not exist is made absolute with `..` resolved by name, and its folder's links resolved
+/// when the folder exists, so a missing file still compares with its folder.
+pub fn real_path(path: &Path) -> PathBuf {
+    let path = if path.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        path
+    };
+    if let Ok(real) = std::fs::canonicalize(path) {
+        return real;
+    }
+    let named = normalize_path(path);
+    match (named.parent(), named.file_name()) {
+        (Some(folder), Some(name)) => std::fs::canonicalize(folder)
+            .map(|folder| folder.join(name))
+            .unwrap_or(named),
+        _ => named,
+    }
+}
+
 fn glob_set(globs: &[String], flag: &str) -> Result<Option<GlobSet>, String> {
     if globs.is_empty() {
         return Ok(None);

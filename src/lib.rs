@@ -14,6 +14,11 @@
 //! knows about flags or prints.
 
 #![warn(clippy::print_stdout, clippy::print_stderr, missing_docs)]
+// No panics in library code: `unwrap` and `expect` are refused outside tests. Where an invariant
+// is proven, `unwrap_or_else(|e| unreachable!("why it holds: {e}"))` says why, or an
+// `#[allow(clippy::expect_used, reason = "…")]` on the item. Unit tests (`cfg(test)`) and the
+// integration tests in tests/ (separate crates) may unwrap.
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod baseline;
 pub mod cli;

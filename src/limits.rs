@@ -22,6 +22,36 @@ pub const MAX_TURNS: usize = 100_000;
 /// Longest per-file error message, in characters; messages quote input, and input is unbounded.
 const MAX_MESSAGE_CHARS: usize = 1_000;
 
+/// Largest rulebook or configuration file read, in bytes. A rulebook of 5,000 rules and
+/// 100,000 phrases is about 2 MB.
+pub const MAX_SETTINGS_BYTES: u64 = 64 << 20;
+
+/// Reads a rulebook, configuration or baseline file as UTF-8 text. Anything but a regular file
+/// (a FIFO, whose reading waits for a writer that may never come; a device such as
+/// `/dev/zero`, which never ends; a folder) and any file over `limit` bytes is refused without
+/// being read.
+pub fn read_settings_file(path: &std::path::Path, limit: u64) -> std::io::Result<String> {
+    use std::io::{Error, Read};
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(Error::other(if meta.is_dir() {
+            "it is a folder, not a file"
+        } else {
+            "it is not a regular file (a FIFO, socket or device)"
+        }));
+    }
+    if meta.len() > limit {
+        return Err(Error::other(format!(
+            "the file is {}, more than the {} callcheck reads from such a file",
+            size(meta.len()),
+            size(limit)
+        )));
+    }
+    let mut text = String::new();
+    std::fs::File::open(path)?.take(limit).read_to_string(&mut text)?;
+    Ok(text)
+}
+
 /// Refuses a file larger than [`MAX_FILE_BYTES`].
 pub fn check_size(bytes: u64) -> Result<(), String> {
     if bytes <= MAX_FILE_BYTES {

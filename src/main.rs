@@ -1,5 +1,7 @@
 //! The `callcheck` binary: parse the command line, run it, exit with its status.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 

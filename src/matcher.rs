@@ -65,6 +65,33 @@ pub enum MatchError {
     EmptyPhrase(String),
     /// The pattern does not compile, or matches empty text.
     BadPattern(String),
+    /// The pattern would compile to more than [`REGEX_SIZE_LIMIT`] bytes.
+    TooLarge,
+}
+
+/// What is wrong with a pattern the regex crate rejected: a message and a hint for the user.
+/// A pattern too large to compile gets advice on what makes patterns large; a syntax error
+/// gets the regex crate's own explanation (its last line).
+pub fn regex_error(e: &regex::Error) -> (String, String) {
+    match e {
+        regex::Error::CompiledTooBig(limit) => (
+            format!(
+                "the regular expression is too large: it compiles to more than {} MB",
+                limit >> 20
+            ),
+            "Unicode classes (\\w, \\d, \\pL, .) and counted repeats ({500}) multiply a \
+             pattern's size: use ASCII classes such as [a-z0-9_], smaller counts, or split it"
+                .to_string(),
+        ),
+        _ => {
+            let reason = e.to_string();
+            let last = reason.lines().last().unwrap_or(&reason).trim();
+            (
+                "invalid regular expression".to_string(),
+                last.trim_start_matches("error: ").to_string(),
+            )
+        }
+    }
 }
 
 /// An automaton entry: a rule phrase (with its word-boundary needs and targets), or a literal
@@ -133,7 +160,7 @@ pub struct MatcherBuilder {
 }
 
 /// Largest compiled size of one pattern, so a runaway pattern fails at load time.
-const REGEX_SIZE_LIMIT: usize = 10 * (1 << 20);
+pub const REGEX_SIZE_LIMIT: usize = 10 * (1 << 20);
 
 /// Most memory the pattern set's lazy DFA may use per thread.
 const SET_DFA_CACHE: usize = 16 << 20;
@@ -186,7 +213,10 @@ impl MatcherBuilder {
             .case_insensitive(settings.fold_case)
             .size_limit(REGEX_SIZE_LIMIT)
             .build()
-            .map_err(|e| MatchError::BadPattern(e.to_string()))?;
+            .map_err(|e| match e {
+                regex::Error::CompiledTooBig(_) => MatchError::TooLarge,
+                e => MatchError::BadPattern(e.to_string()),
+            })?;
         if regex.is_match("") {
             return Err(MatchError::BadPattern(
                 "the pattern matches empty text, so it would match every turn".into(),
@@ -240,35 +270,52 @@ impl MatcherBuilder {
                         .map_err(|e| format!("cannot build the phrase automaton: {e}"))?,
                 )
             };
-            let ungated_texts: Vec<&String> = ungated
-                .iter()
-                .map(|&i| &builder.pattern_texts[i as usize])
-                .collect();
-            let set = if ungated_texts.is_empty() {
-                None
-            } else {
-                Some(
-                    RegexSetBuilder::new(ungated_texts)
-                        .case_insensitive(profile.fold_case)
-                        .size_limit(REGEX_SIZE_LIMIT * 4)
-                        // The union of the ungated patterns needs room for its lazy DFA states:
-                        // with the default 2 MB cache it thrashes (5× slower on the benchmark
-                        // corpus). The cache grows only as far as the text needs.
-                        .dfa_size_limit(SET_DFA_CACHE)
-                        .build()
-                        .map_err(|e| format!("cannot combine the patterns: {e}"))?,
-                )
-            };
+            let mut sets = Vec::new();
+            if !ungated.is_empty() {
+                build_sets(&builder.pattern_texts, ungated, profile.fold_case, &mut sets)?;
+            }
             profiles.push(ProfileMatcher {
                 profile,
                 automaton,
                 phrases: builder.phrases,
-                set,
-                ungated,
+                sets,
                 patterns: builder.patterns,
             });
         }
         Ok(Matcher { profiles })
+    }
+}
+
+/// Combines the patterns `indices` (into `texts`) into regex sets, each with the indices of its
+/// patterns in set order. One set is fastest; when the union is too large to compile (thousands
+/// of patterns with Unicode classes), the list is halved until each part compiles, so any
+/// number of patterns that compile one by one can be loaded.
+fn build_sets(
+    texts: &[String],
+    indices: Vec<u32>,
+    fold_case: bool,
+    sets: &mut Vec<(RegexSet, Vec<u32>)>,
+) -> Result<(), String> {
+    let built = RegexSetBuilder::new(indices.iter().map(|&i| &texts[i as usize]))
+        .case_insensitive(fold_case)
+        .size_limit(REGEX_SIZE_LIMIT * 4)
+        // The union of the ungated patterns needs room for its lazy DFA states: with the
+        // default 2 MB cache it thrashes (5× slower on the benchmark corpus). The cache grows
+        // only as far as the text needs.
+        .dfa_size_limit(SET_DFA_CACHE)
+        .build();
+    match built {
+        Ok(set) => {
+            sets.push((set, indices));
+            Ok(())
+        }
+        Err(regex::Error::CompiledTooBig(_)) if indices.len() > 1 => {
+            let mut first = indices;
+            let second = first.split_off(first.len() / 2);
+            build_sets(texts, first, fold_case, sets)?;
+            build_sets(texts, second, fold_case, sets)
+        }
+        Err(e) => Err(format!("cannot combine the patterns: {e}")),
     }
 }
 
@@ -309,10 +356,10 @@ struct ProfileMatcher {
     profile: Profile,
     automaton: Option<AhoCorasick>,
     phrases: Vec<Phrase>,
-    /// The patterns without gate literals, run together on every turn.
-    set: Option<RegexSet>,
-    /// Indices (into `patterns`) of the set's patterns, in set order.
-    ungated: Vec<u32>,
+    /// The patterns without gate literals, run together on every turn: normally one set, more
+    /// when their union is too large for one; each with the indices (into `patterns`) of its
+    /// patterns, in set order.
+    sets: Vec<(RegexSet, Vec<u32>)>,
     patterns: Vec<Pattern>,
 }
 
@@ -397,11 +444,11 @@ impl ProfileMatcher {
         }
         gated.sort_unstable();
         gated.dedup();
-        let ungated = self.set.as_ref().map(|set| set.matches(text));
-        let candidates = gated
+        let ungated = self
+            .sets
             .iter()
-            .copied()
-            .chain(ungated.iter().flat_map(|m| m.iter().map(|i| self.ungated[i])));
+            .flat_map(|(set, indices)| set.matches(text).into_iter().map(move |i| indices[i]));
+        let candidates = gated.iter().copied().chain(ungated);
         for index in candidates {
             let pattern = &self.patterns[index as usize];
             for m in pattern.regex.find_iter(text) {
@@ -553,6 +600,26 @@ mod tests {
         assert!(
             matches!(builder.add_pattern(p, "a*", t), Err(MatchError::BadPattern(e)) if e.contains("empty"))
         );
+    }
+
+    #[test]
+    fn too_large_patterns_fail_and_too_many_are_split_into_sets() {
+        let mut builder = MatcherBuilder::new();
+        let p = builder.profile(Profile::default());
+        let t = Target { rule: 0, slot: 0 };
+        assert_eq!(
+            builder.add_pattern(p, r"\w{500}\w{500}", t),
+            Err(MatchError::TooLarge)
+        );
+        // Each pattern compiles on its own, but their union is over the set's size limit.
+        let patterns: Vec<String> = (0..250).map(|i| format!(r"\w{{20}}q{i}x")).collect();
+        let texts: Vec<&str> = patterns.iter().map(String::as_str).collect();
+        let m = build(&[], &texts);
+        assert!(m.profiles[0].sets.len() > 1, "{}", m.profiles[0].sets.len());
+        let t = transcript("Agent: abcdefghijabcdefghijq249x and abcdefghijabcdefghijq0x\n");
+        let hits = scan(&m, &t);
+        let rules: Vec<u32> = hits.all().iter().map(|h| h.rule).collect();
+        assert_eq!(rules, [100, 349], "build() numbers patterns from rule 100");
     }
 
     #[test]

@@ -391,7 +391,31 @@ fn extends_overrides_disables_and_reports_cycles() {
         "[rulebook]\nid = \"common\"\n[[forbidden]]\nid = \"jargon\"\nphrases = [\"工单系统\"]\n",
     )
     .unwrap();
+    // common.toml is outside rules/, the extending rulebook's folder: it is read only because it
+    // is given with -r as well (and so is also loaded as a rulebook of its own).
     let r = run_in(d, &["rules", "list", "-r", "rules/team.toml", "--format", "json"]);
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(
+        r.stderr
+            .contains("rules/team.toml:3:36: [rulebook] › extends: `../common.toml` is outside")
+            && r.stderr
+                .contains("give it with -r on the command line if you mean it"),
+        "{}",
+        r.stderr
+    );
+    let r = run_in(
+        d,
+        &[
+            "rules",
+            "list",
+            "-r",
+            "rules/team.toml",
+            "-r",
+            "common.toml",
+            "--format",
+            "json",
+        ],
+    );
     assert_eq!(r.code, 0, "{}", r.transcript());
     let rules: Value = serde_json::from_str(&r.stdout).unwrap();
     let ids: Vec<&str> = rules
@@ -431,7 +455,8 @@ fn extends_overrides_disables_and_reports_cycles() {
     assert_eq!(r.code, 2);
     insta::assert_snapshot!(r.transcript().replace(&d.display().to_string(), "[TMP]"));
 
-    // From a project configuration, extends may not leave the project folder; with -r it may.
+    // From a project configuration, extends may not leave the project folder, unless the file
+    // is given with -r.
     let inner = d.join("project");
     fs::create_dir_all(&inner).unwrap();
     fs::write(
@@ -449,11 +474,14 @@ fn extends_overrides_disables_and_reports_cycles() {
         r.stderr
     );
     assert!(
-        r.stderr.contains("load that rulebook explicitly with -r"),
+        r.stderr
+            .contains("give it with -r on the command line if you mean it"),
         "{}",
         r.stderr
     );
     let r = run_in(&inner, &["rules", "list", "-r", "r.toml"]);
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    let r = run_in(&inner, &["rules", "list", "-r", "r.toml", "-r", "../common.toml"]);
     assert_eq!(r.code, 0, "{}", r.transcript());
     assert!(r.stdout.contains("r/jargon"));
 }

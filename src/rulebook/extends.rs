@@ -15,9 +15,14 @@
 //! parent's normalisation, speakers, language scope and source file, so errors and examples
 //! still point into the parent.
 //!
-//! Cycles and files that cannot be read are errors at the `extends` entry. When rulebooks come
-//! from a project configuration, `extends` paths may not leave the configuration's folder: a
-//! repository's rules must not depend on files outside it (pass such a rulebook with `-r`).
+//! Cycles and files that cannot be read are errors at the `extends` entry.
+//!
+//! Rulebooks are data, and may come from someone else: an `extends` path may not leave the
+//! folder tree of the file the user pointed callcheck at — the configuration's folder for
+//! rulebooks named by `callcheck.toml`, the rulebook's own folder (or the folder given) for `-r`
+//! — judged after `..` and symbolic links are resolved, unless it names a file that was itself
+//! given with `-r`. Otherwise a rulebook could make callcheck read any file and quote its lines
+//! in an error message.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -62,6 +67,17 @@ pub(super) struct Planned {
     pub auto_fail: Option<bool>,
 }
 
+/// A top-level rulebook's text and where it came from.
+pub(super) struct Source {
+    /// Display path (`rules/acme.toml`, `builtin:zh-telephone`).
+    pub path: String,
+    /// The file's text.
+    pub text: String,
+    /// The folder (as [`crate::discover::real_path`] gives it) that its `extends` paths, and theirs, must stay
+    /// in; `None` for built-ins, which extend only built-ins.
+    pub root: Option<PathBuf>,
+}
+
 /// Every rulebook needed for a load: the top-level ones first, then the parents they extend.
 pub(super) struct Books {
     /// The arena.
@@ -81,17 +97,22 @@ fn key_of(path: &str) -> String {
 impl Books {
     /// Parses the requested rulebooks and, recursively, the ones they extend. Problems go to
     /// `diagnostics`; a book that cannot be parsed is left out.
-    pub fn load(texts: Vec<(String, String)>, root: Option<&Path>, diagnostics: &mut Diagnostics) -> Books {
+    pub fn load(
+        texts: Vec<Source>,
+        explicit: &[PathBuf],
+        from_config: bool,
+        diagnostics: &mut Diagnostics,
+    ) -> Books {
         let mut books = Books {
             books: Vec::new(),
             top_level: 0,
         };
-        let mut keys: HashMap<String, usize> = HashMap::new();
+        let mut keys: HashMap<(String, Option<PathBuf>), usize> = HashMap::new();
         let mut top = Vec::new();
-        for (path, text) in texts {
+        for Source { path, text, root } in texts {
             match toml::from_str::<RulebookFile>(&text) {
                 Ok(file) => {
-                    top.push(books.books.len());
+                    top.push((books.books.len(), root));
                     books.books.push(Book {
                         path,
                         text,
@@ -104,18 +125,24 @@ impl Books {
             }
         }
         books.top_level = books.books.len();
-        for index in top {
+        let scope = Scope {
+            explicit,
+            from_config,
+        };
+        for (index, root) in top {
             let mut stack = vec![key_of(&books.books[index].path)];
-            books.resolve(index, root, &mut keys, &mut stack, diagnostics);
+            books.resolve(index, root.as_deref(), &scope, &mut keys, &mut stack, diagnostics);
         }
         books
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn resolve(
         &mut self,
         index: usize,
         root: Option<&Path>,
-        keys: &mut HashMap<String, usize>,
+        scope: &Scope<'_>,
+        keys: &mut HashMap<(String, Option<PathBuf>), usize>,
         stack: &mut Vec<String>,
         diagnostics: &mut Diagnostics,
     ) {
@@ -158,23 +185,36 @@ impl Books {
                     };
                     let resolved: PathBuf = here.join(entry.get_ref());
                     if let Some(root) = root
-                        && !normalize_path(&resolved).starts_with(root)
+                        && !scope.allows(&resolved, root)
                     {
-                        diagnostics.push(
-                            error(format!(
-                                "`{}` is outside the project folder {}",
-                                entry.get_ref(),
-                                crate::discover::display(root)
-                            ))
-                            .expected("a rulebook inside the folder of callcheck.toml")
-                            .hint(
-                                "rules of a project must not depend on files outside it; load that \
-                                 rulebook explicitly with -r to use it anyway",
-                            ),
-                        );
+                        let (message, expected) = if scope.from_config {
+                            (
+                                format!(
+                                    "`{}` is outside the project folder {}",
+                                    entry.get_ref(),
+                                    crate::discover::display(root)
+                                ),
+                                "\"builtin:NAME\", or a rulebook inside the folder of callcheck.toml \
+                                 (after `..` and symbolic links)",
+                            )
+                        } else {
+                            (
+                                format!(
+                                    "`{}` is outside {}, the folder of the rulebook given with -r",
+                                    entry.get_ref(),
+                                    crate::discover::display(root)
+                                ),
+                                "\"builtin:NAME\", or a rulebook inside the folder of the rulebook \
+                                 given with -r (after `..` and symbolic links)",
+                            )
+                        };
+                        diagnostics.push(error(message).expected(expected).hint(
+                            "rulebooks are data and must not reach files outside their folder; \
+                                 give it with -r on the command line if you mean it",
+                        ));
                         continue;
                     }
-                    match std::fs::read_to_string(&resolved) {
+                    match crate::limits::read_settings_file(&resolved, crate::limits::MAX_SETTINGS_BYTES) {
                         Ok(t) => (crate::discover::display(&resolved), t),
                         Err(e) => {
                             diagnostics.push(
@@ -192,6 +232,7 @@ impl Books {
                 }
             };
             let key = key_of(&parent_path);
+            let key_in_root = (key.clone(), root.map(Path::to_path_buf));
             if let Some(at) = stack.iter().position(|k| *k == key) {
                 let shown = |k: &String| {
                     if k.starts_with("builtin:") {
@@ -209,7 +250,9 @@ impl Books {
                 );
                 continue;
             }
-            if let Some(&existing) = keys.get(&key) {
+            // A parent shared by rulebooks with different roots is loaded once per root, so its
+            // own `extends` are checked against each.
+            if let Some(&existing) = keys.get(&key_in_root) {
                 parents.push(existing);
                 continue;
             }
@@ -228,9 +271,9 @@ impl Books {
                 parents: Vec::new(),
                 extended_only: true,
             });
-            keys.insert(key.clone(), parent);
+            keys.insert(key_in_root, parent);
             stack.push(key);
-            self.resolve(parent, root, keys, stack, diagnostics);
+            self.resolve(parent, root, scope, keys, stack, diagnostics);
             stack.pop();
             parents.push(parent);
         }
@@ -368,6 +411,23 @@ impl Books {
         }
         plan.extend(inherited);
         *depth -= 1;
+    }
+}
+
+/// The rulebook files given explicitly on the command line, which any rulebook may extend.
+struct Scope<'a> {
+    explicit: &'a [PathBuf],
+    /// True when the rulebooks were named by a configuration file (for messages).
+    from_config: bool,
+}
+
+impl Scope<'_> {
+    /// True when `path` may be read by a rulebook confined to `root` (a
+    /// [`crate::discover::real_path`]): it lies inside `root` after `..` and symbolic links are
+    /// resolved, or it is a file given with `-r`.
+    fn allows(&self, path: &Path, root: &Path) -> bool {
+        let real = crate::discover::real_path(path);
+        real.starts_with(root) || self.explicit.contains(&real)
     }
 }
 

@@ -101,15 +101,25 @@ impl RuleSet {
         Self::load_within(sources, None)
     }
 
-    /// Loads rulebooks whose `extends` paths must stay inside `root` (the project folder, for
-    /// rulebooks named by a configuration file); `None` allows any path.
+    /// Loads rulebooks, confining the files they extend (rulebooks are data: a rulebook from
+    /// elsewhere must not make callcheck read, and quote in its errors, files outside its folder).
+    ///
+    /// With `root` (the project folder, for rulebooks named by a configuration file) every
+    /// `extends` path, followed through `..` and symbolic links, must stay inside `root`.
+    /// Without it (rulebooks given with `-r`), each rulebook's `extends` must stay inside that
+    /// rulebook's own folder, or name a file that was itself given with `-r`.
     pub fn load_within(sources: &[RulebookSource], root: Option<&Path>) -> Result<Loaded, Diagnostics> {
-        let mut texts: Vec<(String, String)> = Vec::new();
+        let mut texts: Vec<extends::Source> = Vec::new();
+        let mut explicit: Vec<PathBuf> = Vec::new();
         let mut diagnostics = Diagnostics::default();
         for source in sources {
             match source {
                 RulebookSource::Builtin(name) => match builtin::find(name) {
-                    Some(b) => texts.push((format!("builtin:{}", b.name), b.source.to_string())),
+                    Some(b) => texts.push(extends::Source {
+                        path: format!("builtin:{}", b.name),
+                        text: b.source.to_string(),
+                        root: None,
+                    }),
                     None => {
                         let names: Vec<&str> = builtin::BUILTINS.iter().map(|b| b.name).collect();
                         let mut d =
@@ -123,10 +133,26 @@ impl RuleSet {
                 },
                 RulebookSource::Path(path) => match rulebook_files(path) {
                     Ok(files) => {
+                        // A folder given with -r is the tree its rulebooks may extend from.
+                        let folder = if path.is_dir() {
+                            path.clone()
+                        } else {
+                            path.parent().map(Path::to_path_buf).unwrap_or_default()
+                        };
+                        let confined_to = root
+                            .map_or_else(|| crate::discover::real_path(&folder), crate::discover::real_path);
                         for file in files {
                             let display = display_path(&file);
-                            match std::fs::read_to_string(&file) {
-                                Ok(text) => texts.push((display, text)),
+                            if root.is_none() {
+                                explicit.push(crate::discover::real_path(&file));
+                            }
+                            match crate::limits::read_settings_file(&file, crate::limits::MAX_SETTINGS_BYTES)
+                            {
+                                Ok(text) => texts.push(extends::Source {
+                                    path: display,
+                                    text,
+                                    root: Some(confined_to.clone()),
+                                }),
                                 Err(e) => diagnostics.push(
                                     Diagnostic::whole_file(
                                         &display,
@@ -141,7 +167,7 @@ impl RuleSet {
                 },
             }
         }
-        let (set, warnings) = Self::compile(texts, root, &mut diagnostics);
+        let (set, warnings) = Self::compile(texts, &explicit, root.is_some(), &mut diagnostics);
         if diagnostics.has_errors() {
             diagnostics.0.extend(warnings);
             return Err(diagnostics);
@@ -158,11 +184,20 @@ impl RuleSet {
         Self::load(&sources)
     }
 
-    /// Compiles one rulebook given as text (tests, examples).
+    /// Compiles one rulebook given as text (tests, examples); its `extends` paths are relative
+    /// to `path` and confined to its folder.
     pub fn from_text(path: &str, text: &str) -> Result<Loaded, Diagnostics> {
         let mut diagnostics = Diagnostics::default();
-        let (set, warnings) =
-            Self::compile(vec![(path.to_string(), text.to_string())], None, &mut diagnostics);
+        let folder = Path::new(path)
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        let source = extends::Source {
+            path: path.to_string(),
+            text: text.to_string(),
+            root: (!path.starts_with("builtin:")).then(|| crate::discover::real_path(&folder)),
+        };
+        let (set, warnings) = Self::compile(vec![source], &[], false, &mut diagnostics);
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
@@ -170,8 +205,9 @@ impl RuleSet {
     }
 
     fn compile(
-        texts: Vec<(String, String)>,
-        root: Option<&Path>,
+        texts: Vec<extends::Source>,
+        explicit: &[PathBuf],
+        from_config: bool,
         diagnostics: &mut Diagnostics,
     ) -> (RuleSet, Vec<Diagnostic>) {
         let mut builder = MatcherBuilder::new();
@@ -181,7 +217,7 @@ impl RuleSet {
         let mut warnings = Vec::new();
         let mut ids: HashMap<String, String> = HashMap::new();
         let first_diagnostic = diagnostics.0.len();
-        let books = extends::Books::load(texts, root, diagnostics);
+        let books = extends::Books::load(texts, explicit, from_config, diagnostics);
         // Per book: its rule tables' local ids, its matcher profile and its RulebookInfo index.
         let local_ids: Vec<Vec<String>> = books
             .books

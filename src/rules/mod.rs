@@ -265,15 +265,19 @@ impl CompileCtx<'_> {
             if let Err(MatchError::EmptyPhrase(text)) =
                 self.matcher.add_phrase(self.profile, phrase.get_ref(), target)
             {
-                let d = self
-                    .error(
+                let d = if text.is_empty() {
+                    self.error(phrase.span(), "the phrase is empty")
+                        .hint("an empty phrase matches nothing; remove it from the list")
+                } else {
+                    self.error(
                         phrase.span(),
                         format!("the phrase {text:?} is empty after normalisation"),
                     )
                     .hint(
                         "punctuation and spaces are ignored when matching; write the words, or \
-                         set [normalize] ignore_punctuation = false",
-                    );
+                             set [normalize] ignore_punctuation = false",
+                    )
+                };
                 self.report(d);
             }
         }
@@ -287,22 +291,33 @@ impl CompileCtx<'_> {
             slot,
         };
         for pattern in patterns {
-            if let Err(MatchError::BadPattern(reason)) =
-                self.matcher.add_pattern(self.profile, pattern.get_ref(), target)
-            {
-                let d = self
-                    .error(pattern.span(), "invalid regular expression")
-                    .expected("a Rust regex (https://docs.rs/regex/#syntax)")
-                    .hint(format!(
-                        "{}; use `phrases` for literal text",
-                        reason
-                            .lines()
-                            .last()
-                            .unwrap_or(&reason)
-                            .trim()
-                            .trim_start_matches("error: ")
+            match self.matcher.add_pattern(self.profile, pattern.get_ref(), target) {
+                Ok(()) | Err(MatchError::EmptyPhrase(_)) => {}
+                Err(MatchError::BadPattern(reason)) => {
+                    let d = self
+                        .error(pattern.span(), "invalid regular expression")
+                        .expected("a Rust regex (https://docs.rs/regex/#syntax)")
+                        .hint(format!(
+                            "{}; use `phrases` for literal text",
+                            reason
+                                .lines()
+                                .last()
+                                .unwrap_or(&reason)
+                                .trim()
+                                .trim_start_matches("error: ")
+                        ));
+                    self.report(d);
+                }
+                Err(MatchError::TooLarge) => {
+                    let (message, hint) = crate::matcher::regex_error(&regex::Error::CompiledTooBig(
+                        crate::matcher::REGEX_SIZE_LIMIT,
                     ));
-                self.report(d);
+                    let d = self
+                        .error(pattern.span(), message)
+                        .expected("a pattern that compiles to at most 10 MB")
+                        .hint(hint);
+                    self.report(d);
+                }
             }
         }
         patterns.iter().map(|p| p.get_ref().clone()).collect()

@@ -117,9 +117,9 @@ impl Kind for Pii {
         for pattern in &toml.patterns {
             match compile_pattern(pattern.get_ref()) {
                 Ok(regex) => patterns.push(regex),
-                Err(hint) => {
+                Err((message, hint)) => {
                     let d = ctx
-                        .error(pattern.span(), "invalid regular expression")
+                        .error(pattern.span(), message)
                         .expected("a Rust regex (https://docs.rs/regex/#syntax); the value is group 1, or the whole match")
                         .hint(hint);
                     ctx.report(d);
@@ -331,26 +331,18 @@ impl Pii {
     }
 }
 
-/// Compiles a `patterns` entry; `Err` holds a hint.
-fn compile_pattern(pattern: &str) -> Result<Regex, String> {
+/// Compiles a `patterns` entry; `Err` holds the message and a hint.
+fn compile_pattern(pattern: &str) -> Result<Regex, (String, String)> {
     let regex = RegexBuilder::new(pattern)
         .case_insensitive(true)
-        .size_limit(10 * (1 << 20))
+        .size_limit(crate::matcher::REGEX_SIZE_LIMIT)
         .build()
-        .map_err(|e| {
-            let reason = e.to_string();
-            reason
-                .lines()
-                .last()
-                .unwrap_or(&reason)
-                .trim()
-                .trim_start_matches("error: ")
-                .to_string()
-        })?;
+        .map_err(|e| crate::matcher::regex_error(&e))?;
     if regex.is_match("") {
-        return Err(
+        return Err((
+            "invalid regular expression".into(),
             "the pattern matches empty text: make the value required, e.g. \\d+ rather than \\d*".into(),
-        );
+        ));
     }
     Ok(regex)
 }

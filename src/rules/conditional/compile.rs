@@ -113,6 +113,29 @@ pub(super) fn compile_trigger(when: &Spanned<WhenToml>, ctx: &mut CompileCtx<'_>
                 };
                 tests.push((op, operand));
             }
+            if !satisfiable(&tests) {
+                let written: Vec<String> = tests
+                    .iter()
+                    .map(|(op, operand)| format!("{} {operand}", op.symbol()))
+                    .collect();
+                let d = ctx
+                    .error(
+                        when.span(),
+                        format!(
+                            "the metadata condition on `{}` can never hold: no value is {}",
+                            key.get_ref(),
+                            written.join(" and ")
+                        ),
+                    )
+                    .expected(
+                        "comparisons that some value meets, e.g. { metadata = \"rings\", gt = 3, le = 10 }",
+                    )
+                    .hint(
+                        "the comparisons of one condition must all hold; write two rules for \"either … or\"",
+                    );
+                ctx.report(d);
+                return None;
+            }
             Some(Trigger::Metadata {
                 key: key.get_ref().clone(),
                 tests,
@@ -246,4 +269,41 @@ pub(super) fn compile_clause(
         within,
         said,
     })
+}
+
+/// False when no header value can meet every comparison of a metadata condition (`gt = 5` with
+/// `lt = 3`, `eq = 2` with `ne = 2`). Numbers: the comparisons with constants split the line
+/// into the constants and the open stretches between and around them, and one sample of each
+/// decides. Strings compare ignoring case; only `eq` against `ne` is judged there.
+fn satisfiable(tests: &[(Op, Operand)]) -> bool {
+    let numbers: Vec<(Op, f64)> = tests
+        .iter()
+        .filter_map(|(op, operand)| match operand {
+            Operand::Number(n) => Some((*op, *n)),
+            Operand::Text(_) => None,
+        })
+        .collect();
+    if numbers.len() == tests.len() {
+        let mut points: Vec<f64> = numbers.iter().map(|&(_, n)| n).collect();
+        points.sort_by(f64::total_cmp);
+        points.dedup();
+        let mut samples = points.clone();
+        samples.extend(points.windows(2).map(|w| w[0] / 2.0 + w[1] / 2.0));
+        if let (Some(first), Some(last)) = (points.first(), points.last()) {
+            samples.push(first - first.abs().max(1.0));
+            samples.push(last + last.abs().max(1.0));
+        }
+        return samples.iter().any(|sample| {
+            numbers
+                .iter()
+                .all(|&(op, n)| sample.partial_cmp(&n).is_some_and(|ordering| op.holds(ordering)))
+        });
+    }
+    let text = |wanted: Op| {
+        tests.iter().find_map(|(op, operand)| match operand {
+            Operand::Text(t) if *op == wanted => Some(t.to_lowercase()),
+            _ => None,
+        })
+    };
+    !matches!((text(Op::Eq), text(Op::Ne)), (Some(eq), Some(ne)) if eq == ne)
 }

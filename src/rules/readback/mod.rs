@@ -526,18 +526,11 @@ fn describe_turns(turns: impl Iterator<Item = usize>) -> String {
 fn compile_pattern(pattern: &str) -> Result<regex::Regex, (String, String)> {
     let regex = RegexBuilder::new(pattern)
         .case_insensitive(true)
-        .size_limit(10 * (1 << 20))
+        .size_limit(crate::matcher::REGEX_SIZE_LIMIT)
         .build()
-        .map_err(|e| {
-            let reason = e.to_string();
-            let last = reason.lines().last().unwrap_or(&reason).trim().to_string();
-            (
-                "invalid regular expression".to_string(),
-                format!(
-                    "{}; the value is what group 1 captures",
-                    last.trim_start_matches("error: ")
-                ),
-            )
+        .map_err(|e| match crate::matcher::regex_error(&e) {
+            (message, hint) if matches!(e, regex::Error::CompiledTooBig(_)) => (message, hint),
+            (message, hint) => (message, format!("{hint}; the value is what group 1 captures")),
         })?;
     if regex.captures_len() < 2 {
         return Err((
