@@ -25,6 +25,14 @@ expect_status 1 "cargo run --release -- check examples/ finds the planted violat
   cargo run --locked --release --quiet -- check examples/
 expect_status 0 "built-in rule examples pass" -- "$bin" rules test --quiet
 expect_status 0 "example rulebook's examples pass" -- "$bin" rules test examples/rules/acme-bank.toml
+readme_rule=$(mktemp --suffix=.toml)
+python3 - "$readme_rule" <<'PY'
+import re, sys
+text = open("README.md", encoding="utf-8").read()
+block = re.search(r'```toml\n(\[rulebook\]\nid = "acme-bank".*?)```', text, re.S)
+open(sys.argv[1], "w", encoding="utf-8").write(block.group(1) if block else "")
+PY
+expect_status 0 "the README's rulebook snippet loads and its examples pass" -- "$bin" rules test "$readme_rule"
 expect_status 1 "examples with the company rulebook" -- \
   "$bin" check examples/ -r examples/rules/acme-bank.toml -r builtin:zh-telephone -r builtin:en-telephone
 
