@@ -326,7 +326,8 @@ impl Config {
                         )
                         .hint(
                             "rulebooks are data, and a project's checks must not depend on files \
-                             outside it; give it with -r on the command line if you mean it",
+                             outside it; take it out of callcheck.toml and give it with -r on the \
+                             command line if you mean it",
                         ),
                     );
                 } else if !resolved.exists() {

@@ -138,12 +138,12 @@ pub fn mask_known_values(rules: &RuleSet, transcript: &Transcript, findings: &mu
     if findings.is_empty() {
         return;
     }
-    let values = known_values(rules, transcript);
-    if values.is_empty() {
+    let known = KnownValues::of(rules, transcript);
+    if known.0.is_empty() {
         return;
     }
     let apply = |text: &mut String| {
-        if let Some(masked) = mask_literals(text, &values) {
+        if let Some(masked) = mask_literals(text, &known.0) {
             *text = masked;
         }
     };
@@ -159,6 +159,27 @@ pub fn mask_known_values(rules: &RuleSet, transcript: &Transcript, findings: &mu
         .flatten()
         {
             apply(text);
+        }
+    }
+}
+
+/// The values the loaded read-back and pii rules read in one transcript, to mask wherever else
+/// the transcript's text is shown (the turns around a finding in `callcheck report`).
+#[derive(Default)]
+pub struct KnownValues(Vec<Known>);
+
+impl KnownValues {
+    /// The values the enabled read-back and pii rules read in `transcript`.
+    pub fn of(rules: &RuleSet, transcript: &Transcript) -> Self {
+        KnownValues(known_values(rules, transcript))
+    }
+
+    /// `text` with every known value masked as [`mask_known_values`] masks it; the number of
+    /// characters stays the same.
+    pub fn mask<'t>(&self, text: &'t str) -> Cow<'t, str> {
+        match mask_literals(text, &self.0) {
+            Some(masked) => Cow::Owned(masked),
+            None => Cow::Borrowed(text),
         }
     }
 }

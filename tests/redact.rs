@@ -153,6 +153,45 @@ fn every_output_format_is_redacted() {
 }
 
 #[test]
+fn every_report_format_is_redacted() {
+    // `callcheck report` masks by default; its worst-call drill-down quotes the offending turns.
+    let dir = fixture();
+    for format in ["table", "csv", "markdown", "json", "html"] {
+        let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+            .current_dir(dir.path())
+            .args(["report", ".", "--no-config", "--by", "file", "--format", format])
+            .args(RULES)
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            text.contains("call.txt"),
+            "{format}: the calls are reported:\n{text}"
+        );
+        // The masked numbers (their last digits; the full ones are in RAW) in the unreadable
+        // file's error line and in the worst calls' turns.
+        let quoted: &[&str] = match format {
+            "csv" => &[],
+            "table" => &["5678"],
+            _ => &["5678", "5679"],
+        };
+        for masked in quoted {
+            assert!(text.contains(masked), "{format}: no {masked}:\n{text}");
+        }
+        for raw in RAW {
+            assert!(
+                !text.contains(raw),
+                "report --format {format} leaks {raw}:\n{text}"
+            );
+        }
+    }
+}
+
+#[test]
 fn pii_findings_never_show_the_value_even_without_the_flag() {
     let dir = fixture();
     for format in ["pretty", "json", "sarif", "csv"] {

@@ -178,22 +178,54 @@ fn extends_from_a_command_line_rulebook_stays_in_its_folder_unless_given_with_r(
         args.extend_from_slice(extra);
         args
     };
+    // A rulebook in the current folder's tree may extend anything in that tree...
     fs::write(
         proj.join("rules/team.toml"),
         rulebook("team", &["../shared.toml"]),
     )
     .unwrap();
     let r = run(&proj, &args(&[]));
-    assert_outside(&r, "rules/team.toml:3:12: [rulebook] › extends", "../shared.toml");
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.contains("team/shared-word") && !r.stdout.contains("shared/shared-word"));
+    // ... but nothing outside it.
+    fs::write(
+        proj.join("rules/team.toml"),
+        rulebook("team", &["../../outside/common.toml"]),
+    )
+    .unwrap();
+    let r = run(&proj, &args(&[]));
+    assert_outside(
+        &r,
+        "rules/team.toml:3:12: [rulebook] › extends",
+        "../../outside/common.toml",
+    );
     assert!(
-        r.stderr.contains("the folder of the rulebook given with -r"),
+        r.stderr
+            .contains("the folder a rulebook given with -r may extend from"),
         "{}",
         r.stderr
     );
     // Given with -r too, it may be extended (and is checked as a rulebook of its own as well).
-    let r = run(&proj, &args(&["-r", "shared.toml"]));
+    let r = run(&proj, &args(&["-r", "../outside/common.toml"]));
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    assert!(r.stdout.contains("team/shared-word") && r.stdout.contains("shared/shared-word"));
+    assert!(r.stdout.contains("team/common-word") && r.stdout.contains("common/common-word"));
+    // Run from inside rules/, the current folder is rules/: its parent is out of bounds.
+    fs::write(
+        proj.join("rules/team.toml"),
+        rulebook("team", &["../shared.toml"]),
+    )
+    .unwrap();
+    let r = run(
+        &proj.join("rules"),
+        &["--no-config", "rules", "list", "-r", "team.toml"],
+    );
+    assert_outside(&r, "team.toml:3:12: [rulebook] › extends", "../shared.toml");
+    // A rulebook outside the current folder keeps to its own folder.
+    let r = run(
+        &proj.join("rules/sub"),
+        &["--no-config", "rules", "list", "-r", "../team.toml"],
+    );
+    assert_outside(&r, "../team.toml:3:12: [rulebook] › extends", "../shared.toml");
 
     // Symbolic links out of the folder are followed before judging.
     fs::write(proj.join("rules/team.toml"), rulebook("team", &["linked.toml"])).unwrap();
@@ -237,11 +269,15 @@ fn extends_from_a_command_line_rulebook_stays_in_its_folder_unless_given_with_r(
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     fs::write(
         proj.join("rules/team.toml"),
-        rulebook("team", &["../shared.toml"]),
+        rulebook("team", &["../../outside/common.toml"]),
     )
     .unwrap();
     let r = run(&proj, &["--no-config", "rules", "list", "-r", "rules"]);
-    assert_outside(&r, "rules/team.toml:3:12: [rulebook] › extends", "../shared.toml");
+    assert_outside(
+        &r,
+        "rules/team.toml:3:12: [rulebook] › extends",
+        "../../outside/common.toml",
+    );
 }
 
 #[test]

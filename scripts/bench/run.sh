@@ -150,6 +150,8 @@ lines += ["", "Where callcheck's time goes (\`--stats\`, 2 worker threads):", ""
 for command in open(f"{work}/commands.txt").read().splitlines():
     lines.append(command.replace("$root/", ""))
 lines += ["\`\`\`", ""]
+# The hand-written profile and explanation follow the generated tables.
+lines += [open("scripts/bench/analysis.md", encoding="utf-8").read()]
 open(target, "w").write("\n".join(lines))
 PY
 echo "wrote BENCHMARKS.md"

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use crate::discover::Input;
 use crate::pipeline::{Pipeline, input_file, read_bytes};
-use crate::redact::redact;
+use crate::redact::{KnownValues, redact};
 use crate::transcript::{Position, Transcript, Turn};
 
 use super::model::{Call, CallFinding, ContextTurn, Report};
@@ -52,8 +52,10 @@ pub fn add_context(
         let transcripts = read.transcripts;
         for call in calls_mut(report).filter(|c| c.file == file) {
             if let Some(transcript) = transcript_of(&transcripts, &call.path, &call.file) {
+                // The values read-back and pii rules read are masked like in the findings.
+                let known = redacted.then(|| KnownValues::of(pipeline.engine.rules(), transcript));
                 for finding in &mut call.findings {
-                    finding.context = context(transcript, finding, redacted);
+                    finding.context = context(transcript, finding, known.as_ref());
                 }
             }
         }
@@ -98,8 +100,8 @@ fn transcript_of<'t>(transcripts: &'t [Transcript], path: &str, file: &str) -> O
     })
 }
 
-/// The turns around one finding.
-fn context(transcript: &Transcript, finding: &CallFinding, redacted: bool) -> Vec<ContextTurn> {
+/// The turns around one finding; masked when `known` is given (redaction on).
+fn context(transcript: &Transcript, finding: &CallFinding, known: Option<&KnownValues>) -> Vec<ContextTurn> {
     let turns = &transcript.turns;
     if turns.is_empty() {
         return Vec::new();
@@ -112,7 +114,7 @@ fn context(transcript: &Transcript, finding: &CallFinding, redacted: bool) -> Ve
         // Not about a turn (who hung up, a header): the end of the call.
         let from = turns.len().saturating_sub(2);
         return (from..turns.len())
-            .map(|i| shown(&turns[i], i, None, false, redacted))
+            .map(|i| shown(&turns[i], i, None, false, known))
             .collect();
     };
     let index = turn - 1;
@@ -125,7 +127,7 @@ fn context(transcript: &Transcript, finding: &CallFinding, redacted: bool) -> Ve
                 i,
                 if offending { mark } else { None },
                 offending,
-                redacted,
+                known,
             )
         })
         .collect()
@@ -162,7 +164,7 @@ fn shown(
     index: usize,
     mark: Option<(usize, usize)>,
     offending: bool,
-    redacted: bool,
+    known: Option<&KnownValues>,
 ) -> ContextTurn {
     let text = turn.text.replace(['\n', '\r'], " ");
     let (mut before, mut marked, mut after) = match mark {
@@ -173,10 +175,10 @@ fn shown(
         ),
         _ => (text.clone(), String::new(), String::new()),
     };
-    if redacted {
+    if let Some(known) = known {
         // Mask the whole text, so a number across the mark's edge is caught; masking keeps the
         // number of characters except in spoken numbers, where the parts are masked apart.
-        let whole = redact(&text);
+        let whole = known.mask(&redact(&text)).into_owned();
         let lengths = [before.chars().count(), marked.chars().count()];
         if whole.chars().count() == text.chars().count() {
             let chars: Vec<char> = whole.chars().collect();
@@ -184,9 +186,9 @@ fn shown(
             marked = chars[lengths[0]..lengths[0] + lengths[1]].iter().collect();
             after = chars[lengths[0] + lengths[1]..].iter().collect();
         } else {
-            before = redact(&before).into_owned();
-            marked = redact(&marked).into_owned();
-            after = redact(&after).into_owned();
+            before = known.mask(&redact(&before)).into_owned();
+            marked = known.mask(&redact(&marked)).into_owned();
+            after = known.mask(&redact(&after)).into_owned();
         }
     }
     if marked.is_empty() {
@@ -254,7 +256,7 @@ mod tests {
     fn the_offending_turn_is_marked_between_its_neighbours() {
         let t = plain::parse(CALL, &ParseOptions::default()).unwrap();
         // "你必须" is at line 3, columns 4–7.
-        let turns = context(&t, &finding(Some(3), (3, 4), (3, 7), Some("你必须")), false);
+        let turns = context(&t, &finding(Some(3), (3, 4), (3, 7), Some("你必须")), None);
         assert_eq!(turns.iter().map(|c| c.turn).collect::<Vec<_>>(), [2, 3, 4]);
         let offending = &turns[1];
         assert!(offending.offending && !turns[0].offending);
@@ -272,7 +274,11 @@ mod tests {
     #[test]
     fn redaction_masks_context_and_keeps_the_mark() {
         let t = plain::parse(CALL, &ParseOptions::default()).unwrap();
-        let turns = context(&t, &finding(Some(3), (3, 4), (3, 7), Some("你必须")), true);
+        let turns = context(
+            &t,
+            &finding(Some(3), (3, 4), (3, 7), Some("你必须")),
+            Some(&KnownValues::default()),
+        );
         assert_eq!(turns[1].mark, "你必须");
         assert_eq!(turns[1].after, "先登录，*******8000对吗？");
         assert_eq!(turns[0].before, "我的手机号是*******8000。");
@@ -281,10 +287,10 @@ mod tests {
     #[test]
     fn missing_things_and_hangups() {
         let t = plain::parse(CALL, &ParseOptions::default()).unwrap();
-        let turns = context(&t, &finding(Some(1), (1, 4), (1, 4), None), false);
+        let turns = context(&t, &finding(Some(1), (1, 4), (1, 4), None), None);
         assert_eq!(turns.len(), 2, "no turn before the first");
         assert!(turns[0].offending && turns[0].mark.is_empty());
-        let turns = context(&t, &finding(None, (5, 1), (5, 1), None), false);
+        let turns = context(&t, &finding(None, (5, 1), (5, 1), None), None);
         assert_eq!(turns.iter().map(|c| c.turn).collect::<Vec<_>>(), [3, 4]);
         assert!(turns.iter().all(|c| !c.offending));
     }
@@ -293,7 +299,7 @@ mod tests {
     fn long_turns_are_shortened_around_the_mark() {
         let long = format!("Agent: {} you must {}\n", "a".repeat(400), "b".repeat(400));
         let t = plain::parse(&long, &ParseOptions::default()).unwrap();
-        let turns = context(&t, &finding(Some(1), (1, 409), (1, 417), Some("you must")), false);
+        let turns = context(&t, &finding(Some(1), (1, 409), (1, 417), Some("you must")), None);
         assert_eq!(turns[0].mark, "you must");
         assert!(turns[0].before.starts_with('…') && turns[0].after.ends_with('…'));
         assert_eq!(turns[0].before.chars().count(), AROUND + 1);

@@ -200,12 +200,12 @@ impl Books {
                         } else {
                             (
                                 format!(
-                                    "`{}` is outside {}, the folder of the rulebook given with -r",
+                                    "`{}` is outside {}, the folder a rulebook given with -r may extend from",
                                     entry.get_ref(),
                                     crate::discover::display(root)
                                 ),
-                                "\"builtin:NAME\", or a rulebook inside the folder of the rulebook \
-                                 given with -r (after `..` and symbolic links)",
+                                "\"builtin:NAME\", or a rulebook inside the current folder (for a rulebook \
+                                 in it) or the rulebook's own folder (after `..` and symbolic links)",
                             )
                         };
                         diagnostics.push(error(message).expected(expected).hint(

@@ -106,8 +106,9 @@ impl RuleSet {
     ///
     /// With `root` (the project folder, for rulebooks named by a configuration file) every
     /// `extends` path, followed through `..` and symbolic links, must stay inside `root`.
-    /// Without it (rulebooks given with `-r`), each rulebook's `extends` must stay inside that
-    /// rulebook's own folder, or name a file that was itself given with `-r`.
+    /// Without it (rulebooks given with `-r`), each rulebook's `extends` must stay inside the
+    /// current folder's tree when the rulebook lies in it (else inside the rulebook's own folder),
+    /// or name a file that was itself given with `-r`.
     pub fn load_within(sources: &[RulebookSource], root: Option<&Path>) -> Result<Loaded, Diagnostics> {
         let mut texts: Vec<extends::Source> = Vec::new();
         let mut explicit: Vec<PathBuf> = Vec::new();
@@ -139,8 +140,10 @@ impl RuleSet {
                         } else {
                             path.parent().map(Path::to_path_buf).unwrap_or_default()
                         };
-                        let confined_to = root
-                            .map_or_else(|| crate::discover::real_path(&folder), crate::discover::real_path);
+                        let confined_to = match root {
+                            Some(root) => crate::discover::real_path(root),
+                            None => command_line_root(&folder),
+                        };
                         for file in files {
                             let display = display_path(&file);
                             if root.is_none() {
@@ -695,6 +698,19 @@ fn rulebook_files(path: &Path) -> Result<Vec<PathBuf>, Box<Diagnostic>> {
 /// A path for messages, with `/` separators.
 pub fn display_path(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
+}
+
+/// The folder tree a rulebook given with `-r` may extend from: the current folder's when the
+/// rulebook lies inside it (a project's `rules/team.toml` extending `../common.toml`), else the
+/// rulebook's own folder.
+fn command_line_root(folder: &Path) -> PathBuf {
+    let folder = crate::discover::real_path(folder);
+    let current = crate::discover::real_path(Path::new("."));
+    if folder.starts_with(&current) {
+        current
+    } else {
+        folder
+    }
 }
 
 /// True for `abc`, `abc-1`, `a-b-c`.
