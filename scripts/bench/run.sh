@@ -110,6 +110,8 @@ med = lambda name: times[name]["median"]
 cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), platform.processor())
 mem = next((int(l.split()[1]) // 1024 for l in open("/proc/meminfo") if l.startswith("MemTotal")), 0)
 files, size, small_files = $files, $bytes, $small_files
+builtin_rules = len(json.loads(subprocess.run(["$bin", "rules", "list", "--no-config", "-r", "builtin:zh-telephone",
+    "-r", "builtin:en-telephone", "--format", "json"], capture_output=True, text=True).stdout))
 cc2, cc1 = med("callcheck (2 threads)"), med("callcheck (1 thread)")
 rg2, rg1 = med("rg phrases + rg regexes (2 threads)"), med("rg phrases + rg regexes (1 thread)")
 rss_cc, cc_wall = "$rss_cc".split(); rss_rg = "$rss_rg".split()[0]
@@ -130,8 +132,8 @@ lines = [
  "  \`scripts/bench/gen_corpus.py --size $size --seed 42\` (timestamps, hang-up events, order and phone",
  "  numbers read back, 2% of agent turns carry a planted forbidden phrase)",
  "- Rules: \`bench.toml\` (300 literal phrases in 30 forbidden rules, 20 regex rules) plus the built-in",
- "  rulebooks zh-telephone and en-telephone (72 rules: phrases, sequences, read-back, conditions,",
- "  metrics); ripgrep and grep search the same 300 phrases and 20 regexes, nothing else", "",
+ f"  rulebooks zh-telephone and en-telephone ({builtin_rules} rules: phrases, sequences, read-back, conditions,",
+ "  metrics, pii); ripgrep and grep search the same 300 phrases and 20 regexes, nothing else", "",
  "## Wall time (median)", "",
  "| command | time | throughput | files/s |", "|---|---|---|---|",
 ]

@@ -93,9 +93,11 @@ pub(super) fn run(
         };
         let reporter = new_reporter(settings.format, settings.report, &run_info, out, err);
         // The terminal summary of a report written to a file gives the scores too.
+        // Only a report written to a file needs the tally (reporters on the terminal summarise
+        // scores themselves): scoring every call twice is not free.
         let reporter = Tallied {
             inner: reporter,
-            scoring: &run_info.scoring,
+            scoring: settings.output.is_some().then_some(&run_info.scoring),
             tally: &mut scores,
         };
         // Baseline paths are relative to the baseline file, whichever one is in play.
@@ -201,14 +203,15 @@ pub(super) fn no_transcripts_warning(paths: &[PathBuf], streams: &mut Streams<'_
 /// Passes results on to a reporter, adding up their scores.
 struct Tallied<'t, R> {
     inner: R,
-    scoring: &'t Scoring,
+    /// The scoring model, when scores are to be added up.
+    scoring: Option<&'t Scoring>,
     tally: &'t mut ScoreTally,
 }
 
 impl<R: Reporter> Reporter for Tallied<'_, R> {
     fn file(&mut self, result: &FileResult) -> io::Result<()> {
-        if let FileResult::Checked(report) = result {
-            self.tally.add(self.scoring.score(report).as_ref());
+        if let (FileResult::Checked(report), Some(scoring)) = (result, self.scoring) {
+            self.tally.add(scoring.score(report).as_ref());
         }
         self.inner.file(result)
     }
