@@ -118,6 +118,9 @@ impl std::ops::AddAssign for RunStats {
 /// by line, their results reported in parts, so they never sit in memory whole.
 pub const STREAM_THRESHOLD: u64 = 8 << 20;
 
+/// Parts a worker collects before sending them to the reporter.
+const PARTS_PER_SEND: usize = 16;
+
 /// Calls checked between two parts of a streamed file's results.
 const STREAM_BATCH: usize = 64;
 
@@ -170,7 +173,7 @@ impl Pipeline<'_> {
         let mut summary = Summary::default();
         let mut stats = RunStats::default();
         let mut failure: Option<io::Error> = None;
-        let (sender, receiver) = mpsc::channel::<Part>();
+        let (sender, receiver) = mpsc::channel::<Vec<Part>>();
         std::thread::scope(|scope| {
             for _ in 0..jobs {
                 let sender = sender.clone();
@@ -181,14 +184,17 @@ impl Pipeline<'_> {
             // Parts waiting for their turn, by input; an input's parts arrive in order.
             let mut pending: BTreeMap<usize, VecDeque<Part>> = BTreeMap::new();
             let (mut next, mut next_bytes) = (0, 0);
-            for part in receiver {
+            for parts in receiver {
                 // Ctrl-C: files skipped from now on would leave holes; report nothing more.
                 if crate::interrupt::requested() {
                     gate.stop.store(true, Ordering::Relaxed);
                     gate.advanced.notify_all();
                     continue;
                 }
-                pending.entry(part.seq).or_default().push_back(part);
+                for part in parts {
+                    pending.entry(part.seq).or_default().push_back(part);
+                }
+                let before = next;
                 while let Some(part) = pending.get_mut(&next).and_then(VecDeque::pop_front) {
                     stats += part.stats;
                     next_bytes += part.stats.bytes;
@@ -208,6 +214,9 @@ impl Pipeline<'_> {
                     }
                     pending.remove(&next);
                     (next, next_bytes) = (next + 1, 0);
+                }
+                // Workers wait for this count: one update per message, not per input.
+                if next != before || failure.is_some() {
                     if let Ok(mut reported) = gate.reported.lock() {
                         *reported = next;
                     }
@@ -270,19 +279,39 @@ impl Pipeline<'_> {
     }
 
     /// A worker: takes inputs in turn, waits while it is a window ahead of the reporter, checks.
-    fn work<I>(&self, source: &Mutex<(usize, I)>, gate: &Gate, window: usize, sender: &mpsc::Sender<Part>)
-    where
+    /// Results go to the reporter in batches of [`PARTS_PER_SEND`] (fewer channel messages and
+    /// wake-ups); a worker sends what it holds before it waits for the reporter, so the reporter
+    /// never waits for results a waiting worker holds.
+    fn work<I>(
+        &self,
+        source: &Mutex<(usize, I)>,
+        gate: &Gate,
+        window: usize,
+        sender: &mpsc::Sender<Vec<Part>>,
+    ) where
         I: Iterator<Item = Input>,
     {
         let mut scratch = Scratch::default();
+        let mut batch: Vec<Part> = Vec::with_capacity(PARTS_PER_SEND);
+        let flush = |batch: &mut Vec<Part>| batch.is_empty() || sender.send(std::mem::take(batch)).is_ok();
         while !gate.stop.load(Ordering::Relaxed) && !crate::interrupt::requested() {
             let (seq, input) = {
                 let Ok(mut source) = source.lock() else { return };
-                let Some(input) = source.1.next() else { return };
+                let Some(input) = source.1.next() else { break };
                 source.0 += 1;
                 (source.0 - 1, input)
             };
             if let Ok(mut reported) = gate.reported.lock() {
+                if seq >= *reported + window {
+                    drop(reported);
+                    if !flush(&mut batch) {
+                        return;
+                    }
+                    let Ok(relocked) = gate.reported.lock() else {
+                        return;
+                    };
+                    reported = relocked;
+                }
                 while seq >= *reported + window && !gate.stop.load(Ordering::Relaxed) {
                     reported = match gate.advanced.wait(reported) {
                         Ok(r) => r,
@@ -295,32 +324,39 @@ impl Pipeline<'_> {
             self.check_input_parts(&input, &mut scratch, &mut |results, stats, done| {
                 // A streamed file's later parts wait until the file is the one being reported:
                 // its results never pile up behind a slow earlier input.
-                if parts > 0
-                    && let Ok(mut reported) = gate.reported.lock()
-                {
-                    while *reported < seq && !gate.stop.load(Ordering::Relaxed) {
-                        reported = match gate.advanced.wait(reported) {
-                            Ok(r) => r,
-                            Err(_) => return false,
-                        };
+                if parts > 0 {
+                    if !flush(&mut batch) {
+                        alive = false;
+                        return false;
+                    }
+                    if let Ok(mut reported) = gate.reported.lock() {
+                        while *reported < seq && !gate.stop.load(Ordering::Relaxed) {
+                            reported = match gate.advanced.wait(reported) {
+                                Ok(r) => r,
+                                Err(_) => return false,
+                            };
+                        }
                     }
                 }
                 parts += 1;
-                alive = sender
-                    .send(Part {
-                        seq,
-                        results,
-                        stats,
-                        done,
-                    })
-                    .is_ok()
-                    && !gate.stop.load(Ordering::Relaxed);
+                batch.push(Part {
+                    seq,
+                    results,
+                    stats,
+                    done,
+                });
+                // A streamed file's parts go at once: the reporter is waiting for them.
+                if (batch.len() >= PARTS_PER_SEND || !done || parts > 1) && !flush(&mut batch) {
+                    alive = false;
+                }
+                alive = alive && !gate.stop.load(Ordering::Relaxed);
                 alive
             });
             if !alive {
                 return;
             }
         }
+        flush(&mut batch);
     }
 
     /// Counts and reports one input's results.
