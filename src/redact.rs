@@ -148,19 +148,22 @@ pub fn mask_known_values(rules: &RuleSet, transcript: &Transcript, findings: &mu
         }
     };
     for finding in findings {
-        apply(&mut finding.message);
-        for text in [
-            &mut finding.note,
-            &mut finding.matched,
-            &mut finding.suggestion,
-            &mut finding.excerpt,
-        ]
-        .into_iter()
-        .flatten()
-        {
-            apply(text);
-        }
+        texts_of(finding).for_each(apply);
     }
+}
+
+/// Every text of a finding that can quote a transcript: message, note, matched text,
+/// suggestion and excerpt.
+fn texts_of(finding: &mut Finding) -> impl Iterator<Item = &mut String> {
+    [
+        Some(&mut finding.message),
+        finding.note.as_mut(),
+        finding.matched.as_mut(),
+        finding.suggestion.as_mut(),
+        finding.excerpt.as_mut(),
+    ]
+    .into_iter()
+    .flatten()
 }
 
 /// The values the loaded read-back and pii rules read in one transcript, to mask wherever else
@@ -365,18 +368,7 @@ pub fn redact_result(result: &mut FileResult) {
     match result {
         FileResult::Checked(report) => {
             for finding in &mut report.findings {
-                apply(&mut finding.message);
-                for text in [
-                    &mut finding.note,
-                    &mut finding.matched,
-                    &mut finding.suggestion,
-                    &mut finding.excerpt,
-                ]
-                .into_iter()
-                .flatten()
-                {
-                    apply(text);
-                }
+                texts_of(finding).for_each(&mut apply);
             }
         }
         FileResult::Failed(failure) => apply(&mut failure.error),
