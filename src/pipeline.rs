@@ -140,6 +140,24 @@ struct Gate {
     stop: AtomicBool,
 }
 
+impl<'e> Pipeline<'e> {
+    /// A pipeline reading inputs as `input` says, judging them with `engine`; the options of a
+    /// run (threads, unused suppressions, redaction) are then set on it.
+    pub fn new(engine: &'e Engine, input: crate::settings::InputSettings) -> Pipeline<'e> {
+        let (format, encoding, parse_options, metadata) = input.into_parts();
+        Pipeline {
+            engine,
+            parse_options,
+            format,
+            encoding,
+            metadata,
+            jobs: 1,
+            unused_suppression: None,
+            redact: false,
+        }
+    }
+}
+
 impl Pipeline<'_> {
     /// Checks every input and feeds the results to `reporter` in order; returns the totals.
     pub fn run(&self, inputs: &[Input], reporter: &mut dyn Reporter) -> io::Result<Summary> {

@@ -68,16 +68,11 @@ pub(super) fn run(
         None => None,
     };
     let run_info = settings.run_info();
-    let (format, encoding, parse_options, metadata) = settings.input.into_parts();
     let pipeline = Pipeline {
-        engine: &settings.engine,
-        parse_options,
-        format,
-        encoding,
-        metadata,
         jobs: settings.jobs,
         unused_suppression: settings.unused_suppression,
         redact: args.redact,
+        ..Pipeline::new(&settings.engine, settings.input)
     };
     let mut scores = ScoreTally::default();
     let (summary, recorded, stats) = {

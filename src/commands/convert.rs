@@ -41,22 +41,12 @@ pub(super) fn run(
         .collect();
     inputs.retain(|i| !is_own_file(i, &own));
     let engine = Engine::new(rules);
-    let (format, encoding, parse_options, metadata) = input.into_parts();
-    let pipeline = Pipeline {
-        engine: &engine,
-        parse_options,
-        format,
-        encoding,
-        metadata,
-        jobs: 1,
-        unused_suppression: None,
-        redact: false,
-    };
+    let pipeline = Pipeline::new(&engine, input);
     let mut status = ExitStatus::Clean;
     for input in &inputs {
         let read = read_bytes(input).and_then(|bytes| {
             pipeline
-                .read(input_file(input), format, &bytes)
+                .read(input_file(input), pipeline.format, &bytes)
                 .map(|read| read.transcripts)
         });
         match read {

@@ -105,16 +105,11 @@ pub(super) fn run(
         .flatten()
         .map(normalize_path)
         .collect();
-    let (format, encoding, parse_options, metadata) = settings.input.into_parts();
     let pipeline = Pipeline {
-        engine: &settings.engine,
-        parse_options,
-        format,
-        encoding,
-        metadata,
         jobs: settings.jobs,
         unused_suppression: settings.unused_suppression,
         redact: redacted,
+        ..Pipeline::new(&settings.engine, settings.input)
     };
     // Files are found as they are checked, never listed whole: memory stays with the groups.
     let mut discovery = Discovery::new(&settings.paths, settings.filters.clone());
