@@ -262,24 +262,35 @@ impl CompileCtx<'_> {
             slot,
         };
         for phrase in phrases {
-            if let Err(MatchError::EmptyPhrase(text)) =
-                self.matcher.add_phrase(self.profile, phrase.get_ref(), target)
-            {
-                let d = if text.is_empty() {
-                    self.error(phrase.span(), "the phrase is empty")
-                        .hint("an empty phrase matches nothing; remove it from the list")
-                } else {
-                    self.error(
+            let d = match self.matcher.add_phrase(self.profile, phrase.get_ref(), target) {
+                Ok(()) => continue,
+                Err(MatchError::EmptyPhrase(text)) if text.is_empty() => self
+                    .error(phrase.span(), "the phrase is empty")
+                    .hint("an empty phrase matches nothing; remove it from the list"),
+                Err(MatchError::EmptyPhrase(text)) => self
+                    .error(
                         phrase.span(),
                         format!("the phrase {text:?} is empty after normalisation"),
                     )
                     .hint(
                         "punctuation and spaces are ignored when matching; write the words, or \
-                             set [normalize] ignore_punctuation = false",
+                         set [normalize] ignore_punctuation = false",
+                    ),
+                Err(MatchError::BadPhrase(reason)) => self
+                    .error(phrase.span(), format!("invalid phrase: {reason}"))
+                    .expected("words, with (a|b) alternatives, (a)? optional parts and … gaps")
+                    .hint("write \\( \\) \\| \\… for the characters themselves; see docs/rulebook.md"),
+                Err(MatchError::BadPattern(_)) => self
+                    .error(
+                        phrase.span(),
+                        "the phrase matches empty text: every part of it is optional",
                     )
-                };
-                self.report(d);
-            }
+                    .hint("make at least one part required: `(请问)?还有` rather than `(请问还有)?`"),
+                Err(MatchError::TooLarge) => self
+                    .error(phrase.span(), "the phrase is too large to compile")
+                    .hint("use fewer alternatives or smaller gaps, or split it into several phrases"),
+            };
+            self.report(d);
         }
         phrases.iter().map(|p| p.get_ref().clone()).collect()
     }
@@ -292,7 +303,7 @@ impl CompileCtx<'_> {
         };
         for pattern in patterns {
             match self.matcher.add_pattern(self.profile, pattern.get_ref(), target) {
-                Ok(()) | Err(MatchError::EmptyPhrase(_)) => {}
+                Ok(()) | Err(MatchError::EmptyPhrase(_) | MatchError::BadPhrase(_)) => {}
                 Err(MatchError::BadPattern(reason)) => {
                     let d = self
                         .error(pattern.span(), "invalid regular expression")

@@ -14,6 +14,8 @@
 //! anywhere. The check looks at the characters around an automaton hit rather than compiling
 //! `\b` into patterns, which keeps the regex engines on their fast paths.
 
+mod phrase;
+
 use std::collections::HashMap;
 
 use aho_corasick::{AhoCorasick, MatchKind};
@@ -67,6 +69,8 @@ pub enum MatchError {
     BadPattern(String),
     /// The pattern would compile to more than [`REGEX_SIZE_LIMIT`] bytes.
     TooLarge,
+    /// The phrase's alternatives, optional parts or gaps are malformed; says what is wrong.
+    BadPhrase(String),
 }
 
 /// What is wrong with a pattern the regex crate rejected: a message and a hint for the user.
@@ -109,6 +113,8 @@ struct Pattern {
     targets: Vec<Target>,
     /// Literals one of which every match starts with; `None`: the pattern runs on every turn.
     literals: Option<Vec<String>>,
+    /// Compiled from a phrase: its edges need word boundaries as a literal phrase's do.
+    phrase_edges: bool,
 }
 
 /// Most literals a pattern may be gated by; beyond that it runs on every turn.
@@ -182,6 +188,12 @@ impl MatcherBuilder {
 
     /// Registers a literal phrase for a rule's list.
     pub fn add_phrase(&mut self, profile: usize, phrase: &str, target: Target) -> Result<(), MatchError> {
+        if phrase::has_syntax(phrase) {
+            let settings = self.profiles[profile].0;
+            let regex =
+                phrase::compile(phrase, &|text| normalize(&settings, text)).map_err(MatchError::BadPhrase)?;
+            return self.add_regex(profile, regex, target, true);
+        }
         let (settings, builder) = &mut self.profiles[profile];
         let normalized = normalize(settings, phrase);
         let (Some(first), Some(last)) = (normalized.chars().next(), normalized.chars().last()) else {
@@ -203,9 +215,27 @@ impl MatcherBuilder {
 
     /// Registers a regex pattern for a rule's list; compiles it now so errors surface at load.
     pub fn add_pattern(&mut self, profile: usize, pattern: &str, target: Target) -> Result<(), MatchError> {
+        let folded = fold_pattern(&self.profiles[profile].0, pattern);
+        self.add_regex(profile, folded, target, false)
+    }
+
+    /// Registers a regex over normalised text (a folded pattern, or a compiled phrase whose
+    /// edges need word boundaries).
+    fn add_regex(
+        &mut self,
+        profile: usize,
+        folded: String,
+        target: Target,
+        phrase_edges: bool,
+    ) -> Result<(), MatchError> {
         let (settings, builder) = &mut self.profiles[profile];
-        let folded = fold_pattern(settings, pattern);
-        if let Some(&id) = builder.pattern_ids.get(&folded) {
+        // A phrase and a pattern with the same regex differ in their edges: keep them apart.
+        let key = if phrase_edges {
+            format!("phrase\u{0}{folded}")
+        } else {
+            folded.clone()
+        };
+        if let Some(&id) = builder.pattern_ids.get(&key) {
             builder.patterns[id].targets.push(target);
             return Ok(());
         }
@@ -222,13 +252,14 @@ impl MatcherBuilder {
                 "the pattern matches empty text, so it would match every turn".into(),
             ));
         }
-        builder.pattern_ids.insert(folded.clone(), builder.patterns.len());
+        builder.pattern_ids.insert(key, builder.patterns.len());
         let literals = required_literals(&folded, settings.fold_case);
         builder.pattern_texts.push(folded);
         builder.patterns.push(Pattern {
             regex,
             targets: vec![target],
             literals,
+            phrase_edges,
         });
         Ok(())
     }
@@ -431,12 +462,10 @@ impl ProfileMatcher {
                 if phrase.targets.is_empty() {
                     continue;
                 }
-                if phrase.needs_left_boundary
-                    && text[..m.start()].chars().next_back().is_some_and(is_word_char)
-                {
+                if phrase.needs_left_boundary && word_char_before(text, m.start()) {
                     continue;
                 }
-                if phrase.needs_right_boundary && text[m.end()..].chars().next().is_some_and(is_word_char) {
+                if phrase.needs_right_boundary && word_char_after(text, m.end()) {
                     continue;
                 }
                 record(m.start(), m.end(), &phrase.targets);
@@ -456,12 +485,34 @@ impl ProfileMatcher {
                 let matched = m.as_str();
                 let start = m.start() + (matched.len() - matched.trim_start_matches(' ').len());
                 let end = m.end() - (matched.len() - matched.trim_end_matches(' ').len());
+                if pattern.phrase_edges && !at_word_boundaries(text, start, end) {
+                    continue;
+                }
                 if start < end {
                     record(start, end, &pattern.targets);
                 }
             }
         }
     }
+}
+
+/// True when the character before byte `at` is a letter or digit (not CJK).
+fn word_char_before(text: &str, at: usize) -> bool {
+    text[..at].chars().next_back().is_some_and(is_word_char)
+}
+
+/// True when the character at byte `at` is a letter or digit (not CJK).
+fn word_char_after(text: &str, at: usize) -> bool {
+    text[at..].chars().next().is_some_and(is_word_char)
+}
+
+/// The contract's boundary rule for a match of `start..end`: an edge that is a letter or digit
+/// must not touch another letter or digit outside the match.
+fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
+    let matched = &text[start..end];
+    let left_ok = !matched.chars().next().is_some_and(is_word_char) || !word_char_before(text, start);
+    let right_ok = !matched.chars().next_back().is_some_and(is_word_char) || !word_char_after(text, end);
+    left_ok && right_ok
 }
 
 /// Every hit in one transcript, sorted by rule, turn and position.
@@ -700,6 +751,27 @@ mod tests {
                 proptest::prop_assert_eq!(hits.for_rule((100 + i) as u32).len(), expected, "{} on {:?}", pattern, norm);
             }
         }
+    }
+
+    #[test]
+    fn phrase_language_runs_gated_and_keeps_edges_and_positions() {
+        let m = build(&["anything … help", "(请问)?还有…帮(到)?您", "no(t)? way"], &[]);
+        let t = transcript(
+            "Agent: Is there anything else I can help you with?\n\
+             Agent: nothing else i can help\n\
+             客服：請問還有其他還可以幫到您的嗎？\n\
+             Agent: not waymarked, no way\n",
+        );
+        let hits = scan(&m, &t);
+        let first: Vec<&str> = hits.for_rule(0).iter().map(|h| matched(&t, h)).collect();
+        // "nothing" does not start at a word boundary for "anything".
+        assert_eq!(first, ["anything else I can help"]);
+        assert_eq!(matched(&t, &hits.for_rule(1)[0]), "請問還有其他還可以幫到您");
+        // "not waymarked": the phrase's last edge needs a boundary.
+        let third: Vec<&str> = hits.for_rule(2).iter().map(|h| matched(&t, h)).collect();
+        assert_eq!(third, ["no way"]);
+        // Every phrase that uses the language is gated by its literal prefixes.
+        assert!(m.profiles[0].patterns.iter().all(|p| p.literals.is_some()));
     }
 
     #[test]
