@@ -383,11 +383,18 @@ pub fn key_advice(key: &str) -> Option<(&'static str, &'static str)> {
              { first_seconds = N } or { last_seconds = N }",
             "leave `window` out to look at the whole call",
         ),
-        "phrases" | "except" => (
+        "phrases" | "except" | "preceded_by" | "followed_by" => (
             "a list of strings, e.g. [\"您好\", \"hello\"]",
-            "phrases are literal text, matched after normalisation (case, width, script, \
-             punctuation)",
+            "phrases are words matched after normalisation (case, width, script, punctuation), \
+             with (a|b) alternatives, (a)? optional parts and … gaps",
         ),
+        "unless" => (
+            "an inline table such as { negated = true, question = true, quoted = true, \
+             preceded_by = [\"…\"], followed_by = [\"…\"], within = 3 }",
+            "a match does not count in these contexts; see docs/rulebook.md",
+        ),
+        "negated" | "question" | "quoted" => ("true or false", "see `unless` in docs/rulebook.md"),
+        "within" => ("a whole number from 1 to 20", "characters (Chinese) or words (English)"),
         "patterns" => (
             "a list of regular expressions, e.g. ['这里是\\S+公司'] (single quotes keep \
              backslashes literal)",

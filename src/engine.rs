@@ -217,7 +217,7 @@ by = "customer"
 
     #[test]
     fn missing_greeting_points_at_the_first_agent_turn() {
-        let v = check("客户：喂\n客服：这里是ACME\n客服：您好\n<hangup by=customer>\n");
+        let v = check("客户：喂\n客服：这里是ACME\n客户：喂？\n客服：您好\n<hangup by=customer>\n");
         let f = v.findings.iter().find(|f| f.rule == "t/greeting").unwrap();
         assert_eq!(f.turn, Some(2));
         assert_eq!(f.start, Position { line: 2, column: 4 });

@@ -2,6 +2,7 @@
 
 use toml::Spanned;
 
+use super::context::{Unless, UnlessToml};
 use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, Window, quote_list};
 use crate::finding::Finding;
 use crate::matcher::Hit;
@@ -26,6 +27,10 @@ rule_toml! {
         /// Phrases that excuse a hit inside them ("你必须的证件" is not a command).
         #[serde(default)]
         pub except: Vec<Spanned<String>>,
+        /// Contexts in which a match does not count (negated, in a question, quoted, next to
+        /// given words).
+        #[serde(default)]
+        pub unless: Option<Spanned<UnlessToml>>,
         /// Suggested wording.
         #[serde(default)]
         pub suggest: Option<String>,
@@ -40,11 +45,14 @@ pub struct Forbidden {
     phrases: Vec<String>,
     patterns: Vec<String>,
     except: Vec<String>,
+    unless: Unless,
     suggest: Option<String>,
 }
 
 const MATCH: u16 = 0;
 const EXCEPT: u16 = 1;
+/// First of the slots of the `unless` context.
+const UNLESS: u16 = 2;
 
 impl Kind for Forbidden {
     type Toml = ForbiddenToml;
@@ -55,8 +63,9 @@ impl Kind for Forbidden {
         what: "Reports every place in the speaker's turns (inside the window) where one of \
                `phrases` occurs or one of `patterns` matches, with the matched text and the \
                suggested wording. A match that lies inside a match of an `except` phrase is not \
-               reported, and overlapping matches of the same rule are reported once, as one \
-               span. Not applicable when the speaker has no turns.",
+               reported, nor is one whose context `unless` excuses (negated, in a question, \
+               quoted, or next to given words), and overlapping matches of the same rule are \
+               reported once, as one span. Not applicable when the speaker has no turns.",
         why: "Training material lists wording that damages the call: commands (\"you must\", G19), \
               a bare \"no\" (G20), \"I'll try\" instead of \"I will\" (G21), cold answers such as \
               \"I don't know\" (G22), interrogation (G23), buck-passing (G26), promises that \
@@ -69,13 +78,16 @@ impl Kind for Forbidden {
         let phrases = ctx.phrases(&toml.phrases, MATCH);
         let patterns = ctx.patterns(&toml.patterns, MATCH);
         let except = ctx.phrases(&toml.except, EXCEPT);
+        let unless = Unless::compile(toml.unless.as_ref(), UNLESS, ctx);
         let has_some = ctx.require_some(toml.id.span(), "forbidden", phrases.len() + patterns.len());
+        let unless = unless?;
         (has_some && window.is_some()).then(|| Forbidden {
             speakers: toml.speaker.into(),
             window: window.unwrap_or(Window::Whole),
             phrases,
             patterns,
             except,
+            unless,
             suggest: toml.suggest.clone(),
         })
     }
@@ -89,7 +101,7 @@ impl Kind for Forbidden {
         // Overlapping matches of one rule ("你自己看" and "看说明书") are one finding.
         let mut merged: Vec<Hit> = Vec::new();
         for hit in ctx.hits_in(MATCH, &selection) {
-            if excepts.iter().any(|e| hit.is_within(e)) {
+            if excepts.iter().any(|e| hit.is_within(e)) || self.unless.excuse(hit, ctx).is_some() {
                 continue;
             }
             match merged.last_mut() {
@@ -120,6 +132,9 @@ impl Kind for Forbidden {
         }
         if !self.except.is_empty() {
             out.push(("except", quote_list(&self.except, usize::MAX)));
+        }
+        if !self.unless.is_empty() {
+            out.push(("unless", self.unless.describe()));
         }
         if let Some(s) = &self.suggest {
             out.push(("suggest", s.clone()));

@@ -7,6 +7,7 @@
 //! [`RulebookFile`](crate::rulebook::schema::RulebookFile)).
 
 pub mod conditional;
+pub mod context;
 pub mod forbidden;
 pub mod hangup;
 pub mod metric;
@@ -14,6 +15,7 @@ pub mod pii;
 pub mod readback;
 pub mod required;
 pub mod sequence;
+pub mod utterance;
 pub mod window;
 
 use std::ops::Range;
@@ -25,7 +27,7 @@ use crate::finding::{Finding, Severity};
 use crate::matcher::{Hit, MatchError, MatcherBuilder, Slot, Target};
 use crate::rulebook::schema::WindowToml;
 use crate::transcript::{Channel, Position, Role, Transcript};
-pub use window::{Selection, Speakers, TurnIndex, Window};
+pub use window::{Selection, Speakers, TurnIndex, Utterance, Window};
 
 /// A kind's documentation, printed by `callcheck rules explain` (in the style of ruff's rule
 /// docs: what it does, why, an example).

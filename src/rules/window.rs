@@ -3,9 +3,12 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use std::ops::Range;
+
 use crate::normalize::text_units;
 use crate::rulebook::schema::{SpeakerToml, WindowToml};
 use crate::rules::readback::values::{TextHint, text_hint};
+use crate::rules::utterance::{is_filler, utterances};
 use crate::transcript::{Millis, Role, Transcript, TranscriptKind};
 
 /// Whose turns a rule looks at.
@@ -97,13 +100,33 @@ impl Selection<'_> {
 }
 
 /// A transcript's turns grouped by role, built once per transcript and shared by every rule,
-/// with each turn's length worked out once on first use.
+/// with each turn's length and the utterances worked out once on first use.
 #[derive(Clone, Debug, Default)]
 pub struct TurnIndex {
     all: Vec<usize>,
     by_role: [Vec<usize>; 4],
     units: std::cell::OnceCell<Vec<(u32, u32)>>,
     hints: std::cell::OnceCell<Vec<TextHint>>,
+    utterances: std::cell::OnceCell<Utterances>,
+}
+
+/// One utterance: its turns, and whether it is only a back-channel or filler.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Utterance {
+    /// Indices of its turns (consecutive).
+    pub turns: Range<usize>,
+    /// Only a back-channel or filler ("okay", 嗯): looked at, but not counted by windows.
+    pub filler: bool,
+}
+
+/// A transcript's utterances, in call order, by role, and for each turn.
+#[derive(Clone, Debug, Default)]
+struct Utterances {
+    all: Vec<Utterance>,
+    /// Indices into `all`, per role.
+    by_role: [Vec<u32>; 4],
+    /// Index into `all` of each turn's utterance.
+    of_turn: Vec<u32>,
 }
 
 impl TurnIndex {
@@ -147,6 +170,61 @@ impl TurnIndex {
             Speakers::Role(role) => &self.by_role[role as usize],
             Speakers::Any => &self.all,
         }
+    }
+
+    fn utterance_index(&self, transcript: &Transcript) -> &Utterances {
+        self.utterances.get_or_init(|| {
+            let mut index = Utterances {
+                of_turn: vec![0; transcript.turns.len()],
+                ..Utterances::default()
+            };
+            for turns in utterances(transcript) {
+                let id = index.all.len() as u32;
+                let role = transcript.turns[turns.start].speaker.role;
+                let filler = turns.clone().all(|i| is_filler(&transcript.turns[i].text));
+                for i in turns.clone() {
+                    index.of_turn[i] = id;
+                }
+                index.by_role[role as usize].push(id);
+                index.all.push(Utterance { turns, filler });
+            }
+            index
+        })
+    }
+
+    /// A speaker's utterances, in call order.
+    pub fn utterances_of<'s>(
+        &'s self,
+        transcript: &Transcript,
+        speakers: Speakers,
+    ) -> Box<dyn DoubleEndedIterator<Item = &'s Utterance> + 's> {
+        let index = self.utterance_index(transcript);
+        match speakers {
+            Speakers::Role(role) => Box::new(index.by_role[role as usize].iter().map(|&u| &index.all[u as usize])),
+            Speakers::Any => Box::new(index.all.iter()),
+        }
+    }
+
+    /// The utterance a turn belongs to.
+    pub fn utterance_of(&self, transcript: &Transcript, turn: usize) -> &Utterance {
+        let index = self.utterance_index(transcript);
+        &index.all[index.of_turn[turn] as usize]
+    }
+
+    /// The turns of up to `n` counted utterances of a speaker (fillers are included but not
+    /// counted), taken from `utterances` in the order given; returned ascending.
+    pub fn take_utterances<'u>(utterances: impl Iterator<Item = &'u Utterance>, n: usize) -> Vec<usize> {
+        let mut turns: Vec<usize> = Vec::new();
+        let mut counted = 0;
+        for utterance in utterances {
+            if counted == n {
+                break;
+            }
+            turns.extend(utterance.turns.clone());
+            counted += usize::from(!utterance.filler);
+        }
+        turns.sort_unstable();
+        turns
     }
 }
 
@@ -221,8 +299,24 @@ impl Window {
         };
         let turns: Cow<'a, [usize]> = match self {
             Window::Whole => Cow::Borrowed(own),
-            Window::FirstTurns(n) => Cow::Borrowed(&own[..n.min(own.len())]),
-            Window::LastTurns(n) => Cow::Borrowed(&own[own.len().saturating_sub(n)..]),
+            Window::FirstTurns(n) => Cow::Owned(TurnIndex::take_utterances(
+                index.utterances_of(transcript, speakers),
+                n,
+            )),
+            Window::LastTurns(n) => {
+                // Once the other party has hung up, nobody hears the rest: the window ends there.
+                let left = transcript
+                    .ended_by
+                    .filter(|e| !speakers.matches(e.role))
+                    .and_then(|e| e.time);
+                let heard = |u: &&Utterance| {
+                    left.is_none_or(|at| transcript.turns[u.turns.start].start.is_none_or(|s| s <= at))
+                };
+                Cow::Owned(TurnIndex::take_utterances(
+                    index.utterances_of(transcript, speakers).rev().filter(heard),
+                    n,
+                ))
+            }
             Window::FirstSeconds(limit) | Window::LastSeconds(limit) => {
                 if transcript.kind == TranscriptKind::Template {
                     return Err("the window is in seconds and reply templates have no times".into());

@@ -3,8 +3,10 @@
 use toml::Spanned;
 
 use super::{
-    Clause, ClauseKind, MAX_WITHIN_TURNS, Op, Operand, ResponseToml, Trigger, WHEN, WhenToml, Within, words,
+    Clause, ClauseKind, MAX_WITHIN_TURNS, Op, Operand, ResponseToml, Trigger, UNLESS_BASE, WHEN, WhenToml, Within,
+    words,
 };
+use crate::rules::context::Unless;
 use crate::rulebook::schema::SpeakerToml;
 use crate::rules::{CompileCtx, Speakers};
 use crate::transcript::Millis;
@@ -24,6 +26,17 @@ pub(super) fn compile_trigger(when: &Spanned<WhenToml>, ctx: &mut CompileCtx<'_>
     .filter_map(|(op, v)| v.as_ref().map(|v| (op, v)))
     .collect();
     let has_words = !w.phrases.is_empty() || !w.patterns.is_empty();
+    if !has_words {
+        let extra = w.window.as_ref().map(|s| ("window", s.span())).or(w.unless.as_ref().map(|s| ("unless", s.span())));
+        if let Some((key, span)) = extra {
+            let d = ctx
+                .error(span, format!("`{key}` applies to a trigger of wording"))
+                .expected("when = { speaker = \"agent\", phrases = [\"…\"], window = { last_turns = 1 } }")
+                .hint(format!("remove `{key}`, or trigger the rule with `phrases` or `patterns`"));
+            ctx.report(d);
+            return None;
+        }
+    }
     if let Some(min) = &w.min_length {
         let conflict = if has_words {
             Some("`phrases`/`patterns`")
@@ -171,8 +184,12 @@ pub(super) fn compile_trigger(when: &Spanned<WhenToml>, ctx: &mut CompileCtx<'_>
                 .into();
             let phrases = ctx.phrases(&w.phrases, WHEN);
             let patterns = ctx.patterns(&w.patterns, WHEN);
+            let window = ctx.window(&w.window);
+            let unless = Unless::compile(w.unless.as_ref(), UNLESS_BASE, ctx);
             Some(Trigger::Words {
                 speakers,
+                window: window?,
+                unless: unless?,
                 said: words(&phrases, &patterns, 4),
             })
         }
@@ -261,12 +278,15 @@ pub(super) fn compile_clause(
     let phrases = ctx.phrases(&r.phrases, kind.slot());
     let patterns = ctx.patterns(&r.patterns, kind.slot());
     let said = words(&phrases, &patterns, 5);
-    ok.then_some(Clause {
+    let unless = Unless::compile(r.unless.as_ref(), kind.unless_slot(), ctx);
+    ok &= unless.is_some();
+    ok.then(|| Clause {
         kind,
         speakers,
         phrases,
         patterns,
         within,
+        unless: unless.unwrap_or_default(),
         said,
     })
 }

@@ -13,12 +13,13 @@ use std::fmt;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::context::{self, Unless, UnlessToml};
 use super::window::effective_starts;
-use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, quote_list};
+use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, TurnIndex, Window, quote_list};
 use crate::finding::Finding;
 use crate::matcher::{Hit, Slot};
 use crate::normalize::text_units;
-use crate::rulebook::schema::{SpeakerToml, rule_toml};
+use crate::rulebook::schema::{SpeakerToml, WindowToml, rule_toml};
 use crate::transcript::{Millis, Role, Transcript, TranscriptKind};
 use compile::{compile_clause, compile_trigger};
 
@@ -76,6 +77,12 @@ pub struct WhenToml {
     /// Not equal.
     #[serde(default)]
     pub ne: Option<Spanned<toml::Value>>,
+    /// Only wording in these turns of the speaker triggers the rule (default: the whole call).
+    #[serde(default)]
+    pub window: Option<Spanned<WindowToml>>,
+    /// Contexts in which trigger wording does not count.
+    #[serde(default)]
+    pub unless: Option<Spanned<UnlessToml>>,
 }
 
 /// `then`, `then_not` and `before`: wording by a speaker within a number of turns or seconds.
@@ -97,6 +104,9 @@ pub struct ResponseToml {
     /// Turns starting within N seconds of the trigger.
     #[serde(default)]
     pub within_seconds: Option<Spanned<f64>>,
+    /// Contexts in which the wording does not count.
+    #[serde(default)]
+    pub unless: Option<Spanned<UnlessToml>>,
 }
 
 /// A compiled `[[conditional]]` rule.
@@ -110,6 +120,10 @@ pub struct Conditional {
 enum Trigger {
     Words {
         speakers: Speakers,
+        /// Only wording in these turns of the speaker counts.
+        window: Window,
+        /// Contexts in which the wording does not count.
+        unless: Unless,
         /// The wording for messages, built once at load: reasons are written per transcript.
         said: String,
     },
@@ -197,6 +211,11 @@ impl ClauseKind {
             ClauseKind::Before => BEFORE,
         }
     }
+
+    /// The first slot of the clause's `unless` context.
+    fn unless_slot(self) -> Slot {
+        UNLESS_BASE + context::SLOTS * self.slot()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -214,6 +233,8 @@ struct Clause {
     phrases: Vec<String>,
     patterns: Vec<String>,
     within: Within,
+    /// Contexts in which the wording does not count.
+    unless: Unless,
     /// The wording for messages (`one of "感谢", "谢谢您"`), built once at load.
     said: String,
 }
@@ -222,6 +243,9 @@ const WHEN: Slot = 0;
 const THEN: Slot = 1;
 const THEN_NOT: Slot = 2;
 const BEFORE: Slot = 3;
+/// The `unless` contexts take `context::SLOTS` slots each from here: `when`'s first, then
+/// `then`, `then_not` and `before`.
+const UNLESS_BASE: Slot = 4;
 
 /// Largest accepted `within_turns`.
 const MAX_WITHIN_TURNS: i64 = 50;
@@ -301,15 +325,20 @@ impl Kind for Conditional {
                 Ok(()) => vec![At::Start],
                 Err(reason) => return Outcome::NotApplicable(reason),
             },
-            Trigger::Words { speakers, .. } => {
-                if !transcript.turns.iter().any(|t| speakers.matches(t.speaker.role)) {
-                    return Outcome::NotApplicable(format!("the transcript has no turns by {speakers}"));
-                }
+            Trigger::Words {
+                speakers,
+                window,
+                unless,
+                ..
+            } => {
+                let selection = match ctx.select(*window, *speakers) {
+                    Ok(s) => s,
+                    Err(reason) => return Outcome::NotApplicable(reason),
+                };
                 let mut first_per_turn: Vec<At> = Vec::new();
                 for hit in ctx.hits.iter().filter(|h| h.slot == WHEN) {
-                    let role = transcript.turns[hit.turn as usize].speaker.role;
                     let new_turn = !matches!(first_per_turn.last(), Some(At::Hit(h)) if h.turn == hit.turn);
-                    if speakers.matches(role) && new_turn {
+                    if new_turn && selection.contains(hit.turn as usize) && unless.excuse(hit, ctx).is_none() {
                         first_per_turn.push(At::Hit(*hit));
                     }
                 }
@@ -417,7 +446,21 @@ impl Conditional {
 
     fn describe_trigger(&self) -> String {
         match &self.trigger {
-            Trigger::Words { speakers, .. } => format!("{speakers} says {}", self.trigger_words()),
+            Trigger::Words {
+                speakers,
+                window,
+                unless,
+                ..
+            } => {
+                let mut out = format!("{speakers} says {}", self.trigger_words());
+                if *window != Window::Whole {
+                    out.push_str(&format!(" in {}", window.describe(*speakers)));
+                }
+                if !unless.is_empty() {
+                    out.push_str(&format!(", unless {}", unless.describe()));
+                }
+                out
+            }
             Trigger::Length { speakers, min } => {
                 format!("{speakers} speaks {min} characters or words or more in one turn")
             }
@@ -487,6 +530,7 @@ impl Conditional {
             ctx.hits[from..to.max(from)]
                 .iter()
                 .filter(|h| h.slot == slot && turns.binary_search(&(h.turn as usize)).is_ok())
+                .filter(|h| clause.unless.excuse(h, ctx).is_none())
                 // In the triggering turn itself, only wording on the right side of the trigger.
                 .filter(|h| after.is_none_or(|t| h.turn != t.turn || h.start >= t.end))
                 .filter(|h| before.is_none_or(|t| h.turn != t.turn || h.end <= t.start))
@@ -497,7 +541,7 @@ impl Conditional {
         let mut reported_until: Option<usize> = None;
         let mut seen: Vec<Hit> = Vec::new();
         for &at in triggers {
-            let turns = clause.window(ctx.transcript, at, starts);
+            let turns = clause.window(ctx.transcript, ctx.turns, at, starts);
             if turns.is_empty() && clause.kind != ClauseKind::Before {
                 continue;
             }
@@ -586,8 +630,10 @@ impl Conditional {
 }
 
 impl Clause {
-    /// The turns a clause searches for one trigger, in order.
-    fn window(&self, transcript: &Transcript, at: At, starts: &[Millis]) -> Vec<usize> {
+    /// The turns a clause searches for one trigger, in order. Turns are counted as utterances
+    /// (see [`crate::rules::utterance`]): the rest of the triggering utterance when it is the
+    /// clause speaker's, then the speaker's next (or previous) utterances.
+    fn window(&self, transcript: &Transcript, index: &TurnIndex, at: At, starts: &[Millis]) -> Vec<usize> {
         let own = |i: usize| self.speakers.matches(transcript.turns[i].speaker.role);
         // `starts` is only filled when a clause is timed (`within_seconds`).
         let start_of = |i: usize| starts.get(i).copied().unwrap_or_default();
@@ -595,36 +641,45 @@ impl Clause {
             At::Hit(h) => (Some(h.turn as usize), start_of(h.turn as usize)),
             At::Start => (None, Millis(0)),
         };
-        let count = transcript.turns.len();
-        let same_turn = trigger_turn.filter(|&t| own(t));
+        let trigger_utterance = trigger_turn
+            .filter(|&t| own(t))
+            .map(|t| index.utterance_of(transcript, t).turns.clone());
+        let utterances = || index.utterances_of(transcript, self.speakers);
         match self.kind {
             ClauseKind::Then | ClauseKind::ThenNot => {
-                let first = trigger_turn.map_or(0, |t| t + 1);
-                let later = (first..count).filter(|&i| own(i));
-                let mut turns: Vec<usize> = same_turn.into_iter().collect();
+                let (mut turns, first): (Vec<usize>, usize) = match (&trigger_utterance, trigger_turn) {
+                    (Some(u), Some(t)) => ((t..u.end).collect(), u.end),
+                    _ => (Vec::new(), trigger_turn.map_or(0, |t| t + 1)),
+                };
+                let later = utterances().filter(move |u| u.turns.start >= first);
                 match self.within {
-                    Within::Turns(n) => turns.extend(later.take(n)),
-                    Within::Seconds(limit) => {
-                        turns.extend(
-                            later.filter(|&i| start_of(i).0 <= trigger_time.0.saturating_add(limit.0)),
-                        );
-                    }
-                    Within::Unbounded => turns.extend(later),
+                    Within::Turns(n) => turns.extend(TurnIndex::take_utterances(later, n)),
+                    Within::Seconds(limit) => turns.extend(
+                        later
+                            .flat_map(|u| u.turns.clone())
+                            .filter(|&i| start_of(i).0 <= trigger_time.0.saturating_add(limit.0)),
+                    ),
+                    Within::Unbounded => turns.extend(later.flat_map(|u| u.turns.clone())),
                 }
                 turns
             }
             ClauseKind::Before => {
                 let last = trigger_turn.unwrap_or(0);
-                let earlier = (0..last).rev().filter(|&i| own(i));
+                let (same, before): (Vec<usize>, usize) = match (&trigger_utterance, trigger_turn) {
+                    (Some(u), Some(t)) => ((u.start..=t).collect(), u.start),
+                    _ => (Vec::new(), last),
+                };
+                let earlier = utterances().rev().filter(move |u| u.turns.end <= before);
                 let mut turns: Vec<usize> = match self.within {
-                    Within::Turns(n) => earlier.take(n).collect(),
+                    Within::Turns(n) => TurnIndex::take_utterances(earlier, n),
                     Within::Seconds(limit) => earlier
+                        .flat_map(|u| u.turns.clone())
                         .filter(|&i| start_of(i).0.saturating_add(limit.0) >= trigger_time.0)
                         .collect(),
-                    Within::Unbounded => earlier.collect(),
+                    Within::Unbounded => earlier.flat_map(|u| u.turns.clone()).collect(),
                 };
-                turns.reverse();
-                turns.extend(same_turn);
+                turns.sort_unstable();
+                turns.extend(same);
                 turns
             }
         }
@@ -658,12 +713,16 @@ impl Clause {
         } else {
             "says"
         };
-        format!(
+        let mut out = format!(
             "{} {verb} {} {}",
             self.speakers,
             words(&self.phrases, &self.patterns, usize::MAX),
             self.describe_within(from_start)
-        )
+        );
+        if !self.unless.is_empty() {
+            out.push_str(&format!(", unless {}", self.unless.describe()));
+        }
+        out
     }
 }
 

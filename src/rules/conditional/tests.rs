@@ -35,7 +35,7 @@ fn then_must_follow_the_trigger() {
     assert!(ok.findings.is_empty() && ok.not_applicable.is_empty(), "{ok:?}");
     let late = check(
         THANK,
-        "客户：我要投诉。\n客服：好的。\n客户：嗯。\n客服：请说。\n客服：感谢您的反馈。\n",
+        "客户：我要投诉。\n客服：请稍等。\n客户：嗯。\n客服：请说。\n客户：好。\n客服：感谢您的反馈。\n",
     );
     let f = only(&late);
     assert_eq!(f.matched.as_deref(), Some("投诉"));
@@ -78,8 +78,30 @@ then = { speaker = "agent", phrases = ["留言", "转告"], within_turns = 0 }
 "#;
     let ok = check(rules, "客户：找王经理。\n客服：他不在，需要我帮您转告吗？\n");
     assert!(ok.findings.is_empty(), "{ok:?}");
-    let bad = check(rules, "客户：找王经理。\n客服：他不在。\n客服：您可以留言。\n");
+    let bad = check(rules, "客户：找王经理。\n客服：他不在。\n客户：哦。\n客服：您可以留言。\n");
     assert_eq!(only(&bad).matched.as_deref(), Some("不在"));
+    // Consecutive agent turns are one utterance: the offer in the next turn is "the same turn".
+    let split = check(rules, "客户：找王经理。\n客服：他不在。\n客服：您可以留言。\n");
+    assert!(split.findings.is_empty(), "{split:?}");
+}
+
+#[test]
+fn turns_are_counted_as_utterances_and_fillers_do_not_use_up_a_window() {
+    // The recogniser split the agent's answer in two ("我看一下" / "我记一下"), and "嗯" is a
+    // back-channel: thanks is in the second counted utterance, within 2.
+    let v = check(
+        THANK,
+        "客户：我要投诉。\n客服：我看一下。\n客服：我记一下。\n客户：快点。\n客服：嗯。\n客户：好。\n\
+         客服：感谢您的反馈。\n",
+    );
+    assert!(v.findings.is_empty(), "{:#?}", v.findings);
+    // Two answers with content before the thanks: it comes third.
+    let v = check(
+        THANK,
+        "客户：我要投诉。\n客服：我看一下。\n客户：快点。\n客服：您稍等。\n客户：好。\n\
+         客服：感谢您的反馈。\n",
+    );
+    assert_eq!(v.findings.len(), 1, "{:#?}", v.findings);
 }
 
 #[test]
@@ -117,7 +139,7 @@ fn metadata_trigger_looks_from_the_start_of_the_call() {
     assert!(ok.findings.is_empty() && ok.not_applicable.is_empty(), "{ok:?}");
     let bad = check(
         RINGS,
-        "# rings: 5\n客户：喂？\n客服：这里是ACME。\n客服：抱歉。\n",
+        "# rings: 5\n客户：喂？\n客服：这里是ACME。\n客户：喂？\n客服：抱歉。\n",
     );
     let f = only(&bad);
     assert_eq!(f.turn, Some(2), "at the agent's first turn");

@@ -6,6 +6,7 @@ use super::{
 };
 use crate::finding::Finding;
 use crate::matcher::Hit;
+use crate::rules::utterance::is_acknowledgement;
 use crate::rules::{EvalCtx, quote_list};
 use crate::transcript::{Millis, Role, Transcript, Turn};
 
@@ -193,10 +194,18 @@ impl Measure<'_> {
         let mut found: Vec<(usize, usize, Millis, Millis)> = Vec::new();
         for &i in self.own {
             let Some(start) = turns[i].start else { continue };
+            // "oh", "mm-hmm", "thank you" said over the other party is listening, not interrupting.
+            if is_acknowledgement(&turns[i].text) {
+                continue;
+            }
             // The other party's latest turn before this one.
             let Some(j) = (0..i).rev().find(|&j| other(&turns[j])) else {
                 continue;
             };
+            // Talking over the other party's own back-channel ("okay") takes nothing from them.
+            if is_acknowledgement(&turns[j].text) {
+                continue;
+            }
             if let Some(end) = turns[j].end
                 && end.0 > start.0 + OVERLAP_TOLERANCE.0
                 && turns[j].start.is_none_or(|s| s <= start)
@@ -339,7 +348,7 @@ impl Measure<'_> {
         let mut merged: Vec<Hit> = Vec::new();
         for hit in self.ctx.hits.iter().filter(|h| h.slot == MATCH) {
             let role = self.transcript().turns[hit.turn as usize].speaker.role;
-            if !self.rule.speakers.matches(role) {
+            if !self.rule.speakers.matches(role) || self.rule.unless.excuse(hit, self.ctx).is_some() {
                 continue;
             }
             match merged.last_mut() {
@@ -378,6 +387,27 @@ impl Measure<'_> {
                 quote_list(&wording, 5),
                 self.rule.speakers
             ));
+            findings.push(f);
+        }
+        Ok(())
+    }
+
+    pub(super) fn metadata(&self, findings: &mut Vec<Finding>) -> Result<(), String> {
+        let key = self.rule.key.as_deref().unwrap_or_default();
+        let transcript = self.transcript();
+        let value = transcript
+            .metadata
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v.trim())
+            .ok_or_else(|| format!("the call does not record `{key}`"))?;
+        let number: f64 = value
+            .parse()
+            .map_err(|_| format!("`{key}` is {value:?}, not a number"))?;
+        if let Some(measured) = self.out_of_bounds(number, "") {
+            let anchor = self.own.first().copied().unwrap_or(0);
+            let mut f = self.at_turn(anchor, &format!("{key} out of bounds"), format!("{key}: {measured}"));
+            f.note = Some(format!("the call's metadata records {key} = {value}"));
             findings.push(f);
         }
         Ok(())

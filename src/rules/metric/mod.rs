@@ -12,6 +12,7 @@ mod tests;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::context::{Unless, UnlessToml};
 use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, quote_list};
 use crate::finding::Finding;
 use crate::matcher::Slot;
@@ -42,6 +43,12 @@ rule_toml! {
         /// occurrences: the patterns counted.
         #[serde(default)]
         pub patterns: Vec<Spanned<String>>,
+        /// occurrences: contexts in which wording is not counted.
+        #[serde(default)]
+        pub unless: Option<Spanned<UnlessToml>>,
+        /// metadata: the numeric metadata key measured (`rings`, `hold_seconds`).
+        #[serde(default)]
+        pub key: Option<Spanned<String>>,
     }
 }
 
@@ -63,6 +70,8 @@ pub enum MetricName {
     TurnLength,
     /// How often phrases or patterns occur.
     Occurrences,
+    /// A number from the call's metadata (`rings`, `hold_seconds`, `queue_seconds`).
+    Metadata,
 }
 
 /// `per = "turn" | "call"`.
@@ -85,6 +94,7 @@ impl MetricName {
             MetricName::ResponseTime => "response_time",
             MetricName::TurnLength => "turn_length",
             MetricName::Occurrences => "occurrences",
+            MetricName::Metadata => "metadata",
         }
     }
 
@@ -92,7 +102,7 @@ impl MetricName {
     fn takes_min(self) -> bool {
         matches!(
             self,
-            MetricName::SpeechRate | MetricName::TalkShare | MetricName::Occurrences
+            MetricName::SpeechRate | MetricName::TalkShare | MetricName::Occurrences | MetricName::Metadata
         )
     }
 
@@ -105,6 +115,7 @@ impl MetricName {
             MetricName::Silence | MetricName::ResponseTime => "s",
             MetricName::TurnLength => "characters or words",
             MetricName::Occurrences => "times",
+            MetricName::Metadata => "",
         }
     }
 }
@@ -119,9 +130,14 @@ pub struct Metric {
     per_turn: bool,
     phrases: Vec<String>,
     patterns: Vec<String>,
+    unless: Unless,
+    /// The metadata key of a `metadata` metric.
+    key: Option<String>,
 }
 
 const MATCH: Slot = 0;
+/// First of the slots of the `unless` context.
+const UNLESS: Slot = 1;
 
 /// Turns shorter than this are not measured for a per-turn speech rate: "好的" in 0.4 s says
 /// nothing about pace.
@@ -152,13 +168,18 @@ impl Kind for Metric {
                consecutive turns of the speaker count with the pauses between them; at least 30 \
                characters or words and 10 s) or turn by turn (`per = \"turn\"`, turns of 3 s and 5 \
                characters or more), `min`/`max`; `interruptions` — the speaker's turns that start \
-               more than a second before the other party's turn ends, `max` count; `talk_share` — the speaker's share of talk time in percent (of \
+               more than a second before the other party's turn ends, `max` count (a \
+               back-channel or short thanks said over the other party, or talking over their \
+               back-channel, is not an interruption); `talk_share` — the speaker's share of talk time in percent (of \
                characters when turns lack end times), `min`/`max`; `silence` — each gap between \
                one turn's end and the next turn's start, `max` seconds; `response_time` — the \
                speaker's delay after the other party's turn (its end, or its time for chat \
                messages), `max` seconds; `turn_length` — characters (CJK) plus words (Latin) in \
                one turn, `max`; `occurrences` — how often `phrases`/`patterns` occur in the \
-               speaker's turns, `min`/`max`. Each finding's message ends with the measured \
+               speaker's turns (not counting wording its `unless` context excuses), \
+               `min`/`max`; `metadata` — a number from the call's metadata named by `key` \
+               (`rings`, `hold_seconds`), `min`/`max`, not applicable when the call does not \
+               record it. Each finding's message ends with the measured \
                value and the bound. Not applicable when the speaker has no turns, when the \
                timing a measure needs is missing (end times for speech rate, interruptions and \
                silence; start times for response time), or, except for turn length and \
@@ -212,6 +233,26 @@ impl Kind for Metric {
                 "silence measures the gaps between all turns; remove `speaker`",
             );
         }
+        let mut missing_key = false;
+        match (&toml.key, metric) {
+            (Some(key), m) if m != MetricName::Metadata => {
+                not_for(ctx, key.span(), "key", "only `metadata` reads a metadata key; remove it");
+            }
+            (None, MetricName::Metadata) => {
+                let d = ctx
+                    .error(toml.metric.span(), "a metadata metric needs `key`")
+                    .expected("key = \"rings\": the metadata value to measure")
+                    .hint("the key of a transcript header, sidecar or metadata table column");
+                ctx.report(d);
+                missing_key = true;
+            }
+            _ => {}
+        }
+        if let Some(unless) = &toml.unless
+            && metric != MetricName::Occurrences
+        {
+            not_for(ctx, unless.span(), "unless", "only `occurrences` counts wording; remove it");
+        }
         let has_words = !toml.phrases.is_empty() || !toml.patterns.is_empty();
         if metric != MetricName::Occurrences {
             if let Some(first) = toml.phrases.first().or(toml.patterns.first()) {
@@ -233,6 +274,7 @@ impl Kind for Metric {
             ctx.report(d);
             ok = false;
         }
+        ok &= !missing_key;
         let min = bound(ctx, toml.min.as_ref(), metric, &mut ok);
         let max = bound(ctx, toml.max.as_ref(), metric, &mut ok);
         if min.is_none() && max.is_none() && ok {
@@ -260,6 +302,8 @@ impl Kind for Metric {
         }
         let phrases = ctx.phrases(&toml.phrases, MATCH);
         let patterns = ctx.patterns(&toml.patterns, MATCH);
+        let unless = Unless::compile(toml.unless.as_ref(), UNLESS, ctx);
+        ok &= unless.is_some();
         ok.then(|| Metric {
             metric,
             speakers: toml
@@ -272,12 +316,17 @@ impl Kind for Metric {
             per_turn: toml.per.as_ref().is_some_and(|p| *p.get_ref() == PerToml::Turn),
             phrases,
             patterns,
+            unless: unless.unwrap_or_default(),
+            key: toml.key.as_ref().map(|k| k.get_ref().clone()),
         })
     }
 
     fn evaluate(&self, ctx: &EvalCtx<'_>, findings: &mut Vec<Finding>) -> Outcome {
         let transcript = ctx.transcript;
-        let textual = matches!(self.metric, MetricName::TurnLength | MetricName::Occurrences);
+        let textual = matches!(
+            self.metric,
+            MetricName::TurnLength | MetricName::Occurrences | MetricName::Metadata
+        );
         if transcript.kind == TranscriptKind::Template && !textual {
             return Outcome::NotApplicable(format!(
                 "reply templates have no timing to measure {}",
@@ -304,6 +353,7 @@ impl Kind for Metric {
             MetricName::ResponseTime => m.response_time(findings),
             MetricName::TurnLength => m.turn_length(findings),
             MetricName::Occurrences => m.occurrences(findings),
+            MetricName::Metadata => m.metadata(findings),
         };
         match result {
             Ok(()) => Outcome::Applicable,
@@ -332,6 +382,12 @@ impl Kind for Metric {
         if !self.patterns.is_empty() {
             out.push(("patterns", quote_list(&self.patterns, usize::MAX)));
         }
+        if !self.unless.is_empty() {
+            out.push(("unless", self.unless.describe()));
+        }
+        if let Some(key) = &self.key {
+            out.push(("key", key.clone()));
+        }
         out
     }
 
@@ -347,6 +403,7 @@ fn keys_of(metric: MetricName) -> &'static str {
         MetricName::TalkShare => "speaker, min, max",
         MetricName::Occurrences => "speaker, phrases, patterns, min, max",
         MetricName::Silence => "max",
+        MetricName::Metadata => "key, min, max",
         MetricName::Interruptions | MetricName::ResponseTime | MetricName::TurnLength => "speaker, max",
     }
 }
