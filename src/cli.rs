@@ -370,6 +370,21 @@ pub struct InputArgs {
     /// ended_by): --csv-column text=Utterance; repeatable.
     #[arg(long, value_name = "FIELD=NAME")]
     pub csv_column: Vec<String>,
+
+    /// How calls that do not say took place: voice (telephone) or chat [default: voice, or
+    /// `channel` in callcheck.toml]. A call's own `channel` (a `# channel:` header, metadata,
+    /// or the export's format) always wins. Telephone-only rules do not apply to chats.
+    #[arg(long, value_enum, value_name = "CHANNEL")]
+    pub channel: Option<ChannelArg>,
+}
+
+/// `--channel`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ChannelArg {
+    /// Telephone and other spoken calls.
+    Voice,
+    /// Chat and messaging.
+    Chat,
 }
 
 fn input_format_names() -> clap::builder::PossibleValuesParser {

@@ -8,6 +8,7 @@
 //! templates = ["replies/**"]           # these files are reply templates
 //! exclude = ["replies/drafts/**"]
 //! fail_on = "warning"
+//! channel = "chat"                     # calls that do not say are chats
 //! baseline = "callcheck-baseline.json"
 //!
 //! [rules]                              # later entries win
@@ -35,7 +36,7 @@ use crate::discover::normalize_path;
 use crate::finding::Severity;
 use crate::report::OutputFormat;
 use crate::rulebook::{RuleSet, builtin, position_of, schema::SpeakersToml};
-use crate::transcript::{FORMATS, Format, Role, format_by_name};
+use crate::transcript::{Channel, FORMATS, Format, Role, format_by_name};
 
 /// The file names searched for, in order of preference within one folder.
 pub const FILE_NAMES: [&str; 2] = ["callcheck.toml", ".callcheck.toml"];
@@ -122,6 +123,8 @@ struct ConfigToml {
     #[serde(default)]
     fail_on: Option<Spanned<String>>,
     #[serde(default)]
+    channel: Option<Spanned<String>>,
+    #[serde(default)]
     baseline: Option<Spanned<String>>,
     #[serde(default)]
     speakers: Option<Spanned<SpeakersToml>>,
@@ -158,6 +161,8 @@ pub struct Config {
     pub format: Option<Setting<OutputFormat>>,
     /// `fail_on` (`None` inside: never).
     pub fail_on: Option<Setting<Option<Severity>>>,
+    /// `channel`: of calls that do not say.
+    pub channel: Option<Setting<Channel>>,
     /// `baseline`, resolved against [`Config::dir`].
     pub baseline: Option<Setting<PathBuf>>,
     /// `[speakers]`: extra labels.
@@ -193,6 +198,10 @@ fn advice(key: &str) -> (&'static str, &'static str) {
         "fail_on" => (
             "one of \"error\", \"warning\", \"info\", \"never\"",
             "findings at or above this severity make the exit status 1; --fail-on overrides it",
+        ),
+        "channel" => (
+            "one of \"voice\", \"chat\"",
+            "the channel of calls that do not say; --channel overrides it",
         ),
         "baseline" => (
             "a file path, e.g. \"callcheck-baseline.json\"",
@@ -251,6 +260,7 @@ impl Config {
             input_format: None,
             format: None,
             fail_on: None,
+            channel: None,
             baseline: None,
             speakers: Vec::new(),
             rules: Vec::new(),
@@ -417,6 +427,17 @@ impl Config {
                     "fail_on",
                     &["error", "warning", "info", "never"],
                 )),
+            }
+        }
+        if let Some(value) = toml.channel {
+            match Channel::parse(value.get_ref()) {
+                Some(channel) => {
+                    self.channel = Some(Setting {
+                        value: channel,
+                        origin: self.origin(&value.span()),
+                    });
+                }
+                None => diagnostics.push(self.choice_error(&value, "channel", &["voice", "chat"])),
             }
         }
         if let Some(path) = toml.baseline {

@@ -6,7 +6,7 @@ use crate::finding::{Finding, NotApplicable, Scope};
 use crate::matcher::Scratch;
 use crate::rulebook::RuleSet;
 use crate::rules::{EvalCtx, Outcome, TurnIndex};
-use crate::transcript::{Transcript, TranscriptKind};
+use crate::transcript::{Channel, Transcript, TranscriptKind};
 
 /// What checking one transcript produced.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -42,9 +42,9 @@ impl Engine {
         }
     }
 
-    /// Applies every rulebook to every transcript, whatever its language (used for examples,
-    /// which test a rule's logic rather than its scope).
-    pub fn without_language_gate(mut self) -> Self {
+    /// Applies every rulebook to every transcript, whatever its language and channel (used for
+    /// examples, which test a rule's logic rather than its scope).
+    pub fn without_scope_gates(mut self) -> Self {
         self.gate_language = false;
         self
     }
@@ -84,7 +84,9 @@ impl Engine {
             .any(|r| r.applies_to.is_some())
             .then(|| transcript.language())
             .flatten();
-        let channel = transcript.channel();
+        // A call that does not say how it took place is a voice call (`--channel` changes that).
+        let declared = transcript.channel();
+        let channel = declared.unwrap_or(Channel::Voice);
         let turns = TurnIndex::new(transcript);
         let mut verdict = Verdict::default();
         for (index, rule) in self.rules.enabled_rules() {
@@ -105,13 +107,19 @@ impl Engine {
                 });
                 continue;
             }
-            if let (Some(wanted), Some(channel)) = (rule.meta.channel, channel)
+            if self.gate_language
+                && let Some(wanted) = rule.meta.channel
                 && wanted != channel
             {
+                let undeclared = if declared.is_none() {
+                    " (it does not say its channel: give --channel chat, or `channel` in callcheck.toml)"
+                } else {
+                    ""
+                };
                 verdict.not_applicable.push(NotApplicable {
                     rule: rule.id.clone(),
                     reason: format!(
-                        "the rule is for {} transcripts; this one is a {}",
+                        "the rule is for {} transcripts; this one is a {}{undeclared}",
                         wanted.as_str(),
                         channel.as_str()
                     ),
@@ -274,8 +282,15 @@ by = "customer"
             "the rule is for voice transcripts; this one is a chat"
         );
         assert_eq!(check("# channel: VOICE\n").findings.len(), 1);
-        // Unknown channel: the rule applies.
+        // A transcript that does not say its channel is a voice call.
         assert_eq!(check("").findings.len(), 1);
+        let chat_rule = book.replace("\"voice\"", "\"chat\"");
+        let (rules, _) = RuleSet::from_text("c.toml", &chat_rule).unwrap();
+        let engine = Engine::new(rules);
+        let t = plain::parse("Agent: hold on please\n", &ParseOptions::default()).unwrap();
+        let v = engine.check(&t, &mut Scratch::default());
+        assert!(v.findings.is_empty());
+        assert!(v.not_applicable[0].reason.contains("give --channel chat"), "{v:?}");
     }
 
     #[test]

@@ -29,7 +29,7 @@ use crate::decode::decode;
 use crate::discover::display;
 use crate::transcript::csv::{fold_name, records};
 use crate::transcript::json::{self, Kind, Node};
-use crate::transcript::{EndedBy, Position, Role, SpeakerLabels, Transcript};
+use crate::transcript::{Channel, EndedBy, Position, Role, SpeakerLabels, Transcript};
 
 /// The suffix of sidecar files.
 pub const SIDECAR_SUFFIX: &str = ".meta.json";
@@ -348,6 +348,7 @@ pub struct Metadata {
     labels: SpeakerLabels,
     global: Option<Table>,
     folders: Mutex<HashMap<PathBuf, FolderTable>>,
+    default_channel: Option<Channel>,
 }
 
 impl Metadata {
@@ -357,7 +358,15 @@ impl Metadata {
             labels,
             global,
             folders: Mutex::new(HashMap::new()),
+            default_channel: None,
         }
+    }
+
+    /// Gives calls that do not say how they took place this channel (`--channel`, `channel`
+    /// in callcheck.toml); a call's own `channel` always wins.
+    pub fn with_default_channel(mut self, channel: Option<Channel>) -> Self {
+        self.default_channel = channel;
+        self
     }
 
     /// The folder table next to `path`, read once per folder.
@@ -427,6 +436,11 @@ impl Metadata {
             }
             for row in rows {
                 merge(transcript, row)?;
+            }
+            if let Some(channel) = self.default_channel
+                && transcript.channel().is_none()
+            {
+                transcript.metadata.insert("channel".into(), channel.as_str().into());
             }
             name_roles(transcript);
         }

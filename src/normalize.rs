@@ -114,6 +114,9 @@ impl NormText {
 
 /// End of the source unit starting at `at`: the character plus following combining marks.
 fn unit_end(source: &str, at: usize) -> usize {
+    if let Some(len) = placeholder_len(&source[at..]) {
+        return at + len;
+    }
     let mut chars = source[at..].char_indices();
     let Some((_, first)) = chars.next() else {
         return at;
@@ -150,6 +153,17 @@ pub fn normalize_into(profile: &Profile, source: &str, out: &mut NormText) {
     let lookup = |(at, c): (usize, char)| (at, c, table.entry(c));
     let mut next = chars.next().map(lookup);
     while let Some((at, c, entry)) = next {
+        // A dataset placeholder ([数字x], <PHONE>) stands for one unknown value: it becomes one
+        // placeholder character, which no phrase contains and no match may cross.
+        if (c == '[' || c == '<')
+            && let Some(len) = placeholder_len(&source[at..])
+        {
+            state.feed(Entry::new(PLACEHOLDER, Kind::Emit), at);
+            while next.is_some_and(|(n, _, _)| n < at + len) {
+                next = chars.next().map(lookup);
+            }
+            continue;
+        }
         next = chars.next().map(lookup);
         let mark_follows = next.is_some_and(|(_, _, e)| e.kind() == Kind::Combining);
         if !mark_follows && entry.kind() != Kind::Slow && entry.kind() != Kind::Combining {
@@ -170,6 +184,38 @@ pub fn normalize_into(profile: &Profile, source: &str, out: &mut NormText) {
             state.feed(classify(f, profile.ignore_punctuation), at);
         }
     }
+}
+
+/// The character a placeholder normalises to: the object replacement character, which reply
+/// templates also use for their slots.
+pub const PLACEHOLDER: char = '\u{fffc}';
+
+/// The byte length of a dataset placeholder at the start of `text`, if there is one: a
+/// bracketed Chinese category ending in `x` as in the JDDC and similar corpora (`[数字x]`,
+/// `[姓名x]`, `[订单x]`), an upper-case tag in square brackets (`[ORDERID_10021]`, `[PHONE]`),
+/// or one in angle brackets (`<PHONE>`, `<NAME>`, `<ORDER_ID>`).
+pub fn placeholder_len(text: &str) -> Option<usize> {
+    let mut chars = text.char_indices();
+    let (_, open) = chars.next()?;
+    let close = match open {
+        '[' => ']',
+        '<' => '>',
+        _ => return None,
+    };
+    let (end, _) = chars.clone().take(24).find(|&(_, c)| c == close)?;
+    let inner = &text[1..end];
+    let tag = |s: &str| {
+        s.starts_with(|c: char| c.is_ascii_uppercase())
+            && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    };
+    let category = inner
+        .strip_suffix('x')
+        .is_some_and(|name| !name.is_empty() && name.chars().all(is_cjk));
+    let ok = match open {
+        '[' => category || tag(inner),
+        _ => tag(inner),
+    };
+    (ok && inner.len() >= 2).then_some(end + close.len_utf8())
 }
 
 /// Normalises a whole string (phrases, labels); see [`normalize_into`].
@@ -467,7 +513,20 @@ pub fn is_punctuation(c: char) -> bool {
 /// word are comparable units of speech; `don't` is one word.
 pub fn text_units(text: &str) -> (usize, usize) {
     let (mut cjk, mut words, mut in_word) = (0, 0, false);
-    for c in text.chars() {
+    let mut chars = text.char_indices();
+    while let Some((at, c)) = chars.next() {
+        // A dataset placeholder ([数字x], <PHONE>) is one word, whatever it spells.
+        if (c == '[' || c == '<')
+            && let Some(len) = placeholder_len(&text[at..])
+        {
+            words += 1;
+            in_word = false;
+            let end = at + len;
+            while chars.clone().next().is_some_and(|(n, _)| n < end) {
+                chars.next();
+            }
+            continue;
+        }
         // Most speech is ASCII or CJK: decide those without Unicode table lookups.
         if c.is_ascii() {
             if c.is_ascii_alphanumeric() {
@@ -517,6 +576,26 @@ pub fn is_word_char(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn dataset_placeholders_are_one_token() {
+        for placeholder in ["[数字x]", "[姓名x]", "[组织机构x]", "<PHONE>", "<ORDER_ID>", "[ORDERID_10021]"] {
+            assert_eq!(placeholder_len(placeholder), Some(placeholder.len()), "{placeholder}");
+        }
+        for text in ["[注意]", "[x]", "<br>", "[呵呵]", "<3", "[数字", "[abc]"] {
+            assert_eq!(placeholder_len(text), None, "{text}");
+        }
+        let profile = Profile::default();
+        assert_eq!(normalize(&profile, "您的订单[订单x]已发货"), "您的订单\u{fffc}已发货");
+        assert_eq!(normalize(&profile, "call <PHONE> now"), "call \u{fffc} now");
+        let mut out = NormText::new();
+        let source = "单号[数字x]好";
+        normalize_into(&profile, source, &mut out);
+        let at = out.as_str().find('\u{fffc}').unwrap();
+        assert_eq!(out.source_range(at..at + 3, source), 6..15);
+        assert_eq!(text_units("请提供[姓名x]和<PHONE>"), (4, 2));
+    }
+
     use super::*;
     use proptest::prelude::*;
 

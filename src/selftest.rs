@@ -209,7 +209,7 @@ examples.pass = ["You must log in."]
 examples.fail = ["Please log in.", "Customer: you must help me"]
 "#;
         let (rules, _) = RuleSet::from_text("t.toml", book).unwrap();
-        let results = run(&Engine::new(rules).without_language_gate());
+        let results = run(&Engine::new(rules).without_scope_gates());
         let failures = &results[0].failures;
         assert_eq!(failures.len(), 3);
         assert_eq!(failures[0].expectation, Expectation::Pass);

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use encoding_rs::Encoding;
 
 use crate::baseline::Baseline;
-use crate::cli::{CheckArgs, ConfigArgs, FailOn, FormatArg, InputArgs, RulebookArgs};
+use crate::cli::{ChannelArg, CheckArgs, ConfigArgs, FailOn, FormatArg, InputArgs, RulebookArgs};
 use crate::config::{self, Config, Origin, Setting};
 use crate::decode::encoding_for_label;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -22,7 +22,7 @@ use crate::metadata::{Metadata, Table};
 use crate::report::{OutputFormat, ReportOptions, RuleInfo, RunInfo};
 use crate::rulebook::{Loaded, RuleSet, RulebookSource};
 use crate::suppress;
-use crate::transcript::{Format, ParseOptions, Role, SpeakerLabels, format_by_name};
+use crate::transcript::{Channel, Format, ParseOptions, Role, SpeakerLabels, format_by_name};
 
 /// Why the settings could not be resolved.
 #[derive(Debug)]
@@ -133,6 +133,8 @@ pub struct InputSettings {
     pub metadata: Option<Table>,
     /// Where the `--metadata` table is, so that it is not read as a transcript.
     pub metadata_path: Option<PathBuf>,
+    /// The channel of calls that do not say (`--channel`, `channel` in callcheck.toml).
+    pub channel: Option<Channel>,
 }
 
 impl InputSettings {
@@ -176,7 +178,26 @@ impl InputSettings {
             parse_options,
             metadata,
             metadata_path: args.metadata.clone(),
+            channel: args.channel.map(|c| match c {
+                ChannelArg::Voice => Channel::Voice,
+                ChannelArg::Chat => Channel::Chat,
+            }),
         })
+    }
+
+    /// Takes the configuration's `channel` when no `--channel` was given; returns the value
+    /// and where it came from, for `callcheck config`.
+    pub fn channel_from(&mut self, config: Option<&Config>) -> (Option<Channel>, Origin) {
+        if self.channel.is_some() {
+            return (self.channel, Origin::Flag("--channel"));
+        }
+        match config.and_then(|c| c.channel.as_ref()) {
+            Some(setting) => {
+                self.channel = Some(setting.value);
+                (self.channel, setting.origin.clone())
+            }
+            None => (None, Origin::Default),
+        }
     }
 
     /// The pipeline's reading settings: format, encoding, parser options, metadata sources.
@@ -188,7 +209,8 @@ impl InputSettings {
         ParseOptions,
         Metadata,
     ) {
-        let metadata = Metadata::new(self.parse_options.labels.clone(), self.metadata);
+        let metadata =
+            Metadata::new(self.parse_options.labels.clone(), self.metadata).with_default_channel(self.channel);
         (self.format, self.encoding, self.parse_options, metadata)
     }
 }
@@ -391,6 +413,12 @@ impl CheckSettings {
         // After the configuration's `[speakers]`: `--speaker-map` adds to them.
         let mut input = InputSettings::from_args(&args.input, &rules.labels)?;
         input.format = input_format;
+        let (channel, channel_origin) = input.channel_from(config);
+        provenance.push((
+            "channel",
+            channel.map_or("(from each call; voice when it does not say)", Channel::as_str).to_string(),
+            channel_origin,
+        ));
 
         let (format, format_origin) = pick(
             args.format.map(output_format),

@@ -10,7 +10,7 @@ use callcheck::selftest;
 fn every_builtin_example_behaves() {
     let (rules, warnings) = RuleSet::builtins().expect("built-in rulebooks load");
     assert!(warnings.is_empty(), "{warnings:?}");
-    let results = selftest::run(&Engine::new(rules).without_language_gate());
+    let results = selftest::run(&Engine::new(rules).without_scope_gates());
     let failures: Vec<String> = results
         .iter()
         .flat_map(|r| r.failures.iter())
@@ -72,6 +72,6 @@ fn example_rulebook_examples_behave() {
     let text = std::fs::read_to_string("examples/rules/acme-bank.toml").unwrap();
     let (rules, warnings) = RuleSet::from_text("examples/rules/acme-bank.toml", &text).unwrap();
     assert!(warnings.is_empty());
-    let results = selftest::run(&Engine::new(rules).without_language_gate());
+    let results = selftest::run(&Engine::new(rules).without_scope_gates());
     assert!(results.iter().all(|r| r.failures.is_empty()), "{results:?}");
 }

@@ -23,7 +23,10 @@ pub(super) fn run(
     let settings = load_config(config).and_then(|config| {
         let config = config.map(|(config, _)| config);
         load_rulebooks(&args.rulebooks, config.as_ref()).and_then(|(rules, _)| {
-            InputSettings::from_args(&args.input, &rules.labels).map(|input| (rules, input))
+            InputSettings::from_args(&args.input, &rules.labels).map(|mut input| {
+                input.channel_from(config.as_ref());
+                (rules, input)
+            })
         })
     });
     let (rules, input) = match settings {

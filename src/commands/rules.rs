@@ -261,7 +261,7 @@ fn test(args: &TestArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> 
     let Some(rules) = load(loaded, streams)? else {
         return Ok(ExitStatus::Error);
     };
-    let engine = Engine::new(rules).without_language_gate();
+    let engine = Engine::new(rules).without_scope_gates();
     let results = selftest::run(&engine);
     let (mut examples, mut failed, mut without) = (0, 0, Vec::new());
     for result in &results {

@@ -390,7 +390,8 @@ impl RuleSet {
                     pass: examples(common.examples.map(|e| &e.pass)),
                     fail: examples(common.examples.map(|e| &e.fail)),
                     position: book_lines.position(table.at),
-                    channel: common.channel.map(|c| match c {
+                    // A rule's own `channel`, else its rulebook's.
+                    channel: common.channel.or(book.file.rulebook.get_ref().channel).map(|c| match c {
                         schema::ChannelToml::Voice => Channel::Voice,
                         schema::ChannelToml::Chat => Channel::Chat,
                     }),

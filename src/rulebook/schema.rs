@@ -98,6 +98,9 @@ pub struct RulebookHeader {
     /// Restricts the rulebook to transcripts in one language.
     #[serde(default)]
     pub applies_to: Option<LanguageToml>,
+    /// The channel every rule of the rulebook is about, unless a rule says otherwise.
+    #[serde(default)]
+    pub channel: Option<ChannelToml>,
     /// Rulebooks whose rules this one inherits (`builtin:NAME` or paths relative to this file).
     #[serde(default)]
     pub extends: Vec<Spanned<String>>,

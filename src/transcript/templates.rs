@@ -47,7 +47,7 @@ use super::{
 };
 
 /// The character a placeholder becomes in turn text (U+FFFC OBJECT REPLACEMENT CHARACTER).
-pub const PLACEHOLDER: char = '\u{fffc}';
+pub const PLACEHOLDER: char = crate::normalize::PLACEHOLDER;
 
 /// Extensions read as templates when a file is declared a template.
 pub const EXTENSIONS: &[&str] = &["txt", "md", "markdown", "yaml", "yml", "json"];

@@ -344,7 +344,7 @@ proptest! {
             return Ok(());
         };
         let (rules, _) = RuleSet::builtins().unwrap();
-        let verdict = Engine::new(rules).without_language_gate().check(&transcript, &mut Scratch::default());
+        let verdict = Engine::new(rules).without_scope_gates().check(&transcript, &mut Scratch::default());
         for f in &verdict.findings {
             prop_assert!(f.start.line >= 1 && f.start.column >= 1, "{f:?}");
         }
