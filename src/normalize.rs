@@ -153,9 +153,11 @@ pub fn normalize_into(profile: &Profile, source: &str, out: &mut NormText) {
     let lookup = |(at, c): (usize, char)| (at, c, table.entry(c));
     let mut next = chars.next().map(lookup);
     while let Some((at, c, entry)) = next {
-        // A dataset placeholder ([数字x], <PHONE>) stands for one unknown value: it becomes one
-        // placeholder character, which no phrase contains and no match may cross.
-        if (c == '[' || c == '<')
+        // A dataset placeholder ([数字x], <PHONE>) stands for one unknown value: for matching it
+        // becomes one placeholder character, which no phrase contains and no match may cross.
+        // Profiles that keep punctuation (value extraction) see the brackets and read the name.
+        if profile.ignore_punctuation
+            && (c == '[' || c == '<')
             && let Some(len) = placeholder_len(&source[at..])
         {
             state.feed(Entry::new(PLACEHOLDER, Kind::Emit), at);
