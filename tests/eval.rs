@@ -405,3 +405,16 @@ fn positional_paths_replace_the_labelled_files_and_the_labels_are_not_read_as_ca
         r.stderr
     );
 }
+
+#[test]
+fn the_worked_example_in_the_docs_is_current() {
+    let r = eval(&["--min-precision", "60", "--min-support", "2"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    let docs = std::fs::read_to_string("docs/eval.md").unwrap();
+    for (what, text) in [("standard output", &r.stdout), ("standard error", &r.stderr)] {
+        assert!(
+            docs.contains(&format!("```text\n{text}```")),
+            "docs/eval.md: the worked example's {what} is out of date; it is now:\n{text}"
+        );
+    }
+}
