@@ -19,11 +19,12 @@ pub mod labels;
 pub mod render;
 
 use std::cmp::Ordering;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use calls::{Call, Calls, Unreadable};
 use checks::Resolution;
+use indexmap::IndexMap;
 use labels::{Expected, Label, LabelError, Labels, Target};
 
 use crate::rulebook::RuleSet;
@@ -300,19 +301,23 @@ enum Key {
 
 /// Finds the checked call each label names; problems go to `errors`, once per call.
 fn find_calls(labels: &Labels, calls: &Calls, errors: &mut Vec<LabelError>) -> Vec<Option<usize>> {
+    // Indexed once: thousands of labels on thousands of calls.
+    let mut by_file: HashMap<&std::path::Path, Vec<usize>> = HashMap::new();
+    let mut by_id: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, call) in calls.calls.iter().enumerate() {
+        by_file.entry(call.file.as_path()).or_default().push(i);
+        if let Some(id) = &call.call_id {
+            by_id.entry(id.as_str()).or_default().push(i);
+        }
+    }
     let mut reported: HashSet<&Target> = HashSet::new();
     let mut found = Vec::with_capacity(labels.labels.len());
     for label in &labels.labels {
-        let matches: Vec<usize> = calls
-            .calls
-            .iter()
-            .enumerate()
-            .filter(|(_, call)| match &label.target {
-                Target::File { real, .. } => &call.file == real,
-                Target::CallId(id) => call.call_id.as_deref() == Some(id.as_str()),
-            })
-            .map(|(i, _)| i)
-            .collect();
+        let matches: &[usize] = match &label.target {
+            Target::File { real, .. } => by_file.get(real.as_path()),
+            Target::CallId(id) => by_id.get(id.as_str()),
+        }
+        .map_or(&[], Vec::as_slice);
         if let [one] = matches[..] {
             found.push(Some(one));
             continue;
@@ -537,14 +542,28 @@ fn rule_rows<'c>(
     rules: &RuleSet,
     call_of: &dyn Fn(Key) -> Option<&'c Call>,
 ) -> Vec<RuleRow> {
-    let covered: BTreeSet<usize> = resolution
-        .checks
-        .iter()
-        .flat_map(|c| c.rules.iter().copied())
-        .collect();
-    covered
+    // Per covered rule, in rule order: the judging label of each call.
+    let mut judges: BTreeMap<usize, IndexMap<Key, &Label>> = BTreeMap::new();
+    for resolved in &resolution.checks {
+        for &index in &resolved.rules {
+            judges.entry(index).or_default();
+        }
+    }
+    for &(label, key) in counted {
+        let Some(resolved) = resolution.get(&label.check) else {
+            continue;
+        };
+        for index in &resolved.rules {
+            let judge = judges.entry(*index).or_default();
+            let best = judge.entry(key).or_insert(label);
+            if label.check.specificity() > best.check.specificity() {
+                *best = label;
+            }
+        }
+    }
+    judges
         .into_iter()
-        .map(|index| {
+        .map(|(index, judge)| {
             let rule = &rules.rules[index];
             let mut checks: Vec<String> = resolution
                 .checks
@@ -553,20 +572,6 @@ fn rule_rows<'c>(
                 .map(|c| c.check.to_string())
                 .collect();
             checks.sort_by(|a, b| natural(a, b));
-            let mut judge: Vec<(Key, &Label)> = Vec::new();
-            for &(label, key) in counted {
-                let covers = resolution
-                    .get(&label.check)
-                    .is_some_and(|c| c.rules.contains(&index));
-                if !covers {
-                    continue;
-                }
-                match judge.iter_mut().find(|(k, _)| *k == key) {
-                    Some((_, best)) if label.check.specificity() > best.check.specificity() => *best = label,
-                    Some(_) => {}
-                    None => judge.push((key, label)),
-                }
-            }
             let mut row = RuleRow {
                 rule: rule.id.clone(),
                 checks,
@@ -587,7 +592,7 @@ fn rule_rows<'c>(
                         row.fp += 1;
                     }
                 }
-                if label.check == labels::Check::Rule(rule.id.clone()) {
+                if matches!(&label.check, labels::Check::Rule(id) if *id == rule.id) {
                     named = true;
                     if label.expected == Expected::Yes {
                         direct.of += 1;
