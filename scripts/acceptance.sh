@@ -43,6 +43,9 @@ else
   fail "JSON report"
 fi
 
+expect_status 1 "docs/eval.md worked example: qa/you-must is below --min-precision 60" -- \
+  "$bin" eval tests/fixtures/eval/labels.csv -r tests/fixtures/eval/rules.toml --min-precision 60 --min-support 2
+
 echo "== CI gate: sample template repository and report formats"
 expect_status 0 "examples/templates passes its own gate (baseline, suppression, config)" -- \
   bash -c "cd examples/templates && ../../$bin check"

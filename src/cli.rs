@@ -77,6 +77,10 @@ pub enum Command {
     /// trainers and QA leads (terminal table, CSV, Markdown, JSON or an HTML page).
     #[command(after_help = REPORT_EXAMPLES)]
     Report(Box<ReportArgs>),
+    /// Measure rules against calls people labelled: precision, recall and F1 per check and per
+    /// rule, and every disagreement.
+    #[command(after_help = EVAL_EXAMPLES)]
+    Eval(Box<EvalArgs>),
     /// List, explain and test rules.
     #[command(subcommand)]
     Rules(RulesCommand),
@@ -311,6 +315,100 @@ pub struct ReportArgs {
     /// Worker threads [default: number of CPUs].
     #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub jobs: Option<u16>,
+}
+
+const EVAL_EXAMPLES: &str = "\
+Examples:
+  callcheck eval labels.csv                       check the calls the labels name, compare
+  callcheck eval labels.csv -r rules/acme.toml    measure your own rulebook
+  callcheck eval labels.jsonl calls.jsonl         labels by call id, calls in one JSON Lines file
+  callcheck eval labels.csv --format markdown > QUALITY.md   tables for a repository page
+  callcheck eval labels.csv --min-precision 90 --min-recall 80   fail CI below the bars
+
+Labels (CSV, TSV with a header row, or JSON Lines): call (a transcript path relative to the labels
+file, or a call id), check (a rule id, a guideline id such as G3, or tag:NAME), expected (yes, no
+or na), and optional line and note. Verdict: yes when a covered rule has a finding in the call, na
+when none could be judged, else no. Exit status: 0 every gated check meets the bars; 1 a check is
+below --min-precision or --min-recall; 2 usage error, invalid labels or rulebook, or a transcript
+that could not be read (the others are still evaluated).";
+
+/// `callcheck eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The labels: a .csv, .tsv or .jsonl file with the columns call, check and expected.
+    #[arg(value_name = "LABELS")]
+    pub labels: PathBuf,
+
+    /// Transcript files or folders holding the labelled calls (searched recursively); "-" reads
+    /// standard input. Defaults to the files the labels name.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Rulebooks.
+    #[command(flatten)]
+    pub rulebooks: RulebookArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = EvalFormatArg::Pretty, value_name = "FORMAT")]
+    pub format: EvalFormatArg,
+
+    /// Exit with status 1 when a check's precision is below this percentage (0-100).
+    #[arg(long, value_name = "PERCENT", value_parser = percentage)]
+    pub min_precision: Option<f64>,
+
+    /// Exit with status 1 when a check's recall is below this percentage (0-100).
+    #[arg(long, value_name = "PERCENT", value_parser = percentage)]
+    pub min_recall: Option<f64>,
+
+    /// Gate only checks with at least this many positives: calls the tool flagged (for
+    /// precision), calls labelled yes (for recall).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub min_support: usize,
+
+    /// Count the labels of a check that matches no loaded rule as na instead of refusing them.
+    #[arg(long)]
+    pub allow_unmatched: bool,
+
+    /// Only run these rules (as `check --select`).
+    #[arg(long, value_name = "ID|GLOB", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Skip these rules (as `check --ignore`).
+    #[arg(long, value_name = "ID|GLOB", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+
+    /// How to read the inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Worker threads [default: number of CPUs].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+}
+
+/// Parses a percentage from 0 to 100.
+fn percentage(value: &str) -> Result<f64, String> {
+    let parsed: f64 = value
+        .trim()
+        .trim_end_matches('%')
+        .parse()
+        .map_err(|_| format!("`{value}` is not a number"))?;
+    if (0.0..=100.0).contains(&parsed) {
+        Ok(parsed)
+    } else {
+        Err(format!("{value} is not a percentage from 0 to 100"))
+    }
+}
+
+/// `eval --format`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormatArg {
+    /// Aligned tables for a terminal.
+    Pretty,
+    /// One JSON document.
+    Json,
+    /// GitHub-flavoured Markdown tables.
+    Markdown,
 }
 
 /// `report --by`.

@@ -139,6 +139,9 @@ pub struct FileReport {
     pub format: &'static str,
     /// The text encoding the file was read in (`UTF-8`, `GB18030`, …).
     pub encoding: &'static str,
+    /// Where the transcript's first turn starts (`None` without turns): `eval` points at it for
+    /// a violation the rules missed.
+    pub first_turn: Option<Position>,
 }
 
 /// A file that could not be read or parsed.

@@ -10,6 +10,8 @@
 //! [`pipeline`] runs the whole chain over many files in parallel, in order, adding call
 //! [`metadata`] from sidecar files and tables to each parsed transcript.
 //!
+//! [`eval`] compares the findings on labelled calls with what people decided.
+//!
 //! The command-line layer ([`cli`], [`settings`], [`commands`]) sits on top; nothing below it
 //! knows about flags or prints.
 
@@ -29,6 +31,7 @@ pub mod diagnostic;
 pub mod discover;
 pub mod docs;
 pub mod engine;
+pub mod eval;
 pub mod exit;
 pub mod finding;
 pub mod guidelines;

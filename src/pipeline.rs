@@ -626,6 +626,7 @@ impl Pipeline<'_> {
                 not_applicable: verdict.not_applicable,
                 format: format.name,
                 encoding: "UTF-8",
+                first_turn: transcript.turns.first().map(|t| t.position()),
             }));
         }
         stats.matching += timings.matching;
@@ -765,6 +766,7 @@ impl Pipeline<'_> {
                     not_applicable,
                     format: format.name,
                     encoding,
+                    first_turn: transcript.turns.first().map(|t| t.position()),
                 })
             })
             .collect()

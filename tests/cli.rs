@@ -513,6 +513,7 @@ fn help_texts_are_complete() {
         vec!["rules", "test", "--help"],
         vec!["convert", "--help"],
         vec!["report", "--help"],
+        vec!["eval", "--help"],
     ] {
         let r = run(&args);
         assert_eq!(r.code, 0);

@@ -3,6 +3,7 @@
 mod check;
 mod config;
 mod convert;
+mod eval;
 mod init;
 mod progress;
 mod report;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli, streams: &mut Streams<'_>) -> ExitStatus {
     let result = match cli.command {
         Command::Check(args) => check::run(&args, &cli.config, color, streams),
         Command::Report(args) => report::run(&args, &cli.config, color, streams),
+        Command::Eval(args) => eval::run(&args, &cli.config, color, streams),
         Command::Rules(command) => rules::run(command, &cli.config, color, streams),
         Command::Convert(args) => convert::run(&args, &cli.config, streams),
         Command::Init(args) => init::run(&args, streams),

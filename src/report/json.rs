@@ -225,6 +225,7 @@ mod tests {
             }],
             format: "plain",
             encoding: "GB18030",
+            first_turn: None,
         });
         let bad = FileResult::Failed(FileError {
             path: "calls/bad.txt".into(),

@@ -9,7 +9,7 @@ use crate::rollup::Dimension;
 use crate::rollup::model::Report;
 
 /// Escapes a table cell: pipes, line breaks and Markdown emphasis characters.
-fn cell(text: &str) -> String {
+pub fn cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -24,12 +24,13 @@ fn cell(text: &str) -> String {
     out
 }
 
-fn row(cells: &[String]) -> String {
+/// A table row of escaped cells.
+pub fn row(cells: &[String]) -> String {
     format!("| {} |\n", cells.join(" | "))
 }
 
 /// A header row; columns from `right_from` up to `right_to` (exclusive) are right-aligned.
-fn header(titles: &[&str], right_from: usize, right_to: usize) -> String {
+pub fn header(titles: &[&str], right_from: usize, right_to: usize) -> String {
     let align: Vec<&str> = (0..titles.len())
         .map(|i| {
             if (right_from..right_to).contains(&i) {

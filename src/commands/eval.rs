@@ -1,0 +1,177 @@
+//! `callcheck eval`: read the labels, check the labelled calls like `callcheck check` (same
+//! configuration, rulebooks, discovery and formats), compare, print, gate.
+
+use std::io;
+use std::path::PathBuf;
+
+use super::Streams;
+use super::check::{is_own_file, no_transcripts_warning};
+use super::progress::Bar;
+use crate::cli::{CheckArgs, ConfigArgs, EvalArgs, EvalFormatArg};
+use crate::discover::{Discovery, normalize_path};
+use crate::eval::calls::Calls;
+use crate::eval::labels::{Labels, show_errors};
+use crate::eval::render::{Format, render};
+use crate::eval::{Gates, checks, evaluate};
+use crate::exit::ExitStatus;
+use crate::pipeline::{Pipeline, Progress};
+use crate::settings::CheckSettings;
+
+pub(super) fn run(
+    args: &EvalArgs,
+    config: &ConfigArgs,
+    color: bool,
+    streams: &mut Streams<'_>,
+) -> io::Result<ExitStatus> {
+    // The labels first: a mistake in them is found before anything is checked.
+    let labels = match Labels::load(&args.labels) {
+        Ok(labels) => labels,
+        Err(errors) => {
+            write!(streams.err, "{}", show_errors(&errors))?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let paths = if args.paths.is_empty() {
+        let files = labels.files();
+        if files.is_empty() {
+            writeln!(
+                streams.err,
+                "error: {}: no label names a transcript file (the calls are call ids)\n  = hint: give \
+                 the files or folders that hold the calls: callcheck eval {} calls.jsonl",
+                labels.path, labels.path
+            )?;
+            return Ok(ExitStatus::Error);
+        }
+        files
+    } else {
+        args.paths.clone()
+    };
+    // Everything about reading and judging calls is the check's.
+    let check = CheckArgs {
+        paths,
+        rulebooks: args.rulebooks.clone(),
+        select: args.select.clone(),
+        ignore: args.ignore.clone(),
+        input: args.input.clone(),
+        jobs: args.jobs,
+        ..CheckArgs::default()
+    };
+    let settings = match CheckSettings::from_args(&check, config, color) {
+        Ok(s) => s,
+        Err(e) => {
+            write!(streams.err, "{e}")?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    for warning in &settings.warnings {
+        write!(streams.err, "{warning}")?;
+    }
+    let rules = settings.engine.rules();
+    let resolution = match checks::resolve(&labels, rules, args.allow_unmatched) {
+        Ok(resolution) => resolution,
+        Err(errors) => {
+            write!(streams.err, "{}", show_errors(&errors))?;
+            return Ok(ExitStatus::Error);
+        }
+    };
+    for warning in &resolution.warnings {
+        writeln!(streams.err, "{warning}")?;
+    }
+    let covered = resolution
+        .checks
+        .iter()
+        .flat_map(|c| c.rules.iter().map(|&i| rules.rules[i].id.clone()));
+    let mut calls = Calls::new(&labels, covered);
+
+    // The labels and the metadata table may sit among the calls; they are not transcripts.
+    let own: Vec<PathBuf> = [
+        Some(args.labels.as_path()),
+        settings.input.metadata_path.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .map(normalize_path)
+    .collect();
+    let pipeline = Pipeline {
+        jobs: settings.jobs,
+        ..Pipeline::new(&settings.engine, settings.input)
+    };
+    let mut discovery = Discovery::new(&settings.paths, settings.filters.clone());
+    let inputs = (&mut discovery).filter(|input| !is_own_file(input, &own));
+    let bar = streams
+        .err_is_terminal
+        .then(|| Bar::start(&settings.paths, &settings.filters));
+    let progress = bar.as_ref().map(|b| b as &dyn Progress);
+    let (summary, _) = pipeline.run_stream(inputs, &mut calls, progress)?;
+    if let Some(bar) = &bar {
+        bar.finish();
+    }
+    for note in discovery.notes() {
+        writeln!(streams.err, "note: {note}")?;
+    }
+    if summary.files == 0 {
+        no_transcripts_warning(&settings.paths, streams)?;
+    }
+
+    let evaluation = evaluate(&labels, &resolution, rules, &calls);
+    let gates = evaluation.gate(Gates {
+        min_precision: args.min_precision,
+        min_recall: args.min_recall,
+        min_support: args.min_support,
+    });
+    let format = match args.format {
+        EvalFormatArg::Pretty => Format::Pretty,
+        EvalFormatArg::Json => Format::Json,
+        EvalFormatArg::Markdown => Format::Markdown,
+    };
+    streams
+        .out
+        .write_all(render(&evaluation, &gates, format, color).as_bytes())?;
+
+    for unreadable in &evaluation.unreadable {
+        writeln!(streams.err, "{}: error: {}", unreadable.path, unreadable.error)?;
+    }
+    write!(streams.err, "{}", show_errors(&evaluation.errors))?;
+    let flag = |metric: crate::eval::Metric| format!("--min-{}", metric.name());
+    let mut not_gated: Vec<String> = gates
+        .not_gated
+        .iter()
+        .map(|(check, metric)| format!("{check} ({})", metric.name()))
+        .collect();
+    not_gated.dedup();
+    if !not_gated.is_empty() {
+        writeln!(
+            streams.err,
+            "note: not gated, fewer than {} positives: {}",
+            args.min_support.max(1),
+            not_gated.join(", ")
+        )?;
+    }
+    for failure in &gates.failures {
+        writeln!(streams.err, "eval: {failure}")?;
+    }
+    if !gates.passed() {
+        let metrics: Vec<String> = [crate::eval::Metric::Precision, crate::eval::Metric::Recall]
+            .into_iter()
+            .filter(|m| gates.failures.iter().any(|f| f.metric == *m))
+            .map(flag)
+            .collect();
+        let mut failing: Vec<&str> = gates.failures.iter().map(|f| f.check.as_str()).collect();
+        failing.dedup();
+        writeln!(
+            streams.err,
+            "eval: {} below {}",
+            crate::report::table::plural(failing.len(), "check is", "checks are"),
+            metrics.join(" or ")
+        )?;
+    }
+    Ok(
+        if summary.errors > 0 || !evaluation.errors.is_empty() || !evaluation.unreadable.is_empty() {
+            ExitStatus::Error
+        } else if !gates.passed() {
+            ExitStatus::Findings
+        } else {
+            ExitStatus::Clean
+        },
+    )
+}
