@@ -380,7 +380,7 @@ pub fn key_advice(key: &str) -> Option<(&'static str, &'static str)> {
         ),
         "window" => (
             "an inline table with one key: { first_turns = N }, { last_turns = N }, \
-             { first_seconds = N } or { last_seconds = N }",
+             { final_turns = N }, { first_seconds = N } or { last_seconds = N }",
             "leave `window` out to look at the whole call",
         ),
         "phrases" | "except" | "preceded_by" | "followed_by" => (
@@ -394,7 +394,10 @@ pub fn key_advice(key: &str) -> Option<(&'static str, &'static str)> {
             "a match does not count in these contexts; see docs/rulebook.md",
         ),
         "negated" | "question" | "quoted" => ("true or false", "see `unless` in docs/rulebook.md"),
-        "within" => ("a whole number from 1 to 20", "characters (Chinese) or words (English)"),
+        "within" => (
+            "a whole number from 1 to 50",
+            "characters (Chinese) or words (English)",
+        ),
         "patterns" => (
             "a list of regular expressions, e.g. ['这里是\\S+公司'] (single quotes keep \
              backslashes literal)",
@@ -424,7 +427,7 @@ pub fn key_advice(key: &str) -> Option<(&'static str, &'static str)> {
         "fold_width" | "fold_case" | "fold_script" | "ignore_punctuation" => {
             ("true or false", "all normalisation switches default to true")
         }
-        "first_turns" | "last_turns" | "first_seconds" | "last_seconds" => {
+        "first_turns" | "last_turns" | "final_turns" | "first_seconds" | "last_seconds" => {
             ("a positive number", "a window uses exactly one of these keys")
         }
         _ => return None,

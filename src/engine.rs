@@ -290,7 +290,10 @@ by = "customer"
         let t = plain::parse("Agent: hold on please\n", &ParseOptions::default()).unwrap();
         let v = engine.check(&t, &mut Scratch::default());
         assert!(v.findings.is_empty());
-        assert!(v.not_applicable[0].reason.contains("give --channel chat"), "{v:?}");
+        assert!(
+            v.not_applicable[0].reason.contains("give --channel chat"),
+            "{v:?}"
+        );
     }
 
     #[test]

@@ -440,7 +440,9 @@ impl Metadata {
             if let Some(channel) = self.default_channel
                 && transcript.channel().is_none()
             {
-                transcript.metadata.insert("channel".into(), channel.as_str().into());
+                transcript
+                    .metadata
+                    .insert("channel".into(), channel.as_str().into());
             }
             name_roles(transcript);
         }

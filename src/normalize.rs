@@ -208,7 +208,8 @@ pub fn placeholder_len(text: &str) -> Option<usize> {
     let inner = &text[1..end];
     let tag = |s: &str| {
         s.starts_with(|c: char| c.is_ascii_uppercase())
-            && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            && s.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
     };
     let category = inner
         .strip_suffix('x')
@@ -581,14 +582,28 @@ mod tests {
 
     #[test]
     fn dataset_placeholders_are_one_token() {
-        for placeholder in ["[数字x]", "[姓名x]", "[组织机构x]", "<PHONE>", "<ORDER_ID>", "[ORDERID_10021]"] {
-            assert_eq!(placeholder_len(placeholder), Some(placeholder.len()), "{placeholder}");
+        for placeholder in [
+            "[数字x]",
+            "[姓名x]",
+            "[组织机构x]",
+            "<PHONE>",
+            "<ORDER_ID>",
+            "[ORDERID_10021]",
+        ] {
+            assert_eq!(
+                placeholder_len(placeholder),
+                Some(placeholder.len()),
+                "{placeholder}"
+            );
         }
         for text in ["[注意]", "[x]", "<br>", "[呵呵]", "<3", "[数字", "[abc]"] {
             assert_eq!(placeholder_len(text), None, "{text}");
         }
         let profile = Profile::default();
-        assert_eq!(normalize(&profile, "您的订单[订单x]已发货"), "您的订单\u{fffc}已发货");
+        assert_eq!(
+            normalize(&profile, "您的订单[订单x]已发货"),
+            "您的订单\u{fffc}已发货"
+        );
         assert_eq!(normalize(&profile, "call <PHONE> now"), "call \u{fffc} now");
         let mut out = NormText::new();
         let source = "单号[数字x]好";

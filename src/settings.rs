@@ -209,8 +209,8 @@ impl InputSettings {
         ParseOptions,
         Metadata,
     ) {
-        let metadata =
-            Metadata::new(self.parse_options.labels.clone(), self.metadata).with_default_channel(self.channel);
+        let metadata = Metadata::new(self.parse_options.labels.clone(), self.metadata)
+            .with_default_channel(self.channel);
         (self.format, self.encoding, self.parse_options, metadata)
     }
 }
@@ -416,7 +416,9 @@ impl CheckSettings {
         let (channel, channel_origin) = input.channel_from(config);
         provenance.push((
             "channel",
-            channel.map_or("(from each call; voice when it does not say)", Channel::as_str).to_string(),
+            channel
+                .map_or("(from each call; voice when it does not say)", Channel::as_str)
+                .to_string(),
             channel_origin,
         ));
 

@@ -19,6 +19,10 @@ pub static BUILTINS: &[Builtin] = &[
         name: "en-telephone",
         source: include_str!("../../rules/en-telephone.toml"),
     },
+    Builtin {
+        name: "zh-chat",
+        source: include_str!("../../rules/zh-chat.toml"),
+    },
 ];
 
 /// A built-in rulebook by name.

@@ -391,10 +391,13 @@ impl RuleSet {
                     fail: examples(common.examples.map(|e| &e.fail)),
                     position: book_lines.position(table.at),
                     // A rule's own `channel`, else its rulebook's.
-                    channel: common.channel.or(book.file.rulebook.get_ref().channel).map(|c| match c {
-                        schema::ChannelToml::Voice => Channel::Voice,
-                        schema::ChannelToml::Chat => Channel::Chat,
-                    }),
+                    channel: common
+                        .channel
+                        .or(book.file.rulebook.get_ref().channel)
+                        .map(|c| match c {
+                            schema::ChannelToml::Voice => Channel::Voice,
+                            schema::ChannelToml::Chat => Channel::Chat,
+                        }),
                     weight: planned.weight.or(common.weight.map(|w| *w.get_ref())),
                     auto_fail: planned.auto_fail.or(common.auto_fail).unwrap_or(false),
                     section: sections.of(&planned.local),

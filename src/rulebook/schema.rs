@@ -220,6 +220,9 @@ pub struct WindowToml {
     pub first_turns: Option<u32>,
     /// The speaker's last N turns.
     pub last_turns: Option<u32>,
+    /// The speaker's last N turns when the speaker has the last word (nothing but the other
+    /// side's acknowledgements follows); otherwise the rule does not apply.
+    pub final_turns: Option<u32>,
     /// Turns starting within N seconds of the start of the call.
     pub first_seconds: Option<f64>,
     /// Turns starting within N seconds of the end of the call.

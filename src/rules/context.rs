@@ -34,6 +34,10 @@ pub struct UnlessToml {
     /// Not when one of these comes shortly after the phrase.
     #[serde(default)]
     pub followed_by: Vec<Spanned<String>>,
+    /// Not when the same turn says one of these anywhere (a reply that asks for details is
+    /// not a goodbye, whatever thanks it ends with).
+    #[serde(default)]
+    pub turn_says: Vec<Spanned<String>>,
     /// How close `preceded_by` / `followed_by` must be, in characters or words (default 3).
     #[serde(default)]
     pub within: Option<Spanned<u32>>,
@@ -50,22 +54,27 @@ const NEGATIONS: &[&str] = &[
 /// 保证", "can't really guarantee".
 const NEGATION_REACH: usize = 2;
 
+/// Characters that end a sentence: context words do not reach across them.
+const SENTENCE_ENDS: &[char] = &['。', '！', '!', '？', '?', '；', ';', '\n'];
+
 /// Default reach of `preceded_by` and `followed_by`.
 const DEFAULT_WITHIN: u32 = 3;
 
 /// Largest accepted `within`.
-const MAX_WITHIN: u32 = 20;
+const MAX_WITHIN: u32 = 50;
 
 /// How many earlier turns of the other side a phrase may repeat and count as quoted.
 const QUOTE_REACH: usize = 2;
 
-/// The slots a context uses, from its base: words before, words after, negations.
+/// The slots a context uses, from its base: words before, words after, negations, words
+/// anywhere in the turn.
 const PRECEDED: Slot = 0;
 const FOLLOWED: Slot = 1;
 const NEGATION: Slot = 2;
+const IN_TURN: Slot = 3;
 
 /// Slots one context takes; kinds reserve this many from each base they pass to [`Unless::compile`].
-pub const SLOTS: Slot = 3;
+pub const SLOTS: Slot = 4;
 
 /// A compiled context exception.
 #[derive(Debug, Default, Clone)]
@@ -75,6 +84,7 @@ pub struct Unless {
     quoted: bool,
     preceded_by: Vec<String>,
     followed_by: Vec<String>,
+    turn_says: Vec<String>,
     within: usize,
     base: Slot,
 }
@@ -82,7 +92,11 @@ pub struct Unless {
 impl Unless {
     /// Registers the context's words under slots `base..base + SLOTS`; `None` after reporting
     /// an error. No table: a context that excuses nothing.
-    pub fn compile(toml: Option<&Spanned<UnlessToml>>, base: Slot, ctx: &mut CompileCtx<'_>) -> Option<Unless> {
+    pub fn compile(
+        toml: Option<&Spanned<UnlessToml>>,
+        base: Slot,
+        ctx: &mut CompileCtx<'_>,
+    ) -> Option<Unless> {
         let Some(toml) = toml else {
             return Some(Unless::default());
         };
@@ -99,11 +113,17 @@ impl Unless {
             Some(w) => *w.get_ref(),
             None => DEFAULT_WITHIN,
         };
-        if !(t.negated || t.question || t.quoted || !t.preceded_by.is_empty() || !t.followed_by.is_empty()) {
+        if !(t.negated
+            || t.question
+            || t.quoted
+            || !t.preceded_by.is_empty()
+            || !t.followed_by.is_empty()
+            || !t.turn_says.is_empty())
+        {
             let d = ctx
                 .error(toml.span(), "`unless` sets no exception")
                 .expected(
-                    "negated = true, question = true, quoted = true, preceded_by = [\"…\"] or followed_by = [\"…\"]",
+                    "negated = true, question = true, quoted = true, preceded_by = [\"…\"], followed_by = [\"…\"] or turn_says = [\"…\"]",
                 )
                 .hint("remove `unless`, or say when a match does not count");
             ctx.report(d);
@@ -111,6 +131,7 @@ impl Unless {
         }
         let preceded_by = ctx.phrases(&t.preceded_by, base + PRECEDED);
         let followed_by = ctx.phrases(&t.followed_by, base + FOLLOWED);
+        let turn_says = ctx.phrases(&t.turn_says, base + IN_TURN);
         if t.negated {
             let negations: Vec<Spanned<String>> = NEGATIONS
                 .iter()
@@ -124,6 +145,7 @@ impl Unless {
             quoted: t.quoted,
             preceded_by,
             followed_by,
+            turn_says,
             within: within as usize,
             base,
         })
@@ -131,7 +153,10 @@ impl Unless {
 
     /// True when the context excuses nothing.
     pub fn is_empty(&self) -> bool {
-        !(self.negated || self.question || self.quoted) && self.preceded_by.is_empty() && self.followed_by.is_empty()
+        !(self.negated || self.question || self.quoted)
+            && self.preceded_by.is_empty()
+            && self.followed_by.is_empty()
+            && self.turn_says.is_empty()
     }
 
     /// Why the context excuses `hit`, or `None` when the hit counts.
@@ -142,17 +167,24 @@ impl Unless {
         let turn = &ctx.transcript.turns[hit.turn as usize];
         let (start, end) = (hit.start as usize, hit.end as usize);
         let same_turn = ctx.hits.iter().filter(|h| h.turn == hit.turn);
-        let gap = |from: usize, to: usize| -> usize {
-            let (cjk, words) = text_units(turn.text.get(from..to).unwrap_or(""));
-            cjk + words
+        // Words before or after a phrase are its context only within one sentence.
+        let gap = |from: usize, to: usize| -> Option<usize> {
+            let between = turn.text.get(from..to).unwrap_or("");
+            if ends_sentence(between) {
+                return None;
+            }
+            let (cjk, words) = text_units(between);
+            Some(cjk + words)
         };
+        let near = |from: usize, to: usize, reach: usize| gap(from, to).is_some_and(|g| g <= reach);
         for other in same_turn {
             let slot = other.slot.wrapping_sub(self.base);
             let (o_start, o_end) = (other.start as usize, other.end as usize);
             match slot {
-                PRECEDED if o_end <= start && gap(o_end, start) <= self.within => return Some("preceded_by"),
-                FOLLOWED if o_start >= end && gap(end, o_start) <= self.within => return Some("followed_by"),
-                NEGATION if o_end <= start && gap(o_end, start) <= NEGATION_REACH => return Some("negated"),
+                PRECEDED if o_end <= start && near(o_end, start, self.within) => return Some("preceded_by"),
+                FOLLOWED if o_start >= end && near(end, o_start, self.within) => return Some("followed_by"),
+                NEGATION if o_end <= start && near(o_end, start, NEGATION_REACH) => return Some("negated"),
+                IN_TURN => return Some("turn_says"),
                 _ => {}
             }
         }
@@ -168,7 +200,11 @@ impl Unless {
     /// The context for `rules explain`: `negated, question, followed by "附件"`.
     pub fn describe(&self) -> String {
         let mut parts: Vec<String> = Vec::new();
-        for (on, name) in [(self.negated, "negated"), (self.question, "in a question"), (self.quoted, "quoted")] {
+        for (on, name) in [
+            (self.negated, "negated"),
+            (self.question, "in a question"),
+            (self.quoted, "quoted"),
+        ] {
             if on {
                 parts.push(name.to_string());
             }
@@ -179,11 +215,29 @@ impl Unless {
         if !self.followed_by.is_empty() {
             parts.push(format!("followed by {}", quote_list(&self.followed_by, 6)));
         }
+        if !self.turn_says.is_empty() {
+            parts.push(format!("the turn says {}", quote_list(&self.turn_says, 6)));
+        }
         if !self.preceded_by.is_empty() || !self.followed_by.is_empty() {
             parts.push(format!("within {} characters or words", self.within));
         }
         parts.join(", ")
     }
+}
+
+/// True when `text` holds the end of a sentence: 。！？；, a line break, or a full stop that is
+/// not part of a number or a web address ("3.5", "t.tt").
+fn ends_sentence(text: &str) -> bool {
+    if text.contains(SENTENCE_ENDS) {
+        return true;
+    }
+    let chars: Vec<char> = text.chars().collect();
+    chars.iter().enumerate().any(|(i, &c)| {
+        c == '.'
+            && !(i > 0
+                && chars[i - 1].is_ascii_alphanumeric()
+                && chars.get(i + 1).is_some_and(char::is_ascii_alphanumeric))
+    })
 }
 
 /// True when the sentence holding byte `end` of `text` is a question: it ends with ？/?, or its
@@ -229,7 +283,10 @@ fn repeats_other_side(ctx: &EvalCtx<'_>, hit: &Hit) -> bool {
         return false;
     };
     let profile = Profile::default();
-    let words = normalize(&profile, turn.text.get(hit.start as usize..hit.end as usize).unwrap_or(""));
+    let words = normalize(
+        &profile,
+        turn.text.get(hit.start as usize..hit.end as usize).unwrap_or(""),
+    );
     if words.is_empty() {
         return false;
     }
@@ -238,7 +295,9 @@ fn repeats_other_side(ctx: &EvalCtx<'_>, hit: &Hit) -> bool {
         .rev()
         .filter(|t: &&Turn| t.speaker.role != turn.speaker.role)
         .take(QUOTE_REACH);
-    others.into_iter().any(|t| normalize(&profile, &t.text).contains(&words))
+    others
+        .into_iter()
+        .any(|t| normalize(&profile, &t.text).contains(&words))
 }
 
 #[cfg(test)]

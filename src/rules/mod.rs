@@ -347,7 +347,7 @@ impl CompileCtx<'_> {
                 let d = self
                     .error(window.span(), format!("invalid window: {reason}"))
                     .expected(
-                        "exactly one of { first_turns = N }, { last_turns = N }, \
+                        "exactly one of { first_turns = N }, { last_turns = N }, { final_turns = N }, \
                          { first_seconds = N }, { last_seconds = N } with N > 0",
                     )
                     .hint("leave `window` out to look at the whole call");

@@ -43,17 +43,106 @@ pub fn utterances(transcript: &Transcript) -> Vec<Range<usize>> {
 /// Words that, alone or repeated, make a turn a back-channel or filler rather than content.
 const FILLERS: &[&str] = &[
     // Chinese acknowledgements and fillers.
-    "嗯", "恩", "哦", "噢", "喔", "啊", "呃", "额", "唔", "哎", "诶", "哈", "呵呵", "嗯呢", "好", "好的",
-    "好滴", "对", "是", "是的", "行", "可以", "明白", "了解", "收到", "知道了", "喂", "拜拜", "再见",
+    "嗯",
+    "恩",
+    "哦",
+    "噢",
+    "喔",
+    "啊",
+    "呃",
+    "额",
+    "唔",
+    "哎",
+    "诶",
+    "哈",
+    "呵呵",
+    "嗯呢",
+    "好",
+    "好的",
+    "好滴",
+    "对",
+    "是",
+    "是的",
+    "行",
+    "可以",
+    "明白",
+    "了解",
+    "收到",
+    "知道了",
+    "喂",
+    "拜拜",
+    "再见",
     // English.
-    "ok", "okay", "k", "mm", "mhm", "mmhmm", "mmm", "hmm", "hm", "uh", "um", "er", "ah", "oh", "huh", "uhhuh",
-    "yeah", "yes", "yep", "yup", "yea", "right", "sure", "alright", "all", "got", "it", "i", "see", "cool",
-    "bye", "goodbye", "now", "so", "well",
+    "ok",
+    "okay",
+    "k",
+    "mm",
+    "mhm",
+    "mmhmm",
+    "mmm",
+    "hmm",
+    "hm",
+    "uh",
+    "um",
+    "er",
+    "ah",
+    "oh",
+    "huh",
+    "uhhuh",
+    "yeah",
+    "yes",
+    "yep",
+    "yup",
+    "yea",
+    "right",
+    "sure",
+    "alright",
+    "all",
+    "got",
+    "it",
+    "i",
+    "see",
+    "cool",
+    "bye",
+    "goodbye",
+    "now",
+    "so",
+    "well",
+    // Sentence-final particles that end a Chinese acknowledgement (好的呢, 明白了, 收到啦).
+    "了",
+    "啦",
+    "呢",
+    "呀",
+    "吧",
+    "哟",
+    "哒",
+    "嘛",
 ];
 
 /// Words an acknowledgement may add to fillers: short thanks and apologies ("oh thank you",
 /// "okay sorry") overlap the other speaker without interrupting them.
-const THANKS: &[&str] = &["thank", "thanks", "you", "sorry", "谢谢", "感谢", "抱歉", "不好意思", "对不起"];
+const THANKS: &[&str] = &[
+    "thank",
+    "thanks",
+    "you",
+    "very",
+    "much",
+    "a",
+    "lot",
+    "sorry",
+    "谢谢",
+    "感谢",
+    "多谢",
+    "谢啦",
+    "谢了",
+    "辛苦",
+    "辛苦了",
+    "麻烦了",
+    "亲",
+    "抱歉",
+    "不好意思",
+    "对不起",
+];
 
 /// Most words (or Chinese filler units) in a filler turn.
 const MAX_FILLER_WORDS: usize = 6;
@@ -72,6 +161,56 @@ pub fn is_filler(text: &str) -> bool {
 /// interruption.
 pub fn is_acknowledgement(text: &str) -> bool {
     only_words(text, &[FILLERS, THANKS])
+}
+
+/// Words that open a reply accepting what was said ("好的，谢谢，我再试试", "没事，我已经换了").
+const ACCEPTING: &[&str] = &[
+    "好",
+    "好的",
+    "嗯",
+    "恩",
+    "哦",
+    "噢",
+    "行",
+    "可以",
+    "谢谢",
+    "多谢",
+    "感谢",
+    "没事",
+    "没关系",
+    "算了",
+    "知道了",
+    "收到",
+    "明白",
+    "了解",
+    "ok",
+    "okay",
+    "thanks",
+    "thank",
+    "alright",
+    "fine",
+    "great",
+    "cool",
+    "no",
+];
+
+/// True when a reply after the other side's last word leaves the conversation closed: an
+/// acknowledgement, or a remark that starts by accepting what was said and asks nothing
+/// ("好,对此表示赞赏,并持续关注"). A question reopens the conversation.
+pub fn accepts_closing(text: &str) -> bool {
+    if is_acknowledgement(text) {
+        return true;
+    }
+    if text.contains(['？', '?']) || text.trim_end().ends_with(['吗', '么']) {
+        return false;
+    }
+    let lower = text.trim_start().to_lowercase();
+    // The word must stand alone: "好，…" accepts, "好多软件打不开" raises something new.
+    ACCEPTING.iter().any(|w| {
+        lower
+            .strip_prefix(w)
+            .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphanumeric()))
+    })
 }
 
 /// Filler words that only count as fillers in set phrases: "i", "see", "got", "it", "all",
@@ -149,7 +288,9 @@ mod tests {
 
     #[test]
     fn chats_are_not_split_by_pauses_and_untimed_turns_join() {
-        let chat = transcript("# channel: chat\n[00:00:01] 客服：您好\n[00:01:30] 客服：很高兴为您服务\n[00:02:00] 客户：在吗\n");
+        let chat = transcript(
+            "# channel: chat\n[00:00:01] 客服：您好\n[00:01:30] 客服：很高兴为您服务\n[00:02:00] 客户：在吗\n",
+        );
         assert_eq!(utterances(&chat), [0..2, 2..3]);
         let untimed = transcript("客户：喂\n客服：您好\n客服：这里是顺达快递\n");
         assert_eq!(utterances(&untimed), [0..1, 1..3]);
@@ -157,7 +298,18 @@ mod tests {
 
     #[test]
     fn fillers_and_acknowledgements() {
-        for filler in ["okay", "Mm-hmm.", "bye now", "Bye.", "嗯嗯", "好的好的", "all right", "i see", "got it", "OK, bye"] {
+        for filler in [
+            "okay",
+            "Mm-hmm.",
+            "bye now",
+            "Bye.",
+            "嗯嗯",
+            "好的好的",
+            "all right",
+            "i see",
+            "got it",
+            "OK, bye",
+        ] {
             assert!(is_filler(filler), "{filler}");
         }
         for content in [
@@ -171,9 +323,37 @@ mod tests {
         ] {
             assert!(!is_filler(content), "{content}");
         }
-        for ack in ["oh", "thank you", "Oh, thank you.", "okay sorry", "谢谢", "嗯，好的，谢谢"] {
+        for ack in [
+            "oh",
+            "thank you",
+            "Oh, thank you.",
+            "okay sorry",
+            "谢谢",
+            "嗯，好的，谢谢",
+        ] {
             assert!(is_acknowledgement(ack), "{ack}");
         }
         assert!(!is_acknowledgement("thank you for calling harper valley"));
+    }
+
+    #[test]
+    fn accepting_a_closing() {
+        for ok in [
+            "好的，谢谢",
+            "好,对此表示赞赏,并持续关注.",
+            "没事 我已经放弃了",
+            "Thanks, bye!",
+            "OK.",
+        ] {
+            assert!(accepts_closing(ok), "{ok}");
+        }
+        for reopens in [
+            "好多软件打不开",
+            "好的，那我的积分呢？",
+            "还是不行",
+            "ok so what about my refund?",
+        ] {
+            assert!(!accepts_closing(reopens), "{reopens}");
+        }
     }
 }

@@ -8,7 +8,7 @@ use std::ops::Range;
 use crate::normalize::text_units;
 use crate::rulebook::schema::{SpeakerToml, WindowToml};
 use crate::rules::readback::values::{TextHint, text_hint};
-use crate::rules::utterance::{is_filler, utterances};
+use crate::rules::utterance::{accepts_closing, is_filler, utterances};
 use crate::transcript::{Millis, Role, Transcript, TranscriptKind};
 
 /// Whose turns a rule looks at.
@@ -76,6 +76,9 @@ pub enum Window {
     FirstTurns(usize),
     /// The speaker's last N turns.
     LastTurns(usize),
+    /// The speaker's last N turns, when the speaker has the last word: only the other side's
+    /// acknowledgements, thanks or goodbyes follow them.
+    FinalTurns(usize),
     /// Turns starting within this time of the start of the call.
     FirstSeconds(Millis),
     /// Turns starting within this time of the end of the call.
@@ -200,7 +203,11 @@ impl TurnIndex {
     ) -> Box<dyn DoubleEndedIterator<Item = &'s Utterance> + 's> {
         let index = self.utterance_index(transcript);
         match speakers {
-            Speakers::Role(role) => Box::new(index.by_role[role as usize].iter().map(|&u| &index.all[u as usize])),
+            Speakers::Role(role) => Box::new(
+                index.by_role[role as usize]
+                    .iter()
+                    .map(|&u| &index.all[u as usize]),
+            ),
             Speakers::Any => Box::new(index.all.iter()),
         }
     }
@@ -234,6 +241,7 @@ impl Window {
         let set = [
             toml.first_turns.is_some(),
             toml.last_turns.is_some(),
+            toml.final_turns.is_some(),
             toml.first_seconds.is_some(),
             toml.last_seconds.is_some(),
         ]
@@ -264,6 +272,9 @@ impl Window {
         }
         if let Some(n) = toml.last_turns {
             return turns(n).map(Window::LastTurns);
+        }
+        if let Some(n) = toml.final_turns {
+            return turns(n).map(Window::FinalTurns);
         }
         if let Some(s) = toml.first_seconds {
             return seconds(s).map(Window::FirstSeconds);
@@ -303,7 +314,7 @@ impl Window {
                 index.utterances_of(transcript, speakers),
                 n,
             )),
-            Window::LastTurns(n) => {
+            Window::LastTurns(n) | Window::FinalTurns(n) => {
                 // Once the other party has hung up, nobody hears the rest: the window ends there.
                 let left = transcript
                     .ended_by
@@ -312,6 +323,19 @@ impl Window {
                 let heard = |u: &&Utterance| {
                     left.is_none_or(|at| transcript.turns[u.turns.start].start.is_none_or(|s| s <= at))
                 };
+                if let Window::FinalTurns(_) = self {
+                    let last = index.utterances_of(transcript, speakers).rev().find(heard);
+                    let after = last.map_or(0, |u| u.turns.end);
+                    if let Some(other) =
+                        (after..transcript.turns.len()).find(|&i| !accepts_closing(&transcript.turns[i].text))
+                    {
+                        return Err(format!(
+                            "{speakers} did not close the conversation: the {} spoke after them (turn {})",
+                            transcript.turns[other].speaker.role,
+                            other + 1
+                        ));
+                    }
+                }
                 Cow::Owned(TurnIndex::take_utterances(
                     index.utterances_of(transcript, speakers).rev().filter(heard),
                     n,
@@ -370,6 +394,8 @@ impl Window {
             Window::FirstTurns(n) => format!("{whose} first {n} turns"),
             Window::LastTurns(1) => format!("{whose} last turn"),
             Window::LastTurns(n) => format!("{whose} last {n} turns"),
+            Window::FinalTurns(1) => format!("{whose} closing turn"),
+            Window::FinalTurns(n) => format!("{whose} closing {n} turns"),
             Window::FirstSeconds(m) => format!("{whose} turns in the first {} s", m.as_secs_f64()),
             Window::LastSeconds(m) => format!("{whose} turns in the last {} s", m.as_secs_f64()),
         }

@@ -3,11 +3,11 @@
 use toml::Spanned;
 
 use super::{
-    Clause, ClauseKind, MAX_WITHIN_TURNS, Op, Operand, ResponseToml, Trigger, UNLESS_BASE, WHEN, WhenToml, Within,
-    words,
+    Clause, ClauseKind, MAX_WITHIN_TURNS, Op, Operand, ResponseToml, Trigger, UNLESS_BASE, WHEN, WHEN_EXCEPT,
+    WhenToml, Within, words,
 };
-use crate::rules::context::Unless;
 use crate::rulebook::schema::SpeakerToml;
+use crate::rules::context::Unless;
 use crate::rules::{CompileCtx, Speakers};
 use crate::transcript::Millis;
 
@@ -27,12 +27,19 @@ pub(super) fn compile_trigger(when: &Spanned<WhenToml>, ctx: &mut CompileCtx<'_>
     .collect();
     let has_words = !w.phrases.is_empty() || !w.patterns.is_empty();
     if !has_words {
-        let extra = w.window.as_ref().map(|s| ("window", s.span())).or(w.unless.as_ref().map(|s| ("unless", s.span())));
+        let extra = w
+            .window
+            .as_ref()
+            .map(|s| ("window", s.span()))
+            .or(w.unless.as_ref().map(|s| ("unless", s.span())))
+            .or(w.except.first().map(|s| ("except", s.span())));
         if let Some((key, span)) = extra {
             let d = ctx
                 .error(span, format!("`{key}` applies to a trigger of wording"))
                 .expected("when = { speaker = \"agent\", phrases = [\"…\"], window = { last_turns = 1 } }")
-                .hint(format!("remove `{key}`, or trigger the rule with `phrases` or `patterns`"));
+                .hint(format!(
+                    "remove `{key}`, or trigger the rule with `phrases` or `patterns`"
+                ));
             ctx.report(d);
             return None;
         }
@@ -184,12 +191,14 @@ pub(super) fn compile_trigger(when: &Spanned<WhenToml>, ctx: &mut CompileCtx<'_>
                 .into();
             let phrases = ctx.phrases(&w.phrases, WHEN);
             let patterns = ctx.patterns(&w.patterns, WHEN);
+            ctx.phrases(&w.except, WHEN_EXCEPT);
             let window = ctx.window(&w.window);
             let unless = Unless::compile(w.unless.as_ref(), UNLESS_BASE, ctx);
             Some(Trigger::Words {
                 speakers,
                 window: window?,
                 unless: unless?,
+                once: w.once,
                 said: words(&phrases, &patterns, 4),
             })
         }
@@ -215,11 +224,23 @@ pub(super) fn compile_clause(
         ctx.report(d);
         ok = false;
     }
-    if kind == ClauseKind::Before && matches!(trigger, Some(Trigger::Metadata { .. })) {
+    if matches!(kind, ClauseKind::Before | ClauseKind::Around)
+        && matches!(trigger, Some(Trigger::Metadata { .. }))
+    {
         let d = ctx
             .error(response.span(), "`before` needs a trigger in the conversation")
             .expected("when = { speaker = \"agent\", phrases = [\"…\"] } with `before`")
             .hint("a metadata condition holds for the whole call, so nothing can come before it");
+        ctx.report(d);
+        ok = false;
+    }
+    if kind == ClauseKind::Around
+        && let Some(seconds) = &r.within_seconds
+    {
+        let d = ctx
+            .error(seconds.span(), "`around` counts turns, not seconds")
+            .expected("around = { speaker = \"agent\", phrases = [\"…\"], within_turns = 1 }")
+            .hint("use `then` or `before` with within_seconds");
         ctx.report(d);
         ok = false;
     }
@@ -273,6 +294,7 @@ pub(super) fn compile_clause(
             }
         },
         (None, None) if kind == ClauseKind::Then => Within::Turns(1),
+        (None, None) if kind == ClauseKind::Around => Within::Turns(0),
         (None, None) => Within::Unbounded,
     };
     let phrases = ctx.phrases(&r.phrases, kind.slot());

@@ -37,6 +37,10 @@ rule_toml! {
         /// What must come before the trigger.
         #[serde(default)]
         pub before: Option<Spanned<ResponseToml>>,
+        /// What must occur around the trigger: in its turn, or the speaker's turns just before
+        /// or after it.
+        #[serde(default)]
+        pub around: Option<Spanned<ResponseToml>>,
     }
 }
 
@@ -80,6 +84,13 @@ pub struct WhenToml {
     /// Only wording in these turns of the speaker triggers the rule (default: the whole call).
     #[serde(default)]
     pub window: Option<Spanned<WindowToml>>,
+    /// Phrases that excuse trigger wording inside them ("以便…及时核实" is not a promise).
+    #[serde(default)]
+    pub except: Vec<Spanned<String>>,
+    /// Only the first turn with the wording triggers the rule: a customer repeating the same
+    /// complaint does not need a new apology each time.
+    #[serde(default)]
+    pub once: bool,
     /// Contexts in which trigger wording does not count.
     #[serde(default)]
     pub unless: Option<Spanned<UnlessToml>>,
@@ -124,6 +135,8 @@ enum Trigger {
         window: Window,
         /// Contexts in which the wording does not count.
         unless: Unless,
+        /// Only the first triggering turn counts.
+        once: bool,
         /// The wording for messages, built once at load: reasons are written per transcript.
         said: String,
     },
@@ -193,6 +206,7 @@ enum ClauseKind {
     Then,
     ThenNot,
     Before,
+    Around,
 }
 
 impl ClauseKind {
@@ -201,6 +215,7 @@ impl ClauseKind {
             ClauseKind::Then => "then",
             ClauseKind::ThenNot => "then_not",
             ClauseKind::Before => "before",
+            ClauseKind::Around => "around",
         }
     }
 
@@ -209,6 +224,7 @@ impl ClauseKind {
             ClauseKind::Then => THEN,
             ClauseKind::ThenNot => THEN_NOT,
             ClauseKind::Before => BEFORE,
+            ClauseKind::Around => AROUND,
         }
     }
 
@@ -243,9 +259,12 @@ const WHEN: Slot = 0;
 const THEN: Slot = 1;
 const THEN_NOT: Slot = 2;
 const BEFORE: Slot = 3;
+const AROUND: Slot = 4;
+/// `when.except`.
+const WHEN_EXCEPT: Slot = 5;
 /// The `unless` contexts take `context::SLOTS` slots each from here: `when`'s first, then
-/// `then`, `then_not` and `before`.
-const UNLESS_BASE: Slot = 4;
+/// `then`, `then_not`, `before` and `around`.
+const UNLESS_BASE: Slot = 8;
 
 /// Largest accepted `within_turns`.
 const MAX_WITHIN_TURNS: i64 = 50;
@@ -293,6 +312,7 @@ impl Kind for Conditional {
             (ClauseKind::Then, &toml.then),
             (ClauseKind::ThenNot, &toml.then_not),
             (ClauseKind::Before, &toml.before),
+            (ClauseKind::Around, &toml.around),
         ] {
             let Some(response) = response else { continue };
             match compile_clause(kind, response, trigger.as_ref(), ctx) {
@@ -329,18 +349,27 @@ impl Kind for Conditional {
                 speakers,
                 window,
                 unless,
+                once,
                 ..
             } => {
                 let selection = match ctx.select(*window, *speakers) {
                     Ok(s) => s,
                     Err(reason) => return Outcome::NotApplicable(reason),
                 };
+                let excepts: Vec<&Hit> = ctx.hits.iter().filter(|h| h.slot == WHEN_EXCEPT).collect();
                 let mut first_per_turn: Vec<At> = Vec::new();
                 for hit in ctx.hits.iter().filter(|h| h.slot == WHEN) {
+                    if excepts.iter().any(|e| hit.is_within(e)) {
+                        continue;
+                    }
                     let new_turn = !matches!(first_per_turn.last(), Some(At::Hit(h)) if h.turn == hit.turn);
-                    if new_turn && selection.contains(hit.turn as usize) && unless.excuse(hit, ctx).is_none() {
+                    if new_turn && selection.contains(hit.turn as usize) && unless.excuse(hit, ctx).is_none()
+                    {
                         first_per_turn.push(At::Hit(*hit));
                     }
+                }
+                if *once {
+                    first_per_turn.truncate(1);
                 }
                 if first_per_turn.is_empty() {
                     return Outcome::NotApplicable(format!(
@@ -453,6 +482,9 @@ impl Conditional {
                 ..
             } => {
                 let mut out = format!("{speakers} says {}", self.trigger_words());
+                if let Trigger::Words { once: true, .. } = &self.trigger {
+                    out.push_str(" (the first time only)");
+                }
                 if *window != Window::Whole {
                     out.push_str(&format!(" in {}", window.describe(*speakers)));
                 }
@@ -551,7 +583,7 @@ impl Conditional {
                 At::Start => None,
             };
             match clause.kind {
-                ClauseKind::Then => {
+                ClauseKind::Then | ClauseKind::Around => {
                     if !hits_in(&turns, None, None).is_empty() {
                         continue;
                     }
@@ -663,6 +695,24 @@ impl Clause {
                 }
                 turns
             }
+            ClauseKind::Around => {
+                let Some(trigger) = trigger_turn else {
+                    return Vec::new();
+                };
+                // The trigger's own utterance when it is the speaker's, else just the trigger turn
+                // as the point the speaker's turns are counted from.
+                let middle = trigger_utterance.unwrap_or(trigger..trigger + 1);
+                let n = match self.within {
+                    Within::Turns(n) => n,
+                    Within::Seconds(_) | Within::Unbounded => 0,
+                };
+                let before = utterances().rev().filter(|o| o.turns.end <= middle.start);
+                let mut turns = TurnIndex::take_utterances(before, n);
+                turns.extend(middle.clone().filter(|&i| own(i)));
+                let after = utterances().filter(|o| o.turns.start >= middle.end);
+                turns.extend(TurnIndex::take_utterances(after, n));
+                turns
+            }
             ClauseKind::Before => {
                 let last = trigger_turn.unwrap_or(0);
                 let (same, before): (Vec<usize>, usize) = match (&trigger_utterance, trigger_turn) {
@@ -687,10 +737,10 @@ impl Clause {
 
     /// "within 2 turns", "in the first turn" (`from_start`: after a metadata trigger).
     fn describe_within(&self, from_start: bool) -> String {
-        let direction = if self.kind == ClauseKind::Before {
-            "before"
-        } else {
-            "after"
+        let direction = match self.kind {
+            ClauseKind::Before => "before",
+            ClauseKind::Around => "before or after",
+            ClauseKind::Then | ClauseKind::ThenNot => "after",
         };
         match self.within {
             Within::Turns(1) if from_start => "in the first turn".to_string(),
@@ -698,6 +748,12 @@ impl Clause {
             Within::Seconds(m) if from_start => format!("in the first {} s", m.as_secs_f64()),
             Within::Unbounded if from_start => "anywhere in the call".to_string(),
             Within::Turns(0) => "in the same turn".to_string(),
+            Within::Turns(1) if self.kind == ClauseKind::Around => {
+                "in the same turn or the turn just before or after".to_string()
+            }
+            Within::Turns(n) if self.kind == ClauseKind::Around => {
+                format!("in the same turn or the {n} turns before or after")
+            }
             Within::Turns(1) if self.kind == ClauseKind::Before => "in the turn before".to_string(),
             Within::Turns(1) => "in the next turn".to_string(),
             Within::Turns(n) if self.kind == ClauseKind::Before => format!("in the {n} turns before"),

@@ -78,7 +78,10 @@ then = { speaker = "agent", phrases = ["留言", "转告"], within_turns = 0 }
 "#;
     let ok = check(rules, "客户：找王经理。\n客服：他不在，需要我帮您转告吗？\n");
     assert!(ok.findings.is_empty(), "{ok:?}");
-    let bad = check(rules, "客户：找王经理。\n客服：他不在。\n客户：哦。\n客服：您可以留言。\n");
+    let bad = check(
+        rules,
+        "客户：找王经理。\n客服：他不在。\n客户：哦。\n客服：您可以留言。\n",
+    );
     assert_eq!(only(&bad).matched.as_deref(), Some("不在"));
     // Consecutive agent turns are one utterance: the offer in the next turn is "the same turn".
     let split = check(rules, "客户：找王经理。\n客服：他不在。\n客服：您可以留言。\n");

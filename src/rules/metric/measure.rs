@@ -406,7 +406,11 @@ impl Measure<'_> {
             .map_err(|_| format!("`{key}` is {value:?}, not a number"))?;
         if let Some(measured) = self.out_of_bounds(number, "") {
             let anchor = self.own.first().copied().unwrap_or(0);
-            let mut f = self.at_turn(anchor, &format!("{key} out of bounds"), format!("{key}: {measured}"));
+            let mut f = self.at_turn(
+                anchor,
+                &format!("{key} out of bounds"),
+                format!("{key}: {measured}"),
+            );
             f.note = Some(format!("the call's metadata records {key} = {value}"));
             findings.push(f);
         }

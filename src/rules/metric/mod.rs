@@ -236,7 +236,12 @@ impl Kind for Metric {
         let mut missing_key = false;
         match (&toml.key, metric) {
             (Some(key), m) if m != MetricName::Metadata => {
-                not_for(ctx, key.span(), "key", "only `metadata` reads a metadata key; remove it");
+                not_for(
+                    ctx,
+                    key.span(),
+                    "key",
+                    "only `metadata` reads a metadata key; remove it",
+                );
             }
             (None, MetricName::Metadata) => {
                 let d = ctx
@@ -251,7 +256,12 @@ impl Kind for Metric {
         if let Some(unless) = &toml.unless
             && metric != MetricName::Occurrences
         {
-            not_for(ctx, unless.span(), "unless", "only `occurrences` counts wording; remove it");
+            not_for(
+                ctx,
+                unless.span(),
+                "unless",
+                "only `occurrences` counts wording; remove it",
+            );
         }
         let has_words = !toml.phrases.is_empty() || !toml.patterns.is_empty();
         if metric != MetricName::Occurrences {
