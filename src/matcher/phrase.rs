@@ -144,7 +144,8 @@ fn parse_alternatives(chars: &[char], at: &mut usize, depth: usize) -> Result<Ve
             }
             c if c.is_whitespace() => {
                 flush(&mut text, &mut current);
-                if !matches!(current.last(), None | Some(Item::Space | Item::Gap(_))) {
+                // Spaces at a group's edge count: "(i|we)( will)? do" is "we do" or "we will do".
+                if !matches!(current.last(), Some(Item::Space | Item::Gap(_))) {
                     current.push(Item::Space);
                 }
                 *at += 1;
@@ -157,17 +158,15 @@ fn parse_alternatives(chars: &[char], at: &mut usize, depth: usize) -> Result<Ve
     }
     flush(&mut text, &mut current);
     alternatives.push(current);
-    for alternative in &mut alternatives {
-        while matches!(alternative.last(), Some(Item::Space)) {
-            alternative.pop();
-        }
-        if matches!(alternative.first(), Some(Item::Gap(_)))
-            || matches!(alternative.last(), Some(Item::Gap(_)))
-        {
+    for alternative in &alternatives {
+        let words = alternative.iter().filter(|i| !matches!(i, Item::Space));
+        let (first, last) = (words.clone().next(), words.last());
+        if matches!(first, Some(Item::Gap(_))) || matches!(last, Some(Item::Gap(_))) {
             return Err("a phrase (or an alternative) cannot start or end with a gap `…`".into());
         }
     }
-    if alternatives.len() > 1 && alternatives.iter().any(Vec::is_empty) {
+    let empty = |alternative: &Vec<Item>| alternative.iter().all(|i| matches!(i, Item::Space));
+    if alternatives.len() > 1 && alternatives.iter().any(empty) {
         return Err("an alternative is empty: `a||b` or `(a|)`; write `(a)?` for an optional part".into());
     }
     Ok(alternatives)
@@ -334,6 +333,16 @@ mod tests {
         assert!(matches("(any|some)thing else", "anything else"));
         assert!(matches("不(可以|支持|行)", "亲，不支持的哦"));
         assert!(matches("you|u must", "u must"));
+        // Spaces at a group's edge are optional separators.
+        assert!(matches(
+            "(i|we) (will |'ll )?do (our|my) best",
+            "and we will do our best to"
+        ));
+        assert!(matches(
+            "(i|we)( will| 'll)? do (our|my) best",
+            "We'll do our best."
+        ));
+        assert!(matches("(i|we)( will| 'll)? do (our|my) best", "I do my best"));
     }
 
     #[test]

@@ -23,6 +23,10 @@ pub static BUILTINS: &[Builtin] = &[
         name: "zh-chat",
         source: include_str!("../../rules/zh-chat.toml"),
     },
+    Builtin {
+        name: "en-chat",
+        source: include_str!("../../rules/en-chat.toml"),
+    },
 ];
 
 /// A built-in rulebook by name.

@@ -302,6 +302,17 @@ pub(super) fn compile_clause(
     let said = words(&phrases, &patterns, 5);
     let unless = Unless::compile(r.unless.as_ref(), kind.unless_slot(), ctx);
     ok &= unless.is_some();
+    if r.or_before && kind != ClauseKind::Then {
+        let d = ctx
+            .error(
+                response.span(),
+                format!("`or_before` applies to `then`, not `{key}`"),
+            )
+            .expected("then = { speaker = \"agent\", phrases = [\"…\"], within_turns = 1, or_before = true }")
+            .hint("remove `or_before`");
+        ctx.report(d);
+        ok = false;
+    }
     ok.then(|| Clause {
         kind,
         speakers,
@@ -309,6 +320,7 @@ pub(super) fn compile_clause(
         patterns,
         within,
         unless: unless.unwrap_or_default(),
+        or_before: r.or_before,
         said,
     })
 }

@@ -118,6 +118,10 @@ pub struct ResponseToml {
     /// Contexts in which the wording does not count.
     #[serde(default)]
     pub unless: Option<Spanned<UnlessToml>>,
+    /// `then`: wording the speaker already said before the trigger counts too (an agent who
+    /// has apologised once need not apologise again for the same complaint).
+    #[serde(default)]
+    pub or_before: bool,
 }
 
 /// A compiled `[[conditional]]` rule.
@@ -251,6 +255,8 @@ struct Clause {
     within: Within,
     /// Contexts in which the wording does not count.
     unless: Unless,
+    /// `then` is also satisfied by the speaker's turns before the trigger.
+    or_before: bool,
     /// The wording for messages (`one of "感谢", "谢谢您"`), built once at load.
     said: String,
 }
@@ -683,6 +689,13 @@ impl Clause {
                     (Some(u), Some(t)) => ((t..u.end).collect(), u.end),
                     _ => (Vec::new(), trigger_turn.map_or(0, |t| t + 1)),
                 };
+                if self.or_before
+                    && let Some(t) = trigger_turn
+                {
+                    let mut earlier: Vec<usize> = (0..t).filter(|&i| own(i)).collect();
+                    earlier.append(&mut turns);
+                    turns = earlier;
+                }
                 let later = utterances().filter(move |u| u.turns.start >= first);
                 match self.within {
                     Within::Turns(n) => turns.extend(TurnIndex::take_utterances(later, n)),
@@ -763,6 +776,16 @@ impl Clause {
         }
     }
 
+    /// `within 1 turn`, with "or before" when earlier wording counts too.
+    fn describe_reach(&self, from_start: bool) -> String {
+        let within = self.describe_within(from_start);
+        if self.or_before {
+            format!("{within} (or anywhere before it)")
+        } else {
+            within
+        }
+    }
+
     fn describe(&self, from_start: bool) -> String {
         let verb = if self.kind == ClauseKind::ThenNot {
             "must not say"
@@ -773,7 +796,7 @@ impl Clause {
             "{} {verb} {} {}",
             self.speakers,
             words(&self.phrases, &self.patterns, usize::MAX),
-            self.describe_within(from_start)
+            self.describe_reach(from_start)
         );
         if !self.unless.is_empty() {
             out.push_str(&format!(", unless {}", self.unless.describe()));
