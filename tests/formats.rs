@@ -532,3 +532,117 @@ fn findings_on_huge_minified_lines_have_no_excerpt() {
     let r = run_with(&["check", "-", "--color", "never"], Some(short.as_bytes()));
     assert!(r.stdout.contains("1 | {\"turns\""), "{}", r.stdout);
 }
+
+/// Real exports published by other projects, as issue 13 found them (fixtures written to their
+/// schemas; see `tests/fixtures/formats/README.md`).
+const EXPORTS: &str = "tests/fixtures/formats/exports";
+
+/// Each converted call's turns as `(speaker, role, text)`.
+fn converted_turns(stdout: &str) -> Vec<Vec<(String, String, String)>> {
+    stdout
+        .lines()
+        .map(|line| {
+            let call: Value = serde_json::from_str(line).unwrap();
+            call["turns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| {
+                    (
+                        t["speaker"].as_str().unwrap().to_string(),
+                        t["role"].as_str().unwrap().to_string(),
+                        t["text"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn caption_names_with_punctuation_are_speakers() {
+    let r = run(&[
+        "convert",
+        &format!("{EXPORTS}/zoom-names.vtt"),
+        "--speaker-map",
+        "Ann (Host)=agent,*=customer",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let turns = converted_turns(&r.stdout).remove(0);
+    let speakers: Vec<(&str, &str)> = turns
+        .iter()
+        .map(|(speaker, role, _)| (speaker.as_str(), role.as_str()))
+        .collect();
+    assert_eq!(
+        speakers,
+        [
+            ("Ann (Host)", "agent"),
+            ("Dr. Smith", "customer"),
+            ("Ann (Host)", "agent"),
+            ("Mary O'Brien", "customer"),
+            ("Ann (Host)", "agent"),
+        ],
+        "every named cue is its speaker's, never appended to the previous turn"
+    );
+    // An unnamed cue continues the speaker before it; "Note: …" is a sentence, not a name.
+    assert_eq!(
+        turns[1].2,
+        "Hello, I'm calling about my bill.\nIt doubled this month."
+    );
+    assert_eq!(
+        turns[3].2,
+        "I'm his carer, can I help?\nNote: the office closes at five."
+    );
+    // The agent's "you must" is found at its place in the file.
+    let r = run(&[
+        "check",
+        &format!("{EXPORTS}/zoom-names.vtt"),
+        "--speaker-map",
+        "Ann (Host)=agent,*=customer",
+        "--format",
+        "json",
+    ]);
+    let doc = r.json();
+    let must = doc["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "en-telephone/you-must")
+        .cloned()
+        .expect("the agent's `you must` is found");
+    assert_eq!(
+        (must["line"].as_u64(), must["column"].as_u64()),
+        (Some(17), Some(43))
+    );
+    assert_eq!(must["speaker"], "agent");
+}
+
+#[test]
+fn captions_without_names_are_read_with_the_wildcard() {
+    let file = format!("{EXPORTS}/asr-captions.srt");
+    let r = run(&["check", &file]);
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(
+        r.stderr.contains(
+            "asr-captions.srt: error: line 3: no cue names a speaker (no `<v Name>`, `Name:` or \
+             `[SPEAKER_00]`): captions from a recogniser without speaker labels; to read them as \
+             one speaker, pass --speaker-map '*=ROLE' (such as '*=agent')"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["check", &file, "--speaker-map", "*=agent", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    let doc = r.json();
+    let rules: Vec<&str> = doc["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["en-telephone/closing-question", "en-telephone/you-must"]);
+    let r = run(&["convert", &file, "--speaker-map", "*=agent"]);
+    let turns = converted_turns(&r.stdout).remove(0);
+    assert_eq!(turns.len(), 1);
+    assert_eq!((turns[0].0.as_str(), turns[0].1.as_str()), ("(unnamed)", "agent"));
+}
