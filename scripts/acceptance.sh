@@ -159,6 +159,35 @@ for line in sys.stdin:
   expect_read aws_transcribe/transcribe_standard_speaker_labels_DOCS.json "2 agent,customer -"
   expect_read aws_transcribe/transcribe_standard_channel_identification_DOCS.json "2 agent,customer -"
 
+  # Amazon Transcribe turns change with the speaker: two consecutive turns of different
+  # speakers overlap only where words of those speakers overlap in the file (docs/formats.md).
+  expect_turns_follow_words() {  # expect_turns_follow_words FILE
+    local file=$1 got
+    got=$("$bin" convert "$real/$file" 2>&1 | python3 -c '
+import json, sys
+source = json.load(open(sys.argv[1]))["results"]
+labels = {i["start_time"]: i["speaker_label"]
+          for s in source.get("speaker_labels", {}).get("segments", []) for i in s["items"]}
+if "channel_labels" in source:
+    items = [i for c in source["channel_labels"]["channels"] for i in c["items"]]
+else:
+    items = source["items"]
+words = [(i.get("speaker_label") or i.get("channel_label") or labels[i["start_time"]],
+          float(i["start_time"]), float(i["end_time"])) for i in items if "start_time" in i]
+turns = json.loads(sys.stdin.readline())["turns"]
+bad = [(a["speaker"], b["speaker"]) for a, b in zip(turns, turns[1:])
+       if a["speaker"] != b["speaker"] and a["end"] > b["start"]
+       and not any(x[0] == a["speaker"] and y[0] == b["speaker"] and x[1] < y[2] and y[1] < x[2]
+                   for x in words for y in words)]
+print(len(turns), "turns;", "unexplained overlaps:", bad or "none")' "$real/$file" 2>&1) || true
+    case "$got" in
+      *"unexplained overlaps: none") pass "$file: $got" ;;
+      *) fail "$file: $got" ;;
+    esac
+  }
+  expect_turns_follow_words aws_transcribe/transcribe_standard_speaker_labels_DOCS.json
+  expect_turns_follow_words aws_transcribe/transcribe_standard_channel_identification_DOCS.json
+
   # Findings, verified by hand: which rules fire on each real sample.
   expect_rules() {  # expect_rules FILE "RULE RULE…" [FLAGS...]
     local file=$1 want=$2; shift 2

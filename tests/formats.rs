@@ -646,3 +646,37 @@ fn captions_without_names_are_read_with_the_wildcard() {
     assert_eq!(turns.len(), 1);
     assert_eq!((turns[0].0.as_str(), turns[0].1.as_str()), ("(unnamed)", "agent"));
 }
+
+#[test]
+fn transcribe_turns_change_with_the_speaker_and_raise_no_false_interruptions() {
+    for (file, map, turns, rules) in [
+        (
+            "transcribe-speakers.json",
+            "spk_0=agent,spk_1=customer",
+            10,
+            vec![
+                "en-telephone/closing-thanks",
+                "en-telephone/read-back-number",
+                "en-telephone/you-must",
+            ],
+        ),
+        ("transcribe-channels.json", "ch_0=agent,ch_1=customer", 16, vec![]),
+    ] {
+        let path = format!("{EXPORTS}/{file}");
+        let converted = run(&["convert", &path, "--speaker-map", map]);
+        assert_eq!(converted.code, 0, "{}", converted.transcript());
+        assert_eq!(converted_turns(&converted.stdout)[0].len(), turns, "{file}");
+        let r = run(&["check", &path, "--speaker-map", map, "--format", "json"]);
+        let doc = r.json();
+        let mut found: Vec<&str> = doc["files"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap())
+            .collect();
+        found.sort_unstable();
+        // Before turns followed the speakers, both calls had two "no-interrupting" findings
+        // for turns that overlapped only because they swallowed the other speaker's words.
+        assert_eq!(found, rules, "{file}");
+    }
+}
