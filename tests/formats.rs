@@ -680,3 +680,98 @@ fn transcribe_turns_change_with_the_speaker_and_raise_no_false_interruptions() {
         assert_eq!(found, rules, "{file}");
     }
 }
+
+#[test]
+fn platform_exports_are_read_with_their_roles_and_located_findings() {
+    // (file, format, call id, speakers with roles, a finding and where it is)
+    let cases = [
+        (
+            "pca-call.json",
+            "pca",
+            "7f3c2a10-5b2e-4c1d-9e0a-2f6b8d4c1a01",
+            vec![
+                ("spk_2", "system"),
+                ("Agent", "agent"),
+                ("Customer", "customer"),
+                ("Agent", "agent"),
+                ("Customer", "customer"),
+                ("Agent", "agent"),
+                ("Customer", "customer"),
+                ("Agent", "agent"),
+            ],
+            ("en-telephone/you-must", 27, 248),
+        ),
+        (
+            "genesys-call.json",
+            "genesys",
+            "5e6f7a8b-0000-4000-8000-00000000c001",
+            vec![
+                ("ivr", "system"),
+                ("agent", "agent"),
+                ("customer", "customer"),
+                ("agent", "agent"),
+                ("customer", "customer"),
+                ("agent", "agent"),
+                ("customer", "customer"),
+            ],
+            ("en-telephone/you-must", 27, 135),
+        ),
+        (
+            "twilio-sentences.json",
+            "twilio",
+            "GT00000000000000000000000000000001",
+            vec![
+                ("channel_1", "customer"),
+                ("channel_2", "agent"),
+                ("channel_1", "customer"),
+                ("channel_2", "agent"),
+                ("channel_1", "customer"),
+            ],
+            ("en-telephone/buck-passing", 7, 113),
+        ),
+    ];
+    // The Twilio sentence list does not say who is on which channel: the user says.
+    let map = "channel_1=customer,channel_2=agent";
+    for (file, format, call_id, speakers, (rule, line, column)) in cases {
+        let path = format!("{EXPORTS}/{file}");
+        let r = run(&["convert", &path, "--speaker-map", map]);
+        assert_eq!(r.code, 0, "{}", r.transcript());
+        let got: Vec<(String, String)> = converted_turns(&r.stdout)
+            .remove(0)
+            .into_iter()
+            .map(|(speaker, role, _)| (speaker, role))
+            .collect();
+        let want: Vec<(String, String)> = speakers
+            .iter()
+            .map(|(s, r)| (s.to_string(), r.to_string()))
+            .collect();
+        assert_eq!(got, want, "{file}");
+        let r = run(&["check", &path, "--speaker-map", map, "--format", "json"]);
+        assert_eq!(r.code, 1, "{}", r.transcript());
+        let doc = r.json();
+        let entry = &doc["files"][0];
+        assert_eq!(entry["format"], format, "{file}");
+        assert_eq!(entry["metadata"]["call_id"], call_id, "{file}");
+        let finding = entry["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .unwrap_or_else(|| panic!("{file}: no {rule}: {entry}"));
+        assert_eq!(
+            (finding["line"].as_u64(), finding["column"].as_u64()),
+            (Some(line), Some(column)),
+            "{file}: {rule} points into the JSON string"
+        );
+        assert_eq!(finding["speaker"], "agent", "{file}");
+    }
+    // Without a mapping, Twilio's channels are speakers without a role, and the wildcard gives
+    // every unmapped channel one.
+    let twilio = format!("{EXPORTS}/twilio-sentences.json");
+    let r = run(&["convert", &twilio, "--speaker-map", "channel_2=agent,*=customer"]);
+    let roles: Vec<String> = converted_turns(&r.stdout)[0]
+        .iter()
+        .map(|t| t.1.clone())
+        .collect();
+    assert_eq!(roles, ["customer", "agent", "customer", "agent", "customer"]);
+}
