@@ -374,17 +374,17 @@ struct Prefix<'t> {
 /// Decides which `Name:` prefixes are speakers.
 ///
 /// A prefix has the shape of a display name when the part before the colon is at most
-/// [`MAX_NAME_CHARS`] characters of at most [`MAX_NAME_WORDS`] words made of letters, digits and
+/// `MAX_NAME_CHARS` characters of at most `MAX_NAME_WORDS` words made of letters, digits and
 /// `.`, `'`, `-`, `_`, optionally followed by a parenthesised part (`Ann (Host):`,
 /// `Dr. Smith:`, `Mary O'Brien:`, `Ashlee Kupor (SL):`), and the colon is not followed by a
 /// digit or `/` (`10:30`, `https://`). Such a prefix is a speaker when:
 ///
 /// - the label is known (a default label, a rulebook's `[speakers]`, `--speaker-map`); or,
-///   unless its first word starts prose ([`NOT_NAMES`]: `Note:`, `The reason is:`),
-/// - its first word names a role ([`ROLE_WORDS`]: `speaker 1:`, `host:`), or
+///   unless its first word starts prose (`NOT_NAMES`: `Note:`, `The reason is:`),
+/// - its first word names a role (`ROLE_WORDS`: `speaker 1:`, `host:`), or
 /// - it is Title-Case: every word starts with a capital (particles such as `van` and `de`
 ///   inside a name, and diarisation tokens such as `spk_0`, allowed), or, in a script without
-///   letter case, it is at most [`MAX_UNCASED_NAME_CHARS`] characters and not a clause; or
+///   letter case, it is at most `MAX_UNCASED_NAME_CHARS` characters and not a clause; or
 /// - the same label starts at least two lines of the file.
 pub struct Names<'l> {
     labels: &'l SpeakerLabels,

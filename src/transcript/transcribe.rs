@@ -7,7 +7,7 @@
 //! `ch_0`, `ch_1`, through `results.channel_labels.channels`). Those labels say nothing about
 //! roles: map them with a rulebook's `[speakers]` table or `--speaker-map spk_0=agent`;
 //! unmapped labels are speakers with role `other`. Turns are cut at every change of speaker
-//! (see [`runs`]), with word-level start and end times, so a turn never swallows the other
+//! (see `runs`), with word-level start and end times, so a turn never swallows the other
 //! speaker's words; turns of different speakers overlap only where their words do.
 //!
 //! Call Analytics output (`{"JobName": …, "Transcript": […]}`) has turns with `Content`,
