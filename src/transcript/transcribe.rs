@@ -121,13 +121,19 @@ fn standard(results: &Node<'_, '_>, options: &ParseOptions) -> Result<Vec<Uttera
                     }
                 }
             }
-        } else if !has_labels {
+        } else if !has_labels && options.labels.wildcard().is_none() {
             return Err(results.error(
                 "no speaker information: neither `speaker_labels` nor `channel_labels`; run the job \
-                 with speaker diarization (ShowSpeakerLabels) or channel identification",
+                 with speaker diarization (ShowSpeakerLabels) or channel identification, or read \
+                 all its speech as one speaker with --speaker-map '*=ROLE' (such as '*=agent')",
             ));
         }
-        let mut previous = String::new();
+        // Output without any speaker labels is one unnamed speaker, given a role by the wildcard.
+        let mut previous = if has_labels || !by_start.is_empty() {
+            String::new()
+        } else {
+            super::labels::UNNAMED.to_string()
+        };
         let mut words = Vec::with_capacity(items.len());
         for item in items {
             let found = word(&item, &mut previous, |start| by_start.get(start).cloned())?;
@@ -465,7 +471,8 @@ mod tests {
                 "{\"results\": {\"items\": [\n{\"alternatives\": [{\"content\": \"x\"}], \"type\": \"pronunciation\"}]}}"
             ),
             "line 1: `results`: no speaker information: neither `speaker_labels` nor `channel_labels`; \
-             run the job with speaker diarization (ShowSpeakerLabels) or channel identification"
+             run the job with speaker diarization (ShowSpeakerLabels) or channel identification, or \
+             read all its speech as one speaker with --speaker-map '*=ROLE' (such as '*=agent')"
         );
         let bad_time = item("speaker_label", "spk_0", "soon", "5", "x");
         assert_eq!(
@@ -519,6 +526,26 @@ mod tests {
                 ("spk_1", "Sorry?", Some(Millis(11_000)), Some(Millis(11_500))),
                 ("spk_0", "skirt.", Some(Millis(15_000)), Some(Millis(15_400))),
             ]
+        );
+    }
+
+    /// Output without speaker labels is one unnamed speaker when the wildcard gives it a role.
+    #[test]
+    fn unlabelled_output_is_read_with_the_wildcard() {
+        let items = [
+            "{\"start_time\": \"1.0\", \"end_time\": \"1.4\", \"alternatives\": [{\"content\": \"Hello\"}], \"type\": \"pronunciation\"}",
+            "{\"alternatives\": [{\"content\": \".\"}], \"type\": \"punctuation\"}",
+            "{\"start_time\": \"2.0\", \"end_time\": \"2.4\", \"alternatives\": [{\"content\": \"Bye\"}], \"type\": \"pronunciation\"}",
+        ];
+        let text = format!("{{\"results\": {{\"items\": [{}]}}}}", items.join(","));
+        let mut options = ParseOptions::default();
+        options.labels.add("*", Role::Agent);
+        let t = parse(&text, &options).unwrap().remove(0);
+        assert_eq!(t.turns.len(), 1);
+        assert_eq!(t.turns[0].text, "Hello.\nBye");
+        assert_eq!(
+            (t.turns[0].speaker.label.as_str(), t.turns[0].speaker.role),
+            ("(unnamed)", Role::Agent)
         );
     }
 
