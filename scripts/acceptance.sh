@@ -162,6 +162,60 @@ for line in sys.stdin:
   expect_read aws_transcribe/transcribe_standard_speaker_labels_DOCS.json "2 agent,customer -"
   expect_read aws_transcribe/transcribe_standard_channel_identification_DOCS.json "2 agent,customer -"
 
+  # Amazon Transcribe turns change with the speaker: two consecutive turns of different
+  # speakers overlap only where words of those speakers overlap in the file (docs/formats.md).
+  expect_turns_follow_words() {  # expect_turns_follow_words FILE
+    local file=$1 got
+    got=$("$bin" convert "$real/$file" 2>&1 | python3 -c '
+import json, sys
+source = json.load(open(sys.argv[1]))["results"]
+labels = {i["start_time"]: i["speaker_label"]
+          for s in source.get("speaker_labels", {}).get("segments", []) for i in s["items"]}
+if "channel_labels" in source:
+    items = [i for c in source["channel_labels"]["channels"] for i in c["items"]]
+else:
+    items = source["items"]
+words = [(i.get("speaker_label") or i.get("channel_label") or labels[i["start_time"]],
+          float(i["start_time"]), float(i["end_time"])) for i in items if "start_time" in i]
+turns = json.loads(sys.stdin.readline())["turns"]
+bad = [(a["speaker"], b["speaker"]) for a, b in zip(turns, turns[1:])
+       if a["speaker"] != b["speaker"] and a["end"] > b["start"]
+       and not any(x[0] == a["speaker"] and y[0] == b["speaker"] and x[1] < y[2] and y[1] < x[2]
+                   for x in words for y in words)]
+print(len(turns), "turns;", "unexplained overlaps:", bad or "none")' "$real/$file" 2>&1) || true
+    case "$got" in
+      *"unexplained overlaps: none") pass "$file: $got" ;;
+      *) fail "$file: $got" ;;
+    esac
+  }
+  expect_turns_follow_words aws_transcribe/transcribe_standard_speaker_labels_DOCS.json
+  expect_turns_follow_words aws_transcribe/transcribe_standard_channel_identification_DOCS.json
+
+  # Platforms read since issue 13. PCA's test file labels spk_0 "Agent" and spk_1 "Customer"
+  # (SpeakerLabels), though spk_1 says "Thank you for calling Networks abc technical Support":
+  # the platform's roles are read as given, and a --speaker-map of spk_N overrides them.
+  expect_read aws_pca/pca_parsed_output_testfile.json "12 agent,customer -"
+  expect_format() {  # expect_format FILE FORMAT "SPEAKER:ROLE …" [FLAGS...]
+    local file=$1 format=$2 want=$3; shift 3
+    local got
+    got=$("$bin" check "$real/$file" --format json "$@" 2>&1 | python3 -c '
+import json, sys
+f = json.load(sys.stdin)["files"][0]
+print(f.get("format"), f["status"])' 2>&1) || true
+    got="$got $("$bin" convert "$real/$file" "$@" 2>&1 | python3 -c '
+import json, sys
+turns = json.loads(sys.stdin.readline())["turns"]
+print(" ".join(t["speaker"] + ":" + t["role"] for t in turns[:3]))' 2>&1)" || true
+    if [ "$got" = "$format ok $want" ]; then pass "$file read as $format: $want"; else
+      fail "$file: read as '$got', expected '$format ok $want'"; fi
+  }
+  expect_format aws_pca/pca_parsed_output_testfile.json pca "Agent:agent Customer:customer Agent:agent"
+  expect_format aws_pca/pca_parsed_output_testfile.json pca \
+    "Agent:customer Customer:agent Agent:customer" --speaker-map spk_0=customer,spk_1=agent
+  # The Genesys mock: an internal phrase while the IVR participant is in the call is the IVR's.
+  expect_format genesys/genesys_transcript_FIXTURE_from_MakingChatbots_test.json genesys \
+    "ivr:system customer:customer"
+
   # Findings, verified by hand: which rules fire on each real sample.
   expect_rules() {  # expect_rules FILE "RULE RULE…" [FLAGS...]
     local file=$1 want=$2; shift 2
@@ -181,6 +235,10 @@ print(" ".join(sorted(f["rule"].split("/")[1] for x in d["files"] for f in x.get
   expect_rules amazon_connect/contact_lens_chat_analysis_DOCS_original.json "closing-thanks"
   expect_rules amazon_connect/contact_lens_chat_analysis_DOCS_redacted.json "closing-thanks"
   expect_rules aws_transcribe/transcribe_standard_speaker_labels_DOCS.json "closing-question closing-thanks greeting"
+  # PCA's test call with its roles the right way round (the map above: spk_1 is the agent): the
+  # agent's "Thank you for calling …" names no "this is", it never closes, and its segment at
+  # 3.71 s starts while the customer's 0.74–5.84 s segment goes on (the file's own overlap).
+  expect_rules aws_pca/pca_parsed_output_testfile.json "closing-question closing-thanks greeting no-interrupting"
   expect_status 0 "the Contact Lens chat has only a warning (exit 0)" -- \
     "$bin" check "$real/amazon_connect/contact_lens_chat_analysis_DOCS_original.json"
   expect_status 1 "... and fails with --fail-on warning" -- \
@@ -203,10 +261,8 @@ print(" ".join(sorted(f["rule"].split("/")[1] for x in d["files"] for f in x.get
     "the file looks like JSON: give it a .json extension or pass --input-format"
   expect_error aws_transcribe/transcribe_call_analytics_compiled_output_DOCS_ELIDED.txt \
     "line 14: expected a key, found \`.\` at column 13: the file has elisions" --input-format transcribe
-  for other in amazon_connect/contact_lens_realtime_SEGMENTS_DOCS.json aws_pca/pca_parsed_output_testfile.json \
-      genesys/genesys_transcript_FIXTURE_from_MakingChatbots_test.json; do
-    expect_error "$other" "cannot tell which .json format this is: its top-level keys are"
-  done
+  expect_error amazon_connect/contact_lens_realtime_SEGMENTS_DOCS.json \
+    "cannot tell which .json format this is: its top-level keys are"
 
   # Real dialogue data converted to callcheck JSON Lines and checked from standard input.
   hvb="$real/dialogues/harper_valley_bank"

@@ -43,7 +43,7 @@ seed parse_csv '\000' $(files '*.csv')
 seed parse_csv '\001' $(files '*.tsv')
 seed parse_json '\000' $(files '*.json')
 seed parse_json '\001' $(files '*.jsonl')
-for target in parse_contact_lens parse_transcribe parse_ccai; do seed "$target" '' $(files '*.json'); done
+for target in parse_contact_lens parse_transcribe parse_ccai parse_pca parse_genesys parse_twilio; do seed "$target" '' $(files '*.json'); done
 seed parse_templates '\000' $(files '*.txt')
 seed parse_templates '\001' $(files '*.md')
 seed parse_templates '\002' $(files '*.yaml') $(files '*.json')

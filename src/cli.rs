@@ -455,7 +455,8 @@ pub struct InputArgs {
     pub encoding: Option<String>,
 
     /// Map a speaker label to a role: spk_0=agent, ch_1=customer, "Jane Doe"=agent (roles: agent,
-    /// customer, system, other); repeatable or comma-separated.
+    /// customer, system, other); '*=customer' maps every speaker not named otherwise, and speech
+    /// with no speaker name (captions without diarisation); repeatable or comma-separated.
     #[arg(long, value_name = "LABEL=ROLE", value_delimiter = ',')]
     pub speaker_map: Vec<String>,
 

@@ -265,7 +265,7 @@ fn ended_by_value(value: &str, labels: &SpeakerLabels) -> Option<Option<Role>> {
         return Some(None);
     }
     labels
-        .resolve(value)
+        .resolve_named(value)
         .map(Some)
         .or_else(|| disconnect_reason(value))
 }

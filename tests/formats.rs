@@ -532,3 +532,246 @@ fn findings_on_huge_minified_lines_have_no_excerpt() {
     let r = run_with(&["check", "-", "--color", "never"], Some(short.as_bytes()));
     assert!(r.stdout.contains("1 | {\"turns\""), "{}", r.stdout);
 }
+
+/// Real exports published by other projects, as issue 13 found them (fixtures written to their
+/// schemas; see `tests/fixtures/formats/README.md`).
+const EXPORTS: &str = "tests/fixtures/formats/exports";
+
+/// Each converted call's turns as `(speaker, role, text)`.
+fn converted_turns(stdout: &str) -> Vec<Vec<(String, String, String)>> {
+    stdout
+        .lines()
+        .map(|line| {
+            let call: Value = serde_json::from_str(line).unwrap();
+            call["turns"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| {
+                    (
+                        t["speaker"].as_str().unwrap().to_string(),
+                        t["role"].as_str().unwrap().to_string(),
+                        t["text"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn caption_names_with_punctuation_are_speakers() {
+    let r = run(&[
+        "convert",
+        &format!("{EXPORTS}/zoom-names.vtt"),
+        "--speaker-map",
+        "Ann (Host)=agent,*=customer",
+    ]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    let turns = converted_turns(&r.stdout).remove(0);
+    let speakers: Vec<(&str, &str)> = turns
+        .iter()
+        .map(|(speaker, role, _)| (speaker.as_str(), role.as_str()))
+        .collect();
+    assert_eq!(
+        speakers,
+        [
+            ("Ann (Host)", "agent"),
+            ("Dr. Smith", "customer"),
+            ("Ann (Host)", "agent"),
+            ("Mary O'Brien", "customer"),
+            ("Ann (Host)", "agent"),
+        ],
+        "every named cue is its speaker's, never appended to the previous turn"
+    );
+    // An unnamed cue continues the speaker before it; "Note: …" is a sentence, not a name.
+    assert_eq!(
+        turns[1].2,
+        "Hello, I'm calling about my bill.\nIt doubled this month."
+    );
+    assert_eq!(
+        turns[3].2,
+        "I'm his carer, can I help?\nNote: the office closes at five."
+    );
+    // The agent's "you must" is found at its place in the file.
+    let r = run(&[
+        "check",
+        &format!("{EXPORTS}/zoom-names.vtt"),
+        "--speaker-map",
+        "Ann (Host)=agent,*=customer",
+        "--format",
+        "json",
+    ]);
+    let doc = r.json();
+    let must = doc["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "en-telephone/you-must")
+        .cloned()
+        .expect("the agent's `you must` is found");
+    assert_eq!(
+        (must["line"].as_u64(), must["column"].as_u64()),
+        (Some(17), Some(43))
+    );
+    assert_eq!(must["speaker"], "agent");
+}
+
+#[test]
+fn captions_without_names_are_read_with_the_wildcard() {
+    let file = format!("{EXPORTS}/asr-captions.srt");
+    let r = run(&["check", &file]);
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(
+        r.stderr.contains(
+            "asr-captions.srt: error: line 3: no cue names a speaker (no `<v Name>`, `Name:` or \
+             `[SPEAKER_00]`): captions from a recogniser without speaker labels; to read them as \
+             one speaker, pass --speaker-map '*=ROLE' (such as '*=agent')"
+        ),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["check", &file, "--speaker-map", "*=agent", "--format", "json"]);
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    let doc = r.json();
+    let rules: Vec<&str> = doc["files"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["en-telephone/closing-question", "en-telephone/you-must"]);
+    let r = run(&["convert", &file, "--speaker-map", "*=agent"]);
+    let turns = converted_turns(&r.stdout).remove(0);
+    assert_eq!(turns.len(), 1);
+    assert_eq!((turns[0].0.as_str(), turns[0].1.as_str()), ("(unnamed)", "agent"));
+}
+
+#[test]
+fn transcribe_turns_change_with_the_speaker_and_raise_no_false_interruptions() {
+    for (file, map, turns, rules) in [
+        (
+            "transcribe-speakers.json",
+            "spk_0=agent,spk_1=customer",
+            10,
+            vec![
+                "en-telephone/closing-thanks",
+                "en-telephone/read-back-number",
+                "en-telephone/you-must",
+            ],
+        ),
+        ("transcribe-channels.json", "ch_0=agent,ch_1=customer", 16, vec![]),
+    ] {
+        let path = format!("{EXPORTS}/{file}");
+        let converted = run(&["convert", &path, "--speaker-map", map]);
+        assert_eq!(converted.code, 0, "{}", converted.transcript());
+        assert_eq!(converted_turns(&converted.stdout)[0].len(), turns, "{file}");
+        let r = run(&["check", &path, "--speaker-map", map, "--format", "json"]);
+        let doc = r.json();
+        let mut found: Vec<&str> = doc["files"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap())
+            .collect();
+        found.sort_unstable();
+        // Before turns followed the speakers, both calls had two "no-interrupting" findings
+        // for turns that overlapped only because they swallowed the other speaker's words.
+        assert_eq!(found, rules, "{file}");
+    }
+}
+
+#[test]
+fn platform_exports_are_read_with_their_roles_and_located_findings() {
+    // (file, format, call id, speakers with roles, a finding and where it is)
+    let cases = [
+        (
+            "pca-call.json",
+            "pca",
+            "7f3c2a10-5b2e-4c1d-9e0a-2f6b8d4c1a01",
+            vec![
+                ("spk_2", "system"),
+                ("Agent", "agent"),
+                ("Customer", "customer"),
+                ("Agent", "agent"),
+                ("Customer", "customer"),
+                ("Agent", "agent"),
+                ("Customer", "customer"),
+                ("Agent", "agent"),
+            ],
+            ("en-telephone/you-must", 27, 248),
+        ),
+        (
+            "genesys-call.json",
+            "genesys",
+            "5e6f7a8b-0000-4000-8000-00000000c001",
+            vec![
+                ("ivr", "system"),
+                ("agent", "agent"),
+                ("customer", "customer"),
+                ("agent", "agent"),
+                ("customer", "customer"),
+                ("agent", "agent"),
+                ("customer", "customer"),
+            ],
+            ("en-telephone/you-must", 27, 135),
+        ),
+        (
+            "twilio-sentences.json",
+            "twilio",
+            "GT00000000000000000000000000000001",
+            vec![
+                ("channel_1", "customer"),
+                ("channel_2", "agent"),
+                ("channel_1", "customer"),
+                ("channel_2", "agent"),
+                ("channel_1", "customer"),
+            ],
+            ("en-telephone/buck-passing", 7, 113),
+        ),
+    ];
+    // The Twilio sentence list does not say who is on which channel: the user says.
+    let map = "channel_1=customer,channel_2=agent";
+    for (file, format, call_id, speakers, (rule, line, column)) in cases {
+        let path = format!("{EXPORTS}/{file}");
+        let r = run(&["convert", &path, "--speaker-map", map]);
+        assert_eq!(r.code, 0, "{}", r.transcript());
+        let got: Vec<(String, String)> = converted_turns(&r.stdout)
+            .remove(0)
+            .into_iter()
+            .map(|(speaker, role, _)| (speaker, role))
+            .collect();
+        let want: Vec<(String, String)> = speakers
+            .iter()
+            .map(|(s, r)| (s.to_string(), r.to_string()))
+            .collect();
+        assert_eq!(got, want, "{file}");
+        let r = run(&["check", &path, "--speaker-map", map, "--format", "json"]);
+        assert_eq!(r.code, 1, "{}", r.transcript());
+        let doc = r.json();
+        let entry = &doc["files"][0];
+        assert_eq!(entry["format"], format, "{file}");
+        assert_eq!(entry["metadata"]["call_id"], call_id, "{file}");
+        let finding = entry["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["rule"] == rule)
+            .unwrap_or_else(|| panic!("{file}: no {rule}: {entry}"));
+        assert_eq!(
+            (finding["line"].as_u64(), finding["column"].as_u64()),
+            (Some(line), Some(column)),
+            "{file}: {rule} points into the JSON string"
+        );
+        assert_eq!(finding["speaker"], "agent", "{file}");
+    }
+    // Without a mapping, Twilio's channels are speakers without a role, and the wildcard gives
+    // every unmapped channel one.
+    let twilio = format!("{EXPORTS}/twilio-sentences.json");
+    let r = run(&["convert", &twilio, "--speaker-map", "channel_2=agent,*=customer"]);
+    let roles: Vec<String> = converted_turns(&r.stdout)[0]
+        .iter()
+        .map(|t| t.1.clone())
+        .collect();
+    assert_eq!(roles, ["customer", "agent", "customer", "agent", "customer"]);
+}

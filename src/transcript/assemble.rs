@@ -166,6 +166,13 @@ pub fn keep_from(text: &str, segments: &[Segment], start: usize) -> (String, Vec
     keep_ranges(text, segments, &[(start.min(text.len()), text.len())])
 }
 
+/// The bytes `start..end` of the text (char boundaries), with segments that keep every
+/// character's source position.
+pub fn keep_range(text: &str, segments: &[Segment], start: usize, end: usize) -> (String, Vec<Segment>) {
+    let end = end.min(text.len());
+    keep_ranges(text, segments, &[(start.min(end), end)])
+}
+
 /// The concatenation of byte ranges of `text` (in order, not overlapping), with segments
 /// split at the original boundaries so each character keeps its source position.
 fn keep_ranges(text: &str, segments: &[Segment], keep: &[(usize, usize)]) -> (String, Vec<Segment>) {

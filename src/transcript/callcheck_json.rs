@@ -150,7 +150,7 @@ fn transcript(node: &Node<'_, '_>, options: &ParseOptions) -> Result<Transcript,
         let value = ended.str()?.as_str();
         transcript.metadata.insert("ended_by".into(), value.to_string());
         if !value.eq_ignore_ascii_case("unknown") {
-            let role = options.labels.resolve(value).ok_or_else(|| {
+            let role = options.labels.resolve_named(value).ok_or_else(|| {
                 ended.error(format!(
                     "expected agent, customer, system, unknown or a speaker label, found \"{value}\""
                 ))

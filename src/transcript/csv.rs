@@ -393,7 +393,7 @@ fn parse(text: &str, delimiter: u8, options: &ParseOptions) -> Result<Vec<Transc
         }
         let role = match get("role").filter(|_| columns.contains_key("speaker")) {
             Some(role) if !role.value.trim().is_empty() => {
-                options.labels.resolve(role.value.trim()).ok_or_else(|| {
+                options.labels.resolve_named(role.value.trim()).ok_or_else(|| {
                     ParseError::at_line(
                         row.line,
                         format!(
@@ -434,7 +434,7 @@ fn parse(text: &str, delimiter: u8, options: &ParseOptions) -> Result<Vec<Transc
             let field = &row.fields[i];
             let value = field.value.trim();
             if !value.is_empty() && !value.eq_ignore_ascii_case("unknown") {
-                let Some(role) = options.labels.resolve(value) else {
+                let Some(role) = options.labels.resolve_named(value) else {
                     return Err(ParseError::at_line(
                         row.line,
                         format!(

@@ -2,6 +2,10 @@
 //!
 //! Labels compare case-insensitively, across full-width/half-width forms and across
 //! Traditional/Simplified script, so `客戶`, `客户` and `CUSTOMER` all work.
+//!
+//! The label `*` is a wildcard: `--speaker-map '*=agent'` gives every speaker whose label is
+//! not known otherwise (and speech with no speaker at all, such as captions without
+//! diarisation) that role. Named labels always win over it.
 
 use std::collections::HashMap;
 
@@ -40,16 +44,24 @@ const DEFAULTS: &[(Role, &[&str])] = &[
     (Role::System, &["system", "ivr", "系统"]),
 ];
 
+/// The label that stands for every speaker not named otherwise.
+pub const WILDCARD: &str = "*";
+
+/// The speaker label given to speech that names no speaker when the wildcard gives it a role.
+pub const UNNAMED: &str = "(unnamed)";
+
 /// Maps speaker labels to roles; built from the defaults plus rulebook `[speakers]` tables.
 #[derive(Clone, Debug)]
 pub struct SpeakerLabels {
     roles: HashMap<String, Role>,
+    wildcard: Option<Role>,
 }
 
 impl Default for SpeakerLabels {
     fn default() -> Self {
         let mut labels = SpeakerLabels {
             roles: HashMap::new(),
+            wildcard: None,
         };
         for (role, names) in DEFAULTS {
             for name in *names {
@@ -61,25 +73,54 @@ impl Default for SpeakerLabels {
 }
 
 impl SpeakerLabels {
-    /// Adds (or re-maps) a label.
+    /// Adds (or re-maps) a label; the label `*` sets the wildcard role.
     pub fn add(&mut self, label: &str, role: Role) {
-        self.roles.insert(fold(label), role);
+        if label.trim() == WILDCARD {
+            self.wildcard = Some(role);
+        } else {
+            self.roles.insert(fold(label), role);
+        }
     }
 
-    /// The role of a label, if it is known.
+    /// The role of a speaker label: the label's own, else the wildcard's, if either is set.
     pub fn role_of(&self, label: &str) -> Option<Role> {
+        self.named_role_of(label).or(self.wildcard)
+    }
+
+    /// The role of a label only if the label itself is known (defaults, rulebooks,
+    /// `--speaker-map`), ignoring the wildcard: for formats that prefer the platform's own
+    /// roles to a catch-all.
+    pub fn named_role_of(&self, label: &str) -> Option<Role> {
         self.roles.get(&fold(label)).copied()
     }
 
-    /// The role of a label, or of a role name (`agent`, `customer`, `system`, `other`).
+    /// The wildcard role (`*=ROLE`), if set: the role of speech that names no speaker.
+    pub fn wildcard(&self) -> Option<Role> {
+        self.wildcard
+    }
+
+    /// The role of a speaker label, or of a role name (`agent`, `customer`, `system`,
+    /// `other`); the wildcard applies.
     pub fn resolve(&self, label_or_role: &str) -> Option<Role> {
-        match fold(label_or_role).as_str() {
-            "agent" => Some(Role::Agent),
-            "customer" => Some(Role::Customer),
-            "system" => Some(Role::System),
-            "other" => Some(Role::Other),
-            _ => self.role_of(label_or_role),
-        }
+        role_name(label_or_role).or_else(|| self.role_of(label_or_role))
+    }
+
+    /// Like [`SpeakerLabels::resolve`] but without the wildcard: for values that must name a
+    /// role or a known label (who ended the call, a role column), so that a typo is an error
+    /// rather than the wildcard's role.
+    pub fn resolve_named(&self, label_or_role: &str) -> Option<Role> {
+        role_name(label_or_role).or_else(|| self.named_role_of(label_or_role))
+    }
+}
+
+/// The role a role name stands for.
+fn role_name(name: &str) -> Option<Role> {
+    match fold(name).as_str() {
+        "agent" => Some(Role::Agent),
+        "customer" => Some(Role::Customer),
+        "system" => Some(Role::System),
+        "other" => Some(Role::Other),
+        _ => None,
     }
 }
 
@@ -124,5 +165,26 @@ mod tests {
         assert_eq!(labels.resolve("客户"), Some(Role::Customer));
         assert_eq!(labels.resolve("other"), Some(Role::Other));
         assert_eq!(labels.resolve("nobody"), None);
+    }
+
+    #[test]
+    fn the_wildcard_maps_every_unknown_label_but_never_a_named_one() {
+        let mut labels = SpeakerLabels::default();
+        assert_eq!(labels.wildcard(), None);
+        labels.add("spk_0", Role::Agent);
+        labels.add(" * ", Role::Customer);
+        assert_eq!(labels.wildcard(), Some(Role::Customer));
+        assert_eq!(labels.role_of("spk_0"), Some(Role::Agent), "a named label wins");
+        assert_eq!(labels.role_of("Agent"), Some(Role::Agent), "so do the defaults");
+        assert_eq!(labels.role_of("spk_1"), Some(Role::Customer));
+        assert_eq!(labels.named_role_of("spk_1"), None);
+        assert_eq!(labels.resolve("Jane Doe"), Some(Role::Customer));
+        assert_eq!(
+            labels.resolve_named("the customr"),
+            None,
+            "a value naming who hung up is not caught by the wildcard"
+        );
+        assert_eq!(labels.resolve_named("customer"), Some(Role::Customer));
+        assert_eq!(labels.role_of("*"), Some(Role::Customer));
     }
 }

@@ -19,13 +19,16 @@ pub mod ccai;
 pub mod contact_lens;
 pub mod csv;
 pub mod cue;
+pub mod genesys;
 pub mod json;
 pub mod labels;
+pub mod pca;
 pub mod plain;
 pub mod srt;
 pub mod templates;
 pub mod time;
 pub mod transcribe;
+pub mod twilio;
 pub mod webvtt;
 
 use std::cell::OnceCell;
@@ -424,6 +427,9 @@ pub static FORMATS: &[&Format] = &[
     &contact_lens::FORMAT,
     &transcribe::FORMAT,
     &ccai::FORMAT,
+    &pca::FORMAT,
+    &genesys::FORMAT,
+    &twilio::FORMAT,
     &webvtt::FORMAT,
     &srt::FORMAT,
     &csv::CSV,
@@ -636,6 +642,9 @@ mod tests {
         "{\"Channel\": \"CHAT\", \"Participants\": [{\"ParticipantId\": \"a\", \"ParticipantRole\": \"AGENT\"}], \"Transcript\": [{\"AbsoluteTime\": \"2022-10-27T03:32:03.462Z\", \"Content\": \"Hi\", \"ParticipantId\": \"a\", \"Type\": \"MESSAGE\"}, {\"AbsoluteTime\": \"2022-10-27T03:33:03Z\", \"ContentType\": \"application/vnd.amazonaws.connect.event.participant.left\", \"ParticipantRole\": \"AGENT\", \"Type\": \"EVENT\"}]}",
         "{\"results\": {\"items\": [{\"start_time\": \"1.0\", \"end_time\": \"1.5\", \"speaker_label\": \"spk_0\", \"alternatives\": [{\"content\": \"您好\"}], \"type\": \"pronunciation\"}, {\"alternatives\": [{\"content\": \"。\"}], \"type\": \"punctuation\"}]}}",
         "{\"entries\": [{\"start_timestamp_usec\": 1000000, \"text\": \"您好\", \"role\": \"AGENT\", \"user_id\": 1}]}",
+        "{\"ConversationAnalytics\": {\"SpeakerLabels\": [{\"Speaker\": \"spk_0\", \"DisplayText\": \"Agent\"}]}, \"SpeechSegments\": [{\"SegmentStartTime\": 0.5, \"SegmentEndTime\": 1.5, \"SegmentSpeaker\": \"spk_0\", \"IVRSegment\": false, \"DisplayText\": \"您好\\n\"}]}",
+        "{\"conversationId\": \"c\", \"conversationStartTime\": 1000, \"participants\": [{\"participantPurpose\": \"ivr\", \"startTimeMs\": 1000, \"endTimeMs\": 2000}], \"transcripts\": [{\"language\": \"zh\", \"phrases\": [{\"text\": \"您好\", \"decoratedText\": \"您好。\", \"startTimeMs\": 1500, \"duration\": {\"milliseconds\": 300}, \"participantPurpose\": \"internal\"}]}]}",
+        "{\"sentences\": [{\"media_channel\": 1, \"sentence_index\": 0, \"start_time\": \"0.5\", \"end_time\": 1.0, \"transcript\": \"您好\"}], \"channel\": {\"participants\": [{\"channel_participant\": 1, \"role\": \"Agent\"}]}, \"meta\": {\"next_page_url\": null}}",
         "call_id,speaker,text,start,end\nA,客服,\"您好,\"\"ACME\"\"\n继续\",0:00:01,2\nA,Customer,hi,3,4\n",
         "# call_id: 1\n[00:00:01] 客服：您好\n    继续\n<hangup by=customer>\n",
     ];
@@ -662,6 +671,9 @@ mod tests {
                 "contact-lens",
                 "transcribe",
                 "ccai",
+                "pca",
+                "genesys",
+                "twilio",
                 "csv",
                 "plain"
             ]
@@ -707,6 +719,28 @@ mod tests {
             "transcribe"
         );
         assert_eq!(detected(Some("json"), r#"{"entries": []}"#), "ccai");
+        assert_eq!(
+            detected(
+                Some("json"),
+                r#"{"ConversationAnalytics": {}, "SpeechSegments": []}"#
+            ),
+            "pca"
+        );
+        assert_eq!(
+            detected(
+                Some("json"),
+                r#"{"organizationId": "o", "conversationId": "c", "transcripts": []}"#
+            ),
+            "genesys"
+        );
+        assert_eq!(
+            detected(Some("json"), r#"{"sentences": [], "meta": {"key": "sentences"}}"#),
+            "twilio"
+        );
+        assert!(
+            detect(Some("json"), r#"{"sentences": ["a", "b"]}"#).is_err(),
+            "a list of sentences alone is not a Twilio transcript"
+        );
     }
 
     #[test]

@@ -203,7 +203,7 @@ fn ended_by_header(
     if value.eq_ignore_ascii_case("unknown") || value.is_empty() {
         return Ok(None);
     }
-    match options.labels.resolve(value) {
+    match options.labels.resolve_named(value) {
         Some(role) => Ok(Some(EndedBy {
             role,
             position,
@@ -414,7 +414,7 @@ fn record_hangup(
     if by.eq_ignore_ascii_case("unknown") {
         return Ok(());
     }
-    let Some(role) = options.labels.resolve(by) else {
+    let Some(role) = options.labels.resolve_named(by) else {
         return Err(ParseError::at_line(
             line_no,
             format!(

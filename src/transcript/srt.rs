@@ -114,6 +114,30 @@ mod tests {
         parse(text, &options).unwrap().remove(0)
     }
 
+    /// Issue 13: a later cue with a punctuated name is its speaker's, never the previous one's.
+    #[test]
+    fn display_names_with_punctuation_are_speakers() {
+        let t = one("1\n00:00:01,000 --> 00:00:03,000\nAnn (Host): Welcome.\n\n\
+             2\n00:00:03,500 --> 00:00:05,000\nDr. Smith: Thanks.\n\n\
+             3\n00:00:05,500 --> 00:00:07,000\nMary O'Brien: Hello.\nAnn (Host): Hi Mary.\n");
+        let turns: Vec<(&str, &str)> = t
+            .turns
+            .iter()
+            .map(|t| (t.speaker.label.as_str(), t.text.as_str()))
+            .collect();
+        assert_eq!(
+            turns,
+            [
+                ("Ann (Host)", "Welcome."),
+                ("Dr. Smith", "Thanks."),
+                ("Mary O'Brien", "Hello."),
+                ("Ann (Host)", "Hi Mary."),
+            ]
+        );
+        let hi = t.turns[3].text.find("Hi").unwrap();
+        assert_eq!(t.turns[3].position_at(hi), Position { line: 12, column: 13 });
+    }
+
     #[test]
     fn prefixes_tags_and_merging() {
         let t = one(

@@ -6,8 +6,9 @@
 //! through `results.speaker_labels.segments`) or channel identification (`channel_label`:
 //! `ch_0`, `ch_1`, through `results.channel_labels.channels`). Those labels say nothing about
 //! roles: map them with a rulebook's `[speakers]` table or `--speaker-map spk_0=agent`;
-//! unmapped labels are speakers with role `other`. Each speaker's words are cut into sentences
-//! at sentence-final punctuation, then sorted and merged (see [`assemble`](super::assemble)).
+//! unmapped labels are speakers with role `other`. Turns are cut at every change of speaker
+//! (see `runs`), with word-level start and end times, so a turn never swallows the other
+//! speaker's words; turns of different speakers overlap only where their words do.
 //!
 //! Call Analytics output (`{"JobName": …, "Transcript": […]}`) has turns with `Content`,
 //! `BeginOffsetMillis`, `EndOffsetMillis` and a `ParticipantRole` (`AGENT`, `CUSTOMER`).
@@ -93,14 +94,18 @@ struct Word<'v, 's> {
 }
 
 fn standard(results: &Node<'_, '_>, options: &ParseOptions) -> Result<Vec<Utterance>, ParseError> {
-    let mut words = Vec::new();
+    // Each stream is one list of items in speaking order: the whole file under speaker
+    // diarization, one channel under channel identification.
+    let mut streams: Vec<Vec<Word<'_, '_>>> = Vec::new();
     if let Some(channels) = results.get("channel_labels")? {
         for channel in channels.field("channels")?.items()? {
             let label = channel.field("channel_label")?.scalar_text()?;
             let mut previous = label.clone();
+            let mut words = Vec::new();
             for item in channel.field("items")?.items()? {
                 words.push(word(&item, &mut previous, |_| None)?);
             }
+            streams.push(words);
         }
     } else {
         let items = results.field("items")?.items()?;
@@ -116,13 +121,20 @@ fn standard(results: &Node<'_, '_>, options: &ParseOptions) -> Result<Vec<Uttera
                     }
                 }
             }
-        } else if !has_labels {
+        } else if !has_labels && options.labels.wildcard().is_none() {
             return Err(results.error(
                 "no speaker information: neither `speaker_labels` nor `channel_labels`; run the job \
-                 with speaker diarization (ShowSpeakerLabels) or channel identification",
+                 with speaker diarization (ShowSpeakerLabels) or channel identification, or read \
+                 all its speech as one speaker with --speaker-map '*=ROLE' (such as '*=agent')",
             ));
         }
-        let mut previous = String::new();
+        // Output without any speaker labels is one unnamed speaker, given a role by the wildcard.
+        let mut previous = if has_labels || !by_start.is_empty() {
+            String::new()
+        } else {
+            super::labels::UNNAMED.to_string()
+        };
+        let mut words = Vec::with_capacity(items.len());
         for item in items {
             let found = word(&item, &mut previous, |start| by_start.get(start).cloned())?;
             if found.label.is_empty() {
@@ -130,8 +142,15 @@ fn standard(results: &Node<'_, '_>, options: &ParseOptions) -> Result<Vec<Uttera
             }
             words.push(found);
         }
+        streams.push(words);
     }
-    Ok(sentences(&words, options))
+    let mut tokens: Vec<Token<'_, '_>> = streams.iter().flat_map(|words| tokens(words)).collect();
+    // Channels interleave by time; a stable sort keeps simultaneous words in stream order. An
+    // untimed word (never in real output) keeps every stream in file order.
+    if tokens.iter().all(|t| t.start.is_some()) {
+        tokens.sort_by_key(|t| t.start);
+    }
+    Ok(runs(&tokens, options))
 }
 
 /// Reads one item; the speaker is its `speaker_label`/`channel_label`, else `lookup(start_time)`,
@@ -179,34 +198,141 @@ fn word<'v, 's>(
     })
 }
 
-/// Each speaker's words, cut into sentences at sentence-final punctuation.
-fn sentences(words: &[Word<'_, '_>], options: &ParseOptions) -> Vec<Utterance> {
-    let mut open: HashMap<&str, Utterance> = HashMap::new();
-    let mut done = Vec::new();
+/// A spoken word with the punctuation written after it: what a turn is cut between.
+struct Token<'w, 'v> {
+    label: &'w str,
+    start: Option<Millis>,
+    end: Option<Millis>,
+    /// The word and its punctuation, in order.
+    parts: Vec<&'w Word<'w, 'v>>,
+}
+
+/// Groups one stream's items into tokens: punctuation goes with the word before it (or, at the
+/// start of a stream, the word after it).
+fn tokens<'w, 'v>(words: &'w [Word<'w, 'v>]) -> Vec<Token<'w, 'v>> {
+    let mut tokens: Vec<Token<'w, 'v>> = Vec::with_capacity(words.len());
+    let mut leading: Vec<&'w Word<'w, 'v>> = Vec::new();
     for w in words {
-        let u = open
-            .entry(w.label.as_str())
-            .or_insert_with(|| Utterance::new(speaker(&w.label, options), w.start, w.end));
-        // The earliest start and the latest end: items out of order never make a sentence end
-        // before it starts.
-        u.start = match (u.start, w.start) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        let separator = if w.punctuation { "" } else { " " };
-        u.push(separator, w.content.as_str(), w.content.segments(0));
-        u.end = u.end.max(w.end);
-        let text = w.content.as_str();
-        if w.punctuation && text.ends_with(['.', '?', '!', '。', '？', '！']) {
-            if let Some(finished) = open.remove(w.label.as_str()) {
-                done.push(finished);
+        match tokens.last_mut() {
+            Some(last) if w.punctuation => last.parts.push(w),
+            None if w.punctuation => leading.push(w),
+            _ => {
+                let mut parts = std::mem::take(&mut leading);
+                parts.push(w);
+                tokens.push(Token {
+                    label: &w.label,
+                    start: w.start,
+                    end: w.end,
+                    parts,
+                });
             }
         }
     }
-    let mut rest: Vec<Utterance> = open.into_values().collect();
-    rest.sort_by_key(|u| u.start);
-    done.extend(rest);
+    tokens
+}
+
+/// Cuts time-ordered tokens into turns at every change of speaker.
+///
+/// The speaker who is talking holds the floor. Another speaker's word takes the floor, ending
+/// the holder's turn, when it overlaps none of the holder's words: it starts after the holder's
+/// last word has ended, and ends before the holder's next word starts. A word that overlaps the
+/// holder's speech (crosstalk, a backchannel on another channel) opens or extends that
+/// speaker's overlapping turn without ending the holder's; the overlapping turn closes when the
+/// holder speaks again after it, or becomes its speaker's turn when the speaker takes the
+/// floor. So two consecutive turns of different speakers overlap only where their words
+/// overlap in the source. Each turn is one utterance from its first word's start to its last
+/// word's end; sentences within it are separated by line breaks.
+fn runs(tokens: &[Token<'_, '_>], options: &ParseOptions) -> Vec<Utterance> {
+    // The next token of the same speaker after each token, to see whether the holder resumes
+    // before another speaker's word ends.
+    let mut next_same: Vec<Option<usize>> = vec![None; tokens.len()];
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (i, token) in tokens.iter().enumerate().rev() {
+        next_same[i] = seen.insert(token.label, i);
+    }
+    let mut done: Vec<Utterance> = Vec::new();
+    // The floor holder: its label, its turn and its last token; and the overlapping turns.
+    let mut floor: Option<(&str, Utterance, usize)> = None;
+    let mut overlapping: Vec<(&str, Utterance)> = Vec::new();
+    for (i, token) in tokens.iter().enumerate() {
+        if let Some((label, turn, last)) = floor.as_mut()
+            && *label == token.label
+        {
+            // The holder goes on: turns that overlapped it and have ended are complete.
+            let (kept, ended): (Vec<_>, Vec<_>) = overlapping
+                .drain(..)
+                .partition(|(_, u)| matches!((token.start, u.end), (Some(start), Some(end)) if start < end));
+            overlapping = kept;
+            done.extend(ended.into_iter().map(|(_, u)| u));
+            extend(turn, token);
+            *last = i;
+            continue;
+        }
+        let crosstalk = floor.as_ref().is_some_and(|(_, turn, last)| {
+            let resumes = next_same[*last].and_then(|j| tokens.get(j)).and_then(|t| t.start);
+            let before_end = matches!((token.start, turn.end), (Some(start), Some(end)) if start < end);
+            let holder_resumes = matches!((resumes, token.end), (Some(next), Some(end)) if next < end);
+            before_end || holder_resumes
+        });
+        let open = overlapping.iter().position(|(label, _)| *label == token.label);
+        if crosstalk {
+            match open {
+                Some(k) => extend(&mut overlapping[k].1, token),
+                None => overlapping.push((token.label, started(token, options))),
+            }
+            continue;
+        }
+        // The floor changes hands: the holder's turn ends, and the new holder's overlapping
+        // turn, if any, goes on as its turn.
+        done.extend(floor.take().map(|(_, turn, _)| turn));
+        let turn = match open {
+            Some(k) => {
+                let mut turn = overlapping.remove(k).1;
+                extend(&mut turn, token);
+                turn
+            }
+            None => started(token, options),
+        };
+        floor = Some((token.label, turn, i));
+    }
+    done.extend(floor.map(|(_, turn, _)| turn));
+    done.extend(overlapping.into_iter().map(|(_, u)| u));
     done
+}
+
+/// A new turn holding one token.
+fn started(token: &Token<'_, '_>, options: &ParseOptions) -> Utterance {
+    let mut u = Utterance::new(speaker(token.label, options), token.start, token.end);
+    fill(&mut u, token);
+    u
+}
+
+/// Writes a token's words into an empty turn.
+fn fill(u: &mut Utterance, token: &Token<'_, '_>) {
+    for (i, w) in token.parts.iter().enumerate() {
+        let separator = if i == 0 || w.punctuation { "" } else { " " };
+        u.push(separator, w.content.as_str(), w.content.segments(0));
+    }
+}
+
+/// Appends a token to a turn: after a space, or a line break after a sentence's end; the turn
+/// spans the earliest start to the latest end (items out of order never make a turn end before
+/// it starts).
+fn extend(u: &mut Utterance, token: &Token<'_, '_>) {
+    let after_sentence = u.text.trim_end().ends_with(['.', '?', '!', '。', '？', '！']);
+    for (i, w) in token.parts.iter().enumerate() {
+        let separator = match (i, w.punctuation) {
+            (_, true) => "",
+            (0, false) if after_sentence => "\n",
+            _ => " ",
+        };
+        u.push(separator, w.content.as_str(), w.content.segments(0));
+    }
+    u.start = match (u.start, token.start) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    u.end = u.end.max(token.end);
 }
 
 #[cfg(test)]
@@ -345,7 +471,8 @@ mod tests {
                 "{\"results\": {\"items\": [\n{\"alternatives\": [{\"content\": \"x\"}], \"type\": \"pronunciation\"}]}}"
             ),
             "line 1: `results`: no speaker information: neither `speaker_labels` nor `channel_labels`; \
-             run the job with speaker diarization (ShowSpeakerLabels) or channel identification"
+             run the job with speaker diarization (ShowSpeakerLabels) or channel identification, or \
+             read all its speech as one speaker with --speaker-map '*=ROLE' (such as '*=agent')"
         );
         let bad_time = item("speaker_label", "spk_0", "soon", "5", "x");
         assert_eq!(
@@ -372,6 +499,195 @@ mod tests {
             "{e}"
         );
         assert!(e.contains("is before `start_time` (00:00:08.500)"), "{e}");
+    }
+
+    /// Issue 13: a turn never swallows a later run of its speaker across the other speaker's
+    /// words ("I'm happy" … "skirt." became one turn "I'm happy skirt." from words 5 s apart).
+    #[test]
+    fn a_change_of_speaker_ends_a_turn() {
+        let items = [
+            item("speaker_label", "spk_0", "10.0", "10.3", "I'm"),
+            item("speaker_label", "spk_0", "10.3", "10.7", "happy"),
+            item("speaker_label", "spk_1", "11.0", "11.5", "Sorry"),
+            punct("speaker_label", "spk_1", "?"),
+            item("speaker_label", "spk_0", "15.0", "15.4", "skirt"),
+            punct("speaker_label", "spk_0", "."),
+        ];
+        let t = one(&format!("{{\"results\": {{\"items\": [{}]}}}}", items.join(",")));
+        let turns: Vec<(&str, &str, Option<Millis>, Option<Millis>)> = t
+            .turns
+            .iter()
+            .map(|t| (t.speaker.label.as_str(), t.text.as_str(), t.start, t.end))
+            .collect();
+        assert_eq!(
+            turns,
+            [
+                ("spk_0", "I'm happy", Some(Millis(10_000)), Some(Millis(10_700))),
+                ("spk_1", "Sorry?", Some(Millis(11_000)), Some(Millis(11_500))),
+                ("spk_0", "skirt.", Some(Millis(15_000)), Some(Millis(15_400))),
+            ]
+        );
+    }
+
+    /// Output without speaker labels is one unnamed speaker when the wildcard gives it a role.
+    #[test]
+    fn unlabelled_output_is_read_with_the_wildcard() {
+        let items = [
+            "{\"start_time\": \"1.0\", \"end_time\": \"1.4\", \"alternatives\": [{\"content\": \"Hello\"}], \"type\": \"pronunciation\"}",
+            "{\"alternatives\": [{\"content\": \".\"}], \"type\": \"punctuation\"}",
+            "{\"start_time\": \"2.0\", \"end_time\": \"2.4\", \"alternatives\": [{\"content\": \"Bye\"}], \"type\": \"pronunciation\"}",
+        ];
+        let text = format!("{{\"results\": {{\"items\": [{}]}}}}", items.join(","));
+        let mut options = ParseOptions::default();
+        options.labels.add("*", Role::Agent);
+        let t = parse(&text, &options).unwrap().remove(0);
+        assert_eq!(t.turns.len(), 1);
+        assert_eq!(t.turns[0].text, "Hello.\nBye");
+        assert_eq!(
+            (t.turns[0].speaker.label.as_str(), t.turns[0].speaker.role),
+            ("(unnamed)", Role::Agent)
+        );
+    }
+
+    /// Crosstalk on another channel overlaps the turn it happens in without cutting it.
+    #[test]
+    fn crosstalk_overlaps_a_turn_without_cutting_it() {
+        let ch0 = [
+            item("channel_label", "ch_0", "1.0", "1.4", "There's"),
+            item("channel_label", "ch_0", "1.45", "1.7", "no"),
+            item("channel_label", "ch_0", "1.75", "2.0", "fee"),
+            item("channel_label", "ch_0", "2.05", "2.3", "today"),
+            punct("channel_label", "ch_0", "."),
+            item("channel_label", "ch_0", "4.0", "4.3", "Goodbye"),
+        ];
+        // "oh great" starts during "no" and ends during "today"; "bye" comes after a pause.
+        let ch1 = [
+            item("channel_label", "ch_1", "1.5", "1.8", "oh"),
+            item("channel_label", "ch_1", "1.9", "2.1", "great"),
+            item("channel_label", "ch_1", "3.0", "3.2", "bye"),
+        ];
+        let text = format!(
+            "{{\"results\": {{\"channel_labels\": {{\"channels\": [\
+             {{\"channel_label\": \"ch_0\", \"items\": [{}]}},\
+             {{\"channel_label\": \"ch_1\", \"items\": [{}]}}]}}, \"items\": []}}}}",
+            ch0.join(","),
+            ch1.join(",")
+        );
+        let t = one(&text);
+        let turns: Vec<(&str, &str)> = t
+            .turns
+            .iter()
+            .map(|t| (t.speaker.label.as_str(), t.text.as_str()))
+            .collect();
+        assert_eq!(
+            turns,
+            [
+                ("ch_0", "There's no fee today."),
+                ("ch_1", "oh great bye"),
+                ("ch_0", "Goodbye"),
+            ]
+        );
+    }
+
+    /// The source words of a Transcribe file: (speaker, start, end) of every timed word.
+    fn source_words(text: &str) -> Vec<(String, Millis, Millis)> {
+        let doc: serde_json::Value = serde_json::from_str(text).unwrap();
+        let results = &doc["results"];
+        let secs =
+            |v: &serde_json::Value| Millis::from_secs_f64(v.as_str().unwrap().parse().unwrap()).unwrap();
+        let mut by_start = HashMap::new();
+        for segment in results["speaker_labels"]["segments"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            for i in segment["items"].as_array().unwrap() {
+                by_start.insert(
+                    i["start_time"].as_str().unwrap().to_string(),
+                    i["speaker_label"].clone(),
+                );
+            }
+        }
+        let items: Vec<&serde_json::Value> = match results["channel_labels"]["channels"].as_array() {
+            Some(channels) => channels
+                .iter()
+                .flat_map(|c| c["items"].as_array().unwrap())
+                .collect(),
+            None => results["items"].as_array().unwrap().iter().collect(),
+        };
+        items
+            .into_iter()
+            .filter(|i| i["start_time"].is_string())
+            .map(|i| {
+                let label = [&i["speaker_label"], &i["channel_label"]]
+                    .into_iter()
+                    .find(|l| l.is_string())
+                    .cloned()
+                    .unwrap_or_else(|| by_start[i["start_time"].as_str().unwrap()].clone());
+                (
+                    label.as_str().unwrap().to_string(),
+                    secs(&i["start_time"]),
+                    secs(&i["end_time"]),
+                )
+            })
+            .collect()
+    }
+
+    /// Issue 13's guarantee, over every Transcribe fixture with speaker or channel labels: two
+    /// consecutive turns of different speakers overlap only where words of those two speakers
+    /// overlap in the source.
+    #[test]
+    fn turns_overlap_only_where_the_source_words_overlap() {
+        let fixtures = [
+            (
+                "06-transcribe",
+                include_str!("../../tests/fixtures/formats/mixed/06-transcribe.json"),
+                4,
+                0,
+            ),
+            (
+                "transcribe-speakers",
+                include_str!("../../tests/fixtures/formats/exports/transcribe-speakers.json"),
+                10,
+                0,
+            ),
+            (
+                "transcribe-channels",
+                include_str!("../../tests/fixtures/formats/exports/transcribe-channels.json"),
+                16,
+                2,
+            ),
+        ];
+        for (name, text, turn_count, overlapping) in fixtures {
+            let t = one(text);
+            let words = source_words(text);
+            assert_eq!(t.turns.len(), turn_count, "{name}: turns");
+            let mut found = 0;
+            for pair in t.turns.windows(2) {
+                let (a, b) = (&pair[0], &pair[1]);
+                let (Some(a_end), Some(b_start)) = (a.end, b.start) else {
+                    continue;
+                };
+                if a.speaker.label == b.speaker.label || a_end <= b_start {
+                    continue;
+                }
+                found += 1;
+                let explained = words.iter().filter(|w| w.0 == a.speaker.label).any(|x| {
+                    words
+                        .iter()
+                        .filter(|w| w.0 == b.speaker.label)
+                        .any(|y| x.1 < y.2 && y.1 < x.2 && y.1 < a_end && b_start < x.2)
+                });
+                assert!(
+                    explained,
+                    "{name}: {a:?} and {b:?} overlap, but no words of theirs do"
+                );
+            }
+            assert_eq!(found, overlapping, "{name}: overlapping pairs");
+        }
+        // Speaker diarization has no crosstalk: the speakers alternate turn by turn.
+        let t = one(fixtures[1].1);
+        assert!(t.turns.windows(2).all(|p| p[0].speaker != p[1].speaker));
     }
 
     #[test]

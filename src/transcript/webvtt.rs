@@ -160,6 +160,59 @@ mod tests {
         assert_eq!(t.turns[1].speaker.label, "Bob");
     }
 
+    /// Issue 13: Zoom and caption exports name speakers with punctuation in the name.
+    #[test]
+    fn display_names_with_punctuation_are_speakers() {
+        let t = one(
+            "WEBVTT\n\n1\n00:00:01.000 --> 00:00:03.000\nAnn (Host): Welcome to the show.\n\n\
+             2\n00:00:03.500 --> 00:00:05.000\nDr. Smith: Thanks for having me.\n\n\
+             3\n00:00:05.000 --> 00:00:06.000\nIt is a pleasure.\n\n\
+             4\n00:00:06.500 --> 00:00:08.000\nMary O'Brien: I produce it.\n\n\
+             5\n00:00:08.000 --> 00:00:09.000\nNote: the office closes at five.\n\n\
+             6\n00:00:09.500 --> 00:00:11.000\nAshlee Kupor (SL): And I sign.\n",
+        );
+        let turns: Vec<(&str, &str)> = t
+            .turns
+            .iter()
+            .map(|t| (t.speaker.label.as_str(), t.text.as_str()))
+            .collect();
+        assert_eq!(
+            turns,
+            [
+                ("Ann (Host)", "Welcome to the show."),
+                ("Dr. Smith", "Thanks for having me.\nIt is a pleasure."),
+                ("Mary O'Brien", "I produce it.\nNote: the office closes at five."),
+                ("Ashlee Kupor (SL)", "And I sign."),
+            ]
+        );
+        let thanks = t.turns[1].text.find("Thanks").unwrap();
+        assert_eq!(t.turns[1].position_at(thanks), Position { line: 9, column: 12 });
+    }
+
+    /// Issue 13: captions from a recogniser without speaker labels are read with the wildcard.
+    #[test]
+    fn captions_without_names_need_the_wildcard() {
+        let captions = "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nThank you for calling.\n\n\
+                        00:00:02.000 --> 00:00:04.000\nHow can I help?\n";
+        assert_eq!(
+            err(captions),
+            "line 4: no cue names a speaker (no `<v Name>`, `Name:` or `[SPEAKER_00]`): captions \
+             from a recogniser without speaker labels; to read them as one speaker, pass \
+             --speaker-map '*=ROLE' (such as '*=agent')"
+        );
+        let mut options = ParseOptions::default();
+        options.labels.add("*", Role::Agent);
+        let t = parse(captions, &options).unwrap().remove(0);
+        assert_eq!(t.turns.len(), 1);
+        assert_eq!(t.turns[0].speaker.role, Role::Agent);
+        assert_eq!(t.turns[0].speaker.label, "(unnamed)");
+        assert_eq!(t.turns[0].text, "Thank you for calling.\nHow can I help?");
+        assert_eq!(
+            t.turns[0].position_at(t.turns[0].text.find("How").unwrap()).line,
+            7
+        );
+    }
+
     #[test]
     fn teams_metadata_content_cues() {
         let t = one(
@@ -196,9 +249,12 @@ mod tests {
              `cue-1`"
         );
         assert_eq!(
-            err("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\njust words\n"),
+            err(
+                "WEBVTT\n\n00:00:01.000 --> 00:00:02.000\njust words\n\n00:00:03.000 --> 00:00:04.000\nBob: hi\n"
+            ),
             "line 4: the first cue names no speaker: expected `<v Name>`, `Name:` or `[SPEAKER_00]` \
-             before its text"
+             before its text; to give speech without a name a role, pass --speaker-map '*=ROLE' \
+             (such as '*=agent')"
         );
         assert_eq!(
             err("WEBVTT\n\n00:01.000 --> 00:02.000\n{\"speakerName\": \"A\"}\n"),
