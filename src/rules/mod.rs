@@ -14,6 +14,7 @@ pub mod pii;
 pub mod readback;
 pub mod required;
 pub mod sequence;
+pub mod utterance;
 pub mod window;
 
 use std::ops::Range;

@@ -2,10 +2,12 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
 use crate::normalize::text_units;
 use crate::rulebook::schema::{SpeakerToml, WindowToml};
 use crate::rules::readback::values::{TextHint, text_hint};
+use crate::rules::utterance::utterances;
 use crate::transcript::{Millis, Role, Transcript, TranscriptKind};
 
 /// Whose turns a rule looks at.
@@ -104,6 +106,7 @@ pub struct TurnIndex {
     by_role: [Vec<usize>; 4],
     units: std::cell::OnceCell<Vec<(u32, u32)>>,
     hints: std::cell::OnceCell<Vec<TextHint>>,
+    utterances: std::cell::OnceCell<Vec<Range<usize>>>,
 }
 
 impl TurnIndex {
@@ -139,6 +142,12 @@ impl TurnIndex {
             .hints
             .get_or_init(|| transcript.turns.iter().map(|t| text_hint(&t.text)).collect());
         hints.get(turn).copied().unwrap_or_default()
+    }
+
+    /// The transcript's utterances (see [`utterances`]), worked out once per transcript for
+    /// every rule that reads speech across the recogniser's pauses.
+    pub fn utterances(&self, transcript: &Transcript) -> &[Range<usize>] {
+        self.utterances.get_or_init(|| utterances(transcript))
     }
 
     /// The turns of a speaker, ascending.
