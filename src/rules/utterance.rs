@@ -53,7 +53,8 @@ pub struct UtteranceText<'a> {
     text: Cow<'a, str>,
     /// Index of the utterance's first turn.
     first: usize,
-    /// Byte offset in `text` where each turn's text starts.
+    /// Byte offset in `text` where each turn's text starts; empty for one turn (most
+    /// utterances), which needs no map and no allocation.
     starts: Vec<usize>,
 }
 
@@ -65,7 +66,7 @@ impl<'a> UtteranceText<'a> {
             return UtteranceText {
                 text: Cow::Borrowed(&only.text),
                 first: range.start,
-                starts: vec![0],
+                starts: Vec::new(),
             };
         }
         let mut text = String::with_capacity(turns.iter().map(|t| t.text.len() + 1).sum());
@@ -92,6 +93,9 @@ impl<'a> UtteranceText<'a> {
     /// The turn (index in the transcript) and the byte offset in that turn's text of byte `at`
     /// of the joined text. An offset on a joining space maps to the end of the turn before it.
     pub fn locate(&self, at: usize) -> (usize, usize) {
+        if self.starts.is_empty() {
+            return (self.first, at.min(self.text.len()));
+        }
         let k = self.starts.partition_point(|&s| s <= at).saturating_sub(1);
         let start = self.starts.get(k).copied().unwrap_or(0);
         let end = self.starts.get(k + 1).map_or(self.text.len(), |&next| next - 1);
