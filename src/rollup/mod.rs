@@ -26,6 +26,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::finding::{FileReport, FileResult, Summary};
+use crate::redact::Redaction;
 use crate::report::Reporter;
 use crate::score::{Score, Scoring, number, round1};
 use model::{
@@ -86,7 +87,7 @@ pub struct Options {
     /// Worst calls listed for the whole run.
     pub worst: usize,
     /// Excerpts and messages are masked.
-    pub redacted: bool,
+    pub redaction: Redaction,
 }
 
 /// Orders calls worst first: lowest score, then most findings, then first seen.
@@ -375,7 +376,8 @@ impl Rollup {
                 .last()
                 .copied()
                 .unwrap_or(crate::score::DEFAULT_PASS_MARK),
-            redacted: self.options.redacted,
+            redacted: self.options.redaction.is_on(),
+            redaction: self.options.redaction,
             rulebooks,
             dates: dates
                 .first()

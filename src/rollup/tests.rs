@@ -98,7 +98,7 @@ fn run(by: &[Dimension], results: &[FileResult], pattern: Option<&str>) -> Repor
             by: by.to_vec(),
             path_pattern: pattern.map(|p| PathPattern::new(p).unwrap()),
             worst: 3,
-            redacted: true,
+            redaction: crate::redact::Redaction::Personal,
         },
     );
     for r in results {

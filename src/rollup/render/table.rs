@@ -215,9 +215,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     if !report.rulebooks.is_empty() {
         facts.push_str(&format!(" · rulebooks {}", report.rulebooks.join(", ")));
     }
-    if report.redacted {
-        facts.push_str(" · personal data masked");
-    }
+    facts.push_str(super::redaction_note(report));
     out.push_str(&crate::report::table::wrap(&facts, WIDTH, ""));
     out.push('\n');
 
