@@ -174,6 +174,8 @@ pub struct GroupRule {
 pub struct TopRule {
     /// Full rule id.
     pub rule: String,
+    /// Points it cost the group's calls, summed (the coaching priority).
+    pub points: f64,
     /// Calls that broke it.
     pub broken: u32,
     /// Calls it applied to.

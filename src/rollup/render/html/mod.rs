@@ -321,7 +321,7 @@ fn score_rows(out: &mut String, report: &Report, titles: &Titles<'_>) {
     out.push_str(
         "<span class=\"n\">Calls</span><span>Mean score</span><span class=\"n\">Median</span>\
          <span class=\"n\">Pass rate</span><span class=\"n\">Auto-fails</span><span>Trend</span>\
-         <span>Breaks most <small>(vs. comparison group)</small></span></div>\n",
+         <span>Coaching focus <small>(vs. comparison group)</small></span></div>\n",
     );
     for row in &report.groups {
         let Some(s) = &row.scores else { continue };
@@ -373,10 +373,11 @@ fn score_rows(out: &mut String, report: &Report, titles: &Titles<'_>) {
             let worse = top.rate > top.compare_rate;
             let _ = write!(
                 out,
-                "<span class=\"pill{}\" title=\"{}: broken in {} of {} calls ({:.1}%); {} {:.1}%\">{} \
-                 <b>{:.0}%</b> <small>{} {:.0}%</small></span>",
+                "<span class=\"pill{}\" title=\"{}: {:.1} points lost; broken in {} of {} calls ({:.1}%); \
+                 {} {:.1}%\">{} <b>{:.0}%</b> <small>{} {:.0}%</small></span>",
                 if worse { " worse" } else { "" },
                 esc(&top.rule),
+                top.points,
                 top.broken,
                 top.applicable,
                 top.rate,
