@@ -220,6 +220,21 @@ fn continues_quantity(text: &str, at: usize, unit_led: bool) -> bool {
     }
 }
 
+/// True when the word at `start..end` overlaps a later word that runs past it, after numerals
+/// only: those numerals are then digits and the later word is the word ("…零一同一" is …01 and
+/// 同一, not 一同 and 一), so no word eats the last digit of a number said just before it.
+fn yields(text: &str, start: usize, end: usize) -> bool {
+    for (offset, c) in text[start..end].char_indices().skip(1) {
+        if word_at(text, start + offset).is_some_and(|later| later > end) {
+            return true;
+        }
+        if !is_cjk_numeral(c) {
+            return false;
+        }
+    }
+    false
+}
+
 /// `text` with every known word that contains numeral characters ([`NUMERAL_WORDS`]) blanked
 /// out, byte for byte, so no number reader takes its numerals for digits. At each numeral the
 /// longest word starting there wins ("一会儿" over "一会"); a word whose numeral is its second
@@ -237,7 +252,7 @@ pub fn hide_numeral_words(text: &str) -> Cow<'_, str> {
             continue;
         }
         let starting_here = word_at(text, at)
-            .filter(|_| !continues_quantity(text, at, cjk_unit(c).is_some()))
+            .filter(|&end| !continues_quantity(text, at, cjk_unit(c).is_some()) && !yields(text, at, end))
             .map(|end| (at, end));
         let around = || {
             let (start, _) = before.filter(|&(_, p)| !p.is_ascii() && !is_cjk_numeral(p))?;

@@ -262,6 +262,8 @@ fn numerals_inside_words_are_not_digits() {
     assert_eq!(hide_numeral_words("系统一共"), "系统々々");
     assert_eq!(hide_numeral_words("二百零一块"), "二百零一块");
     assert_eq!(hide_numeral_words("13800138000一块"), "13800138000々々");
+    // A word never eats the last digit of a number said just before it: 一同 yields to 同一.
+    assert_eq!(hide_numeral_words("零一同一"), "零一々々");
     assert!(matches!(
         hide_numeral_words("13800138000"),
         std::borrow::Cow::Borrowed(_)
@@ -292,6 +294,23 @@ fn the_numeral_word_list_is_sorted_and_sound() {
             word.chars().count(),
             "{word}"
         );
+    }
+}
+
+#[test]
+fn every_word_after_every_last_digit_leaves_the_number() {
+    // Exhaustive beside the property test: the number's last character and the word's first
+    // may form another word (一同 in "…一同一"); the number must stay whole.
+    for (word, _) in NUMERAL_WORDS {
+        for last in [
+            "零", "〇", "一", "幺", "二", "两", "三", "五", "九", "壹", "陆", "0", "1",
+        ] {
+            let text = format!("一三八零零一三八零零{last}{word}");
+            let found = shown(Entity::Digits, &text);
+            assert_eq!(found.len(), 1, "{text:?} gave {found:?}");
+            assert_eq!(found[0].len(), 11, "{text:?} gave {found:?}");
+            assert!(found[0].starts_with("1380013800"), "{text:?} gave {found:?}");
+        }
     }
 }
 
