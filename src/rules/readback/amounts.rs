@@ -37,7 +37,7 @@ static CHINESE: LazyLock<Regex> =
 /// English number words, for numbers said without a currency word.
 static ENGLISH_BARE: LazyLock<Regex> = LazyLock::new(|| {
     compile(&format!(
-        r"(?-u:\b)((?:(?:{ENGLISH_WORD}|a|an|and)[\s-]+)*{ENGLISH_WORD})(?-u:\b)"
+        r"(?-u:\b)(?:(?:{ENGLISH_WORD}|a|an|and)[\s-]+)*{ENGLISH_WORD}(?-u:\b)"
     ))
 });
 
@@ -347,8 +347,8 @@ fn money_verb_before(text: &str, start: usize) -> bool {
 /// back as "seventy nine"); they are never amounts on their own.
 pub fn bare_numbers(text: &str) -> Vec<AmountMatch> {
     let mut found: Vec<AmountMatch> = Vec::new();
-    for m in ENGLISH_BARE.captures_iter(text) {
-        let Some(words) = m.get(1) else { continue };
+    // The whole match is the words (its edges are word boundaries): no captures needed.
+    for words in ENGLISH_BARE.find_iter(text) {
         if let Some((value, skipped)) = english_value(words.as_str()) {
             found.push(AmountMatch {
                 cents: value.saturating_mul(100),

@@ -243,6 +243,10 @@ fn yields(text: &str, start: usize, end: usize) -> bool {
 /// belong to that number ([`continues_quantity`]). Borrows when there is nothing to hide, which
 /// is almost always.
 pub fn hide_numeral_words(text: &str) -> Cow<'_, str> {
+    // English speech has no Chinese numerals: one fast pass decides.
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
     let mut hidden: Option<String> = None;
     let mut previous: Option<(usize, char)> = None;
     let mut resume = 0;
