@@ -171,7 +171,9 @@ pub fn amounts(text: &str, money: bool) -> Vec<AmountMatch> {
     if !MARKERS.is_match(text) {
         return Vec::new();
     }
-    let money = money || money_talk(text);
+    // Looked at only when a number comes with 块, 毛 or 角 (rarely).
+    let talk = std::cell::OnceCell::new();
+    let money = || money || *talk.get_or_init(|| money_talk(text));
     let mut found: Vec<AmountMatch> = Vec::new();
     for m in ENGLISH.captures_iter(text) {
         let (Some(whole), Some(words)) = (m.get(0), m.get(1)) else {
@@ -199,7 +201,7 @@ pub fn amounts(text: &str, money: bool) -> Vec<AmountMatch> {
         let Some(value) = arabic_cents(m.as_str()) else {
             continue;
         };
-        if let Some(amount) = with_currency(text, m.range(), value, money) {
+        if let Some(amount) = with_currency(text, m.range(), value, &money) {
             found.push(amount);
         }
     }
@@ -213,7 +215,7 @@ pub fn amounts(text: &str, money: bool) -> Vec<AmountMatch> {
                 continue;
             };
             let range = m.start() + offset..m.end();
-            if let Some(amount) = with_currency(text, range, value, money) {
+            if let Some(amount) = with_currency(text, range, value, &money) {
                 found.push(amount);
             }
             break;
@@ -281,8 +283,13 @@ fn chinese_cents(number: &str) -> Option<u64> {
 
 /// Turns a number at `range` into an amount when a currency sign or word is next to it, with
 /// any scale word ("万") and Chinese small units ("五毛", "三角二分") after it; 块, 毛 and 角
-/// only when the talk is about money (`money`) or a money verb comes just before the number.
-fn with_currency(text: &str, range: Range<usize>, cents: u64, money: bool) -> Option<AmountMatch> {
+/// only when the talk is about money (`money()`) or a money verb comes just before the number.
+fn with_currency(
+    text: &str,
+    range: Range<usize>,
+    cents: u64,
+    money: &dyn Fn() -> bool,
+) -> Option<AmountMatch> {
     let before = text[..range.start].trim_end_matches(' ');
     let prefix = PREFIXES.iter().find(|p| {
         before.ends_with(*p)
@@ -306,7 +313,7 @@ fn with_currency(text: &str, range: Range<usize>, cents: u64, money: bool) -> Op
     let suffix = SUFFIXES.iter().find(|w| word_at(rest(end), w));
     match (prefix, suffix) {
         (None, None) => return None,
-        (None, Some(word)) if WEAK.contains(word) && !money && !money_verb_before(text, range.start) => {
+        (None, Some(word)) if WEAK.contains(word) && !money_verb_before(text, range.start) && !money() => {
             return None;
         }
         (_, Some(word)) => end = skip(end) + word.len(),
