@@ -392,7 +392,21 @@ impl Reader<'_> {
     /// talk is about money; `bare` also collects numbers said without a currency word.
     fn read(&mut self, u: usize, min_digits: usize, money: bool, bare: bool) -> Said {
         let (transcript, turns) = (self.ctx.transcript, self.ctx.turns);
-        let range = self.utterances[u].clone();
+        let mut range = self.utterances[u].clone();
+        // A digit string cannot reach into a turn at either end that holds no digit and no
+        // mask: leave such turns out rather than fold and search them.
+        if self.rule.extractor.entity().is_digit_string() {
+            let idle = |t: usize| {
+                let h = turns.hint(transcript, t);
+                h.digits == 0 && !h.maybe_masked
+            };
+            while range.len() > 1 && idle(range.start) {
+                range.start += 1;
+            }
+            while range.len() > 1 && idle(range.end - 1) {
+                range.end -= 1;
+            }
+        }
         // The turns' hints add up: no digit word spans the space that joins two turns.
         let hint = range.clone().fold(TextHint::default(), |sum, t| {
             let h = turns.hint(transcript, t);
