@@ -216,9 +216,18 @@ pub struct CheckArgs {
 
     /// Mask personal data in every output: numbers of six digits or more (phone, card, ID,
     /// order numbers; written, in Chinese numerals or spoken) keep their last four digits, and
-    /// e-mail addresses their first character and domain.
-    #[arg(long)]
-    pub redact: bool,
+    /// e-mail addresses their first character and domain. `--redact` alone (= `all`) also masks
+    /// the amounts and dates read-back rules read; `--redact=personal` leaves them, as `report`
+    /// does by default.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHAT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "all"
+    )]
+    pub redact: Option<RedactArg>,
 
     /// After the run, print to standard error what was read and the time each stage took.
     #[arg(long)]
@@ -245,9 +254,9 @@ Examples:
 
 Scores: each applicable rule weighs its `weight` (default 1; info rules 0); a call scores the
 share of that weight it did not break, 0 with an auto-fail finding, and passes at the pass mark
-(default 80). Personal data in excerpts is masked unless --no-redact. Exit status: 0 the report
-was written; 2 usage error, invalid rulebook, or a transcript that could not be read (the others
-are still reported).";
+(default 80). Personal data in excerpts is masked unless --no-redact; amounts and dates are shown
+unless --redact=all. Exit status: 0 the report was written; 2 usage error, invalid rulebook, or a
+transcript that could not be read (the others are still reported).";
 
 /// `callcheck report`.
 #[derive(Debug, Args)]
@@ -283,8 +292,22 @@ pub struct ReportArgs {
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub worst: usize,
 
-    /// Show excerpts and messages in full: by default the report masks phone, card, ID and
-    /// order numbers (keeping the last four digits) and e-mail addresses, as `check --redact`.
+    /// What to mask in excerpts and messages [default: personal]: `personal` masks phone, card,
+    /// ID and order numbers (keeping the last four digits) and e-mail addresses, and shows
+    /// amounts and dates; `all` (or `--redact` alone) masks what `check --redact` masks,
+    /// amounts and dates included.
+    #[arg(
+        long,
+        value_enum,
+        value_name = "WHAT",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "all",
+        conflicts_with = "no_redact"
+    )]
+    pub redact: Option<RedactArg>,
+
+    /// Show excerpts and messages in full, personal data included.
     #[arg(long)]
     pub no_redact: bool,
 
@@ -424,6 +447,24 @@ pub enum ByArg {
     Date,
     /// The file.
     File,
+}
+
+/// `--redact=WHAT` of `check` and `report`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RedactArg {
+    /// Phone, card, ID, account and order numbers and e-mail addresses; amounts and dates stay.
+    Personal,
+    /// Personal data, and the amounts and dates read-back rules read.
+    All,
+}
+
+impl From<RedactArg> for crate::redact::Redaction {
+    fn from(value: RedactArg) -> Self {
+        match value {
+            RedactArg::Personal => crate::redact::Redaction::Personal,
+            RedactArg::All => crate::redact::Redaction::All,
+        }
+    }
 }
 
 /// `report --format`.

@@ -53,8 +53,8 @@ pub struct Pipeline<'a> {
     pub jobs: usize,
     /// Severity of unused or unknown `callcheck:` suppressions (`None`: not reported).
     pub unused_suppression: Option<Severity>,
-    /// Mask personal data in every result before it is reported (`--redact`).
-    pub redact: bool,
+    /// What to mask in every result before it is reported (`--redact`).
+    pub redact: crate::redact::Redaction,
 }
 
 /// Longest source line copied into a finding as its excerpt, in bytes. Minified exports (Amazon
@@ -153,7 +153,7 @@ impl<'e> Pipeline<'e> {
             metadata,
             jobs: 1,
             unused_suppression: None,
-            redact: false,
+            redact: crate::redact::Redaction::None,
         }
     }
 }
@@ -435,9 +435,11 @@ impl Pipeline<'_> {
         // Redacted by the worker, before the reporter and the baseline: no output can see the
         // raw values, and the masking runs in parallel.
         let mut redacted;
-        let emit: &mut dyn FnMut(Vec<FileResult>, RunStats, bool) -> bool = if self.redact {
+        let emit: &mut dyn FnMut(Vec<FileResult>, RunStats, bool) -> bool = if self.redact.is_on() {
             redacted = |mut results: Vec<FileResult>, stats: RunStats, done: bool| {
-                results.iter_mut().for_each(crate::redact::redact_result);
+                for result in &mut results {
+                    crate::redact::redact_result(result, self.redact);
+                }
                 emit(results, stats, done)
             };
             &mut redacted
@@ -610,9 +612,7 @@ impl Pipeline<'_> {
             }
             // As for whole files: no card or ID number quoted, known values masked on request.
             crate::rules::pii::mask_excerpts(&mut findings);
-            if self.redact {
-                crate::redact::mask_known_values(self.engine.rules(), transcript, &mut findings);
-            }
+            crate::redact::mask_known_values(self.engine.rules(), transcript, &mut findings, self.redact);
             let name = transcript
                 .metadata
                 .get("call_id")
@@ -744,9 +744,7 @@ impl Pipeline<'_> {
                 }
                 // A card or ID number a pii rule found is never quoted, in any finding.
                 crate::rules::pii::mask_excerpts(&mut findings);
-                if self.redact {
-                    crate::redact::mask_known_values(self.engine.rules(), transcript, &mut findings);
-                }
+                crate::redact::mask_known_values(self.engine.rules(), transcript, &mut findings, self.redact);
                 let entry_path = if many {
                     let name = transcript
                         .metadata

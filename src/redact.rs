@@ -1,16 +1,22 @@
 //! `--redact`: mask personal data in everything callcheck writes.
 //!
-//! Numbers long enough to identify someone — phone, card, ID, account and order numbers, written
-//! with digits (`138-0013-8000`, `4111 1111 1111 1111`, `SD20261119886`, `11010519491231002X`),
-//! in Chinese numerals (`一三八零零一三八零零零`) or spoken in English ("one three eight …") — keep
-//! only their last four digits; e-mail addresses keep the first character and the domain.
+//! Two levels ([`Redaction`]):
 //!
-//! Beyond those patterns, every digit string read the way read-back and pii rules read them
+//! - **personal** (the default of `callcheck report`, `--redact=personal`): numbers long enough to
+//!   identify someone — phone, card, ID, account and order numbers, written with digits
+//!   (`138-0013-8000`, `4111 1111 1111 1111`, `SD20261119886`, `11010519491231002X`), in Chinese
+//!   numerals (`一三八零零一三八零零零`) or spoken in English ("one three eight …") — keep only their
+//!   last four digits; e-mail addresses keep the first character and the domain; and the values
+//!   that read-back rules for digits, phones, e-mail addresses and patterns and pii rules read are
+//!   masked wherever they appear. Amounts and dates stay: trainers need to see "read back
+//!   3,680元, customer said 3,580元".
+//! - **all** (`check --redact`, `--redact=all`): everything personal masks, and the amounts and
+//!   dates read-back rules read, so no value a rule handled is ever shown.
+//!
+//! Beyond the patterns, every digit string read the way read-back and pii rules read them
 //! (Chinese numerals in groups, "double one", mixed forms) and every spoken e-mail address is
 //! masked. And [`mask_known_values`] masks, in the findings about a transcript, every value the
-//! loaded read-back rules (amounts, dates, shorter digit strings, `entity = "regex"` captures)
-//! and pii rules (`patterns`) read in it, as written and as the rules restate it, so no value a
-//! rule handled is ever shown.
+//! loaded rules read in it, as written and as the rules restate it.
 //!
 //! Redaction happens on each result before any reporter or the baseline sees it ([`redact_result`]
 //! in the pipeline, and [`mask_known_values`] while the transcript is at hand), so every output
@@ -22,13 +28,46 @@ use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use serde::Serialize;
 
 use crate::finding::{FileResult, Finding};
 use crate::normalize::NormText;
 use crate::rulebook::RuleSet;
 use crate::rules::RuleKind;
-use crate::rules::readback::values::{Entity, Extractor};
+use crate::rules::readback::values::{Entity, Extractor, text_hint};
+use crate::rules::utterance::{UtteranceText, utterances};
 use crate::transcript::Transcript;
+
+/// How much is masked in what callcheck writes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Redaction {
+    /// Nothing (`check` without `--redact`, `report --no-redact`).
+    #[default]
+    None,
+    /// Personal data: phone, card, ID, account and order numbers, e-mail addresses, and what
+    /// read-back rules for digits, phones, e-mail addresses and patterns and pii rules read.
+    /// Amounts and dates stay (`report`'s default).
+    Personal,
+    /// Personal data, and the amounts and dates read-back rules read (`check --redact`).
+    All,
+}
+
+impl Redaction {
+    /// True when anything is masked.
+    pub fn is_on(self) -> bool {
+        self != Redaction::None
+    }
+
+    /// True when values of this read-back entity are masked: amounts and dates only in
+    /// [`Redaction::All`].
+    fn masks(self, entity: Entity) -> bool {
+        match entity {
+            Entity::Amount | Entity::Date => self == Redaction::All,
+            _ => self.is_on(),
+        }
+    }
+}
 
 /// Fewest digits in a number that is masked: shorter ones (times, prices, counts) are not
 /// personal data.
@@ -64,9 +103,14 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| unreachable!("{e}"))
 });
 
-/// Masks personal data in a text; borrows when there is nothing to mask.
-pub fn redact(text: &str) -> Cow<'_, str> {
+/// Masks personal data in a text as `mode` says; borrows when there is nothing to mask. In
+/// [`Redaction::Personal`], numbers that are part of an amount or a date (`¥1280.50`,
+/// `2026年11月22日`) stay.
+pub fn redact(text: &str, mode: Redaction) -> Cow<'_, str> {
     let mut out = Cow::Borrowed(text);
+    if !mode.is_on() {
+        return out;
+    }
     for (pattern, mask) in [
         (&*EMAIL, mask_email as fn(&str) -> Option<String>),
         (&*WRITTEN, mask_written),
@@ -76,8 +120,17 @@ pub fn redact(text: &str) -> Cow<'_, str> {
         if !pattern.is_match(&out) {
             continue;
         }
+        let kept = if mode == Redaction::Personal {
+            amounts_and_dates(&out)
+        } else {
+            Vec::new()
+        };
         let replaced = pattern.replace_all(&out, |caps: &regex::Captures<'_>| {
             let found = &caps[0];
+            let at = caps.get(0).map_or(0..0, |m| m.range());
+            if kept.iter().any(|k| k.start < at.end && at.start < k.end) {
+                return found.to_string();
+            }
             mask(found).unwrap_or_else(|| found.to_string())
         });
         if let Cow::Owned(s) = replaced {
@@ -85,12 +138,35 @@ pub fn redact(text: &str) -> Cow<'_, str> {
         }
     }
     // What the patterns above miss but read-back rules read: digits in spaced Chinese groups,
-    // mixed forms, "double one"; and spoken e-mail addresses.
+    // mixed forms, "double one"; and spoken e-mail addresses. Neither reads amounts or dates.
     for (extractor, min_digits) in [(&*DIGITS, MIN_DIGITS), (&*SPOKEN_EMAIL, 0)] {
         if let Some(masked) = mask_values(&out, extractor, min_digits) {
             out = Cow::Owned(masked);
         }
     }
+    out
+}
+
+static AMOUNTS: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Entity::Amount, None));
+static DATES: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Entity::Date, None));
+
+/// Byte ranges of the amounts (块 read as money) and dates in `text`.
+fn amounts_and_dates(text: &str) -> Vec<Range<usize>> {
+    let mut norm = NormText::new();
+    let hint = text_hint(text);
+    let mut out: Vec<Range<usize>> = AMOUNTS
+        .extract_hinted(text, 1, &mut norm, hint, true)
+        .values
+        .into_iter()
+        .map(|f| f.range)
+        .collect();
+    out.extend(
+        DATES
+            .extract(text, 1, &mut norm)
+            .values
+            .into_iter()
+            .map(|f| f.range),
+    );
     out
 }
 
@@ -130,15 +206,20 @@ fn mask_ranges(text: &str, ranges: &[Range<usize>]) -> Option<String> {
 }
 
 /// Masks, in the findings about one transcript, every value the loaded read-back and pii rules
-/// read in it: as written in the transcript (`VIP-AB12C`, `3 May 1980`, spoken digits) and as
-/// the rules restate it in messages and notes (`vipab12c`, `1980-05-03`, `13800138000`). Digit
-/// strings keep their last four digits, as everywhere else; values shorter than three characters
-/// identify nobody and are left alone.
-pub fn mask_known_values(rules: &RuleSet, transcript: &Transcript, findings: &mut [Finding]) {
-    if findings.is_empty() {
+/// read in it — amounts and dates only in [`Redaction::All`]: as written in the transcript
+/// (`VIP-AB12C`, `3 May 1980`, spoken digits) and as the rules restate it in messages and notes
+/// (`vipab12c`, `1980-05-03`, `13800138000`). Digit strings keep their last four digits, as
+/// everywhere else; values shorter than three characters identify nobody and are left alone.
+pub fn mask_known_values(
+    rules: &RuleSet,
+    transcript: &Transcript,
+    findings: &mut [Finding],
+    mode: Redaction,
+) {
+    if findings.is_empty() || !mode.is_on() {
         return;
     }
-    let known = KnownValues::of(rules, transcript);
+    let known = KnownValues::of(rules, transcript, mode);
     if known.0.is_empty() {
         return;
     }
@@ -172,9 +253,9 @@ fn texts_of(finding: &mut Finding) -> impl Iterator<Item = &mut String> {
 pub struct KnownValues(Vec<Known>);
 
 impl KnownValues {
-    /// The values the enabled read-back and pii rules read in `transcript`.
-    pub fn of(rules: &RuleSet, transcript: &Transcript) -> Self {
-        KnownValues(known_values(rules, transcript))
+    /// The values the enabled read-back and pii rules read in `transcript` that `mode` masks.
+    pub fn of(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Self {
+        KnownValues(known_values(rules, transcript, mode))
     }
 
     /// `text` with every known value masked as [`mask_known_values`] masks it; the number of
@@ -194,9 +275,11 @@ const MIN_KNOWN_CHARS: usize = 3;
 /// (whose last four digits stay visible).
 type Known = (String, bool);
 
-/// The values the enabled read-back and pii rules read in a transcript's turns, longest first
-/// (so a value is masked whole before any shorter one inside it).
-fn known_values(rules: &RuleSet, transcript: &Transcript) -> Vec<Known> {
+/// The values the enabled read-back and pii rules read in a transcript that `mode` masks,
+/// longest first (so a value is masked whole before any shorter one inside it). Read-back
+/// values are read as the rules read them, from utterances, so a number said across a pause is
+/// known whole and by each of its pieces.
+fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Vec<Known> {
     let mut values: Vec<Known> = Vec::new();
     let mut norm = NormText::new();
     let mut add = |text: &str, digits: bool| {
@@ -210,32 +293,52 @@ fn known_values(rules: &RuleSet, transcript: &Transcript) -> Vec<Known> {
     let mut readers: Vec<(String, &RuleKind)> = Vec::new();
     for (_, rule) in rules.enabled_rules() {
         let key = match &rule.kind {
-            RuleKind::Readback(r) => format!("{:?}", r.extractor()),
-            RuleKind::Pii(p) => format!("{p:?}"),
+            RuleKind::Readback(r) if mode.masks(r.extractor().0.entity()) => format!("{:?}", r.extractor()),
+            RuleKind::Pii(p) if mode.is_on() => format!("{p:?}"),
             _ => continue,
         };
         if !readers.iter().any(|(k, _)| *k == key) {
             readers.push((key, &rule.kind));
         }
     }
+    let spans = if readers.iter().any(|(_, k)| matches!(k, RuleKind::Readback(_))) {
+        utterances(transcript)
+    } else {
+        Vec::new()
+    };
     for (_, kind) in readers {
-        for turn in &transcript.turns {
-            match kind {
-                RuleKind::Readback(r) => {
-                    let (extractor, min_digits) = r.extractor();
-                    let digits = extractor.entity().is_digit_string();
-                    for found in extractor.extract(&turn.text, min_digits, &mut norm).values {
-                        add(&turn.text[found.range.clone()], digits);
-                        add(&found.value.to_string(), digits);
+        match kind {
+            RuleKind::Readback(r) => {
+                let (extractor, min_digits) = r.extractor();
+                let digits = extractor.entity().is_digit_string();
+                for span in &spans {
+                    let text = UtteranceText::new(transcript, span.clone());
+                    let source = text.as_str();
+                    // Masking more is the safe side: 块 after a number is read as money.
+                    let found =
+                        extractor.extract_hinted(source, min_digits, &mut norm, text_hint(source), true);
+                    for f in found.values {
+                        add(&source[f.range.clone()], digits);
+                        add(&f.value.to_string(), digits);
+                        // Said across a pause: each turn's piece is quoted on its own line.
+                        let ((first, start), (last, end)) =
+                            (text.locate(f.range.start), text.locate(f.range.end));
+                        if first != last {
+                            let turns = &transcript.turns;
+                            add(turns[first].text.get(start..).unwrap_or_default(), digits);
+                            add(turns[last].text.get(..end).unwrap_or_default(), digits);
+                        }
                     }
                 }
-                RuleKind::Pii(p) => {
+            }
+            RuleKind::Pii(p) => {
+                for turn in &transcript.turns {
                     for range in p.ranges(&turn.text, &mut norm) {
                         add(&turn.text[range], true);
                     }
                 }
-                _ => {}
             }
+            _ => {}
         }
     }
     values.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));
@@ -343,9 +446,12 @@ fn mask_spoken(spoken: &str) -> Option<String> {
     Some(masked.join(" "))
 }
 
-/// Masks every text of one result: messages, notes, matched text, suggestions, excerpts and
-/// error messages.
-pub fn redact_result(result: &mut FileResult) {
+/// Masks every text of one result as `mode` says: messages, notes, matched text, suggestions,
+/// excerpts and error messages.
+pub fn redact_result(result: &mut FileResult, mode: Redaction) {
+    if !mode.is_on() {
+        return;
+    }
     // Findings on one line share their excerpt, and a rule's findings their message: each
     // distinct text is redacted once.
     let mut done: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
@@ -353,7 +459,7 @@ pub fn redact_result(result: &mut FileResult) {
         let masked = match done.get(text.as_str()) {
             Some(masked) => masked.clone(),
             None => {
-                let masked = match redact(text) {
+                let masked = match redact(text, mode) {
                     Cow::Owned(s) => Some(s),
                     Cow::Borrowed(_) => None,
                 };
@@ -379,46 +485,54 @@ pub fn redact_result(result: &mut FileResult) {
 mod tests {
     use super::*;
 
+    /// `--redact` (all).
+    fn redact_all(text: &str) -> Cow<'_, str> {
+        redact(text, Redaction::All)
+    }
+
     #[test]
     fn written_numbers_keep_their_last_four_digits() {
-        assert_eq!(redact("我的手机号是13800138000。"), "我的手机号是*******8000。");
-        assert_eq!(redact("call 138-0013-8000 now"), "call ***-****-8000 now");
-        assert_eq!(redact("card 4111 1111 1111 1111"), "card **** **** **** 1111");
-        assert_eq!(redact("order SD20261119886"), "order SD*******9886");
-        assert_eq!(redact("ID 11010519491231002X"), "ID *************1002X");
-        assert_eq!(redact("全角１３８００１３８０００"), "全角*******８０００");
+        assert_eq!(
+            redact_all("我的手机号是13800138000。"),
+            "我的手机号是*******8000。"
+        );
+        assert_eq!(redact_all("call 138-0013-8000 now"), "call ***-****-8000 now");
+        assert_eq!(redact_all("card 4111 1111 1111 1111"), "card **** **** **** 1111");
+        assert_eq!(redact_all("order SD20261119886"), "order SD*******9886");
+        assert_eq!(redact_all("ID 11010519491231002X"), "ID *************1002X");
+        assert_eq!(redact_all("全角１３８００１３８０００"), "全角*******８０００");
     }
 
     #[test]
     fn short_numbers_are_not_personal_data() {
         for text in ["at 10:30", "$135.50", "2026-11-22", "room 12345", "3 days"] {
-            assert_eq!(redact(text), text);
+            assert_eq!(redact_all(text), text);
         }
     }
 
     #[test]
     fn chinese_and_spoken_digits() {
-        assert_eq!(redact("一三八零零一三八零零零"), "*******八零零零");
+        assert_eq!(redact_all("一三八零零一三八零零零"), "*******八零零零");
         assert_eq!(
-            redact("it's one three eight double oh one three eight"),
+            redact_all("it's one three eight double oh one three eight"),
             "it's *** ***** ***** ****** oh one three eight"
         );
-        assert_eq!(redact("one two three"), "one two three");
+        assert_eq!(redact_all("one two three"), "one two three");
     }
 
     #[test]
     fn digits_and_addresses_as_read_back_rules_read_them() {
         // Chinese numerals in groups of four, mixed forms, "double": what the patterns miss.
         assert_eq!(
-            redact("卡号四幺幺幺 幺幺幺幺 幺幺幺幺 幺幺幺幺，对吗"),
+            redact_all("卡号四幺幺幺 幺幺幺幺 幺幺幺幺 幺幺幺幺，对吗"),
             "卡号**** **** **** ****，对吗"
         );
         assert_eq!(
-            redact("call me on double one two 3 4 5 6"),
+            redact_all("call me on double one two 3 4 5 6"),
             "call me on ****** *** *** * * * *"
         );
         assert_eq!(
-            redact("mail jane dot doe at example dot com please"),
+            redact_all("mail jane dot doe at example dot com please"),
             "mail **** *** *** ** ******* *** *** please"
         );
     }
@@ -451,7 +565,7 @@ mod tests {
             suggestion: None,
             excerpt: Some("Customer: born 3 May 1980, code VIP-AB12".into()),
         }];
-        mask_known_values(&rules, &transcript, &mut findings);
+        mask_known_values(&rules, &transcript, &mut findings, Redaction::All);
         let f = &findings[0];
         assert_eq!(
             f.message,
@@ -465,16 +579,102 @@ mod tests {
     }
 
     #[test]
+    fn personal_redaction_keeps_amounts_and_dates() {
+        // Issue 13: "read back 3,680元, customer said 3,580元" became "*,****" in reports.
+        let (rules, _) = RuleSet::from_text(
+            "r.toml",
+            "[rulebook]\nid = \"r\"\n[[readback]]\nid = \"amount\"\nentity = \"amount\"\n\
+             [[readback]]\nid = \"date\"\nentity = \"date\"\n\
+             [[readback]]\nid = \"phone\"\nentity = \"phone\"\n",
+        )
+        .unwrap();
+        let transcript = crate::transcript::plain::parse(
+            "客户：我转了3,580元，11月22日到账，电话13912345678。\n客服：好的，3,680元，11月23日，13912345679。\n",
+            &crate::transcript::ParseOptions::default(),
+        )
+        .unwrap();
+        let finding = |message: &str, excerpt: &str| Finding {
+            rule: "r/amount".into(),
+            kind: "readback",
+            severity: crate::finding::Severity::Warning,
+            message: message.into(),
+            note: None,
+            start: crate::transcript::Position::default(),
+            end: crate::transcript::Position::default(),
+            turn: None,
+            speaker: None,
+            time: None,
+            matched: None,
+            suggestion: None,
+            excerpt: Some(excerpt.into()),
+        };
+        let excerpt = "客服：好的，3,680元，11月23日，13912345679。";
+        let mut findings = vec![
+            finding("read back 3680, customer said 3580", excerpt),
+            finding("read back 11-23, customer said 11-22", excerpt),
+        ];
+        mask_known_values(&rules, &transcript, &mut findings, Redaction::Personal);
+        let mut result = FileResult::Checked(crate::finding::FileReport {
+            findings,
+            ..crate::finding::FileReport::default()
+        });
+        redact_result(&mut result, Redaction::Personal);
+        let FileResult::Checked(report) = &result else {
+            unreachable!()
+        };
+        let [amount, date] = &report.findings[..] else {
+            unreachable!()
+        };
+        assert_eq!(amount.message, "read back 3680, customer said 3580");
+        assert_eq!(date.message, "read back 11-23, customer said 11-22");
+        assert_eq!(
+            amount.excerpt.as_deref(),
+            Some("客服：好的，3,680元，11月23日，*******5679。")
+        );
+        // --redact=all masks them, as `check --redact` always did.
+        let mut findings = vec![finding("read back 3680, customer said 3580", excerpt)];
+        mask_known_values(&rules, &transcript, &mut findings, Redaction::All);
+        assert_eq!(findings[0].message, "read back ****, customer said ****");
+        assert_eq!(
+            findings[0].excerpt.as_deref(),
+            Some("客服：好的，*,****，******，*******5679。")
+        );
+        // Nothing at all without redaction.
+        let mut findings = vec![finding("read back 3680, customer said 3580", excerpt)];
+        mask_known_values(&rules, &transcript, &mut findings, Redaction::None);
+        assert_eq!(findings[0].excerpt.as_deref(), Some(excerpt));
+    }
+
+    #[test]
+    fn personal_patterns_leave_numbers_inside_amounts_and_dates() {
+        for text in [
+            "¥1280.50",
+            "共计135000.00元",
+            "RMB 250000",
+            "2026.11.22",
+            "2026年11月22日",
+        ] {
+            assert_eq!(redact(text, Redaction::Personal), text);
+        }
+        assert_eq!(redact_all("¥1280.50"), "¥**80.50");
+        assert_eq!(
+            redact("付了¥1280.50，卡号4111 1111 1111 1111", Redaction::Personal),
+            "付了¥1280.50，卡号**** **** **** 1111"
+        );
+        assert!(matches!(redact("13800138000", Redaction::None), Cow::Borrowed(_)));
+    }
+
+    #[test]
     fn email_addresses() {
         assert_eq!(
-            redact("write to jane.doe@example.com today"),
+            redact_all("write to jane.doe@example.com today"),
             "write to j*******@example.com today"
         );
     }
 
     #[test]
     fn nothing_to_mask_borrows() {
-        assert!(matches!(redact("您好，这里是顺达快递"), Cow::Borrowed(_)));
+        assert!(matches!(redact_all("您好，这里是顺达快递"), Cow::Borrowed(_)));
     }
 
     #[test]
@@ -500,7 +700,7 @@ mod tests {
             findings: vec![finding],
             ..FileReport::default()
         });
-        redact_result(&mut result);
+        redact_result(&mut result, Redaction::All);
         let FileResult::Checked(report) = &result else {
             unreachable!()
         };
@@ -511,7 +711,7 @@ mod tests {
             path: "a.txt".into(),
             error: "line 2: expected a label, found `13800138000`".into(),
         });
-        redact_result(&mut failed);
+        redact_result(&mut failed, Redaction::All);
         assert_eq!(failed.path(), "a.txt");
         let FileResult::Failed(e) = failed else {
             unreachable!()

@@ -75,7 +75,8 @@ patterns = ['(vip-[a-z]{2}\d{2}[a-z])']
     dir
 }
 
-/// Every personal value of the fixture, as written or spoken, and as rules restate them.
+/// Every value of the fixture a rule handled, as written or spoken, and as rules restate them:
+/// the personal ones, then [`DATES`].
 const RAW: &[&str] = &[
     "13912345678",
     "13912345679",
@@ -90,14 +91,14 @@ const RAW: &[&str] = &[
     "1101051949",
     "four one one one, one",
     "one one one one, one one one one",
-    "3 May 1980",
-    "4 May 1980",
-    "1980-05-03",
     "AB12C",
     "ab12c",
     "AB13C",
     "ab13c",
 ];
+
+/// The dates a read-back rule read: masked by `--redact` (all), shown by `--redact=personal`.
+const DATES: &[&str] = &["3 May 1980", "4 May 1980", "1980-05-03"];
 
 /// The fixture's rules: the built-ins and the company rulebook.
 const RULES: &[&str] = &[
@@ -146,20 +147,61 @@ fn every_output_format_is_redacted() {
         ] {
             assert!(text.contains(rule), "{format}: no {rule} finding:\n{text}");
         }
-        for raw in RAW {
+        for raw in RAW.iter().chain(DATES) {
             assert!(!text.contains(raw), "{format} leaks {raw}:\n{text}");
         }
     }
 }
 
 #[test]
-fn every_report_format_is_redacted() {
-    // `callcheck report` masks by default; its worst-call drill-down quotes the offending turns.
+fn personal_redaction_shows_amounts_and_dates() {
     let dir = fixture();
-    for format in ["table", "csv", "markdown", "json", "html"] {
+    for args in [&["check", "--redact=personal"][..], &["report", "--by", "file"]] {
         let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
             .current_dir(dir.path())
-            .args(["report", ".", "--no-config", "--by", "file", "--format", format])
+            .args(args)
+            .args([".", "--no-config", "--format", "json"])
+            .args(RULES)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        for raw in RAW {
+            assert!(!text.contains(raw), "{args:?} leaks {raw}:\n{text}");
+        }
+        // The wrong date of birth read back: 1980-05-04 for 1980-05-03.
+        assert!(
+            text.contains("1980-05-03") && text.contains("4 May 1980"),
+            "{args:?}:\n{text}"
+        );
+    }
+}
+
+#[test]
+fn every_report_format_is_redacted() {
+    // `callcheck report` masks personal data by default, everything with --redact=all; its
+    // worst-call drill-down quotes the offending turns.
+    let dir = fixture();
+    for (format, redact) in [
+        ("table", "--redact=all"),
+        ("csv", "--redact=all"),
+        ("markdown", "--redact=all"),
+        ("json", "--redact=all"),
+        ("html", "--redact=all"),
+        ("table", "--redact=personal"),
+        ("html", "--redact=personal"),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+            .current_dir(dir.path())
+            .args([
+                "report",
+                ".",
+                "--no-config",
+                "--by",
+                "file",
+                "--format",
+                format,
+                redact,
+            ])
             .args(RULES)
             .output()
             .unwrap();
@@ -182,10 +224,11 @@ fn every_report_format_is_redacted() {
         for masked in quoted {
             assert!(text.contains(masked), "{format}: no {masked}:\n{text}");
         }
-        for raw in RAW {
+        let dates = if redact == "--redact=all" { DATES } else { &[] };
+        for raw in RAW.iter().chain(dates) {
             assert!(
                 !text.contains(raw),
-                "report --format {format} leaks {raw}:\n{text}"
+                "report --format {format} {redact} leaks {raw}:\n{text}"
             );
         }
     }
@@ -231,4 +274,57 @@ fn without_the_flag_values_are_shown() {
         .unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.contains("13912345679"), "{text}");
+}
+
+#[test]
+fn report_shows_amounts_unless_asked_to_mask_everything() {
+    // Issue 13: "read back 3,680元, customer said 3,580元" became "*,****" in the report.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("call.txt"),
+        "[00:00:01] 客服：您好，请问有什么可以帮您？\n\
+         [00:00:04] 客户：我要转账3,580元到尾号5678的卡。\n\
+         [00:00:09] 客服：好的，3,680元，已经提交。\n",
+    )
+    .unwrap();
+    let report = |extra: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+            .current_dir(dir.path())
+            .args([
+                "report",
+                ".",
+                "--no-config",
+                "--format",
+                "json",
+                "--select",
+                "*/read-back-amount",
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let personal = report(&[]);
+    assert!(personal.contains("\"redaction\": \"personal\""), "{personal}");
+    assert!(
+        personal.contains("the agent read back 3680 in turn 3; the customer said 3580 in turn 2"),
+        "{personal}"
+    );
+    assert!(
+        personal.contains("\"mark\": \"3,680元\"") && personal.contains("我要转账3,580元"),
+        "the drill-down shows the amounts:\n{personal}"
+    );
+    let all = report(&["--redact=all"]);
+    assert!(all.contains("\"redaction\": \"all\""), "{all}");
+    for raw in ["3680", "3580", "3,680", "3,580"] {
+        assert!(!all.contains(raw), "--redact=all leaks {raw}:\n{all}");
+    }
+    // `--redact` alone is `--redact=all`; it cannot go with --no-redact.
+    assert!(!report(&["--redact"]).contains("3,680"));
+    let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+        .current_dir(dir.path())
+        .args(["report", ".", "--no-config", "--redact", "--no-redact"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
 }

@@ -86,7 +86,7 @@ pub fn check_bytes(data: &[u8]) {
         metadata: Metadata::new(SpeakerLabels::default(), None),
         jobs: 1,
         unused_suppression: Some(Severity::Warning),
-        redact: true,
+        redact: callcheck::redact::Redaction::All,
     };
     let mut scratch = Scratch::default();
     let mut results = match FORMATS.get(usize::from(selector)) {
@@ -104,7 +104,7 @@ pub fn check_bytes(data: &[u8]) {
     };
     let run = RunInfo::new(engine.rules(), Vec::new(), Some(Severity::Error));
     for result in &mut results {
-        callcheck::redact::redact_result(result);
+        callcheck::redact::redact_result(result, callcheck::redact::Redaction::All);
     }
     for (_, format) in OutputFormat::NAMES {
         let mut reporter = new_reporter(

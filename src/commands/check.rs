@@ -11,6 +11,7 @@ use crate::discover::{Discovery, Input, Source, display, normalize_path};
 use crate::exit::ExitStatus;
 use crate::finding::{FileResult, Summary};
 use crate::pipeline::{Pipeline, Progress};
+use crate::redact::Redaction;
 use crate::report::Reporter;
 use crate::report::pretty::{score_line, summary_line};
 use crate::report::{AtomicFile, new_reporter, write_atomically};
@@ -71,7 +72,7 @@ pub(super) fn run(
     let pipeline = Pipeline {
         jobs: settings.jobs,
         unused_suppression: settings.unused_suppression,
-        redact: args.redact,
+        redact: args.redact.map_or(Redaction::None, Redaction::from),
         ..Pipeline::new(&settings.engine, settings.input)
     };
     let mut scores = ScoreTally::default();

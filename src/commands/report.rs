@@ -13,6 +13,7 @@ use crate::cli::{ByArg, CheckArgs, ConfigArgs, ReportArgs, ReportFormatArg};
 use crate::discover::{Discovery, Input, Source, display, normalize_path};
 use crate::exit::ExitStatus;
 use crate::pipeline::{Pipeline, Progress};
+use crate::redact::Redaction;
 use crate::report::write_atomically;
 use crate::rollup::path::PathPattern;
 use crate::rollup::render::{RenderOptions, ReportFormat, render};
@@ -81,7 +82,11 @@ pub(super) fn run(
     if by.is_empty() {
         by.push(Dimension::Rule);
     }
-    let redacted = !args.no_redact;
+    let redaction = match (args.no_redact, args.redact) {
+        (true, _) => Redaction::None,
+        (false, Some(what)) => what.into(),
+        (false, None) => Redaction::Personal,
+    };
     let scoring = Arc::new(Scoring::new(settings.engine.rules()));
     let rulebooks: Vec<String> = settings
         .engine
@@ -97,7 +102,7 @@ pub(super) fn run(
             by,
             path_pattern,
             worst: args.worst,
-            redacted,
+            redaction,
         },
     );
     let own: Vec<PathBuf> = [settings.input.metadata_path.as_deref(), args.output.as_deref()]
@@ -108,7 +113,7 @@ pub(super) fn run(
     let pipeline = Pipeline {
         jobs: settings.jobs,
         unused_suppression: settings.unused_suppression,
-        redact: redacted,
+        redact: redaction,
         ..Pipeline::new(&settings.engine, settings.input)
     };
     // Files are found as they are checked, never listed whole: memory stays with the groups.
@@ -145,7 +150,7 @@ pub(super) fn run(
         source: Source::File(PathBuf::from(file)),
         format: chosen_formats.get(file).copied(),
     };
-    context::add_context(&mut report, &pipeline, &input_of, redacted);
+    context::add_context(&mut report, &pipeline, &input_of, redaction);
     let format = match args.format {
         ReportFormatArg::Table => ReportFormat::Table,
         ReportFormatArg::Csv => ReportFormat::Csv,

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 
 use crate::discover::Input;
 use crate::pipeline::{Pipeline, input_file, read_bytes};
-use crate::redact::{KnownValues, redact};
+use crate::redact::{KnownValues, Redaction, redact};
 use crate::transcript::{Position, Transcript, Turn};
 
 use super::model::{Call, CallFinding, ContextTurn, Report};
@@ -27,7 +27,7 @@ pub fn add_context(
     report: &mut Report,
     pipeline: &Pipeline<'_>,
     input_of: &dyn Fn(&str) -> Input,
-    redacted: bool,
+    redaction: Redaction,
 ) {
     let mut files: Vec<String> = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
@@ -53,9 +53,14 @@ pub fn add_context(
         for call in calls_mut(report).filter(|c| c.file == file) {
             if let Some(transcript) = transcript_of(&transcripts, &call.path, &call.file) {
                 // The values read-back and pii rules read are masked like in the findings.
-                let known = redacted.then(|| KnownValues::of(pipeline.engine.rules(), transcript));
+                let known = redaction.is_on().then(|| {
+                    (
+                        KnownValues::of(pipeline.engine.rules(), transcript, redaction),
+                        redaction,
+                    )
+                });
                 for finding in &mut call.findings {
-                    finding.context = context(transcript, finding, known.as_ref());
+                    finding.context = context(transcript, finding, known.as_ref().map(|(k, r)| (k, *r)));
                 }
             }
         }
@@ -100,8 +105,12 @@ fn transcript_of<'t>(transcripts: &'t [Transcript], path: &str, file: &str) -> O
     })
 }
 
-/// The turns around one finding; masked when `known` is given (redaction on).
-fn context(transcript: &Transcript, finding: &CallFinding, known: Option<&KnownValues>) -> Vec<ContextTurn> {
+/// The turns around one finding; masked as the redaction says when `known` is given.
+fn context(
+    transcript: &Transcript,
+    finding: &CallFinding,
+    known: Option<(&KnownValues, Redaction)>,
+) -> Vec<ContextTurn> {
     let turns = &transcript.turns;
     if turns.is_empty() {
         return Vec::new();
@@ -164,7 +173,7 @@ fn shown(
     index: usize,
     mark: Option<(usize, usize)>,
     offending: bool,
-    known: Option<&KnownValues>,
+    known: Option<(&KnownValues, Redaction)>,
 ) -> ContextTurn {
     let text = turn.text.replace(['\n', '\r'], " ");
     let (mut before, mut marked, mut after) = match mark {
@@ -175,10 +184,10 @@ fn shown(
         ),
         _ => (text.clone(), String::new(), String::new()),
     };
-    if let Some(known) = known {
+    if let Some((known, mode)) = known {
         // Mask the whole text, so a number across the mark's edge is caught; masking keeps the
         // number of characters except in spoken numbers, where the parts are masked apart.
-        let whole = known.mask(&redact(&text)).into_owned();
+        let whole = known.mask(&redact(&text, mode)).into_owned();
         let lengths = [before.chars().count(), marked.chars().count()];
         if whole.chars().count() == text.chars().count() {
             let chars: Vec<char> = whole.chars().collect();
@@ -186,9 +195,9 @@ fn shown(
             marked = chars[lengths[0]..lengths[0] + lengths[1]].iter().collect();
             after = chars[lengths[0] + lengths[1]..].iter().collect();
         } else {
-            before = known.mask(&redact(&before)).into_owned();
-            marked = known.mask(&redact(&marked)).into_owned();
-            after = known.mask(&redact(&after)).into_owned();
+            before = known.mask(&redact(&before, mode)).into_owned();
+            marked = known.mask(&redact(&marked, mode)).into_owned();
+            after = known.mask(&redact(&after, mode)).into_owned();
         }
     }
     if marked.is_empty() {
@@ -277,7 +286,7 @@ mod tests {
         let turns = context(
             &t,
             &finding(Some(3), (3, 4), (3, 7), Some("你必须")),
-            Some(&KnownValues::default()),
+            Some((&KnownValues::default(), Redaction::Personal)),
         );
         assert_eq!(turns[1].mark, "你必须");
         assert_eq!(turns[1].after, "先登录，*******8000对吗？");

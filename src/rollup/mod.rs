@@ -26,6 +26,7 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use crate::finding::{FileReport, FileResult, Summary};
+use crate::redact::Redaction;
 use crate::report::Reporter;
 use crate::score::{Score, Scoring, number, round1};
 use model::{
@@ -86,7 +87,7 @@ pub struct Options {
     /// Worst calls listed for the whole run.
     pub worst: usize,
     /// Excerpts and messages are masked.
-    pub redacted: bool,
+    pub redaction: Redaction,
 }
 
 /// Orders calls worst first: lowest score, then most findings, then first seen.
@@ -254,6 +255,19 @@ impl Rollup {
         }
         let not_applicable: std::collections::HashSet<&str> =
             report.not_applicable.iter().map(|n| n.rule.as_str()).collect();
+        // Points each rule cost this call, in tenths. An auto-fail rule that fired is charged
+        // what the call would otherwise have kept too, so the call's rules cost 100 − score.
+        let mut lost: HashMap<&str, u64> = score
+            .iter()
+            .flat_map(|s| &s.lost)
+            .map(|l| (l.rule.as_str(), u64::from(crate::score::to_tenths(l.points))))
+            .collect();
+        if let Some(s) = score.as_ref().filter(|s| s.auto_fail)
+            && let Some(first) = s.lost.iter().find(|l| l.auto_fail)
+        {
+            let kept = 1000u64.saturating_sub(lost.values().sum());
+            *lost.entry(first.rule.as_str()).or_default() += kept;
+        }
         let tallies: Vec<RuleTally> = scoring
             .rules
             .iter()
@@ -264,6 +278,7 @@ impl Rollup {
                     applicable: u32::from(applicable || count > 0),
                     broken: u32::from(count > 0),
                     findings: count,
+                    lost: lost.get(rule.id.as_str()).copied().unwrap_or(0),
                 }
             })
             .collect();
@@ -375,7 +390,8 @@ impl Rollup {
                 .last()
                 .copied()
                 .unwrap_or(crate::score::DEFAULT_PASS_MARK),
-            redacted: self.options.redacted,
+            redacted: self.options.redaction.is_on(),
+            redaction: self.options.redaction,
             rulebooks,
             dates: dates
                 .first()
@@ -529,10 +545,15 @@ impl Rollup {
             .enumerate()
             .filter(|(_, t)| t.broken > 0)
             .collect();
+        // Coaching priorities: the rules that cost the group the most points (weight counts),
+        // then the most severe, then the most often broken; rule order only breaks exact ties.
+        let severity = |i: usize| self.scoring.rules[i].severity;
         top.sort_by(|(ia, a), (ib, b)| {
-            b.rate()
-                .total_cmp(&a.rate())
+            b.lost
+                .cmp(&a.lost)
+                .then(severity(*ib).cmp(&severity(*ia)))
                 .then(b.broken.cmp(&a.broken))
+                .then(b.findings.cmp(&a.findings))
                 .then(ia.cmp(ib))
         });
         let top_rules = top
@@ -543,6 +564,7 @@ impl Rollup {
                     comparison.map_or((0.0, "all"), |(c, label)| (c[i].rate(), label));
                 TopRule {
                     rule: self.scoring.rules[i].id.clone(),
+                    points: t.points(),
                     broken: t.broken,
                     applicable: t.applicable,
                     rate: t.rate(),

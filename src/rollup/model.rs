@@ -22,6 +22,8 @@ pub struct Report {
     pub pass_mark_max: f64,
     /// True when excerpts and messages are masked (`--redact`, the default of `report`).
     pub redacted: bool,
+    /// What is masked: `personal` (the default), `all` (amounts and dates too) or `none`.
+    pub redaction: crate::redact::Redaction,
     /// The loaded rulebooks' ids.
     pub rulebooks: Vec<String>,
     /// The first and last call date, when calls have dates.
@@ -172,6 +174,8 @@ pub struct GroupRule {
 pub struct TopRule {
     /// Full rule id.
     pub rule: String,
+    /// Points it cost the group's calls, summed (the coaching priority).
+    pub points: f64,
     /// Calls that broke it.
     pub broken: u32,
     /// Calls it applied to.

@@ -100,6 +100,8 @@ pub struct RuleTally {
     pub broken: u32,
     /// Its findings.
     pub findings: u32,
+    /// Points it cost, in tenths of a point, summed over the calls.
+    pub lost: u64,
 }
 
 impl RuleTally {
@@ -108,6 +110,12 @@ impl RuleTally {
         self.applicable += other.applicable;
         self.broken += other.broken;
         self.findings += other.findings;
+        self.lost += other.lost;
+    }
+
+    /// Points it cost over the calls, one decimal.
+    pub fn points(&self) -> f64 {
+        self.lost as f64 / 10.0
     }
 
     /// Share of the calls it applied to that broke it, in percent.
@@ -248,7 +256,9 @@ mod tests {
             applicable: 3,
             broken: 1,
             findings: 4,
+            lost: 333,
         };
+        assert_eq!(t.points(), 33.3);
         assert_eq!(t.rate(), 33.3);
         assert_eq!(RuleTally::default().rate(), 0.0);
     }

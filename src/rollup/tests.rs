@@ -98,7 +98,7 @@ fn run(by: &[Dimension], results: &[FileResult], pattern: Option<&str>) -> Repor
             by: by.to_vec(),
             path_pattern: pattern.map(|p| PathPattern::new(p).unwrap()),
             worst: 3,
-            redacted: true,
+            redaction: crate::redact::Redaction::Personal,
         },
     );
     for r in results {
@@ -176,13 +176,14 @@ fn agents_are_compared_with_their_team() {
         .iter()
         .map(|t| (t.rule.as_str(), t.broken, t.rate, t.compare, t.compare_rate))
         .collect();
-    // Team red: greeting broken in 2 of 4 calls, closing in 1, swearing in 1.
+    // Team red: greeting broken in 2 of 4 calls, closing in 1, swearing in 1. Swearing zeroed a
+    // call (100 points); greeting and closing cost 33.3 each.
     assert_eq!(
         top,
         [
+            ("t/swearing", 1, 50.0, "team", 25.0),
             ("t/greeting", 1, 50.0, "team", 50.0),
-            ("t/closing", 1, 50.0, "team", 25.0),
-            ("t/swearing", 1, 50.0, "team", 25.0)
+            ("t/closing", 1, 50.0, "team", 25.0)
         ]
     );
     // Without a team, an agent is compared with every call.
@@ -320,4 +321,112 @@ fn unreadable_files_and_unscored_calls_are_counted() {
             .iter()
             .any(|n| n == "1 of 7 calls were not scored: no rule that counts applied to them")
     );
+}
+
+/// A rule of the coaching test's scorecard.
+fn weighted(id: &str, weight: f64, severity: Severity) -> ScoredRule {
+    ScoredRule {
+        id: id.into(),
+        title: None,
+        severity,
+        weight,
+        auto_fail: id.starts_with("t/auto"),
+        section: None,
+        scorecard: 0,
+    }
+}
+
+/// One agent's calls against `rules`, each call breaking the rules listed for it.
+fn coached(rules: Vec<ScoredRule>, calls: &[&[&str]]) -> Vec<TopRule> {
+    let scoring = Arc::new(Scoring::from_rules(
+        rules,
+        vec![Scorecard {
+            rulebook: "t".into(),
+            pass_mark: 80.0,
+            declared: true,
+            sections: vec![],
+        }],
+    ));
+    let mut rollup = Rollup::new(
+        scoring,
+        Options {
+            by: vec![Dimension::Agent],
+            path_pattern: None,
+            worst: 3,
+            redaction: crate::redact::Redaction::Personal,
+        },
+    );
+    for (i, broken) in calls.iter().enumerate() {
+        let mut metadata = IndexMap::new();
+        metadata.insert("agent".to_string(), "Ann".to_string());
+        let path = format!("{i}.txt");
+        let result = FileResult::Checked(FileReport {
+            path: path.clone(),
+            file: path,
+            metadata,
+            findings: broken.iter().map(|r| finding(r)).collect(),
+            ..FileReport::default()
+        });
+        rollup.file(&result).unwrap();
+    }
+    let report = rollup.finish(vec!["t".into()]);
+    report.groups[0].scores.as_ref().unwrap().top_rules.clone()
+}
+
+#[test]
+fn coaching_priorities_rank_by_points_lost_then_severity_then_count() {
+    // One call breaks all four: every rate is 100%, so rule order used to decide. Weights 1, 3,
+    // 1, 1 of 6 cost 16.7, 50, 16.7 and 16.7 points.
+    let top = coached(
+        vec![
+            weighted("t/info-note", 1.0, Severity::Info),
+            weighted("t/heavy", 3.0, Severity::Warning),
+            weighted("t/light", 1.0, Severity::Warning),
+            weighted("t/severe", 1.0, Severity::Error),
+        ],
+        &[&["t/info-note", "t/heavy", "t/light", "t/severe"]],
+    );
+    let ranked: Vec<(&str, f64)> = top.iter().map(|t| (t.rule.as_str(), t.points)).collect();
+    assert_eq!(
+        ranked,
+        [("t/heavy", 50.0), ("t/severe", 16.7), ("t/light", 16.7)],
+        "the most points, then the most severe among equal points"
+    );
+    // Equal points and severity: the rule broken in more calls first. t/once (weight 2) costs
+    // 50 points in one call, t/twice (weight 1) 25 in each of two.
+    let top = coached(
+        vec![
+            weighted("t/once", 2.0, Severity::Warning),
+            weighted("t/twice", 1.0, Severity::Warning),
+            weighted("t/other", 1.0, Severity::Warning),
+        ],
+        &[&["t/once"], &["t/twice"], &["t/twice"]],
+    );
+    let ranked: Vec<(&str, f64, u32)> = top
+        .iter()
+        .map(|t| (t.rule.as_str(), t.points, t.broken))
+        .collect();
+    assert_eq!(ranked, [("t/twice", 50.0, 2), ("t/once", 50.0, 1)]);
+    // A coaching note of weight 0 costs nothing and comes after every rule that costs points.
+    let top = coached(
+        vec![
+            weighted("t/note", 0.0, Severity::Info),
+            weighted("t/rule", 1.0, Severity::Warning),
+        ],
+        &[&["t/note", "t/rule"]],
+    );
+    let ranked: Vec<(&str, f64)> = top.iter().map(|t| (t.rule.as_str(), t.points)).collect();
+    assert_eq!(ranked, [("t/rule", 100.0), ("t/note", 0.0)]);
+    // An auto-fail costs the call everything the other rules did not: 33.3 points of its own
+    // share and the 33.4 the call would have kept.
+    let top = coached(
+        vec![
+            weighted("t/minor", 1.0, Severity::Warning),
+            weighted("t/auto-fail", 1.0, Severity::Warning),
+            weighted("t/other", 1.0, Severity::Warning),
+        ],
+        &[&["t/minor", "t/auto-fail"]],
+    );
+    let ranked: Vec<(&str, f64)> = top.iter().map(|t| (t.rule.as_str(), t.points)).collect();
+    assert_eq!(ranked, [("t/auto-fail", 66.7), ("t/minor", 33.3)]);
 }

@@ -2,7 +2,6 @@
 
 use std::borrow::Cow;
 use std::fmt;
-
 use std::ops::Range;
 
 use crate::normalize::text_units;
@@ -130,6 +129,8 @@ struct Utterances {
     by_role: [Vec<u32>; 4],
     /// Index into `all` of each turn's utterance.
     of_turn: Vec<u32>,
+    /// The turns of each utterance, in call order (as [`utterances`] returns them).
+    ranges: Vec<Range<usize>>,
 }
 
 impl TurnIndex {
@@ -167,6 +168,12 @@ impl TurnIndex {
         hints.get(turn).copied().unwrap_or_default()
     }
 
+    /// The transcript's utterances (see [`utterances`]), worked out once per transcript for
+    /// every rule that reads speech across the recogniser's pauses.
+    pub fn utterances(&self, transcript: &Transcript) -> &[Range<usize>] {
+        &self.utterance_index(transcript).ranges
+    }
+
     /// The turns of a speaker, ascending.
     pub fn of(&self, speakers: Speakers) -> &[usize] {
         match speakers {
@@ -181,7 +188,8 @@ impl TurnIndex {
                 of_turn: vec![0; transcript.turns.len()],
                 ..Utterances::default()
             };
-            for turns in utterances(transcript) {
+            index.ranges = utterances(transcript);
+            for turns in index.ranges.iter().cloned() {
                 let id = index.all.len() as u32;
                 let role = transcript.turns[turns.start].speaker.role;
                 let filler = turns.clone().all(|i| is_filler(&transcript.turns[i].text));

@@ -53,9 +53,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
         scope.push_str(&format!(" in `{}`", options.source.replace('`', "'")));
     }
     let _ = write!(out, "{scope} · pass mark {}", report.pass_mark);
-    if report.redacted {
-        out.push_str(" · personal data masked");
-    }
+    out.push_str(super::redaction_note(report));
     out.push_str("\n\n");
     out.push_str(&header(
         &[

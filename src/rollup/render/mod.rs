@@ -9,6 +9,7 @@ pub mod table;
 
 use super::Dimension;
 use super::model::{GroupRow, Report, UNKNOWN};
+use crate::redact::Redaction;
 
 /// The formats of `callcheck report --format`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -78,6 +79,15 @@ pub fn dimensions(by: &[Dimension]) -> String {
 /// The key values of a row in `--by` order.
 pub fn key_values(row: &GroupRow) -> Vec<&str> {
     row.key.values().map(label).collect()
+}
+
+/// What the report masks, for its heading line: " · personal data masked".
+pub fn redaction_note(report: &Report) -> &'static str {
+    match report.redaction {
+        Redaction::None => "",
+        Redaction::Personal => " · personal data masked",
+        Redaction::All => " · personal data, amounts and dates masked",
+    }
 }
 
 /// "rule broken in 3 of 4 calls (75.0%; team 20.0%)" pieces for top rules: "greeting 75.0% (team 20.0%)".

@@ -215,9 +215,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     if !report.rulebooks.is_empty() {
         facts.push_str(&format!(" · rulebooks {}", report.rulebooks.join(", ")));
     }
-    if report.redacted {
-        facts.push_str(" · personal data masked");
-    }
+    facts.push_str(super::redaction_note(report));
     out.push_str(&crate::report::table::wrap(&facts, WIDTH, ""));
     out.push('\n');
 
@@ -288,7 +286,7 @@ pub fn render(report: &Report, options: &RenderOptions) -> String {
     {
         out.push('\n');
         out.push_str(&heading(
-            "Coaching focus: rules broken most (calls broken of calls it applied to)",
+            "Coaching focus: rules that cost the most points (calls broken of calls it applied to)",
         ));
         out.push('\n');
         out.push_str(&coaching(report));
@@ -439,7 +437,8 @@ fn by_table(report: &Report, color: bool) -> String {
     layout(&columns, &rows, WIDTH, color)
 }
 
-/// Per agent, the rules they break most with the comparison rate, one agent a paragraph.
+/// Per agent, the rules that cost them the most points with the comparison rate, one agent a
+/// paragraph.
 fn coaching(report: &Report) -> String {
     let names: Vec<String> = report.groups.iter().map(|g| key_values(g).join(" · ")).collect();
     let name_width = names.iter().map(|n| n.width()).max().unwrap_or(0).min(20);

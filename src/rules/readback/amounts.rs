@@ -1,7 +1,13 @@
 //! Amounts of money in folded text: "$135", "135 dollars", "one hundred and thirty five
-//! dollars", "135元", "一百三十五元", "一百三十五块五", "3万元". The currency is not compared (a
-//! customer's "135元" read back as "135 yuan" or "一百三十五块" is the same amount), so an amount
-//! is its value in hundredths.
+//! dollars", "135元", "一百三十五元", "一百三十五块五", "3万元", "壹佰圆整". The currency is not
+//! compared (a customer's "135元" read back as "135 yuan" or "一百三十五块" is the same amount),
+//! so an amount is its value in hundredths.
+//!
+//! 块, 毛 and 角 also count things (六块蛋糕, 一块送 "together", 毛病 "fault", 三角 "triangle"),
+//! so a number with one of them is money only when the talk is about money: a money word in the
+//! text (元, 钱, 费, 价, 付, 退, 款, 账, 余额, 充值, a currency sign or name…), a money verb just
+//! before the number (转, 汇, 交, 花, 扣, 充, 赔, 借), or the caller saying so (`money`: a price
+//! question in the turn before, or an amount the other party gave).
 
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -23,14 +29,27 @@ pub struct AmountMatch {
 /// Arabic numbers, with thousands separators and decimals.
 static ARABIC: LazyLock<Regex> = LazyLock::new(|| compile(r"\d+(?:,\d{3})*(?:\.\d+)?"));
 
-/// Chinese numerals as used for quantities, possibly with Arabic digits ("1万5千").
-static CHINESE: LazyLock<Regex> = LazyLock::new(|| compile(r"[0-9零〇一二三四五六七八九十百千万亿两点]+"));
+/// Chinese numerals as used for quantities, possibly with Arabic digits ("1万5千"), and the
+/// financial numerals ("壹佰贰拾").
+static CHINESE: LazyLock<Regex> =
+    LazyLock::new(|| compile(r"[0-9零〇一二三四五六七八九十百千万亿两点壹贰叁肆伍陆柒捌玖拾佰仟]+"));
+
+/// English number words, for numbers said without a currency word.
+static ENGLISH_BARE: LazyLock<Regex> = LazyLock::new(|| {
+    compile(&format!(
+        r"(?-u:\b)(?:(?:{ENGLISH_WORD}|a|an|and)[\s-]+)*{ENGLISH_WORD}(?-u:\b)"
+    ))
+});
+
+/// An English number word.
+const ENGLISH_WORD: &str = "(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\
+                            thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|\
+                            thirty|forty|fourty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|\
+                            million|billion)";
 
 /// English number words followed by a currency word, with optional cents.
 static ENGLISH: LazyLock<Regex> = LazyLock::new(|| {
-    let word = "(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|\
-                fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fourty|fifty|\
-                sixty|seventy|eighty|ninety|hundred|thousand|million|billion)";
+    let word = ENGLISH_WORD;
     compile(&format!(
         r"(?-u:\b)((?:(?:{word}|a|an|and)[\s-]+)*{word})[\s-]+(?:dollars?|bucks|pounds?|euros?|yuan|quid)(?-u:\b)(?:(?:\s+and)?\s+((?:{word}[\s-]+)*{word}|\d{{1,2}})\s+cents?(?-u:\b))?"
     ))
@@ -88,6 +107,55 @@ const SUFFIXES: &[&str] = &[
 /// Suffixes worth a tenth of the main unit: "五毛钱" is 0.5.
 const TENTHS: &[&str] = &["毛钱", "毛", "角"];
 
+/// Suffixes that also count things: money only when the talk is about money.
+const WEAK: &[&str] = &["块", "毛", "角"];
+
+/// Words that make the talk about money (see the module documentation), in folded text.
+static MONEY_TALK: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let words = [
+        "元",
+        "圆",
+        "钱",
+        "费",
+        "价",
+        "付",
+        "退",
+        "款",
+        "账",
+        "余额",
+        "充值",
+        "金额",
+        "工资",
+        "报销",
+        "人民币",
+        "美元",
+        "美金",
+        "港币",
+        "欧元",
+        "英镑",
+        "$",
+        "¥",
+        "£",
+        "€",
+        "rmb",
+        "usd",
+        "cny",
+        "hkd",
+        "dollar",
+        "yuan",
+        "buck",
+    ];
+    AhoCorasick::new(words).unwrap_or_else(|e| unreachable!("built-in money words: {e}"))
+});
+
+/// Verbs that make the number right after them money: "转一百三十五块", "花了五块".
+const MONEY_VERBS: &[&str] = &["转", "汇", "交", "花", "扣", "充", "赔", "借"];
+
+/// True when folded `text` talks about money: a currency sign or word, a price, a payment.
+pub fn money_talk(text: &str) -> bool {
+    MONEY_TALK.is_match(text)
+}
+
 /// Signs and words without which there is no amount: a cheap test before the patterns run.
 static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     let markers = [
@@ -97,11 +165,15 @@ static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::new(markers).unwrap_or_else(|e| unreachable!("built-in amount markers: {e}"))
 });
 
-/// Every amount in folded text, in order, without overlaps.
-pub fn amounts(text: &str) -> Vec<AmountMatch> {
+/// Every amount in folded text, in order, without overlaps. `money` says the talk around the
+/// text is about money (see the module documentation); the text itself may say so too.
+pub fn amounts(text: &str, money: bool) -> Vec<AmountMatch> {
     if !MARKERS.is_match(text) {
         return Vec::new();
     }
+    // Looked at only when a number comes with 块, 毛 or 角 (rarely).
+    let talk = std::cell::OnceCell::new();
+    let money = || money || *talk.get_or_init(|| money_talk(text));
     let mut found: Vec<AmountMatch> = Vec::new();
     for m in ENGLISH.captures_iter(text) {
         let (Some(whole), Some(words)) = (m.get(0), m.get(1)) else {
@@ -129,7 +201,7 @@ pub fn amounts(text: &str) -> Vec<AmountMatch> {
         let Some(value) = arabic_cents(m.as_str()) else {
             continue;
         };
-        if let Some(amount) = with_currency(text, m.range(), value) {
+        if let Some(amount) = with_currency(text, m.range(), value, &money) {
             found.push(amount);
         }
     }
@@ -143,7 +215,7 @@ pub fn amounts(text: &str) -> Vec<AmountMatch> {
                 continue;
             };
             let range = m.start() + offset..m.end();
-            if let Some(amount) = with_currency(text, range, value) {
+            if let Some(amount) = with_currency(text, range, value, &money) {
                 found.push(amount);
             }
             break;
@@ -193,14 +265,11 @@ fn arabic_cents(number: &str) -> Option<u64> {
     Some(cents)
 }
 
-/// `一百三十五` → 13500, `一点五` → 150 hundredths.
+/// `一百三十五` → 13500, `一点五` → 150 hundredths; `None` without a whole part ("有点毛病" is
+/// no number).
 fn chinese_cents(number: &str) -> Option<u64> {
     let (int, frac) = number.split_once('点').unwrap_or((number, ""));
-    let int = if int.is_empty() {
-        0
-    } else {
-        parse_chinese_integer(int)?
-    };
+    let int = parse_chinese_integer(int)?;
     let mut cents = int.checked_mul(100)?;
     let mut digits = frac.chars().map(cjk_digit);
     if let Some(d) = digits.next() {
@@ -213,8 +282,14 @@ fn chinese_cents(number: &str) -> Option<u64> {
 }
 
 /// Turns a number at `range` into an amount when a currency sign or word is next to it, with
-/// any scale word ("万") and Chinese small units ("五毛", "三角二分") after it.
-fn with_currency(text: &str, range: Range<usize>, cents: u64) -> Option<AmountMatch> {
+/// any scale word ("万") and Chinese small units ("五毛", "三角二分") after it; 块, 毛 and 角
+/// only when the talk is about money (`money()`) or a money verb comes just before the number.
+fn with_currency(
+    text: &str,
+    range: Range<usize>,
+    cents: u64,
+    money: &dyn Fn() -> bool,
+) -> Option<AmountMatch> {
     let before = text[..range.start].trim_end_matches(' ');
     let prefix = PREFIXES.iter().find(|p| {
         before.ends_with(*p)
@@ -238,6 +313,9 @@ fn with_currency(text: &str, range: Range<usize>, cents: u64) -> Option<AmountMa
     let suffix = SUFFIXES.iter().find(|w| word_at(rest(end), w));
     match (prefix, suffix) {
         (None, None) => return None,
+        (None, Some(word)) if WEAK.contains(word) && !money_verb_before(text, range.start) && !money() => {
+            return None;
+        }
         (_, Some(word)) => end = skip(end) + word.len(),
         _ => {}
     }
@@ -253,10 +331,57 @@ fn with_currency(text: &str, range: Range<usize>, cents: u64) -> Option<AmountMa
         cents = cents.checked_add(extra)?;
         end += used;
     }
+    // "叁仟元整": the whole sum, nothing after the point.
+    if suffix.is_some_and(|w| matches!(*w, "元" | "圆")) && text[end..].starts_with('整') {
+        end += '整'.len_utf8();
+    }
     Some(AmountMatch {
         cents,
         range: start..end,
     })
+}
+
+/// True when a money verb (optionally with 了) comes just before byte `start`.
+fn money_verb_before(text: &str, start: usize) -> bool {
+    let before = text[..start].trim_end_matches(' ');
+    let before = before.strip_suffix('了').unwrap_or(before);
+    MONEY_VERBS.iter().any(|v| before.ends_with(v))
+}
+
+/// Numbers said without a currency word, in folded text: English number words ("seventy
+/// nine"), Arabic numbers ("79", "1,280.50") and Chinese numerals ("七十九"), as hundredths.
+/// Read-back compares them with an amount the other party gave ("seventy nine dollars" read
+/// back as "seventy nine"); they are never amounts on their own.
+pub fn bare_numbers(text: &str) -> Vec<AmountMatch> {
+    let mut found: Vec<AmountMatch> = Vec::new();
+    // The whole match is the words (its edges are word boundaries): no captures needed.
+    for words in ENGLISH_BARE.find_iter(text) {
+        if let Some((value, skipped)) = english_value(words.as_str()) {
+            found.push(AmountMatch {
+                cents: value.saturating_mul(100),
+                range: words.start() + skipped..words.end(),
+            });
+        }
+    }
+    for m in ARABIC.find_iter(text) {
+        if let Some(cents) = arabic_cents(m.as_str()) {
+            found.push(AmountMatch {
+                cents,
+                range: m.range(),
+            });
+        }
+    }
+    // Arabic digits alone were read above.
+    for m in CHINESE.find_iter(text).filter(|m| !m.as_str().is_ascii()) {
+        if let Some(cents) = chinese_cents(m.as_str()) {
+            found.push(AmountMatch {
+                cents,
+                range: m.range(),
+            });
+        }
+    }
+    found.sort_by_key(|a| a.range.start);
+    found
 }
 
 /// Measure words: a digit followed by one counts things, not tenths of money.

@@ -17,17 +17,21 @@ mod rule_tests;
 #[cfg(test)]
 mod tests;
 
+use std::ops::Range;
+
 use regex::RegexBuilder;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::utterance::UtteranceText;
 use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome};
 use crate::finding::Finding;
 use crate::matcher::Hit;
-use crate::normalize::NormText;
+use crate::normalize::{NormText, normalize_into};
 use crate::rulebook::schema::{PartyToml, rule_toml};
 use crate::transcript::{Role, TranscriptKind};
-use values::{Comparison, Entity, Extracted, Extractor, Found, compare};
+use amounts::money_talk;
+use values::{Comparison, Entity, Extractor, TextHint, VALUE_PROFILE, Value, compare};
 
 rule_toml! {
     /// `[[readback]]` table.
@@ -105,20 +109,25 @@ impl Kind for Readback {
     const DOC: KindDoc = KindDoc {
         name: "readback",
         summary: "The agent restates a key detail the customer gave.",
-        what: "Finds every value of the `entity` in the turns of `from` (default customer) and looks \
-               for the same value in the next `within_turns` turns of `by` (default agent). Values \
-               are compared normalised: Arabic, full-width and Chinese digits (幺 = 1, 两 = 2), \
-               spoken English digits (\"one three eight\", \"double five\", \"oh\"), grouping \
-               (\"138-0013 8000\"), amounts in figures or words in English and Chinese (\"$135\" == \
-               \"one hundred and thirty five dollars\" == \"一百三十五元\"), dates (\"11月22日\" == \
-               \"November 22\" == \"2026-11-22\"), written and spoken email addresses. A value given \
-               again (after \"could you repeat that?\") counts once, and a value the agent said first \
-               and the customer confirmed is read back. Reports a value nobody restated at the \
-               customer's turn that gave it, and a wrong read-back (\"read back 13800138001, customer \
-               said 13800138000\") at the agent's words. Masked values (`****1234`, `<PHONE>`, \
-               `[订单x]`) are compared by their visible digits or skipped, never reported as missing. \
-               Not applicable to reply templates, when either party has no turns, or when the \
-               customer gave no such value.",
+        what: "Finds every value of the `entity` in the utterances of `from` (default customer) \
+               and looks for the same value in the next `within_turns` utterances of `by` (default \
+               agent). An utterance is one speaker's consecutive turns with pauses under 3 s: \
+               speech recognisers split a sentence at pauses, so \"seventy nine\" / \"dollars\" \
+               is one amount. Values are compared normalised: Arabic, full-width, Chinese and \
+               financial digits (幺 = 1, 两 = 2, 壹 = 1), spoken English digits (\"one three \
+               eight\", \"double five\", \"oh\"), grouping (\"138-0013 8000\", \"four one five, \
+               five five five\"), amounts in figures or words in English and Chinese (\"$135\" == \
+               \"one hundred and thirty five dollars\" == \"一百三十五元\"; a bare \"135\" restates \
+               an amount), dates (\"11月22日\" == \"November 22\" == \"2026-11-22\"), written and \
+               spoken email addresses. Numerals inside ordinary Chinese words (一直, 一下, 两个, 万一) \
+               are not digits, and 块/毛/角 are money only when the talk is about money. A value \
+               given again (after \"could you repeat that?\") counts once, and a value the agent \
+               said first and the customer confirmed is read back. Reports a value nobody restated \
+               where the customer started saying it, and a wrong read-back (\"read back \
+               13800138001, customer said 13800138000\") at the agent's words. Masked values \
+               (`****1234`, `<PHONE>`, `[订单x]`) are compared by their visible digits or skipped, \
+               never reported as missing. Not applicable to reply templates, when either party has \
+               no turns, or when the customer gave no such value.",
         why: "\"Repeat and confirm important content\" (G9) is the habit that prevents wrong \
               deliveries, refunds to the wrong account and appointments on the wrong day. A wrong \
               read-back the customer did not catch is the error trainers most need to see.",
@@ -238,35 +247,38 @@ impl Kind for Readback {
         if transcript.kind == TranscriptKind::Template {
             return Outcome::NotApplicable("reply templates have no conversation to read back".into());
         }
-        let turns_of = |role: Role| -> Vec<usize> {
-            transcript
-                .turns
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| t.speaker.role == role)
-                .map(|(i, _)| i)
+        // Values are read from utterances, not turns: a number said across the recogniser's
+        // pauses is one number, and `within_turns` counts the `by` party's utterances.
+        let utterances = ctx.turns.utterances(transcript);
+        let utterances_of = |role: Role| -> Vec<usize> {
+            (0..utterances.len())
+                .filter(|&u| transcript.turns[utterances[u].start].speaker.role == role)
                 .collect()
         };
-        let (from_turns, by_turns) = (turns_of(self.from), turns_of(self.by));
-        for (role, turns) in [(self.from, &from_turns), (self.by, &by_turns)] {
-            if turns.is_empty() {
+        let (from_utterances, by_utterances) = (utterances_of(self.from), utterances_of(self.by));
+        for (role, list) in [(self.from, &from_utterances), (self.by, &by_utterances)] {
+            if list.is_empty() {
                 return Outcome::NotApplicable(format!("the transcript has no turns by the {role}"));
             }
         }
-        let mut norm = NormText::new();
-        let mut given: Vec<(usize, Found)> = Vec::new();
+        let entity = self.extractor.entity();
+        let mut reader = Reader {
+            rule: self,
+            ctx,
+            utterances,
+            norm: NormText::new(),
+        };
+        let mut given: Vec<(usize, Located)> = Vec::new();
         let mut masked_given = false;
-        for &i in &from_turns {
-            let extracted = self.extractor.extract_hinted(
-                &transcript.turns[i].text,
-                self.min_digits,
-                &mut norm,
-                ctx.turns.hint(transcript, i),
-            );
-            masked_given |= !extracted.placeholders.is_empty();
-            given.extend(extracted.values.into_iter().map(|f| (i, f)));
+        for &u in &from_utterances {
+            // A price question just before ("要转多少钱？") makes "一百三十五块" money.
+            let money =
+                entity == Entity::Amount && u > 0 && reader.counts_in_kuai(u) && reader.talks_money(u - 1);
+            let said = reader.read(u, self.min_digits, money, false);
+            masked_given |= said.masked;
+            given.extend(said.values.into_iter().map(|v| (u, v)));
         }
-        let noun = self.extractor.entity().noun();
+        let noun = entity.noun();
         if given.is_empty() {
             return Outcome::NotApplicable(if masked_given {
                 format!("the {}'s {noun}s are masked", self.from)
@@ -280,35 +292,32 @@ impl Kind for Readback {
             .min(self.min_digits.saturating_sub(2))
             .max(1);
         let groups = self.group(given);
-        // Only the `by` turns some value's window reaches are searched.
-        let mut needed = vec![false; by_turns.len()];
+        // Only the `by` utterances some value's window reaches are searched.
+        let mut needed = vec![false; by_utterances.len()];
         for group in &groups {
-            if let Some((window, earlier)) = self.windows(group, &by_turns) {
+            if let Some((window, earlier)) = self.windows(group, &by_utterances) {
                 for k in window.into_iter().chain(earlier) {
                     needed[k] = true;
                 }
             }
         }
-        let said: Vec<Extracted> = by_turns
+        // The `from` party gave a value of this kind, so an amount is money talk: "六块" in the
+        // agent's words is six yuan, and a bare "seventy nine" may restate "seventy nine dollars".
+        let said: Vec<Said> = by_utterances
             .iter()
             .zip(&needed)
-            .map(|(&i, &needed)| {
+            .map(|(&u, &needed)| {
                 if needed {
-                    self.extractor.extract_hinted(
-                        &transcript.turns[i].text,
-                        said_min,
-                        &mut norm,
-                        ctx.turns.hint(transcript, i),
-                    )
+                    reader.read(u, said_min, true, true)
                 } else {
-                    Extracted::default()
+                    Said::default()
                 }
             })
             .collect();
         let mut judged = 0;
         let mut skipped = Vec::new();
         for group in &groups {
-            match self.judge(ctx, group, &groups, &by_turns, &said) {
+            match self.judge(ctx, utterances, group, &groups, &by_utterances, &said) {
                 Judgement::ReadBack => judged += 1,
                 Judgement::Finding(f) => {
                     judged += 1;
@@ -350,12 +359,114 @@ impl Kind for Readback {
     }
 }
 
+/// A value and where it was said: the turn and byte offset where it starts, and where it ends
+/// (in a later turn when it was said across a pause).
+#[derive(Clone, Debug)]
+struct Located {
+    value: Value,
+    start: (usize, usize),
+    end: (usize, usize),
+}
+
+/// What one utterance holds.
+#[derive(Debug, Default)]
+struct Said {
+    /// The values, in order.
+    values: Vec<Located>,
+    /// A placeholder stands for a value (`<PHONE>`, `[订单x]`).
+    masked: bool,
+    /// Numbers said without a currency word (amount rules, `by` side only).
+    bare: Vec<Value>,
+}
+
+/// Reads values from a transcript's utterances, with one normalisation buffer.
+struct Reader<'r> {
+    rule: &'r Readback,
+    ctx: &'r EvalCtx<'r>,
+    utterances: &'r [Range<usize>],
+    norm: NormText,
+}
+
+impl Reader<'_> {
+    /// The values of utterance `u` (digit strings need `min_digits` digits); `money` says the
+    /// talk is about money; `bare` also collects numbers said without a currency word.
+    fn read(&mut self, u: usize, min_digits: usize, money: bool, bare: bool) -> Said {
+        let (transcript, turns) = (self.ctx.transcript, self.ctx.turns);
+        let mut range = self.utterances[u].clone();
+        // A digit string cannot reach into a turn at either end that holds no digit and no
+        // mask: leave such turns out rather than fold and search them.
+        if self.rule.extractor.entity().is_digit_string() {
+            let idle = |t: usize| {
+                let h = turns.hint(transcript, t);
+                h.digits == 0 && !h.maybe_masked
+            };
+            while range.len() > 1 && idle(range.start) {
+                range.start += 1;
+            }
+            while range.len() > 1 && idle(range.end - 1) {
+                range.end -= 1;
+            }
+        }
+        // The turns' hints add up: no digit word spans the space that joins two turns.
+        let hint = range.clone().fold(TextHint::default(), |sum, t| {
+            let h = turns.hint(transcript, t);
+            TextHint {
+                digits: sum.digits + h.digits,
+                maybe_masked: sum.maybe_masked || h.maybe_masked,
+            }
+        });
+        let text = UtteranceText::new(transcript, range);
+        let extractor = &self.rule.extractor;
+        let extracted = extractor.extract_hinted(text.as_str(), min_digits, &mut self.norm, hint, money);
+        let values = extracted
+            .values
+            .into_iter()
+            .map(|f| Located {
+                value: f.value,
+                start: text.locate(f.range.start),
+                end: text.locate(f.range.end),
+            })
+            .collect();
+        let bare = if bare {
+            extractor
+                .bare_amounts(text.as_str(), &mut self.norm, hint)
+                .into_iter()
+                .map(|f| f.value)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Said {
+            values,
+            masked: !extracted.placeholders.is_empty(),
+            bare,
+        }
+    }
+
+    /// True when utterance `u` has a word that counts money or things (块, 毛, 角): only then
+    /// does the talk before it matter.
+    fn counts_in_kuai(&self, u: usize) -> bool {
+        let turns = &self.ctx.transcript.turns[self.utterances[u].clone()];
+        // One memchr pass per character beats a per-character test on long turns.
+        turns
+            .iter()
+            .any(|t| ['块', '塊', '毛', '角'].iter().any(|&c| t.text.contains(c)))
+    }
+
+    /// True when utterance `u` talks about money (a price question, a fee, a currency).
+    fn talks_money(&mut self, u: usize) -> bool {
+        let text = UtteranceText::new(self.ctx.transcript, self.utterances[u].clone());
+        normalize_into(&VALUE_PROFILE, text.as_str(), &mut self.norm);
+        money_talk(self.norm.as_str())
+    }
+}
+
 /// The same value given once or more (a customer asked to repeat it gives it twice).
 struct Group {
-    /// Where it was first given: turn index and the value.
-    first: (usize, Found),
-    /// Every turn that gave it, in order.
-    turns: Vec<usize>,
+    /// Where it was first given: utterance index and the value.
+    first: (usize, Located),
+    /// Every utterance that gave it, in order, with the turn where the value starts.
+    given: Vec<(usize, usize)>,
 }
 
 enum Judgement {
@@ -372,46 +483,46 @@ impl Readback {
     }
 
     /// Groups values that are the same, in order of first appearance.
-    fn group(&self, given: Vec<(usize, Found)>) -> Vec<Group> {
+    fn group(&self, given: Vec<(usize, Located)>) -> Vec<Group> {
         let entity = self.extractor.entity();
         let mut groups: Vec<Group> = Vec::new();
-        for (turn, found) in given {
+        for (u, found) in given {
             let existing = groups.iter_mut().find(|g| {
                 !found.value.is_masked()
                     && compare(entity, &g.first.1.value, &found.value, None) == Comparison::Same
             });
             match existing {
                 Some(g) => {
-                    if g.turns.last() != Some(&turn) {
-                        g.turns.push(turn);
+                    if g.given.last().map(|&(v, _)| v) != Some(u) {
+                        g.given.push((u, found.start.0));
                     }
                 }
                 None => groups.push(Group {
-                    first: (turn, found),
-                    turns: vec![turn],
+                    given: vec![(u, found.start.0)],
+                    first: (u, found),
                 }),
             }
         }
         groups
     }
 
-    /// The `by` turns (as indices into `by_turns`) searched for one value: its window — the
-    /// turns after the value was first given, up to the `within_turns`-th turn after it was
-    /// last given — and the `within_turns` turns before it (the agent may have said the value
-    /// first and the customer confirmed it). `None` when no `by` turn follows the value.
-    fn windows(&self, group: &Group, by_turns: &[usize]) -> Option<(Vec<usize>, Vec<usize>)> {
-        let first_turn = group.first.0;
-        let last_turn = group.turns.last().copied().unwrap_or(first_turn);
-        let window_end = *by_turns
+    /// The `by` utterances (as indices into `by_utterances`) searched for one value: its
+    /// window — the utterances after the value was first given, up to the `within_turns`-th
+    /// after it was last given — and the `within_turns` before it (the agent may have said the
+    /// value first and the customer confirmed it). `None` when no `by` utterance follows.
+    fn windows(&self, group: &Group, by_utterances: &[usize]) -> Option<(Vec<usize>, Vec<usize>)> {
+        let first = group.first.0;
+        let last = group.given.last().map_or(first, |&(u, _)| u);
+        let window_end = *by_utterances
             .iter()
-            .filter(|&&b| b > last_turn)
+            .filter(|&&b| b > last)
             .take(self.within_turns)
             .last()?;
-        let window: Vec<usize> = (0..by_turns.len())
-            .filter(|&k| by_turns[k] > first_turn && by_turns[k] <= window_end)
+        let window: Vec<usize> = (0..by_utterances.len())
+            .filter(|&k| by_utterances[k] > first && by_utterances[k] <= window_end)
             .collect();
-        let earlier: Vec<usize> = (0..by_turns.len())
-            .filter(|&k| by_turns[k] < first_turn)
+        let earlier: Vec<usize> = (0..by_utterances.len())
+            .filter(|&k| by_utterances[k] < first)
             .rev()
             .take(self.within_turns)
             .collect();
@@ -422,49 +533,49 @@ impl Readback {
     fn judge(
         &self,
         ctx: &EvalCtx<'_>,
+        utterances: &[Range<usize>],
         group: &Group,
         groups: &[Group],
-        by_turns: &[usize],
-        said: &[Extracted],
+        by_utterances: &[usize],
+        said: &[Said],
     ) -> Judgement {
         let entity = self.extractor.entity();
-        let (first_turn, value) = (group.first.0, &group.first.1.value);
-        let Some((window, earlier)) = self.windows(group, by_turns) else {
+        let (given_at, value) = (&group.first.1, &group.first.1.value);
+        let first_turn = given_at.start.0;
+        let Some((window, earlier)) = self.windows(group, by_utterances) else {
             return Judgement::Skipped("came after the last turn that could restate it");
         };
-        let restated = |k: &usize| {
-            said[*k]
-                .values
-                .iter()
-                .any(|s| compare(entity, value, &s.value, self.partial) == Comparison::Same)
-        };
+        let same = |s: &Value| compare(entity, value, s, self.partial) == Comparison::Same;
+        // A bare number ("seventy nine") restates an amount ("seventy nine dollars") only when it
+        // is the same value; it is never taken for a wrong read-back.
+        let restated =
+            |k: &usize| said[*k].values.iter().any(|s| same(&s.value)) || said[*k].bare.iter().any(same);
         if window.iter().chain(&earlier).any(restated) {
             return Judgement::ReadBack;
         }
         let wrong = window.iter().find_map(|&k| {
-            said[k]
-                .values
-                .iter()
-                .find(|s| {
-                    compare(entity, value, &s.value, self.partial) == Comparison::Near
+            said[k].values.iter().find(|s| {
+                compare(entity, value, &s.value, self.partial) == Comparison::Near
                         // Not a wrong read-back when it is another value the customer gave.
                         && !groups.iter().any(|g| {
                             compare(entity, &g.first.1.value, &s.value, self.partial) == Comparison::Same
                         })
-                })
-                .map(|s| (k, s))
+            })
         });
-        let searched = describe_turns(window.iter().map(|&k| by_turns[k]));
-        let repeated = if group.turns.len() > 1 {
-            let again: Vec<String> = group.turns[1..].iter().map(|t| (t + 1).to_string()).collect();
+        let searched = describe_turns(window.iter().flat_map(|&k| utterances[by_utterances[k]].clone()));
+        let repeated = if group.given.len() > 1 {
+            let again: Vec<String> = group.given[1..]
+                .iter()
+                .map(|(_, t)| (t + 1).to_string())
+                .collect();
             format!(" (and again in turn {})", again.join(", "))
         } else {
             String::new()
         };
-        if let Some((k, wrong)) = wrong {
-            let turn = by_turns[k];
+        if let Some(wrong) = wrong {
+            let turn = wrong.start.0;
             let message = format!("read back {}, {} said {value}", wrong.value, self.from);
-            let mut f = finding_at(ctx, turn, &wrong.range, || message.clone());
+            let mut f = finding_at(ctx, wrong, || message.clone());
             f.note = Some(format!(
                 "the {} read back {} in turn {}; the {} said {value} in turn {}{repeated}",
                 self.by,
@@ -478,11 +589,11 @@ impl Readback {
         if value.is_masked() {
             return Judgement::Skipped("is masked");
         }
-        if window.iter().any(|&k| !said[k].placeholders.is_empty()) {
+        if window.iter().any(|&k| said[k].masked) {
             return Judgement::Skipped("was answered with a masked value");
         }
         let noun = entity.noun();
-        let mut f = finding_at(ctx, first_turn, &group.first.1.range, || {
+        let mut f = finding_at(ctx, given_at, || {
             format!("the {}'s {noun} {value} was not read back", self.from)
         });
         f.note = Some(format!(
@@ -495,21 +606,39 @@ impl Readback {
     }
 }
 
-/// A finding at a byte range of a turn's text, with the text as `matched`.
-fn finding_at(
-    ctx: &EvalCtx<'_>,
-    turn: usize,
-    range: &std::ops::Range<usize>,
-    default_message: impl FnOnce() -> String,
-) -> Finding {
+/// A finding at a value, with its text as `matched`. A value said across a pause starts in one
+/// turn and ends in a later one: the finding starts where the value starts, and `matched`
+/// holds its pieces joined by a space.
+fn finding_at(ctx: &EvalCtx<'_>, at: &Located, default_message: impl FnOnce() -> String) -> Finding {
+    let turns = &ctx.transcript.turns;
+    let ((turn, start), (end_turn, end)) = (at.start, at.end);
+    let first_end = if end_turn == turn {
+        end
+    } else {
+        turns.get(turn).map_or(start, |t| t.text.len())
+    };
     let hit = Hit {
         rule: 0,
         turn: turn as u32,
-        start: range.start as u32,
-        end: range.end as u32,
+        start: start as u32,
+        end: first_end as u32,
         slot: 0,
     };
-    ctx.finding_at_hit(&hit, default_message)
+    let mut finding = ctx.finding_at_hit(&hit, default_message);
+    if end_turn != turn
+        && let Some(last) = turns.get(end_turn)
+    {
+        let mut matched = finding.matched.take().unwrap_or_default();
+        for between in turns.get(turn + 1..end_turn).unwrap_or_default() {
+            matched.push(' ');
+            matched.push_str(&between.text);
+        }
+        matched.push(' ');
+        matched.push_str(last.text.get(..end).unwrap_or_default());
+        finding.matched = Some(matched);
+        finding.end = last.position_at(end);
+    }
+    finding
 }
 
 /// "turn 4", "turns 4 and 6", "turns 4, 6 and 8" (1-based).

@@ -4,39 +4,287 @@
 //!
 //! Everything here works on *folded* text (full-width to ASCII, lower case, Simplified script,
 //! punctuation kept; see [`super::values`]), and reports byte ranges of that folded text.
+//!
+//! Chinese writes numerals inside ordinary words (一直 "always", 一下 "a moment", 两个 "two of",
+//! 万一 "in case"): [`hide_numeral_words`] blanks those words out before any number is read, so
+//! "13812345678，一直收不到" is one phone number and nothing more.
 
+use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::LazyLock;
+
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 
 /// One digit of a digit string: `Some(d)` when visible, `None` when masked (`*`, `x`, `#`).
 pub type Digit = Option<u8>;
 
-/// A Chinese digit character, including 幺 (1) and 两 (2) as used when reading numbers aloud.
+/// A Chinese digit character, including 幺 (1) and 两 (2) as used when reading numbers aloud, and
+/// the financial numerals written on cheques and receipts (壹贰叁肆伍陆柒捌玖).
 pub fn cjk_digit(c: char) -> Option<u8> {
     Some(match c {
         '零' | '〇' => 0,
-        '一' | '幺' => 1,
-        '二' | '两' => 2,
-        '三' => 3,
-        '四' => 4,
-        '五' => 5,
-        '六' => 6,
-        '七' => 7,
-        '八' => 8,
-        '九' => 9,
+        '一' | '幺' | '壹' => 1,
+        '二' | '两' | '贰' => 2,
+        '三' | '叁' => 3,
+        '四' | '肆' => 4,
+        '五' | '伍' => 5,
+        '六' | '陆' => 6,
+        '七' | '柒' => 7,
+        '八' | '捌' => 8,
+        '九' | '玖' => 9,
         _ => return None,
     })
 }
 
-/// Chinese numeral units; next to a digit they make a quantity, not a digit string.
+/// Chinese numeral units, financial forms (拾佰仟) included; next to a digit they make a
+/// quantity, not a digit string.
 pub fn cjk_unit(c: char) -> Option<u64> {
     Some(match c {
-        '十' => 10,
-        '百' => 100,
-        '千' => 1_000,
+        '十' | '拾' => 10,
+        '百' | '佰' => 100,
+        '千' | '仟' => 1_000,
         '万' => 10_000,
         '亿' => 100_000_000,
         _ => return None,
     })
+}
+
+/// A Chinese digit or unit character.
+fn is_cjk_numeral(c: char) -> bool {
+    cjk_digit(c).is_some() || cjk_unit(c).is_some()
+}
+
+/// Common words that contain numeral characters, in byte order, each with the characters after
+/// which it is *not* that word: 一点 is "a bit" but 一点五 is 1.5 and 一点钟 one o'clock; 一块 is
+/// "together" but 一块钱 and 一块五 are money; 十分 is "very" but 十分钟 ten minutes. Words that
+/// are numbers too (千万, 一一) are left out, except 万一 ("in case"), which reads as a number
+/// only after another numeral (三万一).
+pub static NUMERAL_WORDS: &[(&str, &str)] = &[
+    ("一下", ""),
+    ("一下儿", ""),
+    ("一下子", ""),
+    ("一个", ""),
+    ("一些", ""),
+    ("一件", ""),
+    ("一会", ""),
+    ("一会儿", ""),
+    ("一共", ""),
+    ("一再", ""),
+    ("一切", ""),
+    ("一半", ""),
+    ("一同", ""),
+    ("一向", ""),
+    ("一味", ""),
+    ("一块", "0123456789零〇一二三四五六七八九两半钱毛角多"),
+    ("一块儿", ""),
+    ("一堆", ""),
+    ("一声", ""),
+    ("一定", ""),
+    ("一并", ""),
+    ("一度", ""),
+    ("一律", ""),
+    ("一心", ""),
+    ("一手", ""),
+    ("一旦", ""),
+    ("一早", ""),
+    ("一时", ""),
+    ("一样", ""),
+    ("一概", ""),
+    ("一模一样", ""),
+    ("一次", ""),
+    ("一毛不拔", ""),
+    ("一流", ""),
+    ("一点", "0123456789零〇一二三四五六七八九两半钟多整"),
+    ("一点儿", ""),
+    ("一生", ""),
+    ("一番", ""),
+    ("一直", ""),
+    ("一眼", ""),
+    ("一种", ""),
+    ("一致", ""),
+    ("一般", ""),
+    ("一贯", ""),
+    ("一起", ""),
+    ("一路", ""),
+    ("一身", ""),
+    ("一辈子", ""),
+    ("一边", ""),
+    ("一连", ""),
+    ("一遍", ""),
+    ("一道", ""),
+    ("一阵", ""),
+    ("一面", ""),
+    ("一顿", ""),
+    ("七上八下", ""),
+    ("七嘴八舌", ""),
+    ("万一", ""),
+    ("万事", ""),
+    ("万分", ""),
+    ("万能", ""),
+    ("三个", ""),
+    ("三天", ""),
+    ("三心二意", ""),
+    ("三思", ""),
+    ("三番五次", ""),
+    ("专一", ""),
+    ("两个", ""),
+    ("两人", ""),
+    ("两口子", ""),
+    ("两天", ""),
+    ("两头", ""),
+    ("两次", ""),
+    ("两者", ""),
+    ("两边", ""),
+    ("之一", ""),
+    ("九牛一毛", ""),
+    ("乱七八糟", ""),
+    ("五花八门", ""),
+    ("入伍", ""),
+    ("十全十美", ""),
+    ("十分", "钟"),
+    ("十足", ""),
+    ("千方百计", ""),
+    ("单一", ""),
+    ("同一", ""),
+    ("唯一", ""),
+    ("四面八方", ""),
+    ("大陆", ""),
+    ("拾到", ""),
+    ("收拾", ""),
+    ("放肆", ""),
+    ("独一无二", ""),
+    ("百分之", ""),
+    ("第一", ""),
+    ("统一", ""),
+    ("肆意", ""),
+    ("落伍", ""),
+    ("说一不二", ""),
+    ("逐一", ""),
+    ("队伍", ""),
+    ("陆续", ""),
+    ("零件", ""),
+    ("零售", ""),
+    ("零钱", ""),
+    ("零食", ""),
+];
+
+/// [`NUMERAL_WORDS`] as an automaton for anchored longest-match lookups, built once.
+static WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostLongest)
+        .start_kind(StartKind::Anchored)
+        .build(NUMERAL_WORDS.iter().map(|(word, _)| word))
+        .unwrap_or_else(|e| unreachable!("built-in numeral words: {e}"))
+});
+
+/// What stands in for each character of a hidden word: a CJK character (so Chinese-text rules
+/// still see Chinese) that is neither a numeral nor a unit, and as long in UTF-8 as every
+/// character of [`NUMERAL_WORDS`], so byte offsets do not move.
+const HIDDEN: char = '々';
+
+/// The end of the longest known word starting at byte `at`, unless what follows it says it is
+/// not that word.
+fn word_at(text: &str, at: usize) -> Option<usize> {
+    let found = WORDS.find(Input::new(text).range(at..).anchored(Anchored::Yes))?;
+    let (_, not_before) = NUMERAL_WORDS.get(found.pattern().as_usize())?;
+    let next = text[found.end()..].chars().next();
+    (!next.is_some_and(|c| not_before.contains(c))).then_some(found.end())
+}
+
+/// The numerals just before byte `at`: how many, whether a unit (十百千万…) is among them, and
+/// whether all are Arabic digits.
+fn numerals_before(text: &str, at: usize) -> (usize, bool, bool) {
+    let (mut count, mut unit, mut arabic) = (0, false, true);
+    for c in text[..at].chars().rev() {
+        if !c.is_ascii_digit() && !is_cjk_numeral(c) {
+            break;
+        }
+        arabic &= c.is_ascii_digit();
+        unit |= cjk_unit(c).is_some();
+        count += 1;
+    }
+    (count, unit, arabic)
+}
+
+/// True when the numerals just before byte `at` make a quantity that the word at `at` belongs
+/// to. A word led by a unit (万一, 十分) continues one numeral (三万一千, 五十分), numerals with
+/// a unit (二十五万一千) or up to four Arabic digits (35万一千); a word led by a digit (一块,
+/// 一个) continues numerals with a unit (二百零一块 is 201 yuan, 二十一个 is 21 of them). After a
+/// digit string ("13800138000一直") a word is a word: digit strings take no unit.
+fn continues_quantity(text: &str, at: usize, unit_led: bool) -> bool {
+    let (count, unit, arabic) = numerals_before(text, at);
+    if unit_led {
+        count == 1 || (count > 0 && (unit || (arabic && count <= 4)))
+    } else {
+        unit
+    }
+}
+
+/// True when the word at `start..end` overlaps a later word that runs past it, after numerals
+/// only: those numerals are then digits and the later word is the word ("…零一同一" is …01 and
+/// 同一, not 一同 and 一), so no word eats the last digit of a number said just before it.
+fn yields(text: &str, start: usize, end: usize) -> bool {
+    for (offset, c) in text[start..end].char_indices().skip(1) {
+        if word_at(text, start + offset).is_some_and(|later| later > end) {
+            return true;
+        }
+        if !is_cjk_numeral(c) {
+            return false;
+        }
+    }
+    false
+}
+
+/// `text` with every known word that contains numeral characters ([`NUMERAL_WORDS`]) blanked
+/// out, byte for byte, so no number reader takes its numerals for digits. At each numeral the
+/// longest word starting there wins ("一会儿" over "一会"); a word whose numeral is its second
+/// character (统一, 乱七八糟) is found from the character before. A word that starts with a unit
+/// (万一, 十分), or that follows a number with a unit (二百零一块), is a word only where it cannot
+/// belong to that number ([`continues_quantity`]). Borrows when there is nothing to hide, which
+/// is almost always.
+pub fn hide_numeral_words(text: &str) -> Cow<'_, str> {
+    // English speech has no Chinese numerals: one fast pass decides.
+    if text.is_ascii() {
+        return Cow::Borrowed(text);
+    }
+    let mut hidden: Option<String> = None;
+    let mut previous: Option<(usize, char)> = None;
+    let mut resume = 0;
+    for (at, c) in text.char_indices() {
+        let before = previous.replace((at, c));
+        if at < resume || c.is_ascii() || !is_cjk_numeral(c) {
+            continue;
+        }
+        let starting_here = word_at(text, at)
+            .filter(|&end| !continues_quantity(text, at, cjk_unit(c).is_some()) && !yields(text, at, end))
+            .map(|end| (at, end));
+        let around = || {
+            let (start, _) = before.filter(|&(_, p)| !p.is_ascii() && !is_cjk_numeral(p))?;
+            word_at(text, start)
+                .filter(|&end| end > at)
+                .map(|end| (start, end))
+        };
+        let Some((start, end)) = starting_here.or_else(around) else {
+            continue;
+        };
+        let out = hidden.get_or_insert_with(|| text.to_string());
+        let filler: String = text[start..end]
+            .chars()
+            .map(|c| {
+                if c.len_utf8() == HIDDEN.len_utf8() {
+                    HIDDEN
+                } else {
+                    c
+                }
+            })
+            .collect();
+        out.replace_range(start..end, &filler);
+        resume = end;
+    }
+    match hidden {
+        Some(text) => Cow::Owned(text),
+        None => Cow::Borrowed(text),
+    }
 }
 
 /// Characters that stand for a masked digit in redacted text (`****1234`, `138xxxx8000`).
@@ -313,24 +561,29 @@ const MAX_SEPARATORS: usize = 3;
 const WHOLE_GROUP: usize = 6;
 
 /// Finds every digit string in folded text: Arabic, full-width (already folded), Chinese and
-/// spoken English digits, with grouping separators and masks.
+/// spoken English digits, with grouping separators and masks. Spoken groups may also be joined
+/// by "and" ("four one five and five five five"), and "oh" after a comma is a zero when spoken
+/// digits go on after it ("five five five, oh one three two").
 pub fn digit_runs(text: &str) -> Vec<DigitRun> {
+    digit_runs_in(text, &[])
+}
+
+/// [`digit_runs`] in text where `clause_commas` lists the byte offsets of the commas that were
+/// written full-width (，). In Chinese text such a comma ends a clause: it never extends a
+/// complete number ("13812345678，一" is not 138123456781) and never adds a lone digit; it
+/// groups only digit groups read aloud with pauses, each shorter than a whole number
+/// ("一三八，零零一三，八零零零").
+pub fn digit_runs_in(text: &str, clause_commas: &[usize]) -> Vec<DigitRun> {
     let pieces = pieces(text);
     let mut runs: Vec<DigitRun> = Vec::new();
     let mut current: Vec<&Piece> = Vec::new();
-    for piece in &pieces {
+    for (k, piece) in pieces.iter().enumerate() {
         let joins = current.last().is_some_and(|prev| {
-            let gap = &text[prev.range.end..piece.range.start];
-            let separators_only =
-                gap.chars().count() <= MAX_SEPARATORS && gap.chars().all(is_digit_separator);
-            let both_whole = prev.kind == PieceKind::Written
-                && piece.kind == PieceKind::Written
-                && prev.digits.len() >= WHOLE_GROUP
-                && piece.digits.len() >= WHOLE_GROUP;
-            // "Oh, one three eight": punctuation after "oh" makes it an interjection.
-            let weak = prev.kind == PieceKind::WeakZero || piece.kind == PieceKind::WeakZero;
-            let spoken_gap = gap.chars().all(|c| c == ' ' || c == '-');
-            separators_only && !both_whole && (!weak || spoken_gap)
+            let clause = clause_commas
+                .iter()
+                .any(|c| (prev.range.end..piece.range.start).contains(c));
+            let short_groups = prev.digits.len() < WHOLE_GROUP && piece.digits.len() >= 2;
+            joins(text, prev, piece, pieces.get(k + 1)) && (!clause || short_groups)
         });
         if !joins {
             runs.extend(finish_run(&current));
@@ -340,6 +593,37 @@ pub fn digit_runs(text: &str) -> Vec<DigitRun> {
     }
     runs.extend(finish_run(&current));
     runs
+}
+
+/// True when `piece` continues the digit string that `prev` ends; `next` is the piece after.
+fn joins(text: &str, prev: &Piece, piece: &Piece, next: Option<&Piece>) -> bool {
+    let gap = &text[prev.range.end..piece.range.start];
+    let spoken = |p: &Piece| matches!(p.kind, PieceKind::Spoken | PieceKind::WeakZero);
+    let spoken_gap = |gap: &str| gap.chars().all(|c| c == ' ' || c == '-');
+    // "four one five and five five five": "and" between spoken groups, commas around it allowed.
+    if spoken(prev) && spoken(piece) && gap.trim_matches([' ', ',']) == "and" && gap.len() <= 7 {
+        return prev.kind != PieceKind::WeakZero;
+    }
+    let separators_only = gap.chars().count() <= MAX_SEPARATORS && gap.chars().all(is_digit_separator);
+    let both_whole = prev.kind == PieceKind::Written
+        && piece.kind == PieceKind::Written
+        && prev.digits.len() >= WHOLE_GROUP
+        && piece.digits.len() >= WHOLE_GROUP;
+    if !separators_only || both_whole {
+        return false;
+    }
+    // "Oh, one three eight": punctuation after "oh" makes it an interjection.
+    if prev.kind == PieceKind::WeakZero {
+        return spoken_gap(gap);
+    }
+    // After a comma, "oh" is a zero only between spoken digits: "five five five, oh one".
+    if piece.kind == PieceKind::WeakZero && !spoken_gap(gap) {
+        return prev.kind == PieceKind::Spoken
+            && next.is_some_and(|n| {
+                n.kind == PieceKind::Spoken && spoken_gap(&text[piece.range.end..n.range.start])
+            });
+    }
+    true
 }
 
 /// Joins a run's pieces. A weak zero ("oh") at either edge counts only when the digits next

@@ -83,11 +83,16 @@ fn a_wrong_read_back_is_its_own_finding_at_the_agents_words() {
 }
 
 #[test]
-fn the_window_counts_the_agents_turns() {
-    let call = "Customer: my order is 55512345\nAgent: ok\nCustomer: yes\nAgent: hm\nAgent: so 55512345\n";
+fn the_window_counts_the_agents_utterances() {
+    // The agent's last two turns are 5 s apart: two utterances.
+    let call = "[00:00:01] Customer: my order is 55512345\n[00:00:04] Agent: ok\n[00:00:06] Customer: yes\n\
+                [00:00:08] Agent: hm\n[00:00:13] Agent: so 55512345\n";
     clean(&check("entity = \"digits\"\nwithin_turns = 3\n", call));
     let v = check("entity = \"digits\"\nwithin_turns = 2\n", call);
     assert!(only(&v).note.as_deref().unwrap().ends_with("turns 2 and 4"));
+    // 1 s apart they are one utterance, split by the recogniser: the window reaches both.
+    let split = call.replace("[00:00:13]", "[00:00:09]");
+    clean(&check("entity = \"digits\"\nwithin_turns = 2\n", &split));
 }
 
 #[test]
@@ -135,9 +140,11 @@ fn amounts_and_dates_compare_across_languages() {
     let call = "Caller: uh the amount is one hundred and thirty five dollars\nAgent: okay what is the source account\n\
                 Caller: savings\nAgent: and the destination account\nCaller: checking\nAgent: okay\n\
                 Agent: so uh one hundred and thirty five dollars has been transferred\n";
-    clean(&check("entity = \"amount\"\nwithin_turns = 4\n", call));
+    // "okay" and "so uh one hundred…" follow each other without a customer turn between: one
+    // utterance (in the recording they are 1.8 s apart), so it is the third after the amount.
+    clean(&check("entity = \"amount\"\nwithin_turns = 3\n", call));
     assert_eq!(
-        check("entity = \"amount\"\nwithin_turns = 3\n", call)
+        check("entity = \"amount\"\nwithin_turns = 2\n", call)
             .findings
             .len(),
         1
@@ -158,6 +165,120 @@ fn amounts_and_dates_compare_across_languages() {
         only(&v)
             .message
             .starts_with("read back 11-23, customer said 11-22")
+    );
+}
+
+#[test]
+fn a_number_followed_by_a_word_with_a_numeral_is_read_back() {
+    // Issue 13: reported as "read back 13812345678, customer said 138123456781".
+    clean(&check(
+        DIGITS,
+        "客户：我的手机号是13812345678，一直收不到验证码。\n客服：好的，手机号13812345678，我帮您查一下。\n",
+    ));
+    for word in ["一下", "一样", "一起", "一点", "两个"] {
+        clean(&check(
+            DIGITS,
+            &format!("客户：手机号幺三八一二三四五六七八{word}\n客服：好的，手机号13812345678\n"),
+        ));
+    }
+}
+
+#[test]
+fn pieces_and_faults_are_not_amounts() {
+    let amount = "entity = \"amount\"\n";
+    for said in [
+        "这两个商品能一块送么？",
+        "这个耳机有点毛病",
+        "是六块的，就收到五块",
+    ] {
+        let v = check(amount, &format!("客户：{said}\n客服：好的，我帮您看一下。\n"));
+        assert!(not_applicable(&v).contains("gave no amount"), "{said}");
+    }
+    // A price question before the answer makes 块 money; so does the customer's own amount
+    // for the agent's words.
+    let asked = "客服：您要转多少钱？\n客户：一百三十五块。\n客服：好的。\n";
+    assert_eq!(
+        only(&check(amount, asked)).message,
+        "the customer's amount 135 was not read back"
+    );
+    clean(&check(
+        amount,
+        "客服：您要转多少钱？\n客户：一百三十五块。\n客服：好的，一百三十五块，请确认。\n",
+    ));
+    clean(&check(
+        amount,
+        "客户：我付了一百三十五块。\n客服：一百三十五块，对吧？\n",
+    ));
+}
+
+#[test]
+fn an_amount_read_back_without_its_currency_counts() {
+    let amount = "entity = \"amount\"\n";
+    clean(&check(
+        amount,
+        "Customer: I'd like to pay seventy nine dollars\nAgent: seventy nine, ok\n",
+    ));
+    clean(&check(amount, "客户：我付了七十九元。\n客服：七十九，好的。\n"));
+    // A different bare number is not a read-back, nor a wrong one.
+    let v = check(
+        amount,
+        "Customer: I'd like to pay seventy nine dollars\nAgent: ninety seven, ok\n",
+    );
+    assert_eq!(only(&v).message, "the customer's amount 79 was not read back");
+}
+
+#[test]
+fn values_are_read_across_the_recognisers_pauses() {
+    let amount = "entity = \"amount\"\n";
+    // Issue 13, a real bank call: "dollars" came 1 s later as its own turn.
+    clean(&check(
+        amount,
+        "[00:00:10] Customer: seventy nine dollars\n[00:00:13] Agent: seventy nine\n[00:00:14] Agent: dollars\n",
+    ));
+    // Only the joined utterance holds 79: "seventy" and "nine dollars" are 70 and 9.
+    let split = "[00:00:10] Customer: seventy nine dollars\n[00:00:13] Agent: seventy\n[00:00:14] Agent: nine dollars\n";
+    clean(&check(amount, split));
+    // At a pause of 3 s or more the agent has moved on.
+    let apart = split.replace("[00:00:14]", "[00:00:16]");
+    assert_eq!(check(amount, &apart).findings.len(), 1);
+    // Spoken digit groups across commas, and the customer's number across two turns.
+    clean(&check(
+        DIGITS,
+        "Customer: the number is 415 555 0132\nAgent: so that's four one five, five five five, oh one three two?\n",
+    ));
+    clean(&check(
+        DIGITS,
+        "Customer: my number is 415 555\nCustomer: 0132\nAgent: 4155550132, got it\n",
+    ));
+}
+
+#[test]
+fn a_value_said_across_a_pause_is_reported_where_it_starts() {
+    let v = check(
+        DIGITS,
+        "[00:00:01] Customer: my number is 415 555\n[00:00:02] Customer: 0132\n[00:00:05] Agent: ok\n",
+    );
+    let f = only(&v);
+    assert_eq!(f.message, "the customer's number 4155550132 was not read back");
+    assert_eq!((f.turn, f.speaker), (Some(1), Some(Role::Customer)));
+    assert_eq!(f.start, Position { line: 1, column: 35 });
+    assert_eq!(f.end, Position { line: 2, column: 26 });
+    assert_eq!(f.matched.as_deref(), Some("415 555 0132"));
+    assert_eq!(
+        f.note.as_deref(),
+        Some("the customer gave 4155550132 in turn 1; the agent did not restate it in turn 3")
+    );
+    // A wrong read-back across the agent's pause points at the agent's first piece.
+    let v = check(
+        DIGITS,
+        "Customer: my number is 4155550132\n[00:00:05] Agent: four one five\n[00:00:06] Agent: five five five oh one three three\n",
+    );
+    let f = only(&v);
+    assert_eq!(f.message, "read back 4155550133, customer said 4155550132");
+    assert_eq!((f.turn, f.start.line), (Some(2), 2));
+    assert_eq!(
+        f.matched.as_deref(),
+        Some("four one five five five five oh one three three")
     );
 }
 
@@ -305,6 +426,14 @@ fn piece() -> impl Strategy<Value = String> {
             "投诉",
             "抱歉",
             "sorry",
+            "一直",
+            "一块",
+            "两个",
+            "壹佰",
+            "付",
+            "and",
+            "seventy",
+            ",",
         ])
         .prop_map(str::to_string),
     ]

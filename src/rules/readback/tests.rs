@@ -3,8 +3,8 @@
 
 use proptest::prelude::*;
 
-use super::numbers::{parse_chinese_integer, parse_english_number};
-use super::values::{Comparison, Entity, Extractor, Value, compare};
+use super::numbers::{NUMERAL_WORDS, hide_numeral_words, parse_chinese_integer, parse_english_number};
+use super::values::{Comparison, Entity, Extractor, Value, compare, text_hint};
 use crate::normalize::NormText;
 
 fn default_min(entity: Entity) -> usize {
@@ -135,30 +135,259 @@ fn amounts() {
         // Chinese
         ("135元", &["135"]),
         ("一百三十五元", &["135"]),
-        ("一百三十五块", &["135"]),
-        ("一百三十五块五", &["135.50"]),
-        ("一百三十五块五毛", &["135.50"]),
-        ("三块二毛五分", &["3.25"]),
+        // 块, 毛 and 角 are money when the talk is about money (here 付, 转, 费, 钱).
+        ("付了一百三十五块", &["135"]),
+        ("转一百三十五块五", &["135.50"]),
+        ("花了一百三十五块五毛", &["135.50"]),
+        ("运费三块二毛五分", &["3.25"]),
         ("两百块钱", &["200"]),
         ("一千二百元", &["1200"]),
-        ("一千二块", &["1200"]),
+        ("交了一千二块", &["1200"]),
         ("3万元", &["30000"]),
         ("三万五千元", &["35000"]),
+        ("三万一千元", &["31000"]),
         ("一百零五元", &["105"]),
         ("十块钱", &["10"]),
         ("一点五元", &["1.50"]),
-        ("一共三百五十块", &["350"]),
+        ("一共三百五十块钱", &["350"]),
         ("135元5个", &["135"]),
         ("五毛钱", &["0.50"]),
+        ("一块钱", &["1"]),
+        ("一块五毛钱", &["1.50"]),
         ("1万5千元", &["15000"]),
         ("1.5 million dollars", &["1500000"]),
         ("¥1,280.50", &["1280.50"]),
         ("￥99", &["99"]),
-        ("壹佰元", &[]),
     ];
     for (text, expected) in cases {
         assert_eq!(shown(Entity::Amount, text), *expected, "{text:?}");
     }
+}
+
+#[test]
+fn kuai_mao_and_jiao_count_things_unless_the_talk_is_about_money() {
+    // Issue 13: "together", "a fault" and pieces were read as amounts ("the customer gave 0").
+    let things: &[&str] = &[
+        "这两个商品能一块送么？",
+        "这个耳机有点毛病",
+        "是六块的，就收到五块",
+        "一百三十五块",
+        "切成三角的",
+        "我一块儿去",
+    ];
+    for text in things {
+        assert_eq!(shown(Entity::Amount, text), Vec::<String>::new(), "{text:?}");
+    }
+    // With money talk around the turn (a price question before it, an amount the other party
+    // gave), the caller says so and 块 is money.
+    let mut norm = NormText::new();
+    let around = |text: &str, norm: &mut NormText| -> Vec<String> {
+        Extractor::new(Entity::Amount, None)
+            .extract_hinted(text, 1, norm, text_hint(text), true)
+            .values
+            .iter()
+            .map(|f| f.value.to_string())
+            .collect()
+    };
+    assert_eq!(around("一百三十五块", &mut norm), ["135"]);
+    assert_eq!(around("就收到五块", &mut norm), ["5"]);
+    assert_eq!(around("这两个商品能一块送么？", &mut norm), Vec::<String>::new());
+    assert_eq!(around("这个耳机有点毛病", &mut norm), Vec::<String>::new());
+    // Sure money whatever the talk: 元, 钱, a currency sign.
+    assert_eq!(shown(Entity::Amount, "就收到五块钱"), ["5"]);
+    assert_eq!(shown(Entity::Amount, "¥5"), ["5"]);
+}
+
+#[test]
+fn financial_numerals_are_amounts_and_digits() {
+    let cases: &[(&str, &[&str])] = &[
+        ("壹佰元", &["100"]),
+        ("人民币壹万贰仟叁佰肆拾伍元陆角柒分", &["12345.67"]),
+        ("叁仟元整", &["3000"]),
+        ("拾伍圆", &["15"]),
+        ("金额：伍佰零捌元", &["508"]),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(shown(Entity::Amount, text), *expected, "{text:?}");
+    }
+    assert_eq!(extract(Entity::Amount, "叁仟元整。")[0].1, "叁仟元整");
+    assert_eq!(
+        shown(Entity::Digits, "账号壹叁捌零零壹叁捌零零零"),
+        ["13800138000"]
+    );
+    // Read as a date's numbers too, and traditional forms fold to them (貳 = 贰, 陸 = 陆).
+    assert_eq!(shown(Entity::Amount, "貳佰陸拾元"), ["260"]);
+    // Words that hold financial numerals are words.
+    assert_eq!(shown(Entity::Digits, "陆续寄出13800138000"), ["13800138000"]);
+    assert_eq!(shown(Entity::Digits, "13800138000收拾一下"), ["13800138000"]);
+}
+
+#[test]
+fn numerals_inside_words_are_not_digits() {
+    // Issue 13: "read back 13812345678, customer said 138123456781".
+    let cases: &[(&str, &[&str])] = &[
+        ("我的手机号是13812345678，一直收不到验证码。", &["13812345678"]),
+        ("手机号13812345678一直收不到", &["13812345678"]),
+        ("13812345678一下", &["13812345678"]),
+        ("13812345678一样", &["13812345678"]),
+        ("13812345678一起", &["13812345678"]),
+        ("13812345678一点", &["13812345678"]),
+        ("13812345678两个", &["13812345678"]),
+        ("幺三八一二三四五六七八一直收不到", &["13812345678"]),
+        ("幺三八一二三四五六七八两个都没到", &["13812345678"]),
+        ("号码是138一二三四5678一会儿再打", &["13812345678"]),
+        ("一三八一二三四五六七八十分感谢", &["13812345678"]),
+        ("一三八一二三四五六七八万一打不通", &["13812345678"]),
+        ("一三八一二三四五六七八乱七八糟的", &["13812345678"]),
+        ("我统一一下订单号2026112203", &["2026112203"]),
+        // Words alone never make a value, however many numerals they hold.
+        ("一直一下一样一起一点一块两个一些万一统一一般一定", &[]),
+        ("七上八下，三心二意，乱七八糟，五花八门", &[]),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(shown(Entity::Digits, text), *expected, "{text:?}");
+    }
+    // The words count as words in amounts too: 一共 leads, 一下 does not add tenths.
+    assert_eq!(shown(Entity::Amount, "一共三百五十块钱一下"), ["350"]);
+    assert_eq!(shown(Entity::Amount, "付了一百三十五块一下就到了"), ["135"]);
+    // Where a word's numerals are a number after all.
+    assert_eq!(shown(Entity::Amount, "一点五元"), ["1.50"]);
+    assert_eq!(shown(Entity::Amount, "五十分钟"), Vec::<String>::new());
+    assert_eq!(hide_numeral_words("三万一千"), "三万一千");
+    assert_eq!(hide_numeral_words("五十分"), "五十分");
+    assert_eq!(hide_numeral_words("十分钟"), "十分钟");
+    assert_eq!(hide_numeral_words("一直"), "々々");
+    assert_eq!(hide_numeral_words("我一会儿到"), "我々々々到");
+    // Longest match at the numeral: 一共, not 统一.
+    assert_eq!(hide_numeral_words("系统一共"), "系统々々");
+    assert_eq!(hide_numeral_words("二百零一块"), "二百零一块");
+    assert_eq!(hide_numeral_words("13800138000一块"), "13800138000々々");
+    // A word never eats the last digit of a number said just before it: 一同 yields to 同一.
+    assert_eq!(hide_numeral_words("零一同一"), "零一々々");
+    assert!(matches!(
+        hide_numeral_words("13800138000"),
+        std::borrow::Cow::Borrowed(_)
+    ));
+}
+
+#[test]
+fn the_numeral_word_list_is_sorted_and_sound() {
+    assert!(NUMERAL_WORDS.len() >= 50, "{}", NUMERAL_WORDS.len());
+    for pair in NUMERAL_WORDS.windows(2) {
+        assert!(pair[0].0 < pair[1].0, "not sorted or repeated: {pair:?}");
+    }
+    for (word, _) in NUMERAL_WORDS {
+        let numeral =
+            |c: char| super::numbers::cjk_digit(c).is_some() || super::numbers::cjk_unit(c).is_some();
+        assert!(word.chars().any(numeral), "{word} holds no numeral");
+        // A word made of numerals only must start with a unit, so that it is a number only
+        // after another numeral (万一 "in case", 三万一 31,000).
+        let unit_led = word
+            .chars()
+            .next()
+            .is_some_and(|c| super::numbers::cjk_unit(c).is_some());
+        assert!(!word.chars().all(numeral) || unit_led, "{word} is a number");
+        // Hidden words keep their byte length with a three-byte filler.
+        assert!(word.chars().all(|c| c.len_utf8() == 3), "{word}");
+        assert_eq!(
+            hide_numeral_words(word).chars().filter(|&c| c == '々').count(),
+            word.chars().count(),
+            "{word}"
+        );
+    }
+}
+
+#[test]
+fn every_word_after_every_last_digit_leaves_the_number() {
+    // Exhaustive beside the property test: the number's last character and the word's first
+    // may form another word (一同 in "…一同一"); the number must stay whole.
+    for (word, _) in NUMERAL_WORDS {
+        for last in [
+            "零", "〇", "一", "幺", "二", "两", "三", "五", "九", "壹", "陆", "0", "1",
+        ] {
+            let text = format!("一三八零零一三八零零{last}{word}");
+            let found = shown(Entity::Digits, &text);
+            assert_eq!(found.len(), 1, "{text:?} gave {found:?}");
+            assert_eq!(found[0].len(), 11, "{text:?} gave {found:?}");
+            assert!(found[0].starts_with("1380013800"), "{text:?} gave {found:?}");
+        }
+    }
+}
+
+#[test]
+fn a_full_width_comma_ends_a_clause() {
+    // "，" ends a clause in Chinese: it never extends a whole number or adds a lone digit...
+    assert_eq!(shown(Entity::Digits, "13812345678，1234"), ["13812345678"]);
+    assert_eq!(shown(Entity::Digits, "是13812345678，三"), ["13812345678"]);
+    assert_eq!(
+        shown(Entity::Digits, "号码是幺三八一二三四五六七八，一"),
+        ["13812345678"]
+    );
+    assert_eq!(shown(Entity::Digits, "138，0013，8000，5"), ["13800138000"]);
+    // ... an ASCII comma groups digits as it always did ...
+    assert_eq!(shown(Entity::Digits, "13812345678,1234"), ["138123456781234"]);
+    // ... and short groups read aloud with pauses still make one number.
+    assert_eq!(
+        shown(Entity::Digits, "新号码是一三八，零零一三，八零零零。"),
+        ["13800138000"]
+    );
+    assert_eq!(
+        shown(Entity::Amount, "是六块的，就收到五块"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn spoken_digit_groups_join_across_commas_and_and() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "so that's four one five, five five five, oh one three two?",
+            &["4155550132"],
+        ),
+        (
+            "four one five and five five five and oh one three two",
+            &["4155550132"],
+        ),
+        (
+            "four one five, and five five five, and oh one three two",
+            &["4155550132"],
+        ),
+        // "oh" after a comma is a word when no spoken digit follows it.
+        ("one three eight five five five, oh, wait", &["138555"]),
+        ("Oh, one three eight five five five", &["138555"]),
+        // "and" joins spoken groups only.
+        ("order 415555 and 0132 for the card", &["415555"]),
+    ];
+    for (text, expected) in cases {
+        assert_eq!(shown(Entity::Digits, text), *expected, "{text:?}");
+    }
+}
+
+#[test]
+fn bare_numbers_are_read_for_amount_read_backs() {
+    let mut norm = NormText::new();
+    let extractor = Extractor::new(Entity::Amount, None);
+    let mut bare = |text: &str| -> Vec<String> {
+        extractor
+            .bare_amounts(text, &mut norm, text_hint(text))
+            .iter()
+            .map(|f| f.value.to_string())
+            .collect()
+    };
+    assert_eq!(bare("seventy nine"), ["79"]);
+    assert_eq!(bare("so that's one hundred and thirty five, right?"), ["135"]);
+    assert_eq!(bare("好的，七十九"), ["79"]);
+    assert_eq!(bare("79.50 then"), ["79.50"]);
+    assert_eq!(bare("thank you"), Vec::<String>::new());
+    // Only amount rules read them.
+    let digits = Extractor::new(Entity::Digits, None);
+    assert!(
+        digits
+            .bare_amounts("seventy nine", &mut norm, text_hint("seventy nine"))
+            .is_empty()
+    );
+    // Without a currency word, a number is not an amount by itself.
+    assert_eq!(shown(Entity::Amount, "seventy nine"), Vec::<String>::new());
 }
 
 #[test]
@@ -701,6 +930,42 @@ proptest! {
         let text = english_words(n).replace('-', " ");
         let words: Vec<&str> = text.split(' ').collect();
         prop_assert_eq!(parse_english_number(&words), Some(n), "{}", text);
+    }
+
+    #[test]
+    fn numeral_words_after_a_value_never_change_it(
+        digits in prop::collection::vec(0u8..10, 7..15),
+        form in 0usize..3,
+        yao in any::<bool>(),
+        word in prop::sample::select(NUMERAL_WORDS.iter().map(|(w, _)| *w).collect::<Vec<_>>()),
+        lead in prop::sample::select(vec!["", "我的手机号是", "订单号 "]),
+        tail in prop::sample::select(vec!["", "。", "收不到验证码", "，谢谢", "?"]),
+        n in 1u64..100_000,
+    ) {
+        // Digits as Arabic numerals, Chinese numerals, or the two mixed.
+        let chinese = spoken_chinese(&digits, yao);
+        let value: String = match form {
+            0 => grouped(&digits, 100, ""),
+            1 => chinese,
+            _ => chinese
+                .chars()
+                .zip(&digits)
+                .enumerate()
+                .map(|(i, (c, d))| if i % 3 == 0 { char::from(b'0' + d) } else { c })
+                .collect(),
+        };
+        let plain = Value::Digits(digits.iter().map(|&d| Some(d)).collect());
+        let text = format!("{lead}{value}{word}{tail}");
+        let found = extract(Entity::Digits, &text);
+        prop_assert_eq!(found.len(), 1, "{:?} gave {:?}", text, found);
+        prop_assert!(same(Entity::Digits, &plain, &found[0].0), "{:?} gave {}", text, found[0].0);
+        prop_assert_eq!(&found[0].1, &value);
+        // The same for an amount in Chinese numerals or figures.
+        for amount in [format!("付了{}块", chinese_numeral(n)), format!("{n}元")] {
+            let text = format!("{lead}{amount}{word}{tail}");
+            let value = one(Entity::Amount, &text);
+            prop_assert!(same(Entity::Amount, &Value::Amount(n * 100), &value), "{:?} gave {}", text, value);
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! text. All patterns are compiled once per process (built-in ones) or once per rule at load
 //! time (`entity = "regex"`); nothing is compiled per transcript.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -13,9 +14,9 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 
-use super::amounts::amounts;
+use super::amounts::{amounts, bare_numbers};
 use super::dates::{Date, dates};
-use super::numbers::{Digit, digit_runs, is_mask_char};
+use super::numbers::{Digit, digit_runs_in, hide_numeral_words, is_mask_char};
 use crate::normalize::{NormText, Profile, is_cjk, normalize_into};
 
 /// The folds applied before values are searched: width, case and script, but not punctuation.
@@ -285,27 +286,37 @@ impl Extractor {
     /// Every value in `source` (digit strings need at least `min_digits` digits), plus
     /// placeholders. `norm` is a reusable buffer.
     pub fn extract(&self, source: &str, min_digits: usize, norm: &mut NormText) -> Extracted {
-        self.extract_hinted(source, min_digits, norm, text_hint(source))
+        self.extract_hinted(source, min_digits, norm, text_hint(source), false)
     }
 
-    /// [`Extractor::extract`] with the turn's [`TextHint`] already known (rules keep one per
-    /// turn, so several extractors over one turn look at its characters once).
+    /// [`Extractor::extract`] with the text's [`TextHint`] already known (rules keep one per
+    /// turn, so several extractors over one turn look at its characters once). `money` says
+    /// the talk around the text is about money, so 块, 毛 and 角 after a number are money
+    /// even when the text itself does not say so (see [`super::amounts`]).
     pub fn extract_hinted(
         &self,
         source: &str,
         min_digits: usize,
         norm: &mut NormText,
         hint: TextHint,
+        money: bool,
     ) -> Extracted {
         if !self.might_hold(source, min_digits, hint) {
             return Extracted::default();
         }
         normalize_into(&VALUE_PROFILE, source, norm);
-        let text = norm.as_str();
+        let folded = norm.as_str();
+        let numeric = matches!(self.entity, Entity::Digits | Entity::Phone | Entity::Amount);
+        let text: Cow<'_, str> = if numeric {
+            for_numbers(norm)
+        } else {
+            Cow::Borrowed(folded)
+        };
+        let text: &str = &text;
         let mut values: Vec<(Range<usize>, Value)> = Vec::new();
         match self.entity {
             Entity::Digits | Entity::Phone => {
-                let runs: Vec<_> = digit_runs(text)
+                let runs: Vec<_> = digit_runs_in(text, &clause_commas(norm, source))
                     .into_iter()
                     .filter(|r| (min_digits.max(1)..=self.max_digits).contains(&r.digits.len()))
                     .collect();
@@ -313,7 +324,8 @@ impl Extractor {
                 let taken: Vec<Range<usize>> = if runs.is_empty() {
                     Vec::new()
                 } else {
-                    amounts(text)
+                    // Any number with 块 is a quantity, money or not: never a digit string.
+                    amounts(text, true)
                         .into_iter()
                         .map(|a| a.range)
                         .chain(dates(text).into_iter().map(|d| d.range))
@@ -330,7 +342,7 @@ impl Extractor {
             }
             Entity::Amount => {
                 values.extend(
-                    amounts(text)
+                    amounts(text, money)
                         .into_iter()
                         .map(|a| (a.range, Value::Amount(a.cents))),
                 );
@@ -391,6 +403,24 @@ impl Extractor {
                 .map(|r| norm.source_range(r, source))
                 .collect(),
         }
+    }
+
+    /// Numbers said without a currency word in `source` ([`bare_numbers`]), as amounts: a
+    /// read-back may leave out the currency the other party named ("seventy nine dollars" read
+    /// back as "seventy nine"). Empty unless the entity is [`Entity::Amount`].
+    pub fn bare_amounts(&self, source: &str, norm: &mut NormText, hint: TextHint) -> Vec<Found> {
+        if self.entity != Entity::Amount || hint.digits == 0 {
+            return Vec::new();
+        }
+        normalize_into(&VALUE_PROFILE, source, norm);
+        let text = for_numbers(norm);
+        bare_numbers(&text)
+            .into_iter()
+            .map(|a| Found {
+                value: Value::Amount(a.cents),
+                range: norm.source_range(a.range, source),
+            })
+            .collect()
     }
 
     /// A cheap test on the original text: false when the turn cannot hold a value or a
@@ -462,6 +492,29 @@ impl Extractor {
         out.sort_by_key(|r| r.start);
         out
     }
+}
+
+/// The folded text as the number readers see it: common words with numeral characters blanked
+/// out ([`hide_numeral_words`]: 一直, 一下, 两个 are no digits). Byte offsets are those of the
+/// folded text.
+fn for_numbers(norm: &NormText) -> Cow<'_, str> {
+    hide_numeral_words(norm.as_str())
+}
+
+/// Byte offsets in the folded text of the commas written full-width (，) in `source`: in Chinese
+/// text they end a clause, so they group only short digit groups read aloud (see
+/// [`digit_runs_in`]). Allocates only when the text has one.
+///
+/// [`digit_runs_in`]: super::numbers::digit_runs_in
+fn clause_commas(norm: &NormText, source: &str) -> Vec<usize> {
+    if !source.contains('，') {
+        return Vec::new();
+    }
+    norm.as_str()
+        .match_indices(',')
+        .map(|(at, _)| at)
+        .filter(|&at| source[norm.source_offset(at)..].starts_with('，'))
+        .collect()
 }
 
 /// The local part of a spoken email address, read backwards from just before "at": a word

@@ -13,6 +13,7 @@ mod calls;
 mod charts;
 
 use super::{RenderOptions, by_heading, key_values, label, one_or_dash, percent, scope_line};
+use crate::redact::Redaction;
 use crate::rollup::Dimension;
 use crate::rollup::model::{GroupRow, Report};
 use crate::rollup::render::table::short_rule;
@@ -129,14 +130,19 @@ fn header(out: &mut String, report: &Report, options: &RenderOptions) {
     for book in &report.rulebooks {
         let _ = write!(out, "<span class=\"chip\">{}</span>", esc(book));
     }
-    if report.redacted {
-        out.push_str(
+    match report.redaction {
+        Redaction::Personal => out.push_str(
             "<span class=\"chip privacy\" title=\"Phone, card, ID and order numbers keep their last \
-             four digits; e-mail addresses their first letter and domain. Run with --no-redact to \
-             show them in full.\">Personal data masked</span>",
-        );
-    } else {
-        out.push_str("<span class=\"chip warn\">Personal data shown in full</span>");
+             four digits; e-mail addresses their first letter and domain. Amounts and dates are \
+             shown. Run with --no-redact to show everything in full, --redact=all to mask \
+             amounts and dates too.\">Personal data masked</span>",
+        ),
+        Redaction::All => out.push_str(
+            "<span class=\"chip privacy\" title=\"Phone, card, ID and order numbers keep their last \
+             four digits; e-mail addresses their first letter and domain; the amounts and dates \
+             read-back rules read are masked.\">Personal data, amounts and dates masked</span>",
+        ),
+        Redaction::None => out.push_str("<span class=\"chip warn\">Personal data shown in full</span>"),
     }
     out.push_str("</p>\n</header>\n");
 }
@@ -315,7 +321,7 @@ fn score_rows(out: &mut String, report: &Report, titles: &Titles<'_>) {
     out.push_str(
         "<span class=\"n\">Calls</span><span>Mean score</span><span class=\"n\">Median</span>\
          <span class=\"n\">Pass rate</span><span class=\"n\">Auto-fails</span><span>Trend</span>\
-         <span>Breaks most <small>(vs. comparison group)</small></span></div>\n",
+         <span>Coaching focus <small>(vs. comparison group)</small></span></div>\n",
     );
     for row in &report.groups {
         let Some(s) = &row.scores else { continue };
@@ -367,10 +373,11 @@ fn score_rows(out: &mut String, report: &Report, titles: &Titles<'_>) {
             let worse = top.rate > top.compare_rate;
             let _ = write!(
                 out,
-                "<span class=\"pill{}\" title=\"{}: broken in {} of {} calls ({:.1}%); {} {:.1}%\">{} \
-                 <b>{:.0}%</b> <small>{} {:.0}%</small></span>",
+                "<span class=\"pill{}\" title=\"{}: {:.1} points lost; broken in {} of {} calls ({:.1}%); \
+                 {} {:.1}%\">{} <b>{:.0}%</b> <small>{} {:.0}%</small></span>",
                 if worse { " worse" } else { "" },
                 esc(&top.rule),
+                top.points,
                 top.broken,
                 top.applicable,
                 top.rate,
