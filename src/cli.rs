@@ -25,10 +25,15 @@ Examples:
   callcheck check - < call.txt                check one transcript from standard input
   callcheck check - --input-format jsonl < calls.jsonl   many transcripts from standard input
   callcheck check exports/ --speaker-map spk_0=agent,spk_1=customer   name Transcribe speakers
+  callcheck check exports/ --format json      roles of spk_0/spk_1 inferred per call (see `roles`)
   callcheck check calls/ --metadata contacts.csv   who hung up, agent, team… by call id
 
+Speaker roles: --speaker-map and [speakers] win, then role words in the labels (Agent, 客服),
+then inference from what each speaker says; --roles strict turns inference off.
+
 Exit status: 0 no finding at or above --fail-on; 1 such findings; 2 usage error, invalid
-rulebook, or a transcript that could not be read or parsed (every other file is still checked).";
+rulebook, a transcript that could not be read or parsed, or a call that was not checked because
+no speaker could be identified as the agent (every other file is still checked).";
 
 /// `callcheck`: the top-level command.
 #[derive(Debug, Parser)]
@@ -122,8 +127,10 @@ Examples:
   callcheck convert call.json --speaker-map spk_0=agent --metadata contacts.csv
 
 Each line is one transcript in callcheck's JSON format (docs/formats.md), with the metadata of
-sidecars and tables merged in. Exit status: 0 all read; 2 a file could not be read (the others
-are still converted).";
+sidecars and tables merged in, and `roles`: how the speakers' roles were decided (source,
+confidence, map), what inference saw in each speaker (evidence) and, when no speaker could be
+identified as the agent, why `check` would not check the call (not_checked). Exit status: 0 all
+read; 2 a file could not be read (the others are still converted).";
 
 /// `callcheck convert`.
 #[derive(Debug, Args)]
@@ -254,9 +261,11 @@ Examples:
 
 Scores: each applicable rule weighs its `weight` (default 1; info rules 0); a call scores the
 share of that weight it did not break, 0 with an auto-fail finding, and passes at the pass mark
-(default 80). Personal data in excerpts is masked unless --no-redact; amounts and dates are shown
-unless --redact=all. Exit status: 0 the report was written; 2 usage error, invalid rulebook, or a
-transcript that could not be read (the others are still reported).";
+(default 80). Calls that were not checked (no speaker identified as the agent) are listed and
+left out of every count, mean and pass rate. Personal data in excerpts is masked unless
+--no-redact; amounts and dates are shown unless --redact=all. Exit status: 0 the report was
+written; 2 usage error, invalid rulebook, a transcript that could not be read, or a call that was
+not checked (the others are still reported).";
 
 /// `callcheck report`.
 #[derive(Debug, Args)]
@@ -498,8 +507,17 @@ pub struct InputArgs {
     /// Map a speaker label to a role: spk_0=agent, ch_1=customer, "Jane Doe"=agent (roles: agent,
     /// customer, system, other); '*=customer' maps every speaker not named otherwise, and speech
     /// with no speaker name (captions without diarisation); repeatable or comma-separated.
+    /// Mappings always win over role words and inference.
     #[arg(long, value_name = "LABEL=ROLE", value_delimiter = ',')]
     pub speaker_map: Vec<String>,
+
+    /// Speakers whose labels are not role words (spk_0, SPEAKER_01, user names) and are not
+    /// mapped: infer who is the agent from what each says, per call (infer), or leave them
+    /// without a role (strict). A call whose agent cannot be told is reported as not checked,
+    /// never as clean, and check and report exit 2 [default: infer, or `roles` in
+    /// callcheck.toml].
+    #[arg(long, value_enum, value_name = "MODE")]
+    pub roles: Option<RolesArg>,
 
     /// Call metadata keyed by call id: CSV/TSV with a call_id (or ContactId) column, or JSON
     /// Lines of objects such as Amazon Connect contact records. Adds agent, team, ended_by, …
@@ -614,6 +632,15 @@ pub enum FormatArg {
     Jsonl,
     /// CSV with a header row.
     Csv,
+}
+
+/// `--roles`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RolesArg {
+    /// Infer the roles of unmapped speakers from what they say, per call.
+    Infer,
+    /// Roles only from role words, format role fields and mappings.
+    Strict,
 }
 
 /// `rules list --format`.

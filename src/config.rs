@@ -119,6 +119,8 @@ struct ConfigToml {
     #[serde(default)]
     input_format: Option<Spanned<String>>,
     #[serde(default)]
+    roles: Option<Spanned<String>>,
+    #[serde(default)]
     format: Option<Spanned<String>>,
     #[serde(default)]
     fail_on: Option<Spanned<String>>,
@@ -167,6 +169,10 @@ pub struct Config {
     pub baseline: Option<Setting<PathBuf>>,
     /// `[speakers]`: extra labels.
     pub speakers: Vec<(Role, String, Origin)>,
+    /// `[speakers] company`: the company's names, for role inference.
+    pub companies: Vec<(String, Origin)>,
+    /// `roles`: whether speaker roles may be inferred.
+    pub roles: Option<Setting<crate::roles::Mode>>,
     /// `[rules]` in file order.
     pub rules: Vec<RuleLevel>,
 }
@@ -195,6 +201,10 @@ fn advice(key: &str) -> (&'static str, &'static str) {
             "without it, the format is chosen by extension (and `templates` globs)",
         ),
         "format" => ("the name of a report format", "--format overrides it"),
+        "roles" => (
+            "\"infer\" or \"strict\"",
+            "strict gives roles only from role words and mappings; --roles overrides it",
+        ),
         "fail_on" => (
             "one of \"error\", \"warning\", \"info\", \"never\"",
             "findings at or above this severity make the exit status 1; --fail-on overrides it",
@@ -263,6 +273,8 @@ impl Config {
             channel: None,
             baseline: None,
             speakers: Vec::new(),
+            companies: Vec::new(),
+            roles: None,
             rules: Vec::new(),
         };
         config.resolve(parsed, &mut diagnostics);
@@ -396,6 +408,20 @@ impl Config {
                 }
             }
         }
+        if let Some(name) = toml.roles {
+            match crate::roles::Mode::parse(name.get_ref()) {
+                Some(mode) => {
+                    self.roles = Some(Setting {
+                        value: mode,
+                        origin: self.origin(&name.span()),
+                    });
+                }
+                None => {
+                    let names: Vec<&str> = crate::roles::Mode::NAMES.iter().map(|(n, _)| *n).collect();
+                    diagnostics.push(self.choice_error(&name, "roles", &names));
+                }
+            }
+        }
         if let Some(name) = toml.format {
             match OutputFormat::from_name(name.get_ref()) {
                 Some(format) => {
@@ -457,6 +483,9 @@ impl Config {
                 for label in labels {
                     self.speakers.push((role, label, origin.clone()));
                 }
+            }
+            for name in speakers.company {
+                self.companies.push((name, origin.clone()));
             }
         }
         for (pattern, level) in toml.rules.unwrap_or_default() {
@@ -619,6 +648,24 @@ mod tests {
         assert_eq!(config.speakers[0].0, Role::Agent);
         assert_eq!(config.rules[0].level, None);
         assert!(matches!(&config.rules[0].origin, Origin::File { line: 13, .. }));
+    }
+
+    #[test]
+    fn roles_mode_and_company_names() {
+        let (config, _) =
+            load("roles = \"strict\"\n[speakers]\ncompany = [\"安信银行\", \"ACME Bank\"]\n").unwrap();
+        let roles = config.roles.unwrap();
+        assert_eq!(roles.value, crate::roles::Mode::Strict);
+        assert!(matches!(roles.origin, Origin::File { line: 1, .. }));
+        let names: Vec<&str> = config.companies.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["安信银行", "ACME Bank"]);
+        let e = error("roles = \"stict\"\n");
+        assert!(
+            e.contains("callcheck.toml:1:9: roles: invalid value `stict`"),
+            "{e}"
+        );
+        assert!(e.contains("expected: one of `infer`, `strict`"), "{e}");
+        assert!(e.contains("did you mean `strict`?"), "{e}");
     }
 
     #[test]

@@ -6,6 +6,7 @@ use std::str::FromStr;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
+use crate::roles::Assignment;
 use crate::transcript::{Millis, Position, Role};
 
 /// How serious a finding is; ordered `Info < Warning < Error`.
@@ -142,6 +143,28 @@ pub struct FileReport {
     /// Where the transcript's first turn starts (`None` without turns): `eval` points at it for
     /// a violation the rules missed.
     pub first_turn: Option<Position>,
+    /// How the speakers' roles were decided.
+    pub roles: Option<Assignment>,
+}
+
+/// A transcript that was read but could not be judged: no speaker could be identified as the
+/// agent, so no rule about the agent can say anything (never reported as clean).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NotChecked {
+    /// The path, as for [`FileReport::path`].
+    pub path: String,
+    /// The file the transcript was read from.
+    pub file: String,
+    /// Call metadata (headers, sidecars).
+    pub metadata: IndexMap<String, String>,
+    /// The input format the file was read as.
+    pub format: &'static str,
+    /// The text encoding the file was read in.
+    pub encoding: &'static str,
+    /// The speakers and what is known of their roles.
+    pub roles: Assignment,
+    /// Why it was not checked: the labels seen, and how to map them.
+    pub reason: String,
 }
 
 /// A file that could not be read or parsed.
@@ -153,11 +176,14 @@ pub struct FileError {
     pub error: String,
 }
 
-/// One entry of a run's output: a checked transcript or a file that failed.
+/// One entry of a run's output: a checked transcript, one that could not be judged, or a file
+/// that failed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum FileResult {
     /// The transcript was checked.
     Checked(FileReport),
+    /// The transcript was read, but nothing says which speaker is the agent.
+    NotChecked(NotChecked),
     /// The file could not be read or parsed.
     Failed(FileError),
 }
@@ -167,6 +193,7 @@ impl FileResult {
     pub fn path(&self) -> &str {
         match self {
             FileResult::Checked(r) => &r.path,
+            FileResult::NotChecked(n) => &n.path,
             FileResult::Failed(e) => &e.path,
         }
     }
@@ -179,6 +206,8 @@ pub struct Summary {
     pub files: usize,
     /// Files that could not be read or parsed.
     pub errors: usize,
+    /// Transcripts that were read but could not be judged (no speaker identified as the agent).
+    pub not_checked: usize,
     /// All findings.
     pub findings: usize,
     /// Findings per severity.
@@ -227,6 +256,7 @@ impl Summary {
         self.files += 1;
         match result {
             FileResult::Failed(_) => self.errors += 1,
+            FileResult::NotChecked(_) => self.not_checked += 1,
             FileResult::Checked(report) => {
                 self.findings += report.findings.len();
                 if !report.findings.is_empty() {

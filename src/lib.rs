@@ -43,6 +43,7 @@ pub mod normalize;
 pub mod pipeline;
 pub mod redact;
 pub mod report;
+pub mod roles;
 pub mod rollup;
 pub mod rulebook;
 pub mod rules;

@@ -486,6 +486,7 @@ fn name_roles(transcript: &mut Transcript) {
         let label = fold(&turn.speaker.label);
         if let Some((_, role)) = named.iter().find(|(name, _)| *name == label) {
             turn.speaker.role = *role;
+            turn.speaker.source = crate::transcript::RoleSource::Map;
         }
     }
 }

@@ -31,10 +31,11 @@ use encoding_rs::Encoding;
 use crate::decode::decode_as;
 use crate::discover::{Input, Source};
 use crate::engine::{Engine, Timings};
-use crate::finding::{FileError, FileReport, FileResult, Severity, Summary};
+use crate::finding::{FileError, FileReport, FileResult, NotChecked, Severity, Summary};
 use crate::matcher::Scratch;
 use crate::metadata::Metadata;
 use crate::report::Reporter;
+use crate::roles::Inferrer;
 use crate::transcript::{FORMATS, Format, LineParser, ParseOptions, Transcript, detect};
 
 /// How a run reads its inputs.
@@ -49,6 +50,8 @@ pub struct Pipeline<'a> {
     pub encoding: Option<&'static Encoding>,
     /// Sidecar files and metadata tables.
     pub metadata: Metadata,
+    /// Decides speaker roles the labels do not give.
+    pub roles: Inferrer,
     /// Worker threads (at least 1).
     pub jobs: usize,
     /// Severity of unused or unknown `callcheck:` suppressions (`None`: not reported).
@@ -144,13 +147,14 @@ impl<'e> Pipeline<'e> {
     /// A pipeline reading inputs as `input` says, judging them with `engine`; the options of a
     /// run (threads, unused suppressions, redaction) are then set on it.
     pub fn new(engine: &'e Engine, input: crate::settings::InputSettings) -> Pipeline<'e> {
-        let (format, encoding, parse_options, metadata) = input.into_parts();
+        let (format, encoding, parse_options, metadata, roles) = input.into_parts();
         Pipeline {
             engine,
             parse_options,
             format,
             encoding,
             metadata,
+            roles,
             jobs: 1,
             unused_suppression: None,
             redact: crate::redact::Redaction::None,
@@ -597,10 +601,26 @@ impl Pipeline<'_> {
                 error,
             })];
         }
+        let inferring = Instant::now();
+        for transcript in &mut transcripts {
+            self.roles.apply(transcript);
+        }
+        stats.parse += inferring.elapsed();
         let mut timings = Timings::default();
         let mut results = Vec::with_capacity(transcripts.len());
         for ((line, transcript), text) in lines.into_iter().zip(&transcripts).zip(&texts) {
             *calls += 1;
+            let name = transcript
+                .metadata
+                .get("call_id")
+                .cloned()
+                .unwrap_or_else(|| calls.to_string());
+            let path = format!("{}#{name}", input.display);
+            if let Some(unjudged) = not_checked(transcript, &path, &input.display, format.name, "UTF-8") {
+                stats.transcripts += 1;
+                results.push(unjudged);
+                continue;
+            }
             let verdict = self.engine.check_timed(transcript, scratch, &mut timings);
             stats.transcripts += 1;
             stats.turns += transcript.turns.len() as u64;
@@ -613,13 +633,8 @@ impl Pipeline<'_> {
             // As for whole files: no card or ID number quoted, known values masked on request.
             crate::rules::pii::mask_excerpts(&mut findings);
             crate::redact::mask_known_values(self.engine.rules(), transcript, &mut findings, self.redact);
-            let name = transcript
-                .metadata
-                .get("call_id")
-                .cloned()
-                .unwrap_or_else(|| calls.to_string());
             results.push(FileResult::Checked(FileReport {
-                path: format!("{}#{name}", input.display),
+                path,
                 file: input.display.clone(),
                 metadata: transcript.metadata.clone(),
                 findings,
@@ -627,6 +642,7 @@ impl Pipeline<'_> {
                 format: format.name,
                 encoding: "UTF-8",
                 first_turn: transcript.turns.first().map(|t| t.position()),
+                roles: transcript.roles.clone(),
             }));
         }
         stats.matching += timings.matching;
@@ -647,8 +663,8 @@ impl Pipeline<'_> {
     }
 
     /// Decodes `bytes` (detecting the encoding unless one is forced), chooses the format (unless
-    /// `format` is given), parses, and adds metadata from sidecars and tables (`file` is the
-    /// file on disk, if any).
+    /// `format` is given), parses, adds metadata from sidecars and tables (`file` is the file on
+    /// disk, if any), and decides the speakers' roles.
     pub fn read<'b>(
         &self,
         file: Option<&Path>,
@@ -670,6 +686,10 @@ impl Pipeline<'_> {
             (format.parse)(&decoded.text, &self.parse_options).map_err(|e| e.to_string())?;
         self.metadata.apply(file, &mut transcripts)?;
         crate::limits::check_transcripts(&transcripts)?;
+        // Roles after metadata: a sidecar may name the agent or say the call came from Connect.
+        for transcript in &mut transcripts {
+            self.roles.apply(transcript);
+        }
         Ok(Read {
             text: decoded.text,
             encoding: decoded.encoding,
@@ -710,9 +730,32 @@ impl Pipeline<'_> {
         let many = transcripts.len() > 1;
         let lines = LineIndex::new(text);
         let mut timings = Timings::default();
+        let entry_path = |i: usize, transcript: &Transcript| {
+            if many {
+                let name = transcript
+                    .metadata
+                    .get("call_id")
+                    .or_else(|| transcript.metadata.get("template"))
+                    .cloned()
+                    .unwrap_or_else(|| (i + 1).to_string());
+                format!("{path}#{name}")
+            } else {
+                path.to_string()
+            }
+        };
+        // A call whose agent nobody can tell is not judged: its entry says so instead.
+        let unjudged: Vec<Option<FileResult>> = transcripts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| not_checked(t, &entry_path(i, t), path, format.name, encoding))
+            .collect();
         let (mut findings, not_applicable): (Vec<_>, Vec<_>) = transcripts
             .iter()
-            .map(|t| {
+            .zip(&unjudged)
+            .map(|(t, unjudged)| {
+                if unjudged.is_some() {
+                    return (Vec::new(), Vec::new());
+                }
                 let verdict = self.engine.check_timed(t, scratch, &mut timings);
                 stats.turns += t.turns.len() as u64;
                 stats.matches += scratch.hits.all().len() as u64;
@@ -734,8 +777,12 @@ impl Pipeline<'_> {
             .iter()
             .zip(not_applicable)
             .zip(findings)
+            .zip(unjudged)
             .enumerate()
-            .map(|(i, ((transcript, not_applicable), mut findings))| {
+            .map(|(i, (((transcript, not_applicable), mut findings), unjudged))| {
+                if let Some(unjudged) = unjudged {
+                    return unjudged;
+                }
                 for finding in &mut findings {
                     finding.excerpt = lines
                         .line(text, finding.start.line)
@@ -745,19 +792,8 @@ impl Pipeline<'_> {
                 // A card or ID number a pii rule found is never quoted, in any finding.
                 crate::rules::pii::mask_excerpts(&mut findings);
                 crate::redact::mask_known_values(self.engine.rules(), transcript, &mut findings, self.redact);
-                let entry_path = if many {
-                    let name = transcript
-                        .metadata
-                        .get("call_id")
-                        .or_else(|| transcript.metadata.get("template"))
-                        .cloned()
-                        .unwrap_or_else(|| (i + 1).to_string());
-                    format!("{path}#{name}")
-                } else {
-                    path.to_string()
-                };
                 FileResult::Checked(FileReport {
-                    path: entry_path,
+                    path: entry_path(i, transcript),
                     file: path.to_string(),
                     metadata: transcript.metadata.clone(),
                     findings,
@@ -765,10 +801,33 @@ impl Pipeline<'_> {
                     format: format.name,
                     encoding,
                     first_turn: transcript.turns.first().map(|t| t.position()),
+                    roles: transcript.roles.clone(),
                 })
             })
             .collect()
     }
+}
+
+/// The entry of a transcript that cannot be judged because no speaker could be identified as
+/// the agent ([`crate::roles::Assignment::not_checked`]), or `None` for one that can.
+fn not_checked(
+    transcript: &Transcript,
+    path: &str,
+    file: &str,
+    format: &'static str,
+    encoding: &'static str,
+) -> Option<FileResult> {
+    let roles = transcript.roles.as_ref()?;
+    let reason = roles.not_checked()?;
+    Some(FileResult::NotChecked(NotChecked {
+        path: path.to_string(),
+        file: file.to_string(),
+        metadata: transcript.metadata.clone(),
+        format,
+        encoding,
+        roles: roles.clone(),
+        reason,
+    }))
 }
 
 /// A file read into transcripts.

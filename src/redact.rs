@@ -477,6 +477,7 @@ pub fn redact_result(result: &mut FileResult, mode: Redaction) {
                 texts_of(finding).for_each(&mut apply);
             }
         }
+        FileResult::NotChecked(unjudged) => apply(&mut unjudged.reason),
         FileResult::Failed(failure) => apply(&mut failure.error),
     }
 }

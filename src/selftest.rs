@@ -160,10 +160,7 @@ pub fn example_transcript(text: &str, role: Role, options: &ParseOptions) -> Res
     };
     Ok(Transcript {
         turns: vec![Turn {
-            speaker: Speaker {
-                role,
-                label: label.to_string(),
-            },
+            speaker: Speaker::declared(role, label),
             text: content.to_string(),
             start: None,
             end: None,

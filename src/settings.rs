@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use encoding_rs::Encoding;
 
 use crate::baseline::Baseline;
-use crate::cli::{ChannelArg, CheckArgs, ConfigArgs, FailOn, FormatArg, InputArgs, RulebookArgs};
+use crate::cli::{ChannelArg, CheckArgs, ConfigArgs, FailOn, FormatArg, InputArgs, RolesArg, RulebookArgs};
 use crate::config::{self, Config, Origin, Setting};
 use crate::decode::encoding_for_label;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -20,6 +20,7 @@ use crate::engine::Engine;
 use crate::finding::Severity;
 use crate::metadata::{Metadata, Table};
 use crate::report::{OutputFormat, ReportOptions, RuleInfo, RunInfo};
+use crate::roles::{Inferrer, Mode};
 use crate::rulebook::{Loaded, RuleSet, RulebookSource};
 use crate::suppress;
 use crate::transcript::{Channel, Format, ParseOptions, Role, SpeakerLabels, format_by_name};
@@ -117,6 +118,9 @@ fn apply_config(
     for (role, label, _) in &config.speakers {
         rules.labels.add(label, *role);
     }
+    for (name, _) in &config.companies {
+        rules.labels.add_company(name);
+    }
     config.apply_levels(rules)
 }
 
@@ -135,11 +139,31 @@ pub struct InputSettings {
     pub metadata_path: Option<PathBuf>,
     /// The channel of calls that do not say (`--channel`, `channel` in callcheck.toml).
     pub channel: Option<Channel>,
+    /// Decides the speaker roles labels do not give (`--roles`).
+    pub roles: Inferrer,
+}
+
+/// The roles mode: `--roles`, else `roles` in callcheck.toml, else inference; with its origin.
+pub fn roles_mode(args: &InputArgs, config: Option<&Config>) -> (Mode, Origin) {
+    pick(
+        args.roles.map(|r| match r {
+            RolesArg::Infer => Mode::Infer,
+            RolesArg::Strict => Mode::Strict,
+        }),
+        "--roles",
+        config.and_then(|c| c.roles.as_ref()),
+        Mode::Infer,
+    )
 }
 
 impl InputSettings {
-    /// Resolves input flags; `labels` are the rulebooks' speaker labels.
-    pub fn from_args(args: &InputArgs, labels: &SpeakerLabels) -> Result<InputSettings, SettingsError> {
+    /// Resolves input flags; `labels` are the rulebooks' speaker labels (and the company's
+    /// names), `roles` whether roles the labels do not give are inferred.
+    pub fn from_args(
+        args: &InputArgs,
+        labels: &SpeakerLabels,
+        roles: Mode,
+    ) -> Result<InputSettings, SettingsError> {
         let format = args.input_format.as_deref().and_then(format_by_name);
         let encoding = args
             .encoding
@@ -172,12 +196,14 @@ impl InputSettings {
             .map(|path| Table::load(path, &parse_options.labels))
             .transpose()
             .map_err(|e| SettingsError::Usage(format!("--metadata {e}")))?;
+        let roles = Inferrer::new(roles, parse_options.labels.companies()).map_err(SettingsError::Usage)?;
         Ok(InputSettings {
             format,
             encoding,
             parse_options,
             metadata,
             metadata_path: args.metadata.clone(),
+            roles,
             channel: args.channel.map(|c| match c {
                 ChannelArg::Voice => Channel::Voice,
                 ChannelArg::Chat => Channel::Chat,
@@ -200,7 +226,8 @@ impl InputSettings {
         }
     }
 
-    /// The pipeline's reading settings: format, encoding, parser options, metadata sources.
+    /// The pipeline's reading settings: format, encoding, parser options, metadata sources and
+    /// the roles stage.
     pub fn into_parts(
         self,
     ) -> (
@@ -208,10 +235,17 @@ impl InputSettings {
         Option<&'static Encoding>,
         ParseOptions,
         Metadata,
+        Inferrer,
     ) {
         let metadata = Metadata::new(self.parse_options.labels.clone(), self.metadata)
             .with_default_channel(self.channel);
-        (self.format, self.encoding, self.parse_options, metadata)
+        (
+            self.format,
+            self.encoding,
+            self.parse_options,
+            metadata,
+            self.roles,
+        )
     }
 }
 
@@ -332,6 +366,9 @@ impl CheckSettings {
             for (role, label, origin) in &config.speakers {
                 listed.push(("speakers", format!("{role}: {label}"), origin.clone()));
             }
+            for (name, origin) in &config.companies {
+                listed.push(("speakers", format!("company: {name}"), origin.clone()));
+            }
         }
         let pseudo_ignored = args.ignore.iter().any(|s| is_pseudo(s))
             || (!args.select.is_empty() && !args.select.iter().any(|s| is_pseudo(s)));
@@ -411,7 +448,9 @@ impl CheckSettings {
             format: input_format,
         };
         // After the configuration's `[speakers]`: `--speaker-map` adds to them.
-        let mut input = InputSettings::from_args(&args.input, &rules.labels)?;
+        let (roles, roles_origin) = roles_mode(&args.input, config);
+        provenance.push(("roles", roles.as_str().to_string(), roles_origin));
+        let mut input = InputSettings::from_args(&args.input, &rules.labels, roles)?;
         input.format = input_format;
         let (channel, channel_origin) = input.channel_from(config);
         provenance.push((

@@ -48,20 +48,41 @@ fn every_builtin_rule_has_examples_and_a_known_guideline() {
 #[test]
 fn builtins_cover_the_guidelines_their_kinds_can_express() {
     let (rules, _) = RuleSet::builtins().unwrap();
+    let covers = |rulebook: &str, guideline: &str| {
+        rules.rules.iter().any(|r| {
+            r.id.starts_with(&format!("{rulebook}/")) && r.meta.guideline.as_deref() == Some(guideline)
+        })
+    };
     for rulebook in ["zh-telephone", "en-telephone"] {
         for guideline in [
             // Phrase rules: required, forbidden, sequence, hangup.
             "G3", "G18", "G19", "G20", "G21", "G22", "G23", "G24", "G26", "G27", "G31", "G35", "G36", "G37",
             // Conversation rules: conditional, readback, metric.
-            "G2", "G5", "G6", "G7", "G8", "G9", "G10", "G11", "G12", "G13", "G14", "G15", "G16", "G17", "G28",
-            "G29", "G30", "G34",
+            "G1", "G2", "G5", "G6", "G7", "G8", "G9", "G10", "G11", "G12", "G13", "G14", "G15", "G16", "G17",
+            "G28", "G29", "G33", "G34",
         ] {
             assert!(
-                rules
-                    .rules
-                    .iter()
-                    .any(|r| r.id.starts_with(rulebook) && r.meta.guideline.as_deref() == Some(guideline)),
+                covers(rulebook, guideline),
                 "{rulebook} has no rule for {guideline}"
+            );
+        }
+    }
+    // Chats: no voice (rings, interrupting, pace, back-channel, hearing, hang-up, read-back of
+    // spoken numbers), but reply times.
+    for rulebook in ["zh-chat", "en-chat"] {
+        for guideline in [
+            "G3", "G10", "G11", "G12", "G13", "G14", "G15", "G16", "G18", "G19", "G20", "G21", "G22", "G23",
+            "G24", "G26", "G27", "G28", "G29", "G30", "G33", "G34", "G35", "G36",
+        ] {
+            assert!(
+                covers(rulebook, guideline),
+                "{rulebook} has no rule for {guideline}"
+            );
+        }
+        for voice_only in ["G1", "G2", "G5", "G7", "G8", "G17", "G37"] {
+            assert!(
+                !covers(rulebook, voice_only),
+                "{rulebook} has a voice-only rule for {voice_only}"
             );
         }
     }

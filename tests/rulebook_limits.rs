@@ -172,8 +172,16 @@ fn empty_phrases_and_phrases_that_normalise_to_nothing_are_errors() {
             "hint: an empty phrase matches nothing; remove it from the list",
         ],
     );
+    // "..." is a gap of the phrase language, and a gap needs words on both sides.
+    assert_error(
+        "[[required]]\nid = \"x\"\nphrases = [\"...\"]\n",
+        &[
+            "r.toml:5:12: [[required]] \"x\" › phrases: invalid phrase: a phrase (or an alternative) cannot start or end with a gap",
+            "for the characters themselves",
+        ],
+    );
     // Punctuation and spaces are ignored when matching, so these hold no words.
-    for phrase in ["...", "，。！", "   ", "-_-"] {
+    for phrase in ["，。！", "   ", "-_-"] {
         assert_error(
             &format!("[[required]]\nid = \"x\"\nphrases = [{phrase:?}]\n"),
             &[
@@ -184,9 +192,9 @@ fn empty_phrases_and_phrases_that_normalise_to_nothing_are_errors() {
             ],
         );
     }
-    // With punctuation kept, "..." is a phrase.
+    // With punctuation kept, an escaped "\..." is a phrase.
     let kept =
-        book("[normalize]\nignore_punctuation = false\n[[forbidden]]\nid = \"x\"\nphrases = [\"...\"]\n");
+        book("[normalize]\nignore_punctuation = false\n[[forbidden]]\nid = \"x\"\nphrases = ['\\...']\n");
     RuleSet::from_text("r.toml", &kept).unwrap_or_else(|e| panic!("{e}"));
     // The other kinds' phrase lists are checked the same way.
     assert_error(

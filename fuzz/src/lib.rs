@@ -84,6 +84,10 @@ pub fn check_bytes(data: &[u8]) {
         format: None,
         encoding: None,
         metadata: Metadata::new(SpeakerLabels::default(), None),
+        roles: match callcheck::roles::Inferrer::new(callcheck::roles::Mode::Infer, &[]) {
+            Ok(roles) => roles,
+            Err(e) => panic!("the role cues do not load: {e}"),
+        },
         jobs: 1,
         unused_suppression: Some(Severity::Warning),
         redact: callcheck::redact::Redaction::All,

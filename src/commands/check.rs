@@ -158,7 +158,8 @@ pub(super) fn run(
     if args.stats {
         write!(streams.err, "{}", stats_lines(&stats, settings.jobs))?;
     }
-    Ok(if summary.errors > 0 {
+    // A call nobody could judge fails the run like an unreadable file: never a silent pass.
+    Ok(if summary.errors > 0 || summary.not_checked > 0 {
         ExitStatus::Error
     } else if summary.fails(settings.fail_on) {
         ExitStatus::Findings

@@ -48,5 +48,14 @@ pub(super) fn run(
         rules.enabled_rules().count(),
         rules.rules.len()
     )?;
+    writeln!(
+        streams.out,
+        "Speaker roles: --speaker-map and [speakers] labels win, then role words in the labels \
+         (Agent, 客服) and the formats' role fields, then {}.",
+        match settings.input.roles.mode() {
+            crate::roles::Mode::Infer => "inference from what each speaker says (roles = infer)",
+            crate::roles::Mode::Strict => "nothing: roles = strict, so other speakers get no role",
+        }
+    )?;
     Ok(ExitStatus::Clean)
 }

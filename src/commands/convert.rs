@@ -11,7 +11,7 @@ use crate::discover::{Filters, discover};
 use crate::engine::Engine;
 use crate::exit::ExitStatus;
 use crate::pipeline::{Pipeline, input_file, read_bytes};
-use crate::settings::{InputSettings, load_config, load_rulebooks};
+use crate::settings::{InputSettings, load_config, load_rulebooks, roles_mode};
 use crate::transcript::callcheck_json::to_json;
 
 pub(super) fn run(
@@ -22,8 +22,9 @@ pub(super) fn run(
     // The project configuration's `[speakers]` apply, as they do to `check`.
     let settings = load_config(config).and_then(|config| {
         let config = config.map(|(config, _)| config);
+        let (roles, _) = roles_mode(&args.input, config.as_ref());
         load_rulebooks(&args.rulebooks, config.as_ref()).and_then(|(rules, _)| {
-            InputSettings::from_args(&args.input, &rules.labels).map(|mut input| {
+            InputSettings::from_args(&args.input, &rules.labels, roles).map(|mut input| {
                 input.channel_from(config.as_ref());
                 (rules, input)
             })

@@ -34,10 +34,16 @@ paths = ["."]
 #   callcheck check --write-baseline callcheck-baseline.json
 # baseline = "callcheck-baseline.json"
 
-# Extra speaker labels for plain-text transcripts.
+# Speakers whose labels are not role words (spk_0, SPEAKER_01, user names) get their roles
+# inferred per call from what they say; "strict" turns that off (docs/formats.md).
+# roles = "infer"
+
+# Extra speaker labels (they always win over role words and inference), and the company's
+# names, which help tell the agent: agents say them when they answer.
 # [speakers]
 # agent = ["Rep"]
 # customer = ["Member"]
+# company = ["ACME Bank", "安信银行"]
 
 # Severity per rule: "off", "info", "warning" or "error"; keys are rule ids or globs, and later
 # entries win.

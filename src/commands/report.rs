@@ -189,7 +189,10 @@ pub(super) fn run(
     for e in &report.errors {
         writeln!(streams.err, "{}: error: {}", e.path, e.error)?;
     }
-    Ok(if summary.errors > 0 {
+    for n in &report.not_checked {
+        writeln!(streams.err, "{}: not checked: {}", n.path, n.error)?;
+    }
+    Ok(if summary.errors > 0 || summary.not_checked > 0 {
         ExitStatus::Error
     } else {
         ExitStatus::Clean

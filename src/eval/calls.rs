@@ -159,6 +159,16 @@ impl Reporter for Calls {
                     not_applicable,
                 });
             }
+            // A call nobody could tell the agent of was not judged: its labels count as not
+            // applicable, and the run says so like an unreadable file.
+            FileResult::NotChecked(skipped) => {
+                let file = self.real(&skipped.file);
+                self.unreadable.push(Unreadable {
+                    path: skipped.path.clone(),
+                    file,
+                    error: format!("not checked: {}", skipped.reason),
+                });
+            }
             FileResult::Failed(error) => {
                 let file = self.real(&error.path);
                 self.unreadable.push(Unreadable {

@@ -731,7 +731,7 @@ mod tests {
             let text = words.concat();
             let t = Transcript {
                 turns: vec![crate::transcript::Turn {
-                    speaker: crate::transcript::Speaker { role: crate::transcript::Role::Agent, label: "Agent".into() },
+                    speaker: crate::transcript::Speaker::declared(crate::transcript::Role::Agent, "Agent"),
                     text: text.clone(),
                     start: None,
                     end: None,

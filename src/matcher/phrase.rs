@@ -159,8 +159,8 @@ fn parse_alternatives(chars: &[char], at: &mut usize, depth: usize) -> Result<Ve
     flush(&mut text, &mut current);
     alternatives.push(current);
     for alternative in &alternatives {
-        let words = alternative.iter().filter(|i| !matches!(i, Item::Space));
-        let (first, last) = (words.clone().next(), words.last());
+        let mut words = alternative.iter().filter(|i| !matches!(i, Item::Space));
+        let (first, last) = (words.clone().next(), words.next_back());
         if matches!(first, Some(Item::Gap(_))) || matches!(last, Some(Item::Gap(_))) {
             return Err("a phrase (or an alternative) cannot start or end with a gap `…`".into());
         }

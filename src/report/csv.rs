@@ -74,6 +74,7 @@ impl<W: Write, E: Write> Reporter for Csv<W, E> {
         self.header()?;
         match result {
             FileResult::Failed(e) => writeln!(self.err, "{}: error: {}", e.path, e.error),
+            FileResult::NotChecked(n) => writeln!(self.err, "{}: not checked: {}", n.path, n.reason),
             FileResult::Checked(report) => {
                 let score = match &self.scoring {
                     Some(scoring) if !report.findings.is_empty() => scoring.score(report),

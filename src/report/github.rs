@@ -47,6 +47,12 @@ impl<W: Write> Reporter for Github<W> {
                 escape_property(&e.path),
                 escape_data(&format!("cannot check this file: {}", e.error))
             ),
+            FileResult::NotChecked(n) => writeln!(
+                self.out,
+                "::error file={},title=callcheck::{}",
+                escape_property(&n.file),
+                escape_data(&format!("{} was not checked: {}", n.path, n.reason))
+            ),
             FileResult::Checked(report) => {
                 for f in &report.findings {
                     let command = match f.severity {

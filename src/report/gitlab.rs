@@ -61,6 +61,7 @@ impl<W: Write, E: Write> Reporter for Gitlab<W, E> {
     fn file(&mut self, result: &FileResult) -> io::Result<()> {
         match result {
             FileResult::Failed(e) => writeln!(self.err, "{}: error: {}", e.path, e.error),
+            FileResult::NotChecked(n) => writeln!(self.err, "{}: not checked: {}", n.path, n.reason),
             FileResult::Checked(report) => {
                 for f in &report.findings {
                     let base = fingerprint(&report.path, f);

@@ -2,8 +2,9 @@
 //!
 //! The document is streamed: the opening, then one file object per line as results arrive, then
 //! the summary. Every finding has every key; absent values are `null`. Keys beyond the contract
-//! (the file's `format`, `encoding` and `score`, `note`, `end_line`, `end_column`, summary counts
-//! by severity and `scores`) are additions, never changes.
+//! (the file's `format`, `encoding`, `roles` and `score`, `note`, `end_line`, `end_column`,
+//! summary counts by severity, `not_checked` and `scores`, and entries with status
+//! `not_checked`) are additions, never changes.
 
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -13,8 +14,9 @@ use serde::Serialize;
 
 use super::Reporter;
 use crate::finding::{FileResult, Finding, Severity, Summary};
+use crate::roles::Assignment;
 use crate::score::{Score, ScoreTally, Scoring};
-use crate::transcript::Role;
+use crate::transcript::{Role, RoleSource};
 
 /// Writes the JSON report.
 pub struct Json<W: Write> {
@@ -60,6 +62,18 @@ enum FileJson<'a> {
         metadata: &'a IndexMap<String, String>,
         findings: Vec<FindingJson<'a>>,
         not_applicable: Vec<&'a str>,
+        roles: Option<RolesJson<'a>>,
+        #[serde(skip_serializing_if = "Scored::is_off")]
+        score: Scored,
+    },
+    NotChecked {
+        path: &'a str,
+        status: &'static str,
+        format: &'a str,
+        encoding: &'a str,
+        metadata: &'a IndexMap<String, String>,
+        roles: RolesJson<'a>,
+        reason: &'a str,
         #[serde(skip_serializing_if = "Scored::is_off")]
         score: Scored,
     },
@@ -110,6 +124,25 @@ impl<'a> From<&'a Finding> for FindingJson<'a> {
     }
 }
 
+/// How a call's roles were decided, as reports show it:
+/// `{"source": "inferred", "confidence": 0.93, "map": {"spk_0": "agent", "spk_1": "customer"}}`.
+#[derive(Serialize)]
+pub struct RolesJson<'a> {
+    source: RoleSource,
+    confidence: Option<f64>,
+    map: IndexMap<&'a str, Role>,
+}
+
+impl<'a> From<&'a Assignment> for RolesJson<'a> {
+    fn from(a: &'a Assignment) -> Self {
+        RolesJson {
+            source: a.source,
+            confidence: a.confidence.map(crate::roles::floor2),
+            map: a.speakers.iter().map(|s| (s.label.as_str(), s.role)).collect(),
+        }
+    }
+}
+
 /// A transcript's score: absent without scoring, `null` when it has none.
 #[derive(Serialize)]
 #[serde(untagged)]
@@ -143,6 +176,17 @@ fn file_json(result: &FileResult, score: Scored) -> FileJson<'_> {
             metadata: &r.metadata,
             findings: r.findings.iter().map(FindingJson::from).collect(),
             not_applicable: r.not_applicable.iter().map(|n| n.rule.as_str()).collect(),
+            roles: r.roles.as_ref().map(RolesJson::from),
+            score,
+        },
+        FileResult::NotChecked(n) => FileJson::NotChecked {
+            path: &n.path,
+            status: "not_checked",
+            format: n.format,
+            encoding: n.encoding,
+            metadata: &n.metadata,
+            roles: RolesJson::from(&n.roles),
+            reason: &n.reason,
             score,
         },
         FileResult::Failed(e) => FileJson::Error {
@@ -164,6 +208,8 @@ impl<W: Write> Reporter for Json<W> {
                 self.tally.add(score.as_ref());
                 Scored::On(score)
             }
+            // Not judged, so not scored: `null`, never a pass.
+            (Some(_), FileResult::NotChecked(_)) => Scored::On(None),
             _ => Scored::Off,
         };
         serde_json::to_writer(&mut self.out, &file_json(result, score))?;
@@ -226,6 +272,7 @@ mod tests {
             format: "plain",
             encoding: "GB18030",
             first_turn: None,
+            roles: None,
         });
         let bad = FileResult::Failed(FileError {
             path: "calls/bad.txt".into(),
@@ -260,6 +307,75 @@ mod tests {
         assert_eq!(doc["summary"]["files"], 2);
         assert_eq!(doc["summary"]["errors"], 1);
         assert_eq!(doc["summary"]["findings"], 1);
+    }
+
+    fn speaker(label: &str, role: Role, source: RoleSource) -> crate::roles::SpeakerRole {
+        crate::roles::SpeakerRole {
+            label: label.into(),
+            role,
+            source,
+            turns: 2,
+            evidence: None,
+        }
+    }
+
+    #[test]
+    fn roles_and_calls_that_were_not_checked() {
+        let inferred = Assignment {
+            source: RoleSource::Inferred,
+            confidence: Some(0.937),
+            speakers: vec![
+                speaker("spk_1", Role::Agent, RoleSource::Inferred),
+                speaker("spk_0", Role::Customer, RoleSource::Inferred),
+            ],
+            ..Assignment::default()
+        };
+        let ok = FileResult::Checked(FileReport {
+            path: "a.txt".into(),
+            roles: Some(inferred),
+            ..FileReport::default()
+        });
+        let unknown = Assignment {
+            source: RoleSource::Unknown,
+            speakers: vec![speaker("spk_0", Role::Other, RoleSource::Unknown)],
+            ..Assignment::default()
+        };
+        let not_checked = FileResult::NotChecked(crate::finding::NotChecked {
+            path: "b.txt".into(),
+            file: "b.txt".into(),
+            format: "plain",
+            encoding: "UTF-8",
+            reason: "no speaker could be identified as the agent".into(),
+            roles: unknown,
+            ..crate::finding::NotChecked::default()
+        });
+        let mut summary = Summary::default();
+        let mut out = Vec::new();
+        let scoring = Arc::new(crate::report::test_support::scoring());
+        let mut reporter = Json::new(&mut out).with_scoring(scoring);
+        for result in [&ok, &not_checked] {
+            summary.add(result);
+            reporter.file(result).unwrap();
+        }
+        reporter.finish(&summary).unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(
+            doc["files"][0]["roles"],
+            serde_json::json!({"source": "inferred", "confidence": 0.93,
+                               "map": {"spk_1": "agent", "spk_0": "customer"}})
+        );
+        let entry = &doc["files"][1];
+        assert_eq!(entry["status"], "not_checked");
+        assert_eq!(entry["reason"], "no speaker could be identified as the agent");
+        assert_eq!(entry["roles"]["source"], "none");
+        assert_eq!(entry["roles"]["map"]["spk_0"], "other");
+        assert!(entry["score"].is_null(), "a call not checked has no score");
+        assert!(entry.get("findings").is_none());
+        assert_eq!(doc["summary"]["not_checked"], 1);
+        assert_eq!(
+            doc["summary"]["scores"]["scored"], 1,
+            "only the checked call is scored"
+        );
     }
 
     #[test]

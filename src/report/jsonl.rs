@@ -13,7 +13,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::Reporter;
-use super::json::FindingJson;
+use super::json::{FindingJson, RolesJson};
 use crate::finding::{FileResult, Summary};
 use crate::score::Scoring;
 
@@ -54,6 +54,15 @@ struct ErrorLine<'a> {
     error: &'a str,
 }
 
+/// A transcript that was not checked: `{"path", "status": "not_checked", "reason", "roles"}`.
+#[derive(Serialize)]
+struct NotCheckedLine<'a> {
+    path: &'a str,
+    status: &'static str,
+    reason: &'a str,
+    roles: RolesJson<'a>,
+}
+
 impl<W: Write> Reporter for Jsonl<W> {
     fn file(&mut self, result: &FileResult) -> io::Result<()> {
         match result {
@@ -62,6 +71,16 @@ impl<W: Write> Reporter for Jsonl<W> {
                     path: &e.path,
                     status: "error",
                     error: &e.error,
+                };
+                serde_json::to_writer(&mut self.out, &line)?;
+                self.out.write_all(b"\n")
+            }
+            FileResult::NotChecked(n) => {
+                let line = NotCheckedLine {
+                    path: &n.path,
+                    status: "not_checked",
+                    reason: &n.reason,
+                    roles: RolesJson::from(&n.roles),
                 };
                 serde_json::to_writer(&mut self.out, &line)?;
                 self.out.write_all(b"\n")

@@ -93,6 +93,18 @@ impl<W: Write> Reporter for Junit<W> {
                     m = xml(&e.error)
                 );
             }
+            FileResult::NotChecked(n) => {
+                tests += 1;
+                errors += 1;
+                let _ = writeln!(
+                    suite,
+                    "    <testcase classname=\"{p}\" name=\"roles\" file=\"{f}\">\n      \
+                     <error message=\"not checked: {m}\" type=\"not-checked\">{m}</error>\n    </testcase>",
+                    p = xml(path),
+                    f = xml(&n.file),
+                    m = xml(&n.reason)
+                );
+            }
             FileResult::Checked(report) => {
                 for rule in &self.run.rules {
                     tests += 1;

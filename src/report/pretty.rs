@@ -18,7 +18,9 @@
 //! ```
 //!
 //! `--verbose` adds the score of every transcript, and per transcript the format and encoding it
-//! was read as and the rules that did not apply.
+//! was read as, how the speakers' roles were decided, and the rules that did not apply. A
+//! transcript that could not be judged (no speaker identified as the agent) is reported on
+//! standard error with the labels seen and how to map them, like a file that could not be read.
 
 use std::io::{self, Write};
 use std::sync::Arc;
@@ -209,6 +211,15 @@ impl<W: Write, E: Write> Reporter for Pretty<W, E> {
                     e.error
                 )
             }
+            FileResult::NotChecked(n) => {
+                writeln!(
+                    self.err,
+                    "{}: {}: {}",
+                    n.path.bold(),
+                    "not checked".red().bold(),
+                    n.reason
+                )
+            }
             FileResult::Checked(report) => {
                 for finding in &report.findings {
                     self.finding(&report.path, finding)?;
@@ -223,6 +234,10 @@ impl<W: Write, E: Write> Reporter for Pretty<W, E> {
                 if self.options.verbose {
                     let read_as = format!("{}: read as {}, {}", report.path, report.format, report.encoding);
                     writeln!(self.out, "{}", read_as.dimmed())?;
+                    if let Some(roles) = &report.roles {
+                        let roles = format!("{}: {}", report.path, roles.describe());
+                        writeln!(self.out, "{}", roles.dimmed())?;
+                    }
                     let mut last_scope: Option<&str> = None;
                     for na in &report.not_applicable {
                         // One line per rulebook skipped for its language, not one per rule.
@@ -260,7 +275,7 @@ impl<W: Write, E: Write> Reporter for Pretty<W, E> {
 
 /// "Checked 14 transcripts: 23 findings (5 errors, 12 warnings, 6 info) in 9 transcripts. …"
 pub fn summary_line(s: &Summary) -> String {
-    let checked = s.files - s.errors;
+    let checked = s.files - s.errors - s.not_checked;
     let mut line = format!("Checked {}: ", plural(checked, "transcript", "transcripts"));
     if s.findings == 0 {
         line.push_str(&"no findings".green().bold().to_string());
@@ -297,6 +312,13 @@ pub fn summary_line(s: &Summary) -> String {
             " {} not applicable (see --verbose).",
             plural(s.not_applicable, "rule check", "rule checks")
         ));
+    }
+    if s.not_checked > 0 {
+        let unjudged = format!(
+            " {} not checked: no speaker could be identified as the agent (see above).",
+            plural(s.not_checked, "transcript", "transcripts")
+        );
+        line.push_str(&unjudged.red().bold().to_string());
     }
     if s.errors > 0 {
         let could_not = format!(" {} could not be read.", plural(s.errors, "file", "files"));

@@ -146,6 +146,11 @@ impl<W: Write> Reporter for Sarif<W> {
                 "message": { "text": format!("cannot check {}: {}", e.path, e.error) },
                 "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&e.path) } } }],
             })),
+            FileResult::NotChecked(n) => self.notifications.push(json!({
+                "level": "error",
+                "message": { "text": format!("not checked {}: {}", n.path, n.reason) },
+                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&n.file) } } }],
+            })),
             FileResult::Checked(report) => {
                 for f in &report.findings {
                     let value = self.result(&report.path, &report.file, f);

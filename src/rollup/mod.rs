@@ -156,6 +156,8 @@ pub struct Rollup {
     seen: u64,
     errors: Vec<FileError>,
     error_count: u64,
+    not_checked: Vec<FileError>,
+    not_checked_count: u64,
     unmatched: (u64, Option<String>),
     missing: [u64; 3],
 }
@@ -184,6 +186,8 @@ impl Rollup {
             seen: 0,
             errors: Vec::new(),
             error_count: 0,
+            not_checked: Vec::new(),
+            not_checked_count: 0,
             unmatched: (0, None),
             missing: [0; 3],
             options,
@@ -397,7 +401,10 @@ impl Rollup {
                 .first()
                 .zip(dates.last())
                 .map(|(a, b)| ((*a).clone(), (*b).clone())),
-            summary: totals(&overall.stats, self.error_count),
+            summary: Totals {
+                not_checked: self.not_checked_count,
+                ..totals(&overall.stats, self.error_count)
+            },
             distribution: overall
                 .stats
                 .distribution()
@@ -415,6 +422,7 @@ impl Rollup {
             groups,
             worst_calls: self.worst.into_items(),
             errors: self.errors,
+            not_checked: self.not_checked,
             notes,
         }
     }
@@ -657,6 +665,21 @@ impl Rollup {
                 ));
             }
         }
+        if let Some(example) = self.not_checked.first() {
+            notes.push(format!(
+                "{} {} not checked and {} in no count, mean or pass rate: no speaker could be \
+                 identified as the agent (for example {}); map the speaker labels with \
+                 --speaker-map or [speakers]",
+                self.not_checked_count,
+                if self.not_checked_count == 1 {
+                    "call was"
+                } else {
+                    "calls were"
+                },
+                if self.not_checked_count == 1 { "is" } else { "are" },
+                example.path
+            ));
+        }
         let unscored = calls - self.overall.stats.scored;
         if unscored > 0 {
             notes.push(format!(
@@ -678,6 +701,16 @@ impl Reporter for Rollup {
     fn file(&mut self, result: &FileResult) -> io::Result<()> {
         match result {
             FileResult::Checked(report) => self.add(report),
+            // Not judged: in no count, mean or pass rate, but listed and noted.
+            FileResult::NotChecked(n) => {
+                self.not_checked_count += 1;
+                if self.not_checked.len() < MAX_ERRORS {
+                    self.not_checked.push(FileError {
+                        path: n.path.clone(),
+                        error: n.reason.clone(),
+                    });
+                }
+            }
             FileResult::Failed(e) => {
                 self.error_count += 1;
                 if self.errors.len() < MAX_ERRORS {
@@ -728,6 +761,7 @@ fn totals(stats: &ScoreStats, errors: u64) -> Totals {
         findings: stats.findings,
         calls_with_findings: stats.with_findings,
         errors,
+        not_checked: 0,
     }
 }
 

@@ -44,6 +44,10 @@ pub struct Report {
     pub worst_calls: Vec<Call>,
     /// Files that could not be read (the first few).
     pub errors: Vec<FileError>,
+    /// Calls that were read but not checked, with why (the first few): no speaker could be
+    /// identified as the agent. They are in no count, mean or pass rate.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_checked: Vec<FileError>,
     /// Remarks about the data: unmatched `--group-from-path`, calls without an agent, …
     pub notes: Vec<String>,
 }
@@ -71,6 +75,13 @@ pub struct Totals {
     pub calls_with_findings: u64,
     /// Files that could not be read or parsed.
     pub errors: u64,
+    /// Calls read but not checked (no speaker identified as the agent).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub not_checked: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 /// A score band.

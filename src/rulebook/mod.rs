@@ -275,6 +275,9 @@ impl RuleSet {
                     labels.add(name, role);
                 }
             }
+            for name in &file.speakers.company {
+                labels.add_company(name);
+            }
             let n = &file.normalize;
             profiles.push(builder.profile(Profile {
                 fold_width: n.fold_width,
@@ -790,6 +793,15 @@ severity = "error"
 
     fn errors(text: &str) -> String {
         RuleSet::from_text("r.toml", text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn speakers_name_the_company_for_role_inference() {
+        let book = "[rulebook]\nid = \"a\"\n[speakers]\ncompany = [\"ACME\", \"安信银行\"]\n";
+        let (set, _) = RuleSet::from_text("r.toml", book).unwrap();
+        assert_eq!(set.labels.companies(), ["ACME", "安信银行"]);
+        let e = errors("[rulebook]\nid = \"a\"\n[speakers]\ncompnay = [\"ACME\"]\n");
+        assert!(e.contains("did you mean `company`?"), "{e}");
     }
 
     #[test]

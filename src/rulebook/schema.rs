@@ -170,6 +170,9 @@ pub struct SpeakersToml {
     /// Extra system labels.
     #[serde(default)]
     pub system: Vec<String>,
+    /// The company's names, which role inference looks for in what the agent says.
+    #[serde(default)]
+    pub company: Vec<String>,
 }
 
 /// `examples.pass` / `examples.fail`.

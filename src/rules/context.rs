@@ -113,13 +113,13 @@ impl Unless {
             Some(w) => *w.get_ref(),
             None => DEFAULT_WITHIN,
         };
-        if !(t.negated
+        let excuses_something = t.negated
             || t.question
             || t.quoted
             || !t.preceded_by.is_empty()
             || !t.followed_by.is_empty()
-            || !t.turn_says.is_empty())
-        {
+            || !t.turn_says.is_empty();
+        if !excuses_something {
             let d = ctx
                 .error(toml.span(), "`unless` sets no exception")
                 .expected(

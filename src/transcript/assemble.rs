@@ -213,10 +213,7 @@ mod tests {
     use crate::transcript::Role;
 
     fn speaker(role: Role, label: &str) -> Speaker {
-        Speaker {
-            role,
-            label: label.into(),
-        }
+        Speaker::declared(role, label)
     }
 
     /// An utterance whose text sits verbatim on `line` from column 1.

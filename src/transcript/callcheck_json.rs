@@ -40,10 +40,12 @@ pub static JSONL: Format = Format {
     parse_line: Some(parse_jsonl_line),
 };
 
-const TOP_KEYS: &[&str] = &["call_id", "metadata", "ended_by", "turns"];
+const TOP_KEYS: &[&str] = &["call_id", "metadata", "ended_by", "roles", "turns"];
 
 /// A transcript in this format, as one JSON object (what `callcheck convert` prints); reading it
-/// back gives the same turns, roles, times, metadata and who ended the call.
+/// back gives the same turns, roles, times, metadata and who ended the call. A speaker whose
+/// role nothing decided is written without `role`, so reading it back decides again (rather than
+/// taking `other` as stated); `roles` says how the roles were decided and is ignored on reading.
 pub fn to_json(transcript: &Transcript) -> serde_json::Value {
     use serde_json::{Map, Value};
     let mut object = Map::new();
@@ -62,6 +64,9 @@ pub fn to_json(transcript: &Transcript) -> serde_json::Value {
     if let Some(ended) = transcript.ended_by {
         object.insert("ended_by".into(), Value::from(ended.role.as_str()));
     }
+    if let Some(roles) = &transcript.roles {
+        object.insert("roles".into(), roles_json(roles));
+    }
     let seconds = |m: Millis| Value::from(m.as_secs_f64());
     let turns = transcript
         .turns
@@ -69,7 +74,9 @@ pub fn to_json(transcript: &Transcript) -> serde_json::Value {
         .map(|turn| {
             let mut t = Map::new();
             t.insert("speaker".into(), Value::from(turn.speaker.label.as_str()));
-            t.insert("role".into(), Value::from(turn.speaker.role.as_str()));
+            if turn.speaker.source != super::RoleSource::Unknown {
+                t.insert("role".into(), Value::from(turn.speaker.role.as_str()));
+            }
             t.insert("text".into(), Value::from(turn.text.as_str()));
             if let Some(start) = turn.start {
                 t.insert("start".into(), seconds(start));
@@ -84,6 +91,36 @@ pub fn to_json(transcript: &Transcript) -> serde_json::Value {
     Value::Object(object)
 }
 const TURN_KEYS: &[&str] = &["speaker", "role", "text", "start", "end"];
+
+/// `roles` as `convert` writes it: the report's `source`, `confidence` and `map`, plus what
+/// inference saw in each speaker it looked at (`evidence`) and why the call would not be
+/// checked (`not_checked`, or `null`).
+fn roles_json(roles: &crate::roles::Assignment) -> serde_json::Value {
+    use serde_json::{Map, Value, json};
+    let mut map = Map::new();
+    let mut evidence = Map::new();
+    for speaker in &roles.speakers {
+        map.insert(speaker.label.clone(), Value::from(speaker.role.as_str()));
+        if let Some(e) = &speaker.evidence {
+            let features: Map<String, Value> = e
+                .features
+                .iter()
+                .map(|(name, turns)| (name.clone(), Value::from(*turns)))
+                .collect();
+            evidence.insert(
+                speaker.label.clone(),
+                json!({"score": (e.score * 100.0).round() / 100.0, "features": features}),
+            );
+        }
+    }
+    json!({
+        "source": roles.source.as_str(),
+        "confidence": roles.confidence.map(crate::roles::floor2),
+        "map": map,
+        "evidence": evidence,
+        "not_checked": roles.not_checked(),
+    })
+}
 
 fn parse_json(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseError> {
     let value = json::parse(text)?;
@@ -171,10 +208,10 @@ fn transcript(node: &Node<'_, '_>, options: &ParseOptions) -> Result<Transcript,
 fn parse_turn(node: &Node<'_, '_>, options: &ParseOptions) -> Result<Turn, ParseError> {
     check_keys(node, TURN_KEYS)?;
     let label = node.field("speaker")?.str()?.as_str().to_string();
-    let role = match node.get("role")? {
+    let speaker = match node.get("role")? {
         Some(role) => {
             let name = role.str()?.as_str();
-            match name.to_ascii_lowercase().as_str() {
+            let role = match name.to_ascii_lowercase().as_str() {
                 "agent" => Role::Agent,
                 "customer" => Role::Customer,
                 "system" => Role::System,
@@ -184,9 +221,10 @@ fn parse_turn(node: &Node<'_, '_>, options: &ParseOptions) -> Result<Turn, Parse
                         "expected agent, customer, system or other, found \"{name}\""
                     )));
                 }
-            }
+            };
+            Speaker::declared(role, label)
         }
-        None => options.labels.resolve(&label).unwrap_or(Role::Other),
+        None => options.labels.resolve_speaker(&label),
     };
     let text_node = node.field("text")?;
     let text = text_node.str()?;
@@ -198,7 +236,7 @@ fn parse_turn(node: &Node<'_, '_>, options: &ParseOptions) -> Result<Turn, Parse
         return Err(node.error(format!("`end` ({end}) is before `start` ({start})")));
     }
     Ok(Turn {
-        speaker: Speaker { role, label },
+        speaker,
         text: text.as_str().to_string(),
         start,
         end,

@@ -56,19 +56,28 @@ fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseErr
     let mut utterances = Vec::with_capacity(entries.len());
     for (entry, usec) in entries.iter().zip(stamps) {
         let role_text = entry.field("role")?.str()?.as_str();
-        let role = match role_text.to_ascii_uppercase().as_str() {
-            "AGENT" | "HUMAN_AGENT" => Role::Agent,
-            "AUTOMATED_AGENT" => Role::System,
-            "CUSTOMER" | "END_USER" => Role::Customer,
-            _ => options.labels.role_of(role_text).unwrap_or(Role::Other),
-        };
         let label = match entry.get("user_id")? {
             Some(id) => format!("{role_text} {}", id.scalar_text()?),
             None => role_text.to_string(),
         };
+        let role = match role_text.to_ascii_uppercase().as_str() {
+            "AGENT" | "HUMAN_AGENT" => Some(Role::Agent),
+            "AUTOMATED_AGENT" => Some(Role::System),
+            "CUSTOMER" | "END_USER" => Some(Role::Customer),
+            _ => None,
+        };
+        let speaker = match role {
+            Some(role) => Speaker::declared(role, label),
+            // `ROLE_UNSPECIFIED` and the like: the labels (or the roles stage) decide.
+            None => {
+                let mut speaker = options.labels.speaker(role_text);
+                speaker.label = label;
+                speaker
+            }
+        };
         let text = entry.field("text")?.str()?;
         let start = usec.map(|u| Millis(((u - base) / 1000.0).round() as u64));
-        let mut u = Utterance::new(Speaker { role, label }, start, None);
+        let mut u = Utterance::new(speaker, start, None);
         u.push("", text.as_str(), text.segments(0));
         utterances.push(u);
     }

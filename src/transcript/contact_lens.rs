@@ -19,7 +19,8 @@ use super::assemble::{Utterance, assemble};
 use super::json::{self, Node};
 use super::time::parse_timestamp;
 use super::{
-    EndedBy, Event, Format, Millis, ParseError, ParseOptions, Role, Speaker, SpeakerLabels, Transcript,
+    EndedBy, Event, Format, Millis, ParseError, ParseOptions, Role, RoleSource, Speaker, SpeakerLabels,
+    Transcript,
 };
 
 /// The Contact Lens format.
@@ -35,16 +36,22 @@ pub static FORMAT: Format = Format {
 /// The prefix of chat event content types.
 const EVENT_PREFIX: &str = "application/vnd.amazonaws.connect.event.";
 
-/// The role of a Contact Lens `ParticipantRole`.
-pub fn role_of(participant_role: &str, labels: &SpeakerLabels) -> Role {
+/// The role of a Contact Lens `ParticipantRole`, and where it comes from: the platform's role
+/// names are the transcript's own word; other values go through the speaker labels.
+pub fn role_of(participant_role: &str, labels: &SpeakerLabels) -> (Role, RoleSource) {
     match participant_role.to_ascii_uppercase().as_str() {
-        "AGENT" => Role::Agent,
-        "CUSTOMER" => Role::Customer,
-        "SYSTEM" | "CUSTOM_BOT" | "BOT" => Role::System,
-        "SUPERVISOR" => Role::Other,
-        _ => labels.role_of(participant_role).unwrap_or(Role::Other),
+        "AGENT" => (Role::Agent, RoleSource::Labels),
+        "CUSTOMER" => (Role::Customer, RoleSource::Labels),
+        "SYSTEM" | "CUSTOM_BOT" | "BOT" => (Role::System, RoleSource::Labels),
+        "SUPERVISOR" => (Role::Other, RoleSource::Labels),
+        _ => labels
+            .lookup(participant_role)
+            .unwrap_or((Role::Other, RoleSource::Unknown)),
     }
 }
+
+/// Who a participant is: role, where the role comes from, display name.
+type Participant = (Role, RoleSource, Option<String>);
 
 fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseError> {
     let value = json::parse(text)?;
@@ -68,7 +75,7 @@ fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseErr
         transcript.metadata.insert("channel".into(), channel.clone());
     }
     // ParticipantId → (role, display name).
-    let mut participants: HashMap<String, (Role, Option<String>)> = HashMap::new();
+    let mut participants: HashMap<String, Participant> = HashMap::new();
     if let Some(list) = root.get("Participants")? {
         for p in list.items()? {
             let id = p.field("ParticipantId")?.scalar_text()?;
@@ -78,10 +85,10 @@ fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseErr
                 Some(role) => role_of(role.str()?.as_str(), &options.labels),
                 None => name
                     .as_deref()
-                    .and_then(|n| options.labels.role_of(n))
-                    .unwrap_or(Role::Other),
+                    .and_then(|n| options.labels.lookup(n))
+                    .unwrap_or((Role::Other, RoleSource::Unknown)),
             };
-            participants.insert(id, (role, name));
+            participants.insert(id, (role.0, role.1, name));
         }
     }
     let items = root.field("Transcript")?.items()?;
@@ -102,24 +109,27 @@ fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseErr
 /// `Participants`.
 fn speaker(
     item: &Node<'_, '_>,
-    participants: &HashMap<String, (Role, Option<String>)>,
+    participants: &HashMap<String, Participant>,
     options: &ParseOptions,
 ) -> Result<Speaker, ParseError> {
     let id = item.get("ParticipantId")?.map(|n| n.scalar_text()).transpose()?;
     let display = item.get("DisplayName")?.map(|n| n.scalar_text()).transpose()?;
     if let Some(role) = item.get("ParticipantRole")? {
         let role_text = role.str()?.as_str();
+        let (role, source) = role_of(role_text, &options.labels);
         return Ok(Speaker {
-            role: role_of(role_text, &options.labels),
+            role,
             label: display.or(id).unwrap_or_else(|| role_text.to_string()),
+            source,
         });
     }
     let id_node = item.field("ParticipantId")?;
     let id = id.unwrap_or_default();
     match participants.get(&id) {
-        Some((role, name)) => Ok(Speaker {
+        Some((role, source, name)) => Ok(Speaker {
             role: *role,
             label: display.or_else(|| name.clone()).unwrap_or(id),
+            source: *source,
         }),
         None => {
             let mut known: Vec<&str> = participants.keys().map(String::as_str).collect();
@@ -134,7 +144,7 @@ fn speaker(
 
 fn voice(
     items: &[Node<'_, '_>],
-    participants: &HashMap<String, (Role, Option<String>)>,
+    participants: &HashMap<String, Participant>,
     options: &ParseOptions,
 ) -> Result<Vec<Utterance>, ParseError> {
     let mut utterances = Vec::with_capacity(items.len());
@@ -158,7 +168,7 @@ fn voice(
 
 fn chat(
     items: &[Node<'_, '_>],
-    participants: &HashMap<String, (Role, Option<String>)>,
+    participants: &HashMap<String, Participant>,
     options: &ParseOptions,
     transcript: &mut Transcript,
 ) -> Result<Vec<Utterance>, ParseError> {

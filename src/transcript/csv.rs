@@ -19,9 +19,7 @@ use indexmap::IndexMap;
 
 use super::assemble::{Utterance, assemble};
 use super::time::parse_clock;
-use super::{
-    EndedBy, Format, Millis, ParseError, ParseOptions, Position, Role, Segment, Speaker, Transcript,
-};
+use super::{EndedBy, Format, Millis, ParseError, ParseOptions, Position, Segment, Speaker, Transcript};
 
 /// CSV: comma-separated.
 pub static CSV: Format = Format {
@@ -391,9 +389,9 @@ fn parse(text: &str, delimiter: u8, options: &ParseOptions) -> Result<Vec<Transc
                 format!("column `{column}` is empty: who spoke?"),
             ));
         }
-        let role = match get("role").filter(|_| columns.contains_key("speaker")) {
+        let speaker = match get("role").filter(|_| columns.contains_key("speaker")) {
             Some(role) if !role.value.trim().is_empty() => {
-                options.labels.resolve_named(role.value.trim()).ok_or_else(|| {
+                let role = options.labels.resolve_named(role.value.trim()).ok_or_else(|| {
                     ParseError::at_line(
                         row.line,
                         format!(
@@ -403,9 +401,10 @@ fn parse(text: &str, delimiter: u8, options: &ParseOptions) -> Result<Vec<Transc
                             role.value.trim()
                         ),
                     )
-                })?
+                })?;
+                Speaker::declared(role, label)
             }
-            _ => options.labels.resolve(&label).unwrap_or(Role::Other),
+            _ => options.labels.resolve_speaker(&label),
         };
         let time = |field: &str| -> Result<Option<Millis>, ParseError> {
             let Some(&i) = columns.get(field) else {
@@ -463,7 +462,7 @@ fn parse(text: &str, delimiter: u8, options: &ParseOptions) -> Result<Vec<Transc
             }
         }
         let text_field = get("text");
-        let mut u = Utterance::new(Speaker { role, label }, start, end);
+        let mut u = Utterance::new(speaker, start, end);
         u.push(
             "",
             text,
@@ -502,6 +501,7 @@ fn cell_time(value: &str, millis: bool) -> Result<Millis, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::transcript::Role;
 
     fn all(text: &str) -> Vec<Transcript> {
         parse(text, b',', &ParseOptions::default()).unwrap()

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use super::assemble::{Utterance, keep_range};
 use super::json::{self, Node};
 use super::time::parse_clock;
-use super::{Millis, ParseError, ParseOptions, Position, Role, Segment, Speaker, SpeakerLabels};
+use super::{Millis, ParseError, ParseOptions, Position, Segment, Speaker, SpeakerLabels};
 
 /// One subtitle cue: its timing and its payload lines (line number, text).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,10 +78,7 @@ pub fn utterances(
     options: &ParseOptions,
     json_payloads: bool,
 ) -> Result<Vec<Utterance>, ParseError> {
-    let speaker_for = |label: &str| Speaker {
-        role: options.labels.role_of(label).unwrap_or(Role::Other),
-        label: label.to_string(),
-    };
+    let speaker_for = |label: &str| options.labels.speaker(label);
     // First the text of every cue, so that names can be counted across the whole file.
     let mut items: Vec<(&Cue<'_>, Item)> = Vec::with_capacity(cues.len());
     for cue in cues {
@@ -140,6 +137,7 @@ pub fn utterances(
                     (None, Some(role)) => Speaker {
                         role,
                         label: super::labels::UNNAMED.to_string(),
+                        source: super::RoleSource::Map,
                     },
                     (None, None) => {
                         let line = piece.segments.first().map_or(cue.line, |s| s.position.line);
@@ -566,7 +564,7 @@ fn prefix(line: &str) -> Option<Prefix<'_>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::transcript::map_offset;
+    use crate::transcript::{Role, map_offset};
 
     fn clean(lines: &[&str]) -> Vec<Piece> {
         let mut pieces = Vec::new();

@@ -144,8 +144,7 @@ fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseErr
         };
         let end = start.zip(duration).map(|(s, d)| Millis(s.0.saturating_add(d.0)));
         let label = refine(&purpose, stamp, &participants);
-        let role = role_of(&label, options);
-        let mut u = Utterance::new(Speaker { role, label }, start, end);
+        let mut u = Utterance::new(speaker_of(label, options), start, end);
         u.push("", text.as_str(), text.segments(0));
         utterances.push(u);
     }
@@ -185,13 +184,14 @@ fn refine(purpose: &str, at: Option<f64>, participants: &[Participant]) -> Strin
 }
 
 /// The role of a participant purpose.
-fn role_of(purpose: &str, options: &ParseOptions) -> Role {
-    match purpose {
+fn speaker_of(purpose: String, options: &ParseOptions) -> Speaker {
+    let role = match purpose.as_str() {
         "agent" | "user" | "internal" => Role::Agent,
         "customer" | "external" => Role::Customer,
         "ivr" | "acd" | "bot" | "workflow" | "voicemail" | "fax" => Role::System,
-        other => options.labels.role_of(other).unwrap_or(Role::Other),
-    }
+        _ => return options.labels.speaker(&purpose),
+    };
+    Speaker::declared(role, purpose)
 }
 
 #[cfg(test)]

@@ -860,10 +860,7 @@ mod tests {
         let s = root.field("t").unwrap().str().unwrap();
         assert_eq!(s.as_str(), "您好\n\"ACME\" 你必须");
         let turn = crate::transcript::Turn {
-            speaker: crate::transcript::Speaker {
-                role: crate::transcript::Role::Agent,
-                label: "a".into(),
-            },
+            speaker: crate::transcript::Speaker::declared(crate::transcript::Role::Agent, "a"),
             text: s.as_str().to_string(),
             start: None,
             end: None,

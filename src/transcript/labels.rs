@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use super::Role;
+use super::{Role, RoleSource, Speaker};
 use crate::normalize::{Profile, normalize};
 
 /// Built-in labels for each role; Traditional forms fold to these automatically.
@@ -50,11 +50,16 @@ pub const WILDCARD: &str = "*";
 /// The speaker label given to speech that names no speaker when the wildcard gives it a role.
 pub const UNNAMED: &str = "(unnamed)";
 
-/// Maps speaker labels to roles; built from the defaults plus rulebook `[speakers]` tables.
+/// Maps speaker labels to roles; built from the defaults plus rulebook `[speakers]` tables and
+/// `--speaker-map`. Each label remembers whether it is a default role word or an explicit
+/// mapping, which the JSON report shows as the roles' `source`.
 #[derive(Clone, Debug)]
 pub struct SpeakerLabels {
-    roles: HashMap<String, Role>,
+    roles: HashMap<String, (Role, RoleSource)>,
+    /// The role of every label not named otherwise (`*=ROLE`).
     wildcard: Option<Role>,
+    /// The company's names (`[speakers] company`), which role inference looks for.
+    companies: Vec<String>,
 }
 
 impl Default for SpeakerLabels {
@@ -62,10 +67,11 @@ impl Default for SpeakerLabels {
         let mut labels = SpeakerLabels {
             roles: HashMap::new(),
             wildcard: None,
+            companies: Vec::new(),
         };
         for (role, names) in DEFAULTS {
             for name in *names {
-                labels.add(name, *role);
+                labels.roles.insert(fold(name), (*role, RoleSource::Labels));
             }
         }
         labels
@@ -73,30 +79,78 @@ impl Default for SpeakerLabels {
 }
 
 impl SpeakerLabels {
-    /// Adds (or re-maps) a label; the label `*` sets the wildcard role.
+    /// Adds (or re-maps) a label explicitly (`[speakers]`, `--speaker-map`); the label `*` sets
+    /// the wildcard role.
     pub fn add(&mut self, label: &str, role: Role) {
         if label.trim() == WILDCARD {
             self.wildcard = Some(role);
         } else {
-            self.roles.insert(fold(label), role);
+            self.roles.insert(fold(label), (role, RoleSource::Map));
         }
+    }
+
+    /// Adds a name of the company (`[speakers] company`): agents say it when they answer.
+    pub fn add_company(&mut self, name: &str) {
+        let name = name.trim();
+        if !name.is_empty() && !self.companies.iter().any(|c| c == name) {
+            self.companies.push(name.to_string());
+        }
+    }
+
+    /// The company's names, in the order they were added.
+    pub fn companies(&self) -> &[String] {
+        &self.companies
     }
 
     /// The role of a speaker label: the label's own, else the wildcard's, if either is set.
     pub fn role_of(&self, label: &str) -> Option<Role> {
-        self.named_role_of(label).or(self.wildcard)
+        self.lookup(label).map(|(role, _)| role)
+    }
+
+    /// The role of a label and where it comes from (a default role word, or a mapping; the
+    /// wildcard is a mapping).
+    pub fn lookup(&self, label: &str) -> Option<(Role, RoleSource)> {
+        self.named_lookup(label)
+            .or(self.wildcard.map(|role| (role, RoleSource::Map)))
     }
 
     /// The role of a label only if the label itself is known (defaults, rulebooks,
     /// `--speaker-map`), ignoring the wildcard: for formats that prefer the platform's own
     /// roles to a catch-all.
     pub fn named_role_of(&self, label: &str) -> Option<Role> {
+        self.named_lookup(label).map(|(role, _)| role)
+    }
+
+    fn named_lookup(&self, label: &str) -> Option<(Role, RoleSource)> {
         self.roles.get(&fold(label)).copied()
     }
 
     /// The wildcard role (`*=ROLE`), if set: the role of speech that names no speaker.
     pub fn wildcard(&self) -> Option<Role> {
         self.wildcard
+    }
+
+    /// The speaker a label stands for: its role if the label is known, else role `other` with
+    /// source [`RoleSource::Unknown`], for the roles stage to decide.
+    pub fn speaker(&self, label: &str) -> Speaker {
+        let (role, source) = self.lookup(label).unwrap_or((Role::Other, RoleSource::Unknown));
+        Speaker {
+            role,
+            label: label.to_string(),
+            source,
+        }
+    }
+
+    /// [`SpeakerLabels::speaker`], where a role name (`agent`, `other`) is a label too.
+    pub fn resolve_speaker(&self, label: &str) -> Speaker {
+        match fold(label).as_str() {
+            "other" => Speaker {
+                role: Role::Other,
+                label: label.to_string(),
+                source: RoleSource::Labels,
+            },
+            _ => self.speaker(label),
+        }
     }
 
     /// The role of a speaker label, or of a role name (`agent`, `customer`, `system`,
@@ -154,6 +208,7 @@ mod tests {
             assert_eq!(labels.role_of(label), Some(role), "{label}");
         }
         assert_eq!(labels.role_of("Supervisor"), None);
+        assert_eq!(labels.lookup("客服"), Some((Role::Agent, RoleSource::Labels)));
     }
 
     #[test]
@@ -161,6 +216,15 @@ mod tests {
         let mut labels = SpeakerLabels::default();
         labels.add("Member", Role::Customer);
         assert_eq!(labels.role_of("member"), Some(Role::Customer));
+        assert_eq!(labels.lookup("Member"), Some((Role::Customer, RoleSource::Map)));
+        labels.add("Agent", Role::Customer);
+        assert_eq!(
+            labels.lookup("agent"),
+            Some((Role::Customer, RoleSource::Map)),
+            "a mapping wins"
+        );
+        let unknown = labels.speaker("spk_0");
+        assert_eq!((unknown.role, unknown.source), (Role::Other, RoleSource::Unknown));
         assert_eq!(labels.resolve("customer"), Some(Role::Customer));
         assert_eq!(labels.resolve("客户"), Some(Role::Customer));
         assert_eq!(labels.resolve("other"), Some(Role::Other));

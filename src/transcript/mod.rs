@@ -81,6 +81,40 @@ pub struct Position {
     pub column: u32,
 }
 
+/// Where a speaker's role comes from (the JSON report's `roles.source`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RoleSource {
+    /// The transcript says: a role word as the label (`Agent`, `客服`) or the format's own role
+    /// field (`ParticipantRole`, a CCAI `role`, a `role` column or key).
+    #[default]
+    Labels,
+    /// An explicit mapping: `--speaker-map`, a `[speakers]` table, or the call's `agent` /
+    /// `customer` metadata naming the speaker.
+    Map,
+    /// A platform's recording convention (Amazon Connect stereo: the agent on the right channel).
+    Channel,
+    /// Inferred from what the speakers say ([`crate::roles`]).
+    Inferred,
+    /// Nothing says: the label is not a role word and is not mapped, and nothing was inferred
+    /// (the role is `other`).
+    #[serde(rename = "none")]
+    Unknown,
+}
+
+impl RoleSource {
+    /// The source's name as reports show it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoleSource::Labels => "labels",
+            RoleSource::Map => "map",
+            RoleSource::Channel => "channel",
+            RoleSource::Inferred => "inferred",
+            RoleSource::Unknown => "none",
+        }
+    }
+}
+
 /// Who spoke a turn.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Speaker {
@@ -88,6 +122,19 @@ pub struct Speaker {
     pub role: Role,
     /// The label as written in the source (`客服`, `Agent`, `spk_0`).
     pub label: String,
+    /// Where the role comes from.
+    pub source: RoleSource,
+}
+
+impl Speaker {
+    /// A speaker whose role the transcript itself states (a role word, a format's role field).
+    pub fn declared(role: Role, label: impl Into<String>) -> Speaker {
+        Speaker {
+            role,
+            label: label.into(),
+            source: RoleSource::Labels,
+        }
+    }
 }
 
 /// A piece of a turn's text and where it starts in the source file.
@@ -257,7 +304,7 @@ impl Channel {
 }
 
 /// A parsed call: metadata, turns and events.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Transcript {
     /// A conversation or a reply template.
     pub kind: TranscriptKind,
@@ -269,6 +316,9 @@ pub struct Transcript {
     pub events: Vec<Event>,
     /// Who ended the call, when the transcript says.
     pub ended_by: Option<EndedBy>,
+    /// How the speakers' roles were decided: set by the roles stage ([`crate::roles`]), `None`
+    /// before it ran.
+    pub roles: Option<crate::roles::Assignment>,
 }
 
 impl Transcript {
@@ -546,10 +596,7 @@ mod tests {
 
     fn turn(text: &str, segments: Vec<Segment>) -> Turn {
         Turn {
-            speaker: Speaker {
-                role: Role::Agent,
-                label: "Agent".into(),
-            },
+            speaker: Speaker::declared(Role::Agent, "Agent"),
             text: text.into(),
             start: None,
             end: None,

@@ -25,7 +25,7 @@ use std::collections::HashMap;
 
 use super::assemble::{Utterance, assemble};
 use super::json::{self, Kind, Node};
-use super::{Format, ParseError, ParseOptions, Role, Speaker, Transcript};
+use super::{Format, ParseError, ParseOptions, Role, RoleSource, Speaker, Transcript};
 
 /// The AWS Post-Call Analytics format.
 pub static FORMAT: Format = Format {
@@ -86,12 +86,16 @@ fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseErr
         let label = display.get(&id).cloned().unwrap_or_else(|| id.clone());
         let ivr = segment.get("IVRSegment")?.is_some_and(|n| truthy(&n));
         // A mapping the user gave for spk_N wins; then the platform's IVR flag and names.
-        let role = match options.labels.named_role_of(&id) {
-            Some(role) => role,
-            None if ivr => Role::System,
-            None => options.labels.role_of(&label).unwrap_or(Role::Other),
+        let speaker = match options.labels.named_role_of(&id) {
+            Some(role) => Speaker {
+                role,
+                label,
+                source: RoleSource::Map,
+            },
+            None if ivr => Speaker::declared(Role::System, label),
+            None => options.labels.speaker(&label),
         };
-        let mut u = Utterance::new(Speaker { role, label }, Some(start), Some(end));
+        let mut u = Utterance::new(speaker, Some(start), Some(end));
         u.push("", text.as_str(), text.segments(0));
         utterances.push(u);
     }

@@ -13,8 +13,8 @@
 
 use super::time::parse_clock;
 use super::{
-    EndedBy, Event, Format, Millis, ParseError, ParseOptions, Position, Role, Segment, Speaker, Transcript,
-    Turn,
+    EndedBy, Event, Format, Millis, ParseError, ParseOptions, Position, Role, RoleSource, Segment, Speaker,
+    Transcript, Turn,
 };
 
 /// The plain-text format: `.txt` files with speaker labels.
@@ -41,7 +41,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<Transcript, ParseErro
     let mut hangup_header: Option<Position> = None;
     // A call uses two or three labels thousands of times: resolve each once. A map, because a
     // broken file may hold a million different "labels".
-    let mut roles: std::collections::HashMap<&str, Role> = std::collections::HashMap::new();
+    let mut roles: std::collections::HashMap<&str, (Role, RoleSource)> = std::collections::HashMap::new();
     // The latest time so far and its line: times are offsets into one call and never go back.
     let mut latest: Option<(Millis, u32)> = None;
     for (index, raw) in text.split('\n').enumerate() {
@@ -104,14 +104,16 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<Transcript, ParseErro
             continue;
         }
         if let Some((label, text_at)) = speaker_label(rest) {
-            let role = *roles
-                .entry(label)
-                .or_insert_with(|| options.labels.role_of(label).unwrap_or(Role::Other));
+            let (role, source) = *roles.entry(label).or_insert_with(|| {
+                let speaker = options.labels.speaker(label);
+                (speaker.role, speaker.source)
+            });
             let text_at = rest_at + text_at;
             transcript.turns.push(Turn {
                 speaker: Speaker {
                     role,
                     label: label.to_string(),
+                    source,
                 },
                 text: line[text_at..].trim_end().to_string(),
                 start: time.map(|(start, _)| start),

@@ -212,10 +212,7 @@ impl<'l, 's> TurnBuilder<'l, 's> {
             kind: TranscriptKind::Template,
             metadata,
             turns: vec![Turn {
-                speaker: Speaker {
-                    role: Role::Agent,
-                    label: LABEL.into(),
-                },
+                speaker: Speaker::declared(Role::Agent, LABEL),
                 text,
                 start: None,
                 end: None,
@@ -223,6 +220,7 @@ impl<'l, 's> TurnBuilder<'l, 's> {
             }],
             events: Vec::new(),
             ended_by: None,
+            roles: None,
         })
     }
 }

@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use super::assemble::{Utterance, assemble};
 use super::json::{self, Node};
-use super::{Format, Millis, ParseError, ParseOptions, Role, Speaker, Transcript};
+use super::{Format, Millis, ParseError, ParseOptions, Speaker, Transcript};
 
 /// The Amazon Transcribe format.
 pub static FORMAT: Format = Format {
@@ -52,10 +52,7 @@ fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseErr
 }
 
 fn speaker(label: &str, options: &ParseOptions) -> Speaker {
-    Speaker {
-        role: options.labels.role_of(label).unwrap_or(Role::Other),
-        label: label.to_string(),
-    }
+    options.labels.speaker(label)
 }
 
 fn call_analytics(turns: &Node<'_, '_>, options: &ParseOptions) -> Result<Vec<Utterance>, ParseError> {
@@ -63,7 +60,7 @@ fn call_analytics(turns: &Node<'_, '_>, options: &ParseOptions) -> Result<Vec<Ut
     for item in turns.items()? {
         let role_node = item.field("ParticipantRole")?;
         let role_text = role_node.str()?.as_str();
-        let role = super::contact_lens::role_of(role_text, &options.labels);
+        let (role, source) = super::contact_lens::role_of(role_text, &options.labels);
         let content = item.field("Content")?.str()?;
         let begin = item.field("BeginOffsetMillis")?.millis()?;
         let end = item.field("EndOffsetMillis")?.millis()?;
@@ -76,6 +73,7 @@ fn call_analytics(turns: &Node<'_, '_>, options: &ParseOptions) -> Result<Vec<Ut
         let speaker = Speaker {
             role,
             label: role_text.to_string(),
+            source,
         };
         let mut u = Utterance::new(speaker, Some(begin), Some(end));
         u.push("", content.as_str(), content.segments(0));
@@ -339,6 +337,7 @@ fn extend(u: &mut Utterance, token: &Token<'_, '_>) {
 mod tests {
     use super::*;
     use crate::transcript::Position;
+    use crate::transcript::Role;
 
     fn options() -> ParseOptions {
         let mut options = ParseOptions::default();

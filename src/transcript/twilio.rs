@@ -123,9 +123,11 @@ fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseErr
             Some((label, role)) => (label.clone(), *role),
             None => (format!("channel_{number}"), None),
         };
-        let role = role
-            .or_else(|| options.labels.role_of(&label))
-            .unwrap_or(Role::Other);
+        // The transcript's own participant roles, else the labels the user mapped.
+        let speaker = match role {
+            Some(role) => Speaker::declared(role, label),
+            None => options.labels.speaker(&label),
+        };
         let start = either(sentence, "start_time", "startTime")?
             .map(|n| n.seconds())
             .transpose()?;
@@ -136,7 +138,7 @@ fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Transcript>, ParseErr
         {
             return Err(node.error(format!("`end_time` ({e}) is before `start_time` ({s})")));
         }
-        let mut u = Utterance::new(Speaker { role, label }, start, end);
+        let mut u = Utterance::new(speaker, start, end);
         u.push("", text.as_str(), text.segments(0));
         utterances.push(u);
     }

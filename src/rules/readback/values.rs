@@ -521,12 +521,15 @@ fn clause_commas(norm: &NormText, source: &str) -> Vec<usize> {
 /// ("cminh730"), words joined by spoken separators ("john dot smith"), a spelling of letters
 /// and digit words ("c m i n h seven three zero"), or a word followed by spelled digits
 /// ("cminh seven three zero"). Returns it and the byte offset where it starts.
+/// Words that end an email address read backwards ("my email is …", "email her at …"): an
+/// address spoken as one of them is not read.
+pub(super) const LOCAL_PART_STOP: &[&str] = &[
+    "is", "its", "my", "the", "it", "was", "me", "to", "and", "email", "mail", "address", "at", "of", "your",
+    "his", "her", "that", "thats",
+];
+
 fn spoken_local_part(before: &str) -> Option<(String, usize)> {
-    /// Words that end an address read backwards ("my email is …").
-    const STOP: &[&str] = &[
-        "is", "its", "my", "the", "it", "was", "me", "to", "and", "email", "mail", "address", "at", "of",
-        "your", "his", "her", "that", "thats",
-    ];
+    const STOP: &[&str] = LOCAL_PART_STOP;
     #[derive(Clone, Copy, PartialEq)]
     enum Kind {
         Separator,
