@@ -132,6 +132,8 @@ struct ConfigToml {
     speakers: Option<Spanned<SpeakersToml>>,
     #[serde(default)]
     rules: Option<IndexMap<Spanned<String>, Spanned<String>>>,
+    #[serde(default)]
+    lists: Option<IndexMap<Spanned<String>, Spanned<Vec<String>>>>,
 }
 
 /// A loaded, validated configuration file.
@@ -175,6 +177,8 @@ pub struct Config {
     pub roles: Option<Setting<crate::roles::Mode>>,
     /// `[rules]` in file order.
     pub rules: Vec<RuleLevel>,
+    /// `[lists]`: word lists that replace the rulebooks' lists of the same name.
+    pub lists: Vec<(String, Vec<String>, Origin)>,
 }
 
 /// The advice for a configuration key: what a value looks like and a hint.
@@ -213,6 +217,10 @@ fn advice(key: &str) -> (&'static str, &'static str) {
             "one of \"voice\", \"chat\"",
             "the channel of calls that do not say; --channel overrides it",
         ),
+        "lists" => (
+            "a table of named word lists, e.g. [lists] jargon = [\"SLA\", \"AHT\"]",
+            "a list here replaces the rulebooks' list of the same name (`callcheck rules show` lists them)",
+        ),
         "baseline" => (
             "a file path, e.g. \"callcheck-baseline.json\"",
             "create it with `callcheck check --write-baseline FILE`",
@@ -225,6 +233,14 @@ fn advice(key: &str) -> (&'static str, &'static str) {
 }
 
 impl Config {
+    /// The `[lists]` as rulebooks take them.
+    pub fn word_lists(&self) -> crate::rulebook::Lists {
+        self.lists
+            .iter()
+            .map(|(name, words, _)| (name.clone(), words.clone()))
+            .collect()
+    }
+
     /// Loads a configuration file; `Err` holds every problem found, `Ok` any warnings.
     pub fn load(path: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostics> {
         let display = shown(path);
@@ -276,6 +292,7 @@ impl Config {
             companies: Vec::new(),
             roles: None,
             rules: Vec::new(),
+            lists: Vec::new(),
         };
         config.resolve(parsed, &mut diagnostics);
         if diagnostics.has_errors() {
@@ -487,6 +504,10 @@ impl Config {
             for name in speakers.company {
                 self.companies.push((name, origin.clone()));
             }
+        }
+        for (name, words) in toml.lists.unwrap_or_default() {
+            let origin = self.origin(&name.span());
+            self.lists.push((name.into_inner(), words.into_inner(), origin));
         }
         for (pattern, level) in toml.rules.unwrap_or_default() {
             let parsed = match level.get_ref().as_str() {

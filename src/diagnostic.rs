@@ -316,6 +316,15 @@ pub fn key_advice(key: &str) -> Option<(&'static str, &'static str)> {
             "a score from 0 to 100, such as 80",
             "a call passes when its score is at least the pass mark",
         ),
+        "phrases_from" | "in_list" => (
+            "the name of a list, such as \"jargon\"",
+            "lists are defined under [lists] in the rulebook or in callcheck.toml (which replaces \
+             a rulebook's list of the same name)",
+        ),
+        "lists" => (
+            "a table of named word lists, e.g. [lists] jargon = [\"SLA\", \"AHT\"]",
+            "rules name a list with `phrases_from` (forbidden) or `in_list` (conditional when)",
+        ),
         "severity" => (
             "one of \"error\", \"warning\", \"info\"",
             "--fail-on decides which severities fail the run (default: error)",

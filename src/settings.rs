@@ -101,8 +101,12 @@ fn rulebook_sources(
 /// the configuration's `[rules]` levels and `[speakers]` are applied.
 pub fn load_rulebooks(args: &RulebookArgs, config: Option<&Config>) -> Result<Loaded, SettingsError> {
     let (sources, _, root) = rulebook_sources(args, config);
-    let (mut rules, mut warnings) =
-        RuleSet::load_within(&sources, root.as_deref()).map_err(SettingsError::Rulebooks)?;
+    let (mut rules, mut warnings) = RuleSet::load_configured(
+        &sources,
+        root.as_deref(),
+        &config.map(Config::word_lists).unwrap_or_default(),
+    )
+    .map_err(SettingsError::Rulebooks)?;
     if let Some(config) = config {
         warnings.extend(apply_config(&mut rules, config).0);
     }
@@ -326,8 +330,12 @@ impl CheckSettings {
         let mut provenance: Vec<(&'static str, String, Origin)> = Vec::new();
 
         let (sources, rulebooks_origin, root) = rulebook_sources(&args.rulebooks, config);
-        let (mut rules, rulebook_warnings) =
-            RuleSet::load_within(&sources, root.as_deref()).map_err(SettingsError::Rulebooks)?;
+        let (mut rules, rulebook_warnings) = RuleSet::load_configured(
+            &sources,
+            root.as_deref(),
+            &config.map(Config::word_lists).unwrap_or_default(),
+        )
+        .map_err(SettingsError::Rulebooks)?;
         warnings.extend(rulebook_warnings);
         let shown_sources: Vec<String> = sources
             .iter()
@@ -368,6 +376,9 @@ impl CheckSettings {
             }
             for (name, origin) in &config.companies {
                 listed.push(("speakers", format!("company: {name}"), origin.clone()));
+            }
+            for (name, words, origin) in &config.lists {
+                listed.push(("lists", format!("{name} = {}", words.join(", ")), origin.clone()));
             }
         }
         let pseudo_ignored = args.ignore.iter().any(|s| is_pseudo(s))

@@ -604,3 +604,87 @@ fn completions_and_man_page() {
         &r.stdout[..200]
     );
 }
+
+#[test]
+fn project_lists_replace_rulebook_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("callcheck.toml"),
+        "builtin = [\"en-telephone\"]\n[lists]\njargon = [\"the mainframe\", \"L2\"]\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("call.txt"),
+        "Agent: Thank you for calling ACME Bank, this is Sam.\nAgent: The mainframe is down, so it's outside our SLA.\nAgent: I'll pass it to L2.\n",
+    )
+    .unwrap();
+    let r = run_in(
+        dir.path(),
+        &[
+            "check",
+            "call.txt",
+            "--select",
+            "en-telephone/jargon",
+            "--format",
+            "jsonl",
+        ],
+    );
+    assert_eq!(
+        r.code,
+        0,
+        "jargon is info, below the default threshold: {}",
+        r.transcript()
+    );
+    let quoted: Vec<String> = r
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["matched"]
+                .as_str()
+                .unwrap_or("")
+                .to_lowercase()
+        })
+        .collect();
+    // The project's words are found; the built-in list's "SLA" is replaced, not added to.
+    assert_eq!(quoted, ["the mainframe", "l2"], "{}", r.transcript());
+
+    let r = run_in(dir.path(), &["config"]);
+    assert!(r.stdout.contains("jargon = the mainframe, L2"), "{}", r.stdout);
+
+    // An empty list leaves the rule not applicable, with the reason, rather than passing it.
+    fs::write(
+        dir.path().join("callcheck.toml"),
+        "builtin = [\"en-telephone\"]\n[lists]\njargon = []\n",
+    )
+    .unwrap();
+    let r = run_in(
+        dir.path(),
+        &[
+            "check",
+            "call.txt",
+            "--select",
+            "en-telephone/jargon",
+            "--verbose",
+        ],
+    );
+    assert!(
+        r.stdout.contains("the `jargon` list is empty"),
+        "{}",
+        r.transcript()
+    );
+}
+
+#[test]
+fn a_rule_naming_a_missing_list_is_a_located_error() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("book.toml"),
+        "[rulebook]\nid = \"b\"\n[lists]\njargon = [\"SLA\"]\n\n[[forbidden]]\nid = \"j\"\nmessage = \"m\"\nphrases_from = \"jargn\"\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["check", "-r", "book.toml", "."]);
+    assert_eq!(r.code, 2, "{}", r.transcript());
+    assert!(r.stderr.contains("book.toml:9:16"), "{}", r.stderr);
+    assert!(r.stderr.contains("no list `jargn`"), "{}", r.stderr);
+    assert!(r.stderr.contains("did you mean `jargon`?"), "{}", r.stderr);
+}

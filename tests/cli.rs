@@ -613,7 +613,7 @@ fn bundled_examples_show_the_expected_findings() {
         fast["findings"][0]["message"]
             .as_str()
             .unwrap()
-            .ends_with("(measured 284 words/min; maximum 220 words/min)")
+            .ends_with("(measured 425 words/min; maximum 330 words/min)")
     );
     assert_eq!(doc["summary"]["errors"], 0);
 }

@@ -95,6 +95,9 @@ impl std::fmt::Debug for RuleSet {
 /// A loaded rule set plus any warnings found while loading.
 pub type Loaded = (RuleSet, Vec<Diagnostic>);
 
+/// Named word lists (`[lists]` of a rulebook or of callcheck.toml).
+pub type Lists = indexmap::IndexMap<String, Vec<String>>;
+
 impl RuleSet {
     /// Loads and compiles rulebooks; all errors are reported together.
     pub fn load(sources: &[RulebookSource]) -> Result<Loaded, Diagnostics> {
@@ -110,6 +113,16 @@ impl RuleSet {
     /// current folder's tree when the rulebook lies in it (else inside the rulebook's own folder),
     /// or name a file that was itself given with `-r`.
     pub fn load_within(sources: &[RulebookSource], root: Option<&Path>) -> Result<Loaded, Diagnostics> {
+        Self::load_configured(sources, root, &Lists::new())
+    }
+
+    /// [`RuleSet::load_within`], with a project's `[lists]`, which replace the rulebooks'
+    /// lists of the same name.
+    pub fn load_configured(
+        sources: &[RulebookSource],
+        root: Option<&Path>,
+        lists: &Lists,
+    ) -> Result<Loaded, Diagnostics> {
         let mut texts: Vec<extends::Source> = Vec::new();
         let mut explicit: Vec<PathBuf> = Vec::new();
         let mut diagnostics = Diagnostics::default();
@@ -170,7 +183,7 @@ impl RuleSet {
                 },
             }
         }
-        let (set, warnings) = Self::compile(texts, &explicit, root.is_some(), &mut diagnostics);
+        let (set, warnings) = Self::compile(texts, &explicit, root.is_some(), lists, &mut diagnostics);
         if diagnostics.has_errors() {
             diagnostics.0.extend(warnings);
             return Err(diagnostics);
@@ -200,7 +213,7 @@ impl RuleSet {
             text: text.to_string(),
             root: (!path.starts_with("builtin:")).then(|| crate::discover::real_path(&folder)),
         };
-        let (set, warnings) = Self::compile(vec![source], &[], false, &mut diagnostics);
+        let (set, warnings) = Self::compile(vec![source], &[], false, &Lists::new(), &mut diagnostics);
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
@@ -211,6 +224,7 @@ impl RuleSet {
         texts: Vec<extends::Source>,
         explicit: &[PathBuf],
         from_config: bool,
+        project_lists: &Lists,
         diagnostics: &mut Diagnostics,
     ) -> (RuleSet, Vec<Diagnostic>) {
         let mut builder = MatcherBuilder::new();
@@ -405,6 +419,9 @@ impl RuleSet {
                     auto_fail: planned.auto_fail.or(common.auto_fail).unwrap_or(false),
                     section: sections.of(&planned.local),
                 };
+                // The book's own lists, each replaced by the project's list of the same name.
+                let mut lists: Lists = book.file.lists.clone();
+                lists.extend(project_lists.iter().map(|(k, v)| (k.clone(), v.clone())));
                 let mut ctx = CompileCtx {
                     path,
                     source: text,
@@ -412,6 +429,7 @@ impl RuleSet {
                     profile: profiles[planned.book],
                     matcher: &mut builder,
                     diagnostics: &mut *diagnostics,
+                    lists: &lists,
                 };
                 if let Some(kind) = (table.compile)(&mut ctx) {
                     rules.push(Rule {

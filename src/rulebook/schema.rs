@@ -50,6 +50,10 @@ pub struct RulebookFile {
     /// `[scorecard]`: pass mark, sections and scoring of inherited rules.
     #[serde(default)]
     pub scorecard: Option<Spanned<ScorecardToml>>,
+    /// `[lists]`: named word lists rules draw phrases from (`phrases_from`) or compare metadata
+    /// with (`in_list`); a project's callcheck.toml `[lists]` replaces a list of the same name.
+    #[serde(default)]
+    pub lists: indexmap::IndexMap<String, Vec<String>>,
 }
 
 /// `[scorecard]`: how calls are scored against this rulebook's rules.

@@ -21,6 +21,9 @@ rule_toml! {
         /// Literal phrases that must not be said.
         #[serde(default)]
         pub phrases: Vec<Spanned<String>>,
+        /// A named list (`[lists]`) whose words must not be said, e.g. the centre's jargon.
+        #[serde(default)]
+        pub phrases_from: Option<Spanned<String>>,
         /// Regex patterns that must not match.
         #[serde(default)]
         pub patterns: Vec<Spanned<String>>,
@@ -43,6 +46,8 @@ pub struct Forbidden {
     speakers: Speakers,
     window: Window,
     phrases: Vec<String>,
+    /// The list named by `phrases_from` and its words.
+    list: Option<(String, Vec<String>)>,
     patterns: Vec<String>,
     except: Vec<String>,
     unless: Unless,
@@ -61,7 +66,8 @@ impl Kind for Forbidden {
         name: "forbidden",
         summary: "The speaker must not say any of the phrases.",
         what: "Reports every place in the speaker's turns (inside the window) where one of \
-               `phrases` occurs or one of `patterns` matches, with the matched text and the \
+               `phrases` (or of the words of the list `phrases_from` names) occurs or one of \
+               `patterns` matches, with the matched text and the \
                suggested wording. A match that lies inside a match of an `except` phrase is not \
                reported, nor is one whose context `unless` excuses (negated, in a question, \
                quoted, or next to given words), and overlapping matches of the same rule are \
@@ -76,15 +82,26 @@ impl Kind for Forbidden {
     fn compile(toml: &ForbiddenToml, ctx: &mut CompileCtx<'_>) -> Option<Self> {
         let window = ctx.window(&toml.window);
         let phrases = ctx.phrases(&toml.phrases, MATCH);
+        let list = match &toml.phrases_from {
+            Some(name) => Some((name.get_ref().clone(), ctx.list_phrases(name, MATCH)?)),
+            None => None,
+        };
         let patterns = ctx.patterns(&toml.patterns, MATCH);
         let except = ctx.phrases(&toml.except, EXCEPT);
         let unless = Unless::compile(toml.unless.as_ref(), UNLESS, ctx);
-        let has_some = ctx.require_some(toml.id.span(), "forbidden", phrases.len() + patterns.len());
+        // A named list counts even when empty: the project fills it in (the rule is then
+        // not applicable until it does).
+        let has_some = ctx.require_some(
+            toml.id.span(),
+            "forbidden",
+            phrases.len() + patterns.len() + usize::from(list.is_some()),
+        );
         let unless = unless?;
         (has_some && window.is_some()).then(|| Forbidden {
             speakers: toml.speaker.into(),
             window: window.unwrap_or(Window::Whole),
             phrases,
+            list,
             patterns,
             except,
             unless,
@@ -93,6 +110,15 @@ impl Kind for Forbidden {
     }
 
     fn evaluate(&self, ctx: &EvalCtx<'_>, findings: &mut Vec<Finding>) -> Outcome {
+        if let Some((name, words)) = &self.list
+            && words.is_empty()
+            && self.phrases.is_empty()
+            && self.patterns.is_empty()
+        {
+            return Outcome::NotApplicable(format!(
+                "the `{name}` list is empty: name the words in callcheck.toml under [lists]"
+            ));
+        }
         let selection = match ctx.select(self.window, self.speakers) {
             Ok(s) => s,
             Err(reason) => return Outcome::NotApplicable(reason),
@@ -126,6 +152,14 @@ impl Kind for Forbidden {
         ];
         if !self.phrases.is_empty() {
             out.push(("phrases", quote_list(&self.phrases, usize::MAX)));
+        }
+        if let Some((name, words)) = &self.list {
+            let words = if words.is_empty() {
+                "(empty)".to_string()
+            } else {
+                quote_list(words, usize::MAX)
+            };
+            out.push(("phrases_from", format!("{name}: {words}")));
         }
         if !self.patterns.is_empty() {
             out.push(("patterns", quote_list(&self.patterns, usize::MAX)));

@@ -234,9 +234,47 @@ pub struct CompileCtx<'a> {
     pub matcher: &'a mut MatcherBuilder,
     /// Where errors go.
     pub diagnostics: &'a mut Diagnostics,
+    /// The word lists rules may name (the rulebook's, replaced by the project's).
+    pub lists: &'a crate::rulebook::Lists,
 }
 
 impl CompileCtx<'_> {
+    /// The words of a named list (`phrases_from`, `in_list`); `None` after reporting that no
+    /// list has that name.
+    pub fn list(&mut self, name: &Spanned<String>) -> Option<Vec<String>> {
+        if let Some(words) = self.lists.get(name.get_ref()) {
+            return Some(words.clone());
+        }
+        let known: Vec<&str> = self.lists.keys().map(String::as_str).collect();
+        let mut d = self
+            .error(name.span(), format!("no list `{}`", name.get_ref()))
+            .expected(if known.is_empty() {
+                "the name of a list in [lists]".to_string()
+            } else {
+                format!("one of {}", crate::diagnostic::list(&known))
+            })
+            .hint(format!(
+                "define it in the rulebook or in callcheck.toml: [lists] {} = [\"…\"]",
+                name.get_ref()
+            ));
+        if let Some(best) = crate::diagnostic::did_you_mean(name.get_ref(), known.iter().copied()) {
+            d = d.hint(format!("did you mean `{best}`?"));
+        }
+        self.report(d);
+        None
+    }
+
+    /// Registers the words of a named list as phrases of a slot; returns them.
+    pub fn list_phrases(&mut self, name: &Spanned<String>, slot: Slot) -> Option<Vec<String>> {
+        let words = self.list(name)?;
+        let spanned: Vec<Spanned<String>> = words
+            .iter()
+            .map(|w| Spanned::new(name.span(), w.clone()))
+            .collect();
+        self.phrases(&spanned, slot);
+        Some(words)
+    }
+
     /// Reports an error at a span of the rulebook, with the key's usual advice.
     pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         let mut d = Diagnostic::at(self.path, self.source, span, message);

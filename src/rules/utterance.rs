@@ -178,6 +178,14 @@ const FILLERS: &[&str] = &[
     "now",
     "so",
     "well",
+    // Transcribers' marks for what is not speech or not understood.
+    "unk",
+    "unintelligible",
+    "inaudible",
+    "noise",
+    "laughter",
+    "crosstalk",
+    "silence",
     // Sentence-final particles that end a Chinese acknowledgement (好的呢, 明白了, 收到啦).
     "了",
     "啦",
@@ -307,6 +315,11 @@ fn only_words(text: &str, lists: &[&[&str]]) -> bool {
     let known = |w: &str| lists.iter().any(|list| list.contains(&w));
     let mut count = 0;
     for word in folded.split(' ') {
+        // Transcribers' marks come in brackets: "<unk>", "[noise]".
+        let word = word.trim_matches(|c| matches!(c, '<' | '>' | '[' | ']'));
+        if word.is_empty() {
+            continue;
+        }
         if word.is_ascii() {
             if !known(word) {
                 return false;

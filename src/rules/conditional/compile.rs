@@ -102,7 +102,7 @@ pub(super) fn compile_trigger(when: &Spanned<WhenToml>, ctx: &mut CompileCtx<'_>
                 ctx.report(d);
                 return None;
             }
-            if comparisons.is_empty() {
+            if comparisons.is_empty() && w.in_list.is_none() {
                 let d = ctx
                     .error(
                         key.span(),
@@ -114,6 +114,10 @@ pub(super) fn compile_trigger(when: &Spanned<WhenToml>, ctx: &mut CompileCtx<'_>
                 return None;
             }
             let mut tests = Vec::new();
+            if let Some(name) = &w.in_list {
+                let words = ctx.list(name)?;
+                tests.push((Op::Eq, Operand::List(name.get_ref().clone(), words)));
+            }
             for (op, value) in comparisons {
                 let operand = match value.get_ref() {
                     toml::Value::Integer(i) => Operand::Number(*i as f64),
@@ -334,7 +338,7 @@ fn satisfiable(tests: &[(Op, Operand)]) -> bool {
         .iter()
         .filter_map(|(op, operand)| match operand {
             Operand::Number(n) => Some((*op, *n)),
-            Operand::Text(_) => None,
+            Operand::Text(_) | Operand::List(..) => None,
         })
         .collect();
     if numbers.len() == tests.len() {

@@ -81,6 +81,9 @@ pub struct WhenToml {
     /// Not equal.
     #[serde(default)]
     pub ne: Option<Spanned<toml::Value>>,
+    /// The value is one of the words of a named list (`[lists]`).
+    #[serde(default)]
+    pub in_list: Option<Spanned<String>>,
     /// Only wording in these turns of the speaker triggers the rule (default: the whole call).
     #[serde(default)]
     pub window: Option<Spanned<WindowToml>>,
@@ -194,6 +197,8 @@ impl Op {
 enum Operand {
     Number(f64),
     Text(String),
+    /// A named list's words (`in_list`): equal when the value is one of them.
+    List(String, Vec<String>),
 }
 
 impl fmt::Display for Operand {
@@ -201,6 +206,7 @@ impl fmt::Display for Operand {
         match self {
             Operand::Number(n) => write!(f, "{n}"),
             Operand::Text(t) => write!(f, "{t:?}"),
+            Operand::List(name, _) => write!(f, "a value of the `{name}` list"),
         }
     }
 }
@@ -858,6 +864,16 @@ fn metadata_holds(transcript: &Transcript, key: &str, tests: &[(Op, Operand)]) -
                     .ok_or_else(|| format!("`{key}` is not a comparable number"))?
             }
             Operand::Text(t) => value.to_lowercase().cmp(&t.to_lowercase()),
+            Operand::List(_, words) => {
+                if words
+                    .iter()
+                    .any(|w| w.trim().eq_ignore_ascii_case(value) || w.trim() == value)
+                {
+                    std::cmp::Ordering::Equal
+                } else {
+                    std::cmp::Ordering::Less
+                }
+            }
         };
         if !op.holds(ordering) {
             return Err(format!(

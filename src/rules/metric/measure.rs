@@ -6,9 +6,12 @@ use super::{
 };
 use crate::finding::Finding;
 use crate::matcher::Hit;
-use crate::rules::utterance::is_acknowledgement;
+use crate::rules::utterance::{MAX_PAUSE, is_acknowledgement};
 use crate::rules::{EvalCtx, quote_list};
 use crate::transcript::{Millis, Role, Transcript, Turn};
+
+/// Two turns starting this close together started at once: neither interrupted the other.
+const SIMULTANEOUS: Millis = Millis(500);
 
 /// `42 s`, `1.5 s`.
 fn seconds(m: Millis) -> String {
@@ -143,7 +146,10 @@ impl Measure<'_> {
                 continue;
             };
             match span {
-                Some((last, s, e)) if !(last + 1..i).any(other) && start >= e => {
+                // A longer silence (a hold, looking something up) is not speech.
+                Some((last, s, e))
+                    if !(last + 1..i).any(other) && start >= e && start.0 - e.0 < MAX_PAUSE.0 =>
+                {
                     span = Some((i, s, end.max(e)));
                 }
                 _ => {
@@ -206,9 +212,10 @@ impl Measure<'_> {
             if is_acknowledgement(&turns[j].text) {
                 continue;
             }
+            // Both starting at once is not cutting in: the other party must have been talking.
             if let Some(end) = turns[j].end
                 && end.0 > start.0 + OVERLAP_TOLERANCE.0
-                && turns[j].start.is_none_or(|s| s <= start)
+                && turns[j].start.is_none_or(|s| s.0 + SIMULTANEOUS.0 <= start.0)
             {
                 found.push((i, j, start, end));
             }

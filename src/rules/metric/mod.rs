@@ -165,12 +165,12 @@ impl Kind for Metric {
         summary: "A measured property of the conversation stays within bounds.",
         what: "`metric` is one of: `speech_rate` — CJK characters (or English words) per minute \
                of the speaker's timed turns, over their talk time (`per = \"call\"`, default; \
-               consecutive turns of the speaker count with the pauses between them; at least 30 \
+               consecutive turns of the speaker count with the pauses of under 3 s between them; at least 30 \
                characters or words and 10 s) or turn by turn (`per = \"turn\"`, turns of 3 s and 5 \
                characters or more), `min`/`max`; `interruptions` — the speaker's turns that start \
                more than a second before the other party's turn ends, `max` count (a \
-               back-channel or short thanks said over the other party, or talking over their \
-               back-channel, is not an interruption); `talk_share` — the speaker's share of talk time in percent (of \
+               back-channel or short thanks said over the other party, talking over their \
+               back-channel, or both starting within half a second, is not an interruption); `talk_share` — the speaker's share of talk time in percent (of \
                characters when turns lack end times), `min`/`max`; `silence` — each gap between \
                one turn's end and the next turn's start, `max` seconds; `response_time` — the \
                speaker's delay after the other party's turn (its end, or its time for chat \

@@ -68,13 +68,23 @@ fn speech_rate_over_the_call() {
 
 #[test]
 fn speech_rate_counts_pauses_between_a_speakers_segments() {
-    // Two segments of one turn split at a 4 s pause: 40 characters in 16 s = 150 per minute,
+    // Two segments of one turn split at a 2 s pause: 40 characters in 14 s = 171 per minute,
     // not 40 in 12 s = 200.
+    let rule = "metric = \"speech_rate\"\nmax = 180\n";
     let v = check(
-        "metric = \"speech_rate\"\nmax = 180\n",
-        &format!("[00:00:00-00:00:06] 客服：{TWENTY}\n[00:00:10-00:00:16] 客服：{TWENTY}\n"),
+        rule,
+        &format!("[00:00:00-00:00:06] 客服：{TWENTY}\n[00:00:08-00:00:14] 客服：{TWENTY}\n"),
     );
     assert!(v.findings.is_empty(), "{v:?}");
+    // A pause of 3 s or more (a hold, looking something up) is not speech: 40 in 12 s = 200.
+    let held = check(
+        rule,
+        &format!("[00:00:00-00:00:06] 客服：{TWENTY}\n[00:00:10-00:00:16] 客服：{TWENTY}\n"),
+    );
+    assert!(
+        messages(&held)[0].contains("measured 200 characters/min"),
+        "{held:?}"
+    );
 }
 
 #[test]
