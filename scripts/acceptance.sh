@@ -43,6 +43,14 @@ else
   fail "JSON report"
 fi
 
+expect_status 0 "example venue rulebook's examples pass" -- "$bin" rules test examples/rules/restaurant.toml
+
+echo "== Quality on real conversations (QUALITY.md)"
+# The Harper Valley Bank calls are committed (Apache-2.0), so their block of QUALITY.md is
+# regenerated here and must match (tests/quality.rs holds the precision and recall floors).
+expect_status 0 "QUALITY.md's HVB figures are current (scripts/quality/report.py --only hvb)" -- \
+  python3 scripts/quality/report.py --only hvb --check
+
 expect_status 1 "docs/eval.md worked example: qa/you-must is below --min-precision 60" -- \
   "$bin" eval tests/fixtures/eval/labels.csv -r tests/fixtures/eval/rules.toml --min-precision 60 --min-support 2
 

@@ -79,12 +79,19 @@ fn diarised(text: &str, agent: &str, customer: &str) -> String {
     out
 }
 
-/// The bundled example calls in `orig/`, and the same calls with diarisation labels in `spk/`;
-/// returns each file name with the label its agent got.
+/// The bundled example calls and the real Harper Valley Bank calls of quality/hvb in `orig/`,
+/// and the same calls with diarisation labels in `spk/`; returns each file name with the label
+/// its agent got.
 fn example_folders(dir: &Path) -> Vec<(String, &'static str)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut names = Vec::new();
-    for folder in ["zh-cn", "zh-tw", "en", "mixed"] {
+    for folder in [
+        "examples/zh-cn",
+        "examples/zh-tw",
+        "examples/en",
+        "examples/mixed",
+        "quality/hvb/calls",
+    ] {
         for entry in fs::read_dir(root.join(folder)).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "txt") {
@@ -173,7 +180,7 @@ fn diarised_calls_get_their_roles_and_the_findings_of_the_labelled_originals() {
 #[test]
 fn strict_mode_gives_roles_only_from_labels_and_maps() {
     let dir = tempfile::tempdir().unwrap();
-    example_folders(dir.path());
+    let calls = example_folders(dir.path()).len();
     // Labelled calls: the same report as without --roles strict.
     let default = run(dir.path(), &["--no-config", "check", "orig", "--format", "json"]);
     let strict = run(
@@ -212,7 +219,7 @@ fn strict_mode_gives_roles_only_from_labels_and_maps() {
             "{file}"
         );
     }
-    assert_eq!(report["summary"]["not_checked"], 18);
+    assert_eq!(report["summary"]["not_checked"], calls);
     assert_eq!(report["summary"]["findings"], 0);
     // An explicit map still works in strict mode, and says so.
     let r = run(

@@ -72,7 +72,30 @@ def load_stc3(path: str) -> list[Dialogue]:
     return out
 
 
-CORPORA = {"stc3": load_stc3}
+def load_hvb(path: str) -> list[Dialogue]:
+    """Harper Valley Bank phone calls as committed in quality/hvb/calls (a folder of callcheck
+    plain-text transcripts): each `Agent:`/`Customer:` line is one turn; the headers and the
+    timestamps are dropped, so only the words say who is who.
+    """
+    out = []
+    for name in sorted(os.listdir(path)):
+        if not name.endswith(".txt"):
+            continue
+        turns = []
+        with open(os.path.join(path, name), encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("#"):
+                    continue
+                text = line.split("] ", 1)[-1].strip()
+                label, _, words = text.partition(": ")
+                role = {"Agent": "agent", "Customer": "customer"}.get(label)
+                if role and words.strip():
+                    turns.append((role, words.strip()))
+        out.append(Dialogue(name.removesuffix(".txt"), turns))
+    return out
+
+
+CORPORA = {"stc3": load_stc3, "hvb": load_hvb}
 
 LABEL_STYLES = {
     "spk": lambda i: f"spk_{i}",
