@@ -179,6 +179,8 @@ pub struct Config {
     pub rules: Vec<RuleLevel>,
     /// `[lists]`: word lists that replace the rulebooks' lists of the same name.
     pub lists: Vec<(String, Vec<String>, Origin)>,
+    /// Where each of [`Config::lists`] is named in the file.
+    list_spans: Vec<Range<usize>>,
 }
 
 /// The advice for a configuration key: what a value looks like and a hint.
@@ -219,7 +221,7 @@ fn advice(key: &str) -> (&'static str, &'static str) {
         ),
         "lists" => (
             "a table of named word lists, e.g. [lists] jargon = [\"SLA\", \"AHT\"]",
-            "a list here replaces the rulebooks' list of the same name (`callcheck rules show` lists them)",
+            "a list here replaces the rulebooks' list of the same name (`callcheck rules explain RULE` shows a rule's list)",
         ),
         "baseline" => (
             "a file path, e.g. \"callcheck-baseline.json\"",
@@ -293,6 +295,7 @@ impl Config {
             roles: None,
             rules: Vec::new(),
             lists: Vec::new(),
+            list_spans: Vec::new(),
         };
         config.resolve(parsed, &mut diagnostics);
         if diagnostics.has_errors() {
@@ -507,6 +510,7 @@ impl Config {
         }
         for (name, words) in toml.lists.unwrap_or_default() {
             let origin = self.origin(&name.span());
+            self.list_spans.push(name.span());
             self.lists.push((name.into_inner(), words.into_inner(), origin));
         }
         for (pattern, level) in toml.rules.unwrap_or_default() {
@@ -550,6 +554,32 @@ impl Config {
     /// unused-suppression check, if an entry sets one (inner `None`: off).
     pub fn apply_levels(&self, rules: &mut RuleSet) -> (Vec<Diagnostic>, Option<Setting<Option<Severity>>>) {
         let mut warnings = Vec::new();
+        // A list no rulebook defines replaces nothing: most likely a misspelt name.
+        for ((name, _, _), span) in self.lists.iter().zip(&self.list_spans) {
+            if rules.list_names.contains(name) {
+                continue;
+            }
+            let hint = match did_you_mean(name, rules.list_names.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => "`callcheck rules explain RULE` shows the list a rule draws on".into(),
+            };
+            let known: Vec<&str> = rules.list_names.iter().map(String::as_str).collect();
+            warnings.push(
+                Diagnostic::at(
+                    &self.display,
+                    &self.text,
+                    span.clone(),
+                    format!("no loaded rulebook has a list `{name}`, so this list is not used"),
+                )
+                .warning()
+                .expected(if known.is_empty() {
+                    "the name of a list a loaded rulebook defines (none defines one)".to_string()
+                } else {
+                    format!("one of {}", crate::diagnostic::list(&known))
+                })
+                .hint(hint),
+            );
+        }
         let mut levels: Vec<Option<Option<Severity>>> = vec![None; rules.rules.len()];
         let mut unused = None;
         for entry in &self.rules {

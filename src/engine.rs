@@ -111,17 +111,24 @@ impl Engine {
                 && let Some(wanted) = rule.meta.channel
                 && wanted != channel
             {
-                let undeclared = if declared.is_none() {
-                    " (it does not say its channel: give --channel chat, or `channel` in callcheck.toml)"
-                } else {
-                    ""
+                let undeclared = match (declared, transcript.channel_value()) {
+                    (Some(_), _) => String::new(),
+                    (None, Some(value)) => {
+                        format!(" (its channel {value:?} is neither voice nor chat, so it is taken as voice)")
+                    }
+                    (None, None) => " (it does not say its channel: give --channel chat, or `channel` in \
+                                     callcheck.toml)"
+                        .to_string(),
+                };
+                let this = match channel {
+                    Channel::Voice => "a voice call",
+                    Channel::Chat => "a chat",
                 };
                 verdict.not_applicable.push(NotApplicable {
                     rule: rule.id.clone(),
                     reason: format!(
-                        "the rule is for {} transcripts; this one is a {}{undeclared}",
+                        "the rule is for {} transcripts; this one is {this}{undeclared}",
                         wanted.as_str(),
-                        channel.as_str()
                     ),
                     scope: Scope::Channel,
                 });
@@ -282,6 +289,10 @@ by = "customer"
             "the rule is for voice transcripts; this one is a chat"
         );
         assert_eq!(check("# channel: VOICE\n").findings.len(), 1);
+        // The key in any case; a value that is neither is said, and taken as voice.
+        assert_eq!(check("# Channel: chat\n").not_applicable[0].scope, Scope::Channel);
+        let email = check("# channel: email\n");
+        assert_eq!(email.findings.len(), 1, "{email:?}");
         // A transcript that does not say its channel is a voice call.
         assert_eq!(check("").findings.len(), 1);
         let chat_rule = book.replace("\"voice\"", "\"chat\"");
@@ -290,8 +301,21 @@ by = "customer"
         let t = plain::parse("Agent: hold on please\n", &ParseOptions::default()).unwrap();
         let v = engine.check(&t, &mut Scratch::default());
         assert!(v.findings.is_empty());
+        assert_eq!(
+            v.not_applicable[0].reason,
+            "the rule is for chat transcripts; this one is a voice call (it does not say its channel: \
+             give --channel chat, or `channel` in callcheck.toml)"
+        );
+        let t = plain::parse(
+            "# channel: email\nAgent: hold on please\n",
+            &ParseOptions::default(),
+        )
+        .unwrap();
+        let v = engine.check(&t, &mut Scratch::default());
         assert!(
-            v.not_applicable[0].reason.contains("give --channel chat"),
+            v.not_applicable[0]
+                .reason
+                .contains("its channel \"email\" is neither voice nor chat"),
             "{v:?}"
         );
     }

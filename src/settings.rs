@@ -21,7 +21,7 @@ use crate::finding::Severity;
 use crate::metadata::{Metadata, Table};
 use crate::report::{OutputFormat, ReportOptions, RuleInfo, RunInfo};
 use crate::roles::{Inferrer, Mode};
-use crate::rulebook::{Loaded, RuleSet, RulebookSource};
+use crate::rulebook::{Loaded, ProjectLists, RuleSet, RulebookSource};
 use crate::suppress;
 use crate::transcript::{Channel, Format, ParseOptions, Role, SpeakerLabels, format_by_name};
 
@@ -100,13 +100,32 @@ fn rulebook_sources(
 /// Loads the rulebooks named by `-r`, else by the project configuration, else the built-ins;
 /// the configuration's `[rules]` levels and `[speakers]` are applied.
 pub fn load_rulebooks(args: &RulebookArgs, config: Option<&Config>) -> Result<Loaded, SettingsError> {
+    load_rulebooks_with(args, config, false)
+}
+
+/// [`load_rulebooks`] for testing rulebooks' examples: the configuration's `[lists]` only fill
+/// in lists a rulebook does not define, since the examples are written against its own.
+pub fn load_rulebooks_for_examples(
+    args: &RulebookArgs,
+    config: Option<&Config>,
+) -> Result<Loaded, SettingsError> {
+    load_rulebooks_with(args, config, true)
+}
+
+fn load_rulebooks_with(
+    args: &RulebookArgs,
+    config: Option<&Config>,
+    fill: bool,
+) -> Result<Loaded, SettingsError> {
     let (sources, _, root) = rulebook_sources(args, config);
-    let (mut rules, mut warnings) = RuleSet::load_configured(
-        &sources,
-        root.as_deref(),
-        &config.map(Config::word_lists).unwrap_or_default(),
-    )
-    .map_err(SettingsError::Rulebooks)?;
+    let lists = config.map(Config::word_lists).unwrap_or_default();
+    let lists = if fill {
+        ProjectLists::Fill(&lists)
+    } else {
+        ProjectLists::Replace(&lists)
+    };
+    let (mut rules, mut warnings) =
+        RuleSet::load_configured(&sources, root.as_deref(), lists).map_err(SettingsError::Rulebooks)?;
     if let Some(config) = config {
         warnings.extend(apply_config(&mut rules, config).0);
     }
@@ -330,12 +349,10 @@ impl CheckSettings {
         let mut provenance: Vec<(&'static str, String, Origin)> = Vec::new();
 
         let (sources, rulebooks_origin, root) = rulebook_sources(&args.rulebooks, config);
-        let (mut rules, rulebook_warnings) = RuleSet::load_configured(
-            &sources,
-            root.as_deref(),
-            &config.map(Config::word_lists).unwrap_or_default(),
-        )
-        .map_err(SettingsError::Rulebooks)?;
+        let lists = config.map(Config::word_lists).unwrap_or_default();
+        let (mut rules, rulebook_warnings) =
+            RuleSet::load_configured(&sources, root.as_deref(), ProjectLists::Replace(&lists))
+                .map_err(SettingsError::Rulebooks)?;
         warnings.extend(rulebook_warnings);
         let shown_sources: Vec<String> = sources
             .iter()

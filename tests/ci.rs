@@ -688,3 +688,68 @@ fn a_rule_naming_a_missing_list_is_a_located_error() {
     assert!(r.stderr.contains("no list `jargn`"), "{}", r.stderr);
     assert!(r.stderr.contains("did you mean `jargon`?"), "{}", r.stderr);
 }
+
+#[test]
+fn lists_tailor_inherited_rules_and_misspelt_lists_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    // A company rulebook extends the built-in one and replaces its jargon list.
+    fs::write(
+        dir.path().join("acme.toml"),
+        "[rulebook]\nid = \"acme\"\nextends = [\"builtin:en-telephone\"]\n[lists]\njargon = [\"the mainframe\"]\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("call.txt"),
+        "Agent: Thank you for calling ACME Bank, this is Sam.\nAgent: The mainframe is down, so it's outside our SLA.\n",
+    )
+    .unwrap();
+    let r = run_in(
+        dir.path(),
+        &[
+            "--no-config",
+            "check",
+            "call.txt",
+            "-r",
+            "acme.toml",
+            "--select",
+            "acme/jargon",
+            "--format",
+            "jsonl",
+        ],
+    );
+    let matched: Vec<String> = r
+        .stdout
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["matched"]
+                .as_str()
+                .unwrap_or("")
+                .to_lowercase()
+        })
+        .collect();
+    assert_eq!(matched, ["the mainframe"], "{}", r.transcript());
+
+    // A project list no rulebook defines is most likely misspelt.
+    fs::write(
+        dir.path().join("callcheck.toml"),
+        "builtin = [\"en-telephone\"]\n[lists]\njargn = [\"L2\"]\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["check", "call.txt"]);
+    assert!(r.stderr.contains("callcheck.toml:3:1"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("no loaded rulebook has a list `jargn`"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("did you mean `jargon`?"), "{}", r.stderr);
+
+    // The rulebooks' own examples are tested against their own lists, whatever the project's.
+    fs::write(
+        dir.path().join("callcheck.toml"),
+        "builtin = [\"en-telephone\"]\n[lists]\njargon = [\"L2\"]\n",
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["rules", "test", "--quiet"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+}

@@ -12,10 +12,10 @@ use crate::engine::Engine;
 use crate::exit::ExitStatus;
 use crate::guidelines::{self, GUIDELINES};
 use crate::report::table::{plural, render, wrap};
-use crate::rulebook::{RuleSet, RulebookSource};
+use crate::rulebook::{ProjectLists, RuleSet, RulebookSource};
 use crate::rules::Rule;
 use crate::selftest::{self, Expectation};
-use crate::settings::{SettingsError, load_config, load_rulebooks};
+use crate::settings::{SettingsError, load_config, load_rulebooks, load_rulebooks_for_examples};
 
 /// Width that explanations wrap at.
 const WRAP: usize = 88;
@@ -253,10 +253,11 @@ fn explanation(rules: &RuleSet, rule: &Rule) -> String {
 
 fn test(args: &TestArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
     let loaded = if args.paths.is_empty() {
-        load_rulebooks(&crate::cli::RulebookArgs::default(), config)
+        load_rulebooks_for_examples(&crate::cli::RulebookArgs::default(), config)
     } else {
         let sources: Vec<RulebookSource> = args.paths.iter().map(|p| RulebookSource::parse(p)).collect();
-        RuleSet::load(&sources).map_err(SettingsError::Rulebooks)
+        let lists = config.map(Config::word_lists).unwrap_or_default();
+        RuleSet::load_configured(&sources, None, ProjectLists::Fill(&lists)).map_err(SettingsError::Rulebooks)
     };
     let Some(rules) = load(loaded, streams)? else {
         return Ok(ExitStatus::Error);

@@ -78,6 +78,8 @@ pub struct RuleSet {
     pub scorecards: Vec<Scorecard>,
     /// Speaker labels: defaults plus every rulebook's `[speakers]`.
     pub labels: SpeakerLabels,
+    /// The names of the word lists the rulebooks define (`[lists]`).
+    pub list_names: std::collections::BTreeSet<String>,
 }
 
 impl std::fmt::Debug for RuleSet {
@@ -98,6 +100,16 @@ pub type Loaded = (RuleSet, Vec<Diagnostic>);
 /// Named word lists (`[lists]` of a rulebook or of callcheck.toml).
 pub type Lists = indexmap::IndexMap<String, Vec<String>>;
 
+/// A project's word lists and how they meet the rulebooks' own.
+#[derive(Clone, Copy, Debug)]
+pub enum ProjectLists<'a> {
+    /// A project list replaces the rulebook's list of the same name (checking calls).
+    Replace(&'a Lists),
+    /// A project list is used only where the rulebook has none of that name (testing a
+    /// rulebook's examples, which are written against its own lists).
+    Fill(&'a Lists),
+}
+
 impl RuleSet {
     /// Loads and compiles rulebooks; all errors are reported together.
     pub fn load(sources: &[RulebookSource]) -> Result<Loaded, Diagnostics> {
@@ -113,7 +125,7 @@ impl RuleSet {
     /// current folder's tree when the rulebook lies in it (else inside the rulebook's own folder),
     /// or name a file that was itself given with `-r`.
     pub fn load_within(sources: &[RulebookSource], root: Option<&Path>) -> Result<Loaded, Diagnostics> {
-        Self::load_configured(sources, root, &Lists::new())
+        Self::load_configured(sources, root, ProjectLists::Replace(&Lists::new()))
     }
 
     /// [`RuleSet::load_within`], with a project's `[lists]`, which replace the rulebooks'
@@ -121,7 +133,7 @@ impl RuleSet {
     pub fn load_configured(
         sources: &[RulebookSource],
         root: Option<&Path>,
-        lists: &Lists,
+        lists: ProjectLists<'_>,
     ) -> Result<Loaded, Diagnostics> {
         let mut texts: Vec<extends::Source> = Vec::new();
         let mut explicit: Vec<PathBuf> = Vec::new();
@@ -213,7 +225,13 @@ impl RuleSet {
             text: text.to_string(),
             root: (!path.starts_with("builtin:")).then(|| crate::discover::real_path(&folder)),
         };
-        let (set, warnings) = Self::compile(vec![source], &[], false, &Lists::new(), &mut diagnostics);
+        let (set, warnings) = Self::compile(
+            vec![source],
+            &[],
+            false,
+            ProjectLists::Replace(&Lists::new()),
+            &mut diagnostics,
+        );
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
@@ -224,7 +242,7 @@ impl RuleSet {
         texts: Vec<extends::Source>,
         explicit: &[PathBuf],
         from_config: bool,
-        project_lists: &Lists,
+        project_lists: ProjectLists<'_>,
         diagnostics: &mut Diagnostics,
     ) -> (RuleSet, Vec<Diagnostic>) {
         let mut builder = MatcherBuilder::new();
@@ -419,9 +437,23 @@ impl RuleSet {
                     auto_fail: planned.auto_fail.or(common.auto_fail).unwrap_or(false),
                     section: sections.of(&planned.local),
                 };
-                // The book's own lists, each replaced by the project's list of the same name.
+                // The book's own lists, each replaced by the extending rulebook's list of the
+                // same name (a company tailors what it inherits), then by the project's.
                 let mut lists: Lists = book.file.lists.clone();
-                lists.extend(project_lists.iter().map(|(k, v)| (k.clone(), v.clone())));
+                if planned.book != top {
+                    let own = &books.books[top].file.lists;
+                    lists.extend(own.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                match project_lists {
+                    ProjectLists::Replace(project) => {
+                        lists.extend(project.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    }
+                    ProjectLists::Fill(project) => {
+                        for (name, words) in project {
+                            lists.entry(name.clone()).or_insert_with(|| words.clone());
+                        }
+                    }
+                }
                 let mut ctx = CompileCtx {
                     path,
                     source: text,
@@ -465,6 +497,11 @@ impl RuleSet {
             }
         };
         let enabled = vec![true; rules.len()];
+        let list_names = books
+            .books
+            .iter()
+            .flat_map(|b| b.file.lists.keys().cloned())
+            .collect();
         (
             RuleSet {
                 rulebooks,
@@ -473,6 +510,7 @@ impl RuleSet {
                 matcher,
                 labels,
                 scorecards,
+                list_names,
             },
             warnings,
         )

@@ -334,9 +334,17 @@ impl Window {
                 if let Window::FinalTurns(_) = self {
                     let last = index.utterances_of(transcript, speakers).rev().find(heard);
                     let after = last.map_or(0, |u| u.turns.end);
-                    if let Some(other) =
-                        (after..transcript.turns.len()).find(|&i| !accepts_closing(&transcript.turns[i].text))
-                    {
+                    // What counts is the other party answering more than an acceptance while
+                    // still on the line; the speaker's own unheard words and a system voice do not.
+                    let spoke_after = |i: usize| {
+                        let turn = &transcript.turns[i];
+                        let heard = left.is_none_or(|at| turn.start.is_none_or(|s| s <= at));
+                        heard
+                            && !speakers.matches(turn.speaker.role)
+                            && turn.speaker.role != Role::System
+                            && !accepts_closing(&turn.text)
+                    };
+                    if let Some(other) = (after..transcript.turns.len()).find(|&i| spoke_after(i)) {
                         return Err(format!(
                             "{speakers} did not close the conversation: the {} spoke after them (turn {})",
                             transcript.turns[other].speaker.role,
@@ -422,6 +430,22 @@ mod tests {
     const CALL: &str = "[00:00:01] Agent: a1\n[00:00:05] Customer: c1\n[00:00:20] Agent: a2\n\
                         [00:00:40] Customer: c2\n[00:00:55] Agent: a3\n[00:01:00] <hangup by=customer>\n";
     const AGENT: Speakers = Speakers::Role(Role::Agent);
+
+    #[test]
+    fn final_turns_need_the_last_word_of_the_conversation_still_on_the_line() {
+        // The customer answers more than an acceptance: the agent did not close.
+        let t = transcript("Agent: Anything else?\nCustomer: Yes, one more thing about my card.\n");
+        let err = Window::FinalTurns(1).select(&t, AGENT).unwrap_err();
+        assert!(err.contains("did not close the conversation"), "{err}");
+        // Words the agent says after the customer hung up, and a system voice, do not undo the
+        // closing: the closing is the last utterance the customer heard.
+        let t = transcript(
+            "[00:00:01] Agent: Anything else I can help with?\n[00:00:06] Customer: No, thanks.\n\
+             [00:00:07] <hangup by=customer>\n[00:00:09] Agent: Hello? Are you still there?\n\
+             [00:00:12] System: This call has ended.\n",
+        );
+        assert_eq!(Window::FinalTurns(1).select(&t, AGENT).unwrap().turns[..], [0]);
+    }
 
     #[test]
     fn turn_windows() {

@@ -100,6 +100,24 @@ pub fn assemble(mut utterances: Vec<Utterance>) -> Vec<Turn> {
     turns
 }
 
+/// What speech recognisers and transcribers write for a sound rather than a word.
+const NOISE_WORDS: &[&str] = &[
+    "noise",
+    "laughter",
+    "laugh",
+    "unk",
+    "silence",
+    "music",
+    "inaudible",
+    "unintelligible",
+    "crosstalk",
+    "cough",
+    "breath",
+    "sil",
+    "spn",
+    "hesitation",
+];
+
 /// Longest noise marker content, in characters.
 const MAX_MARKER_CHARS: usize = 24;
 
@@ -122,7 +140,11 @@ fn noise_markers(text: &str) -> Vec<(usize, usize)> {
             && inner
                 .chars()
                 .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ' '));
-        if is_marker {
+        // A dataset placeholder (`<PHONE>`, `[ORDERID_1]`, `[数字x]`) stands for a value the
+        // speaker said: keep it, unless it names a sound.
+        let placeholder = crate::normalize::placeholder_len(&text[open..]).is_some()
+            && !NOISE_WORDS.iter().any(|w| inner.eq_ignore_ascii_case(w));
+        if is_marker && !placeholder {
             let after = &text[close + 1..];
             let end = close + 1 + (after.len() - after.trim_start().len());
             ranges.push((open, end));
@@ -310,6 +332,20 @@ mod tests {
         let must = turns[0].text.find("must").unwrap();
         assert_eq!(turns[0].position_at(must), Position { line: 7, column: 25 });
         assert_eq!(turns[0].position(), Position { line: 7, column: 9 });
+    }
+
+    #[test]
+    fn dataset_placeholders_are_kept_but_sounds_in_capitals_are_not() {
+        let turns = assemble(vec![said(
+            Role::Agent,
+            Some(0),
+            "[NOISE] your number is <PHONE> and order [ORDERID_1] [数字x] [LAUGHTER]",
+            1,
+        )]);
+        assert_eq!(
+            turns[0].text,
+            "your number is <PHONE> and order [ORDERID_1] [数字x]"
+        );
     }
 
     #[test]

@@ -276,7 +276,7 @@ mod tests {
             turns,
             [
                 (Role::Agent, "Hello, this is ACME."),
-                (Role::Customer, "Hi here."),
+                (Role::Customer, "Hi [PII] here."),
                 (Role::Agent, "How can I help?\nYou must log in."),
             ]
         );

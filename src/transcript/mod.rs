@@ -373,7 +373,18 @@ impl Transcript {
     /// The channel, from the `channel` metadata (a header, a sidecar or the export's own
     /// field); `None` when the transcript does not say.
     pub fn channel(&self) -> Option<Channel> {
-        self.metadata.get("channel").and_then(|v| Channel::parse(v))
+        self.metadata
+            .iter()
+            .filter(|(k, _)| k.eq_ignore_ascii_case("channel"))
+            .find_map(|(_, v)| Channel::parse(v))
+    }
+
+    /// The `channel` metadata value as given (the key in any case: `Channel`, `CHANNEL`).
+    pub fn channel_value(&self) -> Option<&str> {
+        self.metadata
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("channel"))
+            .map(|(_, v)| v.as_str())
     }
 
     /// The end of the call: the hang-up time if known, otherwise the latest turn time.

@@ -457,7 +457,7 @@ mod tests {
 ]}"#;
         let t = one(text);
         assert_eq!(t.metadata["call_id"], "tca");
-        assert_eq!(t.turns[0].text, "Hello, speaking.");
+        assert_eq!(t.turns[0].text, "Hello, [PII] speaking.");
         assert_eq!(t.turns[0].speaker.role, Role::Agent);
         assert_eq!(t.turns[1].speaker.role, Role::Customer);
         assert_eq!(t.turns[1].position(), Position { line: 2, column: 16 });

@@ -166,6 +166,17 @@ pub(super) fn compile_trigger(when: &Spanned<WhenToml>, ctx: &mut CompileCtx<'_>
             })
         }
         None => {
+            if let Some(name) = &w.in_list {
+                let d = ctx
+                    .error(
+                        name.span(),
+                        "`in_list` needs `metadata`: the key whose value is looked up",
+                    )
+                    .expected("when = { metadata = \"call_type\", in_list = \"…\" }")
+                    .hint("add metadata = \"KEY\", where KEY is a transcript header such as call_type");
+                ctx.report(d);
+                return None;
+            }
             if let Some((_, value)) = comparisons.first() {
                 let d = ctx
                     .error(value.span(), "a comparison needs `metadata`: the key to compare")
@@ -232,9 +243,9 @@ pub(super) fn compile_clause(
         && matches!(trigger, Some(Trigger::Metadata { .. }))
     {
         let d = ctx
-            .error(response.span(), "`before` needs a trigger in the conversation")
-            .expected("when = { speaker = \"agent\", phrases = [\"…\"] } with `before`")
-            .hint("a metadata condition holds for the whole call, so nothing can come before it");
+            .error(response.span(), format!("`{key}` needs a trigger in the conversation"))
+            .expected(format!("when = {{ speaker = \"agent\", phrases = [\"…\"] }} with `{key}`"))
+            .hint("a metadata condition holds for the whole call, so nothing comes before or around it; use `then`");
         ctx.report(d);
         ok = false;
     }
@@ -298,7 +309,12 @@ pub(super) fn compile_clause(
             }
         },
         (None, None) if kind == ClauseKind::Then => Within::Turns(1),
-        (None, None) if kind == ClauseKind::Around => Within::Turns(0),
+        // Around the trigger: the trigger's own turn when it is the same speaker's, else the
+        // speaker's turns just before and after it.
+        (None, None) if kind == ClauseKind::Around => {
+            let same_speaker = matches!(trigger, Some(Trigger::Words { speakers: s, .. }) if *s == speakers);
+            Within::Turns(usize::from(!same_speaker))
+        }
         (None, None) => Within::Unbounded,
     };
     let phrases = ctx.phrases(&r.phrases, kind.slot());

@@ -336,10 +336,13 @@ impl Kind for Conditional {
             let d = ctx
                 .error(
                     toml.id.span(),
-                    "a [[conditional]] rule needs `then`, `then_not` or `before`",
+                    "a [[conditional]] rule needs `then`, `then_not`, `before` or `around`",
                 )
                 .expected("then = { speaker = \"agent\", phrases = [\"…\"], within_turns = N }")
-                .hint("`then`: must follow; `then_not`: must not follow; `before`: must come before");
+                .hint(
+                    "`then`: must follow; `then_not`: must not follow; `before`: must come before; \
+                     `around`: must be near",
+                );
             ctx.report(d);
             ok = false;
         }

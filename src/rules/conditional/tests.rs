@@ -269,6 +269,14 @@ fn invalid_tables_are_rejected_with_locations() {
     );
     assert!(e.contains("`before` needs a trigger in the conversation"), "{e}");
     let e = errors(
+        "[[conditional]]\nid = \"x\"\nwhen = { metadata = \"rings\", gt = 3 }\naround = { phrases = [\"a\"] }\n",
+    );
+    assert!(e.contains("`around` needs a trigger in the conversation"), "{e}");
+    let e = errors(
+        "[[conditional]]\nid = \"x\"\nwhen = { phrases = [\"投诉\"], in_list = \"nope\" }\nthen = { phrases = [\"a\"] }\n",
+    );
+    assert!(e.contains("`in_list` needs `metadata`"), "{e}");
+    let e = errors(
         "[[conditional]]\nid = \"x\"\nwhen = { phrases = [\"a\"] }\nthen = { phrases = [\"b\"], within_turns = 0 }\n",
     );
     assert!(
@@ -350,4 +358,16 @@ fn min_length_errors_are_located() {
     .unwrap_err()
     .to_string();
     assert!(e.contains("`min_length` must be at least 1"), "{e}");
+}
+
+#[test]
+fn around_another_speakers_trigger_searches_the_turns_next_to_it_by_default() {
+    let rule = "[[conditional]]\nid = \"a\"\nwhen = { speaker = \"customer\", phrases = [\"投诉\"] }\naround = { speaker = \"agent\", phrases = [\"抱歉\"] }\n";
+    let kept = check(rule, "客户：我要投诉。\n客服：非常抱歉。\n");
+    assert!(
+        kept.findings.is_empty() && kept.not_applicable.is_empty(),
+        "{kept:?}"
+    );
+    let broken = check(rule, "客户：我要投诉。\n客服：请说。\n");
+    assert_eq!(only(&broken).start.line, 1);
 }
