@@ -775,6 +775,28 @@ mod tests {
     }
 
     #[test]
+    fn alternatives_that_are_prefixes_of_each_other_still_match_whole_words() {
+        // The shorter alternative comes first and matches inside the longer word; the edge check
+        // must not then lose the word.
+        let m = build(
+            &[
+                "(complain|complaint)",
+                "any (question|questions)",
+                "(a|an) (egg|eggs)",
+            ],
+            &[],
+        );
+        let t = transcript("Customer: I want to file a complaint\nAgent: Any questions? An eggs dish\n");
+        let hits = scan(&m, &t);
+        let first: Vec<&str> = hits.for_rule(0).iter().map(|h| matched(&t, h)).collect();
+        assert_eq!(first, ["complaint"]);
+        let second: Vec<&str> = hits.for_rule(1).iter().map(|h| matched(&t, h)).collect();
+        assert_eq!(second, ["Any questions"]);
+        let third: Vec<&str> = hits.for_rule(2).iter().map(|h| matched(&t, h)).collect();
+        assert_eq!(third, ["An eggs"]);
+    }
+
+    #[test]
     fn same_phrase_for_two_rules_is_one_automaton_entry() {
         let mut builder = MatcherBuilder::new();
         let p = builder.profile(Profile::default());

@@ -184,6 +184,17 @@ pub fn compile(phrase: &str, normalize: &dyn Fn(&str) -> String) -> Result<Strin
     if out.is_empty() {
         return Err("the phrase is empty after normalisation".into());
     }
+    // Where every way the phrase can start (or end) is a Latin letter or digit, the word boundary
+    // goes into the regex too. The matcher checks edges after a match, and a match is never
+    // retried, so without it "(complain|complaint)" would find "complain" in "complaint", fail the
+    // check, and miss the word; with it the regex takes the alternative that ends at a boundary.
+    let all_words = |edges: Vec<bool>| !edges.is_empty() && edges.iter().all(|&w| w);
+    if all_words(edge_is_word(&items, true, normalize)) {
+        out.insert_str(0, "(?-u:\\b)");
+    }
+    if all_words(edge_is_word(&items, false, normalize)) {
+        out.push_str("(?-u:\\b)");
+    }
     Ok(out)
 }
 
