@@ -239,14 +239,46 @@ fn edge_is_word(items: &[Item], first: bool, normalize: &dyn Fn(&str) -> String)
     edges
 }
 
+/// True when every way `items` can start (`first`) or end is a Latin letter or digit — never
+/// CJK, punctuation, a gap, or nothing at all.
+fn surely_word_edge(items: &[Item], first: bool, normalize: &dyn Fn(&str) -> String) -> bool {
+    let item = if first { items.first() } else { items.last() };
+    let rest = if first {
+        items.get(1..).unwrap_or_default()
+    } else {
+        &items[..items.len().saturating_sub(1)]
+    };
+    match item {
+        None | Some(Item::Gap(_)) => false,
+        Some(Item::Space) => surely_word_edge(rest, first, normalize),
+        Some(Item::Text(text)) => {
+            let folded = normalize(text);
+            let c = if first { folded.chars().next() } else { folded.chars().last() };
+            c.is_some_and(|c| c.is_ascii_alphanumeric())
+        }
+        Some(Item::Group {
+            alternatives,
+            optional,
+        }) => {
+            alternatives.iter().all(|a| surely_word_edge(a, first, normalize))
+                && (!optional || surely_word_edge(rest, first, normalize))
+        }
+    }
+}
+
 fn emit_sequence(items: &[Item], normalize: &dyn Fn(&str) -> String, out: &mut String) {
     for (i, item) in items.iter().enumerate() {
         match item {
             Item::Text(text) => {
                 out.push_str(&regex::escape(&normalize(text)));
             }
-            // Normalised text has one space between Latin words and none next to CJK.
-            Item::Space => out.push_str("\\x20?"),
+            // Normalised text has one space between Latin words and none next to CJK: between
+            // two words the space is required ("(to|for) get" is not "forget"), elsewhere not.
+            Item::Space => {
+                let between_words = surely_word_edge(&items[..i], false, normalize)
+                    && surely_word_edge(&items[i + 1..], true, normalize);
+                out.push_str(if between_words { "\\x20" } else { "\\x20?" });
+            }
             Item::Group {
                 alternatives,
                 optional,
@@ -324,6 +356,17 @@ mod tests {
         ));
         // Adjacent parts: a gap may be empty.
         assert!(matches("anything … else", "anything else"));
+    }
+
+    #[test]
+    fn a_space_between_words_is_required_and_optional_next_to_chinese() {
+        assert!(!matches("(to|for) get", "don't forget"));
+        assert!(matches("(to|for) get", "ready for get together"));
+        assert!(matches("(i|we)( will)? do", "we will do it"));
+        assert!(matches("(i|we)( will)? do", "we do it"));
+        // Next to Chinese the normaliser leaves no space, so a space in the phrase may be absent.
+        assert!(matches("还有 (其他|别的) 问题", "还有其他问题吗"));
+        assert!(matches("(请|麻烦) call 我", "请call我"));
     }
 
     #[test]
