@@ -183,7 +183,13 @@ impl Unless {
             match slot {
                 PRECEDED if o_end <= start && near(o_end, start, self.within) => return Some("preceded_by"),
                 FOLLOWED if o_start >= end && near(end, o_start, self.within) => return Some("followed_by"),
-                NEGATION if o_end <= start && near(o_end, start, NEGATION_REACH) => return Some("negated"),
+                NEGATION
+                    if o_end <= start
+                        && near(o_end, start, NEGATION_REACH)
+                        && !breaks_clause(turn.text.get(o_end..start).unwrap_or("")) =>
+                {
+                    return Some("negated");
+                }
                 IN_TURN => return Some("turn_says"),
                 _ => {}
             }
@@ -238,6 +244,13 @@ fn ends_sentence(text: &str) -> bool {
                 && chars[i - 1].is_ascii_alphanumeric()
                 && chars.get(i + 1).is_some_and(char::is_ascii_alphanumeric))
     })
+}
+
+/// True when `between` (the text from a negation to a phrase) holds a comma or colon: a negation
+/// does not reach into the next clause ("重启没用，给个说法" does not negate 给个说法; "no, it's
+/// guaranteed" does not negate "guaranteed").
+fn breaks_clause(between: &str) -> bool {
+    between.contains(['，', ',', '、', '：', ':'])
 }
 
 /// True when the sentence holding byte `end` of `text` is a question: it ends with ？/?, or its
@@ -312,6 +325,14 @@ mod tests {
         assert!(in_question("您不清楚怎么操作吗", "您不清楚".len()));
         assert!(in_question("do you know how?", 2));
         assert!(!in_question("i don't know", 12));
+    }
+
+    #[test]
+    fn negations_stop_at_a_clause_break() {
+        assert!(breaks_clause("用，"));
+        assert!(breaks_clause(", "));
+        assert!(!breaks_clause("是要"));
+        assert!(!breaks_clause(" really "));
     }
 
     #[test]

@@ -261,6 +261,7 @@ const ACCEPTING: &[&str] = &[
     "收到",
     "明白",
     "了解",
+    "应该的",
     "ok",
     "okay",
     "thanks",
@@ -283,12 +284,29 @@ pub fn accepts_closing(text: &str) -> bool {
         return false;
     }
     let lower = text.trim_start().to_lowercase();
-    // The word must stand alone: "好，…" accepts, "好多软件打不开" raises something new.
-    ACCEPTING.iter().any(|w| {
-        lower
-            .strip_prefix(w)
-            .is_some_and(|rest| rest.chars().next().is_none_or(|c| !c.is_alphanumeric()))
-    })
+    // Good wishes take leave ("祝你们新年大卖").
+    if lower.starts_with('祝') {
+        return true;
+    }
+    // The word must stand alone: "好，…" accepts, "好多软件打不开" raises something new. It may
+    // be said twice or more ("没事没事，…", "好的好的").
+    let mut rest = lower.as_str();
+    loop {
+        let Some(after) = ACCEPTING
+            .iter()
+            .filter_map(|w| rest.strip_prefix(w))
+            .min_by_key(|r| r.len())
+        else {
+            return false;
+        };
+        if after.chars().next().is_none_or(|c| !c.is_alphanumeric()) {
+            return true;
+        }
+        if !ACCEPTING.iter().any(|w| after.starts_with(w)) {
+            return false;
+        }
+        rest = after;
+    }
 }
 
 /// Filler words that only count as fillers in set phrases: "i", "see", "got", "it", "all",
@@ -457,6 +475,9 @@ mod tests {
             "好的，谢谢",
             "好,对此表示赞赏,并持续关注.",
             "没事 我已经放弃了",
+            "没事没事,我还是很喜欢你们的手机",
+            "应该的,不客气",
+            "祝你们生意兴隆",
             "Thanks, bye!",
             "OK.",
         ] {
@@ -464,6 +485,7 @@ mod tests {
         }
         for reopens in [
             "好多软件打不开",
+            "好好学习",
             "好的，那我的积分呢？",
             "还是不行",
             "ok so what about my refund?",
