@@ -56,6 +56,8 @@ def main() -> int:
     parser.add_argument("--lang", choices=sorted(LABELS), default="cn")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--ids", type=Path, nargs="*", help="files of dialogue ids to convert (default: all)")
+    parser.add_argument("--skip-missing", action="store_true",
+                        help="skip ids the file lacks (the English file translates only some dialogues)")
     args = parser.parse_args()
 
     dialogues = {d["id"]: d for d in load(args.source, args.lang)}
@@ -66,7 +68,9 @@ def main() -> int:
     missing = [i for i in wanted if i not in dialogues]
     if missing:
         print(f"stc3.py: {len(missing)} ids are not in the {args.lang} file, e.g. {missing[0]}", file=sys.stderr)
-        return 2
+        if not args.skip_missing:
+            return 2
+        wanted = [i for i in wanted if i in dialogues]
     args.out.mkdir(parents=True, exist_ok=True)
     for dialogue_id in wanted:
         (args.out / f"{dialogue_id}.txt").write_text(transcript(dialogues[dialogue_id], args.lang), encoding="utf-8")

@@ -253,7 +253,11 @@ fn surely_word_edge(items: &[Item], first: bool, normalize: &dyn Fn(&str) -> Str
         Some(Item::Space) => surely_word_edge(rest, first, normalize),
         Some(Item::Text(text)) => {
             let folded = normalize(text);
-            let c = if first { folded.chars().next() } else { folded.chars().last() };
+            let c = if first {
+                folded.chars().next()
+            } else {
+                folded.chars().last()
+            };
             c.is_some_and(|c| c.is_ascii_alphanumeric())
         }
         Some(Item::Group {

@@ -328,7 +328,8 @@ fn only_words(text: &str, lists: &[&[&str]]) -> bool {
     }
     let folded = normalize(&Profile::default(), text);
     if folded.is_empty() {
-        return false;
+        // Nothing but punctuation ("…", "?"): no words, so nothing said.
+        return !text.trim().is_empty();
     }
     let known = |w: &str| lists.iter().any(|list| list.contains(&w));
     let mut count = 0;
@@ -442,6 +443,8 @@ mod tests {
             "i see",
             "got it",
             "OK, bye",
+            "…",
+            "？",
         ] {
             assert!(is_filler(filler), "{filler}");
         }
