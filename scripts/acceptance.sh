@@ -234,19 +234,26 @@ d = json.load(sys.stdin)
 print(" ".join(sorted(f["rule"].split("/")[1] for x in d["files"] for f in x.get("findings", []))) or "clean")' 2>&1) || true
     if [ "$got" = "$want" ]; then pass "$file: $want"; else fail "$file: findings '$got', expected '$want'"; fi
   }
-  # The agent's only turn is "This is a transcript test.": no greeting, no closing.
-  expect_rules ms_teams_vtt/graph_calltranscript_content_DOCS.vtt "closing-question closing-thanks greeting"
-  expect_rules google_ccai/insights_conversation_upload_example_DOCS.json "closing-question closing-thanks greeting"
+  # Three documentation fragments end before anyone closes: the closing rules are not applicable
+  # (a call cut short is not judged on a closing it never reached). The agent's only turn is
+  # "This is a transcript test." / "Yes, I can answer your question ..." / "Sorry about that.".
+  expect_rules ms_teams_vtt/graph_calltranscript_content_DOCS.vtt "greeting"
+  expect_rules google_ccai/insights_conversation_upload_example_DOCS.json "greeting"
+  expect_rules aws_transcribe/transcribe_standard_speaker_labels_DOCS.json "greeting"
   # A real test call: the agent opens with "Mhm." and ends with "Call back. Bye bye."
   expect_rules amazon_connect/contact_lens_postcall_voice_real_SCV.json "closing-question closing-thanks greeting"
-  # Jane greets, asks "anything else", the customer leaves first; she never thanks the customer.
-  expect_rules amazon_connect/contact_lens_chat_analysis_DOCS_original.json "closing-thanks"
-  expect_rules amazon_connect/contact_lens_chat_analysis_DOCS_redacted.json "closing-thanks"
-  expect_rules aws_transcribe/transcribe_standard_speaker_labels_DOCS.json "closing-question closing-thanks greeting"
+  # A chat, checked with the en-chat rules: Jane greets and asks "anything else", but answers the
+  # customer's "you guys actually really let me down" with a request for a name (the apology comes
+  # ten messages later) and ends with "Have a great day." without thanks. Her "We will look into
+  # this and get this sorted out for you right away", answered in the same chat, is not a
+  # cannot-answer-now.
+  expect_rules amazon_connect/contact_lens_chat_analysis_DOCS_original.json "closing-thanks complaint-apology"
+  expect_rules amazon_connect/contact_lens_chat_analysis_DOCS_redacted.json "closing-thanks complaint-apology"
   # PCA's test call with its roles the right way round (the map above: spk_1 is the agent): the
-  # agent's "Thank you for calling …" names no "this is", it never closes, and its segment at
-  # 3.71 s starts while the customer's 0.74–5.84 s segment goes on (the file's own overlap).
-  expect_rules aws_pca/pca_parsed_output_testfile.json "closing-question closing-thanks greeting no-interrupting"
+  # agent's "Thank you for calling …" names no "this is", and its segment at 3.71 s starts while
+  # the customer's 0.74–5.84 s segment goes on (the file's own overlap). The recording stops
+  # mid-call, so the closing rules are not applicable.
+  expect_rules aws_pca/pca_parsed_output_testfile.json "greeting no-interrupting"
   expect_status 0 "the Contact Lens chat has only a warning (exit 0)" -- \
     "$bin" check "$real/amazon_connect/contact_lens_chat_analysis_DOCS_original.json"
   expect_status 1 "... and fails with --fail-on warning" -- \
