@@ -1,14 +1,14 @@
 //! Baselines: record today's findings once, then count only new ones.
 //!
-//! A finding's [`fingerprint`] is built from its rule, the transcript's path and the matched
-//! text in its context on the line (a few characters either side), never from line numbers,
-//! so a baselined finding stays baselined when lines are added or moved above it. A finding
-//! about something missing has no match; its fingerprint is the rule, the path and the
-//! finding's note. Fingerprints are matched as a multiset: a baseline entry recorded once
-//! absorbs one finding, so a second copy of the same phrase on the same kind of line is new.
+//! A finding is recorded by its rule, its transcript's path relative to the project root and
+//! its [fingerprint](crate::fingerprint), which never holds line numbers, so a baselined finding
+//! stays baselined when lines are added or moved above it and whichever way the paths were typed.
+//! Fingerprints are matched as a multiset: an entry recorded once absorbs one finding.
 //!
 //! The baseline file is JSON meant to be committed and reviewed: one entry per finding, sorted,
-//! with the line and matched text for people (they are not used for matching).
+//! with the line and matched text for people (they are not used for matching). Version 1 files
+//! (paths relative to the baseline file, fingerprints without occurrence numbers) are still read
+//! and matched their own way; `--write-baseline` writes version 2.
 
 use std::collections::HashMap;
 use std::io;
@@ -16,55 +16,15 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::finding::{FileReport, FileResult, Finding, Summary};
+use crate::finding::{FileReport, FileResult, Summary};
+use crate::fingerprint::{self, ProjectRoot};
 use crate::report::Reporter;
 
-/// Characters of context kept either side of a match.
-const CONTEXT_CHARS: usize = 16;
+/// The version of the baseline file format written.
+const VERSION: u32 = 2;
 
-/// The version of the baseline file format.
-const VERSION: u32 = 1;
-
-/// A stable 64-bit FNV-1a hash, as 16 hex digits (std's hashers may change between releases).
-pub fn stable_hash(parts: &[&str]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        // The separator keeps ("ab", "c") and ("a", "bc") apart.
-        for byte in part.bytes().chain(std::iter::once(0xff)) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
-}
-
-/// The text a fingerprint is built from: the match with up to [`CONTEXT_CHARS`] characters
-/// either side on its line (whitespace runs folded), or the note for missing things.
-fn context(finding: &Finding) -> String {
-    let (Some(line), Some(_)) = (&finding.excerpt, &finding.matched) else {
-        return finding.note.clone().unwrap_or_default();
-    };
-    let chars: Vec<char> = line.chars().collect();
-    let start = (finding.start.column as usize).saturating_sub(1).min(chars.len());
-    let end = if finding.end.line == finding.start.line {
-        (finding.end.column as usize)
-            .saturating_sub(1)
-            .clamp(start, chars.len())
-    } else {
-        chars.len()
-    };
-    let from = start.saturating_sub(CONTEXT_CHARS);
-    let to = (end + CONTEXT_CHARS).min(chars.len());
-    let text: String = chars[from..to].iter().collect();
-    let folded: Vec<&str> = text.split_whitespace().collect();
-    let matched = finding.matched.as_deref().unwrap_or_default();
-    format!("{matched}\u{1f}{}", folded.join(" "))
-}
-
-/// A finding's fingerprint: rule, path and matched text in context; never the line number.
-pub fn fingerprint(path: &str, finding: &Finding) -> String {
-    stable_hash(&[&finding.rule, path, &context(finding)])
-}
+/// The oldest version still read.
+const OLDEST_VERSION: u32 = 1;
 
 /// One recorded finding.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -73,7 +33,7 @@ pub struct Entry {
     pub path: String,
     /// Full rule id.
     pub rule: String,
-    /// See [`fingerprint`].
+    /// See [`crate::fingerprint`].
     pub fingerprint: String,
     /// Where it was when recorded (for people; not used for matching).
     #[serde(default)]
@@ -91,8 +51,9 @@ struct BaselineFile {
 }
 
 /// A loaded baseline.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Baseline {
+    version: u32,
     entries: Vec<Entry>,
 }
 
@@ -110,14 +71,15 @@ impl Baseline {
                 e.column()
             )
         })?;
-        if file.version != VERSION {
+        if !(OLDEST_VERSION..=VERSION).contains(&file.version) {
             return Err(format!(
-                "{shown}: baseline version {} is not supported (expected {VERSION}); regenerate it \
-                 with --write-baseline",
+                "{shown}: baseline version {} is not supported (expected {OLDEST_VERSION} to \
+                 {VERSION}); regenerate it with --write-baseline",
                 file.version
             ));
         }
         Ok(Baseline {
+            version: file.version,
             entries: file.findings,
         })
     }
@@ -125,7 +87,10 @@ impl Baseline {
     /// The baseline of a run's findings.
     pub fn from_entries(mut entries: Vec<Entry>) -> Baseline {
         entries.sort();
-        Baseline { entries }
+        Baseline {
+            version: VERSION,
+            entries,
+        }
     }
 
     /// The recorded entries, sorted.
@@ -162,25 +127,15 @@ fn key(path: &str, rule: &str, fingerprint: &str) -> String {
     format!("{path}\0{rule}\0{fingerprint}")
 }
 
-/// The baseline entry for a finding.
-pub fn entry(path: &str, finding: &Finding) -> Entry {
-    Entry {
-        path: path.to_string(),
-        rule: finding.rule.clone(),
-        fingerprint: fingerprint(path, finding),
-        line: finding.start.line,
-        matched: finding.matched.clone(),
-    }
-}
-
 /// A reporter in front of another: records every finding (for `--write-baseline`), drops the
 /// findings the baseline holds, and keeps the totals of what is left, which decide the exit
 /// status.
 pub struct Gate<R: Reporter> {
     inner: R,
-    /// Paths in the baseline are relative to this folder (the baseline file's), so it matches
-    /// whatever folder callcheck runs from.
-    base: Option<PathBuf>,
+    /// Paths and fingerprints are relative to the project root.
+    root: ProjectRoot,
+    /// A version 1 baseline's paths are relative to its own folder (this one).
+    legacy_base: Option<PathBuf>,
     remaining: Option<HashMap<String, usize>>,
     record: bool,
     recorded: Vec<Entry>,
@@ -189,11 +144,21 @@ pub struct Gate<R: Reporter> {
 
 impl<R: Reporter> Gate<R> {
     /// Filters with `baseline` (if any); records entries when `record` is set. Paths are
-    /// recorded and matched relative to `base` (the baseline file's folder) when given.
-    pub fn new(inner: R, baseline: Option<&Baseline>, record: bool, base: Option<&Path>) -> Self {
+    /// recorded and matched relative to `root`; `baseline_folder` is the baseline file's folder,
+    /// which version 1 baselines are relative to.
+    pub fn new(
+        inner: R,
+        baseline: Option<&Baseline>,
+        record: bool,
+        root: ProjectRoot,
+        baseline_folder: Option<&Path>,
+    ) -> Self {
+        let legacy = baseline.is_some_and(|b| b.version == 1);
         Gate {
             inner,
-            base: base.map(crate::discover::normalize_path),
+            root,
+            legacy_base: legacy
+                .then(|| crate::discover::normalize_path(baseline_folder.unwrap_or(Path::new(".")))),
             remaining: baseline.map(Baseline::counts),
             record,
             recorded: Vec::new(),
@@ -206,20 +171,24 @@ impl<R: Reporter> Gate<R> {
         &self.summary
     }
 
-    /// A transcript's path relative to the base folder (`file#name` keeps its `#name`).
-    fn relative(&self, report: &FileReport) -> String {
-        let Some(base) = &self.base else {
-            return report.path.clone();
+    /// The keys a version 1 baseline matches: the path relative to the baseline file's folder
+    /// and fingerprints without occurrence numbers.
+    fn legacy_keys(base: &Path, report: &FileReport) -> Vec<String> {
+        let path = if report.file == "<stdin>" {
+            report.path.clone()
+        } else {
+            let suffix = report.path.strip_prefix(report.file.as_str()).unwrap_or("");
+            let absolute = crate::discover::normalize_path(Path::new(&report.file));
+            match absolute.strip_prefix(base) {
+                Ok(relative) => format!("{}{suffix}", crate::discover::display(relative)),
+                Err(_) => report.path.clone(),
+            }
         };
-        if report.file == "<stdin>" {
-            return report.path.clone();
-        }
-        let suffix = report.path.strip_prefix(report.file.as_str()).unwrap_or("");
-        let absolute = crate::discover::normalize_path(Path::new(&report.file));
-        match absolute.strip_prefix(base) {
-            Ok(relative) => format!("{}{suffix}", crate::discover::display(relative)),
-            Err(_) => report.path.clone(),
-        }
+        report
+            .findings
+            .iter()
+            .map(|f| key(&path, &f.rule, &fingerprint::shared(&path, f)))
+            .collect()
     }
 
     /// Every finding seen, before the baseline was applied, as a baseline.
@@ -234,25 +203,40 @@ impl<R: Reporter> Reporter for Gate<R> {
             self.summary.add(result);
             return self.inner.file(result);
         };
-        let path = self.relative(report);
+        let path = self.root.transcript_key(report);
+        let prints = self.root.fingerprints(report);
         if self.record {
             self.recorded
-                .extend(report.findings.iter().map(|f| entry(&path, f)));
+                .extend(report.findings.iter().zip(&prints).map(|(f, print)| Entry {
+                    path: path.clone(),
+                    rule: f.rule.clone(),
+                    fingerprint: print.clone(),
+                    line: f.start.line,
+                    matched: f.matched.clone(),
+                }));
         }
         let Some(remaining) = &mut self.remaining else {
             self.summary.add(result);
             return self.inner.file(result);
         };
+        let keys = match &self.legacy_base {
+            Some(base) => Self::legacy_keys(base, report),
+            None => (report.findings.iter().zip(&prints))
+                .map(|(f, print)| key(&path, &f.rule, print))
+                .collect(),
+        };
         let mut kept = report.clone();
-        kept.findings.retain(
-            |f| match remaining.get_mut(&key(&path, &f.rule, &fingerprint(&path, f))) {
+        let mut keys = keys.iter();
+        kept.findings.retain(|_| {
+            let Some(key) = keys.next() else { return true };
+            match remaining.get_mut(key) {
                 Some(n) if *n > 0 => {
                     *n -= 1;
                     false
                 }
                 _ => true,
-            },
-        );
+            }
+        });
         self.summary.baselined += report.findings.len() - kept.findings.len();
         let kept = FileResult::Checked(kept);
         self.summary.add(&kept);
@@ -269,34 +253,6 @@ mod tests {
     use super::*;
     use crate::report::test_support;
 
-    #[test]
-    fn fingerprints_ignore_line_numbers_but_not_context() {
-        let f = test_support::forbidden();
-        let mut moved = f.clone();
-        moved.start.line += 10;
-        moved.end.line += 10;
-        assert_eq!(fingerprint("a.txt", &f), fingerprint("a.txt", &moved));
-        assert_ne!(fingerprint("a.txt", &f), fingerprint("b.txt", &f));
-        let mut reworded = f.clone();
-        reworded.excerpt = Some("Rep:you must sign in, 100%, a,b".into());
-        assert_ne!(fingerprint("a.txt", &f), fingerprint("a.txt", &reworded));
-        // Text far from the match is not part of the context.
-        let mut far = f.clone();
-        far.excerpt = Some(format!(
-            "{}{}",
-            f.excerpt.as_deref().unwrap(),
-            " ".repeat(3) + "tail"
-        ));
-        assert_eq!(fingerprint("a.txt", &f), fingerprint("a.txt", &far));
-    }
-
-    #[test]
-    fn stable_hash_is_stable() {
-        assert_eq!(stable_hash(&["a", "b"]), stable_hash(&["a", "b"]));
-        assert_ne!(stable_hash(&["ab", "c"]), stable_hash(&["a", "bc"]));
-        assert_eq!(stable_hash(&[]), "cbf29ce484222325");
-    }
-
     struct Sink(Vec<FileResult>, Option<Summary>);
     impl Reporter for Sink {
         fn file(&mut self, result: &FileResult) -> io::Result<()> {
@@ -312,7 +268,7 @@ mod tests {
     #[test]
     fn gate_drops_baselined_findings_once_each() {
         let (results, summary) = test_support::results();
-        let mut gate = Gate::new(Sink(vec![], None), None, true, None);
+        let mut gate = Gate::new(Sink(vec![], None), None, true, ProjectRoot::default(), None);
         for r in &results {
             gate.file(r).unwrap();
         }
@@ -335,7 +291,13 @@ mod tests {
             unreachable!()
         };
         report.findings.push(test_support::forbidden());
-        let mut gate = Gate::new(Sink(vec![], None), Some(&only_one), false, None);
+        let mut gate = Gate::new(
+            Sink(vec![], None),
+            Some(&only_one),
+            false,
+            ProjectRoot::default(),
+            None,
+        );
         gate.file(&FileResult::Checked(report)).unwrap();
         gate.finish(&Summary::default()).unwrap();
         let FileResult::Checked(kept) = &gate.inner.0[0] else {
@@ -345,6 +307,47 @@ mod tests {
         assert_eq!(rules, ["acme/greeting", "acme/you-must"]);
         let totals = gate.inner.1.as_ref().unwrap();
         assert_eq!((totals.findings, totals.baselined), (2, 1));
+    }
+
+    #[test]
+    fn version_one_baselines_match_relative_to_their_folder() {
+        let (results, _) = test_support::results();
+        let FileResult::Checked(report) = &results[0] else {
+            unreachable!()
+        };
+        assert_eq!(report.file, "calls/a b.txt");
+        let folder = tempfile::tempdir().unwrap();
+        // A version 1 file in calls/: paths relative to that folder, shared fingerprints.
+        let relative = "a b.txt".to_string();
+        let entries: Vec<Entry> = report
+            .findings
+            .iter()
+            .map(|f| Entry {
+                path: relative.clone(),
+                rule: f.rule.clone(),
+                fingerprint: fingerprint::shared(&relative, f),
+                line: 0,
+                matched: None,
+            })
+            .collect();
+        let json = serde_json::json!({ "version": 1, "findings": entries }).to_string();
+        let path = folder.path().join("baseline.json");
+        std::fs::write(&path, json).unwrap();
+        let v1 = Baseline::load(&path).unwrap();
+        let mut gate = Gate::new(
+            Sink(vec![], None),
+            Some(&v1),
+            true,
+            ProjectRoot::default(),
+            Some(Path::new("calls")),
+        );
+        gate.file(&results[0]).unwrap();
+        gate.finish(&Summary::default()).unwrap();
+        let totals = gate.inner.1.as_ref().unwrap();
+        assert_eq!(totals.findings, 0);
+        assert_eq!(totals.baselined, report.findings.len());
+        // What it records is version 2.
+        assert!(gate.recorded().to_json().contains("\"version\": 2"));
     }
 
     #[test]

@@ -429,7 +429,13 @@ fn special_kind(file_type: &std::fs::FileType) -> &'static str {
 
 /// A path for reports, with `/` separators.
 pub fn display(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
+    let shown = path.to_string_lossy().replace('\\', "/");
+    // `paths = ["."]` (what `init` writes) or `check .` should not make every report say
+    // `./replies/a.txt`: GitLab wants paths without `./`, and the same file is one name.
+    match shown.strip_prefix("./") {
+        Some(rest) if !rest.is_empty() => rest.trim_start_matches('/').to_string(),
+        _ => shown,
+    }
 }
 
 #[cfg(test)]

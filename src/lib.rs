@@ -34,6 +34,7 @@ pub mod engine;
 pub mod eval;
 pub mod exit;
 pub mod finding;
+pub mod fingerprint;
 pub mod guidelines;
 pub mod interrupt;
 pub mod limits;

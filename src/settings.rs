@@ -18,6 +18,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::discover::{Filters, Globs};
 use crate::engine::Engine;
 use crate::finding::Severity;
+use crate::fingerprint::ProjectRoot;
 use crate::metadata::{Metadata, Table};
 use crate::report::{OutputFormat, ReportOptions, RuleInfo, RunInfo};
 use crate::roles::{Inferrer, Mode};
@@ -302,6 +303,9 @@ pub struct CheckSettings {
     pub unused_suppression: Option<Severity>,
     /// The configuration file in force, as shown to the user.
     pub config_file: Option<String>,
+    /// The folder of `callcheck.toml`, else the current folder: CI reports name files
+    /// relative to it and fingerprints are built from it.
+    pub project_root: ProjectRoot,
     /// Each setting's value as text and where it came from, for `callcheck config`.
     pub provenance: Vec<(&'static str, String, Origin)>,
 }
@@ -563,6 +567,7 @@ impl CheckSettings {
             write_baseline: args.write_baseline.clone(),
             unused_suppression,
             config_file: config.map(|c| c.display.clone()),
+            project_root: config.map_or_else(ProjectRoot::default, |c| ProjectRoot::new(&c.root)),
             provenance,
         })
     }
@@ -595,7 +600,9 @@ impl CheckSettings {
             })
             .into_iter()
             .collect();
-        RunInfo::new(self.engine.rules(), extra, self.fail_on)
+        let mut run = RunInfo::new(self.engine.rules(), extra, self.fail_on);
+        run.root = self.project_root.clone();
+        run
     }
 }
 

@@ -65,7 +65,13 @@ fn sarif_snapshot() {
     let log: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(log["version"], "2.1.0");
     assert!(!log["runs"][0]["results"].as_array().unwrap().is_empty());
-    insta::assert_snapshot!(r.transcript());
+    // The project root is where the repository was cloned: the same everywhere in the snapshot.
+    let root_uri = format!("file://{ROOT}/");
+    assert_eq!(
+        log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"],
+        root_uri.as_str()
+    );
+    insta::assert_snapshot!(r.transcript().replace(&root_uri, "file:///ROOT/"));
 }
 
 #[test]
@@ -512,6 +518,108 @@ fn suppressions_in_transcripts_and_templates() {
         ],
     );
     assert!(!r.stdout.contains("callcheck/unused-suppression"), "{}", r.stdout);
+}
+
+/// (path, fingerprint) pairs, sorted.
+type Prints = Vec<(String, String)>;
+
+/// (uri, fingerprint) of every SARIF result, and the GitLab (path, fingerprint) pairs.
+fn fingerprints_of(dir: &Path, args: &[&str]) -> (Prints, Prints) {
+    let with = |format: &str| {
+        let mut all = args.to_vec();
+        all.extend(["--format", format]);
+        let r = run_in(dir, &all);
+        assert_eq!(r.code, 1, "{}", r.transcript());
+        serde_json::from_str::<Value>(&r.stdout).unwrap()
+    };
+    let sarif = with("sarif");
+    let mut results: Vec<(String, String)> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let location = &r["locations"][0]["physicalLocation"]["artifactLocation"];
+            assert_eq!(location["uriBaseId"], "%SRCROOT%", "{location}");
+            let print = r["partialFingerprints"]["callcheck/v2"].as_str().unwrap();
+            (location["uri"].as_str().unwrap().to_string(), print.to_string())
+        })
+        .collect();
+    results.sort();
+    let gitlab = with("gitlab");
+    let mut issues: Vec<(String, String)> = gitlab
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let path = i["location"]["path"].as_str().unwrap().to_string();
+            (path, i["fingerprint"].as_str().unwrap().to_string())
+        })
+        .collect();
+    issues.sort();
+    (results, issues)
+}
+
+#[test]
+fn fingerprints_do_not_depend_on_how_paths_are_typed() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run_in(dir.path(), &["init"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    fs::create_dir_all(dir.path().join("replies")).unwrap();
+    // Two identical lines: two findings that must not share a fingerprint.
+    fs::write(
+        dir.path().join("replies/refund.txt"),
+        "客服：您好，这里是安信银行。\n客服：你必须先登录。\n客服：你必须先登录。\n",
+    )
+    .unwrap();
+    let absolute = dir.path().join("replies").display().to_string();
+    let runs = [
+        fingerprints_of(dir.path(), &["check"]),
+        fingerprints_of(dir.path(), &["check", "."]),
+        fingerprints_of(dir.path(), &["check", "replies"]),
+        fingerprints_of(dir.path(), &["check", &absolute]),
+        fingerprints_of(&dir.path().join("replies"), &["check", "."]),
+    ];
+    let (sarif, gitlab) = &runs[0];
+    assert!(sarif.len() >= 2, "{sarif:?}");
+    for (i, run) in runs.iter().enumerate() {
+        assert_eq!(&run.0, sarif, "SARIF of invocation {i}");
+        assert_eq!(&run.1, gitlab, "GitLab of invocation {i}");
+    }
+    assert!(sarif.iter().all(|(uri, _)| uri == "replies/refund.txt"));
+    assert!(gitlab.iter().all(|(path, _)| path == "replies/refund.txt"));
+    let mut unique: Vec<&String> = sarif.iter().map(|(_, p)| p).collect();
+    unique.dedup();
+    assert_eq!(unique.len(), sarif.len(), "fingerprints are unique: {sarif:?}");
+    // GitLab and the baseline use the same fingerprints as SARIF.
+    let prints = |pairs: &[(String, String)]| {
+        let mut p: Vec<String> = pairs.iter().map(|(_, f)| f.clone()).collect();
+        p.sort();
+        p
+    };
+    assert_eq!(prints(gitlab), prints(sarif));
+    let r = run_in(
+        dir.path(),
+        &["check", "replies", "--write-baseline", "callcheck-baseline.json"],
+    );
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    let baseline: Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("callcheck-baseline.json")).unwrap())
+            .unwrap();
+    let entries = baseline["findings"].as_array().unwrap();
+    let recorded: Vec<(String, String)> = entries
+        .iter()
+        .map(|e| {
+            let path = e["path"].as_str().unwrap().to_string();
+            (path, e["fingerprint"].as_str().unwrap().to_string())
+        })
+        .collect();
+    assert_eq!(prints(&recorded), prints(sarif));
+    // A baseline written one way absorbs every finding of a run typed another way.
+    let r = run_in(
+        dir.path(),
+        &["check", &absolute, "--baseline", "callcheck-baseline.json"],
+    );
+    assert_eq!(r.code, 0, "{}", r.transcript());
 }
 
 #[test]

@@ -96,20 +96,17 @@ pub(super) fn run(
             scoring: settings.output.is_some().then_some(&run_info.scoring),
             tally: &mut scores,
         };
-        // Baseline paths are relative to the baseline file, whichever one is in play.
-        let base = settings
-            .write_baseline
-            .as_ref()
-            .or(settings.baseline.as_ref())
-            .map(|p| match p.parent() {
-                Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
-                _ => PathBuf::from("."),
-            });
+        // A version 1 baseline's paths are relative to its own folder.
+        let baseline_folder = settings.baseline.as_ref().map(|p| match p.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => PathBuf::from("."),
+        });
         let mut gate = Gate::new(
             reporter,
             baseline.as_ref(),
             settings.write_baseline.is_some(),
-            base.as_deref(),
+            settings.project_root.clone(),
+            baseline_folder.as_deref(),
         );
         let progress = bar.as_ref().map(|b| b as &dyn Progress);
         let (_, stats) = pipeline.run_stream(inputs, &mut gate, progress)?;

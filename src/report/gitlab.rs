@@ -2,37 +2,38 @@
 //! requests when a CI job uploads it as `artifacts: reports: codequality`.
 //!
 //! Each issue has `description`, `check_name` (the rule id), `fingerprint`, `severity` and
-//! `location.path` / `location.lines.begin`. Fingerprints are the baseline fingerprints
-//! (rule, path, matched text in context) plus an occurrence number, so they are unique in the
-//! report and stable when lines move, which is how GitLab tells new issues from fixed ones.
+//! `location.path` / `location.lines.begin` (relative to the project root, without `./`).
+//! Fingerprints are the [baseline fingerprints](crate::fingerprint): unique in the report and
+//! stable when lines move or paths are typed another way, which is how GitLab tells new issues
+//! from fixed ones.
 //! Severities map error → `major`, warning → `minor`, info → `info`. Files that could not be
 //! read go to standard error.
 
-use std::collections::HashMap;
 use std::io::{self, Write};
 
 use serde::Serialize;
 
 use super::{Reporter, message_with_note};
-use crate::baseline::{fingerprint, stable_hash};
 use crate::finding::{FileResult, Severity, Summary};
+use crate::fingerprint::ProjectRoot;
 
 /// Writes the Code Quality report.
 pub struct Gitlab<W: Write, E: Write> {
     out: W,
     err: E,
     issues: usize,
-    seen: HashMap<String, usize>,
+    root: ProjectRoot,
 }
 
 impl<W: Write, E: Write> Gitlab<W, E> {
-    /// A reporter writing the report to `out` and file errors to `err`.
-    pub fn new(out: W, err: E) -> Self {
+    /// A reporter writing the report to `out` and file errors to `err`, naming files relative
+    /// to `root`.
+    pub fn new(out: W, err: E, root: ProjectRoot) -> Self {
         Gitlab {
             out,
             err,
             issues: 0,
-            seen: HashMap::new(),
+            root,
         }
     }
 }
@@ -43,12 +44,12 @@ struct Issue<'a> {
     check_name: &'a str,
     fingerprint: String,
     severity: &'static str,
-    location: Location<'a>,
+    location: Location,
 }
 
 #[derive(Serialize)]
-struct Location<'a> {
-    path: &'a str,
+struct Location {
+    path: String,
     lines: Lines,
 }
 
@@ -63,21 +64,20 @@ impl<W: Write, E: Write> Reporter for Gitlab<W, E> {
             FileResult::Failed(e) => writeln!(self.err, "{}: error: {}", e.path, e.error),
             FileResult::NotChecked(n) => writeln!(self.err, "{}: not checked: {}", n.path, n.reason),
             FileResult::Checked(report) => {
-                for f in &report.findings {
-                    let base = fingerprint(&report.path, f);
-                    let n = self.seen.entry(base.clone()).or_insert(0);
-                    *n += 1;
+                let path = self.root.file_key(&report.file);
+                let prints = self.root.fingerprints(report);
+                for (f, fingerprint) in report.findings.iter().zip(prints) {
                     let issue = Issue {
                         description: format!("{}: {}", f.rule, message_with_note(f)),
                         check_name: &f.rule,
-                        fingerprint: stable_hash(&[&base, &n.to_string()]),
+                        fingerprint,
                         severity: match f.severity {
                             Severity::Error => "major",
                             Severity::Warning => "minor",
                             Severity::Info => "info",
                         },
                         location: Location {
-                            path: &report.file,
+                            path: path.clone(),
                             lines: Lines { begin: f.start.line },
                         },
                     };
@@ -107,7 +107,7 @@ mod tests {
     #[test]
     fn issues_have_the_code_quality_keys() {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        render(&mut Gitlab::new(&mut out, &mut err));
+        render(&mut Gitlab::new(&mut out, &mut err, ProjectRoot::default()));
         let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
         let issues = doc.as_array().unwrap();
         assert_eq!(issues.len(), 2);
@@ -129,7 +129,7 @@ mod tests {
             unreachable!()
         };
         report.findings = vec![forbidden(), forbidden()];
-        let mut reporter = Gitlab::new(&mut out, &mut err);
+        let mut reporter = Gitlab::new(&mut out, &mut err, ProjectRoot::default());
         reporter.file(&FileResult::Checked(report)).unwrap();
         reporter.finish(&summary).unwrap();
         let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
@@ -139,7 +139,7 @@ mod tests {
     #[test]
     fn an_empty_run_is_an_empty_array() {
         let (mut out, mut err) = (Vec::new(), Vec::new());
-        Gitlab::new(&mut out, &mut err)
+        Gitlab::new(&mut out, &mut err, ProjectRoot::default())
             .finish(&Summary::default())
             .unwrap();
         assert_eq!(out, b"[]\n");

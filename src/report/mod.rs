@@ -134,6 +134,8 @@ pub struct RunInfo {
     pub fail_on: Option<Severity>,
     /// How calls are scored (weights, auto-fail, pass marks).
     pub scoring: std::sync::Arc<Scoring>,
+    /// The folder CI formats name files relative to and fingerprints are built from.
+    pub root: crate::fingerprint::ProjectRoot,
 }
 
 impl RunInfo {
@@ -160,6 +162,7 @@ impl RunInfo {
             rules: infos,
             fail_on,
             scoring: std::sync::Arc::new(Scoring::new(rules)),
+            root: crate::fingerprint::ProjectRoot::default(),
         }
     }
 
@@ -186,7 +189,7 @@ pub fn new_reporter<'a>(
         OutputFormat::Sarif => Box::new(sarif::Sarif::new(out, run.clone())),
         OutputFormat::Junit => Box::new(junit::Junit::new(out, run.clone())),
         OutputFormat::Github => Box::new(github::Github::new(out, options)),
-        OutputFormat::Gitlab => Box::new(gitlab::Gitlab::new(out, err)),
+        OutputFormat::Gitlab => Box::new(gitlab::Gitlab::new(out, err, run.root.clone())),
         OutputFormat::Compact => Box::new(compact::Compact::new(out, err, options)),
         OutputFormat::Jsonl => Box::new(jsonl::Jsonl::new(out).with_scoring(run.scoring.clone())),
         OutputFormat::Csv => Box::new(csv::Csv::new(out, err).with_scoring(run.scoring.clone())),
@@ -366,6 +369,7 @@ pub(crate) mod test_support {
             ],
             fail_on: Some(Severity::Error),
             scoring: std::sync::Arc::new(scoring()),
+            root: crate::fingerprint::ProjectRoot::default(),
         }
     }
 

@@ -4,22 +4,30 @@
 //! One run; the driver lists every enabled rule with its title, message, help text (the rule
 //! kind's documentation), default level and tags (kind, guideline). Each finding is a result
 //! with its rule, level (error/warning/note), message, region (1-based lines and columns,
-//! counted in Unicode code points, as `columnKind` says), a line-independent
-//! `partialFingerprints` entry (the baseline fingerprint) and, when the rule suggests other
+//! counted in Unicode code points, as `columnKind` says), a `partialFingerprints` entry (the
+//! [fingerprint](crate::fingerprint): stable when lines move or paths are typed another way,
+//! unique in the log) and, when the rule suggests other
 //! wording, a fix replacing the matched text with the suggestion. Files that could not be read
-//! become tool execution notifications and make `executionSuccessful` false. The document is
-//! written at the end of the run.
+//! become tool execution notifications and make `executionSuccessful` false. Files inside the
+//! project root are named by a relative `uri` with `uriBaseId` `%SRCROOT%` (the root is given in
+//! `originalUriBaseIds`), files outside it by a `file://` URI. The document is written at the
+//! end of the run.
 
 use std::io::{self, Write};
 
 use serde_json::{Value, json};
 
 use super::{Reporter, RunInfo, message_with_note};
-use crate::baseline::fingerprint;
 use crate::finding::{FileResult, Finding, Severity, Summary};
 
 /// Where the schema is published; SARIF consumers read `$schema` to know the version.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// The base id relative artifact URIs name: the project root.
+const SRCROOT: &str = "%SRCROOT%";
+
+/// The `partialFingerprints` key; v2 fingerprints are relative to the project root and unique.
+const FINGERPRINT_KEY: &str = "callcheck/v2";
 
 /// Writes the SARIF log.
 pub struct Sarif<W: Write> {
@@ -69,7 +77,28 @@ impl<W: Write> Sarif<W> {
             .collect()
     }
 
-    fn result(&self, path: &str, file: &str, f: &Finding) -> Value {
+    /// The project root as a `file://` URI ending in `/`, as SARIF wants base URIs.
+    fn root_uri(&self) -> String {
+        let root = file_uri(&crate::discover::display(self.run.root.path()));
+        if root.ends_with('/') {
+            root
+        } else {
+            format!("{root}/")
+        }
+    }
+
+    /// Where a file is: relative to `%SRCROOT%` inside the project root, else a `file://` URI.
+    fn artifact(&self, file: &str) -> Value {
+        if file == "<stdin>" {
+            return json!({ "uri": uri(file) });
+        }
+        match self.run.root.relative(file) {
+            Some(relative) => json!({ "uri": uri(&relative), "uriBaseId": SRCROOT }),
+            None => json!({ "uri": file_uri(&self.run.root.file_key(file)) }),
+        }
+    }
+
+    fn result(&self, file: &str, f: &Finding, fingerprint: &str) -> Value {
         let mut region = json!({ "startLine": f.start.line, "startColumn": f.start.column });
         if f.matched.is_some() && f.end != f.start {
             region["endLine"] = json!(f.end.line);
@@ -80,7 +109,7 @@ impl<W: Write> Sarif<W> {
         }
         let location = json!({
             "physicalLocation": {
-                "artifactLocation": { "uri": uri(file) },
+                "artifactLocation": self.artifact(file),
                 "region": region,
             }
         });
@@ -89,7 +118,7 @@ impl<W: Write> Sarif<W> {
             "level": level(f.severity),
             "message": { "text": message_with_note(f) },
             "locations": [location],
-            "partialFingerprints": { "callcheck/v1": fingerprint(path, f) },
+            "partialFingerprints": { FINGERPRINT_KEY: fingerprint },
         });
         if let Some(index) = self.run.rules.iter().position(|r| r.id == f.rule) {
             result["ruleIndex"] = json!(index);
@@ -98,7 +127,7 @@ impl<W: Write> Sarif<W> {
             result["fixes"] = json!([{
                 "description": { "text": format!("Suggested wording: {suggestion}") },
                 "artifactChanges": [{
-                    "artifactLocation": { "uri": uri(file) },
+                    "artifactLocation": self.artifact(file),
                     "replacements": [{
                         "deletedRegion": {
                             "startLine": f.start.line,
@@ -138,22 +167,34 @@ pub fn uri(path: &str) -> String {
     out
 }
 
+/// A `file://` URI for an absolute path (`/a/b` or, on Windows, `C:/a/b`).
+pub fn file_uri(absolute: &str) -> String {
+    let path = uri(absolute);
+    if path.starts_with('/') {
+        format!("file://{path}")
+    } else {
+        // A drive letter: `C%3A/x` must keep its colon.
+        format!("file:///{}", path.replacen("%3A", ":", 1))
+    }
+}
+
 impl<W: Write> Reporter for Sarif<W> {
     fn file(&mut self, result: &FileResult) -> io::Result<()> {
         match result {
             FileResult::Failed(e) => self.notifications.push(json!({
                 "level": "error",
                 "message": { "text": format!("cannot check {}: {}", e.path, e.error) },
-                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&e.path) } } }],
+                "locations": [{ "physicalLocation": { "artifactLocation": self.artifact(&e.path) } }],
             })),
             FileResult::NotChecked(n) => self.notifications.push(json!({
                 "level": "error",
                 "message": { "text": format!("not checked {}: {}", n.path, n.reason) },
-                "locations": [{ "physicalLocation": { "artifactLocation": { "uri": uri(&n.file) } } }],
+                "locations": [{ "physicalLocation": { "artifactLocation": self.artifact(&n.file) } }],
             })),
             FileResult::Checked(report) => {
-                for f in &report.findings {
-                    let value = self.result(&report.path, &report.file, f);
+                let prints = self.run.root.fingerprints(report);
+                for (f, print) in report.findings.iter().zip(&prints) {
+                    let value = self.result(&report.file, f, print);
                     self.results.push(value);
                 }
             }
@@ -179,6 +220,9 @@ impl<W: Write> Reporter for Sarif<W> {
                     "executionSuccessful": self.notifications.is_empty(),
                     "toolExecutionNotifications": self.notifications,
                 }],
+                "originalUriBaseIds": {
+                    SRCROOT: { "uri": self.root_uri() },
+                },
                 "columnKind": "unicodeCodePoints",
                 "results": self.results,
             }],
