@@ -861,3 +861,37 @@ fn lists_tailor_inherited_rules_and_misspelt_lists_are_warned_about() {
     let r = run_in(dir.path(), &["rules", "test", "--quiet"]);
     assert_eq!(r.code, 0, "{}", r.transcript());
 }
+
+/// The `files` pattern of a hook in .pre-commit-hooks.yaml.
+fn hook_files(id: &str) -> regex::Regex {
+    let hooks = fs::read_to_string(Path::new(ROOT).join(".pre-commit-hooks.yaml")).unwrap();
+    let hook = hooks
+        .split("\n- id: ")
+        .find(|h| h.trim_start_matches("- id: ").starts_with(&format!("{id}\n")))
+        .unwrap_or_else(|| panic!("no hook {id}"));
+    let pattern = hook
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("files: "))
+        .unwrap();
+    regex::Regex::new(pattern).unwrap()
+}
+
+#[test]
+fn pre_commit_hooks_run_for_every_file_type_callcheck_reads() {
+    let every = hook_files("callcheck");
+    let transcript_types = callcheck::transcript::FORMATS
+        .iter()
+        .flat_map(|f| f.extensions.iter());
+    let template_types = callcheck::transcript::templates::EXTENSIONS.iter();
+    for ext in transcript_types.chain(template_types.clone()) {
+        assert!(
+            every.is_match(&format!("calls/x.{ext}")),
+            ".pre-commit-hooks.yaml `callcheck` skips .{ext} files"
+        );
+    }
+    let templates = hook_files("callcheck-templates");
+    for ext in template_types {
+        assert!(templates.is_match(&format!("replies/x.{ext}")), ".{ext}");
+    }
+    assert!(!templates.is_match("calls/x.vtt"));
+}

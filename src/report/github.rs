@@ -8,6 +8,10 @@
 //! Severities map to `error`, `warning` and `notice`. Values are escaped as the runner expects
 //! (`%`, CR, LF everywhere; `:` and `,` in properties too). A file that could not be read is an
 //! `::error` on the file. The run ends with the summary line, which the log shows as text.
+//!
+//! GitHub shows at most [`ANNOTATIONS_PER_LEVEL`] annotations of each level per step (and 50
+//! per job); the rest stay only in the log. When a run has more, a last line says so and where
+//! the whole list is.
 
 use std::io::{self, Write};
 
@@ -15,16 +19,34 @@ use super::pretty::summary_line;
 use super::{ReportOptions, Reporter, message_with_note};
 use crate::finding::{FileResult, Severity, Summary};
 
+/// How many annotations of one level (error, warning, notice) GitHub shows for a step.
+pub const ANNOTATIONS_PER_LEVEL: usize = 10;
+
+/// The index of a severity's annotation level in [`Github::written`].
+fn level_index(severity: Severity) -> usize {
+    match severity {
+        Severity::Error => 0,
+        Severity::Warning => 1,
+        Severity::Info => 2,
+    }
+}
+
 /// Writes workflow commands.
 pub struct Github<W: Write> {
     out: W,
     options: ReportOptions,
+    /// Annotations written, per level: error, warning, notice.
+    written: [usize; 3],
 }
 
 impl<W: Write> Github<W> {
     /// A reporter writing to `out`.
     pub fn new(out: W, options: ReportOptions) -> Self {
-        Github { out, options }
+        Github {
+            out,
+            options,
+            written: [0; 3],
+        }
     }
 }
 
@@ -40,6 +62,14 @@ fn escape_property(text: &str) -> String {
 
 impl<W: Write> Reporter for Github<W> {
     fn file(&mut self, result: &FileResult) -> io::Result<()> {
+        match result {
+            FileResult::Failed(_) | FileResult::NotChecked(_) => self.written[0] += 1,
+            FileResult::Checked(report) => {
+                for f in &report.findings {
+                    self.written[level_index(f.severity)] += 1;
+                }
+            }
+        }
         match result {
             FileResult::Failed(e) => writeln!(
                 self.out,
@@ -89,6 +119,21 @@ impl<W: Write> Reporter for Github<W> {
             colored::control::set_override(false);
             writeln!(self.out, "{}", summary_line(summary))?;
         }
+        let hidden: Vec<String> = ["error", "warning", "notice"]
+            .iter()
+            .zip(self.written)
+            .filter(|(_, n)| *n > ANNOTATIONS_PER_LEVEL)
+            .map(|(level, n)| format!("{n} {level}s"))
+            .collect();
+        if !hidden.is_empty() {
+            writeln!(
+                self.out,
+                "Note: GitHub shows at most {ANNOTATIONS_PER_LEVEL} annotations of each level per step; \
+                 this run has {}. Every finding is in this log; upload a SARIF report \
+                 (--format sarif) to see them all in code scanning.",
+                hidden.join(" and ")
+            )?;
+        }
         self.out.flush()
     }
 }
@@ -97,6 +142,27 @@ impl<W: Write> Reporter for Github<W> {
 mod tests {
     use super::*;
     use crate::report::test_support::render;
+
+    #[test]
+    fn says_when_github_will_hide_annotations() {
+        let (results, summary) = crate::report::test_support::results();
+        let render_times = |times: usize| {
+            let mut out = Vec::new();
+            let mut github = Github::new(&mut out, ReportOptions::default());
+            for _ in 0..times {
+                github.file(&results[0]).unwrap();
+            }
+            github.finish(&summary).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        // One error per copy of the file: 10 fit, 11 do not.
+        assert!(!render_times(10).contains("at most 10 annotations"));
+        let out = render_times(11);
+        assert!(
+            out.contains("GitHub shows at most 10 annotations of each level per step; this run has 11 errors and 11 warnings."),
+            "{out}"
+        );
+    }
 
     #[test]
     fn workflow_commands_are_escaped() {

@@ -7,6 +7,10 @@
 //! `<system-out>` and the case passes, matching the exit status. A rule that was not applicable
 //! is `<skipped>` with the reason. A file that could not be read is a suite with one `<error>`
 //! case. The document is written at the end of the run, because the totals come first.
+//!
+//! Attribute values keep their line breaks as `&#10;` (a raw newline in an attribute reaches a
+//! reader as a space), and class names carry no dots: Jenkins splits a class name at its last
+//! dot into package and class, which would turn `calls/a.txt` into class `txt`.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -58,6 +62,20 @@ fn xml(text: &str) -> String {
     out
 }
 
+/// Escapes text for an XML attribute: as [`xml`], with line breaks and tabs as character
+/// references, which attribute-value normalisation leaves alone.
+fn attr(text: &str) -> String {
+    xml(text)
+        .replace('\n', "&#10;")
+        .replace('\r', "&#13;")
+        .replace('\t', "&#9;")
+}
+
+/// A transcript's path as a class name: dots become `_` so Jenkins does not split it.
+fn class_name(path: &str) -> String {
+    attr(&path.replace('.', "_"))
+}
+
 /// One finding as a line of a failure's body or a case's output.
 fn describe(path: &str, f: &Finding) -> String {
     let mut line = format!(
@@ -87,9 +105,11 @@ impl<W: Write> Reporter for Junit<W> {
                 errors += 1;
                 let _ = writeln!(
                     suite,
-                    "    <testcase classname=\"{p}\" name=\"read\" file=\"{p}\">\n      \
-                     <error message=\"{m}\" type=\"unreadable\">{m}</error>\n    </testcase>",
-                    p = xml(path),
+                    "    <testcase classname=\"{c}\" name=\"read\" file=\"{p}\">\n      \
+                     <error message=\"{a}\" type=\"unreadable\">{m}</error>\n    </testcase>",
+                    c = class_name(path),
+                    p = attr(path),
+                    a = attr(&e.error),
                     m = xml(&e.error)
                 );
             }
@@ -98,10 +118,11 @@ impl<W: Write> Reporter for Junit<W> {
                 errors += 1;
                 let _ = writeln!(
                     suite,
-                    "    <testcase classname=\"{p}\" name=\"roles\" file=\"{f}\">\n      \
-                     <error message=\"not checked: {m}\" type=\"not-checked\">{m}</error>\n    </testcase>",
-                    p = xml(path),
-                    f = xml(&n.file),
+                    "    <testcase classname=\"{c}\" name=\"roles\" file=\"{f}\">\n      \
+                     <error message=\"not checked: {a}\" type=\"not-checked\">{m}</error>\n    </testcase>",
+                    c = class_name(path),
+                    f = attr(&n.file),
+                    a = attr(&n.reason),
                     m = xml(&n.reason)
                 );
             }
@@ -118,7 +139,7 @@ impl<W: Write> Reporter for Junit<W> {
                         let _ = write!(
                             body,
                             "\n      <failure message=\"{}\" type=\"{}\">{}</failure>",
-                            xml(&message_with_note(first)),
+                            attr(&message_with_note(first)),
                             first.severity,
                             xml(&lines.join("\n"))
                         );
@@ -127,7 +148,7 @@ impl<W: Write> Reporter for Junit<W> {
                         let _ = write!(
                             body,
                             "\n      <skipped message=\"not applicable: {}\"/>",
-                            xml(&na.reason)
+                            attr(&na.reason)
                         );
                     }
                     if !below.is_empty() {
@@ -141,9 +162,9 @@ impl<W: Write> Reporter for Junit<W> {
                     let _ = write!(
                         suite,
                         "    <testcase classname=\"{}\" name=\"{}\" file=\"{}\"",
-                        xml(path),
-                        xml(&rule.id),
-                        xml(&report.file)
+                        class_name(path),
+                        attr(&rule.id),
+                        attr(&report.file)
                     );
                     if body.is_empty() {
                         suite.push_str("/>\n");
@@ -157,7 +178,7 @@ impl<W: Write> Reporter for Junit<W> {
             self.suites,
             "  <testsuite name=\"{}\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" \
              skipped=\"{skipped}\">\n{suite}  </testsuite>",
-            xml(path)
+            attr(path)
         );
         self.tests += tests;
         self.failures += failures;
@@ -194,7 +215,7 @@ mod tests {
     fn one_case_per_transcript_and_rule() {
         let xml = rendered(Some(crate::finding::Severity::Error));
         assert!(xml.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"callcheck\" tests=\"4\" failures=\"1\" errors=\"1\" skipped=\"1\">"), "{xml}");
-        assert!(xml.contains("<testcase classname=\"calls/a b.txt\" name=\"acme/you-must\" file=\"calls/a b.txt\">\n      <failure message=\"Do not command: &quot;you must&quot;\" type=\"error\">"), "{xml}");
+        assert!(xml.contains("<testcase classname=\"calls/a b_txt\" name=\"acme/you-must\" file=\"calls/a b.txt\">\n      <failure message=\"Do not command: &quot;you must&quot;\" type=\"error\">"), "{xml}");
         // The warning is below --fail-on: the case passes and lists it.
         assert!(xml.contains("name=\"acme/greeting\" file=\"calls/a b.txt\">\n      <system-out>calls/a b.txt:1:8: warning Greet &lt;first&gt; &amp; name the company"), "{xml}");
         assert!(
@@ -219,5 +240,26 @@ mod tests {
     #[test]
     fn xml_escapes_and_drops_control_characters() {
         assert_eq!(xml("a<b>&\"'\u{1}c\n"), "a&lt;b&gt;&amp;&quot;&apos;c\n");
+        // In attributes, line breaks survive only as character references.
+        assert_eq!(attr("a\nb\tc"), "a&#10;b&#9;c");
+        assert!(!class_name("calls/v1.2/a.txt").contains('.'));
+    }
+
+    #[test]
+    fn messages_with_line_breaks_keep_them_in_attributes() {
+        let mut out = Vec::new();
+        let (mut results, summary) = crate::report::test_support::results();
+        if let crate::finding::FileResult::Checked(report) = &mut results[0] {
+            for f in &mut report.findings {
+                f.message = "first line\nsecond line".into();
+            }
+        }
+        let mut junit = Junit::new(&mut out, run_info());
+        for r in &results {
+            junit.file(r).unwrap();
+        }
+        junit.finish(&summary).unwrap();
+        let xml = String::from_utf8(out).unwrap();
+        assert!(xml.contains("message=\"first line&#10;second line"), "{xml}");
     }
 }
