@@ -205,6 +205,26 @@ fn every_rulebook_error_is_reported_at_once() {
 }
 
 #[test]
+fn parse_and_rule_mistakes_are_reported_together_in_file_order() {
+    let r = run(&[
+        "check",
+        CLEAN_ZH,
+        "-r",
+        "tests/fixtures/rulebooks/bad-parse-and-rules.toml",
+    ]);
+    assert_eq!(r.code, 2);
+    let lines: Vec<u32> = r
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("error: tests/fixtures/rulebooks/bad-parse-and-rules.toml:"))
+        .map(|l| l.split(':').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(lines, [5, 10, 15, 19], "{}", r.stderr);
+    assert!(r.stderr.contains("unknown table `forbiden`"), "{}", r.stderr);
+    assert!(r.stderr.contains("did you mean `forbidden`?"), "{}", r.stderr);
+}
+
+#[test]
 fn bad_transcripts_are_reported_and_the_run_continues() {
     let r = run(&["check", "tests/fixtures/mixed-good-bad", "--format", "json"]);
     assert_eq!(r.code, 2, "{}", r.transcript());

@@ -31,8 +31,9 @@ use globset::Glob;
 use toml::Spanned;
 
 use super::builtin;
+use super::problems::Parsed;
 use super::schema::RulebookFile;
-use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, from_toml_error, list};
+use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, list};
 use crate::discover::normalize_path;
 use crate::finding::Severity;
 
@@ -110,19 +111,26 @@ impl Books {
         let mut keys: HashMap<(String, Option<PathBuf>), usize> = HashMap::new();
         let mut top = Vec::new();
         for Source { path, text, root } in texts {
-            match toml::from_str::<RulebookFile>(&text) {
-                Ok(file) => {
-                    top.push((books.books.len(), root));
-                    books.books.push(Book {
-                        path,
-                        text,
-                        file,
-                        parents: Vec::new(),
-                        extended_only: false,
-                    });
+            let file = match super::problems::parse(&path, &text) {
+                Parsed::Whole(file) => file,
+                // The tables that parse are still loaded, so their rules' problems are
+                // reported in the same run; the problems above make the load fail.
+                Parsed::Broken(problems, rest) => {
+                    diagnostics.0.extend(problems);
+                    match rest {
+                        Some(rest) => rest,
+                        None => continue,
+                    }
                 }
-                Err(e) => diagnostics.push(from_toml_error(&path, &text, &e)),
-            }
+            };
+            top.push((books.books.len(), root));
+            books.books.push(Book {
+                path,
+                text,
+                file,
+                parents: Vec::new(),
+                extended_only: false,
+            });
         }
         books.top_level = books.books.len();
         let scope = Scope {
@@ -256,10 +264,10 @@ impl Books {
                 parents.push(existing);
                 continue;
             }
-            let file = match toml::from_str::<RulebookFile>(&parent_text) {
-                Ok(file) => file,
-                Err(e) => {
-                    diagnostics.push(from_toml_error(&parent_path, &parent_text, &e));
+            let file = match super::problems::parse(&parent_path, &parent_text) {
+                Parsed::Whole(file) => file,
+                Parsed::Broken(problems, _) => {
+                    diagnostics.0.extend(problems);
                     continue;
                 }
             };

@@ -7,6 +7,7 @@
 
 pub mod builtin;
 mod extends;
+mod problems;
 pub mod schema;
 
 use std::collections::HashMap;
