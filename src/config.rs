@@ -101,6 +101,9 @@ pub struct RuleLevel {
     span: Range<usize>,
 }
 
+/// A list of globs, each with its place in the file.
+type SpannedGlobs = Spanned<Vec<Spanned<String>>>;
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConfigToml {
@@ -134,6 +137,8 @@ struct ConfigToml {
     rules: Option<IndexMap<Spanned<String>, Spanned<String>>>,
     #[serde(default)]
     lists: Option<IndexMap<Spanned<String>, Spanned<Vec<String>>>>,
+    #[serde(default)]
+    template_roles: Option<IndexMap<Spanned<String>, SpannedGlobs>>,
 }
 
 /// A loaded, validated configuration file.
@@ -159,6 +164,9 @@ pub struct Config {
     pub exclude: Option<Setting<Vec<String>>>,
     /// `templates` globs: files read as reply templates.
     pub templates: Option<Setting<Vec<String>>>,
+    /// `[template_roles]`: a role and the globs (relative to [`Config::root`]) of the templates
+    /// that have it, in file order.
+    pub template_roles: Vec<(String, Vec<String>, Origin)>,
     /// `input_format`.
     pub input_format: Option<Setting<&'static Format>>,
     /// `format`: the report format.
@@ -197,6 +205,11 @@ fn advice(key: &str) -> (&'static str, &'static str) {
         "paths" => (
             "a list of files or folders, e.g. [\"replies\"]",
             "checked when `callcheck check` is given no path; relative to the configuration file",
+        ),
+        "template_roles" => (
+            "a table of roles and globs, e.g. closing = [\"replies/closing/**\"]",
+            "templates matching a role's globs have that role, unless they name their own; rules \
+             about a call's shape check only templates of the roles they name",
         ),
         "include" | "exclude" | "templates" => (
             "a list of globs, e.g. [\"replies/**\"]",
@@ -285,6 +298,7 @@ impl Config {
             include: None,
             exclude: None,
             templates: None,
+            template_roles: Vec::new(),
             input_format: None,
             format: None,
             fail_on: None,
@@ -413,6 +427,23 @@ impl Config {
                 "exclude" => self.exclude = setting,
                 _ => self.templates = setting,
             }
+        }
+        // In file order (the TOML reader sorts a table's keys): the first matching role wins.
+        let mut template_roles: Vec<_> = toml.template_roles.into_iter().flatten().collect();
+        template_roles.sort_by_key(|(role, _)| role.span().start);
+        for (role, globs) in template_roles {
+            let origin = self.origin(&role.span());
+            for glob in globs.get_ref() {
+                if let Err(e) = Glob::new(glob.get_ref()) {
+                    diagnostics.push(self.error(
+                        glob.span(),
+                        "template_roles",
+                        format!("invalid glob: {}", e.kind()),
+                    ));
+                }
+            }
+            let globs = globs.into_inner().into_iter().map(Spanned::into_inner).collect();
+            self.template_roles.push((role.into_inner(), globs, origin));
         }
         if let Some(name) = toml.input_format {
             match format_by_name(name.get_ref()) {

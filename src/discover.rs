@@ -72,6 +72,12 @@ impl Globs {
         }))
     }
 
+    /// True when the file at `path` matches (globs with a base folder match the path relative
+    /// to it; others match the path as given).
+    pub fn matches_file(&self, path: &Path) -> bool {
+        self.is_match(Path::new(""), path)
+    }
+
     /// True when `path` (found under `root`) matches.
     fn is_match(&self, root: &Path, path: &Path) -> bool {
         match &self.base {

@@ -134,6 +134,16 @@ impl Engine {
                 });
                 continue;
             }
+            if transcript.kind == TranscriptKind::Template
+                && let Some(reason) = template_mismatch(rule, transcript)
+            {
+                verdict.not_applicable.push(NotApplicable {
+                    rule: rule.id.clone(),
+                    reason,
+                    scope: Scope::Template,
+                });
+                continue;
+            }
             let ctx = EvalCtx {
                 transcript,
                 turns: &turns,
@@ -158,6 +168,40 @@ impl Engine {
             .findings
             .sort_by(|a, b| (a.start, &a.rule).cmp(&(b.start, &b.rule)));
         verdict
+    }
+}
+
+/// The metadata key that gives a reply template's role (`opening`, `closing`, `body`, …).
+pub const TEMPLATE_ROLE_KEY: &str = "role";
+
+/// Why a rule does not check a reply template, if it does not: a rule that names template roles
+/// checks only templates of those roles; a rule about a call's shape names none and so checks
+/// no template; a rule about wording checks them all.
+fn template_mismatch(rule: &crate::rules::Rule, transcript: &Transcript) -> Option<String> {
+    let role = transcript
+        .metadata
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(TEMPLATE_ROLE_KEY))
+        .map(|(_, v)| v.trim());
+    let this = match role {
+        Some(role) if !role.is_empty() => format!("this template's role is `{role}`"),
+        _ => "this template has no role".to_string(),
+    };
+    match &rule.meta.templates {
+        Some(roles) if role.is_some_and(|r| roles.iter().any(|x| x.eq_ignore_ascii_case(r))) => None,
+        Some(roles) => Some(format!(
+            "the rule checks reply templates of role {}; {this}",
+            roles
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        )),
+        None if rule.kind.is_about_wording() => None,
+        None => Some(format!(
+            "the rule judges a whole call, not one reply: it checks only templates whose role it \
+             names (`templates = [\"…\"]`); {this}"
+        )),
     }
 }
 
@@ -321,19 +365,50 @@ by = "customer"
     }
 
     #[test]
-    fn templates_have_no_hangup() {
-        let (rules, _) = RuleSet::from_text("t.toml", BOOK).unwrap();
+    fn templates_get_wording_rules_and_the_shape_rules_of_their_role() {
+        let book = BOOK.replace("id = \"order\"\n", "id = \"order\"\ntemplates = [\"opening\"]\n");
+        let (rules, _) = RuleSet::from_text("t.toml", &book).unwrap();
         let engine = Engine::new(rules);
-        let mut transcript = plain::parse(
-            "客服：您好，这里是ACME\n<hangup by=agent>\n",
-            &ParseOptions::default(),
-        )
-        .unwrap();
-        transcript.kind = crate::transcript::TranscriptKind::Template;
-        let v = engine.check(&transcript, &mut Scratch::default());
-        assert!(v.findings.is_empty(), "{:?}", v.findings);
-        assert_eq!(v.not_applicable[0].reason, "reply templates have no hang-up");
-        assert_eq!(v.not_applicable[0].scope, Scope::Template);
+        let template = |role: Option<&str>| {
+            let mut transcript = plain::parse(
+                "客服：早上好，你必须登录\n<hangup by=agent>\n",
+                &ParseOptions::default(),
+            )
+            .unwrap();
+            transcript.kind = crate::transcript::TranscriptKind::Template;
+            if let Some(role) = role {
+                transcript.metadata.insert("role".into(), role.into());
+            }
+            engine.check(&transcript, &mut Scratch::default())
+        };
+        let rules_of = |v: &Verdict| v.findings.iter().map(|f| f.rule.clone()).collect::<Vec<_>>();
+        // No role: only the wording rule; the shape rules say why they were left out.
+        let plain = template(None);
+        assert_eq!(rules_of(&plain), ["t/must"]);
+        let reasons: Vec<(&str, &str)> = plain
+            .not_applicable
+            .iter()
+            .map(|n| (n.rule.as_str(), n.reason.as_str()))
+            .collect();
+        assert!(
+            reasons
+                .iter()
+                .all(|(_, r)| r.contains("this template has no role")),
+            "{reasons:?}"
+        );
+        assert_eq!(reasons.len(), 3, "{reasons:?}");
+        assert!(plain.not_applicable.iter().all(|n| n.scope == Scope::Template));
+        // An opening: the sequence that names the role checks it too.
+        let opening = template(Some("opening"));
+        assert_eq!(rules_of(&opening), ["t/order", "t/must"]);
+        let closing = template(Some("Closing"));
+        assert_eq!(rules_of(&closing), ["t/must"]);
+        assert!(
+            closing.not_applicable.iter().any(|n| n.reason
+                == "the rule checks reply templates of role `opening`; this template's role is `Closing`"),
+            "{:?}",
+            closing.not_applicable
+        );
     }
 
     #[test]

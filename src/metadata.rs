@@ -349,6 +349,7 @@ pub struct Metadata {
     global: Option<Table>,
     folders: Mutex<HashMap<PathBuf, FolderTable>>,
     default_channel: Option<Channel>,
+    template_roles: Vec<(String, crate::discover::Globs)>,
 }
 
 impl Metadata {
@@ -359,7 +360,15 @@ impl Metadata {
             global,
             folders: Mutex::new(HashMap::new()),
             default_channel: None,
+            template_roles: Vec::new(),
         }
+    }
+
+    /// Gives reply templates whose file matches a role's globs that role (`[template_roles]` in
+    /// callcheck.toml; the first matching role wins), unless the template names its own.
+    pub fn with_template_roles(mut self, roles: Vec<(String, crate::discover::Globs)>) -> Self {
+        self.template_roles = roles;
+        self
     }
 
     /// Gives calls that do not say how they took place this channel (`--channel`, `channel`
@@ -445,6 +454,13 @@ impl Metadata {
                     .insert("channel".into(), channel.as_str().into());
             }
             name_roles(transcript);
+            if transcript.kind == crate::transcript::TranscriptKind::Template
+                && !transcript.metadata.keys().any(|k| k.eq_ignore_ascii_case("role"))
+                && let Some(path) = path
+                && let Some((role, _)) = self.template_roles.iter().find(|(_, g)| g.matches_file(path))
+            {
+                transcript.metadata.insert("role".into(), role.clone());
+            }
         }
         Ok(())
     }

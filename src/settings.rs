@@ -165,6 +165,8 @@ pub struct InputSettings {
     pub channel: Option<Channel>,
     /// Decides the speaker roles labels do not give (`--roles`).
     pub roles: Inferrer,
+    /// `[template_roles]` of callcheck.toml: a role and the templates that have it.
+    pub template_roles: Vec<(String, crate::discover::Globs)>,
 }
 
 /// The roles mode: `--roles`, else `roles` in callcheck.toml, else inference; with its origin.
@@ -232,7 +234,29 @@ impl InputSettings {
                 ChannelArg::Voice => Channel::Voice,
                 ChannelArg::Chat => Channel::Chat,
             }),
+            template_roles: Vec::new(),
         })
+    }
+
+    /// Takes the configuration's `[template_roles]`, with globs relative to its folder; returns
+    /// them as text for `callcheck config`, with where they came from.
+    pub fn template_roles_from(
+        &mut self,
+        config: Option<&Config>,
+    ) -> Result<(String, Origin), SettingsError> {
+        let Some(config) = config.filter(|c| !c.template_roles.is_empty()) else {
+            return Ok(("(from each template)".into(), Origin::Default));
+        };
+        let mut shown = Vec::new();
+        for (role, globs, _) in &config.template_roles {
+            if let Some(compiled) =
+                Globs::new(globs, "template_roles", Some(&config.root)).map_err(SettingsError::Usage)?
+            {
+                self.template_roles.push((role.clone(), compiled));
+            }
+            shown.push(format!("{role}: {}", globs.join(", ")));
+        }
+        Ok((shown.join("; "), config.template_roles[0].2.clone()))
     }
 
     /// Takes the configuration's `channel` when no `--channel` was given; returns the value
@@ -262,7 +286,8 @@ impl InputSettings {
         Inferrer,
     ) {
         let metadata = Metadata::new(self.parse_options.labels.clone(), self.metadata)
-            .with_default_channel(self.channel);
+            .with_default_channel(self.channel)
+            .with_template_roles(self.template_roles);
         (
             self.format,
             self.encoding,
@@ -485,6 +510,8 @@ impl CheckSettings {
         let mut input = InputSettings::from_args(&args.input, &rules.labels, roles)?;
         input.format = input_format;
         let (channel, channel_origin) = input.channel_from(config);
+        let (roles_shown, roles_origin) = input.template_roles_from(config)?;
+        provenance.push(("template_roles", roles_shown, roles_origin));
         provenance.push((
             "channel",
             channel

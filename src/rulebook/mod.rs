@@ -437,6 +437,7 @@ impl RuleSet {
                     weight: planned.weight.or(common.weight.map(|w| *w.get_ref())),
                     auto_fail: planned.auto_fail.or(common.auto_fail).unwrap_or(false),
                     section: sections.of(&planned.local),
+                    templates: common.templates.map(<[String]>::to_vec),
                 };
                 // The book's own lists, each replaced by the extending rulebook's list of the
                 // same name (a company tailors what it inherits), then by the project's.

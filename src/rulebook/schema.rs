@@ -259,6 +259,8 @@ pub struct CommonToml<'a> {
     pub weight: Option<&'a Spanned<f64>>,
     /// `auto_fail`.
     pub auto_fail: Option<bool>,
+    /// `templates`.
+    pub templates: Option<&'a [String]>,
 }
 
 /// `channel = "voice" | "chat"`: the kind of conversation a rule is about.
@@ -312,6 +314,10 @@ macro_rules! rule_toml {
             /// A finding makes the call's score 0.
             #[serde(default)]
             pub auto_fail: Option<bool>,
+            /// The reply-template roles the rule checks (`["closing"]`); see
+            /// [`crate::rules::RuleMeta::templates`].
+            #[serde(default)]
+            pub templates: Option<Vec<String>>,
             $( $(#[$field_meta])* pub $field: $ty, )*
         }
 
@@ -329,6 +335,7 @@ macro_rules! rule_toml {
                     channel: self.channel,
                     weight: self.weight.as_ref(),
                     auto_fail: self.auto_fail,
+                    templates: self.templates.as_deref(),
                 }
             }
         }

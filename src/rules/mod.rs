@@ -99,6 +99,19 @@ macro_rules! rule_kinds {
             pub fn example_role(&self) -> Role {
                 match self { $( RuleKind::$variant(r) => r.example_role(), )* }
             }
+
+            /// True when the rule judges what is said wherever it is said (forbidden wording,
+            /// personal data, required wording without a window, turn length, occurrences), so
+            /// it checks every reply template; the
+            /// other rules judge a call's shape and check only templates of the roles they name.
+            pub fn is_about_wording(&self) -> bool {
+                match self {
+                    RuleKind::Forbidden(_) | RuleKind::Pii(_) => true,
+                    RuleKind::Required(r) => r.is_about_wording(),
+                    RuleKind::Metric(m) => m.is_about_wording(),
+                    _ => false,
+                }
+            }
         }
 
         /// Documentation of every kind, in registration order.
@@ -186,6 +199,9 @@ pub struct RuleMeta {
     pub auto_fail: bool,
     /// The scorecard section the rule belongs to.
     pub section: Option<String>,
+    /// The reply-template roles (`opening`, `closing`, …) the rule checks. `None`: rules about
+    /// wording ([`RuleKind::is_about_wording`]) check every template, others none.
+    pub templates: Option<Vec<String>>,
 }
 
 /// A compiled rule.

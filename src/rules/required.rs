@@ -34,6 +34,14 @@ pub struct Required {
     patterns: Vec<String>,
 }
 
+impl Required {
+    /// True without a window: "say this somewhere" judges a reply template's wording as well as a
+    /// call's; a window (the first turn, the last turns) is about a call's shape.
+    pub fn is_about_wording(&self) -> bool {
+        self.window == Window::Whole
+    }
+}
+
 const MATCH: u16 = 0;
 
 impl Kind for Required {

@@ -551,12 +551,36 @@ fn parse_named(source: &str, _options: &ParseOptions) -> Result<Vec<Transcript>,
     Ok(out)
 }
 
+/// Roles a YAML or JSON file of templates may group its templates under (`closing:` → each
+/// template under it has the role `closing`), unless a template names its own `role`.
+pub const STRUCTURE_ROLES: &[&str] = &["opening", "body", "closing"];
+
+/// The role the first key of a template's key path names, if it is one of [`STRUCTURE_ROLES`].
+fn role_from_path(path: &str) -> Option<&'static str> {
+    let first = path.split(['.', '[']).next()?;
+    STRUCTURE_ROLES
+        .iter()
+        .copied()
+        .find(|r| r.eq_ignore_ascii_case(first))
+}
+
+/// Adds the role the key path gives, unless the template names one.
+fn with_structure_role(mut metadata: IndexMap<String, String>, path: &str) -> IndexMap<String, String> {
+    if let Some(role) = role_from_path(path)
+        && !metadata.keys().any(|k| k.eq_ignore_ascii_case("role"))
+    {
+        metadata.insert("role".to_string(), role.to_string());
+    }
+    metadata
+}
+
 /// Finds the templates under a node; `path` is its key path.
 fn collect(node: &Node, path: &str, source: &str, lines: &Lines<'_>, out: &mut Vec<Transcript>) {
     match node {
         Node::Scalar(value, at) => {
             let mut metadata = IndexMap::new();
             metadata.insert("template".to_string(), path.to_string());
+            let metadata = with_structure_role(metadata, path);
             out.push(template(value, *at, source, lines, metadata));
         }
         Node::Seq(items) => {
@@ -597,6 +621,7 @@ fn collect(node: &Node, path: &str, source: &str, lines: &Lines<'_>, out: &mut V
                     metadata.insert(key.clone(), v.clone());
                 }
             }
+            let metadata = with_structure_role(metadata, path);
             out.push(template(value, *at, source, lines, metadata));
         }
     }
@@ -718,6 +743,26 @@ closings:
         )
         .unwrap();
         assert_eq!(at(&all[1], "工单"), Position { line: 4, column: 6 });
+    }
+
+    #[test]
+    fn grouping_keys_give_roles_unless_a_template_names_its_own() {
+        let source = "\
+opening:
+  hello: 您好，这里是安信银行
+closing:
+  - 还有其他可以帮您的吗？
+  - text: 再见
+    role: body
+refunds:
+  denied: 抱歉，不能退款
+";
+        let all = parse_named(source, &ParseOptions::default()).unwrap();
+        let roles: Vec<Option<&str>> = all
+            .iter()
+            .map(|t| t.metadata.get("role").map(String::as_str))
+            .collect();
+        assert_eq!(roles, [Some("opening"), Some("closing"), Some("body"), None]);
     }
 
     #[test]

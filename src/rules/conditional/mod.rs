@@ -20,7 +20,7 @@ use crate::finding::Finding;
 use crate::matcher::{Hit, Slot};
 use crate::normalize::text_units;
 use crate::rulebook::schema::{SpeakerToml, WindowToml, rule_toml};
-use crate::transcript::{Millis, Role, Transcript, TranscriptKind};
+use crate::transcript::{Millis, Role, Transcript};
 use compile::{compile_clause, compile_trigger};
 
 rule_toml! {
@@ -352,9 +352,6 @@ impl Kind for Conditional {
 
     fn evaluate(&self, ctx: &EvalCtx<'_>, findings: &mut Vec<Finding>) -> Outcome {
         let transcript = ctx.transcript;
-        if transcript.kind == TranscriptKind::Template {
-            return Outcome::NotApplicable("reply templates have no conversation".into());
-        }
         let triggers: Vec<At> = match &self.trigger {
             Trigger::Metadata { key, tests } => match metadata_holds(transcript, key, tests) {
                 Ok(()) => vec![At::Start],

@@ -74,6 +74,14 @@ pub enum MetricName {
     Metadata,
 }
 
+impl Metric {
+    /// True for the metrics that count words (`turn_length`, `occurrences`), which a reply
+    /// template can be judged on.
+    pub fn is_about_wording(&self) -> bool {
+        matches!(self.metric, MetricName::TurnLength | MetricName::Occurrences)
+    }
+}
+
 /// `per = "turn" | "call"`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
