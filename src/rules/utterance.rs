@@ -231,7 +231,13 @@ const MAX_FILLER_BYTES: usize = 64;
 /// True when the text is only a back-channel or filler: "okay", "mm-hmm", "bye now", 嗯嗯, 好的好的.
 /// "all right", "got it" and "i see" are fillers; "I see the problem" is not.
 pub fn is_filler(text: &str) -> bool {
-    only_words(text, &[FILLERS]) && !is_content_phrase(text)
+    (only_words(text, &[FILLERS]) && !is_content_phrase(text)) || is_stray_letter(text)
+}
+
+/// A message of one Latin letter ("H", "k"): a stray keystroke or a chat "k", nothing said.
+fn is_stray_letter(text: &str) -> bool {
+    let mut letters = text.trim().chars().filter(|c| !c.is_ascii_punctuation());
+    letters.next().is_some_and(|c| c.is_ascii_alphabetic()) && letters.next().is_none()
 }
 
 /// True when the text is only an acknowledgement: a filler, or short thanks or apology
@@ -271,6 +277,31 @@ const ACCEPTING: &[&str] = &[
     "great",
     "cool",
     "no",
+    // "It's OK, I've already given up on it", "I'm glad I could help": English acceptances.
+    "it's ok",
+    "it’s ok",
+    "its ok",
+    "it is ok",
+    "it's okay",
+    "it’s okay",
+    "its okay",
+    "that's okay",
+    "that’s okay",
+    "it's fine",
+    "it’s fine",
+    "that's ok",
+    "that’s ok",
+    "thats ok",
+    "that's fine",
+    "that’s fine",
+    "never mind",
+    "sure",
+    "got it",
+    "understood",
+    "glad",
+    "i'm glad",
+    "i’m glad",
+    "im glad",
 ];
 
 /// True when a reply after the other side's last word leaves the conversation closed: an
@@ -445,6 +476,8 @@ mod tests {
             "OK, bye",
             "…",
             "？",
+            "H",
+            "k.",
         ] {
             assert!(is_filler(filler), "{filler}");
         }
@@ -483,6 +516,10 @@ mod tests {
             "祝你们生意兴隆",
             "Thanks, bye!",
             "OK.",
+            "It's OK. I've already given up on it.",
+            "I'm glad I can help.",
+            "Never mind, I'll go to the shop.",
+            "That's okay, thanks anyway",
         ] {
             assert!(accepts_closing(ok), "{ok}");
         }
@@ -492,6 +529,8 @@ mod tests {
             "好的，那我的积分呢？",
             "还是不行",
             "ok so what about my refund?",
+            "it's okay now but the screen still flickers?",
+            "gladly",
         ] {
             assert!(!accepts_closing(reopens), "{reopens}");
         }
