@@ -895,3 +895,67 @@ fn pre_commit_hooks_run_for_every_file_type_callcheck_reads() {
     }
     assert!(!templates.is_match("calls/x.vtt"));
 }
+
+/// The first ```toml block of docs/ci.md that sets `[template_roles]`.
+fn documented_template_roles() -> String {
+    let ci = fs::read_to_string(Path::new(ROOT).join("docs/ci.md")).unwrap();
+    ci.split("```toml\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .find(|b| b.contains("[template_roles]"))
+        .expect("docs/ci.md shows a [template_roles] setup")
+        .to_string()
+}
+
+#[test]
+fn a_template_repository_set_up_as_documented_reports_exactly_its_planted_violations() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&Path::new(ROOT).join("tests/fixtures/template-repo"), dir.path());
+    let r = run_in(dir.path(), &["init"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    // The starter configuration, with its templates line switched on and the documented roles.
+    let config = fs::read_to_string(dir.path().join("callcheck.toml")).unwrap();
+    let config = config.replace("# templates = [\"replies/**\"]", "templates = [\"replies/**\"]");
+    assert!(
+        config.contains("\ntemplates = [\"replies/**\"]"),
+        "init's starter names templates"
+    );
+    fs::write(
+        dir.path().join("callcheck.toml"),
+        format!("{config}\n{}", documented_template_roles()),
+    )
+    .unwrap();
+    let r = run_in(dir.path(), &["check", "--format", "json"]);
+    let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    let files = report["files"].as_array().unwrap();
+    assert!(files.len() >= 30, "{} templates", files.len());
+    let mut found: Vec<String> = files
+        .iter()
+        .flat_map(|f| {
+            let path = f["path"].as_str().unwrap().to_string();
+            f["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |x| format!("{path} {}", x["rule"].as_str().unwrap()))
+        })
+        .collect();
+    found.sort();
+    let planted = fs::read_to_string(dir.path().join("planted-findings")).unwrap();
+    let mut planted: Vec<String> = planted
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(str::to_string)
+        .collect();
+    planted.sort();
+    assert_eq!(found, planted);
+    // Three roles, both languages: each role's shape rules ran on its templates.
+    let roles: std::collections::BTreeSet<&str> = files
+        .iter()
+        .filter_map(|f| f["metadata"]["role"].as_str())
+        .collect();
+    assert_eq!(
+        roles.into_iter().collect::<Vec<_>>(),
+        ["body", "closing", "opening"]
+    );
+}
