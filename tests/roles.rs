@@ -323,7 +323,7 @@ fn a_call_whose_agent_cannot_be_told_is_not_checked_in_every_format() {
     let junit = check("junit").stdout;
     assert!(
         junit.contains(
-            "<testcase classname=\"calls/b-unclear.txt\" name=\"roles\" file=\"calls/b-unclear.txt\">"
+            "<testcase classname=\"calls/b-unclear_txt\" name=\"roles\" file=\"calls/b-unclear.txt\">"
         ),
         "{junit}"
     );
