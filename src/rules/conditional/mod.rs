@@ -695,13 +695,6 @@ impl Clause {
                     (Some(u), Some(t)) => ((t..u.end).collect(), u.end),
                     _ => (Vec::new(), trigger_turn.map_or(0, |t| t + 1)),
                 };
-                if self.or_before
-                    && let Some(t) = trigger_turn
-                {
-                    let mut earlier: Vec<usize> = (0..t).filter(|&i| own(i)).collect();
-                    earlier.append(&mut turns);
-                    turns = earlier;
-                }
                 let later = utterances().filter(move |u| u.turns.start >= first);
                 match self.within {
                     Within::Turns(n) => turns.extend(TurnIndex::take_utterances(later, n)),
@@ -711,6 +704,16 @@ impl Clause {
                             .filter(|&i| start_of(i).0 <= trigger_time.0.saturating_add(limit.0)),
                     ),
                     Within::Unbounded => turns.extend(later.flat_map(|u| u.turns.clone())),
+                }
+                // A trigger the speaker never answers is not judged, even when earlier wording
+                // would count (`or_before`): the last word of a chat needs no reply.
+                if self.or_before
+                    && !turns.is_empty()
+                    && let Some(t) = trigger_turn
+                {
+                    let mut earlier: Vec<usize> = (0..t).filter(|&i| own(i)).collect();
+                    earlier.append(&mut turns);
+                    turns = earlier;
                 }
                 turns
             }
