@@ -240,6 +240,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub stats: bool,
 
+    /// Rewrite reply templates in place with the literal replacements of forbidden rules that
+    /// give one (`replace = "…"`); call transcripts are never changed.
+    #[arg(long, conflicts_with = "redact")]
+    pub fix: bool,
+
     /// Also list the rules that did not apply to each transcript, and why.
     #[arg(short, long)]
     pub verbose: bool,

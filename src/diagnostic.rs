@@ -54,8 +54,17 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A diagnostic at a byte span of `source`, with the table and key found from the span.
     pub fn at(path: &str, source: &str, span: Range<usize>, message: impl Into<String>) -> Self {
-        let start = span.start.min(source.len());
-        let end = span.end.clamp(start, source.len());
+        // Spans come from parsers, sometimes of a copy of the text with parts blanked out
+        // (rulebook problems): never cut a character.
+        let boundary = |mut i: usize| {
+            i = i.min(source.len());
+            while !source.is_char_boundary(i) {
+                i -= 1;
+            }
+            i
+        };
+        let start = boundary(span.start);
+        let end = boundary(span.end).max(start);
         let line_start = source[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
         let line_text = source[line_start..line_end].trim_end_matches('\r');
@@ -532,6 +541,12 @@ pub fn list(items: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_inside_a_character_are_moved_to_its_start() {
+        let d = Diagnostic::at("r.toml", "a = \"退款\"\n", 6..8, "x");
+        assert_eq!((d.line, d.column), (1, 6));
+    }
 
     #[test]
     fn context_names_array_table_rule_and_key() {

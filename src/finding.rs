@@ -81,8 +81,11 @@ pub struct Finding {
     pub time: Option<Millis>,
     /// The original text of the match, as it stands in the file; `None` for missing things.
     pub matched: Option<String>,
-    /// Suggested wording, for forbidden phrases.
+    /// Suggested wording, for forbidden phrases: advice for a person, never applied.
     pub suggestion: Option<String>,
+    /// The literal text that replaces the match (a forbidden rule's `replace`): SARIF fixes and
+    /// `--fix` apply it.
+    pub replacement: Option<String>,
     /// The source line the finding points at, for people-facing reports.
     pub excerpt: Option<String>,
 }

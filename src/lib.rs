@@ -35,6 +35,7 @@ pub mod eval;
 pub mod exit;
 pub mod finding;
 pub mod fingerprint;
+pub mod fix;
 pub mod guidelines;
 pub mod interrupt;
 pub mod limits;

@@ -564,6 +564,7 @@ mod tests {
             time: None,
             matched: Some("4 May 1980".into()),
             suggestion: None,
+            replacement: None,
             excerpt: Some("Customer: born 3 May 1980, code VIP-AB12".into()),
         }];
         mask_known_values(&rules, &transcript, &mut findings, Redaction::All);
@@ -607,6 +608,7 @@ mod tests {
             time: None,
             matched: None,
             suggestion: None,
+            replacement: None,
             excerpt: Some(excerpt.into()),
         };
         let excerpt = "客服：好的，3,680元，11月23日，13912345679。";
@@ -695,6 +697,7 @@ mod tests {
             time: None,
             matched: Some("13800138001".into()),
             suggestion: None,
+            replacement: None,
             excerpt: Some("客服：13800138001，对吗？".into()),
         };
         let mut result = FileResult::Checked(FileReport {

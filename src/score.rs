@@ -414,6 +414,7 @@ mod tests {
             time: None,
             matched: None,
             suggestion: None,
+            replacement: None,
             excerpt: None,
         }
     }

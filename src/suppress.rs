@@ -265,6 +265,7 @@ pub fn apply(
                 time: None,
                 matched: None,
                 suggestion: None,
+                replacement: None,
                 excerpt: None,
             });
             list.sort_by(|a, b| (a.start, &a.rule).cmp(&(b.start, &b.rule)));

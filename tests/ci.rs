@@ -959,3 +959,79 @@ fn a_template_repository_set_up_as_documented_reports_exactly_its_planted_violat
         ["body", "closing", "opening"]
     );
 }
+
+#[test]
+fn fix_rewrites_templates_with_literal_replacements_and_never_transcripts() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("replies")).unwrap();
+    fs::create_dir_all(dir.path().join("calls")).unwrap();
+    fs::write(
+        dir.path().join("callcheck.toml"),
+        "rulebooks = [\"rules.toml\"]\ntemplates = [\"replies/**\"]\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.path().join("rules.toml"),
+        "[rulebook]\nid = \"acme\"\n\n[[forbidden]]\nid = \"old-name\"\nseverity = \"error\"\n\
+         phrases = [\"安信银行\"]\nreplace = \"安信金融\"\nsuggest = \"用新名称\"\n\n\
+         [[forbidden]]\nid = \"you-must\"\nseverity = \"warning\"\nphrases = [\"你必须\"]\nsuggest = \"您能……吗？\"\n",
+    )
+    .unwrap();
+    let template = "# role: opening\n您好，这里是安信银行。\n再次感谢您选择安信银行，你必须先登录。\n";
+    fs::write(dir.path().join("replies/hello.txt"), template).unwrap();
+    let call = "客服：您好，这里是安信银行。\n客户：你好。\n";
+    fs::write(dir.path().join("calls/0001.txt"), call).unwrap();
+
+    // SARIF: a fix for the literal replacement only; the suggestion stays in the message.
+    let r = run_in(dir.path(), &["check", "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&r.stdout).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let with_fix: Vec<&str> = results
+        .iter()
+        .filter(|r| r.get("fixes").is_some())
+        .map(|r| r["ruleId"].as_str().unwrap())
+        .collect();
+    // The call has the old name too, but a transcript records what was said: no fix there.
+    assert_eq!(with_fix, ["acme/old-name"; 2], "{results:?}");
+    let must = results.iter().find(|r| r["ruleId"] == "acme/you-must").unwrap();
+    assert!(
+        must["message"]["text"]
+            .as_str()
+            .unwrap()
+            .ends_with("Suggestion: 您能……吗？")
+    );
+
+    let r = run_in(dir.path(), &["check", "--fix", "--format", "compact"]);
+    assert!(
+        r.stderr.contains("Fixed 2 findings in 1 template."),
+        "{}",
+        r.transcript()
+    );
+    // The call's error is left, so the run still fails.
+    assert_eq!(r.code, 1, "{}", r.transcript());
+    assert_eq!(
+        fs::read_to_string(dir.path().join("replies/hello.txt")).unwrap(),
+        template.replace("安信银行", "安信金融")
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("calls/0001.txt")).unwrap(),
+        call
+    );
+    let r = run_in(dir.path(), &["check", "--format", "compact"]);
+    let left: Vec<&str> = r.stdout.lines().filter(|l| l.contains(" [")).collect();
+    assert_eq!(left.len(), 2, "the call's finding and the warning: {left:?}");
+    assert!(
+        left.iter()
+            .all(|l| l.starts_with("calls/") || l.contains("you-must")),
+        "{left:?}"
+    );
+    // Where every failing finding is fixed, --fix exits 0 (the warning does not fail the run).
+    fs::write(dir.path().join("replies/hello.txt"), template).unwrap();
+    let r = run_in(dir.path(), &["check", "replies", "--fix"]);
+    assert_eq!(r.code, 0, "{}", r.transcript());
+    assert!(
+        r.stderr.contains("Fixed 2 findings in 1 template."),
+        "{}",
+        r.transcript()
+    );
+}

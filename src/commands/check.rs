@@ -1,7 +1,7 @@
 //! `callcheck check`: resolve settings, check, report, write the baseline, choose the status.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use super::Streams;
 use super::progress::{Bar, stats_lines};
@@ -10,6 +10,7 @@ use crate::cli::{CheckArgs, ConfigArgs};
 use crate::discover::{Discovery, Input, Source, display, normalize_path};
 use crate::exit::ExitStatus;
 use crate::finding::{FileResult, Summary};
+use crate::fix::{self, Edit};
 use crate::pipeline::{Pipeline, Progress};
 use crate::redact::Redaction;
 use crate::report::Reporter;
@@ -76,6 +77,9 @@ pub(super) fn run(
         ..Pipeline::new(&settings.engine, settings.input)
     };
     let mut scores = ScoreTally::default();
+    // `--fix`: the edits to apply once the run is over, and the failing findings they leave.
+    let mut edits: Vec<(String, Vec<Edit>)> = Vec::new();
+    let mut failing_left = 0;
     let (summary, recorded, stats) = {
         let suspend = bar.as_ref().filter(|_| streams.out_is_terminal);
         let out: Box<dyn Write> = match (&mut report_file, suspend) {
@@ -88,6 +92,13 @@ pub(super) fn run(
             None => Box::new(&mut *streams.err),
         };
         let reporter = new_reporter(settings.format, settings.report, &run_info, out, err);
+        let reporter = Fixes {
+            inner: reporter,
+            collect: args.fix,
+            fail_on: settings.fail_on,
+            edits: &mut edits,
+            failing_left: &mut failing_left,
+        };
         // The terminal summary of a report written to a file gives the scores too.
         // Only a report written to a file needs the tally (reporters on the terminal summarise
         // scores themselves): scoring every call twice is not free.
@@ -155,10 +166,45 @@ pub(super) fn run(
     if args.stats {
         write!(streams.err, "{}", stats_lines(&stats, settings.jobs))?;
     }
+    let mut all_fixed = false;
+    if args.fix {
+        let mut fixed = (0, 0);
+        let mut left = 0;
+        for (file, file_edits) in &edits {
+            let text = match std::fs::read_to_string(file) {
+                Ok(text) => text,
+                Err(e) => {
+                    writeln!(streams.err, "error: cannot fix {file}: {e}")?;
+                    return Ok(ExitStatus::Error);
+                }
+            };
+            let (new_text, applied) = fix::apply(&text, file_edits);
+            left += file_edits.len() - applied;
+            if applied > 0 {
+                if let Err(e) = write_atomically(Path::new(file), new_text.as_bytes()) {
+                    writeln!(streams.err, "error: cannot write {file}: {e}")?;
+                    return Ok(ExitStatus::Error);
+                }
+                fixed = (fixed.0 + applied, fixed.1 + 1);
+            }
+        }
+        let mut line = format!(
+            "Fixed {} in {}.",
+            crate::report::table::plural(fixed.0, "finding", "findings"),
+            crate::report::table::plural(fixed.1, "template", "templates")
+        );
+        if left > 0 {
+            line.push_str(&format!(
+                " {left} left as they were: their text changed since it was read, or overlaps another fix."
+            ));
+        }
+        writeln!(streams.err, "{line}")?;
+        all_fixed = left == 0 && failing_left == 0;
+    }
     // A call nobody could judge fails the run like an unreadable file: never a silent pass.
     Ok(if summary.errors > 0 || summary.not_checked > 0 {
         ExitStatus::Error
-    } else if summary.fails(settings.fail_on) {
+    } else if summary.fails(settings.fail_on) && !all_fixed {
         ExitStatus::Findings
     } else {
         ExitStatus::Clean
@@ -192,6 +238,42 @@ pub(super) fn no_transcripts_warning(paths: &[PathBuf], streams: &mut Streams<'_
         paths.join(", "),
         extensions.join(", ")
     )
+}
+
+/// Passes results on to a reporter, keeping for `--fix` the edits of reply templates and
+/// counting the failing findings no edit removes.
+struct Fixes<'f, R> {
+    inner: R,
+    collect: bool,
+    fail_on: Option<crate::finding::Severity>,
+    edits: &'f mut Vec<(String, Vec<Edit>)>,
+    failing_left: &'f mut usize,
+}
+
+impl<R: Reporter> Reporter for Fixes<'_, R> {
+    fn file(&mut self, result: &FileResult) -> io::Result<()> {
+        if self.collect
+            && let FileResult::Checked(report) = result
+        {
+            let edits = fix::edits_of(report);
+            let fixable = |f: &crate::finding::Finding| {
+                report.format == "templates" && f.replacement.is_some() && f.matched.is_some()
+            };
+            *self.failing_left += report
+                .findings
+                .iter()
+                .filter(|f| self.fail_on.is_some_and(|t| f.severity >= t) && !fixable(f))
+                .count();
+            if !edits.is_empty() {
+                self.edits.push((report.file.clone(), edits));
+            }
+        }
+        self.inner.file(result)
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.inner.finish(summary)
+    }
 }
 
 /// Passes results on to a reporter, adding up their scores.

@@ -208,6 +208,7 @@ mod tests {
             time: None,
             matched: Some("you must".into()),
             suggestion: None,
+            replacement: None,
             excerpt: None,
         }
     }

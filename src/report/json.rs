@@ -98,6 +98,7 @@ pub struct FindingJson<'a> {
     time: Option<String>,
     matched: Option<&'a str>,
     suggestion: Option<&'a str>,
+    replacement: Option<&'a str>,
     note: Option<&'a str>,
     end_line: u32,
     end_column: u32,
@@ -117,6 +118,7 @@ impl<'a> From<&'a Finding> for FindingJson<'a> {
             time: f.time.map(|t| t.to_string()),
             matched: f.matched.as_deref(),
             suggestion: f.suggestion.as_deref(),
+            replacement: f.replacement.as_deref(),
             note: f.note.as_deref(),
             end_line: f.end.line,
             end_column: f.end.column,
@@ -249,6 +251,7 @@ mod tests {
             time: Some(Millis(41_000)),
             matched: Some("你必须".into()),
             suggestion: Some("s".into()),
+            replacement: None,
             excerpt: Some("ignored".into()),
         }
     }

@@ -302,6 +302,7 @@ pub(crate) mod test_support {
             time: Some(Millis(41_000)),
             matched: Some("you must".into()),
             suggestion: Some("Could you …?".into()),
+            replacement: Some("please".into()),
             excerpt: Some("Rep:you must log in, 100%, a,b".into()),
         }
     }
@@ -321,6 +322,7 @@ pub(crate) mod test_support {
             time: None,
             matched: None,
             suggestion: None,
+            replacement: None,
             excerpt: Some("Agent: hi".into()),
         }
     }

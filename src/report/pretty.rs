@@ -367,6 +367,7 @@ mod tests {
             time: None,
             matched: matched.then(|| "x".into()),
             suggestion: None,
+            replacement: None,
             excerpt: None,
         }
     }

@@ -6,8 +6,8 @@
 //! with its rule, level (error/warning/note), message, region (1-based lines and columns,
 //! counted in Unicode code points, as `columnKind` says), a `partialFingerprints` entry (the
 //! [fingerprint](crate::fingerprint): stable when lines move or paths are typed another way,
-//! unique in the log) and, when the rule suggests other
-//! wording, a fix replacing the matched text with the suggestion. Files that could not be read
+//! unique in the log) and, when the rule gives a literal `replace`ment, a fix replacing the
+//! matched text with it (a suggestion is advice and stays in the message). Files that could not be read
 //! become tool execution notifications and make `executionSuccessful` false. Files inside the
 //! project root are named by a relative `uri` with `uriBaseId` `%SRCROOT%` (the root is given in
 //! `originalUriBaseIds`), files outside it by a `file://` URI. The document is written at the
@@ -98,7 +98,12 @@ impl<W: Write> Sarif<W> {
         }
     }
 
-    fn result(&self, file: &str, f: &Finding, fingerprint: &str) -> Value {
+    fn result(&self, file: &str, f: &Finding, fingerprint: &str, fixable: bool) -> Value {
+        // A suggestion is advice for a person: it goes with the message, never into a fix.
+        let mut message = message_with_note(f);
+        if let Some(suggestion) = &f.suggestion {
+            message.push_str(&format!("\nSuggestion: {suggestion}"));
+        }
         let mut region = json!({ "startLine": f.start.line, "startColumn": f.start.column });
         if f.matched.is_some() && f.end != f.start {
             region["endLine"] = json!(f.end.line);
@@ -116,16 +121,18 @@ impl<W: Write> Sarif<W> {
         let mut result = json!({
             "ruleId": f.rule,
             "level": level(f.severity),
-            "message": { "text": message_with_note(f) },
+            "message": { "text": message },
             "locations": [location],
             "partialFingerprints": { FINGERPRINT_KEY: fingerprint },
         });
         if let Some(index) = self.run.rules.iter().position(|r| r.id == f.rule) {
             result["ruleIndex"] = json!(index);
         }
-        if let (Some(suggestion), Some(_)) = (&f.suggestion, &f.matched) {
+        // A fix is applied with one click in a viewer, so only a literal replacement (the rule's
+        // `replace`) is one; the suggestion is advice for a person and stays in the message.
+        if let (Some(replacement), Some(matched), true) = (&f.replacement, &f.matched, fixable) {
             result["fixes"] = json!([{
-                "description": { "text": format!("Suggested wording: {suggestion}") },
+                "description": { "text": format!("Replace \u{201c}{matched}\u{201d} with \u{201c}{replacement}\u{201d}") },
                 "artifactChanges": [{
                     "artifactLocation": self.artifact(file),
                     "replacements": [{
@@ -135,7 +142,7 @@ impl<W: Write> Sarif<W> {
                             "endLine": f.end.line,
                             "endColumn": f.end.column,
                         },
-                        "insertedContent": { "text": suggestion },
+                        "insertedContent": { "text": replacement },
                     }],
                 }],
             }]);
@@ -193,8 +200,10 @@ impl<W: Write> Reporter for Sarif<W> {
             })),
             FileResult::Checked(report) => {
                 let prints = self.run.root.fingerprints(report);
+                // Transcripts record what was said: only reply templates get fixes.
+                let fixable = report.format == "templates";
                 for (f, print) in report.findings.iter().zip(&prints) {
-                    let value = self.result(&report.file, f, print);
+                    let value = self.result(&report.file, f, print, fixable);
                     self.results.push(value);
                 }
             }
@@ -236,12 +245,21 @@ impl<W: Write> Reporter for Sarif<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::test_support::{render, run_info};
+    use crate::report::test_support::run_info;
 
     #[test]
     fn log_has_rules_results_fixes_and_notifications() {
         let mut out = Vec::new();
-        render(&mut Sarif::new(&mut out, run_info()));
+        // A reply template: fixes are offered there (never in transcripts).
+        let (mut results, summary) = crate::report::test_support::results();
+        if let FileResult::Checked(report) = &mut results[0] {
+            report.format = "templates";
+        }
+        let mut sarif = Sarif::new(&mut out, run_info());
+        for r in &results {
+            sarif.file(r).unwrap();
+        }
+        sarif.finish(&summary).unwrap();
         let log: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(log["version"], "2.1.0");
         let run = &log["runs"][0];
@@ -265,7 +283,8 @@ mod tests {
         assert_eq!(location["region"]["startColumn"], 5);
         assert_eq!(location["region"]["endColumn"], 13);
         let replacement = &must["fixes"][0]["artifactChanges"][0]["replacements"][0];
-        assert_eq!(replacement["insertedContent"]["text"], "Could you …?");
+        // The literal replacement, never the suggestion (advice for a person).
+        assert_eq!(replacement["insertedContent"]["text"], "please");
         assert_eq!(replacement["deletedRegion"]["startColumn"], 5);
         // Missing things: a point, no fix, level from the severity.
         assert_eq!(results[0]["level"], "warning");
@@ -282,6 +301,29 @@ mod tests {
                 .as_str()
                 .unwrap()
                 .contains("calls/bad.txt")
+        );
+    }
+
+    #[test]
+    fn suggestions_alone_are_not_fixes() {
+        let (mut results, summary) = crate::report::test_support::results();
+        if let FileResult::Checked(report) = &mut results[0] {
+            for f in &mut report.findings {
+                f.replacement = None;
+            }
+        }
+        let mut out = Vec::new();
+        let mut sarif = Sarif::new(&mut out, run_info());
+        for r in &results {
+            sarif.file(r).unwrap();
+        }
+        sarif.finish(&summary).unwrap();
+        let log: Value = serde_json::from_slice(&out).unwrap();
+        let results = log["runs"][0]["results"].as_array().unwrap();
+        assert!(results.iter().all(|r| r.get("fixes").is_none()), "{results:?}");
+        assert_eq!(
+            results[1]["message"]["text"],
+            "Do not command: \"you must\"\nSuggestion: Could you …?"
         );
     }
 

@@ -49,6 +49,7 @@ fn finding(rule: &str) -> Finding {
         time: None,
         matched: None,
         suggestion: None,
+        replacement: None,
         excerpt: Some("Agent: hi".into()),
     }
 }

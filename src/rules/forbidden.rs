@@ -34,9 +34,14 @@ rule_toml! {
         /// given words).
         #[serde(default)]
         pub unless: Option<Spanned<UnlessToml>>,
-        /// Suggested wording.
+        /// Suggested wording: advice for a person, shown with each finding.
         #[serde(default)]
         pub suggest: Option<String>,
+        /// Literal text that replaces the matched wording (`"您"` for `"你"`): SARIF fixes and
+        /// `check --fix` on reply templates apply it. Only for rules whose every match can take
+        /// the same words.
+        #[serde(default)]
+        pub replace: Option<String>,
     }
 }
 
@@ -52,6 +57,7 @@ pub struct Forbidden {
     except: Vec<String>,
     unless: Unless,
     suggest: Option<String>,
+    replace: Option<String>,
 }
 
 const MATCH: u16 = 0;
@@ -106,6 +112,7 @@ impl Kind for Forbidden {
             except,
             unless,
             suggest: toml.suggest.clone(),
+            replace: toml.replace.clone(),
         })
     }
 
@@ -140,6 +147,7 @@ impl Kind for Forbidden {
         for hit in &merged {
             let mut finding = ctx.finding_at_hit(hit, || "forbidden wording".to_string());
             finding.suggestion = self.suggest.clone();
+            finding.replacement = self.replace.clone();
             findings.push(finding);
         }
         Outcome::Applicable
@@ -169,6 +177,9 @@ impl Kind for Forbidden {
         }
         if !self.unless.is_empty() {
             out.push(("unless", self.unless.describe()));
+        }
+        if let Some(r) = &self.replace {
+            out.push(("replace", format!("{r:?}")));
         }
         if let Some(s) = &self.suggest {
             out.push(("suggest", s.clone()));

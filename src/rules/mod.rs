@@ -490,6 +490,7 @@ impl<'a> EvalCtx<'a> {
             time: None,
             matched: None,
             suggestion: None,
+            replacement: None,
             excerpt: None,
         }
     }
