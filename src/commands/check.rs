@@ -168,37 +168,9 @@ pub(super) fn run(
     }
     let mut all_fixed = false;
     if args.fix {
-        let mut fixed = (0, 0);
-        let mut left = 0;
-        for (file, file_edits) in &edits {
-            let text = match std::fs::read_to_string(file) {
-                Ok(text) => text,
-                Err(e) => {
-                    writeln!(streams.err, "error: cannot fix {file}: {e}")?;
-                    return Ok(ExitStatus::Error);
-                }
-            };
-            let (new_text, applied) = fix::apply(&text, file_edits);
-            left += file_edits.len() - applied;
-            if applied > 0 {
-                if let Err(e) = write_atomically(Path::new(file), new_text.as_bytes()) {
-                    writeln!(streams.err, "error: cannot write {file}: {e}")?;
-                    return Ok(ExitStatus::Error);
-                }
-                fixed = (fixed.0 + applied, fixed.1 + 1);
-            }
-        }
-        let mut line = format!(
-            "Fixed {} in {}.",
-            crate::report::table::plural(fixed.0, "finding", "findings"),
-            crate::report::table::plural(fixed.1, "template", "templates")
-        );
-        if left > 0 {
-            line.push_str(&format!(
-                " {left} left as they were: their text changed since it was read, or overlaps another fix."
-            ));
-        }
-        writeln!(streams.err, "{line}")?;
+        let Some(left) = apply_fixes(&edits, streams)? else {
+            return Ok(ExitStatus::Error);
+        };
         all_fixed = left == 0 && failing_left == 0;
     }
     // A call nobody could judge fails the run like an unreadable file: never a silent pass.
@@ -209,6 +181,44 @@ pub(super) fn run(
     } else {
         ExitStatus::Clean
     })
+}
+
+/// `--fix`: writes each template's edits (atomically) and says how many were applied; returns
+/// how many were left as they were, or `None` after an error it reported.
+fn apply_fixes(edits: &[(String, Vec<Edit>)], streams: &mut Streams<'_>) -> io::Result<Option<usize>> {
+    let (mut findings, mut templates, mut left) = (0, 0, 0);
+    for (file, file_edits) in edits {
+        let text = match std::fs::read_to_string(file) {
+            Ok(text) => text,
+            Err(e) => {
+                writeln!(streams.err, "error: cannot fix {file}: {e}")?;
+                return Ok(None);
+            }
+        };
+        let (new_text, applied) = fix::apply(&text, file_edits);
+        left += file_edits.len() - applied;
+        if applied > 0 {
+            if let Err(e) = write_atomically(Path::new(file), new_text.as_bytes()) {
+                writeln!(streams.err, "error: cannot write {file}: {e}")?;
+                return Ok(None);
+            }
+            findings += applied;
+            templates += 1;
+        }
+    }
+    let plural = crate::report::table::plural;
+    let mut line = format!(
+        "Fixed {} in {}.",
+        plural(findings, "finding", "findings"),
+        plural(templates, "template", "templates")
+    );
+    if left > 0 {
+        line.push_str(&format!(
+            " {left} left as they were: their text changed since it was read, or overlaps another fix."
+        ));
+    }
+    writeln!(streams.err, "{line}")?;
+    Ok(Some(left))
 }
 
 /// True for a file the run itself reads or writes (the `--metadata` table, the baseline, the
