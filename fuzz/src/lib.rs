@@ -133,7 +133,7 @@ pub fn rulebook(data: &[u8]) {
         return;
     };
     if let Ok((rules, _warnings)) = RuleSet::from_text("fuzz.toml", text) {
-        let engine = Engine::new(rules).without_language_gate();
+        let engine = Engine::new(rules).without_scope_gates();
         let _ = callcheck::selftest::run(&engine);
     }
 }
