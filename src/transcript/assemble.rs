@@ -83,10 +83,23 @@ pub fn assemble(mut utterances: Vec<Utterance>) -> Vec<Turn> {
                 ..s
             }));
             last.text.push_str(&u.text);
+            // Pieces out of time order (an export whose untimed pieces keep their own order)
+            // still give the turn its earliest start and latest end.
+            last.start = match (last.start, u.start) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             last.end = match (last.end, u.end) {
                 (Some(a), Some(b)) => Some(a.max(b)),
                 (a, b) => a.or(b),
             };
+            // A start known only from a later piece may fall after an end known only from an
+            // earlier one: the turn's end is then unknown, never before its start.
+            if let (Some(start), Some(end)) = (last.start, last.end)
+                && end < start
+            {
+                last.end = None;
+            }
             continue;
         }
         turns.push(Turn {
@@ -255,6 +268,32 @@ mod tests {
             }],
         );
         u
+    }
+
+    #[test]
+    fn merged_pieces_out_of_time_order_never_end_before_they_start() {
+        // Untimed pieces keep their order: a piece starting at 8.5 s comes first, then one of
+        // 0.48–3.02 s (found by fuzzing the Twilio parser).
+        let mut late = said(Role::Customer, Some(8_500), "later", 1);
+        late.end = None;
+        let mut early = said(Role::Customer, Some(480), "earlier", 2);
+        early.end = Some(Millis(3_020));
+        let untimed = said(Role::Agent, None, "no time", 3);
+        let turns = assemble(vec![late, early, untimed]);
+        assert_eq!(
+            (turns[0].start, turns[0].end),
+            (Some(Millis(480)), Some(Millis(3_020)))
+        );
+        // A start from a later piece after an earlier piece's end: the end becomes unknown.
+        let mut first = said(Role::Agent, None, "a", 1);
+        first.end = Some(Millis(3_000));
+        let second = {
+            let mut u = said(Role::Agent, Some(8_000), "b", 2);
+            u.end = None;
+            u
+        };
+        let turns = assemble(vec![first, second, said(Role::Customer, None, "c", 3)]);
+        assert_eq!((turns[0].start, turns[0].end), (Some(Millis(8_000)), None));
     }
 
     #[test]
