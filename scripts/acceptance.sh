@@ -87,6 +87,12 @@ if [ -f "$schema" ]; then
 else
   echo "  skip  $schema not found"
 fi
+# The language server, driven by a real LSP client library (pytest-lsp, on pygls) that checks
+# every message against VS Code's client capabilities.
+python3 -c 'import pytest_lsp' 2>/dev/null ||
+  python3 -m pip install --quiet 'pytest-lsp==1.0.1' 'pygls==2.1.1' 'pytest-asyncio==1.5.0'
+expect_status 0 "callcheck lsp with a real client: diagnostics, hover, quick fixes, rulebook reload" -- \
+  env CALLCHECK_BIN="$bin" python3 -m pytest tests/lsp -q -p no:cacheprovider
 if python3 - "$out" <<'PY'
 import json, sys, xml.etree.ElementTree as ET
 out = sys.argv[1]

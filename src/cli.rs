@@ -98,6 +98,10 @@ pub enum Command {
     ///
     /// Takes the options of `check`, which override the configuration file.
     Config(CheckArgs),
+    /// Run a language server over standard input and output, for editors: diagnostics as
+    /// templates, transcripts, rulebooks and callcheck.toml are edited, rule explanations on
+    /// hover, quick fixes (see docs/editors.md).
+    Lsp(LspArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
     /// Print the manual page (roff), e.g. `callcheck man > callcheck.1`.
@@ -110,6 +114,15 @@ pub struct InitArgs {
     /// Folder to write the starter files into.
     #[arg(value_name = "DIR", default_value = ".")]
     pub dir: PathBuf,
+}
+
+/// `callcheck lsp`.
+#[derive(Debug, Args)]
+pub struct LspArgs {
+    /// Talk over standard input and output (the only transport; accepted because editors'
+    /// LSP clients often pass it).
+    #[arg(long)]
+    pub stdio: bool,
 }
 
 /// `callcheck completions`.

@@ -270,6 +270,14 @@ impl Config {
                 return Err(diagnostics);
             }
         };
+        Self::parse(path, text)
+    }
+
+    /// Reads configuration text that stands at `path` (an editor's unsaved buffer, or the file's
+    /// contents); `Err` holds every problem found, `Ok` any warnings.
+    pub fn parse(path: &Path, text: String) -> Result<(Config, Vec<Diagnostic>), Diagnostics> {
+        let display = shown(path);
+        let mut diagnostics = Diagnostics::default();
         let parsed: ConfigToml = match toml::from_str(&text) {
             Ok(parsed) => parsed,
             Err(e) => {

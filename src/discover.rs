@@ -126,6 +126,23 @@ impl Filters {
         self.include.as_ref().is_none_or(|g| g.is_match(root, path))
     }
 
+    /// Whether a walk of the folder `root` would check the file `path` below it (hidden parts,
+    /// excluded folders, includes, extensions, metadata files), and if so the format discovery
+    /// decides for it (forced, or a reply template): an editor checks what `check` would.
+    pub fn walk_takes(&self, root: &Path, path: &Path) -> Option<Option<&'static Format>> {
+        let relative = path.strip_prefix(root).ok()?;
+        let mut below = root.to_path_buf();
+        for part in relative.components() {
+            below.push(part);
+            let hidden = part.as_os_str().to_string_lossy().starts_with('.');
+            if (hidden && !self.hidden) || self.excluded(root, &below) {
+                return None;
+            }
+        }
+        let (format, taken) = self.format_of(root, path);
+        (taken && !is_metadata_file(path) && self.included(root, path)).then_some(format)
+    }
+
     /// The format a file is read with, if decided here, and whether a folder walk takes it.
     fn format_of(&self, root: &Path, path: &Path) -> (Option<&'static Format>, bool) {
         let extension = path

@@ -662,6 +662,26 @@ impl Pipeline<'_> {
         self.check_file(path, None, Some(format), bytes, scratch, &mut RunStats::default())
     }
 
+    /// Judges a file's text as an editor holds it, unsaved: read with the format discovery chose
+    /// for `input` (else by extension and content), with the file's sidecars and folder tables.
+    pub fn check_unsaved(&self, input: &Input, text: &str, scratch: &mut Scratch) -> Vec<FileResult> {
+        let format = input.format.or(self.format);
+        let mut results = self.check_file(
+            &input.display,
+            input_file(input),
+            format,
+            text.as_bytes(),
+            scratch,
+            &mut RunStats::default(),
+        );
+        if self.redact.is_on() {
+            for result in &mut results {
+                crate::redact::redact_result(result, self.redact);
+            }
+        }
+        results
+    }
+
     /// Decodes `bytes` (detecting the encoding unless one is forced), chooses the format (unless
     /// `format` is given), parses, adds metadata from sidecars and tables (`file` is the file on
     /// disk, if any), and decides the speakers' roles.

@@ -5,9 +5,10 @@ mod config;
 mod convert;
 mod eval;
 mod init;
+mod lsp;
 mod progress;
 mod report;
-mod rules;
+pub(crate) mod rules;
 
 use std::io::{self, Write};
 
@@ -37,6 +38,7 @@ pub fn run(cli: Cli, streams: &mut Streams<'_>) -> ExitStatus {
         Command::Convert(args) => convert::run(&args, &cli.config, streams),
         Command::Init(args) => init::run(&args, streams),
         Command::Config(args) => config::run(&args, &cli.config, streams),
+        Command::Lsp(_) => lsp::run(&cli.config, streams),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut command, "callcheck", streams.out);

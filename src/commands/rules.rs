@@ -179,8 +179,24 @@ pub(crate) fn scoring_facts(rules: &RuleSet, rule: &Rule) -> Vec<String> {
     facts
 }
 
+/// Which reply templates a rule checks (see `template_mismatch` in the engine).
+fn template_scope(rule: &Rule) -> String {
+    match &rule.meta.templates {
+        Some(roles) => format!(
+            "those of role {} (`templates`)",
+            roles
+                .iter()
+                .map(|r| format!("`{r}`"))
+                .collect::<Vec<_>>()
+                .join(" or ")
+        ),
+        None if rule.kind.is_about_wording() => "every template (the rule is about wording)".into(),
+        None => "none: the rule judges a whole call; `templates = [\"ROLE\"]` opts in".into(),
+    }
+}
+
 /// The text of `rules explain` for one rule.
-fn explanation(rules: &RuleSet, rule: &Rule) -> String {
+pub(crate) fn explanation(rules: &RuleSet, rule: &Rule) -> String {
     let doc = rule.kind.doc();
     let rulebook = rules.rulebook_of(rule);
     let mut out = String::new();
@@ -215,6 +231,7 @@ fn explanation(rules: &RuleSet, rule: &Rule) -> String {
         out.push_str(&format!("Channel: {what}\n"));
     }
     out.push_str(&format!("Scoring: {}\n", scoring_facts(rules, rule).join(", ")));
+    out.push_str(&format!("Reply templates: {}\n", template_scope(rule)));
     if let Some(message) = &rule.meta.message {
         out.push_str(&format!("\n{}\n{}", "Message".bold(), wrap(message, WRAP, "  ")));
     }

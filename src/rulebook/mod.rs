@@ -216,6 +216,12 @@ impl RuleSet {
     /// Compiles one rulebook given as text (tests, examples); its `extends` paths are relative
     /// to `path` and confined to its folder.
     pub fn from_text(path: &str, text: &str) -> Result<Loaded, Diagnostics> {
+        Self::from_text_with(path, text, ProjectLists::Replace(&Lists::new()))
+    }
+
+    /// [`RuleSet::from_text`] with a project's `[lists]` (an editor checks a rulebook of a
+    /// project whose callcheck.toml defines lists the rulebook uses).
+    pub fn from_text_with(path: &str, text: &str, lists: ProjectLists<'_>) -> Result<Loaded, Diagnostics> {
         let mut diagnostics = Diagnostics::default();
         let folder = Path::new(path)
             .parent()
@@ -226,13 +232,7 @@ impl RuleSet {
             text: text.to_string(),
             root: (!path.starts_with("builtin:")).then(|| crate::discover::real_path(&folder)),
         };
-        let (set, warnings) = Self::compile(
-            vec![source],
-            &[],
-            false,
-            ProjectLists::Replace(&Lists::new()),
-            &mut diagnostics,
-        );
+        let (set, warnings) = Self::compile(vec![source], &[], false, lists, &mut diagnostics);
         if diagnostics.has_errors() {
             return Err(diagnostics);
         }
