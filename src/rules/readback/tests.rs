@@ -1099,3 +1099,25 @@ proptest! {
         prop_assert_eq!(text_hint(&text), text_hint_by_chars(&text), "{:?}", text);
     }
 }
+
+proptest! {
+    /// The hint of two texts joined by a space (an utterance of two turns) is the two hints
+    /// added up, which is how read-back rules and `--redact` get an utterance's hint.
+    #[test]
+    fn hints_of_joined_turns_add_up(
+        pieces in prop::collection::vec(
+            prop::sample::select(vec![
+                "one", "oh", "double", "x", "*", "#", "•", "[", "【", "7", "一", "您好", "the", " ",
+            ]),
+            0..16,
+        ),
+        split in 0usize..16,
+    ) {
+        let split = split.min(pieces.len());
+        let (first, second) = (pieces[..split].concat(), pieces[split..].concat());
+        prop_assert_eq!(
+            text_hint(&format!("{first} {second}")),
+            text_hint(&first).and(text_hint(&second))
+        );
+    }
+}

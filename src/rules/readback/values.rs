@@ -727,6 +727,17 @@ pub struct TextHint {
     pub maybe_masked: bool,
 }
 
+impl TextHint {
+    /// The hint of this text and `other` joined by a space: hints add up, because no digit
+    /// word, mask run or bracket spans the joining space.
+    pub fn and(self, other: TextHint) -> TextHint {
+        TextHint {
+            digits: self.digits + other.digits,
+            maybe_masked: self.maybe_masked || other.maybe_masked,
+        }
+    }
+}
+
 /// The [`TextHint`] of a text, in one pass over its bytes without allocating.
 ///
 /// Runs once per turn for every read-back and pii rule and for `--redact`, so ASCII is handled
@@ -776,7 +787,7 @@ pub fn text_hint(source: &str) -> TextHint {
 
 /// An English word (ASCII letters, any case) that gives digits in a digit string: a unit
 /// ("one"), a teen or a ten ("fifteen", "forty"), "hundred", or "oh", "o", "double", "triple".
-fn is_digit_word(word: &[u8]) -> bool {
+pub(crate) fn is_digit_word(word: &[u8]) -> bool {
     let mut lower = [0u8; 9];
     let Some(lower) = lower.get_mut(..word.len()) else {
         return false;
