@@ -203,6 +203,12 @@ impl<R: Reporter> Reporter for Gate<R> {
             self.summary.add(result);
             return self.inner.file(result);
         };
+        // Without a baseline to record or apply, fingerprints are not needed: working them out
+        // for every finding cost as much as writing the JSON report.
+        if !self.record && self.remaining.is_none() {
+            self.summary.add(result);
+            return self.inner.file(result);
+        }
         let path = self.root.transcript_key(report);
         let prints = self.root.fingerprints(report);
         if self.record {

@@ -135,12 +135,15 @@ fn unit_end(source: &str, at: usize) -> usize {
 ///
 /// Each character is looked up in a per-profile table that holds its folded form and class;
 /// only characters whose fold is more than one character, characters outside the Basic
-/// Multilingual Plane and combining sequences take the slower general path.
+/// Multilingual Plane and combining sequences take the slower general path. ASCII characters
+/// not followed by a combining mark (most of English text, digits and punctuation in any
+/// language) are read byte by byte without decoding.
 pub fn normalize_into(profile: &Profile, source: &str, out: &mut NormText) {
     out.clear();
     out.text.reserve(source.len());
     out.map.reserve(source.len());
     let table = CharTable::for_profile(profile);
+    let ascii = table.page(0);
     let mut state = Emitter {
         out,
         ignore_punctuation: profile.ignore_punctuation,
@@ -148,43 +151,73 @@ pub fn normalize_into(profile: &Profile, source: &str, out: &mut NormText) {
         pending_break: None,
         last: None,
     };
+    let bytes = source.as_bytes();
     let mut folded: Vec<char> = Vec::new();
-    let mut chars = source.char_indices();
-    let lookup = |(at, c): (usize, char)| (at, c, table.entry(c));
-    let mut next = chars.next().map(lookup);
-    while let Some((at, c, entry)) = next {
-        // A dataset placeholder ([数字x], <PHONE>) stands for one unknown value: for matching it
-        // becomes one placeholder character, which no phrase contains and no match may cross.
-        // Profiles that keep punctuation (value extraction) see the brackets and read the name.
-        if profile.ignore_punctuation
-            && (c == '[' || c == '<')
-            && let Some(len) = placeholder_len(&source[at..])
-        {
-            state.feed(Entry::new(PLACEHOLDER, Kind::Emit), at);
-            while next.is_some_and(|(n, _, _)| n < at + len) {
-                next = chars.next().map(lookup);
+    // The character after the last unit, already looked up while gathering combining marks.
+    let mut peeked: Option<(usize, char, Entry)> = None;
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b.is_ascii() {
+            // A dataset placeholder ([数字x], <PHONE>) stands for one unknown value: for
+            // matching it becomes one placeholder character, which no phrase contains and no
+            // match may cross. Profiles that keep punctuation (value extraction) see the
+            // brackets and read the name.
+            if profile.ignore_punctuation
+                && (b == b'[' || b == b'<')
+                && let Some(len) = placeholder_len(&source[at..])
+            {
+                state.feed(Entry::new(PLACEHOLDER, Kind::Emit), at);
+                at += len;
+                continue;
             }
-            continue;
+            // No combining mark follows: the table entry is the whole story (an ASCII
+            // character is never Slow or Combining).
+            if bytes.get(at + 1).is_none_or(u8::is_ascii) {
+                let entry = Entry(ascii[usize::from(b)]);
+                if entry.kind() == Kind::Emit
+                    && state.pending_space.is_none()
+                    && state.pending_break.is_none()
+                {
+                    // What `feed` does for a written character with nothing pending.
+                    state.out.push(entry.char(), at);
+                    state.last = Some(entry);
+                } else {
+                    state.feed(entry, at);
+                }
+                at += 1;
+                continue;
+            }
         }
-        next = chars.next().map(lookup);
-        let mark_follows = next.is_some_and(|(_, _, e)| e.kind() == Kind::Combining);
-        if !mark_follows && entry.kind() != Kind::Slow && entry.kind() != Kind::Combining {
-            state.feed(entry, at);
-            continue;
-        }
+        let (c, entry) = match peeked.take() {
+            Some((peeked_at, c, entry)) if peeked_at == at => (c, entry),
+            _ => {
+                let c = source[at..].chars().next().unwrap_or_default();
+                (c, table.entry(c))
+            }
+        };
         // Gather combining marks so NFKC can compose them with their base character.
         let mut unit_end = at + c.len_utf8();
-        while let Some((mark_at, mark, e)) = next
-            && e.kind() == Kind::Combining
-        {
-            unit_end = mark_at + mark.len_utf8();
-            next = chars.next().map(lookup);
+        let mut mark_follows = false;
+        while let Some(next) = source[unit_end..].chars().next() {
+            let next_entry = table.entry(next);
+            if next_entry.kind() != Kind::Combining {
+                peeked = Some((unit_end, next, next_entry));
+                break;
+            }
+            mark_follows = true;
+            unit_end += next.len_utf8();
         }
-        folded.clear();
-        fold_unit(profile, &source[at..unit_end], &mut folded);
-        for &f in &folded {
-            state.feed(classify(f, profile.ignore_punctuation), at);
+        if !mark_follows && entry.kind() != Kind::Slow && entry.kind() != Kind::Combining {
+            state.feed(entry, at);
+        } else {
+            folded.clear();
+            fold_unit(profile, &source[at..unit_end], &mut folded);
+            for &f in &folded {
+                state.feed(classify(f, profile.ignore_punctuation), at);
+            }
         }
+        at = unit_end;
     }
 }
 
@@ -436,15 +469,20 @@ impl CharTable {
             };
             return Entry::new(c, kind);
         }
-        let page = self.pages[(code >> 8) as usize].get_or_init(|| {
+        Entry(self.page(code >> 8)[(code & 0xFF) as usize])
+    }
+
+    /// The entries of the 256 characters from `index * 256`, built on first use.
+    #[inline]
+    fn page(&self, index: u32) -> &'static [u32; 256] {
+        self.pages[index as usize].get_or_init(|| {
             let mut page = Box::new([0u32; 256]);
             for (low, slot) in page.iter_mut().enumerate() {
-                let c = char::from_u32((code & !0xFF) | low as u32).unwrap_or('\u{FFFD}');
+                let c = char::from_u32((index << 8) | low as u32).unwrap_or('\u{FFFD}');
                 *slot = compute_entry(&self.profile, c).0;
             }
             page
-        });
-        Entry(page[(code & 0xFF) as usize])
+        })
     }
 }
 

@@ -34,7 +34,7 @@ use crate::finding::{FileResult, Finding};
 use crate::normalize::NormText;
 use crate::rulebook::RuleSet;
 use crate::rules::RuleKind;
-use crate::rules::readback::values::{Entity, Extractor, text_hint};
+use crate::rules::readback::values::{Entity, Extractor, TextHint, is_digit_word, text_hint};
 use crate::rules::utterance::{UtteranceText, utterances};
 use crate::transcript::Transcript;
 
@@ -97,6 +97,18 @@ static SPOKEN: LazyLock<Regex> = LazyLock::new(|| {
     .unwrap_or_else(|e| unreachable!("{e}"))
 });
 
+/// False when `text` certainly holds no match of [`SPOKEN`]: every match has two words that are
+/// whole runs of ASCII letters and English digit words, unless the text has a long s (`ſ`),
+/// which case-insensitive matching takes for an `s`.
+fn may_be_spoken(text: &str) -> bool {
+    text.contains('ſ')
+        || text
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|word| is_digit_word(word.as_bytes()))
+            .nth(1)
+            .is_some()
+}
+
 /// E-mail addresses.
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
@@ -117,7 +129,9 @@ pub fn redact(text: &str, mode: Redaction) -> Cow<'_, str> {
         (&*CHINESE, mask_units),
         (&*SPOKEN, mask_spoken),
     ] {
-        if !pattern.is_match(&out) {
+        // SPOKEN's Unicode word boundaries send the regex to its slowest engine on any
+        // non-ASCII text: rule it out first when the text cannot hold a spoken number.
+        if (std::ptr::eq(pattern, &*SPOKEN) && !may_be_spoken(&out)) || !pattern.is_match(&out) {
             continue;
         }
         let kept = if mode == Redaction::Personal {
@@ -125,15 +139,24 @@ pub fn redact(text: &str, mode: Redaction) -> Cow<'_, str> {
         } else {
             Vec::new()
         };
-        let replaced = pattern.replace_all(&out, |caps: &regex::Captures<'_>| {
-            let found = &caps[0];
-            let at = caps.get(0).map_or(0..0, |m| m.range());
-            if kept.iter().any(|k| k.start < at.end && at.start < k.end) {
-                return found.to_string();
-            }
-            mask(found).unwrap_or_else(|| found.to_string())
-        });
-        if let Cow::Owned(s) = replaced {
+        // `find_iter` rather than `replace_all` with a closure, which asks for capture
+        // positions and so runs the slow capturing engines on every match.
+        let mut replaced: Option<String> = None;
+        let mut copied = 0;
+        for m in pattern.find_iter(&out) {
+            let s = replaced.get_or_insert_with(|| String::with_capacity(out.len()));
+            s.push_str(&out[copied..m.start()]);
+            let found = m.as_str();
+            let masked = if kept.iter().any(|k| k.start < m.end() && m.start() < k.end) {
+                None
+            } else {
+                mask(found)
+            };
+            s.push_str(masked.as_deref().unwrap_or(found));
+            copied = m.end();
+        }
+        if let Some(mut s) = replaced {
+            s.push_str(&out[copied..]);
             out = Cow::Owned(s);
         }
     }
@@ -306,6 +329,13 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
     } else {
         Vec::new()
     };
+    // Every reader starts from the turns' hints, so most utterances are never folded: work
+    // them out once per turn rather than once per reader and utterance.
+    let hints: Vec<TextHint> = if readers.is_empty() {
+        Vec::new()
+    } else {
+        transcript.turns.iter().map(|t| text_hint(&t.text)).collect()
+    };
     for (_, kind) in readers {
         match kind {
             RuleKind::Readback(r) => {
@@ -314,9 +344,12 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
                 for span in &spans {
                     let text = UtteranceText::new(transcript, span.clone());
                     let source = text.as_str();
+                    let hint = hints[span.clone()]
+                        .iter()
+                        .copied()
+                        .fold(TextHint::default(), TextHint::and);
                     // Masking more is the safe side: 块 after a number is read as money.
-                    let found =
-                        extractor.extract_hinted(source, min_digits, &mut norm, text_hint(source), true);
+                    let found = extractor.extract_hinted(source, min_digits, &mut norm, hint, true);
                     for f in found.values {
                         add(&source[f.range.clone()], digits);
                         add(&f.value.to_string(), digits);
@@ -332,8 +365,8 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
                 }
             }
             RuleKind::Pii(p) => {
-                for turn in &transcript.turns {
-                    for range in p.ranges(&turn.text, &mut norm) {
+                for (turn, hint) in transcript.turns.iter().zip(&hints) {
+                    for range in p.ranges(&turn.text, hint.digits, &mut norm) {
                         add(&turn.text[range], true);
                     }
                 }
@@ -485,6 +518,38 @@ pub fn redact_result(result: &mut FileResult, mode: Redaction) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_long_s_and_the_kelvin_sign_fold_to_ascii_letters() {
+        // `may_be_spoken` looks for ASCII letters; case-insensitive matching also takes these
+        // two characters for letters, and no spoken digit word has a k.
+        let letter = Regex::new("(?i)^[a-z]$").unwrap();
+        let folding: Vec<char> = (0x80..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| letter.is_match(c.encode_utf8(&mut [0; 4])))
+            .collect();
+        assert_eq!(folding, ['ſ', '\u{212A}']);
+        assert!(!SPOKEN.as_str().contains('k'));
+    }
+
+    proptest::proptest! {
+        /// Whatever SPOKEN matches, `may_be_spoken` lets through.
+        #[test]
+        fn may_be_spoken_never_rules_out_a_spoken_number(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "one", "Two", "THREE", "oh", "double", "triple", "zero", "nine", "ſix", "seven",
+                    "x", "é", "号", "7", " ", ", ", "-", "_", "and", "twenty",
+                ]),
+                0..12,
+            )
+        ) {
+            let text = pieces.concat();
+            if SPOKEN.is_match(&text) {
+                proptest::prop_assert!(may_be_spoken(&text), "{:?}", text);
+            }
+        }
+    }
 
     /// `--redact` (all).
     fn redact_all(text: &str) -> Cow<'_, str> {

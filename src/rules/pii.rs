@@ -18,7 +18,7 @@ use toml::Spanned;
 use unicode_width::UnicodeWidthChar as _;
 
 use super::readback::numbers::digit_runs;
-use super::readback::values::{VALUE_PROFILE, text_hint};
+use super::readback::values::VALUE_PROFILE;
 use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, Window, quote_list};
 use crate::finding::Finding;
 use crate::matcher::Hit;
@@ -231,9 +231,11 @@ struct Found {
 
 impl Pii {
     /// Where the rule's protected values are, in byte ranges of `source`: `--redact` masks
-    /// whatever a pii rule finds, in every text of a report.
-    pub fn ranges(&self, source: &str, norm: &mut NormText) -> Vec<std::ops::Range<usize>> {
-        let digits = text_hint(source).digits;
+    /// whatever a pii rule finds, in every text of a report. `digits` is the text's digit bound
+    /// ([`TextHint::digits`]).
+    ///
+    /// [`TextHint::digits`]: super::readback::values::TextHint::digits
+    pub fn ranges(&self, source: &str, digits: u32, norm: &mut NormText) -> Vec<std::ops::Range<usize>> {
         self.find(source, digits, norm)
             .into_iter()
             .map(|f| f.range)

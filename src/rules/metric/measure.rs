@@ -200,25 +200,25 @@ impl Measure<'_> {
         let mut found: Vec<(usize, usize, Millis, Millis)> = Vec::new();
         for &i in self.own {
             let Some(start) = turns[i].start else { continue };
-            // "oh", "mm-hmm", "thank you" said over the other party is listening, not interrupting.
-            if is_acknowledgement(&turns[i].text) {
-                continue;
-            }
             // The other party's latest turn before this one.
             let Some(j) = (0..i).rev().find(|&j| other(&turns[j])) else {
                 continue;
             };
-            // Talking over the other party's own back-channel ("okay") takes nothing from them.
-            if is_acknowledgement(&turns[j].text) {
+            // Both starting at once is not cutting in: the other party must have been talking.
+            // (Timing is checked first: it is cheap, and most turns do not overlap at all.)
+            let Some(end) = turns[j].end else { continue };
+            if end.0 <= start.0 + OVERLAP_TOLERANCE.0
+                || turns[j].start.is_some_and(|s| s.0 + SIMULTANEOUS.0 > start.0)
+            {
                 continue;
             }
-            // Both starting at once is not cutting in: the other party must have been talking.
-            if let Some(end) = turns[j].end
-                && end.0 > start.0 + OVERLAP_TOLERANCE.0
-                && turns[j].start.is_none_or(|s| s.0 + SIMULTANEOUS.0 <= start.0)
-            {
-                found.push((i, j, start, end));
+            // "oh", "mm-hmm", "thank you" said over the other party is listening, not
+            // interrupting; talking over the other party's own back-channel ("okay") takes
+            // nothing from them.
+            if is_acknowledgement(&turns[i].text) || is_acknowledgement(&turns[j].text) {
+                continue;
             }
+            found.push((i, j, start, end));
         }
         let max = self.rule.max.unwrap_or(0.0) as usize;
         let count = found.len();

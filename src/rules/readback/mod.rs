@@ -407,14 +407,10 @@ impl Reader<'_> {
                 range.end -= 1;
             }
         }
-        // The turns' hints add up: no digit word spans the space that joins two turns.
-        let hint = range.clone().fold(TextHint::default(), |sum, t| {
-            let h = turns.hint(transcript, t);
-            TextHint {
-                digits: sum.digits + h.digits,
-                maybe_masked: sum.maybe_masked || h.maybe_masked,
-            }
-        });
+        let hint = range
+            .clone()
+            .map(|t| turns.hint(transcript, t))
+            .fold(TextHint::default(), TextHint::and);
         let text = UtteranceText::new(transcript, range);
         let extractor = &self.rule.extractor;
         let extracted = extractor.extract_hinted(text.as_str(), min_digits, &mut self.norm, hint, money);

@@ -1021,3 +1021,103 @@ fn the_digit_bound_never_undercounts_what_digit_runs_read() {
         6
     ));
 }
+
+/// The text hint as first written, one character at a time: the byte-wise [`text_hint`] must
+/// give exactly the same hint.
+fn text_hint_by_chars(source: &str) -> super::values::TextHint {
+    use super::numbers::{cjk_digit, english_digit, is_mask_char};
+    const TEENS_AND_TENS: &[&str] = &[
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+        "twenty",
+        "thirty",
+        "forty",
+        "fifty",
+        "sixty",
+        "seventy",
+        "eighty",
+        "ninety",
+        "hundred",
+    ];
+    let is_digit_word = |word: &str| {
+        let word = word.to_ascii_lowercase();
+        matches!(word.as_str(), "oh" | "o" | "double" | "triple" | "hundred")
+            || english_digit(&word).is_some()
+            || TEENS_AND_TENS.contains(&word.as_str())
+    };
+    let mut hint = super::values::TextHint::default();
+    let mut word_start: Option<usize> = None;
+    let mut previous_mask = false;
+    for (at, c) in source.char_indices().chain(std::iter::once((source.len(), ' '))) {
+        let mask = is_mask_char(c.to_ascii_lowercase()) || c == '＊';
+        hint.maybe_masked |= (mask && previous_mask) || matches!(c, '[' | '<' | '{' | '【' | '（');
+        previous_mask = mask;
+        if c.is_ascii() {
+            if c.is_ascii_alphabetic() {
+                word_start.get_or_insert(at);
+                continue;
+            }
+            if c.is_ascii_digit() {
+                hint.digits += 1;
+            }
+        } else if cjk_digit(c).is_some() || super::values::other_digit(c) {
+            hint.digits += 1;
+        }
+        if let Some(start) = word_start.take()
+            && is_digit_word(&source[start..at])
+        {
+            hint.digits += 2;
+        }
+    }
+    hint
+}
+
+proptest! {
+    /// The byte-wise hint equals the character-wise one on text mixing digit words, digits in
+    /// every script, masks, brackets and ordinary words.
+    #[test]
+    fn text_hint_reads_bytes_as_it_read_characters(
+        pieces in prop::collection::vec(
+            prop::sample::select(vec![
+                "one", "Oh", "o", "DOUBLE", "triple", "Seventeen", "hundred", "forty", "fourty",
+                "seventeens", "x", "X", "xx", "*", "#", "•", "●", "×", "＊", "[", "<", "{", "【", "（",
+                "7", "１", "①", "²", "一", "幺", "两", "零", "〇", "万", "您好", "é", "ñandú", "👍",
+                " ", ",", "-", "'", "the", "zero", "nine", "abcdefghijklmnopq",
+            ]),
+            0..24,
+        )
+    ) {
+        let text = pieces.concat();
+        prop_assert_eq!(text_hint(&text), text_hint_by_chars(&text), "{:?}", text);
+    }
+}
+
+proptest! {
+    /// The hint of two texts joined by a space (an utterance of two turns) is the two hints
+    /// added up, which is how read-back rules and `--redact` get an utterance's hint.
+    #[test]
+    fn hints_of_joined_turns_add_up(
+        pieces in prop::collection::vec(
+            prop::sample::select(vec![
+                "one", "oh", "double", "x", "*", "#", "•", "[", "【", "7", "一", "您好", "the", " ",
+            ]),
+            0..16,
+        ),
+        split in 0usize..16,
+    ) {
+        let split = split.min(pieces.len());
+        let (first, second) = (pieces[..split].concat(), pieces[split..].concat());
+        prop_assert_eq!(
+            text_hint(&format!("{first} {second}")),
+            text_hint(&first).and(text_hint(&second))
+        );
+    }
+}

@@ -208,29 +208,6 @@ static PLACEHOLDER: LazyLock<Regex> =
 
 static MASK_RUN: LazyLock<Regex> = LazyLock::new(|| compile(r"[*#•●×]{3,}|(?-u:\b)x{3,}(?-u:\b)"));
 
-/// English number words that stand for two digits in a digit string.
-const TEENS_AND_TENS: &[&str] = &[
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "hundred",
-];
-
 /// Currency signs and words in unfolded text (full-width forms included).
 static AMOUNT_MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     let markers = [
@@ -750,55 +727,116 @@ pub struct TextHint {
     pub maybe_masked: bool,
 }
 
-/// The [`TextHint`] of a text, in one pass without allocating.
+impl TextHint {
+    /// The hint of this text and `other` joined by a space: hints add up, because no digit
+    /// word, mask run or bracket spans the joining space.
+    pub fn and(self, other: TextHint) -> TextHint {
+        TextHint {
+            digits: self.digits + other.digits,
+            maybe_masked: self.maybe_masked || other.maybe_masked,
+        }
+    }
+}
+
+/// The [`TextHint`] of a text, in one pass over its bytes without allocating.
+///
+/// Runs once per turn for every read-back and pii rule and for `--redact`, so ASCII is handled
+/// byte by byte and only non-ASCII characters are decoded.
 pub fn text_hint(source: &str) -> TextHint {
-    let is_digit_word = |word: &str| {
-        let mut lower = [0u8; 16];
-        if word.len() > lower.len() {
-            return false;
-        }
-        for (to, from) in lower.iter_mut().zip(word.bytes()) {
-            *to = from.to_ascii_lowercase();
-        }
-        let Ok(word) = std::str::from_utf8(&lower[..word.len()]) else {
-            return false;
-        };
-        matches!(word, "oh" | "o" | "double" | "triple" | "hundred")
-            || super::numbers::english_digit(word).is_some()
-            || TEENS_AND_TENS.contains(&word)
-    };
+    let bytes = source.as_bytes();
     let mut hint = TextHint::default();
     let mut word_start: Option<usize> = None;
     let mut previous_mask = false;
-    for (at, c) in source.char_indices().chain(std::iter::once((source.len(), ' '))) {
-        let mask = is_mask_char(c.to_ascii_lowercase()) || c == '＊';
-        hint.maybe_masked |= (mask && previous_mask) || matches!(c, '[' | '<' | '{' | '【' | '（');
-        previous_mask = mask;
-        if c.is_ascii() {
-            if c.is_ascii_alphabetic() {
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        let len;
+        if b.is_ascii() {
+            len = 1;
+            let mask = is_mask_char(char::from(b.to_ascii_lowercase()));
+            hint.maybe_masked |= (mask && previous_mask) || matches!(b, b'[' | b'<' | b'{');
+            previous_mask = mask;
+            if b.is_ascii_alphabetic() {
                 word_start.get_or_insert(at);
+                at += 1;
                 continue;
             }
-            if c.is_ascii_digit() {
-                hint.digits += 1;
-            }
-        } else if super::numbers::cjk_digit(c).is_some() || other_digit(c) {
-            hint.digits += 1;
+            hint.digits += u32::from(b.is_ascii_digit());
+        } else {
+            let c = source[at..].chars().next().unwrap_or_default();
+            len = c.len_utf8();
+            let mask = is_mask_char(c) || c == '＊';
+            hint.maybe_masked |= (mask && previous_mask) || matches!(c, '【' | '（');
+            previous_mask = mask;
+            hint.digits += u32::from(super::numbers::cjk_digit(c).is_some() || other_digit(c));
         }
         if let Some(start) = word_start.take()
-            && is_digit_word(&source[start..at])
+            && is_digit_word(&bytes[start..at])
         {
             hint.digits += 2;
         }
+        at += len;
+    }
+    if let Some(start) = word_start
+        && is_digit_word(&bytes[start..])
+    {
+        hint.digits += 2;
     }
     hint
+}
+
+/// An English word (ASCII letters, any case) that gives digits in a digit string: a unit
+/// ("one"), a teen or a ten ("fifteen", "forty"), "hundred", or "oh", "o", "double", "triple".
+pub(crate) fn is_digit_word(word: &[u8]) -> bool {
+    let mut lower = [0u8; 9];
+    let Some(lower) = lower.get_mut(..word.len()) else {
+        return false;
+    };
+    for (to, from) in lower.iter_mut().zip(word) {
+        *to = from.to_ascii_lowercase();
+    }
+    matches!(
+        &*lower,
+        b"o" | b"oh"
+            | b"double"
+            | b"triple"
+            | b"hundred"
+            | b"zero"
+            | b"one"
+            | b"two"
+            | b"three"
+            | b"four"
+            | b"five"
+            | b"six"
+            | b"seven"
+            | b"eight"
+            | b"nine"
+            | b"ten"
+            | b"eleven"
+            | b"twelve"
+            | b"thirteen"
+            | b"fourteen"
+            | b"fifteen"
+            | b"sixteen"
+            | b"seventeen"
+            | b"eighteen"
+            | b"nineteen"
+            | b"twenty"
+            | b"thirty"
+            | b"forty"
+            | b"fifty"
+            | b"sixty"
+            | b"seventy"
+            | b"eighty"
+            | b"ninety"
+    )
 }
 
 /// A non-ASCII character that may become a digit when normalised: full-width, circled and
 /// superscript digits and other numeric characters. Ideographs, kana, hangul and full-width
 /// punctuation are skipped without the (slow) numeric lookup, except the enclosed and squared
 /// CJK block, whose circled numerals fold to digits.
-fn other_digit(c: char) -> bool {
+pub(super) fn other_digit(c: char) -> bool {
     match u32::from(c) {
         0x3220..=0x33FF | 0xFF10..=0xFF19 => c.is_numeric(),
         0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xFF00..=0xFFEF => false,
