@@ -332,6 +332,27 @@ else
   echo "  skip  $real not found"
 fi
 
+echo "== Python package (pip install .) and the Spark recipe"
+# The package builds the module from this checkout with maturin; PySpark runs in local mode on the
+# machine's Java 17. Versions are pinned so a run never picks up a new release unasked.
+logs=$(mktemp -d)
+if python3 -m pip install --quiet . 'pytest==9.2.0' 'pandas==3.1.1' 'pyarrow==26.0.1' 'pyspark==4.3.0' \
+  >"$logs/pip.log" 2>&1; then
+  pass "pip install . (the callcheck module and command, with pytest and PySpark)"
+  expect_status 0 "Python module: the command's findings on every example, the API, the packaged command" -- \
+    python3 -m pytest python/tests -q -p no:cacheprovider
+  # The figures (calls per second per core) are printed for BENCHMARKS.md.
+  if python3 examples/spark/acceptance.py --bin "$bin" --calls 20000 >"$logs/spark.log" 2>&1; then
+    sed 's/^/    /' "$logs/spark.log"
+    pass "Spark recipe on local[2], 20,000 calls: findings and roll-ups equal check and report"
+  else
+    fail "Spark recipe"; tail -40 "$logs/spark.log" | sed 's/^/        /'
+  fi
+else
+  fail "pip install ."; tail -40 "$logs/pip.log" | sed 's/^/        /'
+fi
+rm -rf "$logs"
+
 if [ "$failures" -gt 0 ]; then
   echo "acceptance: $failures check(s) failed"
   exit 1

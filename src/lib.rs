@@ -30,6 +30,7 @@ pub mod decode;
 pub mod diagnostic;
 pub mod discover;
 pub mod docs;
+pub mod embed;
 pub mod engine;
 pub mod eval;
 pub mod exit;
@@ -43,6 +44,8 @@ pub mod matcher;
 pub mod metadata;
 pub mod normalize;
 pub mod pipeline;
+#[cfg(feature = "python")]
+pub mod python;
 pub mod redact;
 pub mod report;
 pub mod roles;

@@ -407,7 +407,18 @@ impl Metadata {
     /// Adds sidecar and table metadata to the transcripts read from `path` (`None` for standard
     /// input, which only gets `--metadata`).
     pub fn apply(&self, path: Option<&Path>, transcripts: &mut [Transcript]) -> Result<(), String> {
-        let mut sources: Vec<Record> = Vec::new();
+        self.apply_with(path, None, transcripts)
+    }
+
+    /// [`Metadata::apply`] with a record given beside the transcript (a table row's metadata
+    /// columns when callcheck is embedded), applied first, as a sidecar is.
+    pub fn apply_with(
+        &self,
+        path: Option<&Path>,
+        given: Option<&Record>,
+        transcripts: &mut [Transcript],
+    ) -> Result<(), String> {
+        let mut sources: Vec<Record> = given.cloned().into_iter().collect();
         if let Some(path) = path {
             if let Some(sidecar) = sidecar_path(path)
                 && sidecar.is_file()

@@ -33,7 +33,7 @@ use crate::discover::{Input, Source};
 use crate::engine::{Engine, Timings};
 use crate::finding::{FileError, FileReport, FileResult, NotChecked, Severity, Summary};
 use crate::matcher::Scratch;
-use crate::metadata::Metadata;
+use crate::metadata::{Metadata, Record};
 use crate::report::Reporter;
 use crate::roles::Inferrer;
 use crate::transcript::{FORMATS, Format, LineParser, ParseOptions, Transcript, detect};
@@ -58,6 +58,20 @@ pub struct Pipeline<'a> {
     pub unused_suppression: Option<Severity>,
     /// What to mask in every result before it is reported (`--redact`).
     pub redact: crate::redact::Redaction,
+}
+
+/// Where a transcript's metadata beyond its own text comes from: the file on disk (sidecars,
+/// folder tables) and metadata given beside the text (an embedding program's table row).
+#[derive(Clone, Copy, Default)]
+struct Origin<'a> {
+    file: Option<&'a Path>,
+    given: Option<&'a Record>,
+}
+
+impl<'a> Origin<'a> {
+    fn file(file: Option<&'a Path>) -> Origin<'a> {
+        Origin { file, given: None }
+    }
 }
 
 /// Longest source line copied into a finding as its excerpt, in bytes. Minified exports (Amazon
@@ -418,7 +432,14 @@ impl Pipeline<'_> {
             Ok(bytes) => {
                 stats.bytes += bytes.len() as u64;
                 let format = input.format.or(self.format);
-                self.check_file(&input.display, input_file(input), format, &bytes, scratch, stats)
+                self.check_file(
+                    &input.display,
+                    Origin::file(input_file(input)),
+                    format,
+                    &bytes,
+                    scratch,
+                    stats,
+                )
             }
             Err(error) => vec![FileResult::Failed(FileError {
                 path: input.display.clone(),
@@ -659,7 +680,51 @@ impl Pipeline<'_> {
         bytes: &[u8],
         scratch: &mut Scratch,
     ) -> Vec<FileResult> {
-        self.check_file(path, None, Some(format), bytes, scratch, &mut RunStats::default())
+        self.check_file(
+            path,
+            Origin::default(),
+            Some(format),
+            bytes,
+            scratch,
+            &mut RunStats::default(),
+        )
+    }
+
+    /// Judges one transcript held in memory, named `path` (no file: no sidecars; `given`
+    /// metadata applies as a sidecar would, then `--metadata`): read as `format`, else as
+    /// `path`'s extension and the content say.
+    pub fn check_in_memory(
+        &self,
+        path: &str,
+        format: Option<&'static Format>,
+        text: &str,
+        given: Option<&Record>,
+        scratch: &mut Scratch,
+    ) -> Vec<FileResult> {
+        let extension = Path::new(path).extension().and_then(|e| e.to_str());
+        let format = match format.or(self.format).map_or_else(|| detect(extension, text), Ok) {
+            Ok(format) => format,
+            Err(error) => {
+                return vec![FileResult::Failed(FileError {
+                    path: path.to_string(),
+                    error,
+                })];
+            }
+        };
+        let mut results = self.check_file(
+            path,
+            Origin { file: None, given },
+            Some(format),
+            text.as_bytes(),
+            scratch,
+            &mut RunStats::default(),
+        );
+        if self.redact.is_on() {
+            for result in &mut results {
+                crate::redact::redact_result(result, self.redact);
+            }
+        }
+        results
     }
 
     /// Judges a file's text as an editor holds it, unsaved: read with the format discovery chose
@@ -668,7 +733,7 @@ impl Pipeline<'_> {
         let format = input.format.or(self.format);
         let mut results = self.check_file(
             &input.display,
-            input_file(input),
+            Origin::file(input_file(input)),
             format,
             text.as_bytes(),
             scratch,
@@ -691,6 +756,17 @@ impl Pipeline<'_> {
         format: Option<&'static Format>,
         bytes: &'b [u8],
     ) -> Result<Read<'b>, String> {
+        self.read_with(Origin::file(file), format, bytes)
+    }
+
+    /// [`Pipeline::read`] with metadata given beside the text (see [`Metadata::apply_with`]).
+    fn read_with<'b>(
+        &self,
+        origin: Origin<'_>,
+        format: Option<&'static Format>,
+        bytes: &'b [u8],
+    ) -> Result<Read<'b>, String> {
+        let Origin { file, given } = origin;
         let decoded = decode_as(bytes, self.encoding)?;
         if decoded.text.trim().is_empty() {
             return Err("empty file: there is nothing in it to check".into());
@@ -704,7 +780,7 @@ impl Pipeline<'_> {
         };
         let mut transcripts =
             (format.parse)(&decoded.text, &self.parse_options).map_err(|e| e.to_string())?;
-        self.metadata.apply(file, &mut transcripts)?;
+        self.metadata.apply_with(file, given, &mut transcripts)?;
         crate::limits::check_transcripts(&transcripts)?;
         // Roles after metadata: a sidecar may name the agent or say the call came from Connect.
         for transcript in &mut transcripts {
@@ -722,14 +798,14 @@ impl Pipeline<'_> {
     fn check_file(
         &self,
         path: &str,
-        file: Option<&Path>,
+        origin: Origin<'_>,
         format: Option<&'static Format>,
         bytes: &[u8],
         scratch: &mut Scratch,
         stats: &mut RunStats,
     ) -> Vec<FileResult> {
         let parsing = Instant::now();
-        let read = self.read(file, format, bytes);
+        let read = self.read_with(origin, format, bytes);
         stats.parse += parsing.elapsed();
         let read = match read {
             Ok(read) => read,

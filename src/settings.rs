@@ -149,6 +149,7 @@ fn apply_config(
 }
 
 /// How to read transcripts, resolved from [`InputArgs`].
+#[derive(Clone)]
 pub struct InputSettings {
     /// Forced input format.
     pub format: Option<&'static Format>,

@@ -381,6 +381,29 @@ fn convert_prints_json_lines_that_check_the_same() {
             .collect()
     };
     assert_eq!(rules(&rechecked.json()), rules(&original.json()));
+    // Calls keep their identity on the way into a table: the file they came from, and that file
+    // as the call id when they have none, so results name each call the same way everywhere.
+    let original_paths: Vec<String> = original.json()["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().split('#').next().unwrap().to_string())
+        .collect();
+    for (line, checked) in converted
+        .stdout
+        .lines()
+        .zip(rechecked.json()["files"].as_array().unwrap())
+    {
+        let call: Value = serde_json::from_str(line).unwrap();
+        let source = call["metadata"]["source"].as_str().unwrap();
+        assert!(original_paths.iter().any(|p| p == source), "{source}");
+        let id = call["call_id"].as_str().unwrap();
+        assert!(
+            id == source || id.starts_with(&format!("{source}#")) || !id.contains('/'),
+            "{id}"
+        );
+        assert_eq!(checked["path"], format!("<stdin>#{id}"));
+    }
     let broken = run(&["convert", BROKEN]);
     assert_eq!(broken.code, 2);
     assert!(broken.stdout.is_empty());

@@ -12,6 +12,7 @@ use crate::engine::Engine;
 use crate::exit::ExitStatus;
 use crate::pipeline::{Pipeline, input_file, read_bytes};
 use crate::settings::{InputSettings, load_config, load_rulebooks, roles_mode};
+use crate::transcript::Transcript;
 use crate::transcript::callcheck_json::to_json;
 
 pub(super) fn run(
@@ -54,7 +55,8 @@ pub(super) fn run(
                 .map(|read| read.transcripts)
         });
         match read {
-            Ok(transcripts) => {
+            Ok(mut transcripts) => {
+                keep_identity(&mut transcripts, &input.display);
                 for transcript in &transcripts {
                     writeln!(streams.out, "{}", to_json(transcript))?;
                 }
@@ -67,4 +69,26 @@ pub(super) fn run(
     }
     streams.out.flush()?;
     Ok(status)
+}
+
+/// Calls keep their identity on the way into a table: each records the file it came from
+/// (`source` in its metadata) and, without a call id of its own, is named by that path
+/// (`path#N` for the N-th call of a file holding several), so results name the same call the
+/// same way in every partition of a data-lake job.
+fn keep_identity(transcripts: &mut [Transcript], path: &str) {
+    let single = transcripts.len() == 1;
+    for (i, transcript) in transcripts.iter_mut().enumerate() {
+        transcript
+            .metadata
+            .entry("source".into())
+            .or_insert_with(|| path.to_string());
+        if !transcript.metadata.contains_key("call_id") {
+            let id = if single {
+                path.to_string()
+            } else {
+                format!("{path}#{}", i + 1)
+            };
+            transcript.metadata.insert("call_id".into(), id);
+        }
+    }
 }

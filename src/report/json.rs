@@ -199,6 +199,17 @@ fn file_json(result: &FileResult, score: Scored) -> FileJson<'_> {
     }
 }
 
+/// One transcript's object of the JSON report (with its `score` when `scoring` is given), for
+/// programs that take results one by one (the Python module).
+pub fn result_json(result: &FileResult, scoring: Option<&Scoring>) -> serde_json::Result<String> {
+    let score = match (scoring, result) {
+        (Some(scoring), FileResult::Checked(report)) => Scored::On(scoring.score(report)),
+        (Some(_), FileResult::NotChecked(_)) => Scored::On(None),
+        _ => Scored::Off,
+    };
+    serde_json::to_string(&file_json(result, score))
+}
+
 impl<W: Write> Reporter for Json<W> {
     fn file(&mut self, result: &FileResult) -> io::Result<()> {
         self.start()?;

@@ -121,7 +121,7 @@ pub struct TurnCues {
 }
 
 /// The compiled cues.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Cues {
     /// The constants.
     pub model: Model,

@@ -269,7 +269,7 @@ fn quote(label: &str) -> String {
 }
 
 /// Decides the roles of each parsed transcript; built once per run.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Inferrer {
     mode: Mode,
     cues: Cues,

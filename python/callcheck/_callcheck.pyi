@@ -1,0 +1,9 @@
+"""Type stubs of the compiled module (src/python.rs)."""
+
+__version__: str
+
+class _Checker:
+    def __init__(self, options: list[str]) -> None: ...
+    def check(self, items: list[tuple[str, str, str | None, list[tuple[str, str]]]]) -> list[str]: ...
+
+def run_cli(argv: list[str]) -> int: ...

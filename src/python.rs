@@ -1,0 +1,94 @@
+//! The Python module `callcheck._callcheck`, built by maturin with the `python` feature (see
+//! pyproject.toml and python/callcheck/): [`embed::Checker`](crate::embed::Checker) for Python,
+//! and the command line for the `callcheck` command the package installs. The GIL is released
+//! while checking, so threads of one Python process check in parallel.
+
+use std::io::{self, IsTerminal, Write};
+
+use clap::Parser;
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+
+use crate::cli::Cli;
+use crate::commands::{self, Streams};
+use crate::embed::{Checker, Item};
+
+/// Compiled rulebooks and settings; `check` takes transcripts and returns JSON report entries.
+#[pyclass(frozen, name = "_Checker", module = "callcheck._callcheck")]
+struct PyChecker {
+    inner: Checker,
+}
+
+#[pymethods]
+impl PyChecker {
+    /// Resolves `callcheck check` options (a list of strings) from the current folder.
+    #[new]
+    fn new(py: Python<'_>, options: Vec<String>) -> PyResult<Self> {
+        py.detach(|| Checker::new(&options))
+            .map(|inner| PyChecker { inner })
+            .map_err(PyValueError::new_err)
+    }
+
+    /// Checks `(name, text, format or None, metadata pairs)` items; one JSON text per
+    /// transcript.
+    #[allow(clippy::type_complexity, reason = "the tuple is the Python-side shape")]
+    fn check(
+        &self,
+        py: Python<'_>,
+        items: Vec<(String, String, Option<String>, Vec<(String, String)>)>,
+    ) -> Vec<String> {
+        py.detach(|| {
+            let items: Vec<Item<'_>> = items
+                .iter()
+                .map(|(name, text, format, metadata)| Item {
+                    name,
+                    text,
+                    format: format.as_deref(),
+                    metadata,
+                })
+                .collect();
+            self.inner.check(&items)
+        })
+    }
+}
+
+/// Runs the command line with `argv` (without the program name); returns the exit status.
+#[pyfunction]
+fn run_cli(py: Python<'_>, argv: Vec<String>) -> i32 {
+    py.detach(|| {
+        let cli = match Cli::try_parse_from(std::iter::once("callcheck".to_string()).chain(argv)) {
+            Ok(cli) => cli,
+            Err(e) => {
+                // `--help` and `--version` are "errors" that print to standard output.
+                let _ = e.print();
+                return e.exit_code();
+            }
+        };
+        let stdout = io::stdout();
+        let out_is_terminal = stdout.is_terminal();
+        let mut out = io::BufWriter::new(stdout.lock());
+        let err_is_terminal = io::stderr().is_terminal();
+        let mut err = io::stderr().lock();
+        let status = commands::run(
+            cli,
+            &mut Streams {
+                out: &mut out,
+                err: &mut err,
+                out_is_terminal,
+                err_is_terminal,
+            },
+        );
+        let _ = out.flush();
+        status as i32
+    })
+}
+
+/// The module.
+#[pymodule]
+#[pyo3(name = "_callcheck")]
+fn python_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyChecker>()?;
+    m.add_function(wrap_pyfunction!(run_cli, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
