@@ -4,52 +4,10 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    /// Exit code, stdout and stderr in one text, for snapshots.
-    fn transcript(&self) -> String {
-        format!(
-            "exit: {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{}", self.stdout))
-    }
-}
-
-fn callcheck() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_callcheck"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).env_remove("NO_COLOR");
-    cmd
-}
-
-fn run(args: &[&str]) -> Run {
-    let output = callcheck().args(args).output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
-
-fn run_stdin(args: &[&str], input: &str) -> Run {
-    let output = callcheck().args(args).write_stdin(input).output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
+mod common;
+use common::{run, run_with};
 
 fn rules_of(file: &Value) -> Vec<String> {
     file["findings"]
@@ -272,7 +230,7 @@ fn bad_transcripts_are_reported_and_the_run_continues() {
 #[test]
 fn stdin_is_one_transcript() {
     let input = "客服：喂？\n客服：你必须先登录。\n<hangup by=customer>\n";
-    let r = run_stdin(&["check", "-", "--format", "json"], input);
+    let r = run_with(&["check", "-", "--format", "json"], Some(input.as_bytes()));
     assert_eq!(r.code, 1);
     let doc = r.json();
     assert_eq!(doc["files"][0]["path"], "<stdin>");

@@ -7,45 +7,10 @@
 
 use std::collections::BTreeMap;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn transcript(&self) -> String {
-        format!(
-            "exit: {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{}", self.stdout))
-    }
-}
-
-fn run_with(args: &[&str], stdin: Option<&[u8]>) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_callcheck"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR")).args(args);
-    if let Some(input) = stdin {
-        cmd.write_stdin(input.to_vec());
-    }
-    let output = cmd.output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
-
-fn run(args: &[&str]) -> Run {
-    run_with(args, None)
-}
+mod common;
+use common::{run, run_with};
 
 const MIXED: &str = "tests/fixtures/formats/mixed";
 const EQUIVALENT: &str = "tests/fixtures/formats/equivalent";

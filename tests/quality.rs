@@ -1,11 +1,11 @@
 //! Quality floors on real conversations: the built-in telephone rules on the labelled Harper
 //! Valley Bank calls committed in quality/hvb (QUALITY.md has the full figures).
 
-use assert_cmd::Command;
+mod common;
 use serde_json::Value;
 
 fn eval(labels: &str, corpus: &str, rulebook: &str, gates: &[&str]) -> (i32, Value) {
-    let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+    let output = common::command()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .args(["eval", labels, corpus, "-r", rulebook, "--format", "json"])
         .args(gates)

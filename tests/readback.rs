@@ -3,13 +3,13 @@
 //! and values said across the recogniser's pauses — through the command line, with the
 //! built-in rulebooks.
 
-use assert_cmd::Command;
+mod common;
 use serde_json::Value;
 
 const FIXTURES: &str = "tests/fixtures/readback";
 
 fn check(args: &[&str]) -> (i32, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+    let output = common::command()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("NO_COLOR")
         .args(["check", "--select", "*/read-back-*"])

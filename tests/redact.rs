@@ -1,7 +1,7 @@
 //! `--redact`: no output format, excerpt, log line or error message carries a personal value,
 //! written or spoken, that a read-back or pii rule handled; and pii findings never show theirs.
 
-use assert_cmd::Command;
+mod common;
 
 /// A call where the customer gives a phone number, e-mail and card number, and the agent reads
 /// them back (once wrongly), plus a file that fails to parse on a line quoting a number.
@@ -116,7 +116,7 @@ fn every_output_format_is_redacted() {
     for format in [
         "pretty", "json", "sarif", "junit", "github", "gitlab", "compact", "jsonl", "csv",
     ] {
-        let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+        let output = common::command()
             .current_dir(dir.path())
             .args([
                 "check",
@@ -157,7 +157,7 @@ fn every_output_format_is_redacted() {
 fn personal_redaction_shows_amounts_and_dates() {
     let dir = fixture();
     for args in [&["check", "--redact=personal"][..], &["report", "--by", "file"]] {
-        let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+        let output = common::command()
             .current_dir(dir.path())
             .args(args)
             .args([".", "--no-config", "--format", "json"])
@@ -190,7 +190,7 @@ fn every_report_format_is_redacted() {
         ("table", "--redact=personal"),
         ("html", "--redact=personal"),
     ] {
-        let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+        let output = common::command()
             .current_dir(dir.path())
             .args([
                 "report",
@@ -238,7 +238,7 @@ fn every_report_format_is_redacted() {
 fn pii_findings_never_show_the_value_even_without_the_flag() {
     let dir = fixture();
     for format in ["pretty", "json", "sarif", "csv"] {
-        let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+        let output = common::command()
             .current_dir(dir.path())
             .args(["check", "pii-zh.txt", "--no-config", "--format", format])
             .output()
@@ -267,7 +267,7 @@ fn pii_findings_never_show_the_value_even_without_the_flag() {
 #[test]
 fn without_the_flag_values_are_shown() {
     let dir = fixture();
-    let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+    let output = common::command()
         .current_dir(dir.path())
         .args(["check", ".", "--no-config", "--format", "json"])
         .output()
@@ -288,7 +288,7 @@ fn report_shows_amounts_unless_asked_to_mask_everything() {
     )
     .unwrap();
     let report = |extra: &[&str]| {
-        let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+        let output = common::command()
             .current_dir(dir.path())
             .args([
                 "report",
@@ -321,7 +321,7 @@ fn report_shows_amounts_unless_asked_to_mask_everything() {
     }
     // `--redact` alone is `--redact=all`; it cannot go with --no-redact.
     assert!(!report(&["--redact"]).contains("3,680"));
-    let output = Command::new(env!("CARGO_BIN_EXE_callcheck"))
+    let output = common::command()
         .current_dir(dir.path())
         .args(["report", ".", "--no-config", "--redact", "--no-redact"])
         .output()

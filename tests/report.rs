@@ -4,48 +4,11 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use assert_cmd::Command;
 use regex::Regex;
 use serde_json::Value;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn transcript(&self) -> String {
-        format!(
-            "exit: {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
-        )
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{}", self.stdout))
-    }
-}
-
-fn run_with(args: &[&str], stdin: Option<&str>) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_callcheck"));
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("NO_COLOR")
-        .args(args);
-    if let Some(input) = stdin {
-        cmd.write_stdin(input);
-    }
-    let output = cmd.output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
-
-fn run(args: &[&str]) -> Run {
-    run_with(args, None)
-}
+mod common;
+use common::{Run, run, run_with};
 
 const CORPUS: &str = "tests/fixtures/report";
 const PATTERN: &str = "report/{team}/{agent}/*";
@@ -472,7 +435,7 @@ fn many_calls_keep_only_the_worst_few() {
             "--format",
             "json",
         ],
-        Some(&input),
+        Some(input.as_bytes()),
     );
     assert_eq!(r.code, 0, "{}", r.transcript());
     let doc = r.json();

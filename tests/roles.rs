@@ -4,38 +4,10 @@
 use std::fs;
 use std::path::Path;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("invalid JSON ({e}):\n{}", self.stdout))
-    }
-}
-
-fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_callcheck"));
-    cmd.current_dir(dir).args(args);
-    if let Some(input) = stdin {
-        cmd.write_stdin(input.as_bytes().to_vec());
-    }
-    let output = cmd.output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
-}
-
-fn run(dir: &Path, args: &[&str]) -> Run {
-    run_in(dir, args, None)
-}
+mod common;
+use common::{run_in, run_in_with};
 
 const AGENT_LABELS: &[&str] = &["客服", "坐席", "座席", "话务员", "話務員", "agent", "csr", "rep"];
 const CUSTOMER_LABELS: &[&str] = &[
@@ -155,8 +127,8 @@ fn outcomes(report: &Value) -> Vec<(String, Vec<String>, Value)> {
 fn diarised_calls_get_their_roles_and_the_findings_of_the_labelled_originals() {
     let dir = tempfile::tempdir().unwrap();
     let agents = example_folders(dir.path());
-    let labelled = run(dir.path(), &["--no-config", "check", "orig", "--format", "json"]);
-    let diarised = run(dir.path(), &["--no-config", "check", "spk", "--format", "json"]);
+    let labelled = run_in(dir.path(), &["--no-config", "check", "orig", "--format", "json"]);
+    let diarised = run_in(dir.path(), &["--no-config", "check", "spk", "--format", "json"]);
     assert_eq!((labelled.code, diarised.code), (1, 1), "{}", diarised.stderr);
     let report = diarised.json();
     for (file, (name, agent)) in report["files"].as_array().unwrap().iter().zip(&agents) {
@@ -182,8 +154,8 @@ fn strict_mode_gives_roles_only_from_labels_and_maps() {
     let dir = tempfile::tempdir().unwrap();
     let calls = example_folders(dir.path()).len();
     // Labelled calls: the same report as without --roles strict.
-    let default = run(dir.path(), &["--no-config", "check", "orig", "--format", "json"]);
-    let strict = run(
+    let default = run_in(dir.path(), &["--no-config", "check", "orig", "--format", "json"]);
+    let strict = run_in(
         dir.path(),
         &[
             "--no-config",
@@ -197,7 +169,7 @@ fn strict_mode_gives_roles_only_from_labels_and_maps() {
     );
     assert_eq!(default.stdout, strict.stdout);
     // Diarised calls: nothing is inferred, so nothing is checked, and the run says so.
-    let r = run(
+    let r = run_in(
         dir.path(),
         &[
             "--no-config",
@@ -222,7 +194,7 @@ fn strict_mode_gives_roles_only_from_labels_and_maps() {
     assert_eq!(report["summary"]["not_checked"], calls);
     assert_eq!(report["summary"]["findings"], 0);
     // An explicit map still works in strict mode, and says so.
-    let r = run(
+    let r = run_in(
         dir.path(),
         &[
             "--no-config",
@@ -240,15 +212,15 @@ fn strict_mode_gives_roles_only_from_labels_and_maps() {
     assert_eq!(r.json()["files"][0]["roles"]["source"], "map");
     // `roles = "strict"` in callcheck.toml does the same, and `callcheck config` shows it.
     fs::write(dir.path().join("callcheck.toml"), "roles = \"strict\"\n").unwrap();
-    let r = run(dir.path(), &["check", "spk/01-delivery-clean.txt"]);
+    let r = run_in(dir.path(), &["check", "spk/01-delivery-clean.txt"]);
     assert_eq!(r.code, 2);
-    let r = run(dir.path(), &["config"]);
+    let r = run_in(dir.path(), &["config"]);
     let line = r.stdout.lines().find(|l| l.starts_with("roles ")).unwrap();
     assert!(
         line.contains("strict") && line.contains("callcheck.toml:1"),
         "{line}"
     );
-    let r = run(dir.path(), &["config", "--roles", "infer"]);
+    let r = run_in(dir.path(), &["config", "--roles", "infer"]);
     let line = r.stdout.lines().find(|l| l.starts_with("roles ")).unwrap();
     assert!(
         line.contains("infer") && line.contains("command line (--roles)"),
@@ -272,7 +244,7 @@ fn unclear_folder() -> tempfile::TempDir {
 fn a_call_whose_agent_cannot_be_told_is_not_checked_in_every_format() {
     let dir = unclear_folder();
     let check = |format: &str| {
-        let r = run(dir.path(), &["--no-config", "check", "calls", "--format", format]);
+        let r = run_in(dir.path(), &["--no-config", "check", "calls", "--format", format]);
         assert_eq!(r.code, 2, "{format}: {}{}", r.stdout, r.stderr);
         r
     };
@@ -353,7 +325,7 @@ fn a_call_whose_agent_cannot_be_told_is_not_checked_in_every_format() {
 #[test]
 fn the_report_leaves_calls_that_were_not_checked_out_of_counts_and_means() {
     let dir = unclear_folder();
-    let r = run(
+    let r = run_in(
         dir.path(),
         &["--no-config", "report", "calls", "--format", "json"],
     );
@@ -380,7 +352,7 @@ fn the_report_leaves_calls_that_were_not_checked_out_of_counts_and_means() {
 fn a_customer_alone_is_a_normal_call() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("c.txt"), "客户：喂？有人吗？\n").unwrap();
-    let r = run(dir.path(), &["--no-config", "check", "c.txt", "--format", "json"]);
+    let r = run_in(dir.path(), &["--no-config", "check", "c.txt", "--format", "json"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let file = &r.json()["files"][0];
     assert_eq!(file["status"], "ok");
@@ -394,7 +366,7 @@ fn a_customer_alone_is_a_normal_call() {
 fn convert_shows_the_inferred_roles_and_their_evidence() {
     let dir = tempfile::tempdir().unwrap();
     example_folders(dir.path());
-    let r = run(
+    let r = run_in(
         dir.path(),
         &["--no-config", "convert", "spk/01-delivery-clean.txt"],
     );
@@ -407,12 +379,12 @@ fn convert_shows_the_inferred_roles_and_their_evidence() {
     assert_eq!(call["turns"][0]["role"], "agent");
     // What convert prints reads back the same.
     fs::write(dir.path().join("back.json"), r.stdout.trim()).unwrap();
-    let again = run(dir.path(), &["--no-config", "convert", "back.json"]);
+    let again = run_in(dir.path(), &["--no-config", "convert", "back.json"]);
     let call: Value = serde_json::from_str(again.stdout.trim()).unwrap();
     assert_eq!(call["turns"][0]["role"], "agent");
     // An unresolved speaker is written without a role, so reading it back decides again.
     fs::write(dir.path().join("unclear.txt"), UNCLEAR).unwrap();
-    let r = run(dir.path(), &["--no-config", "convert", "unclear.txt"]);
+    let r = run_in(dir.path(), &["--no-config", "convert", "unclear.txt"]);
     let call: Value = serde_json::from_str(r.stdout.trim()).unwrap();
     assert!(call["turns"][0].get("role").is_none(), "{call}");
     assert!(call["roles"]["not_checked"].as_str().unwrap().contains("spk_0"));
@@ -427,7 +399,7 @@ fn json_lines_on_standard_input_are_inferred_call_by_call() {
         r#"{"call_id": "c", "turns": [{"speaker": "spk_0", "text": "ok"}, {"speaker": "spk_1", "text": "ok"}]}"#,
     ];
     let input = lines.join("\n") + "\n";
-    let r = run_in(
+    let r = run_in_with(
         dir.path(),
         &[
             "--no-config",
@@ -438,7 +410,7 @@ fn json_lines_on_standard_input_are_inferred_call_by_call() {
             "--format",
             "json",
         ],
-        Some(&input),
+        Some(input.as_bytes()),
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
     let files = r.json()["files"].as_array().unwrap().clone();
@@ -452,7 +424,7 @@ fn json_lines_on_standard_input_are_inferred_call_by_call() {
 fn verbose_pretty_output_says_how_each_call_got_its_roles() {
     let dir = tempfile::tempdir().unwrap();
     example_folders(dir.path());
-    let r = run(
+    let r = run_in(
         dir.path(),
         &["--no-config", "check", "spk/01-delivery-clean.txt", "--verbose"],
     );
@@ -464,7 +436,7 @@ fn verbose_pretty_output_says_how_each_call_got_its_roles() {
         "{}",
         lines[0]
     );
-    let r = run(
+    let r = run_in(
         dir.path(),
         &["--no-config", "check", "orig/01-delivery-clean.txt", "--verbose"],
     );

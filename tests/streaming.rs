@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use assert_cmd::Command;
+mod common;
 use serde_json::Value;
 
 /// A call as one JSON line.
@@ -51,7 +51,7 @@ fn jsonl(bytes: usize) -> String {
 }
 
 fn check(dir: &std::path::Path, args: &[&str], stdin: Option<&str>) -> (i32, Value) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_callcheck"));
+    let mut cmd = common::command();
     cmd.current_dir(dir).args(args);
     if let Some(input) = stdin {
         cmd.write_stdin(input);
