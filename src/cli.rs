@@ -184,7 +184,7 @@ pub struct CheckArgs {
 
     /// Output format [default: pretty, or `format` in callcheck.toml].
     #[arg(long, value_enum, value_name = "FORMAT")]
-    pub format: Option<FormatArg>,
+    pub format: Option<crate::report::OutputFormat>,
 
     /// Write the report to this file (created atomically) instead of standard output; the
     /// terminal still gets the summary.
@@ -629,29 +629,6 @@ pub enum ColorChoice {
     Never,
 }
 
-/// `check --format`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    /// Findings with the source line and a caret (for people).
-    Pretty,
-    /// One JSON document.
-    Json,
-    /// SARIF 2.1.0 (GitHub code scanning).
-    Sarif,
-    /// JUnit XML: a test case per transcript and rule.
-    Junit,
-    /// GitHub Actions annotations (workflow commands).
-    Github,
-    /// GitLab Code Quality report.
-    Gitlab,
-    /// One line per finding: path:line:col: severity [rule] message.
-    Compact,
-    /// JSON Lines: one finding per line.
-    Jsonl,
-    /// CSV with a header row.
-    Csv,
-}
-
 /// `--roles`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum RolesArg {
@@ -716,7 +693,7 @@ mod tests {
         assert_eq!(args.rulebooks.rules, ["a.toml", "dir/"]);
         assert_eq!(args.select, ["a/x", "a/y"]);
         assert_eq!(args.fail_on, Some(FailOn::Warning));
-        assert_eq!(args.format, Some(FormatArg::Json));
+        assert_eq!(args.format, Some(crate::report::OutputFormat::Json));
     }
 
     #[test]

@@ -490,7 +490,7 @@ impl Config {
                     });
                 }
                 None => {
-                    let names: Vec<&str> = OutputFormat::NAMES.iter().map(|(n, _)| *n).collect();
+                    let names: Vec<&str> = OutputFormat::names().collect();
                     diagnostics.push(self.choice_error(&name, "format", &names));
                 }
             }

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use encoding_rs::Encoding;
 
 use crate::baseline::Baseline;
-use crate::cli::{ChannelArg, CheckArgs, ConfigArgs, FailOn, FormatArg, InputArgs, RolesArg, RulebookArgs};
+use crate::cli::{ChannelArg, CheckArgs, ConfigArgs, FailOn, InputArgs, RolesArg, RulebookArgs};
 use crate::config::{self, Config, Origin, Setting};
 use crate::decode::encoding_for_label;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -522,7 +522,7 @@ impl CheckSettings {
         ));
 
         let (format, format_origin) = pick(
-            args.format.map(output_format),
+            args.format,
             "--format",
             config.and_then(|c| c.format.as_ref()),
             OutputFormat::Pretty,
@@ -659,21 +659,6 @@ pub(crate) fn check_writable(path: &Path, flag: &str) -> Result<(), SettingsErro
         )));
     }
     Ok(())
-}
-
-/// The report format for a `--format` value.
-pub fn output_format(format: FormatArg) -> OutputFormat {
-    match format {
-        FormatArg::Pretty => OutputFormat::Pretty,
-        FormatArg::Json => OutputFormat::Json,
-        FormatArg::Sarif => OutputFormat::Sarif,
-        FormatArg::Junit => OutputFormat::Junit,
-        FormatArg::Github => OutputFormat::Github,
-        FormatArg::Gitlab => OutputFormat::Gitlab,
-        FormatArg::Compact => OutputFormat::Compact,
-        FormatArg::Jsonl => OutputFormat::Jsonl,
-        FormatArg::Csv => OutputFormat::Csv,
-    }
 }
 
 /// Parses `--speaker-map LABEL=ROLE`.

@@ -42,54 +42,56 @@ impl<R: Reporter + ?Sized> Reporter for Box<R> {
     }
 }
 
-/// The output formats of `callcheck check`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The output formats of `callcheck check`: `--format` (clap) and `format` in callcheck.toml
+/// spell them the same way. The variants' doc comments are `--help`'s descriptions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
-    /// For people: each finding with the source line, coloured on a terminal.
+    /// Findings with the source line and a caret (for people).
     Pretty,
-    /// One JSON document (contract section 4).
+    /// One JSON document.
     Json,
-    /// SARIF 2.1.0 (GitHub code scanning and other static-analysis viewers).
+    /// SARIF 2.1.0 (GitHub code scanning).
     Sarif,
-    /// JUnit XML: one test case per transcript × rule (Jenkins, GitLab test reports).
+    /// JUnit XML: a test case per transcript and rule.
     Junit,
-    /// GitHub Actions workflow commands: annotations on the pull request.
+    /// GitHub Actions annotations (workflow commands).
     Github,
-    /// GitLab Code Quality report (JSON).
+    /// GitLab Code Quality report.
     Gitlab,
-    /// One line per finding: `path:line:col: severity [rule] message`.
+    /// One line per finding: path:line:col: severity [rule] message.
     Compact,
     /// JSON Lines: one finding per line.
     Jsonl,
-    /// CSV with a header row: one finding per row.
+    /// CSV with a header row.
     Csv,
 }
 
 impl OutputFormat {
-    /// Every format with its name, as `--format` and `format` in callcheck.toml spell it.
-    pub const NAMES: [(&'static str, OutputFormat); 9] = [
-        ("pretty", OutputFormat::Pretty),
-        ("json", OutputFormat::Json),
-        ("sarif", OutputFormat::Sarif),
-        ("junit", OutputFormat::Junit),
-        ("github", OutputFormat::Github),
-        ("gitlab", OutputFormat::Gitlab),
-        ("compact", OutputFormat::Compact),
-        ("jsonl", OutputFormat::Jsonl),
-        ("csv", OutputFormat::Csv),
-    ];
-
-    /// The format's name.
+    /// The format's name, as `--format` spells it.
     pub fn name(self) -> &'static str {
-        Self::NAMES
-            .iter()
-            .find(|(_, f)| *f == self)
-            .map_or("pretty", |(n, _)| n)
+        match self {
+            OutputFormat::Pretty => "pretty",
+            OutputFormat::Json => "json",
+            OutputFormat::Sarif => "sarif",
+            OutputFormat::Junit => "junit",
+            OutputFormat::Github => "github",
+            OutputFormat::Gitlab => "gitlab",
+            OutputFormat::Compact => "compact",
+            OutputFormat::Jsonl => "jsonl",
+            OutputFormat::Csv => "csv",
+        }
     }
 
     /// The format with this name.
     pub fn from_name(name: &str) -> Option<OutputFormat> {
-        Self::NAMES.iter().find(|(n, _)| *n == name).map(|(_, f)| *f)
+        <OutputFormat as clap::ValueEnum>::from_str(name, false).ok()
+    }
+
+    /// Every format's name.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        <OutputFormat as clap::ValueEnum>::value_variants()
+            .iter()
+            .map(|f| f.name())
     }
 }
 
@@ -254,6 +256,25 @@ impl Write for AtomicFile {
 
     fn flush(&mut self) -> io::Result<()> {
         self.file.flush()
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::OutputFormat;
+
+    #[test]
+    fn names_are_clap_names() {
+        for format in <OutputFormat as clap::ValueEnum>::value_variants() {
+            let clap_name = clap::ValueEnum::to_possible_value(format)
+                .unwrap()
+                .get_name()
+                .to_string();
+            assert_eq!(format.name(), clap_name);
+            assert_eq!(OutputFormat::from_name(&clap_name), Some(*format));
+        }
+        assert_eq!(OutputFormat::names().count(), 9);
+        assert_eq!(OutputFormat::from_name("xml"), None);
     }
 }
 
