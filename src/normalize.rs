@@ -98,6 +98,8 @@ impl NormText {
         self.map.clear();
     }
 
+    // Called for every output character: inlined, so each write is a capacity check and a store.
+    #[inline(always)]
     fn push(&mut self, c: char, source_at: usize) {
         let source_at = u32::try_from(source_at).unwrap_or(u32::MAX);
         if c.is_ascii() {
@@ -107,7 +109,7 @@ impl NormText {
             let mut buf = [0; 4];
             let encoded = c.encode_utf8(&mut buf);
             self.text.push_str(encoded);
-            self.map.extend(std::iter::repeat_n(source_at, encoded.len()));
+            self.map.resize(self.map.len() + encoded.len(), source_at);
         }
     }
 }
@@ -500,6 +502,8 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
+    // Called for every source character outside the ASCII fast path (all of Chinese text).
+    #[inline(always)]
     fn feed(&mut self, entry: Entry, at: usize) {
         match entry.kind() {
             Kind::Space => {
