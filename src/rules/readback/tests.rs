@@ -1098,6 +1098,14 @@ proptest! {
         let text = pieces.concat();
         prop_assert_eq!(text_hint(&text), text_hint_by_chars(&text), "{:?}", text);
     }
+
+    /// The same on any text, Chinese numerals and ideographs included.
+    #[test]
+    fn text_hint_reads_any_text_as_it_read_characters(
+        text in "([一二两三四五六七八九十零〇幺壹贰叁肆伍陆柒捌玖拾佰仟万亿元块号码您好是的]|\\PC){0,40}"
+    ) {
+        prop_assert_eq!(text_hint(&text), text_hint_by_chars(&text), "{:?}", text);
+    }
 }
 
 proptest! {

@@ -765,10 +765,17 @@ pub fn text_hint(source: &str) -> TextHint {
         } else {
             let c = source[at..].chars().next().unwrap_or_default();
             len = c.len_utf8();
-            let mask = is_mask_char(c) || c == '＊';
-            hint.maybe_masked |= (mask && previous_mask) || matches!(c, '【' | '（');
-            previous_mask = mask;
-            hint.digits += u32::from(super::numbers::cjk_digit(c).is_some() || other_digit(c));
+            if matches!(c as u32, 0x4E00..=0x9FFF) {
+                // Most of Chinese text: an ideograph is never a mask, a bracket or any other
+                // digit, only perhaps a numeral.
+                previous_mask = false;
+                hint.digits += u32::from(super::numbers::cjk_digit(c).is_some());
+            } else {
+                let mask = is_mask_char(c) || c == '＊';
+                hint.maybe_masked |= (mask && previous_mask) || matches!(c, '【' | '（');
+                previous_mask = mask;
+                hint.digits += u32::from(super::numbers::cjk_digit(c).is_some() || other_digit(c));
+            }
         }
         if let Some(start) = word_start.take()
             && is_digit_word(&bytes[start..at])
