@@ -389,13 +389,7 @@ fn only_words(text: &str, folded: &str, lists: &[&[&str]]) -> bool {
         // Chinese: consume the longest known word at each position.
         let mut rest = word;
         while !rest.is_empty() {
-            let longest = lists
-                .iter()
-                .flat_map(|list| list.iter())
-                .filter(|w| rest.starts_with(**w))
-                .map(|w| w.len())
-                .max();
-            let Some(len) = longest else {
+            let Some(len) = longest_prefix(rest, lists) else {
                 return false;
             };
             rest = &rest[len..];
@@ -403,6 +397,19 @@ fn only_words(text: &str, folded: &str, lists: &[&[&str]]) -> bool {
         }
     }
     count <= MAX_FILLER_WORDS
+}
+
+/// The length of the longest word of the lists that `text` starts with.
+fn longest_prefix(text: &str, lists: &[&[&str]]) -> Option<usize> {
+    let first = text.as_bytes().first()?;
+    lists
+        .iter()
+        .flat_map(|list| list.iter())
+        // Comparing the first byte first spares a string comparison with nearly every word of
+        // the lists: most short turns are not fillers.
+        .filter(|w| w.as_bytes().first() == Some(first) && text.starts_with(**w))
+        .map(|w| w.len())
+        .max()
 }
 
 #[cfg(test)]
@@ -468,6 +475,22 @@ mod tests {
         assert_eq!(utterances(&chat), [0..2, 2..3]);
         let untimed = transcript("客户：喂\n客服：您好\n客服：这里是顺达快递\n");
         assert_eq!(utterances(&untimed), [0..1, 1..3]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn longest_prefix_is_the_longest_word_the_text_starts_with(
+            text in "(好的|好|嗯|谢谢|谢啦|ok|okay|o|您|[a-z]|\\PC){0,6}"
+        ) {
+            let lists: &[&[&str]] = &[FILLERS, THANKS];
+            let naive = lists
+                .iter()
+                .flat_map(|list| list.iter())
+                .filter(|w| text.starts_with(**w))
+                .map(|w| w.len())
+                .max();
+            proptest::prop_assert_eq!(longest_prefix(&text, lists), naive);
+        }
     }
 
     #[test]
