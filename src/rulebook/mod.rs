@@ -692,7 +692,12 @@ impl Sections {
                         continue;
                     }
                 };
-                if owner == top && !ids.iter().any(|id| glob.compile_matcher().is_match(id)) {
+                // The glob is compiled once, not once per rule id: each compilation builds a regex.
+                let matches_none = || {
+                    let single = glob.compile_matcher();
+                    !ids.iter().any(|id| single.is_match(id))
+                };
+                if owner == top && matches_none() {
                     let mut d = error(format!(
                         "`{}` matches no rule of this rulebook",
                         pattern.get_ref()
