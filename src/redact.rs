@@ -313,15 +313,18 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
     };
     // Rulebooks for several languages carry the same read-back and pii rules: read each
     // distinct reader once.
-    let mut readers: Vec<(String, &RuleKind)> = Vec::new();
-    for (_, rule) in rules.enabled_rules() {
-        let key = match &rule.kind {
-            RuleKind::Readback(r) if mode.masks(r.extractor().0.entity()) => format!("{:?}", r.extractor()),
-            RuleKind::Pii(p) if mode.is_on() => format!("{p:?}"),
-            _ => continue,
+    let mut readers: Vec<(usize, &RuleKind)> = Vec::new();
+    for (index, rule) in rules.enabled_rules() {
+        let wanted = match &rule.kind {
+            RuleKind::Readback(r) => mode.masks(r.extractor().0.entity()),
+            RuleKind::Pii(_) => mode.is_on(),
+            _ => false,
         };
-        if !readers.iter().any(|(k, _)| *k == key) {
-            readers.push((key, &rule.kind));
+        if let Some(group) = rules.reader_group(index)
+            && wanted
+            && !readers.iter().any(|(g, _)| *g == group)
+        {
+            readers.push((group, &rule.kind));
         }
     }
     let spans = if readers.iter().any(|(_, k)| matches!(k, RuleKind::Readback(_))) {
