@@ -282,6 +282,24 @@ impl Extractor {
             return Extracted::default();
         }
         normalize_into(&VALUE_PROFILE, source, norm);
+        self.extract_folded(source, min_digits, norm, money)
+    }
+
+    /// [`Extractor::extract_hinted`] on a text that several extractors read in turn: its hint
+    /// is worked out once, and its fold once, by the first extractor that needs it.
+    pub fn extract_shared(&self, text: &mut SharedText, min_digits: usize, money: bool) -> Extracted {
+        if !self.might_hold(&text.source, min_digits, text.hint) {
+            return Extracted::default();
+        }
+        if !text.folded {
+            normalize_into(&VALUE_PROFILE, &text.source, &mut text.norm);
+            text.folded = true;
+        }
+        self.extract_folded(&text.source, min_digits, &text.norm, money)
+    }
+
+    /// The values in `source`, whose fold by [`VALUE_PROFILE`] is `norm`.
+    fn extract_folded(&self, source: &str, min_digits: usize, norm: &NormText, money: bool) -> Extracted {
         let folded = norm.as_str();
         let numeric = matches!(self.entity, Entity::Digits | Entity::Phone | Entity::Amount);
         let text: Cow<'_, str> = if numeric {
@@ -710,6 +728,33 @@ pub fn osa<T: PartialEq>(a: &[T], b: &[T]) -> usize {
         }
     }
     d[n][m]
+}
+
+/// A text that several extractors read in turn (`--redact` looks for amounts, dates, digit
+/// strings and spoken e-mail addresses in every text it masks), with what they share: its
+/// [`TextHint`], and its fold once one of them has made it.
+pub struct SharedText {
+    source: String,
+    hint: TextHint,
+    norm: NormText,
+    folded: bool,
+}
+
+impl SharedText {
+    /// A text no extractor has read yet.
+    pub fn new(source: String) -> Self {
+        SharedText {
+            hint: text_hint(&source),
+            source,
+            norm: NormText::new(),
+            folded: false,
+        }
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
 }
 
 /// What a cheap look at a turn's original text tells the extractors, so most turns are never
