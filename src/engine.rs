@@ -87,7 +87,7 @@ impl Engine {
         // A call that does not say how it took place is a voice call (`--channel` changes that).
         let declared = transcript.channel();
         let channel = declared.unwrap_or(Channel::Voice);
-        let turns = TurnIndex::new(transcript);
+        let turns = TurnIndex::with_folded(transcript, scratch.folded_turns());
         let mut verdict = Verdict::default();
         for (index, rule) in self.rules.enabled_rules() {
             let rulebook = self.rules.rulebook_of(rule);

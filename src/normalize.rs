@@ -98,6 +98,8 @@ impl NormText {
         self.map.clear();
     }
 
+    // Called for every output character: inlined, so each write is a capacity check and a store.
+    #[inline(always)]
     fn push(&mut self, c: char, source_at: usize) {
         let source_at = u32::try_from(source_at).unwrap_or(u32::MAX);
         if c.is_ascii() {
@@ -107,7 +109,7 @@ impl NormText {
             let mut buf = [0; 4];
             let encoded = c.encode_utf8(&mut buf);
             self.text.push_str(encoded);
-            self.map.extend(std::iter::repeat_n(source_at, encoded.len()));
+            self.map.resize(self.map.len() + encoded.len(), source_at);
         }
     }
 }
@@ -500,6 +502,8 @@ struct Emitter<'a> {
 }
 
 impl Emitter<'_> {
+    // Called for every source character outside the ASCII fast path (all of Chinese text).
+    #[inline(always)]
     fn feed(&mut self, entry: Entry, at: usize) {
         match entry.kind() {
             Kind::Space => {
@@ -552,41 +556,63 @@ pub fn is_punctuation(c: char) -> bool {
 
 /// How much a text says: (CJK characters, Latin words). A Chinese character and an English
 /// word are comparable units of speech; `don't` is one word.
+///
+/// Runs on every turn of a call that has a length or speech-rate rule, so ASCII (most of
+/// English text) is read byte by byte and only other characters are decoded.
 pub fn text_units(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
     let (mut cjk, mut words, mut in_word) = (0, 0, false);
-    let mut chars = text.char_indices();
-    while let Some((at, c)) = chars.next() {
-        // A dataset placeholder ([数字x], <PHONE>) is one word, whatever it spells.
-        if (c == '[' || c == '<')
-            && let Some(len) = placeholder_len(&text[at..])
-        {
-            words += 1;
-            in_word = false;
-            let end = at + len;
-            while chars.clone().next().is_some_and(|(n, _)| n < end) {
-                chars.next();
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b.is_ascii() {
+            // A dataset placeholder ([数字x], <PHONE>) is one word, whatever it spells.
+            if (b == b'[' || b == b'<')
+                && let Some(len) = placeholder_len(&text[at..])
+            {
+                words += 1;
+                in_word = false;
+                at += len;
+                continue;
             }
-            continue;
-        }
-        // Most speech is ASCII or CJK: decide those without Unicode table lookups.
-        if c.is_ascii() {
-            if c.is_ascii_alphanumeric() {
+            if b.is_ascii_alphanumeric() {
                 words += usize::from(!in_word);
                 in_word = true;
             } else {
-                in_word = c == '\'' && in_word;
+                in_word = b == b'\'' && in_word;
             }
-        } else if is_cjk(c) {
+            at += 1;
+            continue;
+        }
+        let c = text[at..].chars().next().unwrap_or_default();
+        // Chinese characters and punctuation first: decided by their code, without the
+        // Unicode tables behind `is_alphanumeric`.
+        if matches!(c as u32, 0x4E00..=0x9FFF) || is_cjk(c) {
             cjk += 1;
             in_word = false;
-        } else if is_word_char(c) {
+        } else if !is_wide_punctuation(c) && is_word_char(c) {
             words += usize::from(!in_word);
             in_word = true;
         } else {
             in_word = false;
         }
+        at += c.len_utf8();
     }
     (cjk, words)
+}
+
+/// Punctuation and symbols of Chinese and full-width text (dashes, curly quotes, `…`, `，`,
+/// `。`, `、`, `【】`, `！`, `？`, `：`…): none of them is a letter or a digit.
+fn is_wide_punctuation(c: char) -> bool {
+    matches!(c as u32,
+        0x2010..=0x2027         // dashes, quotation marks, bullets, ellipsis
+        | 0x3000..=0x3004       // ideographic space, 、 。 〃 〄
+        | 0x3008..=0x3020       // brackets 〈〉《》「」『』【】〔〕, 〒, 〜, 〝〞〟, 〠
+        | 0xFF01..=0xFF0F       // ！ to ／
+        | 0xFF1A..=0xFF20       // ： to ＠
+        | 0xFF3B..=0xFF40       // ［ to ｀
+        | 0xFF5B..=0xFF65       // ｛ to ･
+    )
 }
 
 /// Chinese, Japanese and Korean characters: no word boundaries are needed around them.
@@ -806,6 +832,44 @@ mod tests {
         (out.text, out.map)
     }
 
+    /// [`text_units`] character by character, as it was before the byte-wise fast path.
+    fn reference_units(text: &str) -> (usize, usize) {
+        let (mut cjk, mut words, mut in_word) = (0, 0, false);
+        let mut chars = text.char_indices();
+        while let Some((at, c)) = chars.next() {
+            // A dataset placeholder ([数字x], <PHONE>) is one word, whatever it spells.
+            if (c == '[' || c == '<')
+                && let Some(len) = placeholder_len(&text[at..])
+            {
+                words += 1;
+                in_word = false;
+                let end = at + len;
+                while chars.clone().next().is_some_and(|(n, _)| n < end) {
+                    chars.next();
+                }
+                continue;
+            }
+            // Most speech is ASCII or CJK: decide those without Unicode table lookups.
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    words += usize::from(!in_word);
+                    in_word = true;
+                } else {
+                    in_word = c == '\'' && in_word;
+                }
+            } else if is_cjk(c) {
+                cjk += 1;
+                in_word = false;
+            } else if is_word_char(c) {
+                words += usize::from(!in_word);
+                in_word = true;
+            } else {
+                in_word = false;
+            }
+        }
+        (cjk, words)
+    }
+
     fn profile_from_bits(bits: u8) -> Profile {
         Profile {
             fold_width: bits & 1 != 0,
@@ -833,6 +897,17 @@ mod tests {
         }
     }
 
+    #[test]
+    fn wide_punctuation_is_never_a_word_character() {
+        for code in 0..=0xFFFF {
+            if let Some(c) = char::from_u32(code)
+                && is_wide_punctuation(c)
+            {
+                assert!(!is_word_char(c) && !is_cjk(c), "{c:?}");
+            }
+        }
+    }
+
     proptest! {
         #[test]
         fn table_path_matches_the_general_path(source in "\\PC{0,60}", bits in 0u8..16) {
@@ -852,6 +927,18 @@ mod tests {
             let (text, map) = reference(&profile, &source);
             prop_assert_eq!(out.as_str(), text.as_str());
             prop_assert_eq!(&out.map, &map);
+        }
+
+        #[test]
+        fn text_units_bytewise_matches_the_char_path(
+            source in "([a-zA-Z0-9 ,.'!?這裡是您好，。！ＡＢ１２é\u{301}\u{3000}_-]|\\[数字x\\]|<PHONE>|\\[|<){0,40}"
+        ) {
+            prop_assert_eq!(text_units(&source), reference_units(&source));
+        }
+
+        #[test]
+        fn text_units_matches_the_char_path_on_any_text(source in "\\PC{0,60}") {
+            prop_assert_eq!(text_units(&source), reference_units(&source));
         }
 
         #[test]

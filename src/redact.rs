@@ -34,7 +34,7 @@ use crate::finding::{FileResult, Finding};
 use crate::normalize::NormText;
 use crate::rulebook::RuleSet;
 use crate::rules::RuleKind;
-use crate::rules::readback::values::{Entity, Extractor, TextHint, is_digit_word, text_hint};
+use crate::rules::readback::values::{Entity, Extractor, SharedText, TextHint, is_digit_word, text_hint};
 use crate::rules::utterance::{UtteranceText, utterances};
 use crate::transcript::Transcript;
 
@@ -123,6 +123,9 @@ pub fn redact(text: &str, mode: Redaction) -> Cow<'_, str> {
     if !mode.is_on() {
         return out;
     }
+    // The text as the value extractors below read it, shared by them all; made again only
+    // after a mask has changed the text.
+    let mut values: Option<SharedText> = None;
     for (pattern, mask) in [
         (&*EMAIL, mask_email as fn(&str) -> Option<String>),
         (&*WRITTEN, mask_written),
@@ -135,7 +138,7 @@ pub fn redact(text: &str, mode: Redaction) -> Cow<'_, str> {
             continue;
         }
         let kept = if mode == Redaction::Personal {
-            amounts_and_dates(&out)
+            amounts_and_dates(shared(&mut values, &out))
         } else {
             Vec::new()
         };
@@ -158,34 +161,39 @@ pub fn redact(text: &str, mode: Redaction) -> Cow<'_, str> {
         if let Some(mut s) = replaced {
             s.push_str(&out[copied..]);
             out = Cow::Owned(s);
+            values = None;
         }
     }
     // What the patterns above miss but read-back rules read: digits in spaced Chinese groups,
     // mixed forms, "double one"; and spoken e-mail addresses. Neither reads amounts or dates.
     for (extractor, min_digits) in [(&*DIGITS, MIN_DIGITS), (&*SPOKEN_EMAIL, 0)] {
-        if let Some(masked) = mask_values(&out, extractor, min_digits) {
+        if let Some(masked) = mask_values(shared(&mut values, &out), extractor, min_digits) {
             out = Cow::Owned(masked);
+            values = None;
         }
     }
     out
+}
+
+/// The shared text in `slot`, made from `text` if there is none.
+fn shared<'s>(slot: &'s mut Option<SharedText>, text: &str) -> &'s mut SharedText {
+    slot.get_or_insert_with(|| SharedText::new(text.to_string()))
 }
 
 static AMOUNTS: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Entity::Amount, None));
 static DATES: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Entity::Date, None));
 
 /// Byte ranges of the amounts (块 read as money) and dates in `text`.
-fn amounts_and_dates(text: &str) -> Vec<Range<usize>> {
-    let mut norm = NormText::new();
-    let hint = text_hint(text);
+fn amounts_and_dates(text: &mut SharedText) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = AMOUNTS
-        .extract_hinted(text, 1, &mut norm, hint, true)
+        .extract_shared(text, 1, true)
         .values
         .into_iter()
         .map(|f| f.range)
         .collect();
     out.extend(
         DATES
-            .extract(text, 1, &mut norm)
+            .extract_shared(text, 1, false)
             .values
             .into_iter()
             .map(|f| f.range),
@@ -198,9 +206,9 @@ static SPOKEN_EMAIL: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Entit
 
 /// Masks every value `extractor` finds in `text` (digit strings need `min_digits` digits);
 /// `None` when there is none.
-fn mask_values(text: &str, extractor: &Extractor, min_digits: usize) -> Option<String> {
-    let mut norm = NormText::new();
-    let found = extractor.extract(text, min_digits, &mut norm);
+fn mask_values(text: &mut SharedText, extractor: &Extractor, min_digits: usize) -> Option<String> {
+    let found = extractor.extract_shared(text, min_digits, false);
+    let text = text.as_str();
     let ranges: Vec<Range<usize>> = found
         .values
         .into_iter()
@@ -313,15 +321,18 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
     };
     // Rulebooks for several languages carry the same read-back and pii rules: read each
     // distinct reader once.
-    let mut readers: Vec<(String, &RuleKind)> = Vec::new();
-    for (_, rule) in rules.enabled_rules() {
-        let key = match &rule.kind {
-            RuleKind::Readback(r) if mode.masks(r.extractor().0.entity()) => format!("{:?}", r.extractor()),
-            RuleKind::Pii(p) if mode.is_on() => format!("{p:?}"),
-            _ => continue,
+    let mut readers: Vec<(usize, &RuleKind)> = Vec::new();
+    for (index, rule) in rules.enabled_rules() {
+        let wanted = match &rule.kind {
+            RuleKind::Readback(r) => mode.masks(r.extractor().0.entity()),
+            RuleKind::Pii(_) => mode.is_on(),
+            _ => false,
         };
-        if !readers.iter().any(|(k, _)| *k == key) {
-            readers.push((key, &rule.kind));
+        if let Some(group) = rules.reader_group(index)
+            && wanted
+            && !readers.iter().any(|(g, _)| *g == group)
+        {
+            readers.push((group, &rule.kind));
         }
     }
     let spans = if readers.iter().any(|(_, k)| matches!(k, RuleKind::Readback(_))) {

@@ -407,6 +407,21 @@ pub struct Scratch {
     gated: Vec<u32>,
     /// The hits of the last [`Matcher::scan`].
     pub hits: Hits,
+    /// Each turn's text under the default profile, as the last scan folded it; the strings
+    /// are kept from transcript to transcript so that refilling them allocates nothing.
+    folded: Vec<String>,
+    /// How many of `folded` belong to the last scan: its turn count when a rulebook matches
+    /// with the default profile, else 0.
+    folded_turns: usize,
+}
+
+impl Scratch {
+    /// Each turn's text folded by the default [`Profile`], when the last scan folded them all
+    /// (some rulebook matches with that profile): the rules' filler and quotation checks read
+    /// it instead of folding each turn again.
+    pub fn folded_turns(&self) -> Option<&[String]> {
+        (self.folded_turns > 0).then(|| &self.folded[..self.folded_turns])
+    }
 }
 
 impl Matcher {
@@ -414,9 +429,14 @@ impl Matcher {
     pub fn scan(&self, transcript: &Transcript, scratch: &mut Scratch) {
         let hits = &mut scratch.hits.hits;
         hits.clear();
+        scratch.folded_turns = 0;
         for matcher in &self.profiles {
+            let keep = matcher.profile == Profile::default();
             for (turn_index, turn) in transcript.turns.iter().enumerate() {
                 normalize_into(&matcher.profile, &turn.text, &mut scratch.norm);
+                if keep {
+                    keep_folded(&mut scratch.folded, turn_index, scratch.norm.as_str());
+                }
                 matcher.scan_turn(
                     turn_index as u32,
                     &turn.text,
@@ -426,8 +446,22 @@ impl Matcher {
                 );
             }
         }
+        if self.profiles.iter().any(|m| m.profile == Profile::default()) {
+            scratch.folded_turns = transcript.turns.len();
+        }
         hits.sort_unstable();
         hits.dedup();
+    }
+}
+
+/// Stores the folded text of turn `index` in `folded`, reusing the string already there.
+fn keep_folded(folded: &mut Vec<String>, index: usize, text: &str) {
+    match folded.get_mut(index) {
+        Some(slot) => {
+            slot.clear();
+            slot.push_str(text);
+        }
+        None => folded.push(text.to_string()),
     }
 }
 
@@ -578,6 +612,47 @@ mod tests {
                 .unwrap();
         }
         builder.build().unwrap()
+    }
+
+    proptest::proptest! {
+        // The rules read these instead of folding again: they must be the default fold of each
+        // turn of the last scan, whatever the scans before it left in the buffers.
+        #[test]
+        fn folded_turns_are_the_default_fold_of_the_last_scan(
+            first in proptest::collection::vec("[a-zA-Z這裡您好，。！ ＡＢ1-9'-]{0,20}", 1..6),
+            second in proptest::collection::vec("[a-zA-Z這裡您好，。！ ＡＢ1-9'-]{0,20}", 1..6),
+        ) {
+            let m = build(&["hello"], &[]);
+            let mut scratch = Scratch::default();
+            for texts in [&first, &second] {
+                let text: String = texts.iter().map(|t| format!("Agent: x{t}\n")).collect();
+                let t = transcript(&text);
+                m.scan(&t, &mut scratch);
+                let folded = scratch.folded_turns().unwrap();
+                proptest::prop_assert_eq!(folded.len(), t.turns.len());
+                for (turn, f) in t.turns.iter().zip(folded) {
+                    proptest::prop_assert_eq!(f, &normalize(&Profile::default(), &turn.text));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn no_folded_turns_without_the_default_profile() {
+        let mut builder = MatcherBuilder::new();
+        let p = builder.profile(Profile {
+            fold_case: false,
+            ..Profile::default()
+        });
+        let target = Target { rule: 0, slot: 0 };
+        builder.add_phrase(p, "hello", target).unwrap();
+        let case_sensitive = builder.build().unwrap();
+        let t = transcript("Agent: Hello\n");
+        let mut scratch = Scratch::default();
+        build(&["hello"], &[]).scan(&t, &mut scratch);
+        assert_eq!(scratch.folded_turns(), Some(&["hello".to_string()][..]));
+        case_sensitive.scan(&t, &mut scratch);
+        assert_eq!(scratch.folded_turns(), None);
     }
 
     fn matched<'a>(t: &'a Transcript, hit: &Hit) -> &'a str {

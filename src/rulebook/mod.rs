@@ -19,7 +19,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::guidelines;
 use crate::matcher::{Matcher, MatcherBuilder};
 use crate::normalize::Profile;
-use crate::rules::{self, CompileCtx, Example, Rule, RuleMeta};
+use crate::rules::{self, CompileCtx, Example, Rule, RuleKind, RuleMeta};
 use crate::score::{DEFAULT_PASS_MARK, Scorecard};
 use crate::transcript::{Channel, Language, Position, Role, SpeakerLabels};
 use schema::LanguageToml;
@@ -81,6 +81,9 @@ pub struct RuleSet {
     pub labels: SpeakerLabels,
     /// The names of the word lists the rulebooks define (`[lists]`).
     pub list_names: std::collections::BTreeSet<String>,
+    /// For each read-back and pii rule, the index of the first rule that reads values exactly
+    /// as it does (`None` for other rules): see [`RuleSet::reader_group`].
+    reader_groups: Vec<Option<usize>>,
 }
 
 impl std::fmt::Debug for RuleSet {
@@ -93,6 +96,27 @@ impl std::fmt::Debug for RuleSet {
             .field("rules", &self.rules.len())
             .finish()
     }
+}
+
+/// [`RuleSet::reader_group`] of every rule: read-back rules with the same extractor and
+/// `min_digits`, and pii rules with the same settings, share the index of the first of them.
+fn reader_groups(rules: &[Rule]) -> Vec<Option<usize>> {
+    // Worked out once at load: the settings' debug form is long, and telling readers apart for
+    // every transcript by formatting it cost more than a tenth of a `--redact` run.
+    let keys: Vec<Option<String>> = rules
+        .iter()
+        .map(|rule| match &rule.kind {
+            RuleKind::Readback(r) => Some(format!("{:?}", r.extractor())),
+            RuleKind::Pii(p) => Some(format!("{p:?}")),
+            _ => None,
+        })
+        .collect();
+    keys.iter()
+        .map(|key| {
+            let key = key.as_ref()?;
+            keys.iter().position(|k| k.as_ref() == Some(key))
+        })
+        .collect()
 }
 
 /// A loaded rule set plus any warnings found while loading.
@@ -499,6 +523,7 @@ impl RuleSet {
             }
         };
         let enabled = vec![true; rules.len()];
+        let reader_groups = reader_groups(&rules);
         let list_names = books
             .books
             .iter()
@@ -513,9 +538,17 @@ impl RuleSet {
                 labels,
                 scorecards,
                 list_names,
+                reader_groups,
             },
             warnings,
         )
+    }
+
+    /// For a read-back or pii rule, the index of the first rule of the set that reads values
+    /// exactly as it does (rulebooks for several languages carry the same ones), so that
+    /// `--redact` reads each distinct reader once; `None` for other rules.
+    pub fn reader_group(&self, index: usize) -> Option<usize> {
+        self.reader_groups.get(index).copied().flatten()
     }
 
     /// Switches a rule off (`"off"` in the project configuration's `[rules]`).
@@ -692,7 +725,12 @@ impl Sections {
                         continue;
                     }
                 };
-                if owner == top && !ids.iter().any(|id| glob.compile_matcher().is_match(id)) {
+                // The glob is compiled once, not once per rule id: each compilation builds a regex.
+                let matches_none = || {
+                    let single = glob.compile_matcher();
+                    !ids.iter().any(|id| single.is_match(id))
+                };
+                if owner == top && matches_none() {
                     let mut d = error(format!(
                         "`{}` matches no rule of this rulebook",
                         pattern.get_ref()
@@ -966,6 +1004,31 @@ severity = "error"
         assert_eq!(set.find("you-must").unwrap().id, "acme/you-must");
         assert_eq!(set.find("acme/greeting").unwrap().id, "acme/greeting");
         assert!(set.find("greting").unwrap_err().contains("did you mean"));
+    }
+
+    #[test]
+    fn reader_groups_join_exactly_the_rules_that_read_alike() {
+        let (set, _) = RuleSet::builtins().unwrap();
+        let key = |rule: &Rule| match &rule.kind {
+            RuleKind::Readback(r) => Some(format!("{:?}", r.extractor())),
+            RuleKind::Pii(p) => Some(format!("{p:?}")),
+            _ => None,
+        };
+        let mut shared = 0;
+        for (i, a) in set.rules.iter().enumerate() {
+            assert_eq!(set.reader_group(i).is_some(), key(a).is_some(), "{}", a.id);
+            let Some(group) = set.reader_group(i) else {
+                continue;
+            };
+            assert!(group <= i && key(&set.rules[group]) == key(a), "{}", a.id);
+            for (j, b) in set.rules.iter().enumerate().skip(i + 1) {
+                let same = key(b) == key(a);
+                assert_eq!(set.reader_group(j) == Some(group), same, "{} {}", a.id, b.id);
+                shared += usize::from(same);
+            }
+        }
+        // The built-in rulebooks do carry readers alike, so the grouping is exercised.
+        assert!(shared > 0);
     }
 
     #[test]

@@ -295,22 +295,20 @@ fn repeats_other_side(ctx: &EvalCtx<'_>, hit: &Hit) -> bool {
     let Some(turn) = turns.get(index) else {
         return false;
     };
-    let profile = Profile::default();
     let words = normalize(
-        &profile,
+        &Profile::default(),
         turn.text.get(hit.start as usize..hit.end as usize).unwrap_or(""),
     );
     if words.is_empty() {
         return false;
     }
-    let others = turns[..index]
+    let mut others = turns[..index]
         .iter()
+        .enumerate()
         .rev()
-        .filter(|t: &&Turn| t.speaker.role != turn.speaker.role)
+        .filter(|(_, t): &(usize, &Turn)| t.speaker.role != turn.speaker.role)
         .take(QUOTE_REACH);
-    others
-        .into_iter()
-        .any(|t| normalize(&profile, &t.text).contains(&words))
+    others.any(|(i, _)| ctx.turns.folded(ctx.transcript, i).contains(&words))
 }
 
 #[cfg(test)]

@@ -430,7 +430,7 @@ pub struct EvalCtx<'a> {
     /// The transcript.
     pub transcript: &'a Transcript,
     /// The transcript's turns grouped by role.
-    pub turns: &'a TurnIndex,
+    pub turns: &'a TurnIndex<'a>,
     /// The rule's hits, sorted by turn and position.
     pub hits: &'a [Hit],
     /// The rule being judged.

@@ -231,7 +231,15 @@ const MAX_FILLER_BYTES: usize = 64;
 /// True when the text is only a back-channel or filler: "okay", "mm-hmm", "bye now", 嗯嗯, 好的好的.
 /// "all right", "got it" and "i see" are fillers; "I see the problem" is not.
 pub fn is_filler(text: &str) -> bool {
-    (only_words(text, &[FILLERS]) && !is_content_phrase(text)) || is_stray_letter(text)
+    if text.len() > MAX_FILLER_BYTES {
+        return is_stray_letter(text);
+    }
+    is_filler_folded(text, &normalize(&Profile::default(), text))
+}
+
+/// [`is_filler`] of a text whose fold by the default [`Profile`] is already known.
+pub fn is_filler_folded(text: &str, folded: &str) -> bool {
+    (only_words(text, folded, &[FILLERS]) && !is_content_phrase(folded)) || is_stray_letter(text)
 }
 
 /// A message of one Latin letter ("H", "k"): a stray keystroke or a chat "k", nothing said.
@@ -244,7 +252,8 @@ fn is_stray_letter(text: &str) -> bool {
 /// ("thank you", "oh sorry", 谢谢). Such a turn overlapping the other speaker is not an
 /// interruption.
 pub fn is_acknowledgement(text: &str) -> bool {
-    only_words(text, &[FILLERS, THANKS])
+    text.len() <= MAX_FILLER_BYTES
+        && only_words(text, &normalize(&Profile::default(), text), &[FILLERS, THANKS])
 }
 
 /// Words that open a reply accepting what was said ("好的，谢谢，我再试试", "没事，我已经换了").
@@ -343,21 +352,21 @@ pub fn accepts_closing(text: &str) -> bool {
 /// Filler words that only count as fillers in set phrases: "i", "see", "got", "it", "all",
 /// "now", "so", "well" alone or with other fillers are fillers ("i see", "got it", "all right",
 /// "bye now"), but a turn made only of them ("so", "it") is content.
-fn is_content_phrase(text: &str) -> bool {
-    let folded = normalize(&Profile::default(), text);
+/// `folded`: the text folded by the default profile.
+fn is_content_phrase(folded: &str) -> bool {
     folded
         .split(' ')
         .all(|w| matches!(w, "i" | "see" | "got" | "it" | "all" | "now" | "so" | "well"))
-        && !matches!(folded.as_str(), "i see" | "got it")
+        && !matches!(folded, "i see" | "got it")
 }
 
-/// True when the normalised text splits entirely into words of the lists (Latin words by
-/// spaces, Chinese by longest match), at most [`MAX_FILLER_WORDS`] of them.
-fn only_words(text: &str, lists: &[&[&str]]) -> bool {
+/// True when the text, given with its fold by the default profile, splits entirely into words
+/// of the lists (Latin words by spaces, Chinese by longest match), at most [`MAX_FILLER_WORDS`]
+/// of them.
+fn only_words(text: &str, folded: &str, lists: &[&[&str]]) -> bool {
     if text.len() > MAX_FILLER_BYTES {
         return false;
     }
-    let folded = normalize(&Profile::default(), text);
     if folded.is_empty() {
         // Nothing but punctuation ("…", "?"): no words, so nothing said.
         return !text.trim().is_empty();
@@ -380,13 +389,7 @@ fn only_words(text: &str, lists: &[&[&str]]) -> bool {
         // Chinese: consume the longest known word at each position.
         let mut rest = word;
         while !rest.is_empty() {
-            let longest = lists
-                .iter()
-                .flat_map(|list| list.iter())
-                .filter(|w| rest.starts_with(**w))
-                .map(|w| w.len())
-                .max();
-            let Some(len) = longest else {
+            let Some(len) = longest_prefix(rest, lists) else {
                 return false;
             };
             rest = &rest[len..];
@@ -394,6 +397,19 @@ fn only_words(text: &str, lists: &[&[&str]]) -> bool {
         }
     }
     count <= MAX_FILLER_WORDS
+}
+
+/// The length of the longest word of the lists that `text` starts with.
+fn longest_prefix(text: &str, lists: &[&[&str]]) -> Option<usize> {
+    let first = text.as_bytes().first()?;
+    lists
+        .iter()
+        .flat_map(|list| list.iter())
+        // Comparing the first byte first spares a string comparison with nearly every word of
+        // the lists: most short turns are not fillers.
+        .filter(|w| w.as_bytes().first() == Some(first) && text.starts_with(**w))
+        .map(|w| w.len())
+        .max()
 }
 
 #[cfg(test)]
@@ -459,6 +475,22 @@ mod tests {
         assert_eq!(utterances(&chat), [0..2, 2..3]);
         let untimed = transcript("客户：喂\n客服：您好\n客服：这里是顺达快递\n");
         assert_eq!(utterances(&untimed), [0..1, 1..3]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn longest_prefix_is_the_longest_word_the_text_starts_with(
+            text in "(好的|好|嗯|谢谢|谢啦|ok|okay|o|您|[a-z]|\\PC){0,6}"
+        ) {
+            let lists: &[&[&str]] = &[FILLERS, THANKS];
+            let naive = lists
+                .iter()
+                .flat_map(|list| list.iter())
+                .filter(|w| text.starts_with(**w))
+                .map(|w| w.len())
+                .max();
+            proptest::prop_assert_eq!(longest_prefix(&text, lists), naive);
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::ops::Range;
 use crate::normalize::text_units;
 use crate::rulebook::schema::{SpeakerToml, WindowToml};
 use crate::rules::readback::values::{TextHint, text_hint};
-use crate::rules::utterance::{accepts_closing, is_filler, utterances};
+use crate::rules::utterance::{accepts_closing, is_filler_folded, utterances};
 use crate::transcript::{Millis, Role, Transcript, TranscriptKind};
 
 /// Whose turns a rule looks at.
@@ -104,12 +104,16 @@ impl Selection<'_> {
 /// A transcript's turns grouped by role, built once per transcript and shared by every rule,
 /// with each turn's length and the utterances worked out once on first use.
 #[derive(Clone, Debug, Default)]
-pub struct TurnIndex {
+pub struct TurnIndex<'f> {
     all: Vec<usize>,
     by_role: [Vec<usize>; 4],
     units: std::cell::OnceCell<Vec<(u32, u32)>>,
     hints: std::cell::OnceCell<Vec<TextHint>>,
     utterances: std::cell::OnceCell<Utterances>,
+    /// Each turn's text under the default profile, as the matcher folded it.
+    folded: Option<&'f [String]>,
+    /// The same, folded here on first use when the matcher did not keep them.
+    own_folded: std::cell::OnceCell<Vec<String>>,
 }
 
 /// One utterance: its turns, and whether it is only a back-channel or filler.
@@ -133,7 +137,7 @@ struct Utterances {
     ranges: Vec<Range<usize>>,
 }
 
-impl TurnIndex {
+impl<'f> TurnIndex<'f> {
     /// Indexes a transcript's turns.
     pub fn new(transcript: &Transcript) -> Self {
         let mut index = TurnIndex::default();
@@ -142,6 +146,34 @@ impl TurnIndex {
             index.by_role[turn.speaker.role as usize].push(i);
         }
         index
+    }
+
+    /// Indexes a transcript's turns whose texts the matcher has already folded with the
+    /// default profile (one string per turn, see [`Scratch::folded_turns`]); without them, or
+    /// when their count does not match, turns are folded here on first use.
+    ///
+    /// [`Scratch::folded_turns`]: crate::matcher::Scratch::folded_turns
+    pub fn with_folded(transcript: &Transcript, folded: Option<&'f [String]>) -> Self {
+        let mut index = TurnIndex::new(transcript);
+        index.folded = folded.filter(|f| f.len() == transcript.turns.len());
+        index
+    }
+
+    /// A turn's text folded by the default [`Profile`](crate::normalize::Profile), as filler
+    /// and quotation checks compare it.
+    pub fn folded(&self, transcript: &Transcript, turn: usize) -> &str {
+        let folded = match self.folded {
+            Some(folded) => folded,
+            None => self.own_folded.get_or_init(|| {
+                let profile = crate::normalize::Profile::default();
+                transcript
+                    .turns
+                    .iter()
+                    .map(|t| crate::normalize::normalize(&profile, &t.text))
+                    .collect()
+            }),
+        };
+        folded.get(turn).map_or("", String::as_str)
     }
 
     /// A turn's length: (CJK characters, Latin words), see [`text_units`].
@@ -192,7 +224,9 @@ impl TurnIndex {
             for turns in index.ranges.iter().cloned() {
                 let id = index.all.len() as u32;
                 let role = transcript.turns[turns.start].speaker.role;
-                let filler = turns.clone().all(|i| is_filler(&transcript.turns[i].text));
+                let filler = turns
+                    .clone()
+                    .all(|i| is_filler_folded(&transcript.turns[i].text, self.folded(transcript, i)));
                 for i in turns.clone() {
                     index.of_turn[i] = id;
                 }
@@ -308,7 +342,7 @@ impl Window {
     /// borrow from the index instead of allocating.
     pub fn select_in<'a>(
         self,
-        index: &'a TurnIndex,
+        index: &'a TurnIndex<'_>,
         transcript: &Transcript,
         speakers: Speakers,
     ) -> Result<Selection<'a>, String> {
@@ -421,6 +455,9 @@ impl Window {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::matcher::{MatcherBuilder, Scratch, Target};
+    use crate::normalize::Profile;
+    use crate::rules::utterance::is_filler;
     use crate::transcript::{ParseOptions, plain};
 
     fn transcript(text: &str) -> Transcript {
@@ -430,6 +467,46 @@ mod tests {
     const CALL: &str = "[00:00:01] Agent: a1\n[00:00:05] Customer: c1\n[00:00:20] Agent: a2\n\
                         [00:00:40] Customer: c2\n[00:00:55] Agent: a3\n[00:01:00] <hangup by=customer>\n";
     const AGENT: Speakers = Speakers::Role(Role::Agent);
+
+    proptest::proptest! {
+        // Filler flags read from the matcher's folds are those of folding each turn anew.
+        #[test]
+        fn fillers_from_the_matcher_folds_are_fillers_folded_anew(
+            turns in proptest::collection::vec((0..2usize, proptest::sample::select(vec![
+                "okay", "Mm-hmm.", "好的好的", "嗯，", "i see", "so", "I see the problem", "您好",
+                "H", "OK, bye", "謝謝", "Got it.", "ＯＫ",
+            ])), 1..8)
+        ) {
+            let text: String = turns
+                .iter()
+                .map(|(who, said)| format!("{}: {said}\n", ["Agent", "Customer"][*who]))
+                .collect();
+            let t = transcript(&text);
+            let mut builder = MatcherBuilder::new();
+            let p = builder.profile(Profile::default());
+            builder.add_phrase(p, "hello", Target { rule: 0, slot: 0 }).unwrap();
+            let mut scratch = Scratch::default();
+            builder.build().unwrap().scan(&t, &mut scratch);
+            proptest::prop_assert!(scratch.folded_turns().is_some());
+            let index = TurnIndex::with_folded(&t, scratch.folded_turns());
+            let flags: Vec<bool> = index.utterances_of(&t, Speakers::Any).map(|u| u.filler).collect();
+            let expected: Vec<bool> = utterances(&t)
+                .into_iter()
+                .map(|mut turns| turns.all(|i| is_filler(&t.turns[i].text)))
+                .collect();
+            proptest::prop_assert_eq!(flags, expected);
+        }
+    }
+
+    #[test]
+    fn folds_are_used_only_when_there_is_one_per_turn() {
+        let t = transcript("Agent: Hello there\nCustomer: ＯＫ\n");
+        let given = ["given".to_string(), "folds".to_string()];
+        assert_eq!(TurnIndex::with_folded(&t, Some(&given)).folded(&t, 1), "folds");
+        let index = TurnIndex::with_folded(&t, Some(&given[..1]));
+        assert_eq!(index.folded(&t, 0), "hello there");
+        assert_eq!(index.folded(&t, 1), "ok");
+    }
 
     #[test]
     fn final_turns_need_the_last_word_of_the_conversation_still_on_the_line() {

@@ -677,7 +677,13 @@ impl Clause {
     /// The turns a clause searches for one trigger, in order. Turns are counted as utterances
     /// (see [`crate::rules::utterance`]): the rest of the triggering utterance when it is the
     /// clause speaker's, then the speaker's next (or previous) utterances.
-    fn window(&self, transcript: &Transcript, index: &TurnIndex, at: At, starts: &[Millis]) -> Vec<usize> {
+    fn window(
+        &self,
+        transcript: &Transcript,
+        index: &TurnIndex<'_>,
+        at: At,
+        starts: &[Millis],
+    ) -> Vec<usize> {
         let own = |i: usize| self.speakers.matches(transcript.turns[i].speaker.role);
         // `starts` is only filled when a clause is timed (`within_seconds`).
         let start_of = |i: usize| starts.get(i).copied().unwrap_or_default();

@@ -1098,6 +1098,40 @@ proptest! {
         let text = pieces.concat();
         prop_assert_eq!(text_hint(&text), text_hint_by_chars(&text), "{:?}", text);
     }
+
+    /// Extractors reading one shared text in turn find what each finds on its own.
+    #[test]
+    fn a_shared_text_reads_as_a_fresh_one(
+        pieces in prop::collection::vec(
+            prop::sample::select(vec![
+                "13812345678", "一三八一二三四五六七八", "¥1,280.50", "五十块", "seventy nine dollars",
+                "2026年11月22日", "3 May 1980", "john at example dot com", "a@b.co", "double five",
+                "您好", "the number is ", " ", "，", "[数字x]", "****1234",
+            ]),
+            0..8,
+        )
+    ) {
+        let text = pieces.concat();
+        let mut shared = super::values::SharedText::new(text.clone());
+        for (entity, min_digits, money) in [
+            (Entity::Amount, 1, true),
+            (Entity::Date, 1, false),
+            (Entity::Digits, 6, false),
+            (Entity::Email, 0, false),
+        ] {
+            let extractor = Extractor::new(entity, None);
+            let fresh = extractor.extract_hinted(&text, min_digits, &mut NormText::new(), text_hint(&text), money);
+            prop_assert_eq!(extractor.extract_shared(&mut shared, min_digits, money), fresh, "{:?}", entity);
+        }
+    }
+
+    /// The same on any text, Chinese numerals and ideographs included.
+    #[test]
+    fn text_hint_reads_any_text_as_it_read_characters(
+        text in "([一二两三四五六七八九十零〇幺壹贰叁肆伍陆柒捌玖拾佰仟万亿元块号码您好是的]|\\PC){0,40}"
+    ) {
+        prop_assert_eq!(text_hint(&text), text_hint_by_chars(&text), "{:?}", text);
+    }
 }
 
 proptest! {

@@ -282,6 +282,24 @@ impl Extractor {
             return Extracted::default();
         }
         normalize_into(&VALUE_PROFILE, source, norm);
+        self.extract_folded(source, min_digits, norm, money)
+    }
+
+    /// [`Extractor::extract_hinted`] on a text that several extractors read in turn: its hint
+    /// is worked out once, and its fold once, by the first extractor that needs it.
+    pub fn extract_shared(&self, text: &mut SharedText, min_digits: usize, money: bool) -> Extracted {
+        if !self.might_hold(&text.source, min_digits, text.hint) {
+            return Extracted::default();
+        }
+        if !text.folded {
+            normalize_into(&VALUE_PROFILE, &text.source, &mut text.norm);
+            text.folded = true;
+        }
+        self.extract_folded(&text.source, min_digits, &text.norm, money)
+    }
+
+    /// The values in `source`, whose fold by [`VALUE_PROFILE`] is `norm`.
+    fn extract_folded(&self, source: &str, min_digits: usize, norm: &NormText, money: bool) -> Extracted {
         let folded = norm.as_str();
         let numeric = matches!(self.entity, Entity::Digits | Entity::Phone | Entity::Amount);
         let text: Cow<'_, str> = if numeric {
@@ -712,6 +730,33 @@ pub fn osa<T: PartialEq>(a: &[T], b: &[T]) -> usize {
     d[n][m]
 }
 
+/// A text that several extractors read in turn (`--redact` looks for amounts, dates, digit
+/// strings and spoken e-mail addresses in every text it masks), with what they share: its
+/// [`TextHint`], and its fold once one of them has made it.
+pub struct SharedText {
+    source: String,
+    hint: TextHint,
+    norm: NormText,
+    folded: bool,
+}
+
+impl SharedText {
+    /// A text no extractor has read yet.
+    pub fn new(source: String) -> Self {
+        SharedText {
+            hint: text_hint(&source),
+            source,
+            norm: NormText::new(),
+            folded: false,
+        }
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+}
+
 /// What a cheap look at a turn's original text tells the extractors, so most turns are never
 /// folded or searched.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -765,10 +810,17 @@ pub fn text_hint(source: &str) -> TextHint {
         } else {
             let c = source[at..].chars().next().unwrap_or_default();
             len = c.len_utf8();
-            let mask = is_mask_char(c) || c == '＊';
-            hint.maybe_masked |= (mask && previous_mask) || matches!(c, '【' | '（');
-            previous_mask = mask;
-            hint.digits += u32::from(super::numbers::cjk_digit(c).is_some() || other_digit(c));
+            if matches!(c as u32, 0x4E00..=0x9FFF) {
+                // Most of Chinese text: an ideograph is never a mask, a bracket or any other
+                // digit, only perhaps a numeral.
+                previous_mask = false;
+                hint.digits += u32::from(super::numbers::cjk_digit(c).is_some());
+            } else {
+                let mask = is_mask_char(c) || c == '＊';
+                hint.maybe_masked |= (mask && previous_mask) || matches!(c, '【' | '（');
+                previous_mask = mask;
+                hint.digits += u32::from(super::numbers::cjk_digit(c).is_some() || other_digit(c));
+            }
         }
         if let Some(start) = word_start.take()
             && is_digit_word(&bytes[start..at])
