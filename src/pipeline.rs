@@ -177,12 +177,6 @@ impl<'e> Pipeline<'e> {
 }
 
 impl Pipeline<'_> {
-    /// Checks every input and feeds the results to `reporter` in order; returns the totals.
-    pub fn run(&self, inputs: &[Input], reporter: &mut dyn Reporter) -> io::Result<Summary> {
-        self.run_stream(inputs.iter().cloned(), reporter, None)
-            .map(|(summary, _)| summary)
-    }
-
     /// Checks inputs as they are discovered, feeding results to `reporter` in input order.
     pub fn run_stream<I>(
         &self,
@@ -407,11 +401,6 @@ impl Pipeline<'_> {
             reporter.file(&result)?;
         }
         Ok(())
-    }
-
-    /// Checks one input; a file holding several calls gives several results.
-    pub fn check_input(&self, input: &Input, scratch: &mut Scratch) -> Vec<FileResult> {
-        self.check_input_timed(input, scratch, &mut RunStats::default())
     }
 
     /// [`Pipeline::check_input`], adding what it read and the time each stage took to `stats`.
@@ -824,7 +813,7 @@ impl Pipeline<'_> {
         } = read;
         let text = text.as_ref();
         let many = transcripts.len() > 1;
-        let lines = LineIndex::new(text);
+        let lines = LineIndex::default();
         let mut timings = Timings::default();
         let entry_path = |i: usize, transcript: &Transcript| {
             if many {
@@ -992,17 +981,12 @@ pub fn input_file(input: &Input) -> Option<&Path> {
 }
 
 /// Byte offsets of line starts, built only when a file has findings.
+#[derive(Default)]
 struct LineIndex {
     starts: std::cell::OnceCell<Vec<usize>>,
 }
 
 impl LineIndex {
-    fn new(_text: &str) -> Self {
-        LineIndex {
-            starts: std::cell::OnceCell::new(),
-        }
-    }
-
     /// The text of 1-based line `line`, without its line ending.
     fn line<'t>(&self, text: &'t str, line: u32) -> Option<&'t str> {
         if line == 0 {
@@ -1028,7 +1012,7 @@ mod tests {
     #[test]
     fn line_index_returns_lines_without_endings() {
         let text = "\u{feff}one\r\ntwo\nthree";
-        let index = LineIndex::new(text);
+        let index = LineIndex::default();
         assert_eq!(index.line(text, 1), Some("one"));
         assert_eq!(index.line(text, 2), Some("two"));
         assert_eq!(index.line(text, 3), Some("three"));

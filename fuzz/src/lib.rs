@@ -110,7 +110,7 @@ pub fn check_bytes(data: &[u8]) {
     for result in &mut results {
         callcheck::redact::redact_result(result, callcheck::redact::Redaction::All);
     }
-    for (_, format) in OutputFormat::NAMES {
+    for &format in OutputFormat::all() {
         let mut reporter = new_reporter(
             format,
             ReportOptions::default(),

@@ -87,11 +87,14 @@ impl OutputFormat {
         <OutputFormat as clap::ValueEnum>::from_str(name, false).ok()
     }
 
+    /// Every format, in `--help`'s order.
+    pub fn all() -> &'static [OutputFormat] {
+        <OutputFormat as clap::ValueEnum>::value_variants()
+    }
+
     /// Every format's name.
     pub fn names() -> impl Iterator<Item = &'static str> {
-        <OutputFormat as clap::ValueEnum>::value_variants()
-            .iter()
-            .map(|f| f.name())
+        Self::all().iter().map(|f| f.name())
     }
 }
 
