@@ -2,37 +2,21 @@
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
-use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use callcheck::cli::Cli;
-use callcheck::commands::{self, Streams};
+use callcheck::commands;
 use callcheck::exit::ExitStatus;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Without the handler Ctrl-C still kills the process at once, which is what it should do.
     let _ = callcheck::interrupt::install();
-    let stdout = io::stdout();
-    let out_is_terminal = stdout.is_terminal();
-    let mut out = io::BufWriter::new(stdout.lock());
-    let err_is_terminal = io::stderr().is_terminal();
-    let mut err = io::stderr().lock();
-    let status = commands::run(
-        cli,
-        &mut Streams {
-            out: &mut out,
-            err: &mut err,
-            out_is_terminal,
-            err_is_terminal,
-        },
-    );
-    // A closed pipe while flushing is not an error either.
-    let _ = out.flush();
+    // Output is flushed and stdout released before an interrupted run ends itself.
+    let status = commands::run_on_stdio(cli);
     if status == ExitStatus::Interrupted {
-        drop(out);
         die_by_sigint();
     }
     status.into()

@@ -700,29 +700,34 @@ impl Pipeline<'_> {
                 })];
             }
         };
-        let mut results = self.check_file(
-            path,
-            Origin { file: None, given },
-            Some(format),
-            text.as_bytes(),
-            scratch,
-            &mut RunStats::default(),
-        );
-        if self.redact.is_on() {
-            for result in &mut results {
-                crate::redact::redact_result(result, self.redact);
-            }
-        }
-        results
+        self.check_text(path, Origin { file: None, given }, Some(format), text, scratch)
     }
 
     /// Judges a file's text as an editor holds it, unsaved: read with the format discovery chose
     /// for `input` (else by extension and content), with the file's sidecars and folder tables.
     pub fn check_unsaved(&self, input: &Input, text: &str, scratch: &mut Scratch) -> Vec<FileResult> {
         let format = input.format.or(self.format);
-        let mut results = self.check_file(
+        self.check_text(
             &input.display,
             Origin::file(input_file(input)),
+            format,
+            text,
+            scratch,
+        )
+    }
+
+    /// Judges text held in memory and masks what `--redact` asks for, as workers do.
+    fn check_text(
+        &self,
+        path: &str,
+        origin: Origin<'_>,
+        format: Option<&'static Format>,
+        text: &str,
+        scratch: &mut Scratch,
+    ) -> Vec<FileResult> {
+        let mut results = self.check_file(
+            path,
+            origin,
             format,
             text.as_bytes(),
             scratch,

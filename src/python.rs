@@ -3,14 +3,12 @@
 //! and the command line for the `callcheck` command the package installs. The GIL is released
 //! while checking, so threads of one Python process check in parallel.
 
-use std::io::{self, IsTerminal, Write};
-
 use clap::Parser;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 
 use crate::cli::Cli;
-use crate::commands::{self, Streams};
+use crate::commands;
 use crate::embed::{Checker, Item};
 
 /// Compiled rulebooks and settings; `check` takes transcripts and returns JSON report entries.
@@ -64,22 +62,7 @@ fn run_cli(py: Python<'_>, argv: Vec<String>) -> i32 {
                 return e.exit_code();
             }
         };
-        let stdout = io::stdout();
-        let out_is_terminal = stdout.is_terminal();
-        let mut out = io::BufWriter::new(stdout.lock());
-        let err_is_terminal = io::stderr().is_terminal();
-        let mut err = io::stderr().lock();
-        let status = commands::run(
-            cli,
-            &mut Streams {
-                out: &mut out,
-                err: &mut err,
-                out_is_terminal,
-                err_is_terminal,
-            },
-        );
-        let _ = out.flush();
-        status as i32
+        commands::run_on_stdio(cli) as i32
     })
 }
 

@@ -10,7 +10,7 @@ mod progress;
 mod report;
 pub(crate) mod rules;
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use crate::cli::{Cli, ColorChoice, Command};
 use crate::exit::ExitStatus;
@@ -68,6 +68,28 @@ pub fn run(cli: Cli, streams: &mut Streams<'_>) -> ExitStatus {
             ExitStatus::Error
         }
     }
+}
+
+/// Runs a parsed command line on the process's standard output and error (buffered, flushed
+/// at the end; a closed pipe while flushing is not an error): the binary and the Python
+/// package's `callcheck` command.
+pub fn run_on_stdio(cli: Cli) -> ExitStatus {
+    let stdout = io::stdout();
+    let out_is_terminal = stdout.is_terminal();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let err_is_terminal = io::stderr().is_terminal();
+    let mut err = io::stderr().lock();
+    let status = run(
+        cli,
+        &mut Streams {
+            out: &mut out,
+            err: &mut err,
+            out_is_terminal,
+            err_is_terminal,
+        },
+    );
+    let _ = out.flush();
+    status
 }
 
 /// Whether to colour output: `auto` means a terminal without `NO_COLOR` set.
