@@ -11,6 +11,7 @@ use crate::discover::{Discovery, Input, Source, display, normalize_path};
 use crate::exit::ExitStatus;
 use crate::finding::{FileResult, Summary};
 use crate::fix::{self, Edit};
+use crate::paint::Paint;
 use crate::pipeline::{Pipeline, Progress};
 use crate::redact::Redaction;
 use crate::report::Reporter;
@@ -138,9 +139,9 @@ pub(super) fn run(
             return Ok(ExitStatus::Error);
         }
         if !settings.report.quiet {
-            colored::control::set_override(color);
-            writeln!(streams.out, "{}", summary_line(&summary))?;
-            if let Some(line) = score_line(&scores, &run_info.scoring) {
+            let paint = Paint::new(color);
+            writeln!(streams.out, "{}", summary_line(&summary, paint))?;
+            if let Some(line) = score_line(&scores, &run_info.scoring, paint) {
                 writeln!(streams.out, "{line}")?;
             }
             writeln!(

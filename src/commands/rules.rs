@@ -3,6 +3,8 @@
 use std::io;
 
 use colored::Colorize;
+
+use crate::paint::Paint;
 use serde::Serialize;
 
 use super::Streams;
@@ -26,10 +28,9 @@ pub(super) fn run(
     color: bool,
     streams: &mut Streams<'_>,
 ) -> io::Result<ExitStatus> {
-    colored::control::set_override(color);
+    let paint = Paint::new(color);
     // `rules docs` documents the built-in rulebooks whatever the project configures.
     if let RulesCommand::Docs = command {
-        colored::control::set_override(false);
         write!(streams.out, "{}", crate::docs::rules_markdown())?;
         return Ok(ExitStatus::Clean);
     }
@@ -48,8 +49,8 @@ pub(super) fn run(
     let config = config.as_ref().map(|(c, _)| c);
     match command {
         RulesCommand::List(args) => list(&args, config, streams),
-        RulesCommand::Explain(args) => explain(&args, config, streams),
-        RulesCommand::Test(args) => test(&args, config, streams),
+        RulesCommand::Explain(args) => explain(&args, config, paint, streams),
+        RulesCommand::Test(args) => test(&args, config, paint, streams),
         RulesCommand::Guidelines(args) => guideline_coverage(&args, config, streams),
         RulesCommand::Docs => Ok(ExitStatus::Clean),
     }
@@ -145,7 +146,12 @@ fn list(args: &ListArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> 
     Ok(ExitStatus::Clean)
 }
 
-fn explain(args: &ExplainArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
+fn explain(
+    args: &ExplainArgs,
+    config: Option<&Config>,
+    paint: Paint,
+    streams: &mut Streams<'_>,
+) -> io::Result<ExitStatus> {
     let Some(rules) = load(load_rulebooks(&args.rulebooks, config), streams)? else {
         return Ok(ExitStatus::Error);
     };
@@ -156,7 +162,7 @@ fn explain(args: &ExplainArgs, config: Option<&Config>, streams: &mut Streams<'_
             return Ok(ExitStatus::Error);
         }
     };
-    write!(streams.out, "{}", explanation(&rules, rule))?;
+    write!(streams.out, "{}", explanation(&rules, rule, paint))?;
     Ok(ExitStatus::Clean)
 }
 
@@ -196,12 +202,12 @@ fn template_scope(rule: &Rule) -> String {
 }
 
 /// The text of `rules explain` for one rule.
-pub(crate) fn explanation(rules: &RuleSet, rule: &Rule) -> String {
+pub(crate) fn explanation(rules: &RuleSet, rule: &Rule, p: Paint) -> String {
     let doc = rule.kind.doc();
     let rulebook = rules.rulebook_of(rule);
     let mut out = String::new();
     let mut header = vec![
-        rule.id.bold().to_string(),
+        p.string(rule.id.bold()),
         doc.name.to_string(),
         rule.meta.severity.to_string(),
     ];
@@ -233,29 +239,33 @@ pub(crate) fn explanation(rules: &RuleSet, rule: &Rule) -> String {
     out.push_str(&format!("Scoring: {}\n", scoring_facts(rules, rule).join(", ")));
     out.push_str(&format!("Reply templates: {}\n", template_scope(rule)));
     if let Some(message) = &rule.meta.message {
-        out.push_str(&format!("\n{}\n{}", "Message".bold(), wrap(message, WRAP, "  ")));
+        out.push_str(&format!(
+            "\n{}\n{}",
+            p.show("Message".bold()),
+            wrap(message, WRAP, "  ")
+        ));
     }
     let settings = rule.kind.settings();
     let key_width = settings.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    out.push_str(&format!("\n{}\n", "Settings".bold()));
+    out.push_str(&format!("\n{}\n", p.show("Settings".bold())));
     for (key, value) in settings {
         out.push_str(&format!("  {key:key_width$}  {value}\n"));
     }
     out.push_str(&format!(
         "\n{}\n",
-        format!("What a [[{}]] rule checks", doc.name).bold()
+        p.show(format!("What a [[{}]] rule checks", doc.name).bold())
     ));
     out.push_str(&wrap(doc.what, WRAP, "  "));
-    out.push_str(&format!("\n{}\n", "Why".bold()));
+    out.push_str(&format!("\n{}\n", p.show("Why".bold())));
     out.push_str(&wrap(doc.why, WRAP, "  "));
     if !rule.meta.pass.is_empty() || !rule.meta.fail.is_empty() {
-        out.push_str(&format!("\n{}\n", "Examples".bold()));
+        out.push_str(&format!("\n{}\n", p.show("Examples".bold())));
         for (label, examples) in [("pass", &rule.meta.pass), ("fail", &rule.meta.fail)] {
-            let label = if label == "pass" {
+            let label = p.show(if label == "pass" {
                 label.green()
             } else {
                 label.red()
-            };
+            });
             for example in examples {
                 let mut lines = example.text.trim_matches('\n').lines();
                 out.push_str(&format!("  {label}  {}\n", lines.next().unwrap_or("")));
@@ -268,7 +278,12 @@ pub(crate) fn explanation(rules: &RuleSet, rule: &Rule) -> String {
     out
 }
 
-fn test(args: &TestArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
+fn test(
+    args: &TestArgs,
+    config: Option<&Config>,
+    paint: Paint,
+    streams: &mut Streams<'_>,
+) -> io::Result<ExitStatus> {
     let loaded = if args.paths.is_empty() {
         load_rulebooks_for_examples(&crate::cli::RulebookArgs::default(), config)
     } else {
@@ -288,11 +303,11 @@ fn test(args: &TestArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> 
         if result.pass + result.fail == 0 {
             without.push(result.rule.as_str());
         }
-        let status = if result.failures.is_empty() {
+        let status = paint.show(if result.failures.is_empty() {
             "ok".green()
         } else {
             "FAILED".red().bold()
-        };
+        });
         if !args.quiet || !result.failures.is_empty() {
             writeln!(
                 streams.out,
@@ -336,7 +351,7 @@ fn test(args: &TestArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> 
         writeln!(
             streams.out,
             "\ntest result: {}. {} of {} in {} passed",
-            "ok".green().bold(),
+            paint.show("ok".green().bold()),
             plural(examples, "example", "examples"),
             plural(results.len(), "rule", "rules"),
             plural(rulebooks, "rulebook", "rulebooks")
@@ -346,7 +361,7 @@ fn test(args: &TestArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> 
         writeln!(
             streams.out,
             "\ntest result: {}. {failed} of {} failed ({} in {})",
-            "FAILED".red().bold(),
+            paint.show("FAILED".red().bold()),
             plural(examples, "example", "examples"),
             plural(results.len(), "rule", "rules"),
             plural(rulebooks, "rulebook", "rulebooks")
