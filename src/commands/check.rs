@@ -34,7 +34,7 @@ pub(super) fn run(
             return Ok(ExitStatus::Error);
         }
     };
-    for warning in &settings.warnings {
+    for warning in &settings.run.warnings {
         write!(streams.err, "{warning}")?;
     }
     let baseline = match settings.baseline() {
@@ -46,7 +46,7 @@ pub(super) fn run(
     };
     // Files the run itself reads or writes sit in checked folders but are never transcripts.
     let own: Vec<PathBuf> = [
-        settings.input.metadata_path.as_deref(),
+        settings.run.input.metadata_path.as_deref(),
         settings.baseline.as_deref(),
         settings.write_baseline.as_deref(),
         settings.output.as_deref(),
@@ -55,10 +55,10 @@ pub(super) fn run(
     .flatten()
     .map(normalize_path)
     .collect();
-    let mut discovery = Discovery::new(&settings.paths, settings.filters.clone());
+    let mut discovery = Discovery::new(&settings.run.paths, settings.run.filters.clone());
     let inputs = (&mut discovery).filter(|input| !is_own_file(input, &own));
     let bar = (streams.err_is_terminal && !settings.report.quiet)
-        .then(|| Bar::start(&settings.paths, &settings.filters));
+        .then(|| Bar::start(&settings.run.paths, &settings.run.filters));
     // With --output the report streams into a temporary file renamed into place at the end.
     let mut report_file = match &settings.output {
         Some(path) => match AtomicFile::create(path) {
@@ -72,10 +72,10 @@ pub(super) fn run(
     };
     let run_info = settings.run_info();
     let pipeline = Pipeline {
-        jobs: settings.jobs,
-        unused_suppression: settings.unused_suppression,
+        jobs: settings.run.jobs,
+        unused_suppression: settings.run.unused_suppression,
         redact: args.redact.map_or(Redaction::None, Redaction::from),
-        ..Pipeline::new(&settings.engine, settings.input)
+        ..Pipeline::new(&settings.run.engine, settings.run.input)
     };
     let mut scores = ScoreTally::default();
     // `--fix`: the edits to apply once the run is over, and the failing findings they leave.
@@ -117,7 +117,7 @@ pub(super) fn run(
             reporter,
             baseline.as_ref(),
             settings.write_baseline.is_some(),
-            settings.project_root.clone(),
+            settings.run.project_root.clone(),
             baseline_folder.as_deref(),
         );
         let progress = bar.as_ref().map(|b| b as &dyn Progress);
@@ -131,7 +131,7 @@ pub(super) fn run(
         writeln!(streams.err, "note: {note}")?;
     }
     if summary.files == 0 {
-        no_transcripts_warning(&settings.paths, streams)?;
+        no_transcripts_warning(&settings.run.paths, streams)?;
     }
     if let (Some(path), Some(file)) = (&settings.output, report_file) {
         if let Err(e) = file.commit() {
@@ -165,7 +165,7 @@ pub(super) fn run(
         )?;
     }
     if args.stats {
-        write!(streams.err, "{}", stats_lines(&stats, settings.jobs))?;
+        write!(streams.err, "{}", stats_lines(&stats, settings.run.jobs))?;
     }
     let mut all_fixed = false;
     if args.fix {

@@ -20,10 +20,10 @@ pub(super) fn run(
             return Ok(ExitStatus::Error);
         }
     };
-    for warning in &settings.warnings {
+    for warning in &settings.run.warnings {
         write!(streams.err, "{warning}")?;
     }
-    match &settings.config_file {
+    match &settings.run.config_file {
         Some(file) => writeln!(streams.out, "Configuration file: {file}\n")?,
         None if config.no_config => writeln!(streams.out, "Configuration file: none (--no-config)\n")?,
         None => writeln!(
@@ -37,11 +37,11 @@ pub(super) fn run(
         "VALUE".to_string(),
         "FROM".to_string(),
     ]];
-    for (key, value, origin) in &settings.provenance {
+    for (key, value, origin) in settings.run.provenance() {
         rows.push(vec![key.to_string(), value.clone(), origin.to_string()]);
     }
     write!(streams.out, "{}", render(&rows))?;
-    let rules = settings.engine.rules();
+    let rules = settings.run.engine.rules();
     writeln!(
         streams.out,
         "\n{} of {} rules enabled; `callcheck rules list` shows them.",
@@ -52,7 +52,7 @@ pub(super) fn run(
         streams.out,
         "Speaker roles: --speaker-map and [speakers] labels win, then role words in the labels \
          (Agent, 客服) and the formats' role fields, then {}.",
-        match settings.input.roles.mode() {
+        match settings.run.input.roles.mode() {
             crate::roles::Mode::Infer => "inference from what each speaker says (roles = infer)",
             crate::roles::Mode::Strict => "nothing: roles = strict, so other speakers get no role",
         }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::Streams;
 use super::check::{is_own_file, no_transcripts_warning};
 use super::progress::Bar;
-use crate::cli::{CheckArgs, ConfigArgs, EvalArgs, EvalFormatArg};
+use crate::cli::{ConfigArgs, EvalArgs, EvalFormatArg, ScopeArgs};
 use crate::discover::{Discovery, normalize_path};
 use crate::eval::calls::Calls;
 use crate::eval::labels::{Labels, show_errors};
@@ -15,7 +15,7 @@ use crate::eval::render::{Format, render};
 use crate::eval::{Gates, checks, evaluate};
 use crate::exit::ExitStatus;
 use crate::pipeline::{Pipeline, Progress};
-use crate::settings::CheckSettings;
+use crate::settings::RunSettings;
 
 pub(super) fn run(
     args: &EvalArgs,
@@ -46,17 +46,15 @@ pub(super) fn run(
     } else {
         args.paths.clone()
     };
-    // Everything about reading and judging calls is the check's.
-    let check = CheckArgs {
-        paths,
-        rulebooks: args.rulebooks.clone(),
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
+    // Everything about reading and judging calls is the check's; eval reads the files it is
+    // given, without walking filters.
+    let scope = ScopeArgs {
+        rules: args.rules.clone(),
         input: args.input.clone(),
         jobs: args.jobs,
-        ..CheckArgs::default()
+        ..ScopeArgs::default()
     };
-    let settings = match CheckSettings::from_args(&check, config, color) {
+    let settings = match RunSettings::from_args(&paths, &args.rulebooks, &scope, config) {
         Ok(s) => s,
         Err(e) => {
             write!(streams.err, "{e}")?;

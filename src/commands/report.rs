@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use super::Streams;
 use super::check::{is_own_file, no_transcripts_warning};
 use super::progress::Bar;
-use crate::cli::{ByArg, CheckArgs, ConfigArgs, ReportArgs, ReportFormatArg};
+use crate::cli::{ByArg, ConfigArgs, ReportArgs, ReportFormatArg};
 use crate::discover::{Discovery, Input, Source, display, normalize_path};
 use crate::exit::ExitStatus;
 use crate::pipeline::{Pipeline, Progress};
@@ -19,7 +19,7 @@ use crate::rollup::path::PathPattern;
 use crate::rollup::render::{RenderOptions, ReportFormat, render};
 use crate::rollup::{Dimension, Options, Rollup, context};
 use crate::score::Scoring;
-use crate::settings::{CheckSettings, check_writable};
+use crate::settings::{RunSettings, check_writable};
 use crate::transcript::Format;
 
 pub(super) fn run(
@@ -28,20 +28,8 @@ pub(super) fn run(
     color: bool,
     streams: &mut Streams<'_>,
 ) -> io::Result<ExitStatus> {
-    // The check's settings: everything about reading and judging calls is shared.
-    let check = CheckArgs {
-        paths: args.paths.clone(),
-        rulebooks: args.rulebooks.clone(),
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        include: args.include.clone(),
-        exclude: args.exclude.clone(),
-        hidden: args.hidden,
-        input: args.input.clone(),
-        jobs: args.jobs,
-        ..CheckArgs::default()
-    };
-    let settings = match CheckSettings::from_args(&check, config, color) {
+    // Everything about reading and judging calls is shared with `check`.
+    let settings = match RunSettings::from_args(&args.paths, &args.rulebooks, &args.scope, config) {
         Ok(s) => s,
         Err(e) => {
             write!(streams.err, "{e}")?;
