@@ -1,25 +1,13 @@
 //! `callcheck config`: the resolved configuration and where each value comes from.
 
-use std::io;
-
-use super::Streams;
+use super::{Outcome, Streams};
 use crate::cli::{CheckArgs, ConfigArgs};
 use crate::exit::ExitStatus;
 use crate::report::table::render;
 use crate::settings::CheckSettings;
 
-pub(super) fn run(
-    args: &CheckArgs,
-    config: &ConfigArgs,
-    streams: &mut Streams<'_>,
-) -> io::Result<ExitStatus> {
-    let settings = match CheckSettings::from_args(args, config, false) {
-        Ok(s) => s,
-        Err(e) => {
-            write!(streams.err, "{e}")?;
-            return Ok(ExitStatus::Error);
-        }
-    };
+pub(super) fn run(args: &CheckArgs, config: &ConfigArgs, streams: &mut Streams<'_>) -> Outcome {
+    let settings = CheckSettings::from_args(args, config, false)?;
     for warning in &settings.run.warnings {
         write!(streams.err, "{warning}")?;
     }

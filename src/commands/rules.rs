@@ -1,13 +1,11 @@
 //! `callcheck rules list | explain | test | guidelines`.
 
-use std::io;
-
 use colored::Colorize;
 
 use crate::paint::Paint;
 use serde::Serialize;
 
-use super::Streams;
+use super::{Failure, Outcome, Streams};
 use crate::cli::{ConfigArgs, ExplainArgs, ListArgs, ListFormat, RulesCommand, TestArgs};
 use crate::config::Config;
 use crate::engine::Engine;
@@ -27,20 +25,14 @@ pub(super) fn run(
     config: &ConfigArgs,
     color: bool,
     streams: &mut Streams<'_>,
-) -> io::Result<ExitStatus> {
+) -> Outcome {
     let paint = Paint::new(color);
     // `rules docs` documents the built-in rulebooks whatever the project configures.
     if let RulesCommand::Docs = command {
         write!(streams.out, "{}", crate::docs::rules_markdown())?;
         return Ok(ExitStatus::Clean);
     }
-    let config = match load_config(config) {
-        Ok(c) => c,
-        Err(e) => {
-            write!(streams.err, "{e}")?;
-            return Ok(ExitStatus::Error);
-        }
-    };
+    let config = load_config(config)?;
     if let Some((_, warnings)) = &config {
         for w in warnings {
             write!(streams.err, "{w}")?;
@@ -56,23 +48,16 @@ pub(super) fn run(
     }
 }
 
-/// Loads rulebooks, printing diagnostics; `None` means the command should exit 2.
+/// Loads rulebooks, printing their warnings.
 fn load(
     loaded: Result<crate::rulebook::Loaded, SettingsError>,
     streams: &mut Streams<'_>,
-) -> io::Result<Option<RuleSet>> {
-    match loaded {
-        Ok((rules, warnings)) => {
-            for w in warnings {
-                write!(streams.err, "{w}")?;
-            }
-            Ok(Some(rules))
-        }
-        Err(e) => {
-            write!(streams.err, "{e}")?;
-            Ok(None)
-        }
+) -> Result<RuleSet, Failure> {
+    let (rules, warnings) = loaded?;
+    for w in warnings {
+        write!(streams.err, "{w}")?;
     }
+    Ok(rules)
 }
 
 #[derive(Serialize)]
@@ -86,10 +71,8 @@ struct RuleJson<'a> {
     tags: &'a [String],
 }
 
-fn list(args: &ListArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
-    let Some(rules) = load(load_rulebooks(&args.rulebooks, config), streams)? else {
-        return Ok(ExitStatus::Error);
-    };
+fn list(args: &ListArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> Outcome {
+    let rules = load(load_rulebooks(&args.rulebooks, config), streams)?;
     match args.format {
         ListFormat::Json => {
             let items: Vec<RuleJson<'_>> = rules
@@ -146,22 +129,9 @@ fn list(args: &ListArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> 
     Ok(ExitStatus::Clean)
 }
 
-fn explain(
-    args: &ExplainArgs,
-    config: Option<&Config>,
-    paint: Paint,
-    streams: &mut Streams<'_>,
-) -> io::Result<ExitStatus> {
-    let Some(rules) = load(load_rulebooks(&args.rulebooks, config), streams)? else {
-        return Ok(ExitStatus::Error);
-    };
-    let rule = match rules.find(&args.id) {
-        Ok(rule) => rule,
-        Err(e) => {
-            writeln!(streams.err, "error: {e}")?;
-            return Ok(ExitStatus::Error);
-        }
-    };
+fn explain(args: &ExplainArgs, config: Option<&Config>, paint: Paint, streams: &mut Streams<'_>) -> Outcome {
+    let rules = load(load_rulebooks(&args.rulebooks, config), streams)?;
+    let rule = rules.find(&args.id).map_err(anyhow::Error::msg)?;
     write!(streams.out, "{}", explanation(&rules, rule, paint))?;
     Ok(ExitStatus::Clean)
 }
@@ -278,12 +248,7 @@ pub(crate) fn explanation(rules: &RuleSet, rule: &Rule, p: Paint) -> String {
     out
 }
 
-fn test(
-    args: &TestArgs,
-    config: Option<&Config>,
-    paint: Paint,
-    streams: &mut Streams<'_>,
-) -> io::Result<ExitStatus> {
+fn test(args: &TestArgs, config: Option<&Config>, paint: Paint, streams: &mut Streams<'_>) -> Outcome {
     let loaded = if args.paths.is_empty() {
         load_rulebooks_for_examples(&crate::cli::RulebookArgs::default(), config)
     } else {
@@ -291,9 +256,7 @@ fn test(
         let lists = config.map(Config::word_lists).unwrap_or_default();
         RuleSet::load_configured(&sources, None, ProjectLists::Fill(&lists)).map_err(SettingsError::Rulebooks)
     };
-    let Some(rules) = load(loaded, streams)? else {
-        return Ok(ExitStatus::Error);
-    };
+    let rules = load(loaded, streams)?;
     let engine = Engine::new(rules).without_scope_gates();
     let results = selftest::run(&engine);
     let (mut examples, mut failed, mut without) = (0, 0, Vec::new());
@@ -370,14 +333,8 @@ fn test(
     }
 }
 
-fn guideline_coverage(
-    args: &ListArgs,
-    config: Option<&Config>,
-    streams: &mut Streams<'_>,
-) -> io::Result<ExitStatus> {
-    let Some(rules) = load(load_rulebooks(&args.rulebooks, config), streams)? else {
-        return Ok(ExitStatus::Error);
-    };
+fn guideline_coverage(args: &ListArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> Outcome {
+    let rules = load(load_rulebooks(&args.rulebooks, config), streams)?;
     let covering = |id: &str| -> Vec<&str> {
         rules
             .rules

@@ -40,7 +40,7 @@ use crate::settings::RunSettings;
 use diagnose::Entry;
 
 /// Runs the server on standard input and output until the client says `exit` or hangs up.
-pub(super) fn run(config: &ConfigArgs, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
+pub(super) fn run(config: &ConfigArgs, streams: &mut Streams<'_>) -> super::Outcome {
     // `--config` names a file from where the server was started, before it moves to the project.
     let config = ConfigArgs {
         config: config.config.as_deref().map(crate::discover::normalize_path),
