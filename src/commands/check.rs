@@ -74,7 +74,7 @@ pub(super) fn run(
         jobs: settings.jobs,
         unused_suppression: settings.unused_suppression,
         redact: args.redact.map_or(Redaction::None, Redaction::from),
-        ..Pipeline::new(&settings.engine, settings.input)
+        ..Pipeline::new(&settings.engine, settings.input.into_options())
     };
     let mut scores = ScoreTally::default();
     // `--fix`: the edits to apply once the run is over, and the failing findings they leave.

@@ -94,7 +94,7 @@ pub(super) fn run(
     .collect();
     let pipeline = Pipeline {
         jobs: settings.jobs,
-        ..Pipeline::new(&settings.engine, settings.input)
+        ..Pipeline::new(&settings.engine, settings.input.into_options())
     };
     let mut discovery = Discovery::new(&settings.paths, settings.filters.clone());
     let inputs = (&mut discovery).filter(|input| !is_own_file(input, &own));
