@@ -74,7 +74,7 @@ impl Checker {
         let pipeline = Pipeline {
             unused_suppression: self.unused_suppression,
             redact: self.redact,
-            ..Pipeline::new(&self.engine, self.input.clone())
+            ..Pipeline::new(&self.engine, self.input.clone().into_options())
         };
         let mut scratch = Scratch::default();
         let mut out = Vec::with_capacity(items.len());

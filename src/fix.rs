@@ -8,6 +8,7 @@
 //! positions stay valid; an edit overlapping one already applied is skipped.
 
 use crate::finding::FileReport;
+use crate::line_index::LineIndex;
 use crate::transcript::Position;
 
 /// One replacement in a file.
@@ -44,11 +45,9 @@ pub fn edits_of(report: &FileReport) -> Vec<Edit> {
 
 /// The text with the edits applied, and how many were.
 pub fn apply(text: &str, edits: &[Edit]) -> (String, usize) {
-    let line_starts: Vec<usize> = std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-        .collect();
+    let lines = LineIndex::new(text);
     let offset = |p: Position| -> Option<usize> {
-        let line_start = *line_starts.get((p.line as usize).checked_sub(1)?)?;
+        let line_start = *lines.starts().get((p.line as usize).checked_sub(1)?)?;
         let line = &text[line_start..];
         let column = (p.column as usize).checked_sub(1)?;
         match line.char_indices().nth(column) {

@@ -40,6 +40,7 @@ pub mod fix;
 pub mod guidelines;
 pub mod interrupt;
 pub mod limits;
+pub mod line_index;
 pub mod matcher;
 pub mod metadata;
 pub mod normalize;

@@ -22,6 +22,7 @@ use crate::engine::Engine;
 use crate::finding::Severity;
 use crate::fingerprint::ProjectRoot;
 use crate::metadata::{Metadata, Table};
+use crate::pipeline::InputOptions;
 use crate::report::{OutputFormat, ReportOptions, RuleInfo, RunInfo};
 use crate::roles::{Inferrer, Mode};
 use crate::rulebook::{Loaded, ProjectLists, RuleSet, RulebookSource};
@@ -277,27 +278,19 @@ impl InputSettings {
         }
     }
 
-    /// The pipeline's reading settings: format, encoding, parser options, metadata sources and
+    /// The pipeline's reading options: format, encoding, parser options, metadata sources and
     /// the roles stage.
-    pub fn into_parts(
-        self,
-    ) -> (
-        Option<&'static Format>,
-        Option<&'static Encoding>,
-        ParseOptions,
-        Metadata,
-        Inferrer,
-    ) {
+    pub fn into_options(self) -> InputOptions {
         let metadata = Metadata::new(self.parse_options.labels.clone(), self.metadata)
             .with_default_channel(self.channel)
             .with_template_roles(self.template_roles);
-        (
-            self.format,
-            self.encoding,
-            self.parse_options,
+        InputOptions {
+            format: self.format,
+            encoding: self.encoding,
+            parse_options: self.parse_options,
             metadata,
-            self.roles,
-        )
+            roles: self.roles,
+        }
     }
 }
 

@@ -93,7 +93,8 @@ pub fn check_bytes(data: &[u8]) {
         redact: callcheck::redact::Redaction::All,
     };
     let mut scratch = Scratch::default();
-    let mut results = match FORMATS.get(usize::from(selector)) {
+    // The pipeline redacts (`redact` above), as it does every result of a run.
+    let results = match FORMATS.get(usize::from(selector)) {
         Some(format) => pipeline.check_bytes("fuzz", format, bytes, &mut scratch),
         None => match pipeline.read(None, None, bytes) {
             Ok(read) => {
@@ -107,9 +108,6 @@ pub fn check_bytes(data: &[u8]) {
         },
     };
     let run = RunInfo::new(engine.rules(), Vec::new(), Some(Severity::Error));
-    for result in &mut results {
-        callcheck::redact::redact_result(result, callcheck::redact::Redaction::All);
-    }
     for &format in OutputFormat::all() {
         let mut reporter = new_reporter(
             format,

@@ -56,7 +56,7 @@ pub(super) fn run(args: &CheckArgs, config: &ConfigArgs, color: bool, streams: &
         jobs: settings.run.jobs,
         unused_suppression: settings.run.unused_suppression,
         redact: args.redact.map_or(Redaction::None, Redaction::from),
-        ..Pipeline::new(&settings.run.engine, settings.run.input)
+        ..Pipeline::new(&settings.run.engine, settings.run.input.into_options())
     };
     let mut scores = ScoreTally::default();
     // `--fix`: the edits to apply once the run is over, and the failing findings they leave.

@@ -34,7 +34,7 @@ pub(super) fn run(args: &ConvertArgs, config: &ConfigArgs, streams: &mut Streams
         .collect();
     inputs.retain(|i| !is_own_file(i, &own));
     let engine = Engine::new(rules);
-    let pipeline = Pipeline::new(&engine, input);
+    let pipeline = Pipeline::new(&engine, input.into_options());
     let mut status = ExitStatus::Clean;
     for input in &inputs {
         let read = read_bytes(input).and_then(|bytes| {

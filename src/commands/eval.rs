@@ -70,7 +70,7 @@ pub(super) fn run(args: &EvalArgs, config: &ConfigArgs, color: bool, streams: &m
     .collect();
     let pipeline = Pipeline {
         jobs: settings.jobs,
-        ..Pipeline::new(&settings.engine, settings.input)
+        ..Pipeline::new(&settings.engine, settings.input.into_options())
     };
     let mut discovery = Discovery::new(&settings.paths, settings.filters.clone());
     let inputs = (&mut discovery).filter(|input| !is_own_file(input, &own));

@@ -87,7 +87,7 @@ pub(super) fn run(args: &ReportArgs, config: &ConfigArgs, color: bool, streams: 
         jobs: settings.jobs,
         unused_suppression: settings.unused_suppression,
         redact: redaction,
-        ..Pipeline::new(&settings.engine, settings.input)
+        ..Pipeline::new(&settings.engine, settings.input.into_options())
     };
     // Files are found as they are checked, never listed whole: memory stays with the groups.
     let mut discovery = Discovery::new(&settings.paths, settings.filters.clone());

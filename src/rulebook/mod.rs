@@ -17,6 +17,7 @@ use globset::{Glob, GlobSetBuilder};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::guidelines;
+use crate::line_index::LineIndex;
 use crate::matcher::{Matcher, MatcherBuilder};
 use crate::normalize::Profile;
 use crate::rules::{self, CompileCtx, Example, Rule, RuleKind, RuleMeta};
@@ -292,7 +293,7 @@ impl RuleSet {
         let mut info_of: Vec<usize> = Vec::new();
         let mut profiles: Vec<usize> = Vec::new();
         // Thousands of rules mean thousands of positions: index each book's lines once.
-        let lines: Vec<Lines<'_>> = books.books.iter().map(|b| Lines::new(&b.text)).collect();
+        let lines: Vec<LineIndex<'_>> = books.books.iter().map(|b| LineIndex::new(&b.text)).collect();
         for (index, book) in books.books.iter().enumerate() {
             let (path, text, file) = (&book.path, &book.text, &book.file);
             let header = file.rulebook.get_ref();
@@ -372,7 +373,7 @@ impl RuleSet {
                     );
                 }
                 if let Some(first_line) =
-                    seen.insert(local.clone(), lines[index].position(id_span.start).line)
+                    seen.insert(local.clone(), Position::at(&lines[index], id_span.start).line)
                 {
                     diagnostics.push(
                         Diagnostic::at(
@@ -435,7 +436,7 @@ impl RuleSet {
                         l.iter()
                             .map(|e| Example {
                                 text: e.get_ref().clone(),
-                                position: book_lines.position(e.span().start),
+                                position: Position::at(book_lines, e.span().start),
                             })
                             .collect()
                     })
@@ -449,7 +450,7 @@ impl RuleSet {
                     tags: common.tags.to_vec(),
                     pass: examples(common.examples.map(|e| &e.pass)),
                     fail: examples(common.examples.map(|e| &e.fail)),
-                    position: book_lines.position(table.at),
+                    position: Position::at(book_lines, table.at),
                     // A rule's own `channel`, else its rulebook's.
                     channel: common
                         .channel
@@ -824,33 +825,6 @@ fn is_kebab(id: &str) -> bool {
         })
 }
 
-/// Line starts of a text, for many offset-to-position lookups.
-struct Lines<'t> {
-    text: &'t str,
-    starts: Vec<usize>,
-}
-
-impl<'t> Lines<'t> {
-    fn new(text: &'t str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Lines { text, starts }
-    }
-
-    /// The same as [`position_of`], in logarithmic time.
-    fn position(&self, offset: usize) -> Position {
-        let offset = offset.min(self.text.len());
-        let line = self.starts.partition_point(|&s| s <= offset);
-        let start = self.starts[line.saturating_sub(1)];
-        Position {
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            column: u32::try_from(self.text.get(start..offset).map_or(0, |s| s.chars().count()) + 1)
-                .unwrap_or(u32::MAX),
-        }
-    }
-}
-
 fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
@@ -1137,10 +1111,10 @@ severity = "info"
     #[test]
     fn line_index_agrees_with_position_of() {
         let text = "a\nbé\r\n\nxyz";
-        let lines = Lines::new(text);
+        let lines = LineIndex::new(text);
         for offset in (0..=text.len()).filter(|&o| text.is_char_boundary(o)) {
             assert_eq!(
-                lines.position(offset),
+                Position::at(&lines, offset),
                 position_of(text, offset),
                 "offset {offset}"
             );

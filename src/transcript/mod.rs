@@ -81,6 +81,14 @@ pub struct Position {
     pub column: u32,
 }
 
+impl Position {
+    /// The position of byte `offset` of the text `lines` indexes (its end, if past it).
+    pub fn at(lines: &crate::line_index::LineIndex<'_>, offset: usize) -> Position {
+        let (line, column) = lines.line_column(offset);
+        Position { line, column }
+    }
+}
+
 /// Where a speaker's role comes from (the JSON report's `roles.source`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]

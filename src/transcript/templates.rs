@@ -42,6 +42,8 @@ use regex::Regex;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
 
+use crate::line_index::LineIndex;
+
 use super::{
     Format, ParseError, ParseOptions, Position, Role, Segment, Speaker, Transcript, TranscriptKind, Turn,
 };
@@ -109,34 +111,9 @@ fn placeholder_regex() -> &'static Regex {
     })
 }
 
-/// Byte offsets of line starts, to turn source offsets into positions.
-struct Lines<'s> {
-    source: &'s str,
-    starts: Vec<usize>,
-}
-
-impl<'s> Lines<'s> {
-    fn new(source: &'s str) -> Self {
-        let starts = std::iter::once(0)
-            .chain(source.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        Lines { source, starts }
-    }
-
-    fn position(&self, offset: usize) -> Position {
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
-        let start = self.starts[line - 1];
-        let column = self.source.get(start..offset).map_or(0, |s| s.chars().count());
-        Position {
-            line: u32::try_from(line).unwrap_or(u32::MAX),
-            column: u32::try_from(column + 1).unwrap_or(u32::MAX),
-        }
-    }
-}
-
 /// Builds a template's turn from text whose characters are mapped to source offsets.
 struct TurnBuilder<'l, 's> {
-    lines: &'l Lines<'s>,
+    lines: &'l LineIndex<'s>,
     text: String,
     segments: Vec<Segment>,
     /// The source offset right after the last character pushed, when it was verbatim.
@@ -147,7 +124,7 @@ struct TurnBuilder<'l, 's> {
 }
 
 impl<'l, 's> TurnBuilder<'l, 's> {
-    fn new(lines: &'l Lines<'s>) -> Self {
+    fn new(lines: &'l LineIndex<'s>) -> Self {
         TurnBuilder {
             lines,
             text: String::new(),
@@ -187,7 +164,7 @@ impl<'l, 's> TurnBuilder<'l, 's> {
         let contiguous = source.is_some() && source == self.next_source && c != '\n';
         if !contiguous && c != '\n' {
             let (position, verbatim) = match source {
-                Some(offset) => (self.lines.position(offset), verbatim),
+                Some(offset) => (Position::at(self.lines, offset), verbatim),
                 None => (self.segments.last().map_or(self.origin, |s| s.position), false),
             };
             self.segments.push(Segment {
@@ -274,7 +251,7 @@ fn key_value(text: &str) -> Option<(String, String)> {
 /// lines before the text are metadata.
 fn parse_text(source: &str, _options: &ParseOptions) -> Result<Vec<Transcript>, ParseError> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let lines = Lines::new(source);
+    let lines = LineIndex::new(source);
     let mut builder = TurnBuilder::new(&lines);
     let mut metadata = IndexMap::new();
     for (at, line) in source_lines(source) {
@@ -300,7 +277,7 @@ fn parse_text(source: &str, _options: &ParseOptions) -> Result<Vec<Transcript>, 
 /// text.
 fn parse_markdown(source: &str, _options: &ParseOptions) -> Result<Vec<Transcript>, ParseError> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let lines = Lines::new(source);
+    let lines = LineIndex::new(source);
     let mut builder = TurnBuilder::new(&lines);
     let mut metadata = IndexMap::new();
     let mut front_matter = false;
@@ -377,8 +354,8 @@ enum Node {
 struct TreeBuilder<'s> {
     /// The source, to turn markers into byte offsets.
     source: &'s str,
-    /// Byte offsets of line starts.
-    line_starts: Vec<usize>,
+    /// Where the source's lines start.
+    lines: LineIndex<'s>,
     stack: Vec<Node>,
     keys: Vec<Option<String>>,
     root: Option<Node>,
@@ -395,7 +372,7 @@ impl TreeBuilder<'_> {
     /// The byte offset of a marker, from its line and character column (its `index` mixes
     /// bytes and characters after block scalars, so it is not used).
     fn byte(&self, mark: Marker) -> usize {
-        let Some(&start) = self.line_starts.get(mark.line().saturating_sub(1)) else {
+        let Some(&start) = self.lines.starts().get(mark.line().saturating_sub(1)) else {
             return self.source.len();
         };
         self.source[start..]
@@ -505,7 +482,7 @@ fn parse_named(source: &str, _options: &ParseOptions) -> Result<Vec<Transcript>,
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let mut tree = TreeBuilder {
         source,
-        line_starts: Lines::new(source).starts,
+        lines: LineIndex::new(source),
         stack: Vec::new(),
         keys: Vec::new(),
         root: None,
@@ -535,13 +512,13 @@ fn parse_named(source: &str, _options: &ParseOptions) -> Result<Vec<Transcript>,
             "YAML anchors and aliases are not supported in template files: write each template out",
         ));
     }
-    let lines = Lines::new(source);
+    let lines = tree.lines;
     let mut out = Vec::new();
     match tree.root {
         None => {}
         Some(Node::Scalar(_, at)) => {
             return Err(ParseError::at_line(
-                lines.position(at).line,
+                Position::at(&lines, at).line,
                 "expected a mapping of template names to texts, or a list of templates; found a \
                  single value",
             ));
@@ -575,7 +552,7 @@ fn with_structure_role(mut metadata: IndexMap<String, String>, path: &str) -> In
 }
 
 /// Finds the templates under a node; `path` is its key path.
-fn collect(node: &Node, path: &str, source: &str, lines: &Lines<'_>, out: &mut Vec<Transcript>) {
+fn collect(node: &Node, path: &str, source: &str, lines: &LineIndex<'_>, out: &mut Vec<Transcript>) {
     match node {
         Node::Scalar(value, at) => {
             let mut metadata = IndexMap::new();
@@ -632,17 +609,17 @@ fn template(
     value: &str,
     at: usize,
     source: &str,
-    lines: &Lines<'_>,
+    lines: &LineIndex<'_>,
     metadata: IndexMap<String, String>,
 ) -> Transcript {
     let offsets = align(source, at, value);
     let mut builder = TurnBuilder::new(lines);
-    builder.origin = lines.position(at);
+    builder.origin = Position::at(lines, at);
     builder.push(value, &offsets);
     if builder.segments.is_empty() && !value.trim().is_empty() {
         builder.segments.push(Segment {
             text_offset: 0,
-            position: lines.position(at),
+            position: Position::at(lines, at),
             verbatim: false,
         });
     }

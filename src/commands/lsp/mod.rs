@@ -121,7 +121,7 @@ pub fn serve(input: &mut dyn BufRead, out: &mut dyn Write, config: &ConfigArgs) 
                     unused_suppression,
                     // An editor's buffer is text already, whatever the file's encoding on disk.
                     encoding: Some(encoding_rs::UTF_8),
-                    ..Pipeline::new(&engine, input)
+                    ..Pipeline::new(&engine, input.into_options())
                 };
                 session.run(&Project {
                     pipeline: Some(&pipeline),
