@@ -15,11 +15,12 @@ use crate::cli::{ChannelArg, CheckArgs, ConfigArgs, FailOn, InputArgs, RolesArg,
 use crate::config::{self, Config, Origin, Setting};
 use crate::decode::encoding_for_label;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::discover::{Filters, Globs};
+use crate::discover::Filters;
 use crate::engine::Engine;
 use crate::finding::Severity;
 use crate::fingerprint::ProjectRoot;
 use crate::metadata::{Metadata, Table};
+use crate::paths::Globs;
 use crate::report::{OutputFormat, ReportOptions, RuleInfo, RunInfo};
 use crate::roles::{Inferrer, Mode};
 use crate::rulebook::{Loaded, ProjectLists, RuleSet, RulebookSource};
@@ -57,7 +58,7 @@ pub fn load_config(args: &ConfigArgs) -> Result<Option<(Config, Vec<Diagnostic>)
                 return Ok(None);
             };
             // Relative to the current folder, so paths in messages and reports stay short.
-            let dir = found.parent().map(config::reach).unwrap_or_default();
+            let dir = found.parent().map(crate::paths::reach).unwrap_or_default();
             dir.join(found.file_name().unwrap_or_default())
         }
     };
@@ -167,7 +168,7 @@ pub struct InputSettings {
     /// Decides the speaker roles labels do not give (`--roles`).
     pub roles: Inferrer,
     /// `[template_roles]` of callcheck.toml: a role and the templates that have it.
-    pub template_roles: Vec<(String, crate::discover::Globs)>,
+    pub template_roles: Vec<(String, crate::paths::Globs)>,
 }
 
 /// The roles mode: `--roles`, else `roles` in callcheck.toml, else inference; with its origin.
@@ -359,7 +360,7 @@ fn list_or(values: &[String], empty: &str) -> String {
 }
 
 fn shown_paths(paths: &[PathBuf]) -> Vec<String> {
-    paths.iter().map(|p| crate::discover::display(p)).collect()
+    paths.iter().map(|p| crate::paths::display(p)).collect()
 }
 
 impl CheckSettings {
@@ -388,7 +389,7 @@ impl CheckSettings {
             .iter()
             .map(|s| match s {
                 RulebookSource::Builtin(name) => format!("builtin:{name}"),
-                RulebookSource::Path(path) => crate::discover::display(path),
+                RulebookSource::Path(path) => crate::paths::display(path),
             })
             .collect();
         provenance.push(("rulebooks", shown_sources.join(", "), rulebooks_origin));
@@ -561,7 +562,7 @@ impl CheckSettings {
             "baseline",
             baseline_path
                 .as_deref()
-                .map_or("(none)".to_string(), crate::discover::display),
+                .map_or("(none)".to_string(), crate::paths::display),
             baseline_origin,
         ));
         provenance.extend(listed);

@@ -8,12 +8,13 @@ use super::Streams;
 use super::check::{is_own_file, no_transcripts_warning};
 use super::progress::Bar;
 use crate::cli::{CheckArgs, ConfigArgs, EvalArgs, EvalFormatArg};
-use crate::discover::{Discovery, normalize_path};
+use crate::discover::Discovery;
 use crate::eval::calls::Calls;
 use crate::eval::labels::{Labels, show_errors};
 use crate::eval::render::{Format, render};
 use crate::eval::{Gates, checks, evaluate};
 use crate::exit::ExitStatus;
+use crate::paths::normalize_path;
 use crate::pipeline::{Pipeline, Progress};
 use crate::settings::CheckSettings;
 

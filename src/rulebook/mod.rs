@@ -191,13 +191,13 @@ impl RuleSet {
                             path.parent().map(Path::to_path_buf).unwrap_or_default()
                         };
                         let confined_to = match root {
-                            Some(root) => crate::discover::real_path(root),
+                            Some(root) => crate::paths::real_path(root),
                             None => command_line_root(&folder),
                         };
                         for file in files {
                             let display = display_path(&file);
                             if root.is_none() {
-                                explicit.push(crate::discover::real_path(&file));
+                                explicit.push(crate::paths::real_path(&file));
                             }
                             match crate::limits::read_settings_file(&file, crate::limits::MAX_SETTINGS_BYTES)
                             {
@@ -254,7 +254,7 @@ impl RuleSet {
         let source = extends::Source {
             path: path.to_string(),
             text: text.to_string(),
-            root: (!path.starts_with("builtin:")).then(|| crate::discover::real_path(&folder)),
+            root: (!path.starts_with("builtin:")).then(|| crate::paths::real_path(&folder)),
         };
         let (set, warnings) = Self::compile(vec![source], &[], false, lists, &mut diagnostics);
         if diagnostics.has_errors() {
@@ -807,8 +807,8 @@ pub fn display_path(path: &Path) -> String {
 /// rulebook lies inside it (a project's `rules/team.toml` extending `../common.toml`), else the
 /// rulebook's own folder.
 fn command_line_root(folder: &Path) -> PathBuf {
-    let folder = crate::discover::real_path(folder);
-    let current = crate::discover::real_path(Path::new("."));
+    let folder = crate::paths::real_path(folder);
+    let current = crate::paths::real_path(Path::new("."));
     if folder.starts_with(&current) {
         current
     } else {

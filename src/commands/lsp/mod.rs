@@ -45,7 +45,7 @@ pub(super) fn run(config: &ConfigArgs, streams: &mut Streams<'_>) -> io::Result<
     colored::control::set_override(false);
     // `--config` names a file from where the server was started, before it moves to the project.
     let config = ConfigArgs {
-        config: config.config.as_deref().map(crate::discover::normalize_path),
+        config: config.config.as_deref().map(crate::paths::normalize_path),
         no_config: config.no_config,
     };
     let stdin = io::stdin();
@@ -234,9 +234,9 @@ pub struct Project<'a> {
 impl Project<'_> {
     /// How `check` would read the file at `path`, if it would check it at all.
     fn input_for(&self, path: &Path) -> Option<Input> {
-        let absolute = crate::discover::normalize_path(path);
+        let absolute = crate::paths::normalize_path(path);
         self.paths.iter().find_map(|given| {
-            let root = crate::discover::normalize_path(given);
+            let root = crate::paths::normalize_path(given);
             if absolute == root {
                 // A file named in `paths` is always checked.
                 let format = self.filters.walk_takes(root.parent()?, &absolute).flatten();
@@ -253,7 +253,7 @@ impl Project<'_> {
 
 fn input(path: PathBuf, format: Option<&'static crate::transcript::Format>) -> Input {
     Input {
-        display: crate::discover::display(&path),
+        display: crate::paths::display(&path),
         source: Source::File(path),
         format,
     }
