@@ -899,7 +899,7 @@ impl Pipeline<'_> {
 }
 
 /// The entry of a transcript that cannot be judged because no speaker could be identified as
-/// the agent ([`crate::roles::Assignment::not_checked`]), or `None` for one that can.
+/// the agent ([`crate::transcript::Assignment::not_checked`]), or `None` for one that can.
 fn not_checked(
     transcript: &Transcript,
     path: &str,
