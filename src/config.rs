@@ -35,7 +35,9 @@ use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, from_toml_error, 
 use crate::finding::Severity;
 use crate::paths::{CONFIG_FILE_NAMES, normalize_path, shown};
 use crate::report::OutputFormat;
-use crate::rulebook::{RuleSet, builtin, position_of, schema::SpeakersToml};
+use crate::rulebook::{RuleSet, builtin, position_of};
+use crate::rules::Lists;
+use crate::rules::schema::SpeakersToml;
 use crate::transcript::{Channel, FORMATS, Format, Role, format_by_name};
 
 /// callcheck's own checks, which `[rules]` can also set (`"callcheck/unused-suppression" =
@@ -246,7 +248,7 @@ fn advice(key: &str) -> (&'static str, &'static str) {
 
 impl Config {
     /// The `[lists]` as rulebooks take them.
-    pub fn word_lists(&self) -> crate::rulebook::Lists {
+    pub fn word_lists(&self) -> Lists {
         self.lists
             .iter()
             .map(|(name, words, _)| (name.clone(), words.clone()))

@@ -19,7 +19,6 @@ use crate::report::write_atomically;
 use crate::rollup::path::PathPattern;
 use crate::rollup::render::{RenderOptions, ReportFormat, render};
 use crate::rollup::{Dimension, Options, Rollup, context};
-use crate::score::Scoring;
 use crate::settings::{CheckSettings, check_writable};
 use crate::transcript::Format;
 
@@ -88,7 +87,7 @@ pub(super) fn run(
         (false, Some(what)) => what.into(),
         (false, None) => Redaction::Personal,
     };
-    let scoring = Arc::new(Scoring::new(settings.engine.rules()));
+    let scoring = Arc::new(settings.engine.rules().scoring());
     let rulebooks: Vec<String> = settings
         .engine
         .rules()

@@ -32,10 +32,10 @@ use toml::Spanned;
 
 use super::builtin;
 use super::problems::Parsed;
-use super::schema::RulebookFile;
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, list};
 use crate::finding::Severity;
 use crate::paths::normalize_path;
+use crate::rules::schema::{RulebookFile, SectionToml};
 
 /// A parsed rulebook file and where its parents are in the arena.
 pub(super) struct Book {
@@ -453,7 +453,7 @@ impl Books {
     }
 
     /// The sections (with the book that set them), if any book in the chain sets them.
-    pub fn sections(&self, index: usize) -> Option<(usize, &Vec<super::schema::SectionToml>)> {
+    pub fn sections(&self, index: usize) -> Option<(usize, &Vec<SectionToml>)> {
         self.inherited(index, 0, &|file: &RulebookFile| {
             file.scorecard
                 .as_ref()

@@ -8,7 +8,6 @@
 pub mod builtin;
 mod extends;
 mod problems;
-pub mod schema;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,10 +18,10 @@ use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::guidelines;
 use crate::matcher::{Matcher, MatcherBuilder};
 use crate::normalize::Profile;
-use crate::rules::{self, CompileCtx, Example, Rule, RuleKind, RuleMeta};
-use crate::score::{DEFAULT_PASS_MARK, Scorecard};
+use crate::rules::schema::{self, LanguageToml};
+use crate::rules::{self, CompileCtx, Example, Lists, Rule, RuleKind, RuleMeta};
+use crate::score::{DEFAULT_PASS_MARK, Scorecard, ScoredRule, Scoring, effective_weight};
 use crate::transcript::{Channel, Language, Position, Role, SpeakerLabels};
-use schema::LanguageToml;
 
 /// Where a rulebook comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,9 +120,6 @@ fn reader_groups(rules: &[Rule]) -> Vec<Option<usize>> {
 
 /// A loaded rule set plus any warnings found while loading.
 pub type Loaded = (RuleSet, Vec<Diagnostic>);
-
-/// Named word lists (`[lists]` of a rulebook or of callcheck.toml).
-pub type Lists = indexmap::IndexMap<String, Vec<String>>;
 
 /// A project's word lists and how they meet the rulebooks' own.
 #[derive(Clone, Copy, Debug)]
@@ -638,6 +634,23 @@ impl RuleSet {
                 Err(format!("`{id}` is ambiguous: {}", ids.join(", ")))
             }
         }
+    }
+
+    /// The scoring model of the enabled rules.
+    pub fn scoring(&self) -> Scoring {
+        let scored: Vec<ScoredRule> = self
+            .enabled_rules()
+            .map(|(_, rule)| ScoredRule {
+                id: rule.id.clone(),
+                title: rule.meta.title.clone(),
+                severity: rule.meta.severity,
+                weight: effective_weight(rule.meta.weight, rule.meta.severity),
+                auto_fail: rule.meta.auto_fail,
+                section: rule.meta.section.clone(),
+                scorecard: rule.scorecard,
+            })
+            .collect();
+        Scoring::from_rules(scored, self.scorecards.clone())
     }
 
     /// The rulebook a rule belongs to.
