@@ -1,5 +1,5 @@
-//! The import graph of `src/`'s top-level modules has no cycle, and the library never imports
-//! the front ends (docs/architecture.md, "Layers").
+//! The import graph of `src/`'s top-level modules has no cycle, every import goes down the
+//! layers docs/architecture.md lists, and the library never imports the front ends.
 //!
 //! The crate's own source is parsed here, with no tool and no network, so the check runs in a
 //! bare clone as part of `cargo test`. From `src/lib.rs` it follows `mod` declarations, drops
@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 /// The front ends: only they know about flags, standard streams and embedding programs.
 const FRONT_ENDS: [&str; 5] = ["cli", "commands", "embed", "python", "settings"];
 
-/// Library → front-end edges still being removed on another branch (the pipeline split moves
-/// the input options out of `settings`); delete an entry once its edge is gone.
-const FRONT_END_EXCEPTIONS: [(&str, &str); 1] = [("pipeline", "settings")];
+/// Imports against the layers that are still being removed on another branch (the pipeline
+/// split moves the input options out of `settings`); delete an entry once its import is gone.
+const PENDING: [(&str, &str); 1] = [("pipeline", "settings")];
 
 /// Where an edge is first seen: file (relative to the crate root) and line.
 type Site = (String, u32);
@@ -598,7 +598,7 @@ fn the_library_does_not_import_the_front_ends() {
         .filter(|((from, to), _)| {
             !FRONT_ENDS.contains(&from.as_str())
                 && FRONT_ENDS.contains(&to.as_str())
-                && !FRONT_END_EXCEPTIONS.contains(&(from.as_str(), to.as_str()))
+                && !PENDING.contains(&(from.as_str(), to.as_str()))
         })
         .map(|((from, to), (file, line))| format!("  {from} → {to}: {file}:{line}"))
         .collect();
@@ -614,6 +614,64 @@ fn the_library_does_not_import_the_front_ends() {
             "front end {module} is not a module"
         );
     }
+}
+
+/// The layer of each module, from the table under "## Layers" in docs/architecture.md: rows
+/// `| 3 | `rules`, `score` | … |`.
+fn documented_layers(markdown: &str) -> BTreeMap<String, u32> {
+    let mut layers = BTreeMap::new();
+    let section = markdown
+        .split("\n## ")
+        .find(|s| s.starts_with("Layers\n"))
+        .expect("docs/architecture.md has a \"## Layers\" section");
+    for row in section.lines().filter(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let Some(Ok(layer)) = cells.get(1).map(|c| c.parse::<u32>()) else {
+            continue;
+        };
+        for module in cells[2].split(',') {
+            let module = module.trim().trim_matches('`');
+            assert!(
+                layers.insert(module.to_string(), layer).is_none(),
+                "{module} is in two layers"
+            );
+        }
+    }
+    layers
+}
+
+#[test]
+fn imports_follow_the_documented_layers() {
+    let graph = src_graph();
+    let doc = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/architecture.md");
+    let layers = documented_layers(&std::fs::read_to_string(doc).unwrap());
+    let documented: BTreeSet<String> = layers.keys().cloned().collect();
+    let missing: Vec<&String> = graph.modules.difference(&documented).collect();
+    let gone: Vec<&String> = documented.difference(&graph.modules).collect();
+    assert!(
+        missing.is_empty() && gone.is_empty(),
+        "the \"Layers\" table of docs/architecture.md does not list the modules of src/lib.rs: \
+         give {missing:?} a layer, remove {gone:?}"
+    );
+    let wrong: Vec<String> = graph
+        .edges
+        .iter()
+        .filter(|((from, to), _)| {
+            layers[from] <= layers[to] && !PENDING.contains(&(from.as_str(), to.as_str()))
+        })
+        .map(|((from, to), (file, line))| {
+            format!(
+                "  {from} (layer {}) → {to} (layer {}): {file}:{line}",
+                layers[from], layers[to]
+            )
+        })
+        .collect();
+    assert!(
+        wrong.is_empty(),
+        "imports that do not go down the layers of docs/architecture.md; move the item down or \
+         change the layers (keeping every import downward):\n{}",
+        wrong.join("\n")
+    );
 }
 
 #[test]
