@@ -2,7 +2,7 @@
 //!
 //! It sits with the rule kinds rather than with the loader ([`crate::rulebook`]): a
 //! [`RulebookFile`] holds one list of tables per kind, and the kinds' tables are built on
-//! [`rule_toml!`], so the kinds and the file shape change together, and `rulebook` only reads
+//! `rule_toml!`, so the kinds and the file shape change together, and `rulebook` only reads
 //! them.
 //!
 //! Each rule kind declares its own table struct (in `rules/<kind>.rs`) with [`rule_toml!`],
