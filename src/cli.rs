@@ -170,6 +170,49 @@ pub struct RulebookArgs {
     pub rules: Vec<String>,
 }
 
+/// Which rules run (shared by `check`, `report`, `config` and `eval`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct RuleFilterArgs {
+    /// Only run these rules: full ids, globs over ids (zh-telephone/*, */you-must) or rulebook
+    /// ids; repeatable or comma-separated.
+    #[arg(long, value_name = "ID|GLOB", value_delimiter = ',')]
+    pub select: Vec<String>,
+
+    /// Skip these rules (same forms as --select).
+    #[arg(long, value_name = "ID|GLOB", value_delimiter = ',')]
+    pub ignore: Vec<String>,
+}
+
+/// Which rules run, which files are read and how, and by how many threads: everything about
+/// reading and judging calls (shared by `check`, `report` and `config`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct ScopeArgs {
+    /// Which rules run.
+    #[command(flatten)]
+    pub rules: RuleFilterArgs,
+
+    /// Only check files whose path (relative to the folder) matches this glob; repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub include: Vec<String>,
+
+    /// Skip files and folders whose path (relative to the folder) matches this glob;
+    /// repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
+    /// Also check hidden files and folders (names starting with ".").
+    #[arg(long)]
+    pub hidden: bool,
+
+    /// How to read the inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Worker threads [default: number of CPUs].
+    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+}
+
 /// `callcheck check`.
 #[derive(Debug, Args, Default)]
 pub struct CheckArgs {
@@ -204,35 +247,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub write_baseline: Option<PathBuf>,
 
-    /// Only run these rules: full ids, globs over ids (zh-telephone/*, */you-must) or rulebook
-    /// ids; repeatable or comma-separated.
-    #[arg(long, value_name = "ID|GLOB", value_delimiter = ',')]
-    pub select: Vec<String>,
-
-    /// Skip these rules (same forms as --select).
-    #[arg(long, value_name = "ID|GLOB", value_delimiter = ',')]
-    pub ignore: Vec<String>,
-
-    /// Only check files whose path (relative to the folder) matches this glob; repeatable.
-    #[arg(long, value_name = "GLOB")]
-    pub include: Vec<String>,
-
-    /// Skip files and folders whose path (relative to the folder) matches this glob;
-    /// repeatable.
-    #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
-
-    /// Also check hidden files and folders (names starting with ".").
-    #[arg(long)]
-    pub hidden: bool,
-
-    /// How to read the inputs.
+    /// Which rules run and which calls are read, how.
     #[command(flatten)]
-    pub input: InputArgs,
-
-    /// Worker threads [default: number of CPUs].
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub jobs: Option<u16>,
+    pub scope: ScopeArgs,
 
     /// Mask personal data in every output: numbers of six digits or more (phone, card, ID,
     /// order numbers; written, in Chinese numerals or spoken) keep their last four digits, and
@@ -285,8 +302,16 @@ left out of every count, mean and pass rate. Personal data in excerpts is masked
 written; 2 usage error, invalid rulebook, a transcript that could not be read, or a call that was
 not checked (the others are still reported).";
 
-/// `callcheck report`.
+/// `callcheck report`. The shared arguments keep `check`'s meaning; their help says so in the
+/// report's terms.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("select", |a| a.help("Only count these rules (as `check --select`)")),
+    mut_arg("ignore", |a| a.help("Leave out these rules (as `check --ignore`)")),
+    mut_arg("include", |a| a.help("Only read files whose path (relative to the folder) matches this glob; repeatable")),
+    mut_arg("exclude", |a| a.help("Skip files and folders whose path matches this glob; repeatable")),
+    mut_arg("hidden", |a| a.help("Also read hidden files and folders"))
+)]
 pub struct ReportArgs {
     /// Transcript files or folders (searched recursively); "-" reads standard input. Defaults to
     /// the current folder, or `paths` in callcheck.toml.
@@ -338,33 +363,9 @@ pub struct ReportArgs {
     #[arg(long)]
     pub no_redact: bool,
 
-    /// Only count these rules (as `check --select`).
-    #[arg(long, value_name = "ID|GLOB", value_delimiter = ',')]
-    pub select: Vec<String>,
-
-    /// Leave out these rules (as `check --ignore`).
-    #[arg(long, value_name = "ID|GLOB", value_delimiter = ',')]
-    pub ignore: Vec<String>,
-
-    /// Only read files whose path (relative to the folder) matches this glob; repeatable.
-    #[arg(long, value_name = "GLOB")]
-    pub include: Vec<String>,
-
-    /// Skip files and folders whose path matches this glob; repeatable.
-    #[arg(long, value_name = "GLOB")]
-    pub exclude: Vec<String>,
-
-    /// Also read hidden files and folders.
-    #[arg(long)]
-    pub hidden: bool,
-
-    /// How to read the inputs.
+    /// Which rules are counted and which calls are read, how (as for `check`).
     #[command(flatten)]
-    pub input: InputArgs,
-
-    /// Worker threads [default: number of CPUs].
-    #[arg(short = 'j', long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub jobs: Option<u16>,
+    pub scope: ScopeArgs,
 }
 
 const EVAL_EXAMPLES: &str = "\
@@ -384,6 +385,10 @@ that could not be read (the others are still evaluated).";
 
 /// `callcheck eval`.
 #[derive(Debug, Args)]
+#[command(
+    mut_arg("select", |a| a.help("Only run these rules (as `check --select`)")),
+    mut_arg("ignore", |a| a.help("Skip these rules (as `check --ignore`)"))
+)]
 pub struct EvalArgs {
     /// The labels: a .csv, .tsv or .jsonl file with the columns call, check and expected.
     #[arg(value_name = "LABELS")]
@@ -419,13 +424,9 @@ pub struct EvalArgs {
     #[arg(long)]
     pub allow_unmatched: bool,
 
-    /// Only run these rules (as `check --select`).
-    #[arg(long, value_name = "ID|GLOB", value_delimiter = ',')]
-    pub select: Vec<String>,
-
-    /// Skip these rules (as `check --ignore`).
-    #[arg(long, value_name = "ID|GLOB", value_delimiter = ',')]
-    pub ignore: Vec<String>,
+    /// Which rules run.
+    #[command(flatten)]
+    pub rules: RuleFilterArgs,
 
     /// How to read the inputs.
     #[command(flatten)]
@@ -514,8 +515,8 @@ pub enum ReportFormatArg {
 #[derive(Debug, Args, Clone, Default)]
 pub struct InputArgs {
     /// Read every file as this format instead of detecting it (by extension, then content).
-    #[arg(long, value_name = "NAME", value_parser = input_format_names())]
-    pub input_format: Option<String>,
+    #[arg(long, value_name = "NAME", value_parser = input_format())]
+    pub input_format: Option<&'static crate::transcript::Format>,
 
     /// Read every file in this encoding instead of detecting it (UTF-8, UTF-16LE, UTF-16BE,
     /// GB18030, GBK, Big5, Shift_JIS, windows-1252, …).
@@ -563,8 +564,12 @@ pub enum ChannelArg {
     Chat,
 }
 
-fn input_format_names() -> clap::builder::PossibleValuesParser {
+/// `--input-format`: one of the formats' names (listed in `--help` and completions), parsed
+/// here once into the format itself.
+fn input_format() -> impl clap::builder::TypedValueParser<Value = &'static crate::transcript::Format> {
+    use clap::builder::TypedValueParser as _;
     clap::builder::PossibleValuesParser::new(crate::transcript::FORMATS.iter().map(|f| f.name))
+        .try_map(|name| crate::transcript::format_by_name(&name).ok_or(format!("unknown format {name}")))
 }
 
 /// `callcheck rules …`.
@@ -691,7 +696,7 @@ mod tests {
             panic!("expected check");
         };
         assert_eq!(args.rulebooks.rules, ["a.toml", "dir/"]);
-        assert_eq!(args.select, ["a/x", "a/y"]);
+        assert_eq!(args.scope.rules.select, ["a/x", "a/y"]);
         assert_eq!(args.fail_on, Some(FailOn::Warning));
         assert_eq!(args.format, Some(crate::report::OutputFormat::Json));
     }
@@ -718,13 +723,13 @@ mod tests {
         let Command::Check(args) = cli.command else {
             panic!("expected check");
         };
-        assert_eq!(args.input.input_format.as_deref(), Some("jsonl"));
-        assert_eq!(args.input.encoding.as_deref(), Some("gbk"));
+        assert_eq!(args.scope.input.input_format.map(|f| f.name), Some("jsonl"));
+        assert_eq!(args.scope.input.encoding.as_deref(), Some("gbk"));
         assert_eq!(
-            args.input.speaker_map,
+            args.scope.input.speaker_map,
             ["spk_0=agent", "spk_1=customer", "Jane Doe=agent"]
         );
-        assert_eq!(args.input.csv_column, ["text=Utterance"]);
-        assert_eq!(args.input.metadata, Some(PathBuf::from("contacts.csv")));
+        assert_eq!(args.scope.input.csv_column, ["text=Utterance"]);
+        assert_eq!(args.scope.input.metadata, Some(PathBuf::from("contacts.csv")));
     }
 }

@@ -58,9 +58,9 @@ impl Checker {
         let settings = CheckSettings::from_args(&args, &cli.config, false).map_err(|e| e.to_string())?;
         let scoring = settings.run_info().scoring;
         Ok(Checker {
-            engine: settings.engine,
-            input: settings.input,
-            unused_suppression: settings.unused_suppression,
+            engine: settings.run.engine,
+            input: settings.run.input,
+            unused_suppression: settings.run.unused_suppression,
             redact: args.redact.map_or(Redaction::None, Redaction::from),
             scoring,
         })

@@ -43,6 +43,7 @@ pub mod limits;
 pub mod matcher;
 pub mod metadata;
 pub mod normalize;
+pub mod paint;
 pub mod paths;
 pub mod pipeline;
 #[cfg(feature = "python")]

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use encoding_rs::Encoding;
 
 use crate::baseline::Baseline;
-use crate::cli::{ChannelArg, CheckArgs, ConfigArgs, FailOn, InputArgs, RolesArg, RulebookArgs};
+use crate::cli::{
+    ChannelArg, CheckArgs, ConfigArgs, FailOn, InputArgs, RolesArg, RuleFilterArgs, RulebookArgs, ScopeArgs,
+};
 use crate::config::{self, Config, Origin, Setting};
 use crate::decode::encoding_for_label;
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -25,7 +27,7 @@ use crate::report::{OutputFormat, ReportOptions, RuleInfo, RunInfo};
 use crate::roles::{Inferrer, Mode};
 use crate::rulebook::{Loaded, ProjectLists, RuleSet, RulebookSource};
 use crate::suppress;
-use crate::transcript::{Channel, Format, ParseOptions, Role, SpeakerLabels, format_by_name};
+use crate::transcript::{Channel, Format, ParseOptions, Role, SpeakerLabels};
 
 /// Why the settings could not be resolved.
 #[derive(Debug)]
@@ -192,7 +194,7 @@ impl InputSettings {
         labels: &SpeakerLabels,
         roles: Mode,
     ) -> Result<InputSettings, SettingsError> {
-        let format = args.input_format.as_deref().and_then(format_by_name);
+        let format = args.input_format;
         let encoding = args
             .encoding
             .as_deref()
@@ -300,8 +302,9 @@ impl InputSettings {
     }
 }
 
-/// Everything `callcheck check` needs.
-pub struct CheckSettings {
+/// Everything a command that reads and judges calls needs (`check`, `report`, `eval`,
+/// `config`, the language server and the embedding API): rules, files, reading, threads.
+pub struct RunSettings {
     /// The compiled rules.
     pub engine: Engine,
     /// Warnings from loading rulebooks and the configuration.
@@ -312,20 +315,8 @@ pub struct CheckSettings {
     pub filters: Filters,
     /// How to read the inputs.
     pub input: InputSettings,
-    /// Report format.
-    pub format: OutputFormat,
-    /// Report presentation.
-    pub report: ReportOptions,
-    /// Severity that fails the run (`None`: never).
-    pub fail_on: Option<Severity>,
     /// Worker threads.
     pub jobs: usize,
-    /// Write the report to this file instead of standard output.
-    pub output: Option<PathBuf>,
-    /// The baseline file of findings already accepted (read by [`CheckSettings::baseline`]).
-    pub baseline: Option<PathBuf>,
-    /// Record the run's findings in this file.
-    pub write_baseline: Option<PathBuf>,
     /// Severity of unused suppressions (`None`: off).
     pub unused_suppression: Option<Severity>,
     /// The configuration file in force, as shown to the user.
@@ -333,8 +324,222 @@ pub struct CheckSettings {
     /// The folder of `callcheck.toml`, else the current folder: CI reports name files
     /// relative to it and fingerprints are built from it.
     pub project_root: ProjectRoot,
-    /// Each setting's value as text and where it came from, for `callcheck config`.
-    pub provenance: Vec<(&'static str, String, Origin)>,
+    /// Each single-valued setting as text and where it came from, for `callcheck config`.
+    provenance: Vec<Provenance>,
+    /// The configuration's `[rules]`, `[speakers]` and `[lists]` entries, listed after them.
+    listed: Vec<Provenance>,
+}
+
+/// A setting's name, its value as text and where the value came from.
+pub type Provenance = (&'static str, String, Origin);
+
+/// Everything `callcheck check` needs: the shared run settings plus where the report goes and
+/// what fails the run.
+pub struct CheckSettings {
+    /// Rules, files, reading and threads.
+    pub run: RunSettings,
+    /// Report format.
+    pub format: OutputFormat,
+    /// Report presentation.
+    pub report: ReportOptions,
+    /// Severity that fails the run (`None`: never).
+    pub fail_on: Option<Severity>,
+    /// Write the report to this file instead of standard output.
+    pub output: Option<PathBuf>,
+    /// The baseline file of findings already accepted (read by [`CheckSettings::baseline`]).
+    pub baseline: Option<PathBuf>,
+    /// Record the run's findings in this file.
+    pub write_baseline: Option<PathBuf>,
+}
+
+/// Resolution in progress: each step takes flags, falls back on the configuration, and records
+/// what it chose and where from.
+struct Layers<'c> {
+    config: Option<&'c Config>,
+    warnings: Vec<Diagnostic>,
+    provenance: Vec<Provenance>,
+    listed: Vec<Provenance>,
+}
+
+impl Layers<'_> {
+    /// Loads the rulebooks, applies `--select`/`--ignore` and the configuration's `[rules]`;
+    /// also returns the severity of unused suppressions (`None`: off).
+    fn rules(
+        &mut self,
+        rulebooks: &RulebookArgs,
+        filter: &RuleFilterArgs,
+    ) -> Result<(RuleSet, Option<Severity>), SettingsError> {
+        let (sources, rulebooks_origin, root) = rulebook_sources(rulebooks, self.config);
+        let lists = self.config.map(Config::word_lists).unwrap_or_default();
+        let (mut rules, rulebook_warnings) =
+            RuleSet::load_configured(&sources, root.as_deref(), ProjectLists::Replace(&lists))
+                .map_err(SettingsError::Rulebooks)?;
+        self.warnings.extend(rulebook_warnings);
+        let shown_sources: Vec<String> = sources
+            .iter()
+            .map(|s| match s {
+                RulebookSource::Builtin(name) => format!("builtin:{name}"),
+                RulebookSource::Path(path) => crate::paths::display(path),
+            })
+            .collect();
+        self.provenance
+            .push(("rulebooks", shown_sources.join(", "), rulebooks_origin));
+
+        let (select, ignore): (Vec<String>, Vec<String>) = (
+            filter.select.iter().filter(|s| !is_pseudo(s)).cloned().collect(),
+            filter.ignore.iter().filter(|s| !is_pseudo(s)).cloned().collect(),
+        );
+        rules.select(&select, &ignore).map_err(SettingsError::Usage)?;
+        // `[rules]` and `[speakers]` entries are listed after the single-valued settings.
+        let mut unused = Setting {
+            value: Some(Severity::Warning),
+            origin: Origin::Default,
+        };
+        if let Some(config) = self.config {
+            let (level_warnings, configured) = apply_config(&mut rules, config);
+            self.warnings.extend(level_warnings);
+            if let Some(configured) = configured {
+                unused = configured;
+            }
+            for entry in &config.rules {
+                let level = entry.level.map_or("off", Severity::as_str);
+                self.listed.push((
+                    "rules",
+                    format!("{} = {level}", entry.pattern),
+                    entry.origin.clone(),
+                ));
+            }
+            for (role, label, origin) in &config.speakers {
+                self.listed
+                    .push(("speakers", format!("{role}: {label}"), origin.clone()));
+            }
+            for (name, origin) in &config.companies {
+                self.listed
+                    .push(("speakers", format!("company: {name}"), origin.clone()));
+            }
+            for (name, words, origin) in &config.lists {
+                self.listed
+                    .push(("lists", format!("{name} = {}", words.join(", ")), origin.clone()));
+            }
+        }
+        let pseudo_ignored = filter.ignore.iter().any(|s| is_pseudo(s))
+            || (!filter.select.is_empty() && !filter.select.iter().any(|s| is_pseudo(s)));
+        if pseudo_ignored {
+            unused = Setting {
+                value: None,
+                origin: Origin::Flag("--select/--ignore"),
+            };
+        }
+        self.provenance.push((
+            "unused-suppression",
+            unused.value.map_or("off", Severity::as_str).to_string(),
+            unused.origin,
+        ));
+        let unused_suppression = unused.value;
+        Ok((rules, unused_suppression))
+    }
+
+    /// The paths to check and the filters for walking folders (with the forced input format).
+    fn files(
+        &mut self,
+        paths: &[PathBuf],
+        scope: &ScopeArgs,
+    ) -> Result<(Vec<PathBuf>, Filters), SettingsError> {
+        let (paths, paths_origin) = if paths.is_empty() {
+            match self.config.and_then(|c| c.paths.as_ref()) {
+                Some(s) => (s.value.clone(), s.origin.clone()),
+                None => (vec![PathBuf::from(".")], Origin::Default),
+            }
+        } else {
+            (paths.to_vec(), Origin::Flag("PATH"))
+        };
+        self.provenance
+            .push(("paths", shown_paths(&paths).join(", "), paths_origin));
+
+        let base = self.config.map(|c| c.root.as_path());
+        let glob_setting =
+            |flag: &[String], name: &'static str, configured: Option<&Setting<Vec<String>>>| {
+                if !flag.is_empty() {
+                    (flag.to_vec(), None, Origin::Flag(name))
+                } else if let Some(s) = configured {
+                    (s.value.clone(), base, s.origin.clone())
+                } else {
+                    (Vec::new(), None, Origin::Default)
+                }
+            };
+        let (include, include_base, include_origin) = glob_setting(
+            &scope.include,
+            "--include",
+            self.config.and_then(|c| c.include.as_ref()),
+        );
+        let (exclude, exclude_base, exclude_origin) = glob_setting(
+            &scope.exclude,
+            "--exclude",
+            self.config.and_then(|c| c.exclude.as_ref()),
+        );
+        let (templates, templates_base, templates_origin) =
+            glob_setting(&[], "", self.config.and_then(|c| c.templates.as_ref()));
+        self.provenance
+            .push(("include", list_or(&include, "(every file)"), include_origin));
+        self.provenance
+            .push(("exclude", list_or(&exclude, "(nothing)"), exclude_origin));
+        self.provenance
+            .push(("templates", list_or(&templates, "(none)"), templates_origin));
+
+        let forced = scope.input.input_format;
+        let (input_format, input_origin) = pick(
+            forced.map(Some),
+            "--input-format",
+            self.config
+                .and_then(|c| c.input_format.as_ref())
+                .map(|s| Setting {
+                    value: Some(s.value),
+                    origin: s.origin.clone(),
+                })
+                .as_ref(),
+            None,
+        );
+        self.provenance.push((
+            "input_format",
+            input_format.map_or("(by extension)", |f| f.name).to_string(),
+            input_origin,
+        ));
+        let filters = Filters {
+            include: Globs::new(&include, "--include", include_base).map_err(SettingsError::Usage)?,
+            exclude: Globs::new(&exclude, "--exclude", exclude_base).map_err(SettingsError::Usage)?,
+            templates: Globs::new(&templates, "templates", templates_base).map_err(SettingsError::Usage)?,
+            hidden: scope.hidden,
+            format: input_format,
+        };
+        Ok((paths, filters))
+    }
+
+    /// How to read the inputs: `args` with the configuration's roles, channel and template
+    /// roles; `labels` are the rulebooks' speaker labels, `format` the forced format.
+    fn input(
+        &mut self,
+        args: &InputArgs,
+        labels: &SpeakerLabels,
+        format: Option<&'static Format>,
+    ) -> Result<InputSettings, SettingsError> {
+        let (roles, roles_origin) = roles_mode(args, self.config);
+        self.provenance
+            .push(("roles", roles.as_str().to_string(), roles_origin));
+        let mut input = InputSettings::from_args(args, labels, roles)?;
+        input.format = format;
+        let (channel, channel_origin) = input.channel_from(self.config);
+        let (roles_shown, roles_origin) = input.template_roles_from(self.config)?;
+        self.provenance
+            .push(("template_roles", roles_shown, roles_origin));
+        self.provenance.push((
+            "channel",
+            channel
+                .map_or("(from each call; voice when it does not say)", Channel::as_str)
+                .to_string(),
+            channel_origin,
+        ));
+        Ok(input)
+    }
 }
 
 /// A flag's value if given, else the configuration's, else the default, with its origin.
@@ -363,6 +568,83 @@ fn shown_paths(paths: &[PathBuf]) -> Vec<String> {
     paths.iter().map(|p| crate::paths::display(p)).collect()
 }
 
+impl RunSettings {
+    /// Resolves the arguments shared by the commands that judge calls, with the project
+    /// configuration `config_args` selects.
+    pub fn from_args(
+        paths: &[PathBuf],
+        rulebooks: &RulebookArgs,
+        scope: &ScopeArgs,
+        config_args: &ConfigArgs,
+    ) -> Result<RunSettings, SettingsError> {
+        let (config, warnings) = load_config(config_args)?.map_or((None, Vec::new()), |(c, w)| (Some(c), w));
+        RunSettings::resolve(paths, rulebooks, scope, config.as_ref(), warnings)
+    }
+
+    /// Resolves the shared arguments against a loaded configuration (`None`: none in force).
+    fn resolve(
+        paths: &[PathBuf],
+        rulebooks: &RulebookArgs,
+        scope: &ScopeArgs,
+        config: Option<&Config>,
+        warnings: Vec<Diagnostic>,
+    ) -> Result<RunSettings, SettingsError> {
+        let mut layers = Layers {
+            config,
+            warnings,
+            provenance: Vec::new(),
+            listed: Vec::new(),
+        };
+        let (rules, unused_suppression) = layers.rules(rulebooks, &scope.rules)?;
+        let (paths, filters) = layers.files(paths, scope)?;
+        // After the configuration's `[speakers]`: `--speaker-map` adds to them.
+        let input = layers.input(&scope.input, &rules.labels, filters.format)?;
+        let jobs = scope.jobs.map_or_else(
+            || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+            usize::from,
+        );
+        Ok(RunSettings {
+            engine: Engine::new(rules),
+            warnings: layers.warnings,
+            paths,
+            filters,
+            input,
+            jobs,
+            unused_suppression,
+            config_file: config.map(|c| c.display.clone()),
+            project_root: config.map_or_else(ProjectRoot::default, |c| ProjectRoot::new(&c.root)),
+            provenance: layers.provenance,
+            listed: layers.listed,
+        })
+    }
+
+    /// What reporters need to know about the run; `fail_on` is the severity that fails it.
+    pub fn run_info(&self, fail_on: Option<Severity>) -> RunInfo {
+        let extra = self
+            .unused_suppression
+            .map(|severity| RuleInfo {
+                id: suppress::UNUSED_RULE.to_string(),
+                kind: "suppression".to_string(),
+                severity,
+                title: Some("Unused or unknown suppression comment".into()),
+                message: None,
+                guideline: None,
+                help: suppress::UNUSED_HELP.to_string(),
+                tags: Vec::new(),
+            })
+            .into_iter()
+            .collect();
+        let mut run = RunInfo::new(self.engine.rules(), extra, fail_on);
+        run.root = self.project_root.clone();
+        run
+    }
+
+    /// Each setting's value as text and where it came from, in `callcheck config`'s order.
+    pub fn provenance(&self) -> impl Iterator<Item = &Provenance> {
+        self.provenance.iter().chain(&self.listed)
+    }
+}
+
 impl CheckSettings {
     /// Resolves `check` arguments with the project configuration; `color` is whether standard
     /// output gets colours.
@@ -371,157 +653,10 @@ impl CheckSettings {
         config_args: &ConfigArgs,
         color: bool,
     ) -> Result<CheckSettings, SettingsError> {
-        let loaded_config = load_config(config_args)?;
-        let (config, mut warnings) = match loaded_config {
-            Some((config, warnings)) => (Some(config), warnings),
-            None => (None, Vec::new()),
-        };
+        let (config, warnings) = load_config(config_args)?.map_or((None, Vec::new()), |(c, w)| (Some(c), w));
         let config = config.as_ref();
-        let mut provenance: Vec<(&'static str, String, Origin)> = Vec::new();
-
-        let (sources, rulebooks_origin, root) = rulebook_sources(&args.rulebooks, config);
-        let lists = config.map(Config::word_lists).unwrap_or_default();
-        let (mut rules, rulebook_warnings) =
-            RuleSet::load_configured(&sources, root.as_deref(), ProjectLists::Replace(&lists))
-                .map_err(SettingsError::Rulebooks)?;
-        warnings.extend(rulebook_warnings);
-        let shown_sources: Vec<String> = sources
-            .iter()
-            .map(|s| match s {
-                RulebookSource::Builtin(name) => format!("builtin:{name}"),
-                RulebookSource::Path(path) => crate::paths::display(path),
-            })
-            .collect();
-        provenance.push(("rulebooks", shown_sources.join(", "), rulebooks_origin));
-
-        let (select, ignore): (Vec<String>, Vec<String>) = (
-            args.select.iter().filter(|s| !is_pseudo(s)).cloned().collect(),
-            args.ignore.iter().filter(|s| !is_pseudo(s)).cloned().collect(),
-        );
-        rules.select(&select, &ignore).map_err(SettingsError::Usage)?;
-        // `[rules]` and `[speakers]` entries are listed after the single-valued settings.
-        let mut listed: Vec<(&'static str, String, Origin)> = Vec::new();
-        let mut unused = Setting {
-            value: Some(Severity::Warning),
-            origin: Origin::Default,
-        };
-        if let Some(config) = config {
-            let (level_warnings, configured) = apply_config(&mut rules, config);
-            warnings.extend(level_warnings);
-            if let Some(configured) = configured {
-                unused = configured;
-            }
-            for entry in &config.rules {
-                let level = entry.level.map_or("off", Severity::as_str);
-                listed.push((
-                    "rules",
-                    format!("{} = {level}", entry.pattern),
-                    entry.origin.clone(),
-                ));
-            }
-            for (role, label, origin) in &config.speakers {
-                listed.push(("speakers", format!("{role}: {label}"), origin.clone()));
-            }
-            for (name, origin) in &config.companies {
-                listed.push(("speakers", format!("company: {name}"), origin.clone()));
-            }
-            for (name, words, origin) in &config.lists {
-                listed.push(("lists", format!("{name} = {}", words.join(", ")), origin.clone()));
-            }
-        }
-        let pseudo_ignored = args.ignore.iter().any(|s| is_pseudo(s))
-            || (!args.select.is_empty() && !args.select.iter().any(|s| is_pseudo(s)));
-        if pseudo_ignored {
-            unused = Setting {
-                value: None,
-                origin: Origin::Flag("--select/--ignore"),
-            };
-        }
-        provenance.push((
-            "unused-suppression",
-            unused.value.map_or("off", Severity::as_str).to_string(),
-            unused.origin,
-        ));
-        let unused_suppression = unused.value;
-
-        let (paths, paths_origin) = if args.paths.is_empty() {
-            match config.and_then(|c| c.paths.as_ref()) {
-                Some(s) => (s.value.clone(), s.origin.clone()),
-                None => (vec![PathBuf::from(".")], Origin::Default),
-            }
-        } else {
-            (args.paths.clone(), Origin::Flag("PATH"))
-        };
-        provenance.push(("paths", shown_paths(&paths).join(", "), paths_origin));
-
-        let base = config.map(|c| c.root.as_path());
-        let glob_setting =
-            |flag: &[String], name: &'static str, configured: Option<&Setting<Vec<String>>>| {
-                if !flag.is_empty() {
-                    (flag.to_vec(), None, Origin::Flag(name))
-                } else if let Some(s) = configured {
-                    (s.value.clone(), base, s.origin.clone())
-                } else {
-                    (Vec::new(), None, Origin::Default)
-                }
-            };
-        let (include, include_base, include_origin) = glob_setting(
-            &args.include,
-            "--include",
-            config.and_then(|c| c.include.as_ref()),
-        );
-        let (exclude, exclude_base, exclude_origin) = glob_setting(
-            &args.exclude,
-            "--exclude",
-            config.and_then(|c| c.exclude.as_ref()),
-        );
-        let (templates, templates_base, templates_origin) =
-            glob_setting(&[], "", config.and_then(|c| c.templates.as_ref()));
-        provenance.push(("include", list_or(&include, "(every file)"), include_origin));
-        provenance.push(("exclude", list_or(&exclude, "(nothing)"), exclude_origin));
-        provenance.push(("templates", list_or(&templates, "(none)"), templates_origin));
-
-        let forced = args.input.input_format.as_deref().and_then(format_by_name);
-        let (input_format, input_origin) = pick(
-            forced.map(Some),
-            "--input-format",
-            config
-                .and_then(|c| c.input_format.as_ref())
-                .map(|s| Setting {
-                    value: Some(s.value),
-                    origin: s.origin.clone(),
-                })
-                .as_ref(),
-            None,
-        );
-        provenance.push((
-            "input_format",
-            input_format.map_or("(by extension)", |f| f.name).to_string(),
-            input_origin,
-        ));
-        let filters = Filters {
-            include: Globs::new(&include, "--include", include_base).map_err(SettingsError::Usage)?,
-            exclude: Globs::new(&exclude, "--exclude", exclude_base).map_err(SettingsError::Usage)?,
-            templates: Globs::new(&templates, "templates", templates_base).map_err(SettingsError::Usage)?,
-            hidden: args.hidden,
-            format: input_format,
-        };
-        // After the configuration's `[speakers]`: `--speaker-map` adds to them.
-        let (roles, roles_origin) = roles_mode(&args.input, config);
-        provenance.push(("roles", roles.as_str().to_string(), roles_origin));
-        let mut input = InputSettings::from_args(&args.input, &rules.labels, roles)?;
-        input.format = input_format;
-        let (channel, channel_origin) = input.channel_from(config);
-        let (roles_shown, roles_origin) = input.template_roles_from(config)?;
-        provenance.push(("template_roles", roles_shown, roles_origin));
-        provenance.push((
-            "channel",
-            channel
-                .map_or("(from each call; voice when it does not say)", Channel::as_str)
-                .to_string(),
-            channel_origin,
-        ));
-
+        let mut run = RunSettings::resolve(&args.paths, &args.rulebooks, &args.scope, config, warnings)?;
+        let provenance = &mut run.provenance;
         let (format, format_origin) = pick(
             args.format,
             "--format",
@@ -565,7 +700,6 @@ impl CheckSettings {
                 .map_or("(none)".to_string(), crate::paths::display),
             baseline_origin,
         ));
-        provenance.extend(listed);
         if let Some(output) = &args.output {
             check_writable(output, "--output")?;
         }
@@ -573,16 +707,8 @@ impl CheckSettings {
             check_writable(path, "--write-baseline")?;
         }
 
-        let jobs = args.jobs.map_or_else(
-            || std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
-            usize::from,
-        );
         Ok(CheckSettings {
-            engine: Engine::new(rules),
-            warnings,
-            paths,
-            filters,
-            input,
+            run,
             format,
             report: ReportOptions {
                 color,
@@ -590,14 +716,9 @@ impl CheckSettings {
                 quiet: args.quiet,
             },
             fail_on,
-            jobs,
             output: args.output.clone(),
             baseline: baseline_path,
             write_baseline: args.write_baseline.clone(),
-            unused_suppression,
-            config_file: config.map(|c| c.display.clone()),
-            project_root: config.map_or_else(ProjectRoot::default, |c| ProjectRoot::new(&c.root)),
-            provenance,
         })
     }
 
@@ -615,23 +736,7 @@ impl CheckSettings {
 
     /// What reporters need to know about the run.
     pub fn run_info(&self) -> RunInfo {
-        let extra = self
-            .unused_suppression
-            .map(|severity| RuleInfo {
-                id: suppress::UNUSED_RULE.to_string(),
-                kind: "suppression".to_string(),
-                severity,
-                title: Some("Unused or unknown suppression comment".into()),
-                message: None,
-                guideline: None,
-                help: suppress::UNUSED_HELP.to_string(),
-                tags: Vec::new(),
-            })
-            .into_iter()
-            .collect();
-        let mut run = RunInfo::new(self.engine.rules(), extra, self.fail_on);
-        run.root = self.project_root.clone();
-        run
+        self.run.run_info(self.fail_on)
     }
 }
 

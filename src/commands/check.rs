@@ -3,14 +3,17 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use super::Streams;
+use anyhow::Context as _;
+
 use super::progress::{Bar, stats_lines};
+use super::{Failure, Outcome, Streams};
 use crate::baseline::Gate;
 use crate::cli::{CheckArgs, ConfigArgs};
 use crate::discover::{Discovery, Input, Source};
 use crate::exit::ExitStatus;
 use crate::finding::{FileResult, Summary};
 use crate::fix::{self, Edit};
+use crate::paint::Paint;
 use crate::paths::{display, normalize_path};
 use crate::pipeline::{Pipeline, Progress};
 use crate::redact::Redaction;
@@ -21,32 +24,15 @@ use crate::score::{ScoreTally, Scoring};
 use crate::settings::CheckSettings;
 use crate::transcript::FORMATS;
 
-pub(super) fn run(
-    args: &CheckArgs,
-    config: &ConfigArgs,
-    color: bool,
-    streams: &mut Streams<'_>,
-) -> io::Result<ExitStatus> {
-    let settings = match CheckSettings::from_args(args, config, color && args.output.is_none()) {
-        Ok(s) => s,
-        Err(e) => {
-            write!(streams.err, "{e}")?;
-            return Ok(ExitStatus::Error);
-        }
-    };
-    for warning in &settings.warnings {
+pub(super) fn run(args: &CheckArgs, config: &ConfigArgs, color: bool, streams: &mut Streams<'_>) -> Outcome {
+    let settings = CheckSettings::from_args(args, config, color && args.output.is_none())?;
+    for warning in &settings.run.warnings {
         write!(streams.err, "{warning}")?;
     }
-    let baseline = match settings.baseline() {
-        Ok(b) => b,
-        Err(e) => {
-            writeln!(streams.err, "error: {e}")?;
-            return Ok(ExitStatus::Error);
-        }
-    };
+    let baseline = settings.baseline().map_err(anyhow::Error::msg)?;
     // Files the run itself reads or writes sit in checked folders but are never transcripts.
     let own: Vec<PathBuf> = [
-        settings.input.metadata_path.as_deref(),
+        settings.run.input.metadata_path.as_deref(),
         settings.baseline.as_deref(),
         settings.write_baseline.as_deref(),
         settings.output.as_deref(),
@@ -55,27 +41,23 @@ pub(super) fn run(
     .flatten()
     .map(normalize_path)
     .collect();
-    let mut discovery = Discovery::new(&settings.paths, settings.filters.clone());
+    let mut discovery = Discovery::new(&settings.run.paths, settings.run.filters.clone());
     let inputs = (&mut discovery).filter(|input| !is_own_file(input, &own));
     let bar = (streams.err_is_terminal && !settings.report.quiet)
-        .then(|| Bar::start(&settings.paths, &settings.filters));
+        .then(|| Bar::start(&settings.run.paths, &settings.run.filters));
     // With --output the report streams into a temporary file renamed into place at the end.
-    let mut report_file = match &settings.output {
-        Some(path) => match AtomicFile::create(path) {
-            Ok(file) => Some(file),
-            Err(e) => {
-                writeln!(streams.err, "error: cannot write {}: {e}", display(path))?;
-                return Ok(ExitStatus::Error);
-            }
-        },
-        None => None,
-    };
+    let report_file = settings
+        .output
+        .as_deref()
+        .map(|path| AtomicFile::create(path).with_context(|| cannot_write(path)))
+        .transpose()?;
+    let mut report_file = report_file;
     let run_info = settings.run_info();
     let pipeline = Pipeline {
-        jobs: settings.jobs,
-        unused_suppression: settings.unused_suppression,
+        jobs: settings.run.jobs,
+        unused_suppression: settings.run.unused_suppression,
         redact: args.redact.map_or(Redaction::None, Redaction::from),
-        ..Pipeline::new(&settings.engine, settings.input)
+        ..Pipeline::new(&settings.run.engine, settings.run.input)
     };
     let mut scores = ScoreTally::default();
     // `--fix`: the edits to apply once the run is over, and the failing findings they leave.
@@ -117,7 +99,7 @@ pub(super) fn run(
             reporter,
             baseline.as_ref(),
             settings.write_baseline.is_some(),
-            settings.project_root.clone(),
+            settings.run.project_root.clone(),
             baseline_folder.as_deref(),
         );
         let progress = bar.as_ref().map(|b| b as &dyn Progress);
@@ -131,17 +113,14 @@ pub(super) fn run(
         writeln!(streams.err, "note: {note}")?;
     }
     if summary.files == 0 {
-        no_transcripts_warning(&settings.paths, streams)?;
+        no_transcripts_warning(&settings.run.paths, streams)?;
     }
     if let (Some(path), Some(file)) = (&settings.output, report_file) {
-        if let Err(e) = file.commit() {
-            writeln!(streams.err, "error: cannot write {}: {e}", display(path))?;
-            return Ok(ExitStatus::Error);
-        }
+        file.commit().with_context(|| cannot_write(path))?;
         if !settings.report.quiet {
-            colored::control::set_override(color);
-            writeln!(streams.out, "{}", summary_line(&summary))?;
-            if let Some(line) = score_line(&scores, &run_info.scoring) {
+            let paint = Paint::new(color);
+            writeln!(streams.out, "{}", summary_line(&summary, paint))?;
+            if let Some(line) = score_line(&scores, &run_info.scoring, paint) {
                 writeln!(streams.out, "{line}")?;
             }
             writeln!(
@@ -153,10 +132,7 @@ pub(super) fn run(
         }
     }
     if let Some(path) = &settings.write_baseline {
-        if let Err(e) = write_atomically(path, recorded.to_json().as_bytes()) {
-            writeln!(streams.err, "error: cannot write {}: {e}", display(path))?;
-            return Ok(ExitStatus::Error);
-        }
+        write_atomically(path, recorded.to_json().as_bytes()).with_context(|| cannot_write(path))?;
         writeln!(
             streams.err,
             "Recorded {} in the baseline {}.",
@@ -165,13 +141,11 @@ pub(super) fn run(
         )?;
     }
     if args.stats {
-        write!(streams.err, "{}", stats_lines(&stats, settings.jobs))?;
+        write!(streams.err, "{}", stats_lines(&stats, settings.run.jobs))?;
     }
     let mut all_fixed = false;
     if args.fix {
-        let Some(left) = apply_fixes(&edits, streams)? else {
-            return Ok(ExitStatus::Error);
-        };
+        let left = apply_fixes(&edits, streams)?;
         all_fixed = left == 0 && failing_left == 0;
     }
     // A call nobody could judge fails the run like an unreadable file: never a silent pass.
@@ -185,24 +159,16 @@ pub(super) fn run(
 }
 
 /// `--fix`: writes each template's edits (atomically) and says how many were applied; returns
-/// how many were left as they were, or `None` after an error it reported.
-fn apply_fixes(edits: &[(String, Vec<Edit>)], streams: &mut Streams<'_>) -> io::Result<Option<usize>> {
+/// how many were left as they were.
+fn apply_fixes(edits: &[(String, Vec<Edit>)], streams: &mut Streams<'_>) -> Result<usize, Failure> {
     let (mut findings, mut templates, mut left) = (0, 0, 0);
     for (file, file_edits) in edits {
-        let text = match std::fs::read_to_string(file) {
-            Ok(text) => text,
-            Err(e) => {
-                writeln!(streams.err, "error: cannot fix {file}: {e}")?;
-                return Ok(None);
-            }
-        };
+        let text = std::fs::read_to_string(file).with_context(|| format!("cannot fix {file}"))?;
         let (new_text, applied) = fix::apply(&text, file_edits);
         left += file_edits.len() - applied;
         if applied > 0 {
-            if let Err(e) = write_atomically(Path::new(file), new_text.as_bytes()) {
-                writeln!(streams.err, "error: cannot write {file}: {e}")?;
-                return Ok(None);
-            }
+            write_atomically(Path::new(file), new_text.as_bytes())
+                .with_context(|| format!("cannot write {file}"))?;
             findings += applied;
             templates += 1;
         }
@@ -219,7 +185,12 @@ fn apply_fixes(edits: &[(String, Vec<Edit>)], streams: &mut Streams<'_>) -> io::
         ));
     }
     writeln!(streams.err, "{line}")?;
-    Ok(Some(left))
+    Ok(left)
+}
+
+/// The context of a failed write: "cannot write report.json".
+pub(super) fn cannot_write(path: &Path) -> String {
+    format!("cannot write {}", display(path))
 }
 
 /// True for a file the run itself reads or writes (the `--metadata` table, the baseline, the

@@ -2,10 +2,8 @@
 //! JSON Lines, one transcript per line, so people can see how callcheck read an export (speakers,
 //! roles, merged turns, metadata) and pipelines can normalise exports once.
 
-use std::io;
-
-use super::Streams;
 use super::check::is_own_file;
+use super::{Outcome, Streams};
 use crate::cli::{ConfigArgs, ConvertArgs};
 use crate::discover::{Filters, discover};
 use crate::engine::Engine;
@@ -15,11 +13,7 @@ use crate::settings::{InputSettings, load_config, load_rulebooks, roles_mode};
 use crate::transcript::Transcript;
 use crate::transcript::callcheck_json::to_json;
 
-pub(super) fn run(
-    args: &ConvertArgs,
-    config: &ConfigArgs,
-    streams: &mut Streams<'_>,
-) -> io::Result<ExitStatus> {
+pub(super) fn run(args: &ConvertArgs, config: &ConfigArgs, streams: &mut Streams<'_>) -> Outcome {
     // The project configuration's `[speakers]` apply, as they do to `check`.
     let settings = load_config(config).and_then(|config| {
         let config = config.map(|(config, _)| config);
@@ -31,13 +25,7 @@ pub(super) fn run(
             })
         })
     });
-    let (rules, input) = match settings {
-        Ok(s) => s,
-        Err(e) => {
-            write!(streams.err, "{e}")?;
-            return Ok(ExitStatus::Error);
-        }
-    };
+    let (rules, input) = settings?;
     let mut inputs = discover(&args.paths, &Filters::default());
     let own: Vec<std::path::PathBuf> = input
         .metadata_path

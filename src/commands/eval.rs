@@ -1,80 +1,56 @@
 //! `callcheck eval`: read the labels, check the labelled calls like `callcheck check` (same
 //! configuration, rulebooks, discovery and formats), compare, print, gate.
 
-use std::io;
 use std::path::PathBuf;
 
-use super::Streams;
 use super::check::{is_own_file, no_transcripts_warning};
 use super::progress::Bar;
-use crate::cli::{CheckArgs, ConfigArgs, EvalArgs, EvalFormatArg};
+use super::{Failure, Outcome, Streams};
+use crate::cli::{ConfigArgs, EvalArgs, EvalFormatArg, ScopeArgs};
 use crate::discover::Discovery;
 use crate::eval::calls::Calls;
-use crate::eval::labels::{Labels, show_errors};
+use crate::eval::labels::{LabelError, Labels, show_errors};
 use crate::eval::render::{Format, render};
 use crate::eval::{Gates, checks, evaluate};
 use crate::exit::ExitStatus;
 use crate::paths::normalize_path;
 use crate::pipeline::{Pipeline, Progress};
-use crate::settings::CheckSettings;
+use crate::settings::RunSettings;
 
-pub(super) fn run(
-    args: &EvalArgs,
-    config: &ConfigArgs,
-    color: bool,
-    streams: &mut Streams<'_>,
-) -> io::Result<ExitStatus> {
+pub(super) fn run(args: &EvalArgs, config: &ConfigArgs, color: bool, streams: &mut Streams<'_>) -> Outcome {
     // The labels first: a mistake in them is found before anything is checked.
-    let labels = match Labels::load(&args.labels) {
-        Ok(labels) => labels,
-        Err(errors) => {
-            write!(streams.err, "{}", show_errors(&errors))?;
-            return Ok(ExitStatus::Error);
-        }
-    };
+    let labels = Labels::load(&args.labels).map_err(Failure::Labels)?;
     let paths = if args.paths.is_empty() {
         let files = labels.files();
         if files.is_empty() {
-            writeln!(
-                streams.err,
-                "error: {}: no label names a transcript file (the calls are call ids)\n  = hint: give \
-                 the files or folders that hold the calls: callcheck eval {} calls.jsonl",
-                labels.path, labels.path
-            )?;
-            return Ok(ExitStatus::Error);
+            let error = LabelError::file(
+                &labels.path,
+                "no label names a transcript file (the calls are call ids)",
+            )
+            .hint(format!(
+                "give the files or folders that hold the calls: callcheck eval {} calls.jsonl",
+                labels.path
+            ));
+            return Err(Failure::Labels(vec![error]));
         }
         files
     } else {
         args.paths.clone()
     };
-    // Everything about reading and judging calls is the check's.
-    let check = CheckArgs {
-        paths,
-        rulebooks: args.rulebooks.clone(),
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
+    // Everything about reading and judging calls is the check's; eval reads the files it is
+    // given, without walking filters.
+    let scope = ScopeArgs {
+        rules: args.rules.clone(),
         input: args.input.clone(),
         jobs: args.jobs,
-        ..CheckArgs::default()
+        ..ScopeArgs::default()
     };
-    let settings = match CheckSettings::from_args(&check, config, color) {
-        Ok(s) => s,
-        Err(e) => {
-            write!(streams.err, "{e}")?;
-            return Ok(ExitStatus::Error);
-        }
-    };
+    let settings = RunSettings::from_args(&paths, &args.rulebooks, &scope, config)?;
     for warning in &settings.warnings {
         write!(streams.err, "{warning}")?;
     }
     let rules = settings.engine.rules();
-    let resolution = match checks::resolve(&labels, rules, args.allow_unmatched) {
-        Ok(resolution) => resolution,
-        Err(errors) => {
-            write!(streams.err, "{}", show_errors(&errors))?;
-            return Ok(ExitStatus::Error);
-        }
-    };
+    let resolution = checks::resolve(&labels, rules, args.allow_unmatched).map_err(Failure::Labels)?;
     for warning in &resolution.warnings {
         writeln!(streams.err, "{warning}")?;
     }

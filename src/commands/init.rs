@@ -3,7 +3,7 @@
 use std::io;
 use std::path::Path;
 
-use super::Streams;
+use super::{Outcome, Streams};
 use crate::cli::InitArgs;
 use crate::exit::ExitStatus;
 use crate::paths::display;
@@ -74,7 +74,7 @@ examples.pass = ["You're welcome, have a nice day."]
 examples.fail = ["No worries, bye."]
 "#;
 
-pub(super) fn run(args: &InitArgs, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
+pub(super) fn run(args: &InitArgs, streams: &mut Streams<'_>) -> Outcome {
     let files = [("callcheck.toml", CONFIG), ("rules/team.toml", RULEBOOK)];
     let mut status = ExitStatus::Clean;
     for (name, contents) in files {

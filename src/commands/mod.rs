@@ -12,8 +12,52 @@ pub(crate) mod rules;
 
 use std::io::{self, IsTerminal, Write};
 
-use crate::cli::{Cli, ColorChoice, Command};
+use crate::cli::{Cli, ColorChoice, Command, ConfigArgs};
+use crate::eval::labels::{LabelError, show_errors};
 use crate::exit::ExitStatus;
+use crate::settings::SettingsError;
+
+/// Why a command stopped before its work was done. [`run`] prints it, once, and exits 2.
+#[derive(Debug)]
+pub enum Failure {
+    /// The invocation or the project's settings are unusable; printed as the located
+    /// diagnostics it holds.
+    Settings(SettingsError),
+    /// The labels given to `eval` have problems; printed all at once.
+    Labels(Vec<LabelError>),
+    /// Writing to the standard streams failed, or Ctrl-C stopped the run.
+    Io(io::Error),
+    /// Anything else, with its context (`cannot write report.json: …`).
+    Other(anyhow::Error),
+}
+
+impl From<io::Error> for Failure {
+    fn from(e: io::Error) -> Failure {
+        Failure::Io(e)
+    }
+}
+
+/// Serialising straight to a stream fails only when the stream does (a closed pipe included).
+impl From<serde_json::Error> for Failure {
+    fn from(e: serde_json::Error) -> Failure {
+        Failure::Io(e.into())
+    }
+}
+
+impl From<SettingsError> for Failure {
+    fn from(e: SettingsError) -> Failure {
+        Failure::Settings(e)
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Failure {
+        Failure::Other(e)
+    }
+}
+
+/// What a command returns: the exit status of a run that finished, or why it could not.
+pub type Outcome = Result<ExitStatus, Failure>;
 
 /// Where a command writes, and whether standard output is a terminal.
 pub struct Streams<'a> {
@@ -30,15 +74,48 @@ pub struct Streams<'a> {
 /// Runs a parsed command line.
 pub fn run(cli: Cli, streams: &mut Streams<'_>) -> ExitStatus {
     let color = use_color(cli.color, streams.out_is_terminal);
-    let result = match cli.command {
-        Command::Check(args) => check::run(&args, &cli.config, color, streams),
-        Command::Report(args) => report::run(&args, &cli.config, color, streams),
-        Command::Eval(args) => eval::run(&args, &cli.config, color, streams),
-        Command::Rules(command) => rules::run(command, &cli.config, color, streams),
-        Command::Convert(args) => convert::run(&args, &cli.config, streams),
+    match run_command(cli.command, &cli.config, color, streams) {
+        Ok(status) => status,
+        // A closed pipe (`| head`) is not an error.
+        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Clean,
+        // Ctrl-C: the run stopped between files; nothing was finished or written to files.
+        Err(Failure::Io(e)) if e.kind() == io::ErrorKind::Interrupted => {
+            let _ = writeln!(
+                streams.err,
+                "callcheck: {e}; no report file or baseline was written"
+            );
+            ExitStatus::Interrupted
+        }
+        Err(Failure::Io(e)) => {
+            let _ = writeln!(streams.err, "error: {e}");
+            ExitStatus::Error
+        }
+        Err(Failure::Settings(e)) => {
+            let _ = write!(streams.err, "{e}");
+            ExitStatus::Error
+        }
+        Err(Failure::Labels(errors)) => {
+            let _ = write!(streams.err, "{}", show_errors(&errors));
+            ExitStatus::Error
+        }
+        Err(Failure::Other(e)) => {
+            let _ = writeln!(streams.err, "error: {e:#}");
+            ExitStatus::Error
+        }
+    }
+}
+
+/// Runs one subcommand; errors are printed by [`run`].
+fn run_command(command: Command, config: &ConfigArgs, color: bool, streams: &mut Streams<'_>) -> Outcome {
+    match command {
+        Command::Check(args) => check::run(&args, config, color, streams),
+        Command::Report(args) => report::run(&args, config, color, streams),
+        Command::Eval(args) => eval::run(&args, config, color, streams),
+        Command::Rules(command) => rules::run(command, config, color, streams),
+        Command::Convert(args) => convert::run(&args, config, streams),
         Command::Init(args) => init::run(&args, streams),
-        Command::Config(args) => config::run(&args, &cli.config, streams),
-        Command::Lsp(_) => lsp::run(&cli.config, streams),
+        Command::Config(args) => config::run(&args, config, streams),
+        Command::Lsp(_) => lsp::run(config, streams),
         Command::Completions(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(args.shell, &mut command, "callcheck", streams.out);
@@ -46,26 +123,8 @@ pub fn run(cli: Cli, streams: &mut Streams<'_>) -> ExitStatus {
         }
         Command::Man => {
             let command = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(command)
-                .render(streams.out)
-                .map(|()| ExitStatus::Clean)
-        }
-    };
-    match result {
-        Ok(status) => status,
-        // A closed pipe (`| head`) is not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Clean,
-        // Ctrl-C: the run stopped between files; nothing was finished or written to files.
-        Err(e) if e.kind() == io::ErrorKind::Interrupted => {
-            let _ = writeln!(
-                streams.err,
-                "callcheck: {e}; no report file or baseline was written"
-            );
-            ExitStatus::Interrupted
-        }
-        Err(e) => {
-            let _ = writeln!(streams.err, "error: {e}");
-            ExitStatus::Error
+            clap_mangen::Man::new(command).render(streams.out)?;
+            Ok(ExitStatus::Clean)
         }
     }
 }

@@ -2,14 +2,15 @@
 //! rulebooks and redaction), roll the results up, write the summary.
 
 use std::collections::HashMap;
-use std::io;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use super::Streams;
-use super::check::{is_own_file, no_transcripts_warning};
+use anyhow::Context as _;
+
+use super::check::{cannot_write, is_own_file, no_transcripts_warning};
 use super::progress::Bar;
-use crate::cli::{ByArg, CheckArgs, ConfigArgs, ReportArgs, ReportFormatArg};
+use super::{Outcome, Streams};
+use crate::cli::{ByArg, ConfigArgs, ReportArgs, ReportFormatArg};
 use crate::discover::{Discovery, Input, Source};
 use crate::exit::ExitStatus;
 use crate::paths::{display, normalize_path};
@@ -19,48 +20,20 @@ use crate::report::write_atomically;
 use crate::rollup::path::PathPattern;
 use crate::rollup::render::{RenderOptions, ReportFormat, render};
 use crate::rollup::{Dimension, Options, Rollup, context};
-use crate::settings::{CheckSettings, check_writable};
+use crate::settings::{RunSettings, SettingsError, check_writable};
 use crate::transcript::Format;
 
-pub(super) fn run(
-    args: &ReportArgs,
-    config: &ConfigArgs,
-    color: bool,
-    streams: &mut Streams<'_>,
-) -> io::Result<ExitStatus> {
-    // The check's settings: everything about reading and judging calls is shared.
-    let check = CheckArgs {
-        paths: args.paths.clone(),
-        rulebooks: args.rulebooks.clone(),
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        include: args.include.clone(),
-        exclude: args.exclude.clone(),
-        hidden: args.hidden,
-        input: args.input.clone(),
-        jobs: args.jobs,
-        ..CheckArgs::default()
-    };
-    let settings = match CheckSettings::from_args(&check, config, color) {
-        Ok(s) => s,
-        Err(e) => {
-            write!(streams.err, "{e}")?;
-            return Ok(ExitStatus::Error);
-        }
-    };
-    let usage = |streams: &mut Streams<'_>, message: String| -> io::Result<ExitStatus> {
-        writeln!(streams.err, "error: {message}")?;
-        Ok(ExitStatus::Error)
-    };
-    let path_pattern = match args.group_from_path.as_deref().map(PathPattern::new).transpose() {
-        Ok(p) => p,
-        Err(e) => return usage(streams, e),
-    };
-    if let Some(output) = &args.output
-        && let Err(e) = check_writable(output, "--output")
-    {
-        write!(streams.err, "{e}")?;
-        return Ok(ExitStatus::Error);
+pub(super) fn run(args: &ReportArgs, config: &ConfigArgs, color: bool, streams: &mut Streams<'_>) -> Outcome {
+    // Everything about reading and judging calls is shared with `check`.
+    let settings = RunSettings::from_args(&args.paths, &args.rulebooks, &args.scope, config)?;
+    let path_pattern = args
+        .group_from_path
+        .as_deref()
+        .map(PathPattern::new)
+        .transpose()
+        .map_err(SettingsError::Usage)?;
+    if let Some(output) = &args.output {
+        check_writable(output, "--output")?;
     }
     for warning in &settings.warnings {
         write!(streams.err, "{warning}")?;
@@ -75,7 +48,7 @@ pub(super) fn run(
             ByArg::File => Dimension::File,
         };
         if by.contains(&dimension) {
-            return usage(streams, format!("--by {} is given twice", dimension.name()));
+            return Err(SettingsError::Usage(format!("--by {} is given twice", dimension.name())).into());
         }
         by.push(dimension);
     }
@@ -170,10 +143,7 @@ pub(super) fn run(
     let text = render(&report, format, &options);
     match &args.output {
         Some(path) => {
-            if let Err(e) = write_atomically(path, text.as_bytes()) {
-                writeln!(streams.err, "error: cannot write {}: {e}", display(path))?;
-                return Ok(ExitStatus::Error);
-            }
+            write_atomically(path, text.as_bytes()).with_context(|| cannot_write(path))?;
             let s = &report.summary;
             writeln!(
                 streams.out,

@@ -1,11 +1,11 @@
 //! `callcheck rules list | explain | test | guidelines`.
 
-use std::io;
-
 use colored::Colorize;
+
+use crate::paint::Paint;
 use serde::Serialize;
 
-use super::Streams;
+use super::{Failure, Outcome, Streams};
 use crate::cli::{ConfigArgs, ExplainArgs, ListArgs, ListFormat, RulesCommand, TestArgs};
 use crate::config::Config;
 use crate::engine::Engine;
@@ -25,21 +25,14 @@ pub(super) fn run(
     config: &ConfigArgs,
     color: bool,
     streams: &mut Streams<'_>,
-) -> io::Result<ExitStatus> {
-    colored::control::set_override(color);
+) -> Outcome {
+    let paint = Paint::new(color);
     // `rules docs` documents the built-in rulebooks whatever the project configures.
     if let RulesCommand::Docs = command {
-        colored::control::set_override(false);
         write!(streams.out, "{}", crate::docs::rules_markdown())?;
         return Ok(ExitStatus::Clean);
     }
-    let config = match load_config(config) {
-        Ok(c) => c,
-        Err(e) => {
-            write!(streams.err, "{e}")?;
-            return Ok(ExitStatus::Error);
-        }
-    };
+    let config = load_config(config)?;
     if let Some((_, warnings)) = &config {
         for w in warnings {
             write!(streams.err, "{w}")?;
@@ -48,30 +41,23 @@ pub(super) fn run(
     let config = config.as_ref().map(|(c, _)| c);
     match command {
         RulesCommand::List(args) => list(&args, config, streams),
-        RulesCommand::Explain(args) => explain(&args, config, streams),
-        RulesCommand::Test(args) => test(&args, config, streams),
+        RulesCommand::Explain(args) => explain(&args, config, paint, streams),
+        RulesCommand::Test(args) => test(&args, config, paint, streams),
         RulesCommand::Guidelines(args) => guideline_coverage(&args, config, streams),
         RulesCommand::Docs => Ok(ExitStatus::Clean),
     }
 }
 
-/// Loads rulebooks, printing diagnostics; `None` means the command should exit 2.
+/// Loads rulebooks, printing their warnings.
 fn load(
     loaded: Result<crate::rulebook::Loaded, SettingsError>,
     streams: &mut Streams<'_>,
-) -> io::Result<Option<RuleSet>> {
-    match loaded {
-        Ok((rules, warnings)) => {
-            for w in warnings {
-                write!(streams.err, "{w}")?;
-            }
-            Ok(Some(rules))
-        }
-        Err(e) => {
-            write!(streams.err, "{e}")?;
-            Ok(None)
-        }
+) -> Result<RuleSet, Failure> {
+    let (rules, warnings) = loaded?;
+    for w in warnings {
+        write!(streams.err, "{w}")?;
     }
+    Ok(rules)
 }
 
 #[derive(Serialize)]
@@ -85,10 +71,8 @@ struct RuleJson<'a> {
     tags: &'a [String],
 }
 
-fn list(args: &ListArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
-    let Some(rules) = load(load_rulebooks(&args.rulebooks, config), streams)? else {
-        return Ok(ExitStatus::Error);
-    };
+fn list(args: &ListArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> Outcome {
+    let rules = load(load_rulebooks(&args.rulebooks, config), streams)?;
     match args.format {
         ListFormat::Json => {
             let items: Vec<RuleJson<'_>> = rules
@@ -145,18 +129,10 @@ fn list(args: &ListArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> 
     Ok(ExitStatus::Clean)
 }
 
-fn explain(args: &ExplainArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
-    let Some(rules) = load(load_rulebooks(&args.rulebooks, config), streams)? else {
-        return Ok(ExitStatus::Error);
-    };
-    let rule = match rules.find(&args.id) {
-        Ok(rule) => rule,
-        Err(e) => {
-            writeln!(streams.err, "error: {e}")?;
-            return Ok(ExitStatus::Error);
-        }
-    };
-    write!(streams.out, "{}", explanation(&rules, rule))?;
+fn explain(args: &ExplainArgs, config: Option<&Config>, paint: Paint, streams: &mut Streams<'_>) -> Outcome {
+    let rules = load(load_rulebooks(&args.rulebooks, config), streams)?;
+    let rule = rules.find(&args.id).map_err(anyhow::Error::msg)?;
+    write!(streams.out, "{}", explanation(&rules, rule, paint))?;
     Ok(ExitStatus::Clean)
 }
 
@@ -196,12 +172,12 @@ fn template_scope(rule: &Rule) -> String {
 }
 
 /// The text of `rules explain` for one rule.
-pub(crate) fn explanation(rules: &RuleSet, rule: &Rule) -> String {
+pub(crate) fn explanation(rules: &RuleSet, rule: &Rule, p: Paint) -> String {
     let doc = rule.kind.doc();
     let rulebook = rules.rulebook_of(rule);
     let mut out = String::new();
     let mut header = vec![
-        rule.id.bold().to_string(),
+        p.string(rule.id.bold()),
         doc.name.to_string(),
         rule.meta.severity.to_string(),
     ];
@@ -233,29 +209,33 @@ pub(crate) fn explanation(rules: &RuleSet, rule: &Rule) -> String {
     out.push_str(&format!("Scoring: {}\n", scoring_facts(rules, rule).join(", ")));
     out.push_str(&format!("Reply templates: {}\n", template_scope(rule)));
     if let Some(message) = &rule.meta.message {
-        out.push_str(&format!("\n{}\n{}", "Message".bold(), wrap(message, WRAP, "  ")));
+        out.push_str(&format!(
+            "\n{}\n{}",
+            p.show("Message".bold()),
+            wrap(message, WRAP, "  ")
+        ));
     }
     let settings = rule.kind.settings();
     let key_width = settings.iter().map(|(k, _)| k.len()).max().unwrap_or(0);
-    out.push_str(&format!("\n{}\n", "Settings".bold()));
+    out.push_str(&format!("\n{}\n", p.show("Settings".bold())));
     for (key, value) in settings {
         out.push_str(&format!("  {key:key_width$}  {value}\n"));
     }
     out.push_str(&format!(
         "\n{}\n",
-        format!("What a [[{}]] rule checks", doc.name).bold()
+        p.show(format!("What a [[{}]] rule checks", doc.name).bold())
     ));
     out.push_str(&wrap(doc.what, WRAP, "  "));
-    out.push_str(&format!("\n{}\n", "Why".bold()));
+    out.push_str(&format!("\n{}\n", p.show("Why".bold())));
     out.push_str(&wrap(doc.why, WRAP, "  "));
     if !rule.meta.pass.is_empty() || !rule.meta.fail.is_empty() {
-        out.push_str(&format!("\n{}\n", "Examples".bold()));
+        out.push_str(&format!("\n{}\n", p.show("Examples".bold())));
         for (label, examples) in [("pass", &rule.meta.pass), ("fail", &rule.meta.fail)] {
-            let label = if label == "pass" {
+            let label = p.show(if label == "pass" {
                 label.green()
             } else {
                 label.red()
-            };
+            });
             for example in examples {
                 let mut lines = example.text.trim_matches('\n').lines();
                 out.push_str(&format!("  {label}  {}\n", lines.next().unwrap_or("")));
@@ -268,7 +248,7 @@ pub(crate) fn explanation(rules: &RuleSet, rule: &Rule) -> String {
     out
 }
 
-fn test(args: &TestArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
+fn test(args: &TestArgs, config: Option<&Config>, paint: Paint, streams: &mut Streams<'_>) -> Outcome {
     let loaded = if args.paths.is_empty() {
         load_rulebooks_for_examples(&crate::cli::RulebookArgs::default(), config)
     } else {
@@ -276,9 +256,7 @@ fn test(args: &TestArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> 
         let lists = config.map(Config::word_lists).unwrap_or_default();
         RuleSet::load_configured(&sources, None, ProjectLists::Fill(&lists)).map_err(SettingsError::Rulebooks)
     };
-    let Some(rules) = load(loaded, streams)? else {
-        return Ok(ExitStatus::Error);
-    };
+    let rules = load(loaded, streams)?;
     let engine = Engine::new(rules).without_scope_gates();
     let results = selftest::run(&engine);
     let (mut examples, mut failed, mut without) = (0, 0, Vec::new());
@@ -288,11 +266,11 @@ fn test(args: &TestArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> 
         if result.pass + result.fail == 0 {
             without.push(result.rule.as_str());
         }
-        let status = if result.failures.is_empty() {
+        let status = paint.show(if result.failures.is_empty() {
             "ok".green()
         } else {
             "FAILED".red().bold()
-        };
+        });
         if !args.quiet || !result.failures.is_empty() {
             writeln!(
                 streams.out,
@@ -336,7 +314,7 @@ fn test(args: &TestArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> 
         writeln!(
             streams.out,
             "\ntest result: {}. {} of {} in {} passed",
-            "ok".green().bold(),
+            paint.show("ok".green().bold()),
             plural(examples, "example", "examples"),
             plural(results.len(), "rule", "rules"),
             plural(rulebooks, "rulebook", "rulebooks")
@@ -346,7 +324,7 @@ fn test(args: &TestArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> 
         writeln!(
             streams.out,
             "\ntest result: {}. {failed} of {} failed ({} in {})",
-            "FAILED".red().bold(),
+            paint.show("FAILED".red().bold()),
             plural(examples, "example", "examples"),
             plural(results.len(), "rule", "rules"),
             plural(rulebooks, "rulebook", "rulebooks")
@@ -355,14 +333,8 @@ fn test(args: &TestArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> 
     }
 }
 
-fn guideline_coverage(
-    args: &ListArgs,
-    config: Option<&Config>,
-    streams: &mut Streams<'_>,
-) -> io::Result<ExitStatus> {
-    let Some(rules) = load(load_rulebooks(&args.rulebooks, config), streams)? else {
-        return Ok(ExitStatus::Error);
-    };
+fn guideline_coverage(args: &ListArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> Outcome {
+    let rules = load(load_rulebooks(&args.rulebooks, config), streams)?;
     let covering = |id: &str| -> Vec<&str> {
         rules
             .rules

@@ -5,6 +5,11 @@
 use std::fmt::Write as _;
 
 use colored::Colorize;
+
+use crate::paint::Paint;
+
+/// How a stream with colour on shows a styled string (callers decide whether colour is on).
+const COLOR: Paint = Paint::new(true);
 use serde::Serialize;
 
 use super::{Counts, Evaluation, GateReport, Metric, Outcome, Ratio, percent};
@@ -65,10 +70,9 @@ const NO_LIMIT: usize = usize::MAX;
 
 /// Aligned tables for a terminal; cells below a gate in red.
 fn pretty(e: &Evaluation, gates: &GateReport, color: bool) -> String {
-    colored::control::set_override(color);
     let heading = |text: &str| {
         if color {
-            format!("{}\n", text.bold())
+            format!("{}\n", COLOR.show(text.bold()))
         } else {
             format!("{text}\n")
         }
@@ -161,12 +165,12 @@ fn pretty(e: &Evaluation, gates: &GateReport, color: bool) -> String {
     }
     for d in &e.disagreements {
         let tag = match (d.outcome, color) {
-            (Outcome::FalsePositive, true) => d.outcome.short().yellow().bold().to_string(),
-            (_, true) => d.outcome.short().red().bold().to_string(),
+            (Outcome::FalsePositive, true) => COLOR.string(d.outcome.short().yellow().bold()),
+            (_, true) => COLOR.string(d.outcome.short().red().bold()),
             _ => d.outcome.short().to_string(),
         };
         let location = if color {
-            d.location().bold().to_string()
+            COLOR.string(d.location().bold())
         } else {
             d.location()
         };

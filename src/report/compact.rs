@@ -10,6 +10,7 @@ use std::io::{self, Write};
 use super::pretty::summary_line;
 use super::{ReportOptions, Reporter, message_with_note};
 use crate::finding::{FileResult, Summary};
+use crate::paint::Paint;
 
 /// Writes the compact report.
 pub struct Compact<W: Write, E: Write> {
@@ -47,8 +48,11 @@ impl<W: Write, E: Write> Reporter for Compact<W, E> {
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         if !self.options.quiet {
-            colored::control::set_override(self.options.color);
-            writeln!(self.out, "{}", summary_line(summary))?;
+            writeln!(
+                self.out,
+                "{}",
+                summary_line(summary, Paint::new(self.options.color))
+            )?;
         }
         self.out.flush()?;
         self.err.flush()

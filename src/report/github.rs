@@ -18,6 +18,7 @@ use std::io::{self, Write};
 use super::pretty::summary_line;
 use super::{ReportOptions, Reporter, message_with_note};
 use crate::finding::{FileResult, Severity, Summary};
+use crate::paint::Paint;
 
 /// How many annotations of one level (error, warning, notice) GitHub shows for a step.
 pub const ANNOTATIONS_PER_LEVEL: usize = 10;
@@ -116,8 +117,7 @@ impl<W: Write> Reporter for Github<W> {
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         if !self.options.quiet {
-            colored::control::set_override(false);
-            writeln!(self.out, "{}", summary_line(summary))?;
+            writeln!(self.out, "{}", summary_line(summary, Paint::PLAIN))?;
         }
         let hidden: Vec<String> = ["error", "warning", "notice"]
             .iter()

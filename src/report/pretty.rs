@@ -26,6 +26,8 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use colored::{ColoredString, Colorize};
+
+use crate::paint::Paint;
 use unicode_width::UnicodeWidthStr;
 
 use super::table::plural;
@@ -43,15 +45,16 @@ pub struct Pretty<W: Write, E: Write> {
     options: ReportOptions,
     scoring: Option<Arc<Scoring>>,
     tally: ScoreTally,
+    paint: Paint,
 }
 
 impl<W: Write, E: Write> Pretty<W, E> {
     /// A reporter writing findings to `out` and file errors to `err`.
     pub fn new(out: W, err: E, options: ReportOptions) -> Self {
-        colored::control::set_override(options.color);
         Pretty {
             out,
             err,
+            paint: Paint::new(options.color),
             options,
             scoring: None,
             tally: ScoreTally::default(),
@@ -73,12 +76,13 @@ impl<W: Write, E: Write> Pretty<W, E> {
             format!("below the pass mark {}", number(score.pass_mark))
         };
         let shown = format!("score {}", number(score.score));
-        let shown = if score.passed {
+        let p = self.paint;
+        let shown = p.show(if score.passed {
             shown.green().bold()
         } else {
             shown.red().bold()
-        };
-        writeln!(self.out, "{}: {shown}, {verdict}", path.bold())?;
+        });
+        writeln!(self.out, "{}: {shown}, {verdict}", p.show(path.bold()))?;
         if !score.lost.is_empty() {
             let items: Vec<String> = score
                 .lost
@@ -94,51 +98,56 @@ impl<W: Write, E: Write> Pretty<W, E> {
                     item
                 })
                 .collect();
-            writeln!(self.out, "  {} points lost: {}", "=".blue(), items.join(", "))?;
+            writeln!(
+                self.out,
+                "  {} points lost: {}",
+                p.show("=".blue()),
+                items.join(", ")
+            )?;
         }
         writeln!(self.out)
     }
 
     fn finding(&mut self, path: &str, f: &Finding) -> io::Result<()> {
+        let p = self.paint;
         let location = format!("{path}:{}:{}", f.start.line, f.start.column);
+        let bar = p.show("|".blue());
+        let equals = p.show("=".blue());
         writeln!(
             self.out,
             "{}  {}  {}  {}",
-            location.bold(),
-            paint(f.severity, f.severity.as_str()),
-            f.rule.dimmed(),
+            p.show(location.bold()),
+            p.show(severity_style(f.severity, f.severity.as_str())),
+            p.show(f.rule.dimmed()),
             f.message
         )?;
         let gutter = f.start.line.to_string().len();
         if let Some(line) = &f.excerpt {
             let span = underline_span(line, f);
             let (shown, before_width, caret_width) = fit_excerpt(line, span);
-            writeln!(self.out, "{:gutter$} {}", "", "|".blue())?;
+            writeln!(self.out, "{:gutter$} {bar}", "")?;
             writeln!(
                 self.out,
-                "{} {} {shown}",
-                f.start.line.to_string().blue(),
-                "|".blue()
+                "{} {bar} {shown}",
+                p.show(f.start.line.to_string().blue())
             )?;
             writeln!(
                 self.out,
-                "{:gutter$} {} {}{}",
+                "{:gutter$} {bar} {}{}",
                 "",
-                "|".blue(),
                 " ".repeat(before_width),
-                paint(f.severity, &"^".repeat(caret_width.max(1)))
+                p.show(severity_style(f.severity, &"^".repeat(caret_width.max(1))))
             )?;
         }
         if let Some(note) = &f.note {
-            writeln!(self.out, "{:gutter$} {} note: {note}", "", "=".blue())?;
+            writeln!(self.out, "{:gutter$} {equals} note: {note}", "")?;
         }
         if let Some(s) = &f.suggestion {
             writeln!(
                 self.out,
-                "{:gutter$} {} suggestion: {}",
+                "{:gutter$} {equals} suggestion: {}",
                 "",
-                "=".blue(),
-                s.green()
+                p.show(s.green())
             )?;
         }
         writeln!(self.out)
@@ -146,7 +155,7 @@ impl<W: Write, E: Write> Pretty<W, E> {
 }
 
 /// The severity's colour.
-fn paint(severity: Severity, text: &str) -> ColoredString {
+fn severity_style(severity: Severity, text: &str) -> ColoredString {
     match severity {
         Severity::Error => text.red().bold(),
         Severity::Warning => text.yellow().bold(),
@@ -206,8 +215,8 @@ impl<W: Write, E: Write> Reporter for Pretty<W, E> {
                 writeln!(
                     self.err,
                     "{}: {}: {}",
-                    e.path.bold(),
-                    "error".red().bold(),
+                    self.paint.show(e.path.bold()),
+                    self.paint.show("error".red().bold()),
                     e.error
                 )
             }
@@ -215,8 +224,8 @@ impl<W: Write, E: Write> Reporter for Pretty<W, E> {
                 writeln!(
                     self.err,
                     "{}: {}: {}",
-                    n.path.bold(),
-                    "not checked".red().bold(),
+                    self.paint.show(n.path.bold()),
+                    self.paint.show("not checked".red().bold()),
                     n.reason
                 )
             }
@@ -233,10 +242,10 @@ impl<W: Write, E: Write> Reporter for Pretty<W, E> {
                 }
                 if self.options.verbose {
                     let read_as = format!("{}: read as {}, {}", report.path, report.format, report.encoding);
-                    writeln!(self.out, "{}", read_as.dimmed())?;
+                    writeln!(self.out, "{}", self.paint.show(read_as.dimmed()))?;
                     if let Some(roles) = &report.roles {
                         let roles = format!("{}: {}", report.path, roles.describe());
-                        writeln!(self.out, "{}", roles.dimmed())?;
+                        writeln!(self.out, "{}", self.paint.show(roles.dimmed()))?;
                     }
                     let mut last_scope: Option<&str> = None;
                     for na in &report.not_applicable {
@@ -251,7 +260,7 @@ impl<W: Write, E: Write> Reporter for Pretty<W, E> {
                         } else {
                             format!("{}: not applicable: {} ({})", report.path, na.rule, na.reason)
                         };
-                        writeln!(self.out, "{}", line.dimmed())?;
+                        writeln!(self.out, "{}", self.paint.show(line.dimmed()))?;
                     }
                 }
                 Ok(())
@@ -261,9 +270,9 @@ impl<W: Write, E: Write> Reporter for Pretty<W, E> {
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         if !self.options.quiet {
-            writeln!(self.out, "{}", summary_line(summary))?;
+            writeln!(self.out, "{}", summary_line(summary, self.paint))?;
             if let Some(scoring) = &self.scoring
-                && let Some(line) = score_line(&self.tally, scoring)
+                && let Some(line) = score_line(&self.tally, scoring, self.paint)
             {
                 writeln!(self.out, "{line}")?;
             }
@@ -274,11 +283,11 @@ impl<W: Write, E: Write> Reporter for Pretty<W, E> {
 }
 
 /// "Checked 14 transcripts: 23 findings (5 errors, 12 warnings, 6 info) in 9 transcripts. …"
-pub fn summary_line(s: &Summary) -> String {
+pub fn summary_line(s: &Summary, p: Paint) -> String {
     let checked = s.files - s.errors - s.not_checked;
     let mut line = format!("Checked {}: ", plural(checked, "transcript", "transcripts"));
     if s.findings == 0 {
-        line.push_str(&"no findings".green().bold().to_string());
+        line.push_str(&p.string("no findings".green().bold()));
     } else {
         let parts: Vec<String> = Severity::ALL
             .iter()
@@ -290,12 +299,12 @@ pub fn summary_line(s: &Summary) -> String {
                     Severity::Warning => plural(n, "warning", "warnings"),
                     Severity::Info => format!("{n} info"),
                 };
-                paint(sev, &text).to_string()
+                p.string(severity_style(sev, &text))
             })
             .collect();
         line.push_str(&format!(
             "{} ({}) in {}",
-            plural(s.findings, "finding", "findings").bold(),
+            p.show(plural(s.findings, "finding", "findings").bold()),
             parts.join(", "),
             plural(s.files_with_findings, "transcript", "transcripts")
         ));
@@ -318,29 +327,29 @@ pub fn summary_line(s: &Summary) -> String {
             " {} not checked: no speaker could be identified as the agent (see above).",
             plural(s.not_checked, "transcript", "transcripts")
         );
-        line.push_str(&unjudged.red().bold().to_string());
+        line.push_str(&p.string(unjudged.red().bold()));
     }
     if s.errors > 0 {
         let could_not = format!(" {} could not be read.", plural(s.errors, "file", "files"));
-        line.push_str(&could_not.red().bold().to_string());
+        line.push_str(&p.string(could_not.red().bold()));
     }
     line
 }
 
 /// "Scores: mean 72.4; 13 of 27 scored transcripts pass (pass mark 80). 3 auto-fails."
 /// `None` when no transcript was scored.
-pub fn score_line(tally: &ScoreTally, scoring: &Scoring) -> Option<String> {
+pub fn score_line(tally: &ScoreTally, scoring: &Scoring, p: Paint) -> Option<String> {
     let mean = tally.mean?;
     let mut line = format!(
         "Scores: mean {}; {} of {} scored transcripts pass (pass mark {}).",
-        number(mean).bold(),
+        p.show(number(mean).bold()),
         tally.passed,
         tally.scored,
         scoring.pass_mark_text()
     );
     if tally.auto_failed > 0 {
         let auto = format!(" {}.", plural(tally.auto_failed, "auto-fail", "auto-fails"));
-        line.push_str(&auto.red().bold().to_string());
+        line.push_str(&p.string(auto.red().bold()));
     }
     Some(line)
 }
@@ -407,7 +416,6 @@ mod tests {
 
     #[test]
     fn summary_lines() {
-        colored::control::set_override(false);
         let mut s = Summary {
             files: 3,
             errors: 1,
@@ -419,17 +427,44 @@ mod tests {
         s.by_severity.error = 1;
         s.by_severity.info = 2;
         assert_eq!(
-            summary_line(&s),
+            summary_line(&s, Paint::PLAIN),
             "Checked 2 transcripts: 3 findings (1 error, 2 info) in 1 transcript. 2 rule checks \
              not applicable (see --verbose). 1 file could not be read."
         );
         assert_eq!(
-            summary_line(&Summary {
-                files: 1,
-                ..Summary::default()
-            }),
+            summary_line(
+                &Summary {
+                    files: 1,
+                    ..Summary::default()
+                },
+                Paint::PLAIN
+            ),
             "Checked 1 transcript: no findings."
         );
+    }
+
+    #[test]
+    fn colour_belongs_to_each_reporter_not_to_the_process() {
+        // Built coloured first, plain second, rendered in that order: with one process-wide
+        // switch the plain reporter's constructor would have turned the first one's colour off.
+        let (mut coloured_out, mut plain_out, mut err1, mut err2) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut coloured = Pretty::new(
+            &mut coloured_out,
+            &mut err1,
+            ReportOptions {
+                color: true,
+                ..ReportOptions::default()
+            },
+        );
+        let mut plain = Pretty::new(&mut plain_out, &mut err2, ReportOptions::default());
+        crate::report::test_support::render(&mut coloured);
+        crate::report::test_support::render(&mut plain);
+        drop((coloured, plain));
+        let coloured = String::from_utf8(coloured_out).unwrap();
+        let plain = String::from_utf8(plain_out).unwrap();
+        assert!(coloured.contains("\x1B[1;31merror\x1B[0m"), "{coloured}");
+        assert!(!plain.contains('\x1B'), "{plain}");
     }
 
     #[test]

@@ -213,7 +213,7 @@ pub fn hover(project: &Project<'_>, entries: &[Entry], position: Position) -> Op
         .find_map(|e| Some((e, e.finding.as_ref()?)).filter(|(e, _)| touches(e.diagnostic.range, at)))?;
     let rules = project.pipeline?.engine.rules();
     let explanation = match rules.find(&finding.rule) {
-        Ok(rule) => crate::commands::rules::explanation(rules, rule),
+        Ok(rule) => crate::commands::rules::explanation(rules, rule, crate::paint::Paint::PLAIN),
         Err(_) if finding.rule == crate::suppress::UNUSED_RULE => crate::suppress::UNUSED_HELP.to_string(),
         Err(_) => return None,
     };

@@ -31,18 +31,16 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::Streams;
-use crate::cli::{CheckArgs, Cli, Command, ConfigArgs};
+use crate::cli::{ConfigArgs, RulebookArgs, ScopeArgs};
 use crate::discover::{Filters, Input, Source};
 use crate::exit::ExitStatus;
 use crate::matcher::Scratch;
 use crate::pipeline::Pipeline;
-use crate::settings::CheckSettings;
+use crate::settings::RunSettings;
 use diagnose::Entry;
 
 /// Runs the server on standard input and output until the client says `exit` or hangs up.
-pub(super) fn run(config: &ConfigArgs, streams: &mut Streams<'_>) -> io::Result<ExitStatus> {
-    // Explanations are Markdown for an editor, never terminal escapes.
-    colored::control::set_override(false);
+pub(super) fn run(config: &ConfigArgs, streams: &mut Streams<'_>) -> super::Outcome {
     // `--config` names a file from where the server was started, before it moves to the project.
     let config = ConfigArgs {
         config: config.config.as_deref().map(crate::paths::normalize_path),
@@ -107,9 +105,11 @@ pub fn serve(input: &mut dyn BufRead, out: &mut dyn Write, config: &ConfigArgs) 
         scratch: Scratch::default(),
     };
     loop {
-        let outcome = match CheckSettings::from_args(&check_args(), config, false) {
+        // `check` with nothing given: the project's configuration decides everything.
+        let settings = RunSettings::from_args(&[], &RulebookArgs::default(), &ScopeArgs::default(), config);
+        let outcome = match settings {
             Ok(settings) => {
-                let CheckSettings {
+                let RunSettings {
                     engine,
                     paths,
                     filters,
@@ -148,14 +148,6 @@ pub fn serve(input: &mut dyn BufRead, out: &mut dyn Write, config: &ConfigArgs) 
             Outcome::Reload => continue,
             Outcome::Ended(ended) => return Ok(ended),
         }
-    }
-}
-
-/// `check`'s arguments with nothing given: the project's configuration decides everything.
-fn check_args() -> CheckArgs {
-    match <Cli as clap::Parser>::try_parse_from(["callcheck", "check"]).map(|cli| cli.command) {
-        Ok(Command::Check(args)) => *args,
-        _ => unreachable!("`callcheck check` with no arguments always parses"),
     }
 }
 

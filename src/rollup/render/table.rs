@@ -5,6 +5,11 @@
 //! pass mark in red, at or above it in green, auto-fails in bold red.
 
 use colored::Colorize;
+
+use crate::paint::Paint;
+
+/// How a stream with colour on shows a styled string (callers decide whether colour is on).
+const COLOR: Paint = Paint::new(true);
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::{RenderOptions, by_heading, key_values, label, one, one_or_dash, percent, scope_line};
@@ -173,13 +178,13 @@ fn paint(text: &str, style: Style, header: bool, color: bool) -> String {
         return text.to_string();
     }
     if header {
-        return text.bold().to_string();
+        return COLOR.string(text.bold());
     }
     match style {
         Style::Plain => text.to_string(),
-        Style::Good => text.green().to_string(),
-        Style::Bad => text.red().to_string(),
-        Style::Dim => text.dimmed().to_string(),
+        Style::Good => COLOR.string(text.green()),
+        Style::Bad => COLOR.string(text.red()),
+        Style::Dim => COLOR.string(text.dimmed()),
     }
 }
 
@@ -194,11 +199,10 @@ fn judged(score: Option<f64>, pass_mark: f64) -> Style {
 
 /// Renders the report.
 pub fn render(report: &Report, options: &RenderOptions) -> String {
-    colored::control::set_override(options.color);
     let color = options.color;
     let heading = |text: &str| {
         if color {
-            text.bold().to_string()
+            COLOR.string(text.bold())
         } else {
             text.to_string()
         }
@@ -340,8 +344,8 @@ fn distribution(report: &Report, color: bool) -> String {
         let passing = f64::from(band.from) >= report.pass_mark_max;
         let bar = match (color, passing) {
             (false, _) => bar,
-            (true, true) => bar.green().to_string(),
-            (true, false) => bar.red().to_string(),
+            (true, true) => COLOR.string(bar.green()),
+            (true, false) => COLOR.string(bar.red()),
         };
         let range = if band.to == 100 {
             format!("{}–100", band.from)
@@ -523,8 +527,8 @@ fn worst_call(call: &Call, pass_mark: f64, color: bool) -> String {
     let score = format!("{:>5}", one(call.score));
     let score = match (color, call.score >= pass_mark) {
         (false, _) => score,
-        (true, true) => score.green().to_string(),
-        (true, false) => score.red().bold().to_string(),
+        (true, true) => COLOR.string(score.green()),
+        (true, false) => COLOR.string(score.red().bold()),
     };
     let mut out = format!("{INDENT}{score}  {}\n", fit(&call.path, WIDTH - 9));
     let who: Vec<&str> = ["agent", "team", "date"]
