@@ -158,7 +158,7 @@ impl<R: Reporter> Gate<R> {
             inner,
             root,
             legacy_base: legacy
-                .then(|| crate::discover::normalize_path(baseline_folder.unwrap_or(Path::new(".")))),
+                .then(|| crate::paths::normalize_path(baseline_folder.unwrap_or(Path::new(".")))),
             remaining: baseline.map(Baseline::counts),
             record,
             recorded: Vec::new(),
@@ -178,9 +178,9 @@ impl<R: Reporter> Gate<R> {
             report.path.clone()
         } else {
             let suffix = report.path.strip_prefix(report.file.as_str()).unwrap_or("");
-            let absolute = crate::discover::normalize_path(Path::new(&report.file));
+            let absolute = crate::paths::normalize_path(Path::new(&report.file));
             match absolute.strip_prefix(base) {
-                Ok(relative) => format!("{}{suffix}", crate::discover::display(relative)),
+                Ok(relative) => format!("{}{suffix}", crate::paths::display(relative)),
                 Err(_) => report.path.clone(),
             }
         };

@@ -32,14 +32,13 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, from_toml_error, list};
-use crate::discover::normalize_path;
 use crate::finding::Severity;
+use crate::paths::{CONFIG_FILE_NAMES, normalize_path, shown};
 use crate::report::OutputFormat;
-use crate::rulebook::{RuleSet, builtin, position_of, schema::SpeakersToml};
+use crate::rulebook::{RuleSet, builtin, position_of};
+use crate::rules::Lists;
+use crate::rules::schema::SpeakersToml;
 use crate::transcript::{Channel, FORMATS, Format, Role, format_by_name};
-
-/// The file names searched for, in order of preference within one folder.
-pub const FILE_NAMES: [&str; 2] = ["callcheck.toml", ".callcheck.toml"];
 
 /// callcheck's own checks, which `[rules]` can also set (`"callcheck/unused-suppression" =
 /// "off"`).
@@ -50,7 +49,7 @@ pub fn find(start: &Path) -> Option<PathBuf> {
     let start = normalize_path(start);
     start
         .ancestors()
-        .flat_map(|dir| FILE_NAMES.iter().map(move |name| dir.join(name)))
+        .flat_map(|dir| CONFIG_FILE_NAMES.iter().map(move |name| dir.join(name)))
         .find(|candidate| candidate.is_file())
 }
 
@@ -249,7 +248,7 @@ fn advice(key: &str) -> (&'static str, &'static str) {
 
 impl Config {
     /// The `[lists]` as rulebooks take them.
-    pub fn word_lists(&self) -> crate::rulebook::Lists {
+    pub fn word_lists(&self) -> Lists {
         self.lists
             .iter()
             .map(|(name, words, _)| (name.clone(), words.clone()))
@@ -370,10 +369,10 @@ impl Config {
         }
         if let Some((paths, origin)) = self.strings(toml.rulebooks) {
             let mut value = Vec::new();
-            let root = crate::discover::real_path(&self.root);
+            let root = crate::paths::real_path(&self.root);
             for p in &paths {
                 let resolved = self.dir.join(p.get_ref());
-                if !crate::discover::real_path(&resolved).starts_with(&root) {
+                if !crate::paths::real_path(&resolved).starts_with(&root) {
                     diagnostics.push(
                         self.error(
                             p.span(),
@@ -381,7 +380,7 @@ impl Config {
                             format!(
                                 "`{}` is outside the project folder {}",
                                 p.get_ref(),
-                                crate::discover::display(&root)
+                                crate::paths::display(&root)
                             ),
                         )
                         .expected(
@@ -668,34 +667,6 @@ impl Config {
         }
         (warnings, unused)
     }
-}
-
-/// A path for messages: relative to the current folder when it is below it.
-pub fn shown(path: &Path) -> String {
-    let absolute = normalize_path(path);
-    let cwd = std::env::current_dir()
-        .map(|d| normalize_path(&d))
-        .unwrap_or_default();
-    let relative = absolute
-        .strip_prefix(&cwd)
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|_| path.to_path_buf());
-    crate::discover::display(&relative)
-}
-
-/// A path relative to the current folder that reaches `dir` (an absolute folder): `""` for
-/// the current folder, `../..` for an ancestor.
-pub fn reach(dir: &Path) -> PathBuf {
-    let cwd = std::env::current_dir()
-        .map(|d| normalize_path(&d))
-        .unwrap_or_default();
-    if let Ok(below) = dir.strip_prefix(&cwd) {
-        return below.to_path_buf();
-    }
-    if let Ok(above) = cwd.strip_prefix(dir) {
-        return above.components().map(|_| "..").collect();
-    }
-    dir.to_path_buf()
 }
 
 #[cfg(test)]

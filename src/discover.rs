@@ -27,10 +27,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
 use crate::metadata::is_metadata_file;
+use crate::paths::{CONFIG_FILE_NAMES, Globs, display};
 use crate::transcript::{Format, format_for_extension, templates};
 
 /// Where an input comes from.
@@ -53,43 +53,6 @@ pub struct Input {
     pub source: Source,
     /// The format to read it with, when discovery decided it (forced, or a reply template).
     pub format: Option<&'static Format>,
-}
-
-/// Globs and the folder their paths are relative to.
-#[derive(Clone, Debug)]
-pub struct Globs {
-    set: GlobSet,
-    /// `None`: relative to the folder being walked; otherwise this (absolute) folder.
-    base: Option<PathBuf>,
-}
-
-impl Globs {
-    /// Compiles globs; `what` names them in errors (`--include`). `None` when there are none.
-    pub fn new(globs: &[String], what: &str, base: Option<&Path>) -> Result<Option<Globs>, String> {
-        Ok(glob_set(globs, what)?.map(|set| Globs {
-            set,
-            base: base.map(normalize_path),
-        }))
-    }
-
-    /// True when the file at `path` matches (globs with a base folder match the path relative
-    /// to it; others match the path as given).
-    pub fn matches_file(&self, path: &Path) -> bool {
-        self.is_match(Path::new(""), path)
-    }
-
-    /// True when `path` (found under `root`) matches.
-    fn is_match(&self, root: &Path, path: &Path) -> bool {
-        match &self.base {
-            None => self.set.is_match(path.strip_prefix(root).unwrap_or(path)),
-            Some(base) => {
-                let absolute = normalize_path(path);
-                absolute
-                    .strip_prefix(base)
-                    .is_ok_and(|relative| self.set.is_match(relative))
-            }
-        }
-    }
 }
 
 /// Filters for walking folders, and how to read what they let through.
@@ -168,59 +131,6 @@ impl Filters {
         }
         (None, format_for_extension(&extension).is_some())
     }
-}
-
-/// `path` made absolute (against the current folder) with `.` and `..` resolved lexically, so
-/// paths given as `../x` compare with the configuration's folder.
-pub fn normalize_path(path: &Path) -> PathBuf {
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let mut out = PathBuf::new();
-    for part in absolute.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// A path with `..` and symbolic links resolved, as the system would follow them. A path that
-/// does not exist is made absolute with `..` resolved by name, and its folder's links resolved
-/// when the folder exists, so a missing file still compares with its folder.
-pub fn real_path(path: &Path) -> PathBuf {
-    let path = if path.as_os_str().is_empty() {
-        Path::new(".")
-    } else {
-        path
-    };
-    if let Ok(real) = std::fs::canonicalize(path) {
-        return real;
-    }
-    let named = normalize_path(path);
-    match (named.parent(), named.file_name()) {
-        (Some(folder), Some(name)) => std::fs::canonicalize(folder)
-            .map(|folder| folder.join(name))
-            .unwrap_or(named),
-        _ => named,
-    }
-}
-
-fn glob_set(globs: &[String], flag: &str) -> Result<Option<GlobSet>, String> {
-    if globs.is_empty() {
-        return Ok(None);
-    }
-    let mut builder = GlobSetBuilder::new();
-    for glob in globs {
-        let compiled = GlobBuilder::new(glob)
-            .literal_separator(false)
-            .build()
-            .map_err(|e| format!("{flag} {glob}: {e}"))?;
-        builder.add(compiled);
-    }
-    builder.build().map(Some).map_err(|e| format!("{flag}: {e}"))
 }
 
 /// Expands command-line paths into the list of inputs, in [`Discovery`] order.
@@ -398,9 +308,7 @@ impl Iterator for Discovery {
 
 /// True when a folder holds its own project configuration.
 fn is_project(dir: &Path) -> bool {
-    crate::config::FILE_NAMES
-        .iter()
-        .any(|name| dir.join(name).is_file())
+    CONFIG_FILE_NAMES.iter().any(|name| dir.join(name).is_file())
 }
 
 /// The input a walk error becomes: a symbolic link loop, a broken link to a transcript, or an
@@ -448,17 +356,6 @@ fn special_kind(file_type: &std::fs::FileType) -> &'static str {
     }
     let _ = file_type;
     "a special file"
-}
-
-/// A path for reports, with `/` separators.
-pub fn display(path: &Path) -> String {
-    let shown = path.to_string_lossy().replace('\\', "/");
-    // `paths = ["."]` (what `init` writes) or `check .` should not make every report say
-    // `./replies/a.txt`: GitLab wants paths without `./`, and the same file is one name.
-    match shown.strip_prefix("./") {
-        Some(rest) if !rest.is_empty() => rest.trim_start_matches('/').to_string(),
-        _ => shown,
-    }
 }
 
 #[cfg(test)]

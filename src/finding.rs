@@ -6,7 +6,7 @@ use std::str::FromStr;
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
-use crate::roles::Assignment;
+use crate::transcript::Assignment;
 use crate::transcript::{Millis, Position, Role};
 
 /// How serious a finding is; ordered `Info < Warning < Error`.

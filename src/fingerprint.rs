@@ -92,7 +92,7 @@ impl ProjectRoot {
     /// The root at `folder` (relative folders are taken from the current one).
     pub fn new(folder: &Path) -> ProjectRoot {
         ProjectRoot {
-            root: crate::discover::normalize_path(folder),
+            root: crate::paths::normalize_path(folder),
         }
     }
 
@@ -107,9 +107,9 @@ impl ProjectRoot {
         if file == "<stdin>" {
             return None;
         }
-        let absolute = crate::discover::normalize_path(Path::new(file));
+        let absolute = crate::paths::normalize_path(Path::new(file));
         let relative = absolute.strip_prefix(&self.root).ok()?;
-        Some(crate::discover::display(relative))
+        Some(crate::paths::display(relative))
     }
 
     /// How a file is named in fingerprints: relative to the root, else absolute; standard input
@@ -119,7 +119,7 @@ impl ProjectRoot {
             return file.to_string();
         }
         self.relative(file)
-            .unwrap_or_else(|| crate::discover::display(&crate::discover::normalize_path(Path::new(file))))
+            .unwrap_or_else(|| crate::paths::display(&crate::paths::normalize_path(Path::new(file))))
     }
 
     /// How a transcript is named in fingerprints and baselines: [`ProjectRoot::file_key`] of its
@@ -186,8 +186,8 @@ mod tests {
     fn keys_do_not_depend_on_how_the_path_was_typed() {
         let dir = tempfile::tempdir().unwrap();
         let root = ProjectRoot::new(dir.path());
-        let absolute = crate::discover::display(&dir.path().join("replies/a.txt"));
-        let dotted = crate::discover::display(&dir.path().join("./replies/../replies/a.txt"));
+        let absolute = crate::paths::display(&dir.path().join("replies/a.txt"));
+        let dotted = crate::paths::display(&dir.path().join("./replies/../replies/a.txt"));
         assert_eq!(root.file_key(&absolute), "replies/a.txt");
         assert_eq!(root.file_key(&dotted), "replies/a.txt");
         assert_eq!(root.relative("/elsewhere/b.txt"), None);

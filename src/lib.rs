@@ -45,6 +45,7 @@ pub mod matcher;
 pub mod metadata;
 pub mod normalize;
 pub mod paint;
+pub mod paths;
 pub mod pipeline;
 #[cfg(feature = "python")]
 pub mod python;

@@ -26,7 +26,7 @@ use std::sync::{Arc, Mutex};
 use indexmap::IndexMap;
 
 use crate::decode::decode;
-use crate::discover::display;
+use crate::paths::display;
 use crate::transcript::csv::{fold_name, records};
 use crate::transcript::json::{self, Kind, Node};
 use crate::transcript::{Channel, EndedBy, Position, Role, SpeakerLabels, Transcript};
@@ -349,7 +349,7 @@ pub struct Metadata {
     global: Option<Table>,
     folders: Mutex<HashMap<PathBuf, FolderTable>>,
     default_channel: Option<Channel>,
-    template_roles: Vec<(String, crate::discover::Globs)>,
+    template_roles: Vec<(String, crate::paths::Globs)>,
 }
 
 impl Metadata {
@@ -366,7 +366,7 @@ impl Metadata {
 
     /// Gives reply templates whose file matches a role's globs that role (`[template_roles]` in
     /// callcheck.toml; the first matching role wins), unless the template names its own.
-    pub fn with_template_roles(mut self, roles: Vec<(String, crate::discover::Globs)>) -> Self {
+    pub fn with_template_roles(mut self, roles: Vec<(String, crate::paths::Globs)>) -> Self {
         self.template_roles = roles;
         self
     }

@@ -26,7 +26,6 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::finding::{FileReport, Severity};
-use crate::rulebook::RuleSet;
 
 /// The pass mark of a rulebook without a `[scorecard] pass_mark`.
 pub const DEFAULT_PASS_MARK: f64 = 80.0;
@@ -148,24 +147,8 @@ pub fn to_tenths(score: f64) -> u16 {
 }
 
 impl Scoring {
-    /// The scoring model of a rule set's enabled rules.
-    pub fn new(rules: &RuleSet) -> Scoring {
-        let scored: Vec<ScoredRule> = rules
-            .enabled_rules()
-            .map(|(_, rule)| ScoredRule {
-                id: rule.id.clone(),
-                title: rule.meta.title.clone(),
-                severity: rule.meta.severity,
-                weight: effective_weight(rule.meta.weight, rule.meta.severity),
-                auto_fail: rule.meta.auto_fail,
-                section: rule.meta.section.clone(),
-                scorecard: rule.scorecard,
-            })
-            .collect();
-        Scoring::from_rules(scored, rules.scorecards.clone())
-    }
-
-    /// A model from rules and scorecards directly (tests, reports).
+    /// A model from the scored rules and their scorecards ([`crate::rulebook::RuleSet::scoring`]
+    /// builds it from a rule set; tests and reports build it directly).
     pub fn from_rules(rules: Vec<ScoredRule>, scorecards: Vec<Scorecard>) -> Scoring {
         let index = rules.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
         let mut section_names: Vec<String> = Vec::new();

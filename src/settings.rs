@@ -17,11 +17,12 @@ use crate::cli::{
 use crate::config::{self, Config, Origin, Setting};
 use crate::decode::encoding_for_label;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::discover::{Filters, Globs};
+use crate::discover::Filters;
 use crate::engine::Engine;
 use crate::finding::Severity;
 use crate::fingerprint::ProjectRoot;
 use crate::metadata::{Metadata, Table};
+use crate::paths::Globs;
 use crate::pipeline::InputOptions;
 use crate::report::{OutputFormat, ReportOptions, RuleInfo, RunInfo};
 use crate::roles::{Inferrer, Mode};
@@ -60,7 +61,7 @@ pub fn load_config(args: &ConfigArgs) -> Result<Option<(Config, Vec<Diagnostic>)
                 return Ok(None);
             };
             // Relative to the current folder, so paths in messages and reports stay short.
-            let dir = found.parent().map(config::reach).unwrap_or_default();
+            let dir = found.parent().map(crate::paths::reach).unwrap_or_default();
             dir.join(found.file_name().unwrap_or_default())
         }
     };
@@ -170,7 +171,7 @@ pub struct InputSettings {
     /// Decides the speaker roles labels do not give (`--roles`).
     pub roles: Inferrer,
     /// `[template_roles]` of callcheck.toml: a role and the templates that have it.
-    pub template_roles: Vec<(String, crate::discover::Globs)>,
+    pub template_roles: Vec<(String, crate::paths::Globs)>,
 }
 
 /// The roles mode: `--roles`, else `roles` in callcheck.toml, else inference; with its origin.
@@ -371,7 +372,7 @@ impl Layers<'_> {
             .iter()
             .map(|s| match s {
                 RulebookSource::Builtin(name) => format!("builtin:{name}"),
-                RulebookSource::Path(path) => crate::discover::display(path),
+                RulebookSource::Path(path) => crate::paths::display(path),
             })
             .collect();
         self.provenance
@@ -557,7 +558,7 @@ fn list_or(values: &[String], empty: &str) -> String {
 }
 
 fn shown_paths(paths: &[PathBuf]) -> Vec<String> {
-    paths.iter().map(|p| crate::discover::display(p)).collect()
+    paths.iter().map(|p| crate::paths::display(p)).collect()
 }
 
 impl RunSettings {
@@ -689,7 +690,7 @@ impl CheckSettings {
             "baseline",
             baseline_path
                 .as_deref()
-                .map_or("(none)".to_string(), crate::discover::display),
+                .map_or("(none)".to_string(), crate::paths::display),
             baseline_origin,
         ));
         if let Some(output) = &args.output {

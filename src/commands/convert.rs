@@ -30,7 +30,7 @@ pub(super) fn run(args: &ConvertArgs, config: &ConfigArgs, streams: &mut Streams
     let own: Vec<std::path::PathBuf> = input
         .metadata_path
         .iter()
-        .map(|p| crate::discover::normalize_path(p))
+        .map(|p| crate::paths::normalize_path(p))
         .collect();
     inputs.retain(|i| !is_own_file(i, &own));
     let engine = Engine::new(rules);

@@ -7,12 +7,13 @@ use super::check::{is_own_file, no_transcripts_warning};
 use super::progress::Bar;
 use super::{Failure, Outcome, Streams};
 use crate::cli::{ConfigArgs, EvalArgs, EvalFormatArg, ScopeArgs};
-use crate::discover::{Discovery, normalize_path};
+use crate::discover::Discovery;
 use crate::eval::calls::Calls;
 use crate::eval::labels::{LabelError, Labels, show_errors};
 use crate::eval::render::{Format, render};
 use crate::eval::{Gates, checks, evaluate};
 use crate::exit::ExitStatus;
+use crate::paths::normalize_path;
 use crate::pipeline::{Pipeline, Progress};
 use crate::settings::RunSettings;
 

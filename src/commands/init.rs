@@ -5,8 +5,8 @@ use std::path::Path;
 
 use super::{Outcome, Streams};
 use crate::cli::InitArgs;
-use crate::discover::display;
 use crate::exit::ExitStatus;
+use crate::paths::display;
 
 /// The starter configuration.
 pub const CONFIG: &str = r#"# callcheck project configuration (docs/config.md).

@@ -11,15 +11,15 @@ use super::check::{cannot_write, is_own_file, no_transcripts_warning};
 use super::progress::Bar;
 use super::{Outcome, Streams};
 use crate::cli::{ByArg, ConfigArgs, ReportArgs, ReportFormatArg};
-use crate::discover::{Discovery, Input, Source, display, normalize_path};
+use crate::discover::{Discovery, Input, Source};
 use crate::exit::ExitStatus;
+use crate::paths::{display, normalize_path};
 use crate::pipeline::{Pipeline, Progress};
 use crate::redact::Redaction;
 use crate::report::write_atomically;
 use crate::rollup::path::PathPattern;
 use crate::rollup::render::{RenderOptions, ReportFormat, render};
 use crate::rollup::{Dimension, Options, Rollup, context};
-use crate::score::Scoring;
 use crate::settings::{RunSettings, SettingsError, check_writable};
 use crate::transcript::Format;
 
@@ -60,7 +60,7 @@ pub(super) fn run(args: &ReportArgs, config: &ConfigArgs, color: bool, streams: 
         (false, Some(what)) => what.into(),
         (false, None) => Redaction::Personal,
     };
-    let scoring = Arc::new(Scoring::new(settings.engine.rules()));
+    let scoring = Arc::new(settings.engine.rules().scoring());
     let rulebooks: Vec<String> = settings
         .engine
         .rules()

@@ -10,8 +10,8 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::labels::{Labels, Target};
-use crate::discover::real_path;
 use crate::finding::{FileResult, Summary};
+use crate::paths::real_path;
 use crate::report::Reporter;
 
 /// A finding of a covered rule, as eval shows it.

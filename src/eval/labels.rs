@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::discover::{display, real_path};
+use crate::paths::{display, real_path};
 
 /// What a person decided about a call and a check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

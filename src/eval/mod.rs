@@ -335,7 +335,7 @@ fn find_calls(labels: &Labels, calls: &Calls, errors: &mut Vec<LabelError>) -> V
         errors.push(match (&label.target, matches.len()) {
             (Target::File { path, .. }, 0) => error(format!(
                 "{} was not checked; its labels count with the verdict na",
-                crate::discover::display(path)
+                crate::paths::display(path)
             ))
             .hint("it is not under the paths given; add it, or give no paths to check the files the labels name"),
             (Target::File { path, .. }, n) => {
@@ -346,7 +346,7 @@ fn find_calls(labels: &Labels, calls: &Calls, errors: &mut Vec<LabelError>) -> V
                     .collect();
                 error(format!(
                     "{} holds {n} calls; its labels count with the verdict na",
-                    crate::discover::display(path)
+                    crate::paths::display(path)
                 ))
                 .hint(if ids.is_empty() {
                     "label one call of a file holding several by its call id".to_string()
@@ -478,7 +478,7 @@ fn disagreement(
 ) -> Disagreement {
     let path = match (call, &label.target) {
         (Some(call), _) => call.path.clone(),
-        (None, Target::File { path, .. }) => crate::discover::display(path),
+        (None, Target::File { path, .. }) => crate::paths::display(path),
         (None, Target::CallId(id)) => id.clone(),
     };
     let mut d = Disagreement {

@@ -266,7 +266,7 @@ fn one_call_labelled_by_path_and_by_id_counts_once() {
     let rules = rules();
     let resolution = resolve(&labels, &rules, false).unwrap();
     let mut checked = call("c-a", &[], &[]);
-    checked.file = crate::discover::real_path(&dir.path().join("a.txt"));
+    checked.file = crate::paths::real_path(&dir.path().join("a.txt"));
     let mut calls = Calls::default();
     calls.calls = vec![checked];
     let e = evaluate(&labels, &resolution, &rules, &calls);

@@ -10,7 +10,7 @@ use super::Pipeline;
 use crate::engine::Verdict;
 use crate::finding::{FileError, FileReport, FileResult, NotChecked};
 use crate::line_index::LineIndex;
-use crate::roles::Assignment;
+use crate::transcript::Assignment;
 use crate::transcript::Transcript;
 
 /// Longest source line copied into a finding as its excerpt, in bytes. Minified exports (Amazon

@@ -14,8 +14,8 @@ use serde::Serialize;
 
 use super::Reporter;
 use crate::finding::{FileResult, Finding, Severity, Summary};
-use crate::roles::Assignment;
 use crate::score::{Score, ScoreTally, Scoring};
+use crate::transcript::Assignment;
 use crate::transcript::{Role, RoleSource};
 
 /// Writes the JSON report.
@@ -139,7 +139,7 @@ impl<'a> From<&'a Assignment> for RolesJson<'a> {
     fn from(a: &'a Assignment) -> Self {
         RolesJson {
             source: a.source,
-            confidence: a.confidence.map(crate::roles::floor2),
+            confidence: a.confidence.map(crate::transcript::assignment::floor2),
             map: a.speakers.iter().map(|s| (s.label.as_str(), s.role)).collect(),
         }
     }
@@ -323,8 +323,8 @@ mod tests {
         assert_eq!(doc["summary"]["findings"], 1);
     }
 
-    fn speaker(label: &str, role: Role, source: RoleSource) -> crate::roles::SpeakerRole {
-        crate::roles::SpeakerRole {
+    fn speaker(label: &str, role: Role, source: RoleSource) -> crate::transcript::SpeakerRole {
+        crate::transcript::SpeakerRole {
             label: label.into(),
             role,
             source,

@@ -166,7 +166,7 @@ impl RunInfo {
         RunInfo {
             rules: infos,
             fail_on,
-            scoring: std::sync::Arc::new(Scoring::new(rules)),
+            scoring: std::sync::Arc::new(rules.scoring()),
             root: crate::fingerprint::ProjectRoot::default(),
         }
     }

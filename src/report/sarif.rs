@@ -79,7 +79,7 @@ impl<W: Write> Sarif<W> {
 
     /// The project root as a `file://` URI ending in `/`, as SARIF wants base URIs.
     fn root_uri(&self) -> String {
-        let root = file_uri(&crate::discover::display(self.run.root.path()));
+        let root = file_uri(&crate::paths::display(self.run.root.path()));
         if root.ends_with('/') {
             root
         } else {

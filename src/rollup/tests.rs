@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 
+use super::model::{GroupRow, Report, TopRule};
 use super::*;
 use crate::finding::{FileError, Finding, NotApplicable, Scope, Severity};
 use crate::score::{Scorecard, ScoredRule};

@@ -32,10 +32,10 @@ use toml::Spanned;
 
 use super::builtin;
 use super::problems::Parsed;
-use super::schema::RulebookFile;
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean, list};
-use crate::discover::normalize_path;
 use crate::finding::Severity;
+use crate::paths::normalize_path;
+use crate::rules::schema::{RulebookFile, SectionToml};
 
 /// A parsed rulebook file and where its parents are in the arena.
 pub(super) struct Book {
@@ -74,7 +74,7 @@ pub(super) struct Source {
     pub path: String,
     /// The file's text.
     pub text: String,
-    /// The folder (as [`crate::discover::real_path`] gives it) that its `extends` paths, and theirs, must stay
+    /// The folder (as [`crate::paths::real_path`] gives it) that its `extends` paths, and theirs, must stay
     /// in; `None` for built-ins, which extend only built-ins.
     pub root: Option<PathBuf>,
 }
@@ -92,7 +92,7 @@ fn key_of(path: &str) -> String {
     if path.starts_with("builtin:") {
         return path.to_string();
     }
-    crate::discover::display(&normalize_path(Path::new(path)))
+    crate::paths::display(&normalize_path(Path::new(path)))
 }
 
 impl Books {
@@ -200,7 +200,7 @@ impl Books {
                                 format!(
                                     "`{}` is outside the project folder {}",
                                     entry.get_ref(),
-                                    crate::discover::display(root)
+                                    crate::paths::display(root)
                                 ),
                                 "\"builtin:NAME\", or a rulebook inside the folder of callcheck.toml \
                                  (after `..` and symbolic links)",
@@ -210,7 +210,7 @@ impl Books {
                                 format!(
                                     "`{}` is outside {}, the folder a rulebook given with -r may extend from",
                                     entry.get_ref(),
-                                    crate::discover::display(root)
+                                    crate::paths::display(root)
                                 ),
                                 "\"builtin:NAME\", or a rulebook inside the current folder (for a rulebook \
                                  in it) or the rulebook's own folder (after `..` and symbolic links)",
@@ -223,13 +223,13 @@ impl Books {
                         continue;
                     }
                     match crate::limits::read_settings_file(&resolved, crate::limits::MAX_SETTINGS_BYTES) {
-                        Ok(t) => (crate::discover::display(&resolved), t),
+                        Ok(t) => (crate::paths::display(&resolved), t),
                         Err(e) => {
                             diagnostics.push(
                                 error(format!(
                                     "cannot read `{}` ({}): {e}",
                                     entry.get_ref(),
-                                    crate::discover::display(&resolved)
+                                    crate::paths::display(&resolved)
                                 ))
                                 .expected("\"builtin:NAME\" or a rulebook path")
                                 .hint("extends paths are relative to the rulebook that names them"),
@@ -246,7 +246,7 @@ impl Books {
                     if k.starts_with("builtin:") {
                         k.clone()
                     } else {
-                        crate::config::shown(Path::new(k))
+                        crate::paths::shown(Path::new(k))
                     }
                 };
                 let mut cycle: Vec<String> = stack[at..].iter().map(shown).collect();
@@ -431,10 +431,10 @@ struct Scope<'a> {
 
 impl Scope<'_> {
     /// True when `path` may be read by a rulebook confined to `root` (a
-    /// [`crate::discover::real_path`]): it lies inside `root` after `..` and symbolic links are
+    /// [`crate::paths::real_path`]): it lies inside `root` after `..` and symbolic links are
     /// resolved, or it is a file given with `-r`.
     fn allows(&self, path: &Path, root: &Path) -> bool {
-        let real = crate::discover::real_path(path);
+        let real = crate::paths::real_path(path);
         real.starts_with(root) || self.explicit.contains(&real)
     }
 }
@@ -453,7 +453,7 @@ impl Books {
     }
 
     /// The sections (with the book that set them), if any book in the chain sets them.
-    pub fn sections(&self, index: usize) -> Option<(usize, &Vec<super::schema::SectionToml>)> {
+    pub fn sections(&self, index: usize) -> Option<(usize, &Vec<SectionToml>)> {
         self.inherited(index, 0, &|file: &RulebookFile| {
             file.scorecard
                 .as_ref()

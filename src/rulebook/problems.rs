@@ -9,7 +9,7 @@
 
 use crate::diagnostic::{Diagnostic, did_you_mean, from_toml_error};
 
-use super::schema::RulebookFile;
+use crate::rules::schema::RulebookFile;
 
 /// The most problems reported for one rulebook that does not parse.
 pub const MAX_PROBLEMS: usize = 20;

@@ -6,7 +6,7 @@ use super::context::{Unless, UnlessToml};
 use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, Window, quote_list};
 use crate::finding::Finding;
 use crate::matcher::Hit;
-use crate::rulebook::schema::{SpeakerToml, WindowToml, rule_toml};
+use crate::rules::schema::{SpeakerToml, WindowToml, rule_toml};
 use crate::transcript::Role;
 
 rule_toml! {

@@ -2,7 +2,7 @@
 
 use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome};
 use crate::finding::Finding;
-use crate::rulebook::schema::{PartyToml, rule_toml};
+use crate::rules::schema::{PartyToml, rule_toml};
 use crate::transcript::{Role, TranscriptKind};
 
 rule_toml! {

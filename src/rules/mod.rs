@@ -4,7 +4,7 @@
 //! its TOML table, compiles it (registering phrases and patterns with the matcher), evaluates a
 //! transcript from the matcher's hits, and documents itself. [`rule_kinds!`] registers the kinds:
 //! adding a kind is one new file plus one line there (and its table in
-//! [`RulebookFile`](crate::rulebook::schema::RulebookFile)).
+//! [`RulebookFile`](schema::RulebookFile)).
 
 pub mod conditional;
 pub mod context;
@@ -14,6 +14,7 @@ pub mod metric;
 pub mod pii;
 pub mod readback;
 pub mod required;
+pub mod schema;
 pub mod sequence;
 pub mod utterance;
 pub mod window;
@@ -25,8 +26,8 @@ use toml::Spanned;
 use crate::diagnostic::{Diagnostic, Diagnostics, key_advice};
 use crate::finding::{Finding, Severity};
 use crate::matcher::{Hit, MatchError, MatcherBuilder, Slot, Target};
-use crate::rulebook::schema::WindowToml;
 use crate::transcript::{Channel, Position, Role, Transcript};
+use schema::WindowToml;
 pub use window::{Selection, Speakers, TurnIndex, Utterance, Window};
 
 /// A kind's documentation, printed by `callcheck rules explain` (in the style of ruff's rule
@@ -118,7 +119,7 @@ macro_rules! rule_kinds {
         pub static KIND_DOCS: &[&KindDoc] = &[ $( &<$module::$variant as Kind>::DOC, )* ];
 
         /// Every rule table of a rulebook file, in file order, ready to compile.
-        pub(crate) fn rule_tables(file: &crate::rulebook::schema::RulebookFile) -> Vec<RuleTable<'_>> {
+        pub(crate) fn rule_tables(file: &schema::RulebookFile) -> Vec<RuleTable<'_>> {
             let mut tables: Vec<RuleTable<'_>> = Vec::new();
             $(
                 for table in &file.$module {
@@ -157,7 +158,7 @@ pub(crate) struct RuleTable<'a> {
     /// Byte offset of the table header in the file.
     pub at: usize,
     /// The keys every rule takes.
-    pub common: crate::rulebook::schema::CommonToml<'a>,
+    pub common: schema::CommonToml<'a>,
     /// Validates the kind's keys and registers its phrases.
     pub compile: CompileFn<'a>,
 }
@@ -236,6 +237,9 @@ impl Rule {
     }
 }
 
+/// Named word lists (`[lists]` of a rulebook or of callcheck.toml).
+pub type Lists = indexmap::IndexMap<String, Vec<String>>;
+
 /// What a kind needs while compiling one rule.
 pub struct CompileCtx<'a> {
     /// The rulebook's display path.
@@ -251,7 +255,7 @@ pub struct CompileCtx<'a> {
     /// Where errors go.
     pub diagnostics: &'a mut Diagnostics,
     /// The word lists rules may name (the rulebook's, replaced by the project's).
-    pub lists: &'a crate::rulebook::Lists,
+    pub lists: &'a Lists,
 }
 
 impl CompileCtx<'_> {

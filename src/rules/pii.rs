@@ -23,7 +23,7 @@ use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, Window, quote
 use crate::finding::Finding;
 use crate::matcher::Hit;
 use crate::normalize::{NormText, normalize_into};
-use crate::rulebook::schema::{SpeakerToml, rule_toml};
+use crate::rules::schema::{SpeakerToml, rule_toml};
 use crate::transcript::{Position, Role};
 
 /// The kind's name, as findings carry it.

@@ -4,7 +4,7 @@ use toml::Spanned;
 
 use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, Window, quote_list};
 use crate::finding::Finding;
-use crate::rulebook::schema::{SpeakerToml, WindowToml, rule_toml};
+use crate::rules::schema::{SpeakerToml, WindowToml, rule_toml};
 use crate::transcript::Role;
 
 rule_toml! {

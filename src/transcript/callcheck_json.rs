@@ -95,7 +95,7 @@ const TURN_KEYS: &[&str] = &["speaker", "role", "text", "start", "end"];
 /// `roles` as `convert` writes it: the report's `source`, `confidence` and `map`, plus what
 /// inference saw in each speaker it looked at (`evidence`) and why the call would not be
 /// checked (`not_checked`, or `null`).
-fn roles_json(roles: &crate::roles::Assignment) -> serde_json::Value {
+fn roles_json(roles: &super::Assignment) -> serde_json::Value {
     use serde_json::{Map, Value, json};
     let mut map = Map::new();
     let mut evidence = Map::new();
@@ -115,7 +115,7 @@ fn roles_json(roles: &crate::roles::Assignment) -> serde_json::Value {
     }
     json!({
         "source": roles.source.as_str(),
-        "confidence": roles.confidence.map(crate::roles::floor2),
+        "confidence": roles.confidence.map(super::assignment::floor2),
         "map": map,
         "evidence": evidence,
         "not_checked": roles.not_checked(),

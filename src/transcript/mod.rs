@@ -14,6 +14,7 @@
 //! text).
 
 pub mod assemble;
+pub mod assignment;
 pub mod callcheck_json;
 pub mod ccai;
 pub mod contact_lens;
@@ -37,6 +38,7 @@ use std::fmt;
 use indexmap::IndexMap;
 use serde::Serialize;
 
+pub use assignment::{Assignment, Evidence, SpeakerRole, Undecided};
 pub use labels::SpeakerLabels;
 pub use time::Millis;
 
@@ -326,7 +328,7 @@ pub struct Transcript {
     pub ended_by: Option<EndedBy>,
     /// How the speakers' roles were decided: set by the roles stage ([`crate::roles`]), `None`
     /// before it ran.
-    pub roles: Option<crate::roles::Assignment>,
+    pub roles: Option<Assignment>,
 }
 
 impl Transcript {

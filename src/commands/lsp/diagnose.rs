@@ -12,10 +12,11 @@ use lsp_types::{
 use super::Project;
 use super::text::{Lines, touches};
 use crate::cli::ConfigArgs;
-use crate::config::{Config, FILE_NAMES};
+use crate::config::Config;
 use crate::diagnostic::{self, Level};
 use crate::finding::{FileResult, Finding, Severity};
 use crate::matcher::Scratch;
+use crate::paths::CONFIG_FILE_NAMES;
 use crate::rulebook::{ProjectLists, RuleSet};
 
 /// One published diagnostic and the finding behind it (none for a settings problem or a call
@@ -138,9 +139,9 @@ fn unjudged(lines: &Lines<'_>, message: String) -> Entry {
 /// The problems of a callcheck.toml or rulebook as it is being edited, as `check` would
 /// report them on loading it.
 fn settings_problems(config: &ConfigArgs, path: &Path, text: &str) -> Vec<diagnostic::Diagnostic> {
-    let shown = crate::config::shown(path);
+    let shown = crate::paths::shown(path);
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    let result = if FILE_NAMES.contains(&name) {
+    let result = if CONFIG_FILE_NAMES.contains(&name) {
         Config::parse(path, text.to_string()).map(|(_, warnings)| warnings)
     } else if is_rulebook(text) {
         let lists = match crate::settings::load_config(config) {

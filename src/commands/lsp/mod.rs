@@ -43,7 +43,7 @@ use diagnose::Entry;
 pub(super) fn run(config: &ConfigArgs, streams: &mut Streams<'_>) -> super::Outcome {
     // `--config` names a file from where the server was started, before it moves to the project.
     let config = ConfigArgs {
-        config: config.config.as_deref().map(crate::discover::normalize_path),
+        config: config.config.as_deref().map(crate::paths::normalize_path),
         no_config: config.no_config,
     };
     let stdin = io::stdin();
@@ -226,9 +226,9 @@ pub struct Project<'a> {
 impl Project<'_> {
     /// How `check` would read the file at `path`, if it would check it at all.
     fn input_for(&self, path: &Path) -> Option<Input> {
-        let absolute = crate::discover::normalize_path(path);
+        let absolute = crate::paths::normalize_path(path);
         self.paths.iter().find_map(|given| {
-            let root = crate::discover::normalize_path(given);
+            let root = crate::paths::normalize_path(given);
             if absolute == root {
                 // A file named in `paths` is always checked.
                 let format = self.filters.walk_takes(root.parent()?, &absolute).flatten();
@@ -245,7 +245,7 @@ impl Project<'_> {
 
 fn input(path: PathBuf, format: Option<&'static crate::transcript::Format>) -> Input {
     Input {
-        display: crate::discover::display(&path),
+        display: crate::paths::display(&path),
         source: Source::File(path),
         format,
     }

@@ -6,8 +6,8 @@ use super::{
     Clause, ClauseKind, MAX_WITHIN_TURNS, Op, Operand, ResponseToml, Trigger, UNLESS_BASE, WHEN, WHEN_EXCEPT,
     WhenToml, Within, words,
 };
-use crate::rulebook::schema::SpeakerToml;
 use crate::rules::context::Unless;
+use crate::rules::schema::SpeakerToml;
 use crate::rules::{CompileCtx, Speakers};
 use crate::transcript::Millis;
 

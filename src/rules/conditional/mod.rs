@@ -19,7 +19,7 @@ use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, TurnIndex, Wi
 use crate::finding::Finding;
 use crate::matcher::{Hit, Slot};
 use crate::normalize::text_units;
-use crate::rulebook::schema::{SpeakerToml, WindowToml, rule_toml};
+use crate::rules::schema::{SpeakerToml, WindowToml, rule_toml};
 use crate::transcript::{Millis, Role, Transcript};
 use compile::{compile_clause, compile_trigger};
 

@@ -16,7 +16,7 @@ use super::context::{Unless, UnlessToml};
 use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, quote_list};
 use crate::finding::Finding;
 use crate::matcher::Slot;
-use crate::rulebook::schema::{SpeakerToml, rule_toml};
+use crate::rules::schema::{SpeakerToml, rule_toml};
 use crate::transcript::{Millis, Role, TranscriptKind};
 use measure::Measure;
 

@@ -28,7 +28,7 @@ use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome};
 use crate::finding::Finding;
 use crate::matcher::Hit;
 use crate::normalize::{NormText, normalize_into};
-use crate::rulebook::schema::{PartyToml, rule_toml};
+use crate::rules::schema::{PartyToml, rule_toml};
 use crate::transcript::{Role, TranscriptKind};
 use amounts::money_talk;
 use values::{Comparison, Entity, Extractor, TextHint, VALUE_PROFILE, Value, compare};

@@ -1,5 +1,10 @@
 //! The TOML shape of a rulebook file, as serde structs with spans.
 //!
+//! It sits with the rule kinds rather than with the loader ([`crate::rulebook`]): a
+//! [`RulebookFile`] holds one list of tables per kind, and the kinds' tables are built on
+//! `rule_toml!`, so the kinds and the file shape change together, and `rulebook` only reads
+//! them.
+//!
 //! Each rule kind declares its own table struct (in `rules/<kind>.rs`) with [`rule_toml!`],
 //! which adds the keys every rule takes (`id`, `title`, `guideline`, `severity`, `message`,
 //! `tags`, `examples`). Plain structs per kind, rather than one tagged enum, keep serde's spans
@@ -8,8 +13,8 @@
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::{conditional, forbidden, hangup, metric, pii, readback, required, sequence};
 use crate::finding::Severity;
-use crate::rules::{conditional, forbidden, hangup, metric, pii, readback, required, sequence};
 
 /// A whole rulebook file.
 #[derive(Debug, Deserialize)]
@@ -304,10 +309,10 @@ macro_rules! rule_toml {
             pub tags: Vec<String>,
             /// Embedded pass/fail examples.
             #[serde(default)]
-            pub examples: Option<$crate::rulebook::schema::ExamplesToml>,
+            pub examples: Option<$crate::rules::schema::ExamplesToml>,
             /// Only for voice calls or only for chats (default: both).
             #[serde(default)]
-            pub channel: Option<$crate::rulebook::schema::ChannelToml>,
+            pub channel: Option<$crate::rules::schema::ChannelToml>,
             /// Share of the call's score (default 1; 0 for info rules).
             #[serde(default)]
             pub weight: Option<toml::Spanned<f64>>,
@@ -323,8 +328,8 @@ macro_rules! rule_toml {
 
         impl $name {
             /// The keys every rule takes.
-            pub fn common(&self) -> $crate::rulebook::schema::CommonToml<'_> {
-                $crate::rulebook::schema::CommonToml {
+            pub fn common(&self) -> $crate::rules::schema::CommonToml<'_> {
+                $crate::rules::schema::CommonToml {
                     id: &self.id,
                     title: self.title.as_deref(),
                     guideline: self.guideline.as_deref(),
