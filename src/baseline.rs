@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::finding::{FileReport, FileResult, Summary};
 use crate::fingerprint::{self, ProjectRoot};
+use crate::problem::Problem;
 use crate::report::Reporter;
 
 /// The version of the baseline file format written.
@@ -59,7 +60,7 @@ pub struct Baseline {
 
 impl Baseline {
     /// Reads a baseline file; the error says what is wrong and how to fix it.
-    pub fn load(path: &Path) -> Result<Baseline, String> {
+    pub fn load(path: &Path) -> Result<Baseline, Problem> {
         let shown = path.display();
         let text = crate::limits::read_settings_file(path, crate::limits::MAX_FILE_BYTES).map_err(|e| {
             format!("cannot read the baseline {shown}: {e}; create it with --write-baseline {shown}")
@@ -76,7 +77,8 @@ impl Baseline {
                 "{shown}: baseline version {} is not supported (expected {OLDEST_VERSION} to \
                  {VERSION}); regenerate it with --write-baseline",
                 file.version
-            ));
+            )
+            .into());
         }
         Ok(Baseline {
             version: file.version,
@@ -360,15 +362,18 @@ mod tests {
     fn load_reports_bad_files() {
         let dir = tempfile::tempdir().unwrap();
         let missing = Baseline::load(&dir.path().join("nope.json")).unwrap_err();
-        assert!(missing.contains("create it with --write-baseline"), "{missing}");
+        assert!(
+            missing.message().contains("create it with --write-baseline"),
+            "{missing}"
+        );
         let bad = dir.path().join("bad.json");
         std::fs::write(&bad, "{\"version\": 1, \"findings\": [{\"path\": 1}]}").unwrap();
         let e = Baseline::load(&bad).unwrap_err();
         assert!(
-            e.contains("bad.json:1:") && e.contains("not a callcheck baseline"),
+            e.message().contains("bad.json:1:") && e.message().contains("not a callcheck baseline"),
             "{e}"
         );
         std::fs::write(&bad, "{\"version\": 9, \"findings\": []}").unwrap();
-        assert!(Baseline::load(&bad).unwrap_err().contains("version 9"));
+        assert!(Baseline::load(&bad).unwrap_err().message().contains("version 9"));
     }
 }

@@ -10,6 +10,7 @@
 
 use std::borrow::Cow;
 
+use crate::problem::Problem;
 use encoding_rs::{BIG5, DecoderResult, Encoding, GB18030, GBK, UTF_8, UTF_16BE, UTF_16LE};
 
 /// Decoded text and the encoding it was read as.
@@ -27,13 +28,13 @@ const SNIFF_LEN: usize = 8 * 1024;
 
 /// Decodes a file's bytes, detecting the encoding; errors say what the file seems to be and
 /// where decoding failed.
-pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, String> {
+pub fn decode(bytes: &[u8]) -> Result<Decoded<'_>, Problem> {
     decode_as(bytes, None)
 }
 
 /// Decodes a file's bytes in `forced` when given (a matching byte-order mark is skipped),
 /// otherwise detects the encoding as [`decode`] does.
-pub fn decode_as<'a>(bytes: &'a [u8], forced: Option<&'static Encoding>) -> Result<Decoded<'a>, String> {
+pub fn decode_as<'a>(bytes: &'a [u8], forced: Option<&'static Encoding>) -> Result<Decoded<'a>, Problem> {
     if let Some(encoding) = forced {
         return decode_forced(bytes, encoding);
     }
@@ -55,7 +56,7 @@ pub fn decode_as<'a>(bytes: &'a [u8], forced: Option<&'static Encoding>) -> Resu
         } else {
             "the text file is damaged: it contains NUL bytes"
         };
-        return Err(format!("line {line}: a NUL byte (byte {nul}): {what}"));
+        return Err(format!("line {line}: a NUL byte (byte {nul}): {what}").into());
     }
     let utf8_error = match std::str::from_utf8(bytes) {
         Ok(text) => {
@@ -71,7 +72,8 @@ pub fn decode_as<'a>(bytes: &'a [u8], forced: Option<&'static Encoding>) -> Resu
         return Err(format!(
             "{utf8_error}, but line {line} is UTF-8: the file mixes encodings; save the whole file \
              in one encoding (UTF-8)"
-        ));
+        )
+        .into());
     }
     let guess = guess(bytes);
     let (encoding, name) = match guess {
@@ -79,13 +81,14 @@ pub fn decode_as<'a>(bytes: &'a [u8], forced: Option<&'static Encoding>) -> Resu
         g if g == BIG5 => (BIG5, "Big5"),
         other => {
             if let Some(damaged) = damaged_cjk(bytes) {
-                return Err(damaged);
+                return Err(damaged.into());
             }
             return Err(format!(
                 "{utf8_error}; it may be {}: pass --encoding {}, or save the file as UTF-8",
                 other.name(),
                 other.name()
-            ));
+            )
+            .into());
         }
     };
     match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
@@ -94,7 +97,8 @@ pub fn decode_as<'a>(bytes: &'a [u8], forced: Option<&'static Encoding>) -> Resu
             "{}; the file looks like {name} but is not valid {name} either: it may mix encodings; \
              pass --encoding NAME, or save it as UTF-8",
             malformed(bytes, encoding, name)
-        )),
+        )
+        .into()),
     }
 }
 
@@ -116,12 +120,12 @@ fn utf8_line(bytes: &[u8]) -> Option<usize> {
 
 /// The encoding for an `--encoding` value (any WHATWG label: `gbk`, `gb18030`, `big5`,
 /// `utf-16le`, `shift_jis`, `windows-1252`, …).
-pub fn encoding_for_label(label: &str) -> Result<&'static Encoding, String> {
+pub fn encoding_for_label(label: &str) -> Result<&'static Encoding, Problem> {
     Encoding::for_label(label.trim().as_bytes()).ok_or_else(|| {
-        format!(
+        Problem::new(format!(
             "--encoding {label}: unknown encoding; expected a name such as UTF-8, UTF-16LE, \
              UTF-16BE, GB18030, GBK, Big5, Shift_JIS or windows-1252"
-        )
+        ))
     })
 }
 
@@ -132,7 +136,7 @@ fn guess(bytes: &[u8]) -> &'static Encoding {
     detector.guess(None, chardetng::Utf8Detection::Deny)
 }
 
-fn decode_forced<'a>(bytes: &'a [u8], encoding: &'static Encoding) -> Result<Decoded<'a>, String> {
+fn decode_forced<'a>(bytes: &'a [u8], encoding: &'static Encoding) -> Result<Decoded<'a>, Problem> {
     // A byte-order mark that agrees with the forced encoding is not text.
     let bytes = match Encoding::for_bom(bytes) {
         Some((bom_encoding, len)) if bom_encoding == encoding => &bytes[len..],
@@ -147,17 +151,18 @@ fn decode_forced<'a>(bytes: &'a [u8], encoding: &'static Encoding) -> Result<Dec
         None => Err(format!(
             "{} (--encoding {name}); check the encoding, or save the file as UTF-8",
             malformed(bytes, encoding, name)
-        )),
+        )
+        .into()),
     }
 }
 
-fn utf8(bytes: &[u8]) -> Result<Decoded<'_>, String> {
+fn utf8(bytes: &[u8]) -> Result<Decoded<'_>, Problem> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(Decoded {
             text: Cow::Borrowed(text),
             encoding: "UTF-8",
         }),
-        Err(e) => Err(format!("{}; save the file as UTF-8", utf8_location(bytes, &e))),
+        Err(e) => Err(format!("{}; save the file as UTF-8", utf8_location(bytes, &e)).into()),
     }
 }
 
@@ -173,20 +178,17 @@ fn utf8_location(bytes: &[u8], e: &std::str::Utf8Error) -> String {
     )
 }
 
-fn utf16(bytes: &[u8], encoding: &'static Encoding) -> Result<Decoded<'static>, String> {
+fn utf16(bytes: &[u8], encoding: &'static Encoding) -> Result<Decoded<'static>, Problem> {
     let name = encoding.name();
     if bytes.len() % 2 != 0 {
-        return Err(format!("truncated {name} file: odd number of bytes"));
+        return Err(format!("truncated {name} file: odd number of bytes").into());
     }
     match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
         Some(text) => Ok(Decoded {
             text: Cow::Owned(text.into_owned()),
             encoding: name,
         }),
-        None => Err(format!(
-            "{}: an unpaired surrogate",
-            malformed(bytes, encoding, name)
-        )),
+        None => Err(format!("{}: an unpaired surrogate", malformed(bytes, encoding, name)).into()),
     }
 }
 
@@ -267,11 +269,16 @@ mod tests {
         }
         assert_eq!(decode(&be).unwrap().encoding, "UTF-16BE");
         assert_eq!(decode(&be).unwrap().text, "hi");
-        assert!(decode(&[0xFF, 0xFE, 0x41]).unwrap_err().contains("odd number"));
+        assert!(
+            decode(&[0xFF, 0xFE, 0x41])
+                .unwrap_err()
+                .message()
+                .contains("odd number")
+        );
         // A lone high surrogate (0xD800) followed by "A".
         let e = decode(&[0xFF, 0xFE, 0x41, 0x00, 0x00, 0xD8, 0x41, 0x00]).unwrap_err();
         assert_eq!(
-            e,
+            e.message(),
             "line 1: not valid UTF-16LE at column 2 (byte 2): an unpaired surrogate"
         );
     }
@@ -280,16 +287,17 @@ mod tests {
     fn invalid_utf8_names_line_and_column() {
         let e = decode(b"Agent: hi\nAgent: caf\xE9\n").unwrap_err();
         assert!(
-            e.starts_with("line 2: not valid UTF-8 at column 11 (byte 20); it may be windows-1252"),
+            e.message()
+                .starts_with("line 2: not valid UTF-8 at column 11 (byte 20); it may be windows-1252"),
             "{e}"
         );
-        assert!(e.contains("pass --encoding windows-1252"), "{e}");
+        assert!(e.message().contains("pass --encoding windows-1252"), "{e}");
     }
 
     #[test]
     fn binary_files_are_rejected() {
         assert_eq!(
-            decode(b"\x89PNG\r\n\x1a\n\0\0\0").unwrap_err(),
+            decode(b"\x89PNG\r\n\x1a\n\0\0\0").unwrap_err().message(),
             "line 3: a NUL byte (byte 8): binary file (it contains NUL bytes): not a transcript; if \
              it is UTF-16 without a byte-order mark, pass --encoding UTF-16LE or UTF-16BE"
         );
@@ -298,7 +306,8 @@ mod tests {
         text.extend_from_slice(b"Agent: h\0i\n");
         let e = decode(&text).unwrap_err();
         assert!(
-            e.starts_with("line 1001: a NUL byte (byte 10008): the text file is damaged"),
+            e.message()
+                .starts_with("line 1001: a NUL byte (byte 10008): the text file is damaged"),
             "{e}"
         );
     }
@@ -309,7 +318,7 @@ mod tests {
         mixed.extend_from_slice("客服：感谢您的来电，再见。\n".as_bytes());
         let e = decode(&mixed).unwrap_err();
         assert_eq!(
-            e,
+            e.message(),
             "line 1: not valid UTF-8 at column 1 (byte 0), but line 3 is UTF-8: the file mixes \
              encodings; save the whole file in one encoding (UTF-8)"
         );
@@ -317,9 +326,12 @@ mod tests {
         let mut mixed = "客服：您好，这里是顺达快递。\n".as_bytes().to_vec();
         mixed.extend_from_slice(&encode(SIMPLIFIED, GB18030));
         let e = decode(&mixed).unwrap_err();
-        assert!(e.starts_with("line 2: not valid UTF-8 at column 1"), "{e}");
         assert!(
-            e.ends_with(
+            e.message().starts_with("line 2: not valid UTF-8 at column 1"),
+            "{e}"
+        );
+        assert!(
+            e.message().ends_with(
                 "but line 1 is UTF-8: the file mixes encodings; save the whole file in one encoding (UTF-8)"
             ),
             "{e}"
@@ -353,11 +365,13 @@ mod tests {
         gb.insert(second_line + 5, b'\n');
         let e = decode(&gb).unwrap_err();
         assert!(
-            e.starts_with("line 2: not valid GB18030 at column 3 (byte "),
+            e.message()
+                .starts_with("line 2: not valid GB18030 at column 3 (byte "),
             "{e}"
         );
         assert!(
-            e.contains("the text before it reads as GB18030, so the file may be damaged"),
+            e.message()
+                .contains("the text before it reads as GB18030, so the file may be damaged"),
             "{e}"
         );
     }
@@ -372,7 +386,8 @@ mod tests {
         // GB18030 bytes read as UTF-8 fail at the first Chinese character.
         let e = decode_as(&gb, Some(UTF_8)).unwrap_err();
         assert!(
-            e.starts_with("line 1: not valid UTF-8 at column 1 (byte 0)"),
+            e.message()
+                .starts_with("line 1: not valid UTF-8 at column 1 (byte 0)"),
             "{e}"
         );
         // A forced UTF-16 skips its own byte-order mark.
@@ -383,7 +398,7 @@ mod tests {
         assert_eq!(decode_as(&le, Some(UTF_16LE)).unwrap().text, "hi");
         let e = decode_as(b"ok\n\x81\n", Some(encoding_rs::SHIFT_JIS)).unwrap_err();
         assert_eq!(
-            e,
+            e.message(),
             "line 2: not valid Shift_JIS at column 1 (byte 3) (--encoding Shift_JIS); check the \
              encoding, or save the file as UTF-8"
         );
@@ -397,6 +412,7 @@ mod tests {
         assert!(
             encoding_for_label("klingon")
                 .unwrap_err()
+                .message()
                 .contains("unknown encoding")
         );
     }

@@ -31,6 +31,7 @@ use walkdir::WalkDir;
 
 use crate::metadata::is_metadata_file;
 use crate::paths::{CONFIG_FILE_NAMES, Globs, display};
+use crate::problem::Problem;
 use crate::transcript::{Format, format_for_extension, templates};
 
 /// Where an input comes from.
@@ -72,7 +73,7 @@ pub struct Filters {
 
 impl Filters {
     /// Compiles `--include` / `--exclude` globs; `Err` names the bad glob.
-    pub fn new(include: &[String], exclude: &[String], hidden: bool) -> Result<Filters, String> {
+    pub fn new(include: &[String], exclude: &[String], hidden: bool) -> Result<Filters, Problem> {
         Ok(Filters {
             include: Globs::new(include, "--include", None)?,
             exclude: Globs::new(exclude, "--exclude", None)?,
@@ -438,6 +439,7 @@ mod tests {
         assert!(
             Filters::new(&["[".into()], &[], false)
                 .unwrap_err()
+                .message()
                 .contains("--include [")
         );
     }

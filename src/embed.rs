@@ -14,6 +14,7 @@ use crate::finding::{FileError, FileResult, Severity};
 use crate::matcher::Scratch;
 use crate::metadata::Record;
 use crate::pipeline::Pipeline;
+use crate::problem::Problem;
 use crate::redact::Redaction;
 use crate::report::json::result_json;
 use crate::score::Scoring;
@@ -46,16 +47,17 @@ impl Checker {
     /// Resolves `check`'s options (`-r builtin:zh-telephone`, `--config FILE`,
     /// `--speaker-map spk_0=agent`, `--redact`, …) from the current folder, as the command does;
     /// `Err` holds the message the command would print.
-    pub fn new(options: &[String]) -> Result<Checker, String> {
+    pub fn new(options: &[String]) -> Result<Checker, Problem> {
         let argv = ["callcheck", "check"]
             .into_iter()
             .map(String::from)
             .chain(options.iter().cloned());
-        let cli = Cli::try_parse_from(argv).map_err(|e| e.to_string())?;
+        let cli = Cli::try_parse_from(argv).map_err(|e| Problem::new(e.to_string()))?;
         let Command::Check(args) = cli.command else {
             unreachable!("`callcheck check …` parses as the check command")
         };
-        let settings = CheckSettings::from_args(&args, &cli.config, false).map_err(|e| e.to_string())?;
+        let settings =
+            CheckSettings::from_args(&args, &cli.config, false).map_err(|e| Problem::new(e.to_string()))?;
         let scoring = settings.run_info().scoring;
         Ok(Checker {
             engine: settings.run.engine,
@@ -165,6 +167,6 @@ mod tests {
     fn bad_options_say_what_is_wrong() {
         let options = vec!["-r".to_string(), "builtin:nope".to_string()];
         let error = Checker::new(&options).err().unwrap();
-        assert!(error.contains("nope"), "{error}");
+        assert!(error.message().contains("nope"), "{error}");
     }
 }

@@ -47,6 +47,7 @@ pub mod normalize;
 pub mod paint;
 pub mod paths;
 pub mod pipeline;
+pub mod problem;
 #[cfg(feature = "python")]
 pub mod python;
 pub mod redact;

@@ -8,6 +8,7 @@
 //! Memory stays bounded by [`MAX_FILE_BYTES`] times a small factor (the text, its turns and
 //! their normalised copies) per worker thread.
 
+use crate::problem::Problem;
 use crate::transcript::Transcript;
 
 /// Largest file read, in bytes. Bigger files are refused before they are read.
@@ -53,11 +54,11 @@ pub fn read_settings_file(path: &std::path::Path, limit: u64) -> std::io::Result
 }
 
 /// Refuses a file larger than [`MAX_FILE_BYTES`].
-pub fn check_size(bytes: u64) -> Result<(), String> {
+pub fn check_size(bytes: u64) -> Result<(), Problem> {
     if bytes <= MAX_FILE_BYTES {
         return Ok(());
     }
-    Err(too_large(Some(bytes)))
+    Err(too_large(Some(bytes)).into())
 }
 
 /// Why an input over [`MAX_FILE_BYTES`] is refused; `bytes` is its size when known (a pipe's is
@@ -76,14 +77,15 @@ pub fn too_large(bytes: Option<u64>) -> String {
 
 /// Checks what a file parsed into: at least one turn or event, and no call or turn past the
 /// limits. Errors name the line where the problem starts.
-pub fn check_transcripts(transcripts: &[Transcript]) -> Result<(), String> {
+pub fn check_transcripts(transcripts: &[Transcript]) -> Result<(), Problem> {
     let has_content = |t: &Transcript| !t.turns.is_empty() || !t.events.is_empty() || t.ended_by.is_some();
     if !transcripts.iter().any(has_content) {
         return Err(if transcripts.is_empty() {
-            "no calls: the file has no transcript in it (only a header, or an empty list)".to_string()
+            Problem::new("no calls: the file has no transcript in it (only a header, or an empty list)")
         } else {
-            "no turns: the file has nothing anybody said in it (it is empty, or has only a header)"
-                .to_string()
+            Problem::new(
+                "no turns: the file has nothing anybody said in it (it is empty, or has only a header)",
+            )
         });
     }
     for transcript in transcripts {
@@ -93,7 +95,8 @@ pub fn check_transcripts(transcripts: &[Transcript]) -> Result<(), String> {
                  calls run together? (JSON Lines and CSV with a call_id column hold many calls)",
                 turn.position().line,
                 MAX_TURNS + 1
-            ));
+            )
+            .into());
         }
         if let Some(turn) = transcript.turns.iter().find(|t| t.text.len() > MAX_TURN_BYTES) {
             return Err(format!(
@@ -103,7 +106,8 @@ pub fn check_transcripts(transcripts: &[Transcript]) -> Result<(), String> {
                 size(turn.text.len() as u64),
                 turn.speaker.label,
                 size(MAX_TURN_BYTES as u64)
-            ));
+            )
+            .into());
         }
     }
     Ok(())
@@ -159,14 +163,23 @@ mod tests {
     fn files_over_the_limit_are_refused_before_reading() {
         assert!(check_size(MAX_FILE_BYTES).is_ok());
         let e = check_size(2 << 30).unwrap_err();
-        assert!(e.starts_with("the file is 2.0 GB, more than the 256.0 MB"), "{e}");
+        assert!(
+            e.message()
+                .starts_with("the file is 2.0 GB, more than the 256.0 MB"),
+            "{e}"
+        );
     }
 
     #[test]
     fn a_file_without_turns_is_an_error() {
         let e = check_transcripts(&parse("# call_id: 1\n")).unwrap_err();
-        assert!(e.starts_with("no turns:"), "{e}");
-        assert!(check_transcripts(&[]).unwrap_err().starts_with("no calls:"));
+        assert!(e.message().starts_with("no turns:"), "{e}");
+        assert!(
+            check_transcripts(&[])
+                .unwrap_err()
+                .message()
+                .starts_with("no calls:")
+        );
         assert!(check_transcripts(&parse("# call_id: 1\n<hangup by=customer>\n")).is_ok());
         assert!(check_transcripts(&parse("Agent: hi\n")).is_ok());
     }
@@ -175,11 +188,15 @@ mod tests {
     fn giant_turns_and_calls_name_their_line() {
         let long = format!("Agent: hi\nCustomer: {}\n", "a".repeat(MAX_TURN_BYTES + 1));
         let e = check_transcripts(&parse(&long)).unwrap_err();
-        assert!(e.starts_with("line 2: a turn of 1.0 MB by Customer"), "{e}");
+        assert!(
+            e.message().starts_with("line 2: a turn of 1.0 MB by Customer"),
+            "{e}"
+        );
         let many = "Agent: hi\n".repeat(MAX_TURNS + 1);
         let e = check_transcripts(&parse(&many)).unwrap_err();
         assert!(
-            e.starts_with(&format!("line {}: turn 100001 of one call", MAX_TURNS + 1)),
+            e.message()
+                .starts_with(&format!("line {}: turn 100001 of one call", MAX_TURNS + 1)),
             "{e}"
         );
         assert!(check_transcripts(&parse(&"Agent: hi\n".repeat(MAX_TURNS))).is_ok());

@@ -27,6 +27,7 @@ use indexmap::IndexMap;
 
 use crate::decode::decode;
 use crate::paths::display;
+use crate::problem::Problem;
 use crate::transcript::csv::{fold_name, records};
 use crate::transcript::json::{self, Kind, Node};
 use crate::transcript::{Channel, EndedBy, Position, Role, SpeakerLabels, Transcript};
@@ -76,7 +77,7 @@ pub struct Table {
 
 impl Table {
     /// Reads a table file: CSV/TSV by extension, JSON or JSON Lines of objects otherwise.
-    pub fn load(path: &Path, labels: &SpeakerLabels) -> Result<Table, String> {
+    pub fn load(path: &Path, labels: &SpeakerLabels) -> Result<Table, Problem> {
         let shown = display(path);
         let bytes = std::fs::read(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
         let decoded = decode(&bytes).map_err(|e| format!("{shown}: {e}"))?;
@@ -90,7 +91,7 @@ impl Table {
             Some("tsv") => Table::from_delimited(text, b'\t', &shown, labels),
             _ => Table::from_json(text, &shown, labels),
         };
-        result.map_err(|e| format!("{shown}: {e}"))
+        result.map_err(|e| e.prefixed(&format!("{shown}: ")))
     }
 
     /// Reads CSV/TSV text whose header has a call id column.
@@ -99,7 +100,7 @@ impl Table {
         delimiter: u8,
         shown: &str,
         labels: &SpeakerLabels,
-    ) -> Result<Table, String> {
+    ) -> Result<Table, Problem> {
         let rows = records(text, delimiter).map_err(|e| e.to_string())?;
         let Some((header, rows)) = rows.split_first() else {
             return Ok(Table::default());
@@ -114,7 +115,8 @@ impl Table {
                     .map(|n| format!("`{n}`"))
                     .collect::<Vec<_>>()
                     .join(", ")
-            ));
+            )
+            .into());
         };
         let mut table = Table::default();
         for row in rows {
@@ -124,7 +126,8 @@ impl Table {
                     row.line,
                     names.len(),
                     row.fields.len()
-                ));
+                )
+                .into());
             }
             let mut record = Record {
                 source: format!("{shown} line {}", row.line),
@@ -145,7 +148,7 @@ impl Table {
 
     /// Reads a JSON array of objects, one object, or JSON Lines of objects (flat or contact
     /// records), each with a call id.
-    pub fn from_json(text: &str, shown: &str, labels: &SpeakerLabels) -> Result<Table, String> {
+    pub fn from_json(text: &str, shown: &str, labels: &SpeakerLabels) -> Result<Table, Problem> {
         let mut table = Table::default();
         let mut add = |node: &Node<'_, '_>| -> Result<(), String> {
             let record = record_from_json(node, shown, labels).map_err(|e| e.to_string())?;
@@ -341,7 +344,7 @@ fn record_from_json(
 }
 
 /// A folder's table, once read: none, or why it could not be read.
-type FolderTable = Arc<Result<Option<Table>, String>>;
+type FolderTable = Arc<Result<Option<Table>, Problem>>;
 
 /// Applies the metadata sources to the transcripts of one file.
 pub struct Metadata {
@@ -406,7 +409,7 @@ impl Metadata {
 
     /// Adds sidecar and table metadata to the transcripts read from `path` (`None` for standard
     /// input, which only gets `--metadata`).
-    pub fn apply(&self, path: Option<&Path>, transcripts: &mut [Transcript]) -> Result<(), String> {
+    pub fn apply(&self, path: Option<&Path>, transcripts: &mut [Transcript]) -> Result<(), Problem> {
         self.apply_with(path, None, transcripts)
     }
 
@@ -417,7 +420,7 @@ impl Metadata {
         path: Option<&Path>,
         given: Option<&Record>,
         transcripts: &mut [Transcript],
-    ) -> Result<(), String> {
+    ) -> Result<(), Problem> {
         let mut sources: Vec<Record> = given.cloned().into_iter().collect();
         if let Some(path) = path {
             if let Some(sidecar) = sidecar_path(path)
@@ -617,7 +620,7 @@ mod tests {
         );
         let e = Table::from_delimited("id,agent\n1,x\n", b',', "t.csv", &labels()).unwrap_err();
         assert_eq!(
-            e,
+            e.message(),
             "line 1: no call id column (call_id or ContactId) in the header (found `id`, `agent`)"
         );
         let e = Table::from_delimited(
@@ -627,10 +630,11 @@ mod tests {
             &labels(),
         )
         .unwrap_err();
-        assert_eq!(e, "line 3: call id `1` is already in t.csv line 2");
+        assert_eq!(e.message(), "line 3: call id `1` is already in t.csv line 2");
         let e = Table::from_delimited("call_id,ended_by\n1,martian\n", b',', "t.csv", &labels()).unwrap_err();
         assert!(
-            e.starts_with("line 2: column `ended_by`: expected agent, customer"),
+            e.message()
+                .starts_with("line 2: column `ended_by`: expected agent, customer"),
             "{e}"
         );
     }
@@ -660,7 +664,10 @@ mod tests {
         );
         assert_eq!(table.get("c-2").unwrap().fields["ended_by"], "customer");
         let e = Table::from_json("[{\"agent\": \"x\"}]", "t.json", &labels()).unwrap_err();
-        assert_eq!(e, "line 1: `[0]`: no call id (`call_id` or `ContactId`)");
+        assert_eq!(
+            e.message(),
+            "line 1: `[0]`: no call id (`call_id` or `ContactId`)"
+        );
         let e = Table::from_json(
             "{\"ContactId\": \"1\", \"DisconnectReason\": \"NAP\"}",
             "t.json",
@@ -668,7 +675,8 @@ mod tests {
         )
         .unwrap_err();
         assert!(
-            e.starts_with("line 1: `DisconnectReason`: `NAP` is not a DisconnectReason"),
+            e.message()
+                .starts_with("line 1: `DisconnectReason`: `NAP` is not a DisconnectReason"),
             "{e}"
         );
     }
@@ -762,7 +770,7 @@ mod tests {
             .apply(Some(&calls.join("0002.txt")), &mut by_name)
             .unwrap_err();
         assert!(
-            e.ends_with(
+            e.message().ends_with(
                 "0002.meta.json: line 1: `agent`: expected a string, number or boolean, found an array"
             ),
             "{e}"

@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::problem::Problem;
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 
 /// The names of a project's configuration file, in order of preference within one folder.
@@ -100,7 +101,7 @@ pub struct Globs {
 
 impl Globs {
     /// Compiles globs; `what` names them in errors (`--include`). `None` when there are none.
-    pub fn new(globs: &[String], what: &str, base: Option<&Path>) -> Result<Option<Globs>, String> {
+    pub fn new(globs: &[String], what: &str, base: Option<&Path>) -> Result<Option<Globs>, Problem> {
         Ok(glob_set(globs, what)?.map(|set| Globs {
             set,
             base: base.map(normalize_path),

@@ -24,7 +24,7 @@ impl PyChecker {
     fn new(py: Python<'_>, options: Vec<String>) -> PyResult<Self> {
         py.detach(|| Checker::new(&options))
             .map(|inner| PyChecker { inner })
-            .map_err(PyValueError::new_err)
+            .map_err(|e| PyValueError::new_err(e.into_message()))
     }
 
     /// Checks `(name, text, format or None, metadata pairs)` items; one JSON text per

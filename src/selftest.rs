@@ -9,6 +9,7 @@ use std::fmt;
 
 use crate::engine::Engine;
 use crate::matcher::Scratch;
+use crate::problem::Problem;
 use crate::rules::{Example, Rule};
 use crate::transcript::{ParseOptions, Position, Role, Segment, Speaker, Transcript, Turn, plain};
 
@@ -144,12 +145,12 @@ fn check_example(
 
 /// Turns an example into a transcript: a one-line example without a known speaker label is one
 /// turn by `role`; anything else is parsed as a plain-text transcript.
-pub fn example_transcript(text: &str, role: Role, options: &ParseOptions) -> Result<Transcript, String> {
+pub fn example_transcript(text: &str, role: Role, options: &ParseOptions) -> Result<Transcript, Problem> {
     let trimmed = text.trim_matches(['\n', '\r']);
     let parsed = plain::parse(trimmed, options);
     let labelled = matches!(&parsed, Ok(t) if t.turns.iter().all(|turn| turn.speaker.role != Role::Other));
     if trimmed.lines().count() > 1 || labelled {
-        return parsed.map_err(|e| e.to_string());
+        return parsed.map_err(|e| Problem::new(e.to_string()));
     }
     let content = trimmed.trim();
     let label = match role {

@@ -24,6 +24,7 @@ use crate::fingerprint::ProjectRoot;
 use crate::metadata::{Metadata, Table};
 use crate::paths::Globs;
 use crate::pipeline::InputOptions;
+use crate::problem::Problem;
 use crate::report::{OutputFormat, ReportOptions, RuleInfo, RunInfo};
 use crate::roles::{Inferrer, Mode};
 use crate::rulebook::{Loaded, ProjectLists, RuleSet, RulebookSource};
@@ -45,6 +46,13 @@ impl fmt::Display for SettingsError {
             SettingsError::Rulebooks(d) => write!(f, "{d}"),
             SettingsError::Usage(message) => writeln!(f, "error: {message}"),
         }
+    }
+}
+
+/// A problem with a flag's value is a usage error.
+impl From<Problem> for SettingsError {
+    fn from(problem: Problem) -> SettingsError {
+        SettingsError::Usage(problem.into_message())
     }
 }
 
@@ -196,12 +204,7 @@ impl InputSettings {
         roles: Mode,
     ) -> Result<InputSettings, SettingsError> {
         let format = args.input_format;
-        let encoding = args
-            .encoding
-            .as_deref()
-            .map(encoding_for_label)
-            .transpose()
-            .map_err(SettingsError::Usage)?;
+        let encoding = args.encoding.as_deref().map(encoding_for_label).transpose()?;
         let mut parse_options = ParseOptions {
             labels: labels.clone(),
             ..ParseOptions::default()
@@ -216,10 +219,7 @@ impl InputSettings {
                     "--csv-column {choice}: expected FIELD=NAME, such as text=Utterance"
                 )));
             };
-            parse_options
-                .columns
-                .set(field, column)
-                .map_err(SettingsError::Usage)?;
+            parse_options.columns.set(field, column)?;
         }
         let metadata = args
             .metadata
@@ -227,7 +227,7 @@ impl InputSettings {
             .map(|path| Table::load(path, &parse_options.labels))
             .transpose()
             .map_err(|e| SettingsError::Usage(format!("--metadata {e}")))?;
-        let roles = Inferrer::new(roles, parse_options.labels.companies()).map_err(SettingsError::Usage)?;
+        let roles = Inferrer::new(roles, parse_options.labels.companies())?;
         Ok(InputSettings {
             format,
             encoding,
@@ -254,9 +254,7 @@ impl InputSettings {
         };
         let mut shown = Vec::new();
         for (role, globs, _) in &config.template_roles {
-            if let Some(compiled) =
-                Globs::new(globs, "template_roles", Some(&config.root)).map_err(SettingsError::Usage)?
-            {
+            if let Some(compiled) = Globs::new(globs, "template_roles", Some(&config.root))? {
                 self.template_roles.push((role.clone(), compiled));
             }
             shown.push(format!("{role}: {}", globs.join(", ")));
@@ -382,7 +380,7 @@ impl Layers<'_> {
             filter.select.iter().filter(|s| !is_pseudo(s)).cloned().collect(),
             filter.ignore.iter().filter(|s| !is_pseudo(s)).cloned().collect(),
         );
-        rules.select(&select, &ignore).map_err(SettingsError::Usage)?;
+        rules.select(&select, &ignore)?;
         // `[rules]` and `[speakers]` entries are listed after the single-valued settings.
         let mut unused = Setting {
             value: Some(Severity::Warning),
@@ -498,9 +496,9 @@ impl Layers<'_> {
             input_origin,
         ));
         let filters = Filters {
-            include: Globs::new(&include, "--include", include_base).map_err(SettingsError::Usage)?,
-            exclude: Globs::new(&exclude, "--exclude", exclude_base).map_err(SettingsError::Usage)?,
-            templates: Globs::new(&templates, "templates", templates_base).map_err(SettingsError::Usage)?,
+            include: Globs::new(&include, "--include", include_base)?,
+            exclude: Globs::new(&exclude, "--exclude", exclude_base)?,
+            templates: Globs::new(&templates, "templates", templates_base)?,
             hidden: scope.hidden,
             format: input_format,
         };
@@ -717,7 +715,7 @@ impl CheckSettings {
 
     /// Reads the baseline, if there is one. A missing baseline is an error, except while
     /// `--write-baseline` is about to create it.
-    pub fn baseline(&self) -> Result<Option<Baseline>, String> {
+    pub fn baseline(&self) -> Result<Option<Baseline>, Problem> {
         let Some(path) = &self.baseline else {
             return Ok(None);
         };

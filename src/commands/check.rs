@@ -29,7 +29,7 @@ pub(super) fn run(args: &CheckArgs, config: &ConfigArgs, color: bool, streams: &
     for warning in &settings.run.warnings {
         write!(streams.err, "{warning}")?;
     }
-    let baseline = settings.baseline().map_err(anyhow::Error::msg)?;
+    let baseline = settings.baseline()?;
     // Files the run itself reads or writes sit in checked folders but are never transcripts.
     let own: Vec<PathBuf> = [
         settings.run.input.metadata_path.as_deref(),

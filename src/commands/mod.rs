@@ -15,6 +15,7 @@ use std::io::{self, IsTerminal, Write};
 use crate::cli::{Cli, ColorChoice, Command, ConfigArgs};
 use crate::eval::labels::{LabelError, show_errors};
 use crate::exit::ExitStatus;
+use crate::problem::Problem;
 use crate::settings::SettingsError;
 
 /// Why a command stopped before its work was done. [`run`] prints it, once, and exits 2.
@@ -47,6 +48,12 @@ impl From<serde_json::Error> for Failure {
 impl From<SettingsError> for Failure {
     fn from(e: SettingsError) -> Failure {
         Failure::Settings(e)
+    }
+}
+
+impl From<Problem> for Failure {
+    fn from(problem: Problem) -> Failure {
+        Failure::Other(problem.into())
     }
 }
 

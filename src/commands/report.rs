@@ -31,7 +31,7 @@ pub(super) fn run(args: &ReportArgs, config: &ConfigArgs, color: bool, streams: 
         .as_deref()
         .map(PathPattern::new)
         .transpose()
-        .map_err(SettingsError::Usage)?;
+        .map_err(SettingsError::from)?;
     if let Some(output) = &args.output {
         check_writable(output, "--output")?;
     }

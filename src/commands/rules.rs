@@ -131,7 +131,7 @@ fn list(args: &ListArgs, config: Option<&Config>, streams: &mut Streams<'_>) -> 
 
 fn explain(args: &ExplainArgs, config: Option<&Config>, paint: Paint, streams: &mut Streams<'_>) -> Outcome {
     let rules = load(load_rulebooks(&args.rulebooks, config), streams)?;
-    let rule = rules.find(&args.id).map_err(anyhow::Error::msg)?;
+    let rule = rules.find(&args.id)?;
     write!(streams.out, "{}", explanation(&rules, rule, paint))?;
     Ok(ExitStatus::Clean)
 }

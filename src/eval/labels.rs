@@ -10,6 +10,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::paths::{display, real_path};
+use crate::problem::Problem;
 
 /// What a person decided about a call and a check.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -71,7 +72,7 @@ pub enum Check {
 
 impl Check {
     /// Reads a `check` value: `tag:NAME`, a rule id (it has a `/`), else a guideline id.
-    pub fn parse(value: &str) -> Result<Check, String> {
+    pub fn parse(value: &str) -> Result<Check, Problem> {
         let value = value.trim();
         if let Some(tag) = value.strip_prefix("tag:") {
             let tag = tag.trim();
@@ -475,7 +476,7 @@ fn validate(rows: Vec<Row>, shown: &str, base: &Path) -> Result<Labels, Vec<Labe
         let check = match present(&row.check).map(Check::parse) {
             Some(Ok(check)) => Some(check),
             Some(Err(e)) => {
-                problems.push(at(e));
+                problems.push(at(e.into_message()));
                 None
             }
             None => {

@@ -276,7 +276,7 @@ impl Pipeline<'_> {
                     stats,
                 )
             }
-            Err(error) => vec![self.failed(&input.display, crate::limits::one_line(&error))],
+            Err(error) => vec![self.failed(&input.display, crate::limits::one_line(error.message()))],
         }
     }
 
@@ -313,7 +313,7 @@ impl Pipeline<'_> {
         let extension = Path::new(path).extension().and_then(|e| e.to_str());
         let format = match format.or(self.format).map_or_else(|| detect(extension, text), Ok) {
             Ok(format) => format,
-            Err(error) => return vec![self.failed(path, error)],
+            Err(error) => return vec![self.failed(path, error.into_message())],
         };
         let origin = Origin { file: None, given };
         self.check_file(
@@ -359,7 +359,7 @@ impl Pipeline<'_> {
             transcripts,
         } = match read {
             Ok(read) => read,
-            Err(error) => return vec![self.failed(path, crate::limits::one_line(&error))],
+            Err(error) => return vec![self.failed(path, crate::limits::one_line(error.message()))],
         };
         let judged = self.judge(&transcripts, scratch, stats);
         let batch = Batch {

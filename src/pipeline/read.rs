@@ -10,6 +10,7 @@ use super::Pipeline;
 use crate::decode::decode_as;
 use crate::discover::{Input, Source};
 use crate::metadata::Record;
+use crate::problem::Problem;
 use crate::transcript::{Format, Transcript, detect};
 
 /// Where a transcript's metadata beyond its own text comes from: the file on disk (sidecars,
@@ -48,7 +49,7 @@ impl Pipeline<'_> {
         file: Option<&Path>,
         format: Option<&'static Format>,
         bytes: &'b [u8],
-    ) -> Result<Read<'b>, String> {
+    ) -> Result<Read<'b>, Problem> {
         self.read_with(Origin::file(file), format, bytes)
     }
 
@@ -59,7 +60,7 @@ impl Pipeline<'_> {
         origin: Origin<'_>,
         format: Option<&'static Format>,
         bytes: &'b [u8],
-    ) -> Result<Read<'b>, String> {
+    ) -> Result<Read<'b>, Problem> {
         let Origin { file, given } = origin;
         let decoded = decode_as(bytes, self.encoding)?;
         if decoded.text.trim().is_empty() {
@@ -91,9 +92,9 @@ impl Pipeline<'_> {
 
 /// An input's bytes: the file, standard input, or why it cannot be read (including an input
 /// past [`MAX_FILE_BYTES`](crate::limits::MAX_FILE_BYTES), which is refused unread).
-pub fn read_bytes(input: &Input) -> Result<Vec<u8>, String> {
+pub fn read_bytes(input: &Input) -> Result<Vec<u8>, Problem> {
     match &input.source {
-        Source::Unreadable(reason) => Err(reason.clone()),
+        Source::Unreadable(reason) => Err(reason.clone().into()),
         Source::File(path) => {
             let file = std::fs::File::open(path).map_err(|e| match e.kind() {
                 io::ErrorKind::NotFound => {
@@ -113,23 +114,22 @@ pub fn read_bytes(input: &Input) -> Result<Vec<u8>, String> {
             }
             // The size is known: one allocation, no growing or probing reads.
             let expected = usize::try_from(meta.len()).unwrap_or(0);
-            read_capped(file, expected).map_err(|e| format!("cannot read: {e}"))?
+            read_capped(file, expected).map_err(|e| Problem::new(format!("cannot read: {e}")))?
         }
-        Source::Stdin => {
-            read_capped(io::stdin().lock(), 0).map_err(|e| format!("cannot read standard input: {e}"))?
-        }
+        Source::Stdin => read_capped(io::stdin().lock(), 0)
+            .map_err(|e| Problem::new(format!("cannot read standard input: {e}")))?,
     }
 }
 
 /// Reads to the end, but never more than the file limit plus one byte (a file may grow, a pipe
 /// may never end); `Ok(Err)` says the input was over the limit.
-fn read_capped(reader: impl io::Read, expected: usize) -> io::Result<Result<Vec<u8>, String>> {
+fn read_capped(reader: impl io::Read, expected: usize) -> io::Result<Result<Vec<u8>, Problem>> {
     let limit = crate::limits::MAX_FILE_BYTES;
     // One byte more than expected lets the final read see the end without growing.
     let mut bytes = Vec::with_capacity(expected.saturating_add(1));
     reader.take(limit + 1).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
-        return Ok(Err(crate::limits::too_large(None)));
+        return Ok(Err(crate::limits::too_large(None).into()));
     }
     Ok(Ok(bytes))
 }

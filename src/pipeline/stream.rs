@@ -147,7 +147,7 @@ impl Pipeline<'_> {
             .map(|(line, transcript, text)| (transcript, (line, text)))
             .unzip();
         if let Err(error) = self.metadata.apply(input_file(input), &mut transcripts) {
-            return vec![self.failed(&input.display, error)];
+            return vec![self.failed(&input.display, error.into_message())];
         }
         let inferring = Instant::now();
         for transcript in &mut transcripts {

@@ -10,6 +10,7 @@ use regex::Regex;
 use serde::Deserialize;
 
 use crate::normalize::{NormText, Profile, normalize, normalize_into};
+use crate::problem::Problem;
 
 /// The embedded cue file.
 pub const CUES_TOML: &str = include_str!("cues.toml");
@@ -140,15 +141,15 @@ const MAX_FEATURES: usize = 64;
 
 impl Cues {
     /// The embedded cues plus the company's names (from `[speakers] company`).
-    pub fn new(companies: &[String]) -> Result<Cues, String> {
+    pub fn new(companies: &[String]) -> Result<Cues, Problem> {
         Cues::from_toml(CUES_TOML, companies)
     }
 
     /// Cues from a TOML text (the embedded file, or a test's).
-    pub fn from_toml(text: &str, companies: &[String]) -> Result<Cues, String> {
+    pub fn from_toml(text: &str, companies: &[String]) -> Result<Cues, Problem> {
         let file: CuesToml = toml::from_str(text).map_err(|e| format!("role cues: {e}"))?;
         if file.feature.len() > MAX_FEATURES {
-            return Err(format!("role cues: more than {MAX_FEATURES} features"));
+            return Err(format!("role cues: more than {MAX_FEATURES} features").into());
         }
         let profile = Profile::default();
         let mut texts: Vec<String> = Vec::new();

@@ -36,6 +36,7 @@
 pub mod cues;
 
 use crate::normalize::NormText;
+use crate::problem::Problem;
 use crate::transcript::assignment::MAX_UNKNOWN_SPEAKERS;
 use crate::transcript::{
     Assignment, Channel, Evidence, Role, RoleSource, SpeakerRole, Transcript, TranscriptKind, Undecided,
@@ -82,7 +83,7 @@ pub struct Inferrer {
 
 impl Inferrer {
     /// An inferrer in `mode`; `companies` are the company's names (`[speakers] company`).
-    pub fn new(mode: Mode, companies: &[String]) -> Result<Inferrer, String> {
+    pub fn new(mode: Mode, companies: &[String]) -> Result<Inferrer, Problem> {
         Ok(Inferrer {
             mode,
             cues: Cues::new(companies)?,

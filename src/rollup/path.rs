@@ -11,6 +11,7 @@
 use regex::Regex;
 
 use crate::diagnostic::did_you_mean;
+use crate::problem::Problem;
 
 /// The names a pattern may capture.
 pub const FIELDS: [&str; 3] = ["agent", "team", "date"];
@@ -24,13 +25,11 @@ pub struct PathPattern {
 
 impl PathPattern {
     /// Compiles a pattern; the error says what is wrong with it.
-    pub fn new(pattern: &str) -> Result<PathPattern, String> {
+    pub fn new(pattern: &str) -> Result<PathPattern, Problem> {
         let fail = |why: String| format!("--group-from-path {pattern}: {why}");
         let trimmed = pattern.trim().trim_start_matches("./").trim_matches('/');
         if trimmed.is_empty() {
-            return Err(fail(
-                "the pattern is empty; write one such as '{team}/{agent}/*'".into(),
-            ));
+            return Err(fail("the pattern is empty; write one such as '{team}/{agent}/*'".into()).into());
         }
         let mut regex = String::from("(?:^|/)");
         let mut seen: Vec<String> = Vec::new();
@@ -45,13 +44,13 @@ impl PathPattern {
                 continue;
             }
             if component.is_empty() {
-                return Err(fail("empty folder name (`//`) in the pattern".into()));
+                return Err(fail("empty folder name (`//`) in the pattern".into()).into());
             }
             let mut rest = *component;
             while !rest.is_empty() {
                 if let Some(after) = rest.strip_prefix('{') {
                     let Some(end) = after.find('}') else {
-                        return Err(fail(format!("`{{` without `}}` in `{component}`")));
+                        return Err(fail(format!("`{{` without `}}` in `{component}`")).into());
                     };
                     let name = &after[..end];
                     if !FIELDS.contains(&name) {
@@ -60,10 +59,11 @@ impl PathPattern {
                         return Err(fail(format!(
                             "unknown field {{{name}}}: the pattern can capture {{agent}}, {{team}} and \
                              {{date}}{hint}"
-                        )));
+                        ))
+                        .into());
                     }
                     if seen.iter().any(|s| s == name) {
-                        return Err(fail(format!("{{{name}}} appears twice")));
+                        return Err(fail(format!("{{{name}}} appears twice")).into());
                     }
                     seen.push(name.to_string());
                     regex.push_str(&format!("(?P<{name}>[^/]+?)"));
@@ -85,7 +85,8 @@ impl PathPattern {
         if seen.is_empty() {
             return Err(fail(
                 "the pattern captures nothing; name a folder or file part {agent}, {team} or {date}".into(),
-            ));
+            )
+            .into());
         }
         let regex = Regex::new(&regex).map_err(|e| fail(e.to_string()))?;
         Ok(PathPattern {
@@ -166,17 +167,28 @@ mod tests {
     fn bad_patterns_say_why() {
         let e = PathPattern::new("{team}/{agnet}/*").unwrap_err();
         assert!(
-            e.contains("unknown field {agnet}") && e.contains("did you mean {agent}?"),
+            e.message().contains("unknown field {agnet}") && e.message().contains("did you mean {agent}?"),
             "{e}"
         );
-        assert!(PathPattern::new("*/*").unwrap_err().contains("captures nothing"));
-        assert!(PathPattern::new("{team/*").unwrap_err().contains("without `}`"));
+        assert!(
+            PathPattern::new("*/*")
+                .unwrap_err()
+                .message()
+                .contains("captures nothing")
+        );
+        assert!(
+            PathPattern::new("{team/*")
+                .unwrap_err()
+                .message()
+                .contains("without `}`")
+        );
         assert!(
             PathPattern::new("{team}/{team}")
                 .unwrap_err()
+                .message()
                 .contains("appears twice")
         );
-        assert!(PathPattern::new("").unwrap_err().contains("empty"));
+        assert!(PathPattern::new("").unwrap_err().message().contains("empty"));
         // Regex metacharacters are literal.
         assert!(fields("{agent}.(1).txt", "a/Jo.(1).txt").is_some());
         assert!(fields("{agent}.(1).txt", "a/Jo.x1y.txt").is_none());

@@ -21,6 +21,7 @@ use globset::{Glob, GlobSetBuilder};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
 use crate::matcher::Matcher;
+use crate::problem::Problem;
 use crate::rules::{Lists, Rule};
 use crate::score::{Scorecard, ScoredRule, Scoring, effective_weight};
 use crate::transcript::{Language, Position, SpeakerLabels};
@@ -267,7 +268,7 @@ impl RuleSet {
     /// Applies `--select` and `--ignore`: each is a full rule id, a glob over full ids
     /// (`*/you-must`, `zh-telephone/*`) or a rulebook id. A pattern that matches no rule is an
     /// error, with a suggestion.
-    pub fn select(&mut self, select: &[String], ignore: &[String]) -> Result<(), String> {
+    pub fn select(&mut self, select: &[String], ignore: &[String]) -> Result<(), Problem> {
         let select_matcher = self.id_matcher(select, "--select")?;
         let ignore_matcher = self.id_matcher(ignore, "--ignore")?;
         for (i, rule) in self.rules.iter().enumerate() {
@@ -306,7 +307,7 @@ impl RuleSet {
     }
 
     /// Finds a rule by full id, or by its local id when that is unambiguous.
-    pub fn find(&self, id: &str) -> Result<&Rule, String> {
+    pub fn find(&self, id: &str) -> Result<&Rule, Problem> {
         if let Some(rule) = self.rules.iter().find(|r| r.id == id) {
             return Ok(rule);
         }
@@ -327,11 +328,11 @@ impl RuleSet {
                     Some(best) => format!(" (did you mean `{}`?)", best.id),
                     None => "; run `callcheck rules list` to see the rule ids".to_string(),
                 };
-                Err(format!("no rule `{id}`{hint}"))
+                Err(format!("no rule `{id}`{hint}").into())
             }
             _ => {
                 let ids: Vec<&str> = local.iter().map(|r| r.id.as_str()).collect();
-                Err(format!("`{id}` is ambiguous: {}", ids.join(", ")))
+                Err(format!("`{id}` is ambiguous: {}", ids.join(", ")).into())
             }
         }
     }
@@ -559,7 +560,7 @@ severity = "error"
         let ids: Vec<&str> = set.enabled_rules().map(|(_, r)| r.id.as_str()).collect();
         assert_eq!(ids, ["acme/you-must"]);
         let e = set.select(&["acme/greting".into()], &[]).unwrap_err();
-        assert!(e.contains("did you mean `acme/greeting`?"), "{e}");
+        assert!(e.message().contains("did you mean `acme/greeting`?"), "{e}");
     }
 
     #[test]
@@ -567,7 +568,12 @@ severity = "error"
         let (set, _) = RuleSet::from_text("r.toml", GOOD).unwrap();
         assert_eq!(set.find("you-must").unwrap().id, "acme/you-must");
         assert_eq!(set.find("acme/greeting").unwrap().id, "acme/greeting");
-        assert!(set.find("greting").unwrap_err().contains("did you mean"));
+        assert!(
+            set.find("greting")
+                .unwrap_err()
+                .message()
+                .contains("did you mean")
+        );
     }
 
     #[test]

@@ -128,7 +128,7 @@ impl Kind for Forbidden {
         }
         let selection = match ctx.select(self.window, self.speakers) {
             Ok(s) => s,
-            Err(reason) => return Outcome::NotApplicable(reason),
+            Err(reason) => return Outcome::NotApplicable(reason.into_message()),
         };
         let excepts: Vec<&Hit> = ctx.hits_in(EXCEPT, &selection).collect();
         // Overlapping matches of one rule ("你自己看" and "看说明书") are one finding.

@@ -26,6 +26,7 @@ use toml::Spanned;
 use crate::diagnostic::{Diagnostic, Diagnostics, key_advice};
 use crate::finding::{Finding, Severity};
 use crate::matcher::{Hit, MatchError, MatcherBuilder, Slot, Target};
+use crate::problem::Problem;
 use crate::transcript::{Channel, Position, Role, Transcript};
 use schema::WindowToml;
 pub use window::{Selection, Speakers, TurnIndex, Utterance, Window};
@@ -443,7 +444,7 @@ pub struct EvalCtx<'a> {
 
 impl<'a> EvalCtx<'a> {
     /// The speaker's turns inside a window; `Err` gives the reason the rule does not apply.
-    pub fn select(&self, window: Window, speakers: Speakers) -> Result<Selection<'a>, String> {
+    pub fn select(&self, window: Window, speakers: Speakers) -> Result<Selection<'a>, Problem> {
         window.select_in(self.turns, self.transcript, speakers)
     }
 

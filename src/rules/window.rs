@@ -5,6 +5,7 @@ use std::fmt;
 use std::ops::Range;
 
 use crate::normalize::text_units;
+use crate::problem::Problem;
 use crate::rules::readback::values::{TextHint, text_hint};
 use crate::rules::schema::{SpeakerToml, WindowToml};
 use crate::rules::utterance::{accepts_closing, is_filler_folded, utterances};
@@ -279,7 +280,7 @@ impl<'f> TurnIndex<'f> {
 
 impl Window {
     /// Builds a window from its TOML form; `Err` says what is wrong.
-    pub fn from_toml(toml: &WindowToml) -> Result<Window, String> {
+    pub fn from_toml(toml: &WindowToml) -> Result<Window, Problem> {
         let set = [
             toml.first_turns.is_some(),
             toml.last_turns.is_some(),
@@ -300,11 +301,11 @@ impl Window {
         let seconds = |s: f64| {
             Millis::from_secs_f64(s)
                 .filter(|m| m.0 > 0)
-                .ok_or_else(|| format!("{s} is not a positive number of seconds"))
+                .ok_or_else(|| Problem::new(format!("{s} is not a positive number of seconds")))
         };
         let turns = |n: u32| {
             if n == 0 {
-                Err("0 turns selects nothing".to_string())
+                Err(Problem::new("0 turns selects nothing"))
             } else {
                 Ok(n as usize)
             }
@@ -330,7 +331,7 @@ impl Window {
     }
 
     /// The speaker's turns inside the window; `Err` gives the reason the rule does not apply.
-    pub fn select(self, transcript: &Transcript, speakers: Speakers) -> Result<Selection<'static>, String> {
+    pub fn select(self, transcript: &Transcript, speakers: Speakers) -> Result<Selection<'static>, Problem> {
         let index = TurnIndex::new(transcript);
         self.select_in(&index, transcript, speakers).map(|s| Selection {
             turns: Cow::Owned(s.turns.into_owned()),
@@ -345,10 +346,10 @@ impl Window {
         index: &'a TurnIndex<'_>,
         transcript: &Transcript,
         speakers: Speakers,
-    ) -> Result<Selection<'a>, String> {
+    ) -> Result<Selection<'a>, Problem> {
         let own = index.of(speakers);
         let Some(&first_own) = own.first() else {
-            return Err(format!("the transcript has no turns by {speakers}"));
+            return Err(format!("the transcript has no turns by {speakers}").into());
         };
         let turns: Cow<'a, [usize]> = match self {
             Window::Whole => Cow::Borrowed(own),
@@ -383,7 +384,8 @@ impl Window {
                             "{speakers} did not close the conversation: the {} spoke after them (turn {})",
                             transcript.turns[other].speaker.role,
                             other + 1
-                        ));
+                        )
+                        .into());
                     }
                 }
                 Cow::Owned(TurnIndex::take_utterances(
@@ -513,7 +515,7 @@ mod tests {
         // The customer answers more than an acceptance: the agent did not close.
         let t = transcript("Agent: Anything else?\nCustomer: Yes, one more thing about my card.\n");
         let err = Window::FinalTurns(1).select(&t, AGENT).unwrap_err();
-        assert!(err.contains("did not close the conversation"), "{err}");
+        assert!(err.message().contains("did not close the conversation"), "{err}");
         // Words the agent says after the customer hung up, and a system voice, do not undo the
         // closing: the closing is the last utterance the customer heard.
         let t = transcript(
@@ -565,6 +567,7 @@ mod tests {
             Window::Whole
                 .select(&t, AGENT)
                 .unwrap_err()
+                .message()
                 .contains("no turns by the agent")
         );
         let t = transcript("Agent: hi\n");
@@ -572,6 +575,7 @@ mod tests {
             Window::FirstSeconds(Millis(5_000))
                 .select(&t, AGENT)
                 .unwrap_err()
+                .message()
                 .contains("no timestamps")
         );
         let mut template = transcript("[00:00:01] Agent: hi\n");
@@ -580,6 +584,7 @@ mod tests {
             Window::LastSeconds(Millis(5_000))
                 .select(&template, AGENT)
                 .unwrap_err()
+                .message()
                 .contains("reply templates have no times")
         );
     }
@@ -596,7 +601,12 @@ mod tests {
             last_turns: Some(1),
             ..WindowToml::default()
         };
-        assert!(Window::from_toml(&both).unwrap_err().contains("more than one"));
+        assert!(
+            Window::from_toml(&both)
+                .unwrap_err()
+                .message()
+                .contains("more than one")
+        );
         let zero = WindowToml {
             first_turns: Some(0),
             ..WindowToml::default()
@@ -610,6 +620,7 @@ mod tests {
         assert!(
             Window::from_toml(&WindowToml::default())
                 .unwrap_err()
+                .message()
                 .contains("empty")
         );
     }

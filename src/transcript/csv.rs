@@ -20,6 +20,7 @@ use indexmap::IndexMap;
 use super::assemble::{Utterance, assemble};
 use super::time::parse_clock;
 use super::{EndedBy, Format, Millis, ParseError, ParseOptions, Position, Segment, Speaker, Transcript};
+use crate::problem::Problem;
 
 /// CSV: comma-separated.
 pub static CSV: Format = Format {
@@ -52,13 +53,14 @@ pub struct Columns {
 
 impl Columns {
     /// Names the column for a field; `Err` says which fields exist.
-    pub fn set(&mut self, field: &str, column: &str) -> Result<(), String> {
+    pub fn set(&mut self, field: &str, column: &str) -> Result<(), Problem> {
         let field = field.trim().to_ascii_lowercase();
         if !FIELDS.contains(&field.as_str()) {
             return Err(format!(
                 "--csv-column {field}={column}: unknown field `{field}`; expected one of {}",
                 FIELDS.join(", ")
-            ));
+            )
+            .into());
         }
         self.chosen.retain(|(f, _)| *f != field);
         self.chosen.push((field, column.trim().to_string()));
@@ -572,6 +574,7 @@ mod tests {
                 .clone()
                 .set("colour", "x")
                 .unwrap_err()
+                .message()
                 .contains("unknown field")
         );
     }

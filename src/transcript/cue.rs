@@ -13,6 +13,7 @@ use super::assemble::{Utterance, keep_range};
 use super::json::{self, Node};
 use super::time::parse_clock;
 use super::{Millis, ParseError, ParseOptions, Position, Segment, Speaker, SpeakerLabels};
+use crate::problem::Problem;
 
 /// One subtitle cue: its timing and its payload lines (line number, text).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +39,7 @@ pub fn timing(line: &str, line_no: u32) -> Result<(Millis, Millis), ParseError> 
         ));
     };
     let end_text = rest.split_whitespace().next().unwrap_or("");
-    let bad = |e: String| ParseError::at_line(line_no, format!("invalid cue timing: {e}"));
+    let bad = |e: Problem| ParseError::at_line(line_no, format!("invalid cue timing: {e}"));
     let start = cue_time(start_text).map_err(bad)?;
     let end = cue_time(end_text).map_err(bad)?;
     if end < start {
@@ -53,7 +54,7 @@ pub fn timing(line: &str, line_no: u32) -> Result<(Millis, Millis), ParseError> 
     Ok((start, end))
 }
 
-fn cue_time(text: &str) -> Result<Millis, String> {
+fn cue_time(text: &str) -> Result<Millis, Problem> {
     let text = text.trim();
     if text.is_empty() {
         return Err("a time is missing".into());

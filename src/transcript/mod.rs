@@ -35,6 +35,7 @@ pub mod webvtt;
 use std::cell::OnceCell;
 use std::fmt;
 
+use crate::problem::Problem;
 use indexmap::IndexMap;
 use serde::Serialize;
 
@@ -563,7 +564,7 @@ pub fn format_by_name(name: &str) -> Option<&'static Format> {
 /// recognises the content, or an error naming what each expects. None does (standard input,
 /// a file named on the command line with another extension): the first format whose sniffer
 /// recognises the content, else plain text.
-pub fn detect(extension: Option<&str>, text: &str) -> Result<&'static Format, String> {
+pub fn detect(extension: Option<&str>, text: &str) -> Result<&'static Format, Problem> {
     let sniff = Sniff::new(text);
     let extension = extension.map(str::to_ascii_lowercase);
     let claimed: Vec<&'static Format> = match &extension {
@@ -606,7 +607,8 @@ pub fn detect(extension: Option<&str>, text: &str) -> Result<&'static Format, St
                 "cannot tell which .{ext} format this is: {seen}; expected one of: {}; pass \
                  --input-format NAME to choose, or --exclude it if it is not a transcript",
                 expected.join("; ")
-            ))
+            )
+            .into())
         }
     }
 }
@@ -815,21 +817,23 @@ mod tests {
     fn unrecognised_json_names_its_keys_and_the_candidates() {
         let e = detect(Some("json"), r#"{"sid": "0002", "agent": {}}"#).unwrap_err();
         assert!(
-            e.starts_with("cannot tell which .json format this is: its top-level keys are `sid`, `agent`"),
+            e.message()
+                .starts_with("cannot tell which .json format this is: its top-level keys are `sid`, `agent`"),
             "{e}"
         );
         assert!(
-            e.contains(
+            e.message().contains(
                 "contact-lens (Amazon Connect Contact Lens, voice or chat: `Participants` and `Transcript`)"
             ),
             "{e}"
         );
         assert!(
-            e.ends_with("pass --input-format NAME to choose, or --exclude it if it is not a transcript"),
+            e.message()
+                .ends_with("pass --input-format NAME to choose, or --exclude it if it is not a transcript"),
             "{e}"
         );
         let e = detect(Some("json"), "not json at all").unwrap_err();
-        assert!(e.contains("it does not start like JSON"), "{e}");
+        assert!(e.message().contains("it does not start like JSON"), "{e}");
     }
 
     #[test]

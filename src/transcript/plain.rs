@@ -16,6 +16,7 @@ use super::{
     EndedBy, Event, Format, Millis, ParseError, ParseOptions, Position, Role, RoleSource, Segment, Speaker,
     Transcript, Turn,
 };
+use crate::problem::Problem;
 
 /// The plain-text format: `.txt` files with speaker labels.
 pub static FORMAT: Format = Format {
@@ -272,7 +273,7 @@ fn leading_time(line: &str, line_no: u32) -> Result<(Option<TimeRange>, usize), 
         return Ok((None, 0));
     }
     let (start_text, end_text) = split_range(inner);
-    let bad = |e: String| ParseError::at_line(line_no, format!("invalid timestamp: {e}"));
+    let bad = |e: Problem| ParseError::at_line(line_no, format!("invalid timestamp: {e}"));
     let start = parse_clock(start_text).map_err(bad)?;
     let end = match end_text {
         Some(end_text) => {

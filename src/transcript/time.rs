@@ -1,6 +1,7 @@
 //! Call-relative times: parsing `hh:mm:ss(.mmm)` / `mm:ss(.mmm)` and formatting them back, and
 //! ISO 8601 timestamps (`2022-10-27T03:31:50.735Z`) for exports that give wall-clock times.
 
+use crate::problem::Problem;
 use std::fmt;
 
 /// Milliseconds since the start of the call.
@@ -37,7 +38,7 @@ impl fmt::Display for Millis {
 
 /// Parses `hh:mm:ss`, `mm:ss` or `h:m:s`, each optionally followed by `.f`, `.ff` or `.fff`
 /// (or `,fff`). Minutes and seconds must be below 60 when an hour field is present.
-pub fn parse_clock(text: &str) -> Result<Millis, String> {
+pub fn parse_clock(text: &str) -> Result<Millis, Problem> {
     let text = text.trim();
     let (clock, fraction) = match text.find(['.', ',']) {
         Some(i) => (&text[..i], Some(&text[i + 1..])),
@@ -49,11 +50,11 @@ pub fn parse_clock(text: &str) -> Result<Millis, String> {
     let mut count = 0;
     for field in clock.split(':') {
         if count == 3 || field.is_empty() || !field.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(not_a_time());
+            return Err(not_a_time().into());
         }
         // Six digits of hours is over a century: more is an overflow, not a call.
         if field.len() > 6 {
-            return Err(format!("`{text}` is not a valid time: `{field}` is out of range"));
+            return Err(format!("`{text}` is not a valid time: `{field}` is out of range").into());
         }
         fields[count] = field.bytes().fold(0, |n, b| n * 10 + u64::from(b - b'0'));
         count += 1;
@@ -61,12 +62,10 @@ pub fn parse_clock(text: &str) -> Result<Millis, String> {
     let (h, m, s) = match count {
         3 => (fields[0], fields[1], fields[2]),
         2 => (0, fields[0], fields[1]),
-        _ => return Err(not_a_time()),
+        _ => return Err(not_a_time().into()),
     };
     if s >= 60 || (count == 3 && m >= 60) {
-        return Err(format!(
-            "`{text}` is not a valid time: minutes and seconds must be below 60"
-        ));
+        return Err(format!("`{text}` is not a valid time: minutes and seconds must be below 60").into());
     }
     let ms = match fraction {
         None => 0,
@@ -75,9 +74,7 @@ pub fn parse_clock(text: &str) -> Result<Millis, String> {
             digits * 10u64.pow(3 - f.len() as u32)
         }
         Some(_) => {
-            return Err(format!(
-                "`{text}` is not a valid time: the fraction must be 1 to 3 digits"
-            ));
+            return Err(format!("`{text}` is not a valid time: the fraction must be 1 to 3 digits").into());
         }
     };
     Ok(Millis(((h * 60 + m) * 60 + s) * 1000 + ms))
@@ -85,7 +82,7 @@ pub fn parse_clock(text: &str) -> Result<Millis, String> {
 
 /// Parses an ISO 8601 / RFC 3339 timestamp (`2022-10-27T03:31:50.735Z`, `…+08:00`, a space
 /// instead of `T`, any number of fraction digits) into milliseconds since the Unix epoch.
-pub fn parse_timestamp(text: &str) -> Result<i64, String> {
+pub fn parse_timestamp(text: &str) -> Result<i64, Problem> {
     let bad = || format!("`{text}` is not a timestamp: expected yyyy-mm-ddThh:mm:ss(.fff)(Z|±hh:mm)");
     let t = text.trim();
     let b = t.as_bytes();
@@ -96,7 +93,7 @@ pub fn parse_timestamp(text: &str) -> Result<i64, String> {
         || b[13] != b':'
         || b[16] != b':'
     {
-        return Err(bad());
+        return Err(bad().into());
     }
     let num = |range: std::ops::Range<usize>| -> Result<i64, String> {
         let s = t.get(range).ok_or_else(bad)?;
@@ -108,16 +105,14 @@ pub fn parse_timestamp(text: &str) -> Result<i64, String> {
     let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
-        return Err(format!(
-            "`{text}` is not a valid timestamp: a field is out of range"
-        ));
+        return Err(format!("`{text}` is not a valid timestamp: a field is out of range").into());
     }
     let mut rest = &t[19..];
     let mut millis = 0i64;
     if let Some(fraction) = rest.strip_prefix(['.', ',']) {
         let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
         if digits == 0 {
-            return Err(bad());
+            return Err(bad().into());
         }
         let first3: String = fraction[..digits].chars().chain("00".chars()).take(3).collect();
         millis = first3.parse::<i64>().map_err(|_| bad())?;
@@ -129,11 +124,11 @@ pub fn parse_timestamp(text: &str) -> Result<i64, String> {
             let sign = match rest.as_bytes()[0] {
                 b'+' => 1,
                 b'-' => -1,
-                _ => return Err(bad()),
+                _ => return Err(bad().into()),
             };
             let zone = rest[1..].replace(':', "");
             if zone.len() != 4 || !zone.bytes().all(|c| c.is_ascii_digit()) {
-                return Err(bad());
+                return Err(bad().into());
             }
             let hours = zone[..2].parse::<i64>().map_err(|_| bad())?;
             let minutes = zone[2..].parse::<i64>().map_err(|_| bad())?;
@@ -175,11 +170,21 @@ mod tests {
 
     #[test]
     fn rejects_bad_clocks() {
-        assert!(parse_clock("00:61").unwrap_err().contains("below 60"));
-        assert!(parse_clock("00:61:00").unwrap_err().contains("below 60"));
+        assert!(parse_clock("00:61").unwrap_err().message().contains("below 60"));
+        assert!(
+            parse_clock("00:61:00")
+                .unwrap_err()
+                .message()
+                .contains("below 60")
+        );
         assert!(parse_clock("12").is_err());
         assert!(parse_clock("aa:bb").is_err());
-        assert!(parse_clock("00:00:01.1234").unwrap_err().contains("fraction"));
+        assert!(
+            parse_clock("00:00:01.1234")
+                .unwrap_err()
+                .message()
+                .contains("fraction")
+        );
         assert!(parse_clock("1:2:3:4").is_err());
     }
 
@@ -212,11 +217,13 @@ mod tests {
         assert!(
             parse_timestamp("27/10/2022 03:31")
                 .unwrap_err()
+                .message()
                 .contains("not a timestamp")
         );
         assert!(
             parse_timestamp("2022-13-27T03:31:50Z")
                 .unwrap_err()
+                .message()
                 .contains("out of range")
         );
         assert!(parse_timestamp("2022-10-27T03:31:50+8").is_err());

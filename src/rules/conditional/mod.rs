@@ -366,7 +366,7 @@ impl Kind for Conditional {
             } => {
                 let selection = match ctx.select(*window, *speakers) {
                     Ok(s) => s,
-                    Err(reason) => return Outcome::NotApplicable(reason),
+                    Err(reason) => return Outcome::NotApplicable(reason.into_message()),
                 };
                 let excepts: Vec<&Hit> = ctx.hits.iter().filter(|h| h.slot == WHEN_EXCEPT).collect();
                 let mut first_per_turn: Vec<At> = Vec::new();
