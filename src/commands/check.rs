@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
+use super::files::{is_own_file, no_transcripts_warning};
 use super::progress::{Bar, stats_lines};
 use super::{Failure, Outcome, Streams};
 use crate::baseline::Gate;
 use crate::cli::{CheckArgs, ConfigArgs};
-use crate::discover::{Discovery, Input, Source};
+use crate::discover::Discovery;
 use crate::exit::ExitStatus;
 use crate::finding::{FileResult, Summary};
 use crate::fix::{self, Edit};
@@ -22,7 +23,6 @@ use crate::report::pretty::{score_line, summary_line};
 use crate::report::{AtomicFile, new_reporter, write_atomically};
 use crate::score::{ScoreTally, Scoring};
 use crate::settings::CheckSettings;
-use crate::transcript::FORMATS;
 
 pub(super) fn run(args: &CheckArgs, config: &ConfigArgs, color: bool, streams: &mut Streams<'_>) -> Outcome {
     let settings = CheckSettings::from_args(args, config, color && args.output.is_none())?;
@@ -191,35 +191,6 @@ fn apply_fixes(edits: &[(String, Vec<Edit>)], streams: &mut Streams<'_>) -> Resu
 /// The context of a failed write: "cannot write report.json".
 pub(super) fn cannot_write(path: &Path) -> String {
     format!("cannot write {}", display(path))
-}
-
-/// True for a file the run itself reads or writes (the `--metadata` table, the baseline, the
-/// report file).
-pub(super) fn is_own_file(input: &Input, own: &[PathBuf]) -> bool {
-    match &input.source {
-        Source::File(path) => !own.is_empty() && own.contains(&normalize_path(path)),
-        _ => false,
-    }
-}
-
-/// Warns that the paths held nothing to check.
-pub(super) fn no_transcripts_warning(paths: &[PathBuf], streams: &mut Streams<'_>) -> io::Result<()> {
-    let paths: Vec<String> = paths.iter().map(|p| display(p)).collect();
-    let mut extensions: Vec<String> = Vec::new();
-    for format in FORMATS {
-        for extension in format.extensions {
-            let dotted = format!(".{extension}");
-            if !extensions.contains(&dotted) {
-                extensions.push(dotted);
-            }
-        }
-    }
-    writeln!(
-        streams.err,
-        "warning: no transcripts found in {} (looked for {})",
-        paths.join(", "),
-        extensions.join(", ")
-    )
 }
 
 /// Passes results on to a reporter, keeping for `--fix` the edits of reply templates and

@@ -2,7 +2,7 @@
 //! JSON Lines, one transcript per line, so people can see how callcheck read an export (speakers,
 //! roles, merged turns, metadata) and pipelines can normalise exports once.
 
-use super::check::is_own_file;
+use super::files::is_own_file;
 use super::{Outcome, Streams};
 use crate::cli::{ConfigArgs, ConvertArgs};
 use crate::discover::{Filters, discover};

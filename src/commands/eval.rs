@@ -3,18 +3,16 @@
 
 use std::path::PathBuf;
 
-use super::check::{is_own_file, no_transcripts_warning};
-use super::progress::Bar;
+use super::files::judge_files;
 use super::{Failure, Outcome, Streams};
 use crate::cli::{ConfigArgs, EvalArgs, EvalFormatArg, ScopeArgs};
-use crate::discover::Discovery;
 use crate::eval::calls::Calls;
 use crate::eval::labels::{LabelError, Labels, show_errors};
 use crate::eval::render::{Format, render};
 use crate::eval::{Gates, checks, evaluate};
 use crate::exit::ExitStatus;
 use crate::paths::normalize_path;
-use crate::pipeline::{Pipeline, Progress};
+use crate::pipeline::Pipeline;
 use crate::settings::RunSettings;
 
 pub(super) fn run(args: &EvalArgs, config: &ConfigArgs, color: bool, streams: &mut Streams<'_>) -> Outcome {
@@ -73,22 +71,15 @@ pub(super) fn run(args: &EvalArgs, config: &ConfigArgs, color: bool, streams: &m
         jobs: settings.jobs,
         ..Pipeline::new(&settings.engine, settings.input.into_options())
     };
-    let mut discovery = Discovery::new(&settings.paths, settings.filters.clone());
-    let inputs = (&mut discovery).filter(|input| !is_own_file(input, &own));
-    let bar = streams
-        .err_is_terminal
-        .then(|| Bar::start(&settings.paths, &settings.filters));
-    let progress = bar.as_ref().map(|b| b as &dyn Progress);
-    let (summary, _) = pipeline.run_stream(inputs, &mut calls, progress)?;
-    if let Some(bar) = &bar {
-        bar.finish();
-    }
-    for note in discovery.notes() {
-        writeln!(streams.err, "note: {note}")?;
-    }
-    if summary.files == 0 {
-        no_transcripts_warning(&settings.paths, streams)?;
-    }
+    let summary = judge_files(
+        &pipeline,
+        &settings.paths,
+        &settings.filters,
+        &own,
+        &mut calls,
+        |_| {},
+        streams,
+    )?;
 
     let evaluation = evaluate(&labels, &resolution, rules, &calls);
     let gates = evaluation.gate(Gates {

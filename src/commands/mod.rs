@@ -4,6 +4,7 @@ mod check;
 mod config;
 mod convert;
 mod eval;
+mod files;
 mod init;
 mod lsp;
 mod progress;

@@ -7,14 +7,14 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
 
-use super::check::{cannot_write, is_own_file, no_transcripts_warning};
-use super::progress::Bar;
+use super::check::cannot_write;
+use super::files::judge_files;
 use super::{Outcome, Streams};
 use crate::cli::{ByArg, ConfigArgs, ReportArgs, ReportFormatArg};
-use crate::discover::{Discovery, Input, Source};
+use crate::discover::{Input, Source};
 use crate::exit::ExitStatus;
 use crate::paths::{display, normalize_path};
-use crate::pipeline::{Pipeline, Progress};
+use crate::pipeline::Pipeline;
 use crate::redact::Redaction;
 use crate::report::write_atomically;
 use crate::rollup::path::PathPattern;
@@ -89,33 +89,23 @@ pub(super) fn run(args: &ReportArgs, config: &ConfigArgs, color: bool, streams: 
         redact: redaction,
         ..Pipeline::new(&settings.engine, settings.input.into_options())
     };
-    // Files are found as they are checked, never listed whole: memory stays with the groups.
-    let mut discovery = Discovery::new(&settings.paths, settings.filters.clone());
     // The worst calls are read again for their excerpts; only a format chosen by configuration
     // (rarely any) must be remembered to read them the same way.
     let chosen_formats: Mutex<HashMap<String, &'static Format>> = Mutex::new(HashMap::new());
-    let inputs = (&mut discovery)
-        .filter(|input| !is_own_file(input, &own))
-        .inspect(|input| {
-            if let (Some(format), Ok(mut chosen)) = (input.format, chosen_formats.lock()) {
-                chosen.insert(input.display.clone(), format);
-            }
-        });
-    // Long runs on a terminal show progress; the roll-up itself prints only at the end.
-    let bar = streams
-        .err_is_terminal
-        .then(|| Bar::start(&settings.paths, &settings.filters));
-    let progress = bar.as_ref().map(|b| b as &dyn Progress);
-    let (summary, _) = pipeline.run_stream(inputs, &mut rollup, progress)?;
-    if let Some(bar) = &bar {
-        bar.finish();
-    }
-    for note in discovery.notes() {
-        writeln!(streams.err, "note: {note}")?;
-    }
-    if summary.files == 0 {
-        no_transcripts_warning(&settings.paths, streams)?;
-    }
+    let remember_format = |input: &Input| {
+        if let (Some(format), Ok(mut chosen)) = (input.format, chosen_formats.lock()) {
+            chosen.insert(input.display.clone(), format);
+        }
+    };
+    let summary = judge_files(
+        &pipeline,
+        &settings.paths,
+        &settings.filters,
+        &own,
+        &mut rollup,
+        remember_format,
+        streams,
+    )?;
     let chosen_formats = chosen_formats.into_inner().unwrap_or_default();
     let mut report = rollup.finish(rulebooks);
     let input_of = |file: &str| Input {
