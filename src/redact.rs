@@ -34,7 +34,9 @@ use crate::finding::{FileResult, Finding};
 use crate::normalize::NormText;
 use crate::rulebook::RuleSet;
 use crate::rules::RuleKind;
-use crate::rules::readback::values::{Entity, Extractor, SharedText, TextHint, is_digit_word, text_hint};
+use crate::rules::readback::values::{
+    Entity, Extractor, Reading, SharedText, TextHint, is_digit_word, text_hint,
+};
 use crate::rules::utterance::{UtteranceText, utterances};
 use crate::transcript::Transcript;
 
@@ -125,7 +127,7 @@ pub fn redact(text: &str, mode: Redaction) -> Cow<'_, str> {
     }
     // The text as the value extractors below read it, shared by them all; made again only
     // after a mask has changed the text.
-    let mut values: Option<SharedText> = None;
+    let mut values: Option<SharedText<'static>> = None;
     for (pattern, mask) in [
         (&*EMAIL, mask_email as fn(&str) -> Option<String>),
         (&*WRITTEN, mask_written),
@@ -137,11 +139,9 @@ pub fn redact(text: &str, mode: Redaction) -> Cow<'_, str> {
         if (std::ptr::eq(pattern, &*SPOKEN) && !may_be_spoken(&out)) || !pattern.is_match(&out) {
             continue;
         }
-        let kept = if mode == Redaction::Personal {
-            amounts_and_dates(shared(&mut values, &out))
-        } else {
-            Vec::new()
-        };
+        // The amounts and dates `Personal` keeps, looked for only once a match would be masked
+        // (most matches are too short to be: times, prices, counts).
+        let mut kept: Option<Vec<Range<usize>>> = None;
         // `find_iter` rather than `replace_all` with a closure, which asks for capture
         // positions and so runs the slow capturing engines on every match.
         let mut replaced: Option<String> = None;
@@ -150,11 +150,13 @@ pub fn redact(text: &str, mode: Redaction) -> Cow<'_, str> {
             let s = replaced.get_or_insert_with(|| String::with_capacity(out.len()));
             s.push_str(&out[copied..m.start()]);
             let found = m.as_str();
-            let masked = if kept.iter().any(|k| k.start < m.end() && m.start() < k.end) {
-                None
-            } else {
-                mask(found)
-            };
+            let masked = mask(found).filter(|_| {
+                mode != Redaction::Personal
+                    || !kept
+                        .get_or_insert_with(|| amounts_and_dates(shared(&mut values, &out)))
+                        .iter()
+                        .any(|k| k.start < m.end() && m.start() < k.end)
+            });
             s.push_str(masked.as_deref().unwrap_or(found));
             copied = m.end();
         }
@@ -176,7 +178,7 @@ pub fn redact(text: &str, mode: Redaction) -> Cow<'_, str> {
 }
 
 /// The shared text in `slot`, made from `text` if there is none.
-fn shared<'s>(slot: &'s mut Option<SharedText>, text: &str) -> &'s mut SharedText {
+fn shared<'s>(slot: &'s mut Option<SharedText<'static>>, text: &str) -> &'s mut SharedText<'static> {
     slot.get_or_insert_with(|| SharedText::new(text.to_string()))
 }
 
@@ -184,17 +186,15 @@ static AMOUNTS: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Entity::Am
 static DATES: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Entity::Date, None));
 
 /// Byte ranges of the amounts (块 read as money) and dates in `text`.
-fn amounts_and_dates(text: &mut SharedText) -> Vec<Range<usize>> {
+fn amounts_and_dates(text: &mut SharedText<'_>) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = AMOUNTS
-        .extract_shared(text, 1, true)
-        .values
+        .values_shared(text, 1, true, Reading::Values)
         .into_iter()
         .map(|f| f.range)
         .collect();
     out.extend(
         DATES
-            .extract_shared(text, 1, false)
-            .values
+            .values_shared(text, 1, false, Reading::Values)
             .into_iter()
             .map(|f| f.range),
     );
@@ -206,21 +206,21 @@ static SPOKEN_EMAIL: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Entit
 
 /// Masks every value `extractor` finds in `text` (digit strings need `min_digits` digits);
 /// `None` when there is none.
-fn mask_values(text: &mut SharedText, extractor: &Extractor, min_digits: usize) -> Option<String> {
-    let found = extractor.extract_shared(text, min_digits, false);
-    let text = text.as_str();
-    let ranges: Vec<Range<usize>> = found
-        .values
+fn mask_values(text: &mut SharedText<'_>, extractor: &Extractor, min_digits: usize) -> Option<String> {
+    let ranges: Vec<Range<usize>> = extractor
+        .values_shared(text, min_digits, false, Reading::Unmasked)
         .into_iter()
-        .filter(|v| !v.value.is_masked())
         .map(|v| v.range)
         .collect();
-    mask_ranges(text, &ranges)
+    mask_ranges(text.as_str(), &ranges)
 }
 
 /// `text` with the letters and digits inside `ranges` (byte ranges, in order) replaced by the
 /// mask; `None` when nothing changes.
 fn mask_ranges(text: &str, ranges: &[Range<usize>]) -> Option<String> {
+    if ranges.is_empty() {
+        return None;
+    }
     let mut changed = false;
     let masked = text
         .char_indices()
@@ -347,21 +347,28 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
     } else {
         transcript.turns.iter().map(|t| text_hint(&t.text)).collect()
     };
+    let texts: Vec<UtteranceText<'_>> = spans
+        .iter()
+        .map(|span| UtteranceText::new(transcript, span.clone()))
+        .collect();
+    // Each utterance is folded once, by the first reader that needs its fold.
+    let mut shared: Vec<Option<SharedText<'_>>> = texts.iter().map(|_| None).collect();
     for (_, kind) in readers {
         match kind {
             RuleKind::Readback(r) => {
                 let (extractor, min_digits) = r.extractor();
                 let digits = extractor.entity().is_digit_string();
-                for span in &spans {
-                    let text = UtteranceText::new(transcript, span.clone());
+                for ((span, text), shared) in spans.iter().zip(&texts).zip(&mut shared) {
                     let source = text.as_str();
-                    let hint = hints[span.clone()]
-                        .iter()
-                        .copied()
-                        .fold(TextHint::default(), TextHint::and);
+                    let shared = shared.get_or_insert_with(|| {
+                        let hint = hints[span.clone()]
+                            .iter()
+                            .copied()
+                            .fold(TextHint::default(), TextHint::and);
+                        SharedText::with_hint(hint, source)
+                    });
                     // Masking more is the safe side: 块 after a number is read as money.
-                    let found = extractor.extract_hinted(source, min_digits, &mut norm, hint, true);
-                    for f in found.values {
+                    for f in extractor.values_shared(shared, min_digits, true, Reading::Values) {
                         add(&source[f.range.clone()], digits);
                         add(&f.value.to_string(), digits);
                         // Said across a pause: each turn's piece is quoted on its own line.
@@ -393,22 +400,23 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
 /// when none occurs.
 fn mask_literals(text: &str, values: &[Known]) -> Option<String> {
     let lower = text.to_ascii_lowercase();
-    let mut chars: Vec<(usize, char)> = text.char_indices().collect();
+    // The characters with their offsets, listed once a value occurs (most texts hold none).
+    let mut chars: Vec<(usize, char)> = Vec::new();
     let mut changed = false;
     for (value, digits) in values {
         for (at, m) in lower.match_indices(value.as_str()) {
-            let range = at..at + m.len();
-            let inside: Vec<usize> = (0..chars.len())
-                .filter(|&i| range.contains(&chars[i].0))
-                .collect();
+            if chars.is_empty() {
+                chars = text.char_indices().collect();
+            }
+            let inside =
+                chars.partition_point(|&(o, _)| o < at)..chars.partition_point(|&(o, _)| o < at + m.len());
             // A digit string keeps its last KEEP digits, like every masked number.
             let mut keep = if *digits { KEEP } else { 0 };
-            for &i in inside.iter().rev() {
-                let c = chars[i].1;
+            for (_, c) in chars[inside].iter_mut().rev() {
                 if keep > 0 && c.is_numeric() {
                     keep -= 1;
                 } else if c.is_alphanumeric() {
-                    chars[i].1 = MASK;
+                    *c = MASK;
                     changed = true;
                 }
             }

@@ -17,6 +17,7 @@
 mod phrase;
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
@@ -109,12 +110,51 @@ struct Phrase {
 }
 
 struct Pattern {
-    regex: Regex,
+    regex: LazyRegex,
     targets: Vec<Target>,
     /// Literals one of which every match starts with; `None`: the pattern runs on every turn.
     literals: Option<Vec<String>>,
     /// Compiled from a phrase: its edges need word boundaries as a literal phrase's do.
     phrase_edges: bool,
+}
+
+/// Where a phrase or pattern comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A rulebook or list someone wrote: its regex is compiled, and checked, when registered.
+    Written,
+    /// A built-in rulebook, whose every phrase and pattern the tests compile: its regex is
+    /// compiled on first use (most never are: a run meets few of them), not at load.
+    Builtin,
+}
+
+/// A pattern's regex over normalised text, compiled when registered or on first use.
+struct LazyRegex {
+    /// The regex's text (folded as the profile folds).
+    text: String,
+    case_insensitive: bool,
+    compiled: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    /// The builder of this regex.
+    fn builder(text: &str, case_insensitive: bool) -> RegexBuilder {
+        let mut builder = RegexBuilder::new(text);
+        builder
+            .case_insensitive(case_insensitive)
+            .size_limit(REGEX_SIZE_LIMIT);
+        builder
+    }
+
+    /// The compiled regex.
+    fn get(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            // Only built-in patterns are left to compile here, and the tests compile them all.
+            Self::builder(&self.text, self.case_insensitive)
+                .build()
+                .unwrap_or_else(|e| unreachable!("built-in pattern {:?}: {e}", self.text))
+        })
+    }
 }
 
 /// Most literals a pattern may be gated by; beyond that it runs on every turn.
@@ -155,7 +195,6 @@ struct ProfileBuilder {
     phrase_texts: Vec<String>,
     phrases: Vec<Phrase>,
     pattern_ids: HashMap<String, usize>,
-    pattern_texts: Vec<String>,
     patterns: Vec<Pattern>,
 }
 
@@ -187,12 +226,18 @@ impl MatcherBuilder {
     }
 
     /// Registers a literal phrase for a rule's list.
-    pub fn add_phrase(&mut self, profile: usize, phrase: &str, target: Target) -> Result<(), MatchError> {
+    pub fn add_phrase(
+        &mut self,
+        profile: usize,
+        phrase: &str,
+        target: Target,
+        origin: Origin,
+    ) -> Result<(), MatchError> {
         if phrase::has_syntax(phrase) {
             let settings = self.profiles[profile].0;
             let regex =
                 phrase::compile(phrase, &|text| normalize(&settings, text)).map_err(MatchError::BadPhrase)?;
-            return self.add_regex(profile, regex, target, true);
+            return self.add_regex(profile, regex, target, true, origin);
         }
         let (settings, builder) = &mut self.profiles[profile];
         let normalized = normalize(settings, phrase);
@@ -213,10 +258,17 @@ impl MatcherBuilder {
         Ok(())
     }
 
-    /// Registers a regex pattern for a rule's list; compiles it now so errors surface at load.
-    pub fn add_pattern(&mut self, profile: usize, pattern: &str, target: Target) -> Result<(), MatchError> {
+    /// Registers a regex pattern for a rule's list; a written one is compiled now so errors
+    /// surface at load.
+    pub fn add_pattern(
+        &mut self,
+        profile: usize,
+        pattern: &str,
+        target: Target,
+        origin: Origin,
+    ) -> Result<(), MatchError> {
         let folded = fold_pattern(&self.profiles[profile].0, pattern);
-        self.add_regex(profile, folded, target, false)
+        self.add_regex(profile, folded, target, false, origin)
     }
 
     /// Registers a regex over normalised text (a folded pattern, or a compiled phrase whose
@@ -227,6 +279,7 @@ impl MatcherBuilder {
         folded: String,
         target: Target,
         phrase_edges: bool,
+        origin: Origin,
     ) -> Result<(), MatchError> {
         let (settings, builder) = &mut self.profiles[profile];
         // A phrase and a pattern with the same regex differ in their edges: keep them apart.
@@ -239,24 +292,29 @@ impl MatcherBuilder {
             builder.patterns[id].targets.push(target);
             return Ok(());
         }
-        let regex = RegexBuilder::new(&folded)
-            .case_insensitive(settings.fold_case)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .build()
-            .map_err(|e| match e {
-                regex::Error::CompiledTooBig(_) => MatchError::TooLarge,
-                e => MatchError::BadPattern(e.to_string()),
-            })?;
-        if regex.is_match("") {
-            return Err(MatchError::BadPattern(
-                "the pattern matches empty text, so it would match every turn".into(),
-            ));
+        let compiled = OnceLock::new();
+        if origin == Origin::Written {
+            let regex = LazyRegex::builder(&folded, settings.fold_case)
+                .build()
+                .map_err(|e| match e {
+                    regex::Error::CompiledTooBig(_) => MatchError::TooLarge,
+                    e => MatchError::BadPattern(e.to_string()),
+                })?;
+            if regex.is_match("") {
+                return Err(MatchError::BadPattern(
+                    "the pattern matches empty text, so it would match every turn".into(),
+                ));
+            }
+            let _ = compiled.set(regex);
         }
         builder.pattern_ids.insert(key, builder.patterns.len());
         let literals = required_literals(&folded, settings.fold_case);
-        builder.pattern_texts.push(folded);
         builder.patterns.push(Pattern {
-            regex,
+            regex: LazyRegex {
+                text: folded,
+                case_insensitive: settings.fold_case,
+                compiled,
+            },
             targets: vec![target],
             literals,
             phrase_edges,
@@ -303,7 +361,8 @@ impl MatcherBuilder {
             };
             let mut sets = Vec::new();
             if !ungated.is_empty() {
-                build_sets(&builder.pattern_texts, ungated, profile.fold_case, &mut sets)?;
+                let texts: Vec<&str> = builder.patterns.iter().map(|p| p.regex.text.as_str()).collect();
+                build_sets(&texts, ungated, profile.fold_case, &mut sets)?;
             }
             profiles.push(ProfileMatcher {
                 profile,
@@ -322,12 +381,12 @@ impl MatcherBuilder {
 /// of patterns with Unicode classes), the list is halved until each part compiles, so any
 /// number of patterns that compile one by one can be loaded.
 fn build_sets(
-    texts: &[String],
+    texts: &[&str],
     indices: Vec<u32>,
     fold_case: bool,
     sets: &mut Vec<(RegexSet, Vec<u32>)>,
 ) -> Result<(), String> {
-    let built = RegexSetBuilder::new(indices.iter().map(|&i| &texts[i as usize]))
+    let built = RegexSetBuilder::new(indices.iter().map(|&i| texts[i as usize]))
         .case_insensitive(fold_case)
         .size_limit(REGEX_SIZE_LIMIT * 4)
         // The union of the ungated patterns needs room for its lazy DFA states: with the
@@ -514,7 +573,7 @@ impl ProfileMatcher {
         let candidates = gated.iter().copied().chain(ungated);
         for index in candidates {
             let pattern = &self.patterns[index as usize];
-            for m in pattern.regex.find_iter(text) {
+            for m in pattern.regex.get().find_iter(text) {
                 // A pattern may consume a separating space (`^no `); report the words only.
                 let matched = m.as_str();
                 let start = m.start() + (matched.len() - matched.trim_start_matches(' ').len());
@@ -596,6 +655,7 @@ mod tests {
                         rule: i as u32,
                         slot: 0,
                     },
+                    Origin::Written,
                 )
                 .unwrap();
         }
@@ -608,6 +668,7 @@ mod tests {
                         rule: (100 + i) as u32,
                         slot: 1,
                     },
+                    Origin::Written,
                 )
                 .unwrap();
         }
@@ -645,7 +706,7 @@ mod tests {
             ..Profile::default()
         });
         let target = Target { rule: 0, slot: 0 };
-        builder.add_phrase(p, "hello", target).unwrap();
+        builder.add_phrase(p, "hello", target, Origin::Written).unwrap();
         let case_sensitive = builder.build().unwrap();
         let t = transcript("Agent: Hello\n");
         let mut scratch = Scratch::default();
@@ -716,15 +777,15 @@ mod tests {
         let p = builder.profile(Profile::default());
         let t = Target { rule: 0, slot: 0 };
         assert_eq!(
-            builder.add_phrase(p, "，。", t),
+            builder.add_phrase(p, "，。", t, Origin::Written),
             Err(MatchError::EmptyPhrase("，。".into()))
         );
         assert!(matches!(
-            builder.add_pattern(p, "(unclosed", t),
+            builder.add_pattern(p, "(unclosed", t, Origin::Written),
             Err(MatchError::BadPattern(_))
         ));
         assert!(
-            matches!(builder.add_pattern(p, "a*", t), Err(MatchError::BadPattern(e)) if e.contains("empty"))
+            matches!(builder.add_pattern(p, "a*", t, Origin::Written), Err(MatchError::BadPattern(e)) if e.contains("empty"))
         );
     }
 
@@ -734,7 +795,7 @@ mod tests {
         let p = builder.profile(Profile::default());
         let t = Target { rule: 0, slot: 0 };
         assert_eq!(
-            builder.add_pattern(p, r"\w{500}\w{500}", t),
+            builder.add_pattern(p, r"\w{500}\w{500}", t, Origin::Written),
             Err(MatchError::TooLarge)
         );
         // Each pattern compiles on its own, but their union is over the set's size limit.
@@ -872,14 +933,37 @@ mod tests {
     }
 
     #[test]
+    fn every_built_in_pattern_compiles_and_never_matches_empty() {
+        // What registering them as written would have checked, for the patterns of the
+        // built-in rulebooks, which compile on first use instead.
+        let (set, _) = crate::rulebook::RuleSet::builtins().unwrap();
+        let mut deferred = 0;
+        for profile in &set.matcher.profiles {
+            for pattern in &profile.patterns {
+                let LazyRegex {
+                    text,
+                    case_insensitive,
+                    compiled,
+                } = &pattern.regex;
+                let regex = LazyRegex::builder(text, *case_insensitive)
+                    .build()
+                    .unwrap_or_else(|e| panic!("{text}: {e}"));
+                assert!(!regex.is_match(""), "{text} matches empty text");
+                deferred += usize::from(compiled.get().is_none());
+            }
+        }
+        assert!(deferred > 100, "{deferred}");
+    }
+
+    #[test]
     fn same_phrase_for_two_rules_is_one_automaton_entry() {
         let mut builder = MatcherBuilder::new();
         let p = builder.profile(Profile::default());
         builder
-            .add_phrase(p, "您好", Target { rule: 0, slot: 0 })
+            .add_phrase(p, "您好", Target { rule: 0, slot: 0 }, Origin::Written)
             .unwrap();
         builder
-            .add_phrase(p, "您 好", Target { rule: 1, slot: 0 })
+            .add_phrase(p, "您 好", Target { rule: 1, slot: 0 }, Origin::Written)
             .unwrap();
         assert_eq!(builder.profiles[0].1.phrase_texts.len(), 1);
         let m = builder.build().unwrap();

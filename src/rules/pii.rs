@@ -17,7 +17,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use unicode_width::UnicodeWidthChar as _;
 
-use super::readback::numbers::digit_runs;
+use super::readback::numbers::{digit_runs, may_hold_run};
 use super::readback::values::VALUE_PROFILE;
 use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, Window, quote_list};
 use crate::finding::Finding;
@@ -230,6 +230,12 @@ struct Found {
 }
 
 impl Pii {
+    /// What decides [`Pii::ranges`]: two rules with the same key find the same values (their
+    /// speakers, messages and suggestions may differ).
+    pub fn reader_key(&self) -> String {
+        format!("{} {} {:?}", self.card, self.cn_id, self.pattern_texts)
+    }
+
     /// Where the rule's protected values are, in byte ranges of `source`: `--redact` masks
     /// whatever a pii rule finds, in every text of a report. `digits` is the text's digit bound
     /// ([`TextHint::digits`]).
@@ -254,7 +260,9 @@ impl Pii {
         normalize_into(&VALUE_PROFILE, source, norm);
         let text = norm.as_str();
         let mut found: Vec<(std::ops::Range<usize>, &'static str, String)> = Vec::new();
-        if self.card || self.cn_id {
+        // Neither fits in a text whose every digit string is shorter (most turns, even with
+        // 13 digits in all: times, prices, numerals in words).
+        if (self.card || self.cn_id) && may_hold_run(text, 13, false) {
             for run in digit_runs(text) {
                 let Some(mut digits) = run.digits.iter().copied().collect::<Option<Vec<u8>>>() else {
                     continue;

@@ -484,7 +484,9 @@ mod tests {
             let t = transcript(&text);
             let mut builder = MatcherBuilder::new();
             let p = builder.profile(Profile::default());
-            builder.add_phrase(p, "hello", Target { rule: 0, slot: 0 }).unwrap();
+            builder
+                .add_phrase(p, "hello", Target { rule: 0, slot: 0 }, crate::matcher::Origin::Written)
+                .unwrap();
             let mut scratch = Scratch::default();
             builder.build().unwrap().scan(&t, &mut scratch);
             proptest::prop_assert!(scratch.folded_turns().is_some());

@@ -531,7 +531,8 @@ pub struct DigitRun {
 /// What one lexical item of a digit string contributes.
 #[derive(Clone, Debug)]
 struct Piece {
-    digits: Vec<Digit>,
+    /// Its digits: a range of [`Pieces::digits`].
+    digits: Range<usize>,
     range: Range<usize>,
     kind: PieceKind,
 }
@@ -574,7 +575,7 @@ pub fn digit_runs(text: &str) -> Vec<DigitRun> {
 /// groups only digit groups read aloud with pauses, each shorter than a whole number
 /// ("一三八，零零一三，八零零零").
 pub fn digit_runs_in(text: &str, clause_commas: &[usize]) -> Vec<DigitRun> {
-    let pieces = pieces(text);
+    let Pieces { list: pieces, digits } = pieces(text);
     let mut runs: Vec<DigitRun> = Vec::new();
     let mut current: Vec<&Piece> = Vec::new();
     for (k, piece) in pieces.iter().enumerate() {
@@ -586,12 +587,12 @@ pub fn digit_runs_in(text: &str, clause_commas: &[usize]) -> Vec<DigitRun> {
             joins(text, prev, piece, pieces.get(k + 1)) && (!clause || short_groups)
         });
         if !joins {
-            runs.extend(finish_run(&current));
+            runs.extend(finish_run(&current, &digits));
             current.clear();
         }
         current.push(piece);
     }
-    runs.extend(finish_run(&current));
+    runs.extend(finish_run(&current, &digits));
     runs
 }
 
@@ -628,7 +629,7 @@ fn joins(text: &str, prev: &Piece, piece: &Piece, next: Option<&Piece>) -> bool 
 
 /// Joins a run's pieces. A weak zero ("oh") at either edge counts only when the digits next
 /// to it are spoken too ("oh two oh seven"); "Oh, 138…" starts with an interjection.
-fn finish_run(pieces: &[&Piece]) -> Option<DigitRun> {
+fn finish_run(pieces: &[&Piece], all: &[Digit]) -> Option<DigitRun> {
     let first = pieces.iter().position(|p| p.kind != PieceKind::WeakZero)?;
     let last = pieces.iter().rposition(|p| p.kind != PieceKind::WeakZero)?;
     let lo = if pieces[first].kind == PieceKind::Spoken {
@@ -642,34 +643,107 @@ fn finish_run(pieces: &[&Piece]) -> Option<DigitRun> {
         last + 1
     };
     let kept = &pieces[lo..hi];
-    let digits: Vec<Digit> = kept.iter().flat_map(|p| p.digits.iter().copied()).collect();
-    if !digits.iter().any(Option::is_some) {
+    let digits = || kept.iter().flat_map(|p| all[p.digits.clone()].iter().copied());
+    if !digits().any(|d| d.is_some()) {
         return None;
     }
+    let digits: Vec<Digit> = digits().collect();
     Some(DigitRun {
         digits,
         range: kept.first()?.range.start..kept.last()?.range.end,
     })
 }
 
+/// False when no digit string of folded `text` can hold `min` digits: [`digit_runs`] never
+/// reads a longer run (counting masked digits only when `masks`). A run is made of digits, mask
+/// characters, Chinese digits, English words and separators; any other character ends it.
+/// Within such a stretch every digit and Chinese digit counts one and every digit word two (no
+/// word gives more: "fifteen", "double five", "eight hundred"). One pass over the bytes that
+/// stops at the first stretch long enough, so the readers can skip text that holds no run
+/// long enough before reading it.
+pub fn may_hold_run(text: &str, min: usize, masks: bool) -> bool {
+    let bytes = text.as_bytes();
+    let mut current = 0;
+    let mut word_start: Option<usize> = None;
+    let mut at = 0;
+    while at < bytes.len() {
+        if current >= min {
+            return true;
+        }
+        let b = bytes[at];
+        if b.is_ascii_alphabetic() {
+            word_start.get_or_insert(at);
+            // An `x` may be a masked digit ("138xxxx8000").
+            current += usize::from(masks && b == b'x');
+            at += 1;
+            continue;
+        }
+        if let Some(start) = word_start.take() {
+            current += word_digits(&bytes[start..at]);
+        }
+        let c = if b.is_ascii() {
+            char::from(b)
+        } else {
+            text[at..].chars().next().unwrap_or_default()
+        };
+        if c.is_ascii_digit() || cjk_digit(c).is_some() {
+            current += 1;
+        } else if is_mask_char(c) {
+            current += usize::from(masks);
+        } else if !is_digit_separator(c) {
+            if current >= min {
+                return true;
+            }
+            current = 0;
+        }
+        at += c.len_utf8();
+    }
+    if let Some(start) = word_start {
+        current += word_digits(&bytes[start..]);
+    }
+    current >= min
+}
+
+/// The most digits an ASCII word gives a digit string: two for a digit word, also after a
+/// mask run it starts with ("xxfifteen" is a masked run, then "fifteen").
+fn word_digits(word: &[u8]) -> usize {
+    let unmasked = word
+        .iter()
+        .position(|&b| b != b'x')
+        .map_or(&[][..], |i| &word[i..]);
+    if super::values::is_digit_word(word) || super::values::is_digit_word(unmasked) {
+        2
+    } else {
+        0
+    }
+}
+
+/// The pieces of a text's digit strings, with their digits kept in one list.
+struct Pieces {
+    list: Vec<Piece>,
+    digits: Vec<Digit>,
+}
+
 /// Splits folded text into digit-string pieces; anything else is left out (it breaks runs,
 /// because only separators may lie between the pieces of one run).
-fn pieces(text: &str) -> Vec<Piece> {
+fn pieces(text: &str) -> Pieces {
     let mut out: Vec<Piece> = Vec::new();
+    // Every piece's digits, one after another: a piece's are pushed at the end.
+    let mut all: Vec<Digit> = Vec::new();
     // A pending "double"/"triple": how many times, and where the word starts.
     let mut multiplier: Option<(usize, usize)> = None;
     let chars: Vec<(usize, char)> = text.char_indices().collect();
     let end_of = |j: usize| chars.get(j).map_or(text.len(), |&(e, _)| e);
     let mut i = 0;
     while let Some(&(at, c)) = chars.get(i) {
+        let from = all.len();
         if c.is_ascii_digit() || (is_mask_char(c) && mask_run_at(&chars, i)) {
             let mut j = i;
-            let mut digits = Vec::new();
             while let Some(&(_, d)) = chars.get(j) {
                 if d.is_ascii_digit() {
-                    digits.push(Some(d as u8 - b'0'));
+                    all.push(Some(d as u8 - b'0'));
                 } else if is_mask_char(d) && mask_run_at(&chars, j) {
-                    digits.push(None);
+                    all.push(None);
                 } else {
                     break;
                 }
@@ -677,22 +751,23 @@ fn pieces(text: &str) -> Vec<Piece> {
             }
             // Mask characters glued to letters ("xxl") are letters, not masks.
             let glued_letter = chars.get(j).is_some_and(|&(_, n)| n.is_ascii_alphabetic());
-            if digits.iter().any(Option::is_some) || !glued_letter {
-                let start = take_multiplier(&mut multiplier, &mut digits, at);
+            if all[from..].iter().any(Option::is_some) || !glued_letter {
+                let start = take_multiplier(&mut multiplier, &mut all, from, at);
                 out.push(Piece {
-                    digits,
+                    digits: from..all.len(),
                     range: start..end_of(j),
                     kind: PieceKind::Written,
                 });
+            } else {
+                all.truncate(from);
             }
             i = j;
             continue;
         }
         if cjk_digit(c).is_some() {
             let mut j = i;
-            let mut digits = Vec::new();
             while let Some(d) = chars.get(j).and_then(|&(_, c)| cjk_digit(c)) {
-                digits.push(Some(d));
+                all.push(Some(d));
                 j += 1;
             }
             // Next to a unit (十百千万亿) or 点 the characters are a quantity ("一百", "三十").
@@ -701,10 +776,12 @@ fn pieces(text: &str) -> Vec<Piece> {
             let before = i.checked_sub(1).and_then(|k| chars.get(k));
             if !quantity(before) && !quantity(chars.get(j)) {
                 out.push(Piece {
-                    digits,
+                    digits: from..all.len(),
                     range: at..end_of(j),
                     kind: PieceKind::Cjk,
                 });
+            } else {
+                all.truncate(from);
             }
             multiplier = None;
             i = j;
@@ -733,10 +810,10 @@ fn pieces(text: &str) -> Vec<Piece> {
                 } else {
                     PieceKind::WeakZero
                 };
-                let mut digits = vec![Some(0)];
-                let start = take_multiplier(&mut multiplier, &mut digits, at);
+                all.push(Some(0));
+                let start = take_multiplier(&mut multiplier, &mut all, from, at);
                 out.push(Piece {
-                    digits,
+                    digits: from..all.len(),
                     range: start..end,
                     kind,
                 });
@@ -748,30 +825,32 @@ fn pieces(text: &str) -> Vec<Piece> {
                         && prev.digits.len() == 1
                         && text[prev.range.end..at].chars().all(is_digit_separator) =>
                 {
-                    prev.digits.extend([Some(0), Some(0)]);
+                    // The last piece's digits are the last of the list.
+                    all.extend([Some(0), Some(0)]);
+                    prev.digits.end = all.len();
                     prev.range.end = end;
                 }
                 _ => multiplier = None,
             },
             _ => match english_small(word) {
                 Some((n, kind)) => {
-                    let mut digits: Vec<Digit> = if n < 10 {
-                        vec![Some(n as u8)]
+                    if n < 10 {
+                        all.push(Some(n as u8));
                     } else {
-                        vec![Some((n / 10) as u8), Some((n % 10) as u8)]
-                    };
+                        all.extend([Some((n / 10) as u8), Some((n % 10) as u8)]);
+                    }
                     let mut range_end = end;
                     // "forty-four", "forty four": one two-digit group.
                     if kind == WordKind::Tens
                         && let Some((unit, unit_end, after)) = following_unit(text, &chars, j)
                     {
-                        digits[1] = Some(unit);
+                        all[from + 1] = Some(unit);
                         range_end = unit_end;
                         j = after;
                     }
-                    let start = take_multiplier(&mut multiplier, &mut digits, at);
+                    let start = take_multiplier(&mut multiplier, &mut all, from, at);
                     out.push(Piece {
-                        digits,
+                        digits: from..all.len(),
                         range: start..range_end,
                         kind: PieceKind::Spoken,
                     });
@@ -781,7 +860,10 @@ fn pieces(text: &str) -> Vec<Piece> {
         }
         i = j;
     }
-    out
+    Pieces {
+        list: out,
+        digits: all,
+    }
 }
 
 /// True when position `i` is part of a run of two or more mask characters that does not
@@ -827,12 +909,18 @@ fn following_unit(text: &str, chars: &[(usize, char)], j: usize) -> Option<(u8, 
     }
 }
 
-/// Applies a pending "double"/"triple" to a piece's digits (repeating its first digit) and
-/// returns where the piece starts: at the multiplier word when there was one.
-fn take_multiplier(multiplier: &mut Option<(usize, usize)>, digits: &mut Vec<Digit>, at: usize) -> usize {
-    match (multiplier.take(), digits.first().copied()) {
+/// Applies a pending "double"/"triple" to the digits of the piece that starts at `from` in
+/// `all` (repeating its first digit) and returns where the piece starts: at the multiplier word
+/// when there was one.
+fn take_multiplier(
+    multiplier: &mut Option<(usize, usize)>,
+    all: &mut Vec<Digit>,
+    from: usize,
+    at: usize,
+) -> usize {
+    match (multiplier.take(), all.get(from).copied()) {
         (Some((count, start)), Some(first)) => {
-            digits.splice(0..0, std::iter::repeat_n(first, count - 1));
+            all.splice(from..from, std::iter::repeat_n(first, count - 1));
             start
         }
         _ => at,

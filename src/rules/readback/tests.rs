@@ -1121,7 +1121,8 @@ proptest! {
         ] {
             let extractor = Extractor::new(entity, None);
             let fresh = extractor.extract_hinted(&text, min_digits, &mut NormText::new(), text_hint(&text), money);
-            prop_assert_eq!(extractor.extract_shared(&mut shared, min_digits, money), fresh, "{:?}", entity);
+            let values = extractor.values_shared(&mut shared, min_digits, money, super::values::Reading::Values);
+            prop_assert_eq!(values, fresh.values, "{:?}", entity);
         }
     }
 
@@ -1131,6 +1132,51 @@ proptest! {
         text in "([一二两三四五六七八九十零〇幺壹贰叁肆伍陆柒捌玖拾佰仟万亿元块号码您好是的]|\\PC){0,40}"
     ) {
         prop_assert_eq!(text_hint(&text), text_hint_by_chars(&text), "{:?}", text);
+    }
+}
+
+proptest! {
+    /// No digit string that [`digit_runs`] reads in folded text is longer than the text's
+    /// bound ([`may_hold_run`], masked digits counted when asked for), nor has more visible digits than
+    /// its bound without masks.
+    #[test]
+    fn the_run_bound_never_undercounts_what_digit_runs_read(
+        pieces in prop::collection::vec(
+            prop::sample::select(vec![
+                "one", "oh", "o", "double", "triple", "fifteen", "forty", "four", "hundred", "and",
+                "x", "xx", "***", "#", "•", "7", "12", "１２", "①", "一", "幺", "两", "零", "十",
+                "您好", "的", "号", " ", ",", "，", "-", ".", "(", ")", "/", ":", "：", "[", "]", "'",
+                "a", "the", "xl",
+            ]),
+            0..24,
+        )
+    ) {
+        use super::numbers::{digit_runs, may_hold_run};
+        let text = pieces.concat();
+        let mut norm = NormText::new();
+        crate::normalize::normalize_into(&super::values::VALUE_PROFILE, &text, &mut norm);
+        let folded = norm.as_str();
+        for run in digit_runs(folded) {
+            let visible = run.digits.iter().filter(|d| d.is_some()).count();
+            prop_assert!(may_hold_run(folded, run.digits.len(), true), "{:?}: {:?}", folded, run);
+            prop_assert!(may_hold_run(folded, visible, false), "{:?}: {:?}", folded, run);
+        }
+    }
+}
+
+proptest! {
+    /// The same on any text.
+    #[test]
+    fn the_run_bound_holds_on_any_text(text in "([一二两三四五六七八九十零〇幺壹陸xX*#•● ,.-]|\\PC){0,40}") {
+        use super::numbers::{digit_runs, may_hold_run};
+        let mut norm = NormText::new();
+        crate::normalize::normalize_into(&super::values::VALUE_PROFILE, &text, &mut norm);
+        let folded = norm.as_str();
+        for run in digit_runs(folded) {
+            let visible = run.digits.iter().filter(|d| d.is_some()).count();
+            prop_assert!(may_hold_run(folded, run.digits.len(), true), "{:?}: {:?}", folded, run);
+            prop_assert!(may_hold_run(folded, visible, false), "{:?}: {:?}", folded, run);
+        }
     }
 }
 

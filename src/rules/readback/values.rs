@@ -16,7 +16,7 @@ use regex::Regex;
 
 use super::amounts::{amounts, bare_numbers};
 use super::dates::{Date, dates};
-use super::numbers::{Digit, digit_runs_in, hide_numeral_words, is_mask_char};
+use super::numbers::{Digit, digit_runs_in, hide_numeral_words, is_mask_char, may_hold_run};
 use crate::normalize::{NormText, Profile, is_cjk, normalize_into};
 
 /// The folds applied before values are searched: width, case and script, but not punctuation.
@@ -178,6 +178,17 @@ pub struct Extracted {
     pub placeholders: Vec<Range<usize>>,
 }
 
+/// What a reader needs from a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// Values, masked ones included, and placeholders (read-back rules).
+    All,
+    /// Values, masked ones included: what `--redact` masks wherever it occurs.
+    Values,
+    /// Values without a masked digit: the numbers `--redact` masks in one text.
+    Unmasked,
+}
+
 /// Finds values of one entity in turn text; built once per rule at load time.
 #[derive(Clone, Debug)]
 pub struct Extractor {
@@ -282,26 +293,50 @@ impl Extractor {
             return Extracted::default();
         }
         normalize_into(&VALUE_PROFILE, source, norm);
-        self.extract_folded(source, min_digits, norm, money)
+        self.extract_folded(source, min_digits, norm, money, Reading::All)
     }
 
-    /// [`Extractor::extract_hinted`] on a text that several extractors read in turn: its hint
-    /// is worked out once, and its fold once, by the first extractor that needs it.
-    pub fn extract_shared(&self, text: &mut SharedText, min_digits: usize, money: bool) -> Extracted {
+    /// The values (no placeholders) in a text that several extractors read in turn, as
+    /// `reading` asks: its hint is worked out once, and its fold once, by the first extractor
+    /// that needs it.
+    pub fn values_shared(
+        &self,
+        text: &mut SharedText<'_>,
+        min_digits: usize,
+        money: bool,
+        reading: Reading,
+    ) -> Vec<Found> {
         if !self.might_hold(&text.source, min_digits, text.hint) {
-            return Extracted::default();
+            return Vec::new();
         }
         if !text.folded {
             normalize_into(&VALUE_PROFILE, &text.source, &mut text.norm);
             text.folded = true;
         }
-        self.extract_folded(&text.source, min_digits, &text.norm, money)
+        self.extract_folded(&text.source, min_digits, &text.norm, money, reading)
+            .values
     }
 
-    /// The values in `source`, whose fold by [`VALUE_PROFILE`] is `norm`.
-    fn extract_folded(&self, source: &str, min_digits: usize, norm: &NormText, money: bool) -> Extracted {
+    /// The values in `source`, whose fold by [`VALUE_PROFILE`] is `norm`, and the
+    /// placeholders when `reading` asks for them.
+    fn extract_folded(
+        &self,
+        source: &str,
+        min_digits: usize,
+        norm: &NormText,
+        money: bool,
+        reading: Reading,
+    ) -> Extracted {
         let folded = norm.as_str();
-        let numeric = matches!(self.entity, Entity::Digits | Entity::Phone | Entity::Amount);
+        let digit_strings = self.entity.is_digit_string();
+        // Most texts hold no stretch of digits long enough for a value, and no placeholder: they
+        // need none of the work below.
+        let no_runs = digit_strings && !may_hold_run(folded, min_digits.max(1), reading != Reading::Unmasked);
+        let wants_placeholders = reading == Reading::All && may_hold_placeholder(folded);
+        if no_runs && !wants_placeholders {
+            return Extracted::default();
+        }
+        let numeric = digit_strings || self.entity == Entity::Amount;
         let text: Cow<'_, str> = if numeric {
             for_numbers(norm)
         } else {
@@ -310,10 +345,12 @@ impl Extractor {
         let text: &str = &text;
         let mut values: Vec<(Range<usize>, Value)> = Vec::new();
         match self.entity {
+            Entity::Digits | Entity::Phone if no_runs => {}
             Entity::Digits | Entity::Phone => {
                 let runs: Vec<_> = digit_runs_in(text, &clause_commas(norm, source))
                     .into_iter()
                     .filter(|r| (min_digits.max(1)..=self.max_digits).contains(&r.digits.len()))
+                    .filter(|r| reading != Reading::Unmasked || r.digits.iter().all(Option::is_some))
                     .collect();
                 // Amounts and dates are only looked for when there is a digit string to excuse.
                 let taken: Vec<Range<usize>> = if runs.is_empty() {
@@ -384,7 +421,11 @@ impl Extractor {
             }
         }
         values.sort_by_key(|(r, _)| r.start);
-        let placeholders = self.placeholders(text);
+        let placeholders = if wants_placeholders {
+            self.placeholders(text)
+        } else {
+            Vec::new()
+        };
         Extracted {
             values: values
                 .into_iter()
@@ -441,14 +482,9 @@ impl Extractor {
         }
     }
 
-    /// Placeholders for redacted values of this entity, in folded text.
+    /// Placeholders for redacted values of this entity, in folded text that
+    /// [`may_hold_placeholder`].
     fn placeholders(&self, text: &str) -> Vec<Range<usize>> {
-        // Most turns hold neither brackets nor mask characters.
-        let might =
-            text.contains(['[', '<', '{', '【', '(', '（', '*', '#', '•', '●', '×']) || text.contains("xxx");
-        if !might {
-            return Vec::new();
-        }
         let words = self.entity.placeholder_words();
         let mut out: Vec<Range<usize>> = Vec::new();
         for c in PLACEHOLDER.captures_iter(text) {
@@ -487,6 +523,12 @@ impl Extractor {
         out.sort_by_key(|r| r.start);
         out
     }
+}
+
+/// False when folded `text` certainly holds no placeholder: most turns hold neither brackets nor
+/// mask characters. Blanking out numeral words ([`for_numbers`]) adds or removes neither.
+fn may_hold_placeholder(text: &str) -> bool {
+    text.contains(['[', '<', '{', '【', '(', '（', '*', '#', '•', '●', '×']) || text.contains("xxx")
 }
 
 /// The folded text as the number readers see it: common words with numeral characters blanked
@@ -731,21 +773,28 @@ pub fn osa<T: PartialEq>(a: &[T], b: &[T]) -> usize {
 }
 
 /// A text that several extractors read in turn (`--redact` looks for amounts, dates, digit
-/// strings and spoken e-mail addresses in every text it masks), with what they share: its
-/// [`TextHint`], and its fold once one of them has made it.
-pub struct SharedText {
-    source: String,
+/// strings and spoken e-mail addresses in every text it masks, and for the values of every
+/// read-back rule in every utterance), with what they share: its [`TextHint`], and its fold
+/// once one of them has made it.
+pub struct SharedText<'a> {
+    source: Cow<'a, str>,
     hint: TextHint,
     norm: NormText,
     folded: bool,
 }
 
-impl SharedText {
+impl<'a> SharedText<'a> {
     /// A text no extractor has read yet.
-    pub fn new(source: String) -> Self {
+    pub fn new(source: impl Into<Cow<'a, str>>) -> Self {
+        let source = source.into();
+        SharedText::with_hint(text_hint(&source), source)
+    }
+
+    /// [`SharedText::new`] for a text whose hint is known.
+    pub fn with_hint(hint: TextHint, source: impl Into<Cow<'a, str>>) -> Self {
         SharedText {
-            hint: text_hint(&source),
-            source,
+            source: source.into(),
+            hint,
             norm: NormText::new(),
             folded: false,
         }
