@@ -24,6 +24,8 @@
 //! team, date) is left as it is: reports group by it.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -498,28 +500,45 @@ fn mask_spoken(spoken: &str) -> Option<String> {
     Some(masked.join(" "))
 }
 
+/// Most texts each worker keeps redacted, per mode.
+const MAX_REDACTED: usize = 4096;
+
+thread_local! {
+    /// Texts each worker has redacted, in [`Redaction::Personal`] and [`Redaction::All`], and
+    /// what they became (`None`: nothing to mask). Findings on one line share their excerpt,
+    /// and a rule's findings their message, file after file: each such text is redacted once.
+    static REDACTED: RefCell<[HashMap<String, Option<String>>; 2]> = RefCell::new(Default::default());
+}
+
+/// [`redact`] of a text that is not [`Redaction::None`], as an owned text when anything was
+/// masked, remembered for the texts that come again.
+fn redact_remembered(text: &str, mode: Redaction) -> Option<String> {
+    let slot = usize::from(mode == Redaction::All);
+    if let Some(masked) = REDACTED.with_borrow(|done| done[slot].get(text).cloned()) {
+        return masked;
+    }
+    let masked = match redact(text, mode) {
+        Cow::Owned(s) => Some(s),
+        Cow::Borrowed(_) => None,
+    };
+    REDACTED.with_borrow_mut(|done| {
+        let done = &mut done[slot];
+        if done.len() >= MAX_REDACTED {
+            done.clear();
+        }
+        done.insert(text.to_string(), masked.clone());
+    });
+    masked
+}
+
 /// Masks every text of one result as `mode` says: messages, notes, matched text, suggestions,
 /// excerpts and error messages.
 pub fn redact_result(result: &mut FileResult, mode: Redaction) {
     if !mode.is_on() {
         return;
     }
-    // Findings on one line share their excerpt, and a rule's findings their message: each
-    // distinct text is redacted once.
-    let mut done: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
     let mut apply = |text: &mut String| {
-        let masked = match done.get(text.as_str()) {
-            Some(masked) => masked.clone(),
-            None => {
-                let masked = match redact(text, mode) {
-                    Cow::Owned(s) => Some(s),
-                    Cow::Borrowed(_) => None,
-                };
-                done.insert(text.clone(), masked.clone());
-                masked
-            }
-        };
-        if let Some(masked) = masked {
+        if let Some(masked) = redact_remembered(text, mode) {
             *text = masked;
         }
     };

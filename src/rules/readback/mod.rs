@@ -10,6 +10,7 @@
 mod amounts;
 mod dates;
 pub(crate) mod numbers;
+mod reads;
 pub mod values;
 
 #[cfg(test)]
@@ -413,7 +414,7 @@ impl Reader<'_> {
             .fold(TextHint::default(), TextHint::and);
         let text = UtteranceText::new(transcript, range);
         let extractor = &self.rule.extractor;
-        let extracted = extractor.extract_hinted(text.as_str(), min_digits, &mut self.norm, hint, money);
+        let extracted = extractor.extract_remembered(text.as_str(), min_digits, &mut self.norm, hint, money);
         let values = extracted
             .values
             .into_iter()

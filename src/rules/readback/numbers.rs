@@ -704,18 +704,24 @@ pub fn may_hold_run(text: &str, min: usize, masks: bool) -> bool {
     current >= min
 }
 
-/// The most digits an ASCII word gives a digit string: two for a digit word, also after a
-/// mask run it starts with ("xxfifteen" is a masked run, then "fifteen").
+/// The most digits an ASCII word (any case) gives a digit string: two for a digit word, also
+/// after a mask run it starts with ("xxfifteen" is a masked run, then "fifteen").
 fn word_digits(word: &[u8]) -> usize {
     let unmasked = word
         .iter()
-        .position(|&b| b != b'x')
+        .position(|b| !b.eq_ignore_ascii_case(&b'x'))
         .map_or(&[][..], |i| &word[i..]);
-    if super::values::is_digit_word(word) || super::values::is_digit_word(unmasked) {
+    if gives_digits(word) || gives_digits(unmasked) {
         2
     } else {
         0
     }
+}
+
+/// True for the words [`pieces`] reads digits from: units, teens and tens (with "fourty"),
+/// "oh", "o", "double", "triple", "hundred".
+fn gives_digits(word: &[u8]) -> bool {
+    super::values::is_digit_word(word) || word.eq_ignore_ascii_case(b"fourty")
 }
 
 /// The pieces of a text's digit strings, with their digits kept in one list.

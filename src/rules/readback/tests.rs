@@ -1143,10 +1143,11 @@ proptest! {
     fn the_run_bound_never_undercounts_what_digit_runs_read(
         pieces in prop::collection::vec(
             prop::sample::select(vec![
-                "one", "oh", "o", "double", "triple", "fifteen", "forty", "four", "hundred", "and",
-                "x", "xx", "***", "#", "•", "7", "12", "１２", "①", "一", "幺", "两", "零", "十",
-                "您好", "的", "号", " ", ",", "，", "-", ".", "(", ")", "/", ":", "：", "[", "]", "'",
-                "a", "the", "xl",
+                "one", "oh", "o", "double", "triple", "fifteen", "forty", "fourty", "Four", "hundred",
+                "and", "x", "xx", "X", "***", "#", "•", "7", "12", "１２", "①", "⑩", "一", "幺", "两",
+                "零", "十", "陸", "貳", "您好", "的", "号", " ", "\u{3000}", ",", "，", "-", ".", "…",
+                "(", ")", "/", ":", "：", "[", "]", "'", "a", "the", "xl", "ｏｎｅ", "＃＃", "\u{301}",
+                "\u{200b}", "\t",
             ]),
             0..24,
         )
@@ -1160,6 +1161,37 @@ proptest! {
             let visible = run.digits.iter().filter(|d| d.is_some()).count();
             prop_assert!(may_hold_run(folded, run.digits.len(), true), "{:?}: {:?}", folded, run);
             prop_assert!(may_hold_run(folded, visible, false), "{:?}: {:?}", folded, run);
+        }
+    }
+}
+
+proptest! {
+    /// What `--redact` takes from a read-back rule's read is what it would read itself: with as
+    /// many digits or more, and with `money` either way.
+    #[test]
+    fn values_read_again_are_the_values_read(
+        pieces in prop::collection::vec(
+            prop::sample::select(vec![
+                "13812345678", "一三八一二三四五六七八", "¥1,280.50", "五十块", "六块", "五毛", "三角",
+                "seventy nine dollars", "2026年11月22日", "3 May 1980", "john at example dot com",
+                "double five", "12345", "您好", "the number is ", " ", "，", "[数字x]", "****1234",
+            ]),
+            0..8,
+        ),
+        min in 1usize..8,
+        extra in 0usize..4,
+        money_before: bool,
+        money: bool,
+    ) {
+        let text = pieces.concat();
+        let hint = text_hint(&text);
+        for entity in [Entity::Digits, Entity::Phone, Entity::Amount, Entity::Date, Entity::Email] {
+            let extractor = Extractor::new(entity, None);
+            extractor.extract_remembered(&text, min, &mut NormText::new(), hint, money_before);
+            let fresh = extractor.extract_hinted(&text, min + extra, &mut NormText::new(), hint, money);
+            let mut shared = super::values::SharedText::new(text.clone());
+            let again = extractor.values_shared(&mut shared, min + extra, money, super::values::Reading::Values);
+            prop_assert_eq!(again, fresh.values, "{:?} {:?}", entity, text);
         }
     }
 }

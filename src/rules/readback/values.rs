@@ -144,13 +144,11 @@ impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Digits(digits) => {
-                for d in digits {
-                    match d {
-                        Some(d) => write!(f, "{d}")?,
-                        None => f.write_str("*")?,
-                    }
-                }
-                Ok(())
+                let text: String = digits
+                    .iter()
+                    .map(|d| d.map_or('*', |d| char::from(b'0' + d)))
+                    .collect();
+                f.write_str(&text)
             }
             Value::Amount(cents) if cents % 100 == 0 => write!(f, "{}", cents / 100),
             Value::Amount(cents) => write!(f, "{}.{:02}", cents / 100, cents % 100),
@@ -296,9 +294,38 @@ impl Extractor {
         self.extract_folded(source, min_digits, norm, money, Reading::All)
     }
 
+    /// [`Extractor::extract_hinted`] for read-back rules: the values read are kept for
+    /// `--redact` ([`super::reads`]), which reads them again.
+    pub fn extract_remembered(
+        &self,
+        source: &str,
+        min_digits: usize,
+        norm: &mut NormText,
+        hint: TextHint,
+        money: bool,
+    ) -> Extracted {
+        if !self.might_hold(source, min_digits, hint) {
+            return Extracted::default();
+        }
+        normalize_into(&VALUE_PROFILE, source, norm);
+        let extracted = self.extract_folded(source, min_digits, norm, money, Reading::All);
+        super::reads::remember(self, source, min_digits, money, norm.as_str(), &extracted.values);
+        extracted
+    }
+
+    /// What decides which values this extractor reads: its entity, the longest digit string it
+    /// takes and its pattern.
+    pub(super) fn identity(&self) -> (Entity, usize, Option<&str>) {
+        (
+            self.entity,
+            self.max_digits,
+            self.pattern.as_ref().map(Regex::as_str),
+        )
+    }
+
     /// The values (no placeholders) in a text that several extractors read in turn, as
     /// `reading` asks: its hint is worked out once, and its fold once, by the first extractor
-    /// that needs it.
+    /// that needs it. Values a read-back rule has just read in the same text are taken as read.
     pub fn values_shared(
         &self,
         text: &mut SharedText<'_>,
@@ -308,6 +335,11 @@ impl Extractor {
     ) -> Vec<Found> {
         if !self.might_hold(&text.source, min_digits, text.hint) {
             return Vec::new();
+        }
+        if reading == Reading::Values
+            && let Some(values) = super::reads::recall(self, &text.source, min_digits, money)
+        {
+            return values;
         }
         if !text.folded {
             normalize_into(&VALUE_PROFILE, &text.source, &mut text.norm);
@@ -847,7 +879,7 @@ pub fn text_hint(source: &str) -> TextHint {
         let len;
         if b.is_ascii() {
             len = 1;
-            let mask = is_mask_char(char::from(b.to_ascii_lowercase()));
+            let mask = matches!(b, b'*' | b'#' | b'x' | b'X');
             hint.maybe_masked |= (mask && previous_mask) || matches!(b, b'[' | b'<' | b'{');
             previous_mask = mask;
             if b.is_ascii_alphabetic() {
@@ -856,20 +888,24 @@ pub fn text_hint(source: &str) -> TextHint {
                 continue;
             }
             hint.digits += u32::from(b.is_ascii_digit());
+        } else if (0xE4..=0xE9).contains(&b) && bytes.get(at + 2).is_some() {
+            // Three bytes, U+4000 to U+9FFF: decoded here, for most of Chinese text.
+            len = 3;
+            let code = (u32::from(b & 0x0F) << 12)
+                | (u32::from(bytes[at + 1] & 0x3F) << 6)
+                | u32::from(bytes[at + 2] & 0x3F);
+            // An ideograph (or a hexagram) is never a mask, a bracket or any other digit, only
+            // perhaps a numeral.
+            previous_mask = false;
+            let c = char::from_u32(code).unwrap_or_default();
+            hint.digits += u32::from(super::numbers::cjk_digit(c).is_some());
         } else {
             let c = source[at..].chars().next().unwrap_or_default();
             len = c.len_utf8();
-            if matches!(c as u32, 0x4E00..=0x9FFF) {
-                // Most of Chinese text: an ideograph is never a mask, a bracket or any other
-                // digit, only perhaps a numeral.
-                previous_mask = false;
-                hint.digits += u32::from(super::numbers::cjk_digit(c).is_some());
-            } else {
-                let mask = is_mask_char(c) || c == '＊';
-                hint.maybe_masked |= (mask && previous_mask) || matches!(c, '【' | '（');
-                previous_mask = mask;
-                hint.digits += u32::from(super::numbers::cjk_digit(c).is_some() || other_digit(c));
-            }
+            let mask = is_mask_char(c) || c == '＊';
+            hint.maybe_masked |= (mask && previous_mask) || matches!(c, '【' | '（');
+            previous_mask = mask;
+            hint.digits += u32::from(super::numbers::cjk_digit(c).is_some() || other_digit(c));
         }
         if let Some(start) = word_start.take()
             && is_digit_word(&bytes[start..at])
