@@ -36,9 +36,8 @@ use crate::finding::{FileResult, Finding};
 use crate::normalize::NormText;
 use crate::rulebook::RuleSet;
 use crate::rules::RuleKind;
-use crate::rules::readback::values::{
-    Entity, Extractor, Reading, SharedText, TextHint, is_digit_word, text_hint,
-};
+use crate::rules::readback::reads::{self, hints_of};
+use crate::rules::readback::values::{Entity, Extractor, Reading, SharedText, TextHint, is_digit_word};
 use crate::rules::utterance::{UtteranceText, utterances};
 use crate::transcript::Transcript;
 
@@ -313,6 +312,8 @@ type Known = (String, bool);
 /// values are read as the rules read them, from utterances, so a number said across a pause is
 /// known whole and by each of its pieces.
 fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Vec<Known> {
+    // From the next transcript on, the rules keep what they read for this.
+    reads::want();
     let mut values: Vec<Known> = Vec::new();
     let mut norm = NormText::new();
     let mut add = |text: &str, digits: bool| {
@@ -343,11 +344,12 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
         Vec::new()
     };
     // Every reader starts from the turns' hints, so most utterances are never folded: work
-    // them out once per turn rather than once per reader and utterance.
+    // them out once per turn rather than once per reader and utterance (the rules have, when
+    // they just judged this transcript).
     let hints: Vec<TextHint> = if readers.is_empty() {
         Vec::new()
     } else {
-        transcript.turns.iter().map(|t| text_hint(&t.text)).collect()
+        hints_of(transcript)
     };
     let texts: Vec<UtteranceText<'_>> = spans
         .iter()

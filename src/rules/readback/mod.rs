@@ -10,7 +10,7 @@
 mod amounts;
 mod dates;
 pub(crate) mod numbers;
-mod reads;
+pub(crate) mod reads;
 pub mod values;
 
 #[cfg(test)]
@@ -414,7 +414,9 @@ impl Reader<'_> {
             .fold(TextHint::default(), TextHint::and);
         let text = UtteranceText::new(transcript, range);
         let extractor = &self.rule.extractor;
-        let extracted = extractor.extract_remembered(text.as_str(), min_digits, &mut self.norm, hint, money);
+        let read = extractor.extract_remembered(text.as_str(), min_digits, &mut self.norm, hint, money);
+        let folded = read.is_some();
+        let extracted = read.unwrap_or_default();
         let values = extracted
             .values
             .into_iter()
@@ -426,7 +428,7 @@ impl Reader<'_> {
             .collect();
         let bare = if bare {
             extractor
-                .bare_amounts(text.as_str(), &mut self.norm, hint)
+                .bare_amounts(text.as_str(), &mut self.norm, hint, folded)
                 .into_iter()
                 .map(|f| f.value)
                 .collect()

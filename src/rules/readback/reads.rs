@@ -5,11 +5,13 @@
 //! Each worker thread keeps its last reads, keyed by what decides a read — the reader, the text,
 //! the fewest digits and whether the talk is about money — so a read found here is the read
 //! made again, whatever transcript asks. The list is emptied when it grows past [`MAX_READS`],
-//! which is far more than one transcript's reads.
+//! which is far more than one transcript's reads. So are the turns' [`TextHint`]s of the last
+//! transcript the rules judged. Nothing is kept until `--redact` first asks ([`want`]).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
-use super::values::{Entity, Extractor, Found, Value};
+use super::values::{Entity, Extractor, Found, TextHint, Value, text_hint};
+use crate::transcript::Transcript;
 
 /// Most reads kept per thread.
 const MAX_READS: usize = 256;
@@ -28,8 +30,57 @@ struct Read {
     values: Vec<Found>,
 }
 
+/// The turns of the last transcript whose hints were worked out, and their hints.
+#[derive(Default)]
+struct Hints {
+    /// The turns' texts one after another.
+    texts: String,
+    /// Where each turn's text ends in `texts`.
+    ends: Vec<usize>,
+    hints: Vec<TextHint>,
+}
+
 thread_local! {
     static READS: RefCell<Vec<Read>> = const { RefCell::new(Vec::new()) };
+    static HINTS: RefCell<Hints> = RefCell::new(Hints::default());
+    /// Set once this thread has been asked for what the rules read.
+    static WANTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// From now on, this thread keeps what the rules read for the transcripts it judges.
+pub(crate) fn want() {
+    WANTED.set(true);
+}
+
+/// Keeps the hints of a transcript's turns (in order), when they are wanted.
+pub(crate) fn remember_hints(transcript: &Transcript, hints: &[TextHint]) {
+    if !WANTED.get() {
+        return;
+    }
+    HINTS.with_borrow_mut(|kept| {
+        kept.texts.clear();
+        kept.ends.clear();
+        for turn in &transcript.turns {
+            kept.texts.push_str(&turn.text);
+            kept.ends.push(kept.texts.len());
+        }
+        kept.hints.clear();
+        kept.hints.extend_from_slice(hints);
+    });
+}
+
+/// The hints of a transcript's turns: those kept when the turns are the ones kept, else worked
+/// out.
+pub(crate) fn hints_of(transcript: &Transcript) -> Vec<TextHint> {
+    let kept = HINTS.with_borrow(|kept| {
+        let same = kept.ends.len() == transcript.turns.len()
+            && transcript.turns.iter().enumerate().all(|(i, turn)| {
+                let start = if i == 0 { 0 } else { kept.ends[i - 1] };
+                kept.texts.get(start..kept.ends[i]) == Some(turn.text.as_str())
+            });
+        same.then(|| kept.hints.clone())
+    });
+    kept.unwrap_or_else(|| transcript.turns.iter().map(|t| text_hint(&t.text)).collect())
 }
 
 /// A fast hash of a text, to tell texts apart before comparing them.
@@ -53,6 +104,9 @@ pub(super) fn remember(
     folded: &str,
     values: &[Found],
 ) {
+    if !WANTED.get() {
+        return;
+    }
     let (entity, max_digits, pattern) = extractor.identity();
     // Only amounts read 块, 毛 and 角 as money or not.
     let money = (entity == Entity::Amount && folded.contains(['块', '毛', '角'])).then_some(money);

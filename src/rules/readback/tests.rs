@@ -369,7 +369,7 @@ fn bare_numbers_are_read_for_amount_read_backs() {
     let extractor = Extractor::new(Entity::Amount, None);
     let mut bare = |text: &str| -> Vec<String> {
         extractor
-            .bare_amounts(text, &mut norm, text_hint(text))
+            .bare_amounts(text, &mut norm, text_hint(text), false)
             .iter()
             .map(|f| f.value.to_string())
             .collect()
@@ -383,7 +383,7 @@ fn bare_numbers_are_read_for_amount_read_backs() {
     let digits = Extractor::new(Entity::Digits, None);
     assert!(
         digits
-            .bare_amounts("seventy nine", &mut norm, text_hint("seventy nine"))
+            .bare_amounts("seventy nine", &mut norm, text_hint("seventy nine"), false)
             .is_empty()
     );
     // Without a currency word, a number is not an amount by itself.
@@ -1183,6 +1183,7 @@ proptest! {
         money_before: bool,
         money: bool,
     ) {
+        super::reads::want();
         let text = pieces.concat();
         let hint = text_hint(&text);
         for entity in [Entity::Digits, Entity::Phone, Entity::Amount, Entity::Date, Entity::Email] {

@@ -294,8 +294,9 @@ impl Extractor {
         self.extract_folded(source, min_digits, norm, money, Reading::All)
     }
 
-    /// [`Extractor::extract_hinted`] for read-back rules: the values read are kept for
-    /// `--redact` ([`super::reads`]), which reads them again.
+    /// [`Extractor::extract_hinted`] for read-back rules, `None` when the text cannot hold a
+    /// value (it is then not folded; else `norm` holds its fold). The values read are kept
+    /// for `--redact` ([`super::reads`]), which reads them again.
     pub fn extract_remembered(
         &self,
         source: &str,
@@ -303,14 +304,14 @@ impl Extractor {
         norm: &mut NormText,
         hint: TextHint,
         money: bool,
-    ) -> Extracted {
+    ) -> Option<Extracted> {
         if !self.might_hold(source, min_digits, hint) {
-            return Extracted::default();
+            return None;
         }
         normalize_into(&VALUE_PROFILE, source, norm);
         let extracted = self.extract_folded(source, min_digits, norm, money, Reading::All);
         super::reads::remember(self, source, min_digits, money, norm.as_str(), &extracted.values);
-        extracted
+        Some(extracted)
     }
 
     /// What decides which values this extractor reads: its entity, the longest digit string it
@@ -475,12 +476,21 @@ impl Extractor {
 
     /// Numbers said without a currency word in `source` ([`bare_numbers`]), as amounts: a
     /// read-back may leave out the currency the other party named ("seventy nine dollars" read
-    /// back as "seventy nine"). Empty unless the entity is [`Entity::Amount`].
-    pub fn bare_amounts(&self, source: &str, norm: &mut NormText, hint: TextHint) -> Vec<Found> {
+    /// back as "seventy nine"). Empty unless the entity is [`Entity::Amount`]. `folded` says
+    /// `norm` already holds the fold of `source`.
+    pub fn bare_amounts(
+        &self,
+        source: &str,
+        norm: &mut NormText,
+        hint: TextHint,
+        folded: bool,
+    ) -> Vec<Found> {
         if self.entity != Entity::Amount || hint.digits == 0 {
             return Vec::new();
         }
-        normalize_into(&VALUE_PROFILE, source, norm);
+        if !folded {
+            normalize_into(&VALUE_PROFILE, source, norm);
+        }
         let text = for_numbers(norm);
         bare_numbers(&text)
             .into_iter()
