@@ -36,8 +36,9 @@ use crate::finding::{FileResult, Finding};
 use crate::normalize::NormText;
 use crate::rulebook::RuleSet;
 use crate::rules::RuleKind;
+use crate::rules::readback::hint::{TextHint, is_digit_word};
 use crate::rules::readback::reads::{self, hints_of};
-use crate::rules::readback::values::{Entity, Extractor, Reading, SharedText, TextHint, is_digit_word};
+use crate::rules::readback::values::{Entity, Extractor, Reading, SharedText};
 use crate::rules::utterance::{UtteranceText, utterances};
 use crate::transcript::Transcript;
 

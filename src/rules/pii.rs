@@ -17,7 +17,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use unicode_width::UnicodeWidthChar as _;
 
-use super::readback::numbers::{digit_runs, may_hold_run};
+use super::readback::digit_strings::{digit_runs, may_hold_run};
 use super::readback::values::VALUE_PROFILE;
 use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, Window, quote_list};
 use crate::finding::Finding;
@@ -240,7 +240,7 @@ impl Pii {
     /// whatever a pii rule finds, in every text of a report. `digits` is the text's digit bound
     /// ([`TextHint::digits`]).
     ///
-    /// [`TextHint::digits`]: super::readback::values::TextHint::digits
+    /// [`TextHint::digits`]: super::readback::hint::TextHint::digits
     pub fn ranges(&self, source: &str, digits: u32, norm: &mut NormText) -> Vec<std::ops::Range<usize>> {
         self.find(source, digits, norm)
             .into_iter()
@@ -251,7 +251,7 @@ impl Pii {
     /// Every protected value in one turn's text, in text order, none overlapping.
     /// `digits` is the text's digit bound ([`TextHint::digits`]).
     ///
-    /// [`TextHint::digits`]: super::readback::values::TextHint::digits
+    /// [`TextHint::digits`]: super::readback::hint::TextHint::digits
     fn find(&self, source: &str, digits: u32, norm: &mut NormText) -> Vec<Found> {
         // A card needs 13 digits, an ID number 18.
         if self.patterns.is_empty() && digits < 13 {

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::normalize::text_units;
 use crate::rulebook::schema::{SpeakerToml, WindowToml};
-use crate::rules::readback::values::{TextHint, text_hint};
+use crate::rules::readback::hint::{TextHint, text_hint};
 use crate::rules::utterance::{accepts_closing, is_filler_folded, utterances};
 use crate::transcript::{Millis, Role, Transcript, TranscriptKind};
 

@@ -4,11 +4,16 @@
 //! (numbers, phone numbers, amounts, dates, email addresses, or a pattern's capture) and compares
 //! them normalised, so "138-0013 8000", "幺三八零零幺三八零零零" and "one three eight double oh one
 //! three eight triple oh" are the same number. Value extraction lives in [`values`] (with
-//! [`numbers`], [`amounts`] and [`dates`]); this file decides which values needed restating
-//! and whether they were.
+//! [`digit_strings`], [`numbers`], [`amounts`] and [`dates`]), after a cheap look at the text
+//! ([`hint`]); [`compare`] tells a wrong read-back from another value, and [`reads`] keeps
+//! what was read for `--redact`. This file decides which values needed restating and whether
+//! they were.
 
 mod amounts;
+mod compare;
 mod dates;
+pub(crate) mod digit_strings;
+pub mod hint;
 pub(crate) mod numbers;
 pub(crate) mod reads;
 pub mod values;
@@ -32,7 +37,9 @@ use crate::normalize::{NormText, normalize_into};
 use crate::rulebook::schema::{PartyToml, rule_toml};
 use crate::transcript::{Role, TranscriptKind};
 use amounts::money_talk;
-use values::{Comparison, Entity, Extractor, TextHint, VALUE_PROFILE, Value, compare};
+use compare::{Comparison, compare};
+use hint::TextHint;
+use values::{Entity, Extractor, VALUE_PROFILE, Value};
 
 rule_toml! {
     /// `[[readback]]` table.

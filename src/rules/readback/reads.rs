@@ -10,7 +10,8 @@
 
 use std::cell::{Cell, RefCell};
 
-use super::values::{Entity, Extractor, Found, TextHint, Value, text_hint};
+use super::hint::{TextHint, text_hint};
+use super::values::{Entity, Extractor, Found, Value};
 use crate::transcript::Transcript;
 
 /// Most reads kept per thread.

@@ -3,8 +3,10 @@
 
 use proptest::prelude::*;
 
+use super::compare::{Comparison, compare};
+use super::hint::text_hint;
 use super::numbers::{NUMERAL_WORDS, hide_numeral_words, parse_chinese_integer, parse_english_number};
-use super::values::{Comparison, Entity, Extractor, Value, compare, text_hint};
+use super::values::{Entity, Extractor, Value};
 use crate::normalize::NormText;
 
 fn default_min(entity: Entity) -> usize {
@@ -988,8 +990,8 @@ proptest! {
 
 #[test]
 fn the_digit_bound_never_undercounts_what_digit_runs_read() {
-    use super::numbers::digit_runs;
-    use super::values::may_hold_digits;
+    use super::digit_strings::digit_runs;
+    use super::hint::may_hold_digits;
     let cases = [
         "4111 1111 1111 1111",
         "four one one one one one one one one one one one one one one one",
@@ -1024,8 +1026,9 @@ fn the_digit_bound_never_undercounts_what_digit_runs_read() {
 
 /// The text hint as first written, one character at a time: the byte-wise [`text_hint`] must
 /// give exactly the same hint.
-fn text_hint_by_chars(source: &str) -> super::values::TextHint {
-    use super::numbers::{cjk_digit, english_digit, is_mask_char};
+fn text_hint_by_chars(source: &str) -> super::hint::TextHint {
+    use super::digit_strings::is_mask_char;
+    use super::numbers::{cjk_digit, english_digit};
     const TEENS_AND_TENS: &[&str] = &[
         "ten",
         "eleven",
@@ -1053,7 +1056,7 @@ fn text_hint_by_chars(source: &str) -> super::values::TextHint {
             || english_digit(&word).is_some()
             || TEENS_AND_TENS.contains(&word.as_str())
     };
-    let mut hint = super::values::TextHint::default();
+    let mut hint = super::hint::TextHint::default();
     let mut word_start: Option<usize> = None;
     let mut previous_mask = false;
     for (at, c) in source.char_indices().chain(std::iter::once((source.len(), ' '))) {
@@ -1068,7 +1071,7 @@ fn text_hint_by_chars(source: &str) -> super::values::TextHint {
             if c.is_ascii_digit() {
                 hint.digits += 1;
             }
-        } else if cjk_digit(c).is_some() || super::values::other_digit(c) {
+        } else if cjk_digit(c).is_some() || super::hint::other_digit(c) {
             hint.digits += 1;
         }
         if let Some(start) = word_start.take()
@@ -1152,7 +1155,7 @@ proptest! {
             0..24,
         )
     ) {
-        use super::numbers::{digit_runs, may_hold_run};
+        use super::digit_strings::{digit_runs, may_hold_run};
         let text = pieces.concat();
         let mut norm = NormText::new();
         crate::normalize::normalize_into(&super::values::VALUE_PROFILE, &text, &mut norm);
@@ -1201,7 +1204,7 @@ proptest! {
     /// The same on any text.
     #[test]
     fn the_run_bound_holds_on_any_text(text in "([一二两三四五六七八九十零〇幺壹陸xX*#•● ,.-]|\\PC){0,40}") {
-        use super::numbers::{digit_runs, may_hold_run};
+        use super::digit_strings::{digit_runs, may_hold_run};
         let mut norm = NormText::new();
         crate::normalize::normalize_into(&super::values::VALUE_PROFILE, &text, &mut norm);
         let folded = norm.as_str();
