@@ -6,7 +6,7 @@ use crate::finding::{Finding, NotApplicable, Scope};
 use crate::matcher::Scratch;
 use crate::rulebook::RuleSet;
 use crate::rules::{EvalCtx, Outcome, TurnIndex};
-use crate::transcript::{Channel, Transcript, TranscriptKind};
+use crate::transcript::{Channel, Language, Transcript, TranscriptKind};
 
 /// What checking one transcript produced.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -30,15 +30,33 @@ pub struct Timings {
 pub struct Engine {
     rules: RuleSet,
     gate_language: bool,
+    /// Per rulebook that applies to one language, why it does not apply to a transcript whose
+    /// language is Chinese, English or undetermined: written once, not once per rule and call.
+    language_reasons: Vec<Option<[String; 3]>>,
 }
 
 impl Engine {
     /// An engine over a rule set; language-specific rulebooks apply only to transcripts in
     /// their language.
     pub fn new(rules: RuleSet) -> Self {
+        let language_reasons = rules
+            .rulebooks
+            .iter()
+            .map(|rulebook| {
+                let wanted = rulebook.applies_to?;
+                Some(["zh", "en", "undetermined"].map(|found| {
+                    format!(
+                        "rulebook {} applies to {} transcripts; this one's language is {found}",
+                        rulebook.id,
+                        wanted.as_str()
+                    )
+                }))
+            })
+            .collect();
         Engine {
             rules,
             gate_language: true,
+            language_reasons,
         }
     }
 
@@ -91,18 +109,19 @@ impl Engine {
         let mut verdict = Verdict::default();
         for (index, rule) in self.rules.enabled_rules() {
             let rulebook = self.rules.rulebook_of(rule);
+            // Only rulebooks that apply to one language have reasons.
             if self.gate_language
-                && let Some(wanted) = rulebook.applies_to
-                && language != Some(wanted)
+                && let Some(reasons) = &self.language_reasons[rule.rulebook]
+                && language != rulebook.applies_to
             {
-                let found = language.map_or("undetermined", |l| l.as_str());
+                let found = match language {
+                    Some(Language::Zh) => 0,
+                    Some(Language::En) => 1,
+                    None => 2,
+                };
                 verdict.not_applicable.push(NotApplicable {
                     rule: rule.id.clone(),
-                    reason: format!(
-                        "rulebook {} applies to {} transcripts; this one's language is {found}",
-                        rulebook.id,
-                        wanted.as_str()
-                    ),
+                    reason: reasons[found].clone(),
                     scope: Scope::Language,
                 });
                 continue;

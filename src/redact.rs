@@ -24,6 +24,8 @@
 //! team, date) is left as it is: reports group by it.
 
 use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -34,7 +36,9 @@ use crate::finding::{FileResult, Finding};
 use crate::normalize::NormText;
 use crate::rulebook::RuleSet;
 use crate::rules::RuleKind;
-use crate::rules::readback::values::{Entity, Extractor, SharedText, TextHint, is_digit_word, text_hint};
+use crate::rules::readback::hint::{TextHint, is_digit_word};
+use crate::rules::readback::reads::{self, hints_of};
+use crate::rules::readback::values::{Entity, Extractor, Reading, SharedText};
 use crate::rules::utterance::{UtteranceText, utterances};
 use crate::transcript::Transcript;
 
@@ -125,7 +129,7 @@ pub fn redact(text: &str, mode: Redaction) -> Cow<'_, str> {
     }
     // The text as the value extractors below read it, shared by them all; made again only
     // after a mask has changed the text.
-    let mut values: Option<SharedText> = None;
+    let mut values: Option<SharedText<'static>> = None;
     for (pattern, mask) in [
         (&*EMAIL, mask_email as fn(&str) -> Option<String>),
         (&*WRITTEN, mask_written),
@@ -137,11 +141,9 @@ pub fn redact(text: &str, mode: Redaction) -> Cow<'_, str> {
         if (std::ptr::eq(pattern, &*SPOKEN) && !may_be_spoken(&out)) || !pattern.is_match(&out) {
             continue;
         }
-        let kept = if mode == Redaction::Personal {
-            amounts_and_dates(shared(&mut values, &out))
-        } else {
-            Vec::new()
-        };
+        // The amounts and dates `Personal` keeps, looked for only once a match would be masked
+        // (most matches are too short to be: times, prices, counts).
+        let mut kept: Option<Vec<Range<usize>>> = None;
         // `find_iter` rather than `replace_all` with a closure, which asks for capture
         // positions and so runs the slow capturing engines on every match.
         let mut replaced: Option<String> = None;
@@ -150,11 +152,13 @@ pub fn redact(text: &str, mode: Redaction) -> Cow<'_, str> {
             let s = replaced.get_or_insert_with(|| String::with_capacity(out.len()));
             s.push_str(&out[copied..m.start()]);
             let found = m.as_str();
-            let masked = if kept.iter().any(|k| k.start < m.end() && m.start() < k.end) {
-                None
-            } else {
-                mask(found)
-            };
+            let masked = mask(found).filter(|_| {
+                mode != Redaction::Personal
+                    || !kept
+                        .get_or_insert_with(|| amounts_and_dates(shared(&mut values, &out)))
+                        .iter()
+                        .any(|k| k.start < m.end() && m.start() < k.end)
+            });
             s.push_str(masked.as_deref().unwrap_or(found));
             copied = m.end();
         }
@@ -176,7 +180,7 @@ pub fn redact(text: &str, mode: Redaction) -> Cow<'_, str> {
 }
 
 /// The shared text in `slot`, made from `text` if there is none.
-fn shared<'s>(slot: &'s mut Option<SharedText>, text: &str) -> &'s mut SharedText {
+fn shared<'s>(slot: &'s mut Option<SharedText<'static>>, text: &str) -> &'s mut SharedText<'static> {
     slot.get_or_insert_with(|| SharedText::new(text.to_string()))
 }
 
@@ -184,17 +188,15 @@ static AMOUNTS: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Entity::Am
 static DATES: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Entity::Date, None));
 
 /// Byte ranges of the amounts (块 read as money) and dates in `text`.
-fn amounts_and_dates(text: &mut SharedText) -> Vec<Range<usize>> {
+fn amounts_and_dates(text: &mut SharedText<'_>) -> Vec<Range<usize>> {
     let mut out: Vec<Range<usize>> = AMOUNTS
-        .extract_shared(text, 1, true)
-        .values
+        .values_shared(text, 1, true, Reading::Values)
         .into_iter()
         .map(|f| f.range)
         .collect();
     out.extend(
         DATES
-            .extract_shared(text, 1, false)
-            .values
+            .values_shared(text, 1, false, Reading::Values)
             .into_iter()
             .map(|f| f.range),
     );
@@ -206,21 +208,21 @@ static SPOKEN_EMAIL: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Entit
 
 /// Masks every value `extractor` finds in `text` (digit strings need `min_digits` digits);
 /// `None` when there is none.
-fn mask_values(text: &mut SharedText, extractor: &Extractor, min_digits: usize) -> Option<String> {
-    let found = extractor.extract_shared(text, min_digits, false);
-    let text = text.as_str();
-    let ranges: Vec<Range<usize>> = found
-        .values
+fn mask_values(text: &mut SharedText<'_>, extractor: &Extractor, min_digits: usize) -> Option<String> {
+    let ranges: Vec<Range<usize>> = extractor
+        .values_shared(text, min_digits, false, Reading::Unmasked)
         .into_iter()
-        .filter(|v| !v.value.is_masked())
         .map(|v| v.range)
         .collect();
-    mask_ranges(text, &ranges)
+    mask_ranges(text.as_str(), &ranges)
 }
 
 /// `text` with the letters and digits inside `ranges` (byte ranges, in order) replaced by the
 /// mask; `None` when nothing changes.
 fn mask_ranges(text: &str, ranges: &[Range<usize>]) -> Option<String> {
+    if ranges.is_empty() {
+        return None;
+    }
     let mut changed = false;
     let masked = text
         .char_indices()
@@ -311,6 +313,8 @@ type Known = (String, bool);
 /// values are read as the rules read them, from utterances, so a number said across a pause is
 /// known whole and by each of its pieces.
 fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Vec<Known> {
+    // From the next transcript on, the rules keep what they read for this.
+    reads::want();
     let mut values: Vec<Known> = Vec::new();
     let mut norm = NormText::new();
     let mut add = |text: &str, digits: bool| {
@@ -341,27 +345,35 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
         Vec::new()
     };
     // Every reader starts from the turns' hints, so most utterances are never folded: work
-    // them out once per turn rather than once per reader and utterance.
+    // them out once per turn rather than once per reader and utterance (the rules have, when
+    // they just judged this transcript).
     let hints: Vec<TextHint> = if readers.is_empty() {
         Vec::new()
     } else {
-        transcript.turns.iter().map(|t| text_hint(&t.text)).collect()
+        hints_of(transcript)
     };
+    let texts: Vec<UtteranceText<'_>> = spans
+        .iter()
+        .map(|span| UtteranceText::new(transcript, span.clone()))
+        .collect();
+    // Each utterance is folded once, by the first reader that needs its fold.
+    let mut shared: Vec<Option<SharedText<'_>>> = texts.iter().map(|_| None).collect();
     for (_, kind) in readers {
         match kind {
             RuleKind::Readback(r) => {
                 let (extractor, min_digits) = r.extractor();
                 let digits = extractor.entity().is_digit_string();
-                for span in &spans {
-                    let text = UtteranceText::new(transcript, span.clone());
+                for ((span, text), shared) in spans.iter().zip(&texts).zip(&mut shared) {
                     let source = text.as_str();
-                    let hint = hints[span.clone()]
-                        .iter()
-                        .copied()
-                        .fold(TextHint::default(), TextHint::and);
+                    let shared = shared.get_or_insert_with(|| {
+                        let hint = hints[span.clone()]
+                            .iter()
+                            .copied()
+                            .fold(TextHint::default(), TextHint::and);
+                        SharedText::with_hint(hint, source)
+                    });
                     // Masking more is the safe side: 块 after a number is read as money.
-                    let found = extractor.extract_hinted(source, min_digits, &mut norm, hint, true);
-                    for f in found.values {
+                    for f in extractor.values_shared(shared, min_digits, true, Reading::Values) {
                         add(&source[f.range.clone()], digits);
                         add(&f.value.to_string(), digits);
                         // Said across a pause: each turn's piece is quoted on its own line.
@@ -393,22 +405,23 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
 /// when none occurs.
 fn mask_literals(text: &str, values: &[Known]) -> Option<String> {
     let lower = text.to_ascii_lowercase();
-    let mut chars: Vec<(usize, char)> = text.char_indices().collect();
+    // The characters with their offsets, listed once a value occurs (most texts hold none).
+    let mut chars: Vec<(usize, char)> = Vec::new();
     let mut changed = false;
     for (value, digits) in values {
         for (at, m) in lower.match_indices(value.as_str()) {
-            let range = at..at + m.len();
-            let inside: Vec<usize> = (0..chars.len())
-                .filter(|&i| range.contains(&chars[i].0))
-                .collect();
+            if chars.is_empty() {
+                chars = text.char_indices().collect();
+            }
+            let inside =
+                chars.partition_point(|&(o, _)| o < at)..chars.partition_point(|&(o, _)| o < at + m.len());
             // A digit string keeps its last KEEP digits, like every masked number.
             let mut keep = if *digits { KEEP } else { 0 };
-            for &i in inside.iter().rev() {
-                let c = chars[i].1;
+            for (_, c) in chars[inside].iter_mut().rev() {
                 if keep > 0 && c.is_numeric() {
                     keep -= 1;
                 } else if c.is_alphanumeric() {
-                    chars[i].1 = MASK;
+                    *c = MASK;
                     changed = true;
                 }
             }
@@ -490,28 +503,45 @@ fn mask_spoken(spoken: &str) -> Option<String> {
     Some(masked.join(" "))
 }
 
+/// Most texts each worker keeps redacted, per mode.
+const MAX_REDACTED: usize = 4096;
+
+thread_local! {
+    /// Texts each worker has redacted, in [`Redaction::Personal`] and [`Redaction::All`], and
+    /// what they became (`None`: nothing to mask). Findings on one line share their excerpt,
+    /// and a rule's findings their message, file after file: each such text is redacted once.
+    static REDACTED: RefCell<[HashMap<String, Option<String>>; 2]> = RefCell::new(Default::default());
+}
+
+/// [`redact`] of a text that is not [`Redaction::None`], as an owned text when anything was
+/// masked, remembered for the texts that come again.
+fn redact_remembered(text: &str, mode: Redaction) -> Option<String> {
+    let slot = usize::from(mode == Redaction::All);
+    if let Some(masked) = REDACTED.with_borrow(|done| done[slot].get(text).cloned()) {
+        return masked;
+    }
+    let masked = match redact(text, mode) {
+        Cow::Owned(s) => Some(s),
+        Cow::Borrowed(_) => None,
+    };
+    REDACTED.with_borrow_mut(|done| {
+        let done = &mut done[slot];
+        if done.len() >= MAX_REDACTED {
+            done.clear();
+        }
+        done.insert(text.to_string(), masked.clone());
+    });
+    masked
+}
+
 /// Masks every text of one result as `mode` says: messages, notes, matched text, suggestions,
 /// excerpts and error messages.
 pub fn redact_result(result: &mut FileResult, mode: Redaction) {
     if !mode.is_on() {
         return;
     }
-    // Findings on one line share their excerpt, and a rule's findings their message: each
-    // distinct text is redacted once.
-    let mut done: std::collections::HashMap<String, Option<String>> = std::collections::HashMap::new();
     let mut apply = |text: &mut String| {
-        let masked = match done.get(text.as_str()) {
-            Some(masked) => masked.clone(),
-            None => {
-                let masked = match redact(text, mode) {
-                    Cow::Owned(s) => Some(s),
-                    Cow::Borrowed(_) => None,
-                };
-                done.insert(text.clone(), masked.clone());
-                masked
-            }
-        };
-        if let Some(masked) = masked {
+        if let Some(masked) = redact_remembered(text, mode) {
             *text = masked;
         }
     };

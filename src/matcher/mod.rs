@@ -17,8 +17,10 @@
 mod phrase;
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use crate::normalize::{NormText, Profile, fold_script_char, is_word_char, normalize, normalize_into};
@@ -109,12 +111,51 @@ struct Phrase {
 }
 
 struct Pattern {
-    regex: Regex,
+    regex: LazyRegex,
     targets: Vec<Target>,
     /// Literals one of which every match starts with; `None`: the pattern runs on every turn.
     literals: Option<Vec<String>>,
     /// Compiled from a phrase: its edges need word boundaries as a literal phrase's do.
     phrase_edges: bool,
+}
+
+/// Where a phrase or pattern comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// A rulebook or list someone wrote: its regex is compiled, and checked, when registered.
+    Written,
+    /// A built-in rulebook, whose every phrase and pattern the tests compile: its regex is
+    /// compiled on first use (most never are: a run meets few of them), not at load.
+    Builtin,
+}
+
+/// A pattern's regex over normalised text, compiled when registered or on first use.
+struct LazyRegex {
+    /// The regex's text (folded as the profile folds).
+    text: String,
+    case_insensitive: bool,
+    compiled: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    /// The builder of this regex.
+    fn builder(text: &str, case_insensitive: bool) -> RegexBuilder {
+        let mut builder = RegexBuilder::new(text);
+        builder
+            .case_insensitive(case_insensitive)
+            .size_limit(REGEX_SIZE_LIMIT);
+        builder
+    }
+
+    /// The compiled regex.
+    fn get(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            // Only built-in patterns are left to compile here, and the tests compile them all.
+            Self::builder(&self.text, self.case_insensitive)
+                .build()
+                .unwrap_or_else(|e| unreachable!("built-in pattern {:?}: {e}", self.text))
+        })
+    }
 }
 
 /// Most literals a pattern may be gated by; beyond that it runs on every turn.
@@ -155,7 +196,6 @@ struct ProfileBuilder {
     phrase_texts: Vec<String>,
     phrases: Vec<Phrase>,
     pattern_ids: HashMap<String, usize>,
-    pattern_texts: Vec<String>,
     patterns: Vec<Pattern>,
 }
 
@@ -187,12 +227,18 @@ impl MatcherBuilder {
     }
 
     /// Registers a literal phrase for a rule's list.
-    pub fn add_phrase(&mut self, profile: usize, phrase: &str, target: Target) -> Result<(), MatchError> {
+    pub fn add_phrase(
+        &mut self,
+        profile: usize,
+        phrase: &str,
+        target: Target,
+        origin: Origin,
+    ) -> Result<(), MatchError> {
         if phrase::has_syntax(phrase) {
             let settings = self.profiles[profile].0;
             let regex =
                 phrase::compile(phrase, &|text| normalize(&settings, text)).map_err(MatchError::BadPhrase)?;
-            return self.add_regex(profile, regex, target, true);
+            return self.add_regex(profile, regex, target, true, origin);
         }
         let (settings, builder) = &mut self.profiles[profile];
         let normalized = normalize(settings, phrase);
@@ -213,10 +259,17 @@ impl MatcherBuilder {
         Ok(())
     }
 
-    /// Registers a regex pattern for a rule's list; compiles it now so errors surface at load.
-    pub fn add_pattern(&mut self, profile: usize, pattern: &str, target: Target) -> Result<(), MatchError> {
+    /// Registers a regex pattern for a rule's list; a written one is compiled now so errors
+    /// surface at load.
+    pub fn add_pattern(
+        &mut self,
+        profile: usize,
+        pattern: &str,
+        target: Target,
+        origin: Origin,
+    ) -> Result<(), MatchError> {
         let folded = fold_pattern(&self.profiles[profile].0, pattern);
-        self.add_regex(profile, folded, target, false)
+        self.add_regex(profile, folded, target, false, origin)
     }
 
     /// Registers a regex over normalised text (a folded pattern, or a compiled phrase whose
@@ -227,6 +280,7 @@ impl MatcherBuilder {
         folded: String,
         target: Target,
         phrase_edges: bool,
+        origin: Origin,
     ) -> Result<(), MatchError> {
         let (settings, builder) = &mut self.profiles[profile];
         // A phrase and a pattern with the same regex differ in their edges: keep them apart.
@@ -239,24 +293,29 @@ impl MatcherBuilder {
             builder.patterns[id].targets.push(target);
             return Ok(());
         }
-        let regex = RegexBuilder::new(&folded)
-            .case_insensitive(settings.fold_case)
-            .size_limit(REGEX_SIZE_LIMIT)
-            .build()
-            .map_err(|e| match e {
-                regex::Error::CompiledTooBig(_) => MatchError::TooLarge,
-                e => MatchError::BadPattern(e.to_string()),
-            })?;
-        if regex.is_match("") {
-            return Err(MatchError::BadPattern(
-                "the pattern matches empty text, so it would match every turn".into(),
-            ));
+        let compiled = OnceLock::new();
+        if origin == Origin::Written {
+            let regex = LazyRegex::builder(&folded, settings.fold_case)
+                .build()
+                .map_err(|e| match e {
+                    regex::Error::CompiledTooBig(_) => MatchError::TooLarge,
+                    e => MatchError::BadPattern(e.to_string()),
+                })?;
+            if regex.is_match("") {
+                return Err(MatchError::BadPattern(
+                    "the pattern matches empty text, so it would match every turn".into(),
+                ));
+            }
+            let _ = compiled.set(regex);
         }
         builder.pattern_ids.insert(key, builder.patterns.len());
         let literals = required_literals(&folded, settings.fold_case);
-        builder.pattern_texts.push(folded);
         builder.patterns.push(Pattern {
-            regex,
+            regex: LazyRegex {
+                text: folded,
+                case_insensitive: settings.fold_case,
+                compiled,
+            },
             targets: vec![target],
             literals,
             phrase_edges,
@@ -303,11 +362,19 @@ impl MatcherBuilder {
             };
             let mut sets = Vec::new();
             if !ungated.is_empty() {
-                build_sets(&builder.pattern_texts, ungated, profile.fold_case, &mut sets)?;
+                let texts: Vec<&str> = builder.patterns.iter().map(|p| p.regex.text.as_str()).collect();
+                build_sets(&texts, ungated, profile.fold_case, &mut sets)?;
             }
             profiles.push(ProfileMatcher {
                 profile,
                 automaton,
+                faster: Faster {
+                    texts: builder.phrase_texts,
+                    scanned: AtomicUsize::new(0),
+                    building: AtomicBool::new(false),
+                    automaton: OnceLock::new(),
+                    after: FASTER_AFTER,
+                },
                 phrases: builder.phrases,
                 sets,
                 patterns: builder.patterns,
@@ -322,12 +389,12 @@ impl MatcherBuilder {
 /// of patterns with Unicode classes), the list is halved until each part compiles, so any
 /// number of patterns that compile one by one can be loaded.
 fn build_sets(
-    texts: &[String],
+    texts: &[&str],
     indices: Vec<u32>,
     fold_case: bool,
     sets: &mut Vec<(RegexSet, Vec<u32>)>,
 ) -> Result<(), String> {
-    let built = RegexSetBuilder::new(indices.iter().map(|&i| &texts[i as usize]))
+    let built = RegexSetBuilder::new(indices.iter().map(|&i| texts[i as usize]))
         .case_insensitive(fold_case)
         .size_limit(REGEX_SIZE_LIMIT * 4)
         // The union of the ungated patterns needs room for its lazy DFA states: with the
@@ -383,9 +450,54 @@ fn fold_pattern(profile: &Profile, pattern: &str) -> String {
         .collect()
 }
 
+/// How much text (bytes of normalised text) a profile's automaton reads before its faster
+/// form is built: a DFA searches in a third of the time of the automaton built at load, but takes
+/// as long to build as reading this much text saves, and more memory.
+const FASTER_AFTER: usize = 8 << 20;
+
+/// The DFA form of a profile's phrase automaton, built once a run has read enough text for it
+/// to pay off (most runs of a few calls never do). Both forms find the same matches.
+struct Faster {
+    /// The automaton's entries, to build the DFA from.
+    texts: Vec<String>,
+    /// Normalised text read so far, summed over threads.
+    scanned: AtomicUsize,
+    /// Set by the one thread that builds the DFA.
+    building: AtomicBool,
+    /// The DFA, once built (`None`: it could not be).
+    automaton: OnceLock<Option<AhoCorasick>>,
+    /// Bytes read before it is built.
+    after: usize,
+}
+
+impl Faster {
+    /// The DFA when built.
+    fn get(&self) -> Option<&AhoCorasick> {
+        self.automaton.get().and_then(Option::as_ref)
+    }
+
+    /// Counts `bytes` more of text read, and builds the DFA in this thread once enough has
+    /// been read; the other threads go on with the automaton built at load meanwhile.
+    fn read(&self, bytes: usize) {
+        if self.automaton.get().is_some() {
+            return;
+        }
+        let scanned = self.scanned.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        if scanned >= self.after && !self.building.swap(true, Ordering::AcqRel) {
+            let dfa = AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&self.texts)
+                .ok();
+            let _ = self.automaton.set(dfa);
+        }
+    }
+}
+
 struct ProfileMatcher {
     profile: Profile,
     automaton: Option<AhoCorasick>,
+    faster: Faster,
     phrases: Vec<Phrase>,
     /// The patterns without gate literals, run together on every turn: normally one set, more
     /// when their union is too large for one; each with the indices (into `patterns`) of its
@@ -432,18 +544,25 @@ impl Matcher {
         scratch.folded_turns = 0;
         for matcher in &self.profiles {
             let keep = matcher.profile == Profile::default();
+            let automaton = matcher.faster.get().or(matcher.automaton.as_ref());
+            let mut read = 0;
             for (turn_index, turn) in transcript.turns.iter().enumerate() {
                 normalize_into(&matcher.profile, &turn.text, &mut scratch.norm);
                 if keep {
                     keep_folded(&mut scratch.folded, turn_index, scratch.norm.as_str());
                 }
+                read += scratch.norm.as_str().len();
                 matcher.scan_turn(
                     turn_index as u32,
                     &turn.text,
                     &scratch.norm,
+                    automaton,
                     &mut scratch.gated,
                     hits,
                 );
+            }
+            if matcher.automaton.is_some() {
+                matcher.faster.read(read);
             }
         }
         if self.profiles.iter().any(|m| m.profile == Profile::default()) {
@@ -466,15 +585,29 @@ fn keep_folded(folded: &mut Vec<String>, index: usize, text: &str) {
 }
 
 impl ProfileMatcher {
-    fn scan_turn(&self, turn: u32, source: &str, norm: &NormText, gated: &mut Vec<u32>, out: &mut Vec<Hit>) {
+    /// Finds the hits of one turn (normalised as `norm`) with `automaton`, the profile's phrase
+    /// automaton in one of its forms.
+    fn scan_turn(
+        &self,
+        turn: u32,
+        source: &str,
+        norm: &NormText,
+        automaton: Option<&AhoCorasick>,
+        gated: &mut Vec<u32>,
+        out: &mut Vec<Hit>,
+    ) {
         let text = norm.as_str();
         if text.is_empty() {
             return;
         }
+        // Looked for once per turn that has a hit, not once per hit.
+        let mut placeholders: Option<bool> = None;
         let mut record = |start: usize, end: usize, targets: &[Target]| {
             // A placeholder in a reply template stands for unknown text: nothing matches
             // across or inside it.
-            if text[start..end].contains(PLACEHOLDER) {
+            if *placeholders.get_or_insert_with(|| text.contains(PLACEHOLDER))
+                && text[start..end].contains(PLACEHOLDER)
+            {
                 return;
             }
             let range = norm.source_range(start..end, source);
@@ -489,7 +622,7 @@ impl ProfileMatcher {
             }
         };
         gated.clear();
-        if let Some(automaton) = &self.automaton {
+        if let Some(automaton) = automaton {
             for m in automaton.find_overlapping_iter(text) {
                 let phrase = &self.phrases[m.pattern().as_usize()];
                 gated.extend_from_slice(&phrase.gates);
@@ -514,7 +647,7 @@ impl ProfileMatcher {
         let candidates = gated.iter().copied().chain(ungated);
         for index in candidates {
             let pattern = &self.patterns[index as usize];
-            for m in pattern.regex.find_iter(text) {
+            for m in pattern.regex.get().find_iter(text) {
                 // A pattern may consume a separating space (`^no `); report the words only.
                 let matched = m.as_str();
                 let start = m.start() + (matched.len() - matched.trim_start_matches(' ').len());
@@ -596,6 +729,7 @@ mod tests {
                         rule: i as u32,
                         slot: 0,
                     },
+                    Origin::Written,
                 )
                 .unwrap();
         }
@@ -608,6 +742,7 @@ mod tests {
                         rule: (100 + i) as u32,
                         slot: 1,
                     },
+                    Origin::Written,
                 )
                 .unwrap();
         }
@@ -645,7 +780,7 @@ mod tests {
             ..Profile::default()
         });
         let target = Target { rule: 0, slot: 0 };
-        builder.add_phrase(p, "hello", target).unwrap();
+        builder.add_phrase(p, "hello", target, Origin::Written).unwrap();
         let case_sensitive = builder.build().unwrap();
         let t = transcript("Agent: Hello\n");
         let mut scratch = Scratch::default();
@@ -716,15 +851,15 @@ mod tests {
         let p = builder.profile(Profile::default());
         let t = Target { rule: 0, slot: 0 };
         assert_eq!(
-            builder.add_phrase(p, "，。", t),
+            builder.add_phrase(p, "，。", t, Origin::Written),
             Err(MatchError::EmptyPhrase("，。".into()))
         );
         assert!(matches!(
-            builder.add_pattern(p, "(unclosed", t),
+            builder.add_pattern(p, "(unclosed", t, Origin::Written),
             Err(MatchError::BadPattern(_))
         ));
         assert!(
-            matches!(builder.add_pattern(p, "a*", t), Err(MatchError::BadPattern(e)) if e.contains("empty"))
+            matches!(builder.add_pattern(p, "a*", t, Origin::Written), Err(MatchError::BadPattern(e)) if e.contains("empty"))
         );
     }
 
@@ -734,7 +869,7 @@ mod tests {
         let p = builder.profile(Profile::default());
         let t = Target { rule: 0, slot: 0 };
         assert_eq!(
-            builder.add_pattern(p, r"\w{500}\w{500}", t),
+            builder.add_pattern(p, r"\w{500}\w{500}", t, Origin::Written),
             Err(MatchError::TooLarge)
         );
         // Each pattern compiles on its own, but their union is over the set's size limit.
@@ -872,14 +1007,58 @@ mod tests {
     }
 
     #[test]
+    fn every_built_in_pattern_compiles_and_never_matches_empty() {
+        // What registering them as written would have checked, for the patterns of the
+        // built-in rulebooks, which compile on first use instead.
+        let (set, _) = crate::rulebook::RuleSet::builtins().unwrap();
+        let mut deferred = 0;
+        for profile in &set.matcher.profiles {
+            for pattern in &profile.patterns {
+                let LazyRegex {
+                    text,
+                    case_insensitive,
+                    compiled,
+                } = &pattern.regex;
+                let regex = LazyRegex::builder(text, *case_insensitive)
+                    .build()
+                    .unwrap_or_else(|e| panic!("{text}: {e}"));
+                assert!(!regex.is_match(""), "{text} matches empty text");
+                deferred += usize::from(compiled.get().is_none());
+            }
+        }
+        assert!(deferred > 100, "{deferred}");
+    }
+
+    #[test]
+    fn the_faster_automaton_finds_what_the_first_finds() {
+        // Every example of every built-in rule, scanned before and after the DFA is built.
+        let (mut set, _) = crate::rulebook::RuleSet::builtins().unwrap();
+        let transcripts: Vec<Transcript> = set
+            .rules
+            .iter()
+            .flat_map(|r| r.meta.pass.iter().chain(&r.meta.fail))
+            .filter_map(|e| plain::parse(&e.text, &ParseOptions::default()).ok())
+            .collect();
+        assert!(transcripts.len() > 100);
+        let before: Vec<Hits> = transcripts.iter().map(|t| scan(&set.matcher, t)).collect();
+        for profile in &mut set.matcher.profiles {
+            profile.faster.after = 0;
+        }
+        scan(&set.matcher, &transcripts[0]);
+        assert!(set.matcher.profiles.iter().all(|p| p.faster.get().is_some()));
+        let after: Vec<Hits> = transcripts.iter().map(|t| scan(&set.matcher, t)).collect();
+        assert_eq!(before, after);
+    }
+
+    #[test]
     fn same_phrase_for_two_rules_is_one_automaton_entry() {
         let mut builder = MatcherBuilder::new();
         let p = builder.profile(Profile::default());
         builder
-            .add_phrase(p, "您好", Target { rule: 0, slot: 0 })
+            .add_phrase(p, "您好", Target { rule: 0, slot: 0 }, Origin::Written)
             .unwrap();
         builder
-            .add_phrase(p, "您 好", Target { rule: 1, slot: 0 })
+            .add_phrase(p, "您 好", Target { rule: 1, slot: 0 }, Origin::Written)
             .unwrap();
         assert_eq!(builder.profiles[0].1.phrase_texts.len(), 1);
         let m = builder.build().unwrap();

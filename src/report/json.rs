@@ -24,6 +24,9 @@ pub struct Json<W: Write> {
     started: bool,
     scoring: Option<Arc<Scoring>>,
     tally: ScoreTally,
+    /// One file's object, written here first and then to `out` at once: the serialiser makes
+    /// many small writes, each cheap into memory and not into a buffered writer.
+    buffer: Vec<u8>,
 }
 
 impl<W: Write> Json<W> {
@@ -34,6 +37,7 @@ impl<W: Write> Json<W> {
             started: false,
             scoring: None,
             tally: ScoreTally::default(),
+            buffer: Vec::new(),
         }
     }
 
@@ -225,8 +229,9 @@ impl<W: Write> Reporter for Json<W> {
             (Some(_), FileResult::NotChecked(_)) => Scored::On(None),
             _ => Scored::Off,
         };
-        serde_json::to_writer(&mut self.out, &file_json(result, score))?;
-        Ok(())
+        self.buffer.clear();
+        serde_json::to_writer(&mut self.buffer, &file_json(result, score))?;
+        self.out.write_all(&self.buffer)
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {

@@ -51,6 +51,12 @@ impl RuleSet {
         let mut profiles: Vec<usize> = Vec::new();
         // Thousands of rules mean thousands of positions: index each book's lines once.
         let lines: Vec<LineIndex<'_>> = books.books.iter().map(|b| LineIndex::new(&b.text)).collect();
+        // A book with a built-in rulebook's text holds its tested phrases and patterns.
+        let built_in: Vec<bool> = books
+            .books
+            .iter()
+            .map(|b| super::builtin::BUILTINS.iter().any(|x| x.source == b.text))
+            .collect();
         for (index, book) in books.books.iter().enumerate() {
             let (path, text, file) = (&book.path, &book.text, &book.file);
             let header = file.rulebook.get_ref();
@@ -246,6 +252,7 @@ impl RuleSet {
                     matcher: &mut builder,
                     diagnostics: &mut *diagnostics,
                     lists: &lists,
+                    builtin_lists: built_in[planned.book].then_some(&book.file.lists),
                 };
                 if let Some(kind) = (table.compile)(&mut ctx) {
                     rules.push(Rule {
@@ -304,7 +311,7 @@ impl RuleSet {
 }
 
 /// [`RuleSet::reader_group`] of every rule: read-back rules with the same extractor and
-/// `min_digits`, and pii rules with the same settings, share the index of the first of them.
+/// `min_digits`, and pii rules that find the same values, share the index of the first of them.
 fn reader_groups(rules: &[Rule]) -> Vec<Option<usize>> {
     // Worked out once at load: the settings' debug form is long, and telling readers apart for
     // every transcript by formatting it cost more than a tenth of a `--redact` run.
@@ -312,7 +319,7 @@ fn reader_groups(rules: &[Rule]) -> Vec<Option<usize>> {
         .iter()
         .map(|rule| match &rule.kind {
             RuleKind::Readback(r) => Some(format!("{:?}", r.extractor())),
-            RuleKind::Pii(p) => Some(format!("{p:?}")),
+            RuleKind::Pii(p) => Some(p.reader_key()),
             _ => None,
         })
         .collect();

@@ -581,7 +581,7 @@ severity = "error"
         let (set, _) = RuleSet::builtins().unwrap();
         let key = |rule: &Rule| match &rule.kind {
             RuleKind::Readback(r) => Some(format!("{:?}", r.extractor())),
-            RuleKind::Pii(p) => Some(format!("{p:?}")),
+            RuleKind::Pii(p) => Some(p.reader_key()),
             _ => None,
         };
         let mut shared = 0;

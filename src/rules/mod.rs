@@ -25,7 +25,7 @@ use toml::Spanned;
 
 use crate::diagnostic::{Diagnostic, Diagnostics, key_advice};
 use crate::finding::{Finding, Severity};
-use crate::matcher::{Hit, MatchError, MatcherBuilder, Slot, Target};
+use crate::matcher::{Hit, MatchError, MatcherBuilder, Origin, Slot, Target};
 use crate::problem::Problem;
 use crate::transcript::{Channel, Position, Role, Transcript};
 use schema::WindowToml;
@@ -257,6 +257,9 @@ pub struct CompileCtx<'a> {
     pub diagnostics: &'a mut Diagnostics,
     /// The word lists rules may name (the rulebook's, replaced by the project's).
     pub lists: &'a Lists,
+    /// For a built-in rulebook, its own lists (`None` for others): its phrases and patterns,
+    /// and the words of those of its lists nobody replaced, are built in ([`Origin::Builtin`]).
+    pub builtin_lists: Option<&'a Lists>,
 }
 
 impl CompileCtx<'_> {
@@ -292,8 +295,28 @@ impl CompileCtx<'_> {
             .iter()
             .map(|w| Spanned::new(name.span(), w.clone()))
             .collect();
-        self.phrases(&spanned, slot);
+        let built_in = self
+            .builtin_lists
+            .is_some_and(|own| own.get(name.get_ref()) == Some(&words));
+        self.add_phrases(
+            &spanned,
+            slot,
+            if built_in {
+                Origin::Builtin
+            } else {
+                Origin::Written
+            },
+        );
         Some(words)
+    }
+
+    /// Where this rulebook's own phrases and patterns come from.
+    fn origin(&self) -> Origin {
+        if self.builtin_lists.is_some() {
+            Origin::Builtin
+        } else {
+            Origin::Written
+        }
     }
 
     /// Reports an error at a span of the rulebook, with the key's usual advice.
@@ -318,12 +341,20 @@ impl CompileCtx<'_> {
 
     /// Registers literal phrases for a slot; returns them for `rules explain`.
     pub fn phrases(&mut self, phrases: &[Spanned<String>], slot: Slot) -> Vec<String> {
+        self.add_phrases(phrases, slot, self.origin())
+    }
+
+    /// [`CompileCtx::phrases`] from `origin`.
+    fn add_phrases(&mut self, phrases: &[Spanned<String>], slot: Slot, origin: Origin) -> Vec<String> {
         let target = Target {
             rule: self.rule,
             slot,
         };
         for phrase in phrases {
-            let d = match self.matcher.add_phrase(self.profile, phrase.get_ref(), target) {
+            let d = match self
+                .matcher
+                .add_phrase(self.profile, phrase.get_ref(), target, origin)
+            {
                 Ok(()) => continue,
                 Err(MatchError::EmptyPhrase(text)) if text.is_empty() => self
                     .error(phrase.span(), "the phrase is empty")
@@ -362,8 +393,12 @@ impl CompileCtx<'_> {
             rule: self.rule,
             slot,
         };
+        let origin = self.origin();
         for pattern in patterns {
-            match self.matcher.add_pattern(self.profile, pattern.get_ref(), target) {
+            match self
+                .matcher
+                .add_pattern(self.profile, pattern.get_ref(), target, origin)
+            {
                 Ok(()) | Err(MatchError::EmptyPhrase(_) | MatchError::BadPhrase(_)) => {}
                 Err(MatchError::BadPattern(reason)) => {
                     let d = self

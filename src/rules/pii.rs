@@ -17,7 +17,7 @@ use serde::Deserialize;
 use toml::Spanned;
 use unicode_width::UnicodeWidthChar as _;
 
-use super::readback::numbers::digit_runs;
+use super::readback::digit_strings::{digit_runs, may_hold_run};
 use super::readback::values::VALUE_PROFILE;
 use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, Window, quote_list};
 use crate::finding::Finding;
@@ -230,11 +230,17 @@ struct Found {
 }
 
 impl Pii {
+    /// What decides [`Pii::ranges`]: two rules with the same key find the same values (their
+    /// speakers, messages and suggestions may differ).
+    pub fn reader_key(&self) -> String {
+        format!("{} {} {:?}", self.card, self.cn_id, self.pattern_texts)
+    }
+
     /// Where the rule's protected values are, in byte ranges of `source`: `--redact` masks
     /// whatever a pii rule finds, in every text of a report. `digits` is the text's digit bound
     /// ([`TextHint::digits`]).
     ///
-    /// [`TextHint::digits`]: super::readback::values::TextHint::digits
+    /// [`TextHint::digits`]: super::readback::hint::TextHint::digits
     pub fn ranges(&self, source: &str, digits: u32, norm: &mut NormText) -> Vec<std::ops::Range<usize>> {
         self.find(source, digits, norm)
             .into_iter()
@@ -245,7 +251,7 @@ impl Pii {
     /// Every protected value in one turn's text, in text order, none overlapping.
     /// `digits` is the text's digit bound ([`TextHint::digits`]).
     ///
-    /// [`TextHint::digits`]: super::readback::values::TextHint::digits
+    /// [`TextHint::digits`]: super::readback::hint::TextHint::digits
     fn find(&self, source: &str, digits: u32, norm: &mut NormText) -> Vec<Found> {
         // A card needs 13 digits, an ID number 18.
         if self.patterns.is_empty() && digits < 13 {
@@ -254,7 +260,9 @@ impl Pii {
         normalize_into(&VALUE_PROFILE, source, norm);
         let text = norm.as_str();
         let mut found: Vec<(std::ops::Range<usize>, &'static str, String)> = Vec::new();
-        if self.card || self.cn_id {
+        // Neither fits in a text whose every digit string is shorter (most turns, even with
+        // 13 digits in all: times, prices, numerals in words).
+        if (self.card || self.cn_id) && may_hold_run(text, 13, false) {
             for run in digit_runs(text) {
                 let Some(mut digits) = run.digits.iter().copied().collect::<Option<Vec<u8>>>() else {
                     continue;

@@ -6,7 +6,7 @@ use std::ops::Range;
 
 use crate::normalize::text_units;
 use crate::problem::Problem;
-use crate::rules::readback::values::{TextHint, text_hint};
+use crate::rules::readback::hint::{TextHint, text_hint};
 use crate::rules::schema::{SpeakerToml, WindowToml};
 use crate::rules::utterance::{accepts_closing, is_filler_folded, utterances};
 use crate::transcript::{Millis, Role, Transcript, TranscriptKind};
@@ -195,9 +195,12 @@ impl<'f> TurnIndex<'f> {
     /// A turn's [`TextHint`] (digits and masks it may hold), worked out once per transcript for
     /// every read-back and pii rule.
     pub fn hint(&self, transcript: &Transcript, turn: usize) -> TextHint {
-        let hints = self
-            .hints
-            .get_or_init(|| transcript.turns.iter().map(|t| text_hint(&t.text)).collect());
+        let hints = self.hints.get_or_init(|| {
+            let hints: Vec<TextHint> = transcript.turns.iter().map(|t| text_hint(&t.text)).collect();
+            // `--redact` needs them again for the values it masks.
+            crate::rules::readback::reads::remember_hints(transcript, &hints);
+            hints
+        });
         hints.get(turn).copied().unwrap_or_default()
     }
 
@@ -486,7 +489,9 @@ mod tests {
             let t = transcript(&text);
             let mut builder = MatcherBuilder::new();
             let p = builder.profile(Profile::default());
-            builder.add_phrase(p, "hello", Target { rule: 0, slot: 0 }).unwrap();
+            builder
+                .add_phrase(p, "hello", Target { rule: 0, slot: 0 }, crate::matcher::Origin::Written)
+                .unwrap();
             let mut scratch = Scratch::default();
             builder.build().unwrap().scan(&t, &mut scratch);
             proptest::prop_assert!(scratch.folded_turns().is_some());

@@ -156,6 +156,12 @@ pub fn money_talk(text: &str) -> bool {
     MONEY_TALK.is_match(text)
 }
 
+/// The currency words one of which every match of [`ENGLISH`] holds.
+static CURRENCY_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(["dollar", "buck", "pound", "euro", "yuan", "quid"])
+        .unwrap_or_else(|e| unreachable!("built-in currency words: {e}"))
+});
+
 /// Signs and words without which there is no amount: a cheap test before the patterns run.
 static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     let markers = [
@@ -175,7 +181,8 @@ pub fn amounts(text: &str, money: bool) -> Vec<AmountMatch> {
     let talk = std::cell::OnceCell::new();
     let money = || money || *talk.get_or_init(|| money_talk(text));
     let mut found: Vec<AmountMatch> = Vec::new();
-    for m in ENGLISH.captures_iter(text) {
+    let english = CURRENCY_WORDS.is_match(text).then(|| ENGLISH.captures_iter(text));
+    for m in english.into_iter().flatten() {
         let (Some(whole), Some(words)) = (m.get(0), m.get(1)) else {
             continue;
         };

@@ -6,6 +6,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::numbers::{parse_chinese_integer, parse_english_number};
@@ -76,13 +77,36 @@ fn compile(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap_or_else(|e| unreachable!("built-in date pattern: {e}"))
 }
 
+/// The three-letter starts of the English month names: every match of [`MONTH_DAY`] and
+/// [`DAY_MONTH`] holds one.
+static MONTH_STARTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new([
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ])
+    .unwrap_or_else(|e| unreachable!("built-in month names: {e}"))
+});
+
+/// True when `text` has `n` numeric characters in a row, as every match of [`YMD`] does.
+fn numeric_run(text: &str, n: usize) -> bool {
+    let mut run = 0;
+    for c in text.chars() {
+        run = if c.is_numeric() { run + 1 } else { 0 };
+        if run == n {
+            return true;
+        }
+    }
+    false
+}
+
 /// Every date in folded text, in order, without overlaps.
 pub fn dates(text: &str) -> Vec<DateMatch> {
-    // A date needs 月, a digit or a month name: a cheap test before the patterns run.
-    let might = text.contains('月')
+    // A date needs 月, a digit or a month name: a cheap test before the patterns run, and each
+    // pattern runs only where what it needs is there.
+    let months = MONTH_STARTS.is_match(text);
+    let chinese = text.contains('月');
+    let might = chinese
         || text.bytes().any(|b| b.is_ascii_digit())
-        || MONTH_DAY.is_match(text)
-        || DAY_MONTH.is_match(text);
+        || (months && (MONTH_DAY.is_match(text) || DAY_MONTH.is_match(text)));
     if !might {
         return Vec::new();
     }
@@ -92,7 +116,8 @@ pub fn dates(text: &str) -> Vec<DateMatch> {
             found.push(DateMatch { date, range });
         }
     };
-    for c in YMD.captures_iter(text) {
+    let ymd = numeric_run(text, 4).then(|| YMD.captures_iter(text));
+    for c in ymd.into_iter().flatten() {
         let Some(whole) = c.get(0) else { continue };
         // "2026-11-223" is not a date.
         if text[whole.end()..].starts_with(|ch: char| ch.is_ascii_digit()) {
@@ -101,7 +126,7 @@ pub fn dates(text: &str) -> Vec<DateMatch> {
         let num = |i| c.get(i).and_then(|m| m.as_str().parse::<u64>().ok());
         push(whole.range(), num(1).and_then(year), num(2), num(3));
     }
-    for c in CHINESE.captures_iter(text) {
+    for c in chinese.then(|| CHINESE.captures_iter(text)).into_iter().flatten() {
         let Some(whole) = c.get(0) else { continue };
         let num = |i| c.get(i).and_then(|m| chinese_or_arabic(m.as_str()));
         let y = match c.get(1) {
@@ -113,7 +138,11 @@ pub fn dates(text: &str) -> Vec<DateMatch> {
         };
         push(whole.range(), y, num(2), num(3));
     }
-    for c in MONTH_DAY.captures_iter(text) {
+    for c in months
+        .then(|| MONTH_DAY.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let (Some(whole), Some(m), Some(d)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };
@@ -124,7 +153,11 @@ pub fn dates(text: &str) -> Vec<DateMatch> {
         let y = c.get(3).and_then(|y| y.as_str().parse().ok()).and_then(year);
         push(whole.range(), y, month(m.as_str()), day(d.as_str()));
     }
-    for c in DAY_MONTH.captures_iter(text) {
+    for c in months
+        .then(|| DAY_MONTH.captures_iter(text))
+        .into_iter()
+        .flatten()
+    {
         let (Some(whole), Some(d), Some(m)) = (c.get(0), c.get(1), c.get(2)) else {
             continue;
         };

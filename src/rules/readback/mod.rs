@@ -4,12 +4,18 @@
 //! (numbers, phone numbers, amounts, dates, email addresses, or a pattern's capture) and compares
 //! them normalised, so "138-0013 8000", "幺三八零零幺三八零零零" and "one three eight double oh one
 //! three eight triple oh" are the same number. Value extraction lives in [`values`] (with
-//! [`numbers`], [`amounts`] and [`dates`]); this file decides which values needed restating
-//! and whether they were.
+//! [`digit_strings`], [`numbers`], [`amounts`] and [`dates`]), after a cheap look at the text
+//! ([`hint`]); [`compare`] tells a wrong read-back from another value, and [`reads`] keeps
+//! what was read for `--redact`. This file decides which values needed restating and whether
+//! they were.
 
 mod amounts;
+mod compare;
 mod dates;
+pub(crate) mod digit_strings;
+pub mod hint;
 pub(crate) mod numbers;
+pub(crate) mod reads;
 pub mod values;
 
 #[cfg(test)]
@@ -31,7 +37,9 @@ use crate::normalize::{NormText, normalize_into};
 use crate::rules::schema::{PartyToml, rule_toml};
 use crate::transcript::{Role, TranscriptKind};
 use amounts::money_talk;
-use values::{Comparison, Entity, Extractor, TextHint, VALUE_PROFILE, Value, compare};
+use compare::{Comparison, compare};
+use hint::TextHint;
+use values::{Entity, Extractor, VALUE_PROFILE, Value};
 
 rule_toml! {
     /// `[[readback]]` table.
@@ -413,7 +421,9 @@ impl Reader<'_> {
             .fold(TextHint::default(), TextHint::and);
         let text = UtteranceText::new(transcript, range);
         let extractor = &self.rule.extractor;
-        let extracted = extractor.extract_hinted(text.as_str(), min_digits, &mut self.norm, hint, money);
+        let read = extractor.extract_remembered(text.as_str(), min_digits, &mut self.norm, hint, money);
+        let folded = read.is_some();
+        let extracted = read.unwrap_or_default();
         let values = extracted
             .values
             .into_iter()
@@ -425,7 +435,7 @@ impl Reader<'_> {
             .collect();
         let bare = if bare {
             extractor
-                .bare_amounts(text.as_str(), &mut self.norm, hint)
+                .bare_amounts(text.as_str(), &mut self.norm, hint, folded)
                 .into_iter()
                 .map(|f| f.value)
                 .collect()

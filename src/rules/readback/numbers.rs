@@ -1,6 +1,6 @@
-//! Numbers as people say and write them: digit strings read out digit by digit ("one three
-//! eight", "幺三八", "138-0013 8000", "double five") and quantities in words ("one hundred and
-//! thirty five", "一百三十五", "一千二").
+//! Numbers as people say and write them: digits and numerals in Chinese and English, and
+//! quantities in words ("one hundred and thirty five", "一百三十五", "一千二"). Digit strings read
+//! out digit by digit are in [`super::digit_strings`].
 //!
 //! Everything here works on *folded* text (full-width to ASCII, lower case, Simplified script,
 //! punctuation kept; see [`super::values`]), and reports byte ranges of that folded text.
@@ -10,13 +10,9 @@
 //! "13812345678，一直收不到" is one phone number and nothing more.
 
 use std::borrow::Cow;
-use std::ops::Range;
 use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
-
-/// One digit of a digit string: `Some(d)` when visible, `None` when masked (`*`, `x`, `#`).
-pub type Digit = Option<u8>;
 
 /// A Chinese digit character, including 幺 (1) and 两 (2) as used when reading numbers aloud, and
 /// the financial numerals written on cheques and receipts (壹贰叁肆伍陆柒捌玖).
@@ -287,11 +283,6 @@ pub fn hide_numeral_words(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// Characters that stand for a masked digit in redacted text (`****1234`, `138xxxx8000`).
-pub fn is_mask_char(c: char) -> bool {
-    matches!(c, '*' | 'x' | '#' | '•' | '●' | '×')
-}
-
 /// The digit an English digit word stands for ("one" → 1).
 pub fn english_digit(word: &str) -> Option<u8> {
     match english_small(word) {
@@ -301,7 +292,7 @@ pub fn english_digit(word: &str) -> Option<u8> {
 }
 
 /// The value of an English number word below 100: units, teens and tens.
-fn english_small(word: &str) -> Option<(u64, WordKind)> {
+pub(super) fn english_small(word: &str) -> Option<(u64, WordKind)> {
     let unit = |n| Some((n, WordKind::Unit));
     match word {
         "zero" => unit(0),
@@ -336,8 +327,9 @@ fn english_small(word: &str) -> Option<(u64, WordKind)> {
     }
 }
 
+/// What an English number word is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum WordKind {
+pub(super) enum WordKind {
     Unit,
     Teen,
     Tens,
@@ -517,324 +509,4 @@ pub fn parse_chinese_integer(s: &str) -> Option<u64> {
         None => 0,
     };
     total.checked_add(section)?.checked_add(small)?.checked_add(tail)
-}
-
-/// A number read out digit by digit, found in folded text.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DigitRun {
-    /// The digits, masked ones as `None`.
-    pub digits: Vec<Digit>,
-    /// Byte range in the folded text.
-    pub range: Range<usize>,
-}
-
-/// What one lexical item of a digit string contributes.
-#[derive(Clone, Debug)]
-struct Piece {
-    digits: Vec<Digit>,
-    range: Range<usize>,
-    kind: PieceKind,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum PieceKind {
-    /// Arabic digits (and mask characters) written together: "138", "****1234".
-    Written,
-    /// Chinese digit characters: "一三八".
-    Cjk,
-    /// An English digit word: "one", "double five", "forty-four".
-    Spoken,
-    /// "oh" or "o": a zero only between other spoken digits (otherwise an interjection).
-    WeakZero,
-}
-
-/// Separators that may sit inside a digit string: "138-0013 8000", "(977) 625-2661".
-fn is_digit_separator(c: char) -> bool {
-    matches!(c, ' ' | '-' | '–' | '—' | '.' | ',' | '(' | ')' | '+' | '/')
-}
-
-/// Longest run of separator characters allowed between two pieces of one digit string.
-const MAX_SEPARATORS: usize = 3;
-
-/// Written groups of this many digits or more are complete numbers on their own: two of them
-/// side by side ("123456, 13800138000") are two numbers, not one.
-const WHOLE_GROUP: usize = 6;
-
-/// Finds every digit string in folded text: Arabic, full-width (already folded), Chinese and
-/// spoken English digits, with grouping separators and masks. Spoken groups may also be joined
-/// by "and" ("four one five and five five five"), and "oh" after a comma is a zero when spoken
-/// digits go on after it ("five five five, oh one three two").
-pub fn digit_runs(text: &str) -> Vec<DigitRun> {
-    digit_runs_in(text, &[])
-}
-
-/// [`digit_runs`] in text where `clause_commas` lists the byte offsets of the commas that were
-/// written full-width (，). In Chinese text such a comma ends a clause: it never extends a
-/// complete number ("13812345678，一" is not 138123456781) and never adds a lone digit; it
-/// groups only digit groups read aloud with pauses, each shorter than a whole number
-/// ("一三八，零零一三，八零零零").
-pub fn digit_runs_in(text: &str, clause_commas: &[usize]) -> Vec<DigitRun> {
-    let pieces = pieces(text);
-    let mut runs: Vec<DigitRun> = Vec::new();
-    let mut current: Vec<&Piece> = Vec::new();
-    for (k, piece) in pieces.iter().enumerate() {
-        let joins = current.last().is_some_and(|prev| {
-            let clause = clause_commas
-                .iter()
-                .any(|c| (prev.range.end..piece.range.start).contains(c));
-            let short_groups = prev.digits.len() < WHOLE_GROUP && piece.digits.len() >= 2;
-            joins(text, prev, piece, pieces.get(k + 1)) && (!clause || short_groups)
-        });
-        if !joins {
-            runs.extend(finish_run(&current));
-            current.clear();
-        }
-        current.push(piece);
-    }
-    runs.extend(finish_run(&current));
-    runs
-}
-
-/// True when `piece` continues the digit string that `prev` ends; `next` is the piece after.
-fn joins(text: &str, prev: &Piece, piece: &Piece, next: Option<&Piece>) -> bool {
-    let gap = &text[prev.range.end..piece.range.start];
-    let spoken = |p: &Piece| matches!(p.kind, PieceKind::Spoken | PieceKind::WeakZero);
-    let spoken_gap = |gap: &str| gap.chars().all(|c| c == ' ' || c == '-');
-    // "four one five and five five five": "and" between spoken groups, commas around it allowed.
-    if spoken(prev) && spoken(piece) && gap.trim_matches([' ', ',']) == "and" && gap.len() <= 7 {
-        return prev.kind != PieceKind::WeakZero;
-    }
-    let separators_only = gap.chars().count() <= MAX_SEPARATORS && gap.chars().all(is_digit_separator);
-    let both_whole = prev.kind == PieceKind::Written
-        && piece.kind == PieceKind::Written
-        && prev.digits.len() >= WHOLE_GROUP
-        && piece.digits.len() >= WHOLE_GROUP;
-    if !separators_only || both_whole {
-        return false;
-    }
-    // "Oh, one three eight": punctuation after "oh" makes it an interjection.
-    if prev.kind == PieceKind::WeakZero {
-        return spoken_gap(gap);
-    }
-    // After a comma, "oh" is a zero only between spoken digits: "five five five, oh one".
-    if piece.kind == PieceKind::WeakZero && !spoken_gap(gap) {
-        return prev.kind == PieceKind::Spoken
-            && next.is_some_and(|n| {
-                n.kind == PieceKind::Spoken && spoken_gap(&text[piece.range.end..n.range.start])
-            });
-    }
-    true
-}
-
-/// Joins a run's pieces. A weak zero ("oh") at either edge counts only when the digits next
-/// to it are spoken too ("oh two oh seven"); "Oh, 138…" starts with an interjection.
-fn finish_run(pieces: &[&Piece]) -> Option<DigitRun> {
-    let first = pieces.iter().position(|p| p.kind != PieceKind::WeakZero)?;
-    let last = pieces.iter().rposition(|p| p.kind != PieceKind::WeakZero)?;
-    let lo = if pieces[first].kind == PieceKind::Spoken {
-        0
-    } else {
-        first
-    };
-    let hi = if pieces[last].kind == PieceKind::Spoken {
-        pieces.len()
-    } else {
-        last + 1
-    };
-    let kept = &pieces[lo..hi];
-    let digits: Vec<Digit> = kept.iter().flat_map(|p| p.digits.iter().copied()).collect();
-    if !digits.iter().any(Option::is_some) {
-        return None;
-    }
-    Some(DigitRun {
-        digits,
-        range: kept.first()?.range.start..kept.last()?.range.end,
-    })
-}
-
-/// Splits folded text into digit-string pieces; anything else is left out (it breaks runs,
-/// because only separators may lie between the pieces of one run).
-fn pieces(text: &str) -> Vec<Piece> {
-    let mut out: Vec<Piece> = Vec::new();
-    // A pending "double"/"triple": how many times, and where the word starts.
-    let mut multiplier: Option<(usize, usize)> = None;
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let end_of = |j: usize| chars.get(j).map_or(text.len(), |&(e, _)| e);
-    let mut i = 0;
-    while let Some(&(at, c)) = chars.get(i) {
-        if c.is_ascii_digit() || (is_mask_char(c) && mask_run_at(&chars, i)) {
-            let mut j = i;
-            let mut digits = Vec::new();
-            while let Some(&(_, d)) = chars.get(j) {
-                if d.is_ascii_digit() {
-                    digits.push(Some(d as u8 - b'0'));
-                } else if is_mask_char(d) && mask_run_at(&chars, j) {
-                    digits.push(None);
-                } else {
-                    break;
-                }
-                j += 1;
-            }
-            // Mask characters glued to letters ("xxl") are letters, not masks.
-            let glued_letter = chars.get(j).is_some_and(|&(_, n)| n.is_ascii_alphabetic());
-            if digits.iter().any(Option::is_some) || !glued_letter {
-                let start = take_multiplier(&mut multiplier, &mut digits, at);
-                out.push(Piece {
-                    digits,
-                    range: start..end_of(j),
-                    kind: PieceKind::Written,
-                });
-            }
-            i = j;
-            continue;
-        }
-        if cjk_digit(c).is_some() {
-            let mut j = i;
-            let mut digits = Vec::new();
-            while let Some(d) = chars.get(j).and_then(|&(_, c)| cjk_digit(c)) {
-                digits.push(Some(d));
-                j += 1;
-            }
-            // Next to a unit (十百千万亿) or 点 the characters are a quantity ("一百", "三十").
-            let quantity =
-                |k: Option<&(usize, char)>| k.is_some_and(|&(_, u)| cjk_unit(u).is_some() || u == '点');
-            let before = i.checked_sub(1).and_then(|k| chars.get(k));
-            if !quantity(before) && !quantity(chars.get(j)) {
-                out.push(Piece {
-                    digits,
-                    range: at..end_of(j),
-                    kind: PieceKind::Cjk,
-                });
-            }
-            multiplier = None;
-            i = j;
-            continue;
-        }
-        if !c.is_ascii_alphabetic() {
-            if !is_digit_separator(c) {
-                multiplier = None;
-            }
-            i += 1;
-            continue;
-        }
-        let mut j = i;
-        while chars.get(j).is_some_and(|&(_, c)| c.is_ascii_alphabetic()) {
-            j += 1;
-        }
-        let end = end_of(j);
-        let word = &text[at..end];
-        match word {
-            "double" => multiplier = Some((2, at)),
-            "triple" => multiplier = Some((3, at)),
-            "oh" | "o" => {
-                // "double oh" is certainly a digit; a lone "oh" may be an interjection.
-                let kind = if multiplier.is_some() {
-                    PieceKind::Spoken
-                } else {
-                    PieceKind::WeakZero
-                };
-                let mut digits = vec![Some(0)];
-                let start = take_multiplier(&mut multiplier, &mut digits, at);
-                out.push(Piece {
-                    digits,
-                    range: start..end,
-                    kind,
-                });
-            }
-            "hundred" => match out.last_mut() {
-                // "eight hundred" in a phone number is 800.
-                Some(prev)
-                    if prev.kind == PieceKind::Spoken
-                        && prev.digits.len() == 1
-                        && text[prev.range.end..at].chars().all(is_digit_separator) =>
-                {
-                    prev.digits.extend([Some(0), Some(0)]);
-                    prev.range.end = end;
-                }
-                _ => multiplier = None,
-            },
-            _ => match english_small(word) {
-                Some((n, kind)) => {
-                    let mut digits: Vec<Digit> = if n < 10 {
-                        vec![Some(n as u8)]
-                    } else {
-                        vec![Some((n / 10) as u8), Some((n % 10) as u8)]
-                    };
-                    let mut range_end = end;
-                    // "forty-four", "forty four": one two-digit group.
-                    if kind == WordKind::Tens
-                        && let Some((unit, unit_end, after)) = following_unit(text, &chars, j)
-                    {
-                        digits[1] = Some(unit);
-                        range_end = unit_end;
-                        j = after;
-                    }
-                    let start = take_multiplier(&mut multiplier, &mut digits, at);
-                    out.push(Piece {
-                        digits,
-                        range: start..range_end,
-                        kind: PieceKind::Spoken,
-                    });
-                }
-                None => multiplier = None,
-            },
-        }
-        i = j;
-    }
-    out
-}
-
-/// True when position `i` is part of a run of two or more mask characters that does not
-/// continue a word ("xxl", "exxon" are words).
-fn mask_run_at(chars: &[(usize, char)], i: usize) -> bool {
-    let is_mask = |k: usize| chars.get(k).is_some_and(|&(_, c)| is_mask_char(c));
-    if !is_mask(i) {
-        return false;
-    }
-    // Walk back to the start of the mask run; a letter right before it makes it a word.
-    let mut start = i;
-    while start > 0 && is_mask(start - 1) {
-        start -= 1;
-    }
-    let letter_before = start
-        .checked_sub(1)
-        .and_then(|k| chars.get(k))
-        .is_some_and(|&(_, c)| c.is_ascii_alphabetic());
-    let mut end = i;
-    while is_mask(end + 1) {
-        end += 1;
-    }
-    !letter_before && end > start
-}
-
-/// A unit word (one…nine) right after a tens word, joined by one space or hyphen: returns the
-/// digit, the byte end of the word and the char index after it.
-fn following_unit(text: &str, chars: &[(usize, char)], j: usize) -> Option<(u8, usize, usize)> {
-    let &(_, sep) = chars.get(j)?;
-    if sep != ' ' && sep != '-' {
-        return None;
-    }
-    let start = j + 1;
-    let mut k = start;
-    while chars.get(k).is_some_and(|&(_, c)| c.is_ascii_alphabetic()) {
-        k += 1;
-    }
-    let (word_start, _) = *chars.get(start)?;
-    let word_end = chars.get(k).map_or(text.len(), |&(e, _)| e);
-    match english_small(&text[word_start..word_end]) {
-        Some((n, WordKind::Unit)) if n > 0 => Some((n as u8, word_end, k)),
-        _ => None,
-    }
-}
-
-/// Applies a pending "double"/"triple" to a piece's digits (repeating its first digit) and
-/// returns where the piece starts: at the multiplier word when there was one.
-fn take_multiplier(multiplier: &mut Option<(usize, usize)>, digits: &mut Vec<Digit>, at: usize) -> usize {
-    match (multiplier.take(), digits.first().copied()) {
-        (Some((count, start)), Some(first)) => {
-            digits.splice(0..0, std::iter::repeat_n(first, count - 1));
-            start
-        }
-        _ => at,
-    }
 }

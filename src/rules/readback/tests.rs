@@ -3,8 +3,10 @@
 
 use proptest::prelude::*;
 
+use super::compare::{Comparison, compare};
+use super::hint::text_hint;
 use super::numbers::{NUMERAL_WORDS, hide_numeral_words, parse_chinese_integer, parse_english_number};
-use super::values::{Comparison, Entity, Extractor, Value, compare, text_hint};
+use super::values::{Entity, Extractor, Value};
 use crate::normalize::NormText;
 
 fn default_min(entity: Entity) -> usize {
@@ -369,7 +371,7 @@ fn bare_numbers_are_read_for_amount_read_backs() {
     let extractor = Extractor::new(Entity::Amount, None);
     let mut bare = |text: &str| -> Vec<String> {
         extractor
-            .bare_amounts(text, &mut norm, text_hint(text))
+            .bare_amounts(text, &mut norm, text_hint(text), false)
             .iter()
             .map(|f| f.value.to_string())
             .collect()
@@ -383,7 +385,7 @@ fn bare_numbers_are_read_for_amount_read_backs() {
     let digits = Extractor::new(Entity::Digits, None);
     assert!(
         digits
-            .bare_amounts("seventy nine", &mut norm, text_hint("seventy nine"))
+            .bare_amounts("seventy nine", &mut norm, text_hint("seventy nine"), false)
             .is_empty()
     );
     // Without a currency word, a number is not an amount by itself.
@@ -988,8 +990,8 @@ proptest! {
 
 #[test]
 fn the_digit_bound_never_undercounts_what_digit_runs_read() {
-    use super::numbers::digit_runs;
-    use super::values::may_hold_digits;
+    use super::digit_strings::digit_runs;
+    use super::hint::may_hold_digits;
     let cases = [
         "4111 1111 1111 1111",
         "four one one one one one one one one one one one one one one one",
@@ -1024,8 +1026,9 @@ fn the_digit_bound_never_undercounts_what_digit_runs_read() {
 
 /// The text hint as first written, one character at a time: the byte-wise [`text_hint`] must
 /// give exactly the same hint.
-fn text_hint_by_chars(source: &str) -> super::values::TextHint {
-    use super::numbers::{cjk_digit, english_digit, is_mask_char};
+fn text_hint_by_chars(source: &str) -> super::hint::TextHint {
+    use super::digit_strings::is_mask_char;
+    use super::numbers::{cjk_digit, english_digit};
     const TEENS_AND_TENS: &[&str] = &[
         "ten",
         "eleven",
@@ -1053,7 +1056,7 @@ fn text_hint_by_chars(source: &str) -> super::values::TextHint {
             || english_digit(&word).is_some()
             || TEENS_AND_TENS.contains(&word.as_str())
     };
-    let mut hint = super::values::TextHint::default();
+    let mut hint = super::hint::TextHint::default();
     let mut word_start: Option<usize> = None;
     let mut previous_mask = false;
     for (at, c) in source.char_indices().chain(std::iter::once((source.len(), ' '))) {
@@ -1068,7 +1071,7 @@ fn text_hint_by_chars(source: &str) -> super::values::TextHint {
             if c.is_ascii_digit() {
                 hint.digits += 1;
             }
-        } else if cjk_digit(c).is_some() || super::values::other_digit(c) {
+        } else if cjk_digit(c).is_some() || super::hint::other_digit(c) {
             hint.digits += 1;
         }
         if let Some(start) = word_start.take()
@@ -1121,7 +1124,8 @@ proptest! {
         ] {
             let extractor = Extractor::new(entity, None);
             let fresh = extractor.extract_hinted(&text, min_digits, &mut NormText::new(), text_hint(&text), money);
-            prop_assert_eq!(extractor.extract_shared(&mut shared, min_digits, money), fresh, "{:?}", entity);
+            let values = extractor.values_shared(&mut shared, min_digits, money, super::values::Reading::Values);
+            prop_assert_eq!(values, fresh.values, "{:?}", entity);
         }
     }
 
@@ -1131,6 +1135,84 @@ proptest! {
         text in "([一二两三四五六七八九十零〇幺壹贰叁肆伍陆柒捌玖拾佰仟万亿元块号码您好是的]|\\PC){0,40}"
     ) {
         prop_assert_eq!(text_hint(&text), text_hint_by_chars(&text), "{:?}", text);
+    }
+}
+
+proptest! {
+    /// No digit string that [`digit_runs`] reads in folded text is longer than the text's
+    /// bound ([`may_hold_run`], masked digits counted when asked for), nor has more visible digits than
+    /// its bound without masks.
+    #[test]
+    fn the_run_bound_never_undercounts_what_digit_runs_read(
+        pieces in prop::collection::vec(
+            prop::sample::select(vec![
+                "one", "oh", "o", "double", "triple", "fifteen", "forty", "fourty", "Four", "hundred",
+                "and", "x", "xx", "X", "***", "#", "•", "7", "12", "１２", "①", "⑩", "一", "幺", "两",
+                "零", "十", "陸", "貳", "您好", "的", "号", " ", "\u{3000}", ",", "，", "-", ".", "…",
+                "(", ")", "/", ":", "：", "[", "]", "'", "a", "the", "xl", "ｏｎｅ", "＃＃", "\u{301}",
+                "\u{200b}", "\t",
+            ]),
+            0..24,
+        )
+    ) {
+        use super::digit_strings::{digit_runs, may_hold_run};
+        let text = pieces.concat();
+        let mut norm = NormText::new();
+        crate::normalize::normalize_into(&super::values::VALUE_PROFILE, &text, &mut norm);
+        let folded = norm.as_str();
+        for run in digit_runs(folded) {
+            let visible = run.digits.iter().filter(|d| d.is_some()).count();
+            prop_assert!(may_hold_run(folded, run.digits.len(), true), "{:?}: {:?}", folded, run);
+            prop_assert!(may_hold_run(folded, visible, false), "{:?}: {:?}", folded, run);
+        }
+    }
+}
+
+proptest! {
+    /// What `--redact` takes from a read-back rule's read is what it would read itself: with as
+    /// many digits or more, and with `money` either way.
+    #[test]
+    fn values_read_again_are_the_values_read(
+        pieces in prop::collection::vec(
+            prop::sample::select(vec![
+                "13812345678", "一三八一二三四五六七八", "¥1,280.50", "五十块", "六块", "五毛", "三角",
+                "seventy nine dollars", "2026年11月22日", "3 May 1980", "john at example dot com",
+                "double five", "12345", "您好", "the number is ", " ", "，", "[数字x]", "****1234",
+            ]),
+            0..8,
+        ),
+        min in 1usize..8,
+        extra in 0usize..4,
+        money_before: bool,
+        money: bool,
+    ) {
+        super::reads::want();
+        let text = pieces.concat();
+        let hint = text_hint(&text);
+        for entity in [Entity::Digits, Entity::Phone, Entity::Amount, Entity::Date, Entity::Email] {
+            let extractor = Extractor::new(entity, None);
+            extractor.extract_remembered(&text, min, &mut NormText::new(), hint, money_before);
+            let fresh = extractor.extract_hinted(&text, min + extra, &mut NormText::new(), hint, money);
+            let mut shared = super::values::SharedText::new(text.clone());
+            let again = extractor.values_shared(&mut shared, min + extra, money, super::values::Reading::Values);
+            prop_assert_eq!(again, fresh.values, "{:?} {:?}", entity, text);
+        }
+    }
+}
+
+proptest! {
+    /// The same on any text.
+    #[test]
+    fn the_run_bound_holds_on_any_text(text in "([一二两三四五六七八九十零〇幺壹陸xX*#•● ,.-]|\\PC){0,40}") {
+        use super::digit_strings::{digit_runs, may_hold_run};
+        let mut norm = NormText::new();
+        crate::normalize::normalize_into(&super::values::VALUE_PROFILE, &text, &mut norm);
+        let folded = norm.as_str();
+        for run in digit_runs(folded) {
+            let visible = run.digits.iter().filter(|d| d.is_some()).count();
+            prop_assert!(may_hold_run(folded, run.digits.len(), true), "{:?}: {:?}", folded, run);
+            prop_assert!(may_hold_run(folded, visible, false), "{:?}: {:?}", folded, run);
+        }
     }
 }
 

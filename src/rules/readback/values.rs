@@ -16,7 +16,9 @@ use regex::Regex;
 
 use super::amounts::{amounts, bare_numbers};
 use super::dates::{Date, dates};
-use super::numbers::{Digit, digit_runs_in, hide_numeral_words, is_mask_char};
+use super::digit_strings::{Digit, digit_runs_in, is_mask_char, may_hold_run};
+use super::hint::{TextHint, text_hint};
+use super::numbers::hide_numeral_words;
 use crate::normalize::{NormText, Profile, is_cjk, normalize_into};
 
 /// The folds applied before values are searched: width, case and script, but not punctuation.
@@ -144,13 +146,11 @@ impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Value::Digits(digits) => {
-                for d in digits {
-                    match d {
-                        Some(d) => write!(f, "{d}")?,
-                        None => f.write_str("*")?,
-                    }
-                }
-                Ok(())
+                let text: String = digits
+                    .iter()
+                    .map(|d| d.map_or('*', |d| char::from(b'0' + d)))
+                    .collect();
+                f.write_str(&text)
             }
             Value::Amount(cents) if cents % 100 == 0 => write!(f, "{}", cents / 100),
             Value::Amount(cents) => write!(f, "{}.{:02}", cents / 100, cents % 100),
@@ -176,6 +176,17 @@ pub struct Extracted {
     pub values: Vec<Found>,
     /// Placeholders (`<PHONE>`, `[订单x]`, `****`) in the original text.
     pub placeholders: Vec<Range<usize>>,
+}
+
+/// What a reader needs from a text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reading {
+    /// Values, masked ones included, and placeholders (read-back rules).
+    All,
+    /// Values, masked ones included: what `--redact` masks wherever it occurs.
+    Values,
+    /// Values without a masked digit: the numbers `--redact` masks in one text.
+    Unmasked,
 }
 
 /// Finds values of one entity in turn text; built once per rule at load time.
@@ -282,26 +293,85 @@ impl Extractor {
             return Extracted::default();
         }
         normalize_into(&VALUE_PROFILE, source, norm);
-        self.extract_folded(source, min_digits, norm, money)
+        self.extract_folded(source, min_digits, norm, money, Reading::All)
     }
 
-    /// [`Extractor::extract_hinted`] on a text that several extractors read in turn: its hint
-    /// is worked out once, and its fold once, by the first extractor that needs it.
-    pub fn extract_shared(&self, text: &mut SharedText, min_digits: usize, money: bool) -> Extracted {
+    /// [`Extractor::extract_hinted`] for read-back rules, `None` when the text cannot hold a
+    /// value (it is then not folded; else `norm` holds its fold). The values read are kept
+    /// for `--redact` ([`super::reads`]), which reads them again.
+    pub fn extract_remembered(
+        &self,
+        source: &str,
+        min_digits: usize,
+        norm: &mut NormText,
+        hint: TextHint,
+        money: bool,
+    ) -> Option<Extracted> {
+        if !self.might_hold(source, min_digits, hint) {
+            return None;
+        }
+        normalize_into(&VALUE_PROFILE, source, norm);
+        let extracted = self.extract_folded(source, min_digits, norm, money, Reading::All);
+        super::reads::remember(self, source, min_digits, money, norm.as_str(), &extracted.values);
+        Some(extracted)
+    }
+
+    /// What decides which values this extractor reads: its entity, the longest digit string it
+    /// takes and its pattern.
+    pub(super) fn identity(&self) -> (Entity, usize, Option<&str>) {
+        (
+            self.entity,
+            self.max_digits,
+            self.pattern.as_ref().map(Regex::as_str),
+        )
+    }
+
+    /// The values (no placeholders) in a text that several extractors read in turn, as
+    /// `reading` asks: its hint is worked out once, and its fold once, by the first extractor
+    /// that needs it. Values a read-back rule has just read in the same text are taken as read.
+    pub fn values_shared(
+        &self,
+        text: &mut SharedText<'_>,
+        min_digits: usize,
+        money: bool,
+        reading: Reading,
+    ) -> Vec<Found> {
         if !self.might_hold(&text.source, min_digits, text.hint) {
-            return Extracted::default();
+            return Vec::new();
+        }
+        if reading == Reading::Values
+            && let Some(values) = super::reads::recall(self, &text.source, min_digits, money)
+        {
+            return values;
         }
         if !text.folded {
             normalize_into(&VALUE_PROFILE, &text.source, &mut text.norm);
             text.folded = true;
         }
-        self.extract_folded(&text.source, min_digits, &text.norm, money)
+        self.extract_folded(&text.source, min_digits, &text.norm, money, reading)
+            .values
     }
 
-    /// The values in `source`, whose fold by [`VALUE_PROFILE`] is `norm`.
-    fn extract_folded(&self, source: &str, min_digits: usize, norm: &NormText, money: bool) -> Extracted {
+    /// The values in `source`, whose fold by [`VALUE_PROFILE`] is `norm`, and the
+    /// placeholders when `reading` asks for them.
+    fn extract_folded(
+        &self,
+        source: &str,
+        min_digits: usize,
+        norm: &NormText,
+        money: bool,
+        reading: Reading,
+    ) -> Extracted {
         let folded = norm.as_str();
-        let numeric = matches!(self.entity, Entity::Digits | Entity::Phone | Entity::Amount);
+        let digit_strings = self.entity.is_digit_string();
+        // Most texts hold no stretch of digits long enough for a value, and no placeholder: they
+        // need none of the work below.
+        let no_runs = digit_strings && !may_hold_run(folded, min_digits.max(1), reading != Reading::Unmasked);
+        let wants_placeholders = reading == Reading::All && may_hold_placeholder(folded);
+        if no_runs && !wants_placeholders {
+            return Extracted::default();
+        }
+        let numeric = digit_strings || self.entity == Entity::Amount;
         let text: Cow<'_, str> = if numeric {
             for_numbers(norm)
         } else {
@@ -310,10 +380,12 @@ impl Extractor {
         let text: &str = &text;
         let mut values: Vec<(Range<usize>, Value)> = Vec::new();
         match self.entity {
+            Entity::Digits | Entity::Phone if no_runs => {}
             Entity::Digits | Entity::Phone => {
                 let runs: Vec<_> = digit_runs_in(text, &clause_commas(norm, source))
                     .into_iter()
                     .filter(|r| (min_digits.max(1)..=self.max_digits).contains(&r.digits.len()))
+                    .filter(|r| reading != Reading::Unmasked || r.digits.iter().all(Option::is_some))
                     .collect();
                 // Amounts and dates are only looked for when there is a digit string to excuse.
                 let taken: Vec<Range<usize>> = if runs.is_empty() {
@@ -384,7 +456,11 @@ impl Extractor {
             }
         }
         values.sort_by_key(|(r, _)| r.start);
-        let placeholders = self.placeholders(text);
+        let placeholders = if wants_placeholders {
+            self.placeholders(text)
+        } else {
+            Vec::new()
+        };
         Extracted {
             values: values
                 .into_iter()
@@ -402,12 +478,21 @@ impl Extractor {
 
     /// Numbers said without a currency word in `source` ([`bare_numbers`]), as amounts: a
     /// read-back may leave out the currency the other party named ("seventy nine dollars" read
-    /// back as "seventy nine"). Empty unless the entity is [`Entity::Amount`].
-    pub fn bare_amounts(&self, source: &str, norm: &mut NormText, hint: TextHint) -> Vec<Found> {
+    /// back as "seventy nine"). Empty unless the entity is [`Entity::Amount`]. `folded` says
+    /// `norm` already holds the fold of `source`.
+    pub fn bare_amounts(
+        &self,
+        source: &str,
+        norm: &mut NormText,
+        hint: TextHint,
+        folded: bool,
+    ) -> Vec<Found> {
         if self.entity != Entity::Amount || hint.digits == 0 {
             return Vec::new();
         }
-        normalize_into(&VALUE_PROFILE, source, norm);
+        if !folded {
+            normalize_into(&VALUE_PROFILE, source, norm);
+        }
         let text = for_numbers(norm);
         bare_numbers(&text)
             .into_iter()
@@ -441,14 +526,9 @@ impl Extractor {
         }
     }
 
-    /// Placeholders for redacted values of this entity, in folded text.
+    /// Placeholders for redacted values of this entity, in folded text that
+    /// [`may_hold_placeholder`].
     fn placeholders(&self, text: &str) -> Vec<Range<usize>> {
-        // Most turns hold neither brackets nor mask characters.
-        let might =
-            text.contains(['[', '<', '{', '【', '(', '（', '*', '#', '•', '●', '×']) || text.contains("xxx");
-        if !might {
-            return Vec::new();
-        }
         let words = self.entity.placeholder_words();
         let mut out: Vec<Range<usize>> = Vec::new();
         for c in PLACEHOLDER.captures_iter(text) {
@@ -489,6 +569,12 @@ impl Extractor {
     }
 }
 
+/// False when folded `text` certainly holds no placeholder: most turns hold neither brackets nor
+/// mask characters. Blanking out numeral words ([`for_numbers`]) adds or removes neither.
+fn may_hold_placeholder(text: &str) -> bool {
+    text.contains(['[', '<', '{', '【', '(', '（', '*', '#', '•', '●', '×']) || text.contains("xxx")
+}
+
 /// The folded text as the number readers see it: common words with numeral characters blanked
 /// out ([`hide_numeral_words`]: 一直, 一下, 两个 are no digits). Byte offsets are those of the
 /// folded text.
@@ -500,7 +586,7 @@ fn for_numbers(norm: &NormText) -> Cow<'_, str> {
 /// text they end a clause, so they group only short digit groups read aloud (see
 /// [`digit_runs_in`]). Allocates only when the text has one.
 ///
-/// [`digit_runs_in`]: super::numbers::digit_runs_in
+/// [`digit_runs_in`]: super::digit_strings::digit_runs_in
 fn clause_commas(norm: &NormText, source: &str) -> Vec<usize> {
     if !source.contains('，') {
         return Vec::new();
@@ -512,10 +598,6 @@ fn clause_commas(norm: &NormText, source: &str) -> Vec<usize> {
         .collect()
 }
 
-/// The local part of a spoken email address, read backwards from just before "at": a word
-/// ("cminh730"), words joined by spoken separators ("john dot smith"), a spelling of letters
-/// and digit words ("c m i n h seven three zero"), or a word followed by spelled digits
-/// ("cminh seven three zero"). Returns it and the byte offset where it starts.
 /// Words that end an email address read backwards ("my email is …", "email her at …"): an
 /// address spoken as one of them is not read.
 pub(super) const LOCAL_PART_STOP: &[&str] = &[
@@ -523,6 +605,10 @@ pub(super) const LOCAL_PART_STOP: &[&str] = &[
     "his", "her", "that", "thats",
 ];
 
+/// The local part of a spoken email address, read backwards from just before "at": a word
+/// ("cminh730"), words joined by spoken separators ("john dot smith"), a spelling of letters
+/// and digit words ("c m i n h seven three zero"), or a word followed by spelled digits
+/// ("cminh seven three zero"). Returns it and the byte offset where it starts.
 fn spoken_local_part(before: &str) -> Option<(String, usize)> {
     const STOP: &[&str] = LOCAL_PART_STOP;
     #[derive(Clone, Copy, PartialEq)]
@@ -593,159 +679,29 @@ fn spoken_local_part(before: &str) -> Option<(String, usize)> {
     Some((local, start))
 }
 
-/// How a restated value compares with the value given.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Comparison {
-    /// The same value (or an accepted partial restatement, or equal visible parts).
-    Same,
-    /// Almost the same: a digit or two wrong, a transposition, the wrong day. A wrong read-back.
-    Near,
-    /// Unrelated.
-    Different,
-}
-
-/// Compares a value the customer gave with one the agent said. `partial` is the number of
-/// final digits that may stand for the whole digit string (`accept_partial = { last = N }`).
-pub fn compare(entity: Entity, given: &Value, said: &Value, partial: Option<usize>) -> Comparison {
-    match (given, said) {
-        (Value::Digits(g), Value::Digits(s)) => compare_digits(entity == Entity::Phone, g, s, partial),
-        (Value::Amount(g), Value::Amount(s)) => {
-            if g == s {
-                return Comparison::Same;
-            }
-            let (a, b) = (g.to_string(), s.to_string());
-            // One digit off ($135 vs $136, $135 vs $1,350) in an amount of 100 or more.
-            if (*g).max(*s) >= 10_000 && osa(a.as_bytes(), b.as_bytes()) <= 1 {
-                Comparison::Near
-            } else {
-                Comparison::Different
-            }
-        }
-        (Value::Date(g), Value::Date(s)) => {
-            let years_agree = g.year.is_none() || s.year.is_none() || g.year == s.year;
-            match (g.month == s.month, g.day == s.day) {
-                (true, true) if years_agree => Comparison::Same,
-                (true, true) => Comparison::Near,
-                (true, false) | (false, true) if years_agree => Comparison::Near,
-                _ => Comparison::Different,
-            }
-        }
-        (Value::Text(g), Value::Text(s)) => {
-            if g == s {
-                return Comparison::Same;
-            }
-            let len = g.chars().count();
-            let limit = if len <= 8 { 1 } else { 2 };
-            let (a, b): (Vec<char>, Vec<char>) = (g.chars().collect(), s.chars().collect());
-            if len >= 5 && osa(&a, &b) <= limit {
-                Comparison::Near
-            } else {
-                Comparison::Different
-            }
-        }
-        _ => Comparison::Different,
-    }
-}
-
-fn compare_digits(phone: bool, given: &[Digit], said: &[Digit], partial: Option<usize>) -> Comparison {
-    let visible = |d: &[Digit]| -> Option<Vec<u8>> { d.iter().copied().collect() };
-    let (Some(g), Some(s)) = (visible(given), visible(said)) else {
-        return compare_masked(given, said, partial);
-    };
-    if g == s {
-        return Comparison::Same;
-    }
-    if phone {
-        let (long, short) = if g.len() >= s.len() { (&g, &s) } else { (&s, &g) };
-        // +86 138…, 0 20…: a country code or trunk prefix does not make a different number.
-        if short.len() >= 7 && long.len() - short.len() <= 3 && long.ends_with(short) {
-            return Comparison::Same;
-        }
-    }
-    if let Some(n) = partial
-        && s.len() >= n
-        && s.len() < g.len()
-        && g.ends_with(&s)
-    {
-        return Comparison::Same;
-    }
-    let limit = if g.len() <= 7 { 1 } else { 2 };
-    if s.len() + 2 >= g.len() && s.len() <= g.len() + 2 && osa(&g, &s) <= limit {
-        return Comparison::Near;
-    }
-    if let Some(n) = partial
-        && s.len() == n
-        && g.len() > n
-        && osa(&g[g.len() - n..], &s) == 1
-    {
-        return Comparison::Near;
-    }
-    Comparison::Different
-}
-
-/// Compares digit strings where at least one is partly masked: only the visible leading and
-/// trailing digits can be compared, and they must agree. A masked value is never "near".
-fn compare_masked(given: &[Digit], said: &[Digit], partial: Option<usize>) -> Comparison {
-    let edges = |d: &[Digit]| -> (Vec<u8>, Vec<u8>, bool) {
-        let head: Vec<u8> = d.iter().map_while(|x| *x).collect();
-        let mut tail: Vec<u8> = d.iter().rev().map_while(|x| *x).collect();
-        tail.reverse();
-        (head, tail, d.iter().any(Option::is_none))
-    };
-    let (gh, gt, _) = edges(given);
-    let (sh, st, s_masked) = edges(said);
-    let common_tail = gt.len().min(st.len());
-    let tails_agree = gt[gt.len() - common_tail..] == st[st.len() - common_tail..];
-    // An unmasked short restatement ("ending 1234") is compared by its end only.
-    let suffix_only = !s_masked && partial.is_some_and(|n| said.len() >= n && said.len() < given.len());
-    let common_head = if suffix_only { 0 } else { gh.len().min(sh.len()) };
-    let heads_agree = gh[..common_head] == sh[..common_head];
-    if tails_agree && heads_agree && common_head + common_tail >= 3 {
-        Comparison::Same
-    } else {
-        Comparison::Different
-    }
-}
-
-/// Optimal string alignment distance: edits and adjacent transpositions.
-pub fn osa<T: PartialEq>(a: &[T], b: &[T]) -> usize {
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
-        *cell = j;
-    }
-    for i in 1..=n {
-        for j in 1..=m {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
-            }
-            d[i][j] = best;
-        }
-    }
-    d[n][m]
-}
-
 /// A text that several extractors read in turn (`--redact` looks for amounts, dates, digit
-/// strings and spoken e-mail addresses in every text it masks), with what they share: its
-/// [`TextHint`], and its fold once one of them has made it.
-pub struct SharedText {
-    source: String,
+/// strings and spoken e-mail addresses in every text it masks, and for the values of every
+/// read-back rule in every utterance), with what they share: its [`TextHint`], and its fold
+/// once one of them has made it.
+pub struct SharedText<'a> {
+    source: Cow<'a, str>,
     hint: TextHint,
     norm: NormText,
     folded: bool,
 }
 
-impl SharedText {
+impl<'a> SharedText<'a> {
     /// A text no extractor has read yet.
-    pub fn new(source: String) -> Self {
+    pub fn new(source: impl Into<Cow<'a, str>>) -> Self {
+        let source = source.into();
+        SharedText::with_hint(text_hint(&source), source)
+    }
+
+    /// [`SharedText::new`] for a text whose hint is known.
+    pub fn with_hint(hint: TextHint, source: impl Into<Cow<'a, str>>) -> Self {
         SharedText {
-            hint: text_hint(&source),
-            source,
+            source: source.into(),
+            hint,
             norm: NormText::new(),
             folded: false,
         }
@@ -755,148 +711,4 @@ impl SharedText {
     pub fn as_str(&self) -> &str {
         &self.source
     }
-}
-
-/// What a cheap look at a turn's original text tells the extractors, so most turns are never
-/// folded or searched.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct TextHint {
-    /// At least as many digits as [`digit_runs`] can read in the text: each digit is a digit
-    /// character or comes from a digit word, and no word gives more than two digits
-    /// ("fifteen", "double five", "eight hundred" after its "eight").
-    ///
-    /// [`digit_runs`]: super::numbers::digit_runs
-    pub digits: u32,
-    /// Two mask characters in a row, or a bracket: the text may hold a masked value or a
-    /// placeholder (`****1234`, `[订单x]`, `<PHONE>`).
-    pub maybe_masked: bool,
-}
-
-impl TextHint {
-    /// The hint of this text and `other` joined by a space: hints add up, because no digit
-    /// word, mask run or bracket spans the joining space.
-    pub fn and(self, other: TextHint) -> TextHint {
-        TextHint {
-            digits: self.digits + other.digits,
-            maybe_masked: self.maybe_masked || other.maybe_masked,
-        }
-    }
-}
-
-/// The [`TextHint`] of a text, in one pass over its bytes without allocating.
-///
-/// Runs once per turn for every read-back and pii rule and for `--redact`, so ASCII is handled
-/// byte by byte and only non-ASCII characters are decoded.
-pub fn text_hint(source: &str) -> TextHint {
-    let bytes = source.as_bytes();
-    let mut hint = TextHint::default();
-    let mut word_start: Option<usize> = None;
-    let mut previous_mask = false;
-    let mut at = 0;
-    while at < bytes.len() {
-        let b = bytes[at];
-        let len;
-        if b.is_ascii() {
-            len = 1;
-            let mask = is_mask_char(char::from(b.to_ascii_lowercase()));
-            hint.maybe_masked |= (mask && previous_mask) || matches!(b, b'[' | b'<' | b'{');
-            previous_mask = mask;
-            if b.is_ascii_alphabetic() {
-                word_start.get_or_insert(at);
-                at += 1;
-                continue;
-            }
-            hint.digits += u32::from(b.is_ascii_digit());
-        } else {
-            let c = source[at..].chars().next().unwrap_or_default();
-            len = c.len_utf8();
-            if matches!(c as u32, 0x4E00..=0x9FFF) {
-                // Most of Chinese text: an ideograph is never a mask, a bracket or any other
-                // digit, only perhaps a numeral.
-                previous_mask = false;
-                hint.digits += u32::from(super::numbers::cjk_digit(c).is_some());
-            } else {
-                let mask = is_mask_char(c) || c == '＊';
-                hint.maybe_masked |= (mask && previous_mask) || matches!(c, '【' | '（');
-                previous_mask = mask;
-                hint.digits += u32::from(super::numbers::cjk_digit(c).is_some() || other_digit(c));
-            }
-        }
-        if let Some(start) = word_start.take()
-            && is_digit_word(&bytes[start..at])
-        {
-            hint.digits += 2;
-        }
-        at += len;
-    }
-    if let Some(start) = word_start
-        && is_digit_word(&bytes[start..])
-    {
-        hint.digits += 2;
-    }
-    hint
-}
-
-/// An English word (ASCII letters, any case) that gives digits in a digit string: a unit
-/// ("one"), a teen or a ten ("fifteen", "forty"), "hundred", or "oh", "o", "double", "triple".
-pub(crate) fn is_digit_word(word: &[u8]) -> bool {
-    let mut lower = [0u8; 9];
-    let Some(lower) = lower.get_mut(..word.len()) else {
-        return false;
-    };
-    for (to, from) in lower.iter_mut().zip(word) {
-        *to = from.to_ascii_lowercase();
-    }
-    matches!(
-        &*lower,
-        b"o" | b"oh"
-            | b"double"
-            | b"triple"
-            | b"hundred"
-            | b"zero"
-            | b"one"
-            | b"two"
-            | b"three"
-            | b"four"
-            | b"five"
-            | b"six"
-            | b"seven"
-            | b"eight"
-            | b"nine"
-            | b"ten"
-            | b"eleven"
-            | b"twelve"
-            | b"thirteen"
-            | b"fourteen"
-            | b"fifteen"
-            | b"sixteen"
-            | b"seventeen"
-            | b"eighteen"
-            | b"nineteen"
-            | b"twenty"
-            | b"thirty"
-            | b"forty"
-            | b"fifty"
-            | b"sixty"
-            | b"seventy"
-            | b"eighty"
-            | b"ninety"
-    )
-}
-
-/// A non-ASCII character that may become a digit when normalised: full-width, circled and
-/// superscript digits and other numeric characters. Ideographs, kana, hangul and full-width
-/// punctuation are skipped without the (slow) numeric lookup, except the enclosed and squared
-/// CJK block, whose circled numerals fold to digits.
-pub(super) fn other_digit(c: char) -> bool {
-    match u32::from(c) {
-        0x3220..=0x33FF | 0xFF10..=0xFF19 => c.is_numeric(),
-        0x2E80..=0x9FFF | 0xAC00..=0xD7AF | 0xFF00..=0xFFEF => false,
-        _ => c.is_numeric(),
-    }
-}
-
-/// False when `source` certainly holds fewer than `min_digits` digits (see [`TextHint`]).
-pub fn may_hold_digits(source: &str, min_digits: usize) -> bool {
-    text_hint(source).digits as usize >= min_digits
 }

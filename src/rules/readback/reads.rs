@@ -1,0 +1,161 @@
+//! The values read-back rules read, kept for `--redact`: it masks, in a transcript's findings,
+//! every value the rules' readers find in any utterance, and most utterances it reads the
+//! rules have just read the same way.
+//!
+//! Each worker thread keeps its last reads, keyed by what decides a read — the reader, the text,
+//! the fewest digits and whether the talk is about money — so a read found here is the read
+//! made again, whatever transcript asks. The list is emptied when it grows past [`MAX_READS`],
+//! which is far more than one transcript's reads. So are the turns' [`TextHint`]s of the last
+//! transcript the rules judged. Nothing is kept until `--redact` first asks ([`want`]).
+
+use std::cell::{Cell, RefCell};
+
+use super::hint::{TextHint, text_hint};
+use super::values::{Entity, Extractor, Found, Value};
+use crate::transcript::Transcript;
+
+/// Most reads kept per thread.
+const MAX_READS: usize = 256;
+
+/// One read: who read what, and the values found.
+struct Read {
+    entity: Entity,
+    max_digits: usize,
+    pattern: Option<String>,
+    hash: u64,
+    text: String,
+    min_digits: usize,
+    /// The `money` it was read with, or `None` when the folded text has no 块, 毛 or 角 and
+    /// so `money` changed nothing.
+    money: Option<bool>,
+    values: Vec<Found>,
+}
+
+/// The turns of the last transcript whose hints were worked out, and their hints.
+#[derive(Default)]
+struct Hints {
+    /// The turns' texts one after another.
+    texts: String,
+    /// Where each turn's text ends in `texts`.
+    ends: Vec<usize>,
+    hints: Vec<TextHint>,
+}
+
+thread_local! {
+    static READS: RefCell<Vec<Read>> = const { RefCell::new(Vec::new()) };
+    static HINTS: RefCell<Hints> = RefCell::new(Hints::default());
+    /// Set once this thread has been asked for what the rules read.
+    static WANTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// From now on, this thread keeps what the rules read for the transcripts it judges.
+pub(crate) fn want() {
+    WANTED.set(true);
+}
+
+/// Keeps the hints of a transcript's turns (in order), when they are wanted.
+pub(crate) fn remember_hints(transcript: &Transcript, hints: &[TextHint]) {
+    if !WANTED.get() {
+        return;
+    }
+    HINTS.with_borrow_mut(|kept| {
+        kept.texts.clear();
+        kept.ends.clear();
+        for turn in &transcript.turns {
+            kept.texts.push_str(&turn.text);
+            kept.ends.push(kept.texts.len());
+        }
+        kept.hints.clear();
+        kept.hints.extend_from_slice(hints);
+    });
+}
+
+/// The hints of a transcript's turns: those kept when the turns are the ones kept, else worked
+/// out.
+pub(crate) fn hints_of(transcript: &Transcript) -> Vec<TextHint> {
+    let kept = HINTS.with_borrow(|kept| {
+        let same = kept.ends.len() == transcript.turns.len()
+            && transcript.turns.iter().enumerate().all(|(i, turn)| {
+                let start = if i == 0 { 0 } else { kept.ends[i - 1] };
+                kept.texts.get(start..kept.ends[i]) == Some(turn.text.as_str())
+            });
+        same.then(|| kept.hints.clone())
+    });
+    kept.unwrap_or_else(|| transcript.turns.iter().map(|t| text_hint(&t.text)).collect())
+}
+
+/// A fast hash of a text, to tell texts apart before comparing them.
+fn hash(text: &str) -> u64 {
+    let mut h: u64 = text.len() as u64;
+    for chunk in text.as_bytes().chunks(8) {
+        let mut word = [0u8; 8];
+        word[..chunk.len()].copy_from_slice(chunk);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    h
+}
+
+/// Keeps the values `extractor` read in `text` (its fold is `folded`), with digit strings of at
+/// least `min_digits` digits and `money` as given.
+pub(super) fn remember(
+    extractor: &Extractor,
+    text: &str,
+    min_digits: usize,
+    money: bool,
+    folded: &str,
+    values: &[Found],
+) {
+    if !WANTED.get() {
+        return;
+    }
+    let (entity, max_digits, pattern) = extractor.identity();
+    // Only amounts read 块, 毛 and 角 as money or not.
+    let money = (entity == Entity::Amount && folded.contains(['块', '毛', '角'])).then_some(money);
+    READS.with_borrow_mut(|reads| {
+        if reads.len() >= MAX_READS {
+            reads.clear();
+        }
+        reads.push(Read {
+            entity,
+            max_digits,
+            pattern: pattern.map(str::to_string),
+            hash: hash(text),
+            text: text.to_string(),
+            min_digits,
+            money,
+            values: values.to_vec(),
+        });
+    });
+}
+
+/// The values `extractor` finds in `text` with digit strings of at least `min_digits` digits
+/// and `money` as given, when a read kept here answers that: the same reader on the same text,
+/// with as few digits or fewer (digit strings too short are left out) and the same `money`
+/// where it mattered. The caller has checked that the text may hold a value.
+pub(super) fn recall(
+    extractor: &Extractor,
+    text: &str,
+    min_digits: usize,
+    money: bool,
+) -> Option<Vec<Found>> {
+    let (entity, max_digits, pattern) = extractor.identity();
+    let h = hash(text);
+    READS.with_borrow(|reads| {
+        let read = reads.iter().find(|r| {
+            r.hash == h
+                && r.entity == entity
+                && r.max_digits == max_digits
+                && r.pattern.as_deref() == pattern
+                && r.text == text
+                && r.money.is_none_or(|m| m == money)
+                && (!entity.is_digit_string() || r.min_digits <= min_digits)
+        })?;
+        Some(
+            read.values
+                .iter()
+                .filter(|f| !matches!(&f.value, Value::Digits(d) if d.len() < min_digits))
+                .cloned()
+                .collect(),
+        )
+    })
+}
