@@ -18,9 +18,8 @@ mod phrase;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use crate::normalize::{NormText, Profile, fold_script_char, is_word_char, normalize, normalize_into};
@@ -368,19 +367,21 @@ impl MatcherBuilder {
             profiles.push(ProfileMatcher {
                 profile,
                 automaton,
-                faster: Faster {
-                    texts: builder.phrase_texts,
-                    scanned: AtomicUsize::new(0),
-                    building: AtomicBool::new(false),
-                    automaton: OnceLock::new(),
-                    after: FASTER_AFTER,
-                },
                 phrases: builder.phrases,
                 sets,
                 patterns: builder.patterns,
             });
         }
-        Ok(Matcher { profiles })
+        let rules = profiles
+            .iter()
+            .flat_map(|p| {
+                let phrases = p.phrases.iter().flat_map(|ph| &ph.targets);
+                phrases.chain(p.patterns.iter().flat_map(|pa| &pa.targets))
+            })
+            .map(|t| t.rule as usize + 1)
+            .max()
+            .unwrap_or(0);
+        Ok(Matcher { profiles, rules })
     }
 }
 
@@ -450,54 +451,9 @@ fn fold_pattern(profile: &Profile, pattern: &str) -> String {
         .collect()
 }
 
-/// How much text (bytes of normalised text) a profile's automaton reads before its faster
-/// form is built: a DFA searches in a third of the time of the automaton built at load, but takes
-/// as long to build as reading this much text saves, and more memory.
-const FASTER_AFTER: usize = 8 << 20;
-
-/// The DFA form of a profile's phrase automaton, built once a run has read enough text for it
-/// to pay off (most runs of a few calls never do). Both forms find the same matches.
-struct Faster {
-    /// The automaton's entries, to build the DFA from.
-    texts: Vec<String>,
-    /// Normalised text read so far, summed over threads.
-    scanned: AtomicUsize,
-    /// Set by the one thread that builds the DFA.
-    building: AtomicBool,
-    /// The DFA, once built (`None`: it could not be).
-    automaton: OnceLock<Option<AhoCorasick>>,
-    /// Bytes read before it is built.
-    after: usize,
-}
-
-impl Faster {
-    /// The DFA when built.
-    fn get(&self) -> Option<&AhoCorasick> {
-        self.automaton.get().and_then(Option::as_ref)
-    }
-
-    /// Counts `bytes` more of text read, and builds the DFA in this thread once enough has
-    /// been read; the other threads go on with the automaton built at load meanwhile.
-    fn read(&self, bytes: usize) {
-        if self.automaton.get().is_some() {
-            return;
-        }
-        let scanned = self.scanned.fetch_add(bytes, Ordering::Relaxed) + bytes;
-        if scanned >= self.after && !self.building.swap(true, Ordering::AcqRel) {
-            let dfa = AhoCorasick::builder()
-                .match_kind(MatchKind::Standard)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&self.texts)
-                .ok();
-            let _ = self.automaton.set(dfa);
-        }
-    }
-}
-
 struct ProfileMatcher {
     profile: Profile,
     automaton: Option<AhoCorasick>,
-    faster: Faster,
     phrases: Vec<Phrase>,
     /// The patterns without gate literals, run together on every turn: normally one set, more
     /// when their union is too large for one; each with the indices (into `patterns`) of its
@@ -509,6 +465,8 @@ struct ProfileMatcher {
 /// Compiled phrases and patterns of every loaded rule.
 pub struct Matcher {
     profiles: Vec<ProfileMatcher>,
+    /// One more than the highest rule index of any phrase or pattern.
+    rules: usize,
 }
 
 /// Buffers reused from transcript to transcript by one worker.
@@ -525,6 +483,9 @@ pub struct Scratch {
     /// How many of `folded` belong to the last scan: its turn count when a rulebook matches
     /// with the default profile, else 0.
     folded_turns: usize,
+    /// Buffers for sorting the hits.
+    spare: Vec<Hit>,
+    starts: Vec<usize>,
 }
 
 impl Scratch {
@@ -544,33 +505,68 @@ impl Matcher {
         scratch.folded_turns = 0;
         for matcher in &self.profiles {
             let keep = matcher.profile == Profile::default();
-            let automaton = matcher.faster.get().or(matcher.automaton.as_ref());
-            let mut read = 0;
             for (turn_index, turn) in transcript.turns.iter().enumerate() {
                 normalize_into(&matcher.profile, &turn.text, &mut scratch.norm);
                 if keep {
                     keep_folded(&mut scratch.folded, turn_index, scratch.norm.as_str());
                 }
-                read += scratch.norm.as_str().len();
                 matcher.scan_turn(
                     turn_index as u32,
                     &turn.text,
                     &scratch.norm,
-                    automaton,
                     &mut scratch.gated,
                     hits,
                 );
-            }
-            if matcher.automaton.is_some() {
-                matcher.faster.read(read);
             }
         }
         if self.profiles.iter().any(|m| m.profile == Profile::default()) {
             scratch.folded_turns = transcript.turns.len();
         }
+        sort_hits(
+            hits,
+            self.rules,
+            self.profiles.len() == 1,
+            &mut scratch.spare,
+            &mut scratch.starts,
+        );
+    }
+}
+
+/// Sorts `hits` by rule, turn and position, without repeats. With one profile they come turn
+/// by turn, so placing them by rule (a counting sort) leaves each rule's hits in turn order and
+/// only each turn's few to sort; `rules` bounds the rule indices, and `spare` and `starts` are
+/// buffers.
+fn sort_hits(
+    hits: &mut Vec<Hit>,
+    rules: usize,
+    turn_order: bool,
+    spare: &mut Vec<Hit>,
+    starts: &mut Vec<usize>,
+) {
+    if !turn_order || hits.len() < 64 {
         hits.sort_unstable();
         hits.dedup();
+        return;
     }
+    starts.clear();
+    starts.resize(rules + 1, 0);
+    for hit in hits.iter() {
+        starts[hit.rule as usize + 1] += 1;
+    }
+    for rule in 0..rules {
+        starts[rule + 1] += starts[rule];
+    }
+    spare.clear();
+    spare.extend_from_slice(hits);
+    for &hit in spare.iter() {
+        let at = &mut starts[hit.rule as usize];
+        hits[*at] = hit;
+        *at += 1;
+    }
+    for turn in hits.chunk_by_mut(|a, b| a.rule == b.rule && a.turn == b.turn) {
+        turn.sort_unstable();
+    }
+    hits.dedup();
 }
 
 /// Stores the folded text of turn `index` in `folded`, reusing the string already there.
@@ -585,17 +581,7 @@ fn keep_folded(folded: &mut Vec<String>, index: usize, text: &str) {
 }
 
 impl ProfileMatcher {
-    /// Finds the hits of one turn (normalised as `norm`) with `automaton`, the profile's phrase
-    /// automaton in one of its forms.
-    fn scan_turn(
-        &self,
-        turn: u32,
-        source: &str,
-        norm: &NormText,
-        automaton: Option<&AhoCorasick>,
-        gated: &mut Vec<u32>,
-        out: &mut Vec<Hit>,
-    ) {
+    fn scan_turn(&self, turn: u32, source: &str, norm: &NormText, gated: &mut Vec<u32>, out: &mut Vec<Hit>) {
         let text = norm.as_str();
         if text.is_empty() {
             return;
@@ -622,7 +608,7 @@ impl ProfileMatcher {
             }
         };
         gated.clear();
-        if let Some(automaton) = automaton {
+        if let Some(automaton) = &self.automaton {
             for m in automaton.find_overlapping_iter(text) {
                 let phrase = &self.phrases[m.pattern().as_usize()];
                 gated.extend_from_slice(&phrase.gates);
@@ -1029,25 +1015,24 @@ mod tests {
         assert!(deferred > 100, "{deferred}");
     }
 
-    #[test]
-    fn the_faster_automaton_finds_what_the_first_finds() {
-        // Every example of every built-in rule, scanned before and after the DFA is built.
-        let (mut set, _) = crate::rulebook::RuleSet::builtins().unwrap();
-        let transcripts: Vec<Transcript> = set
-            .rules
-            .iter()
-            .flat_map(|r| r.meta.pass.iter().chain(&r.meta.fail))
-            .filter_map(|e| plain::parse(&e.text, &ParseOptions::default()).ok())
-            .collect();
-        assert!(transcripts.len() > 100);
-        let before: Vec<Hits> = transcripts.iter().map(|t| scan(&set.matcher, t)).collect();
-        for profile in &mut set.matcher.profiles {
-            profile.faster.after = 0;
+    proptest::proptest! {
+        /// Hits placed by rule, then sorted turn by turn, are the hits sorted.
+        #[test]
+        fn hits_sorted_by_rule_then_turn_are_sorted(
+            raw in proptest::collection::vec((0u32..6, 0u32..5, 0u32..30, 0u32..4, 0u16..3), 0..300)
+        ) {
+            // As a scan with one profile makes them: turn by turn, in any order within a turn.
+            let mut hits: Vec<Hit> = raw
+                .iter()
+                .map(|&(rule, turn, start, len, slot)| Hit { rule, turn, start, end: start + len, slot })
+                .collect();
+            hits.sort_by_key(|h| h.turn);
+            let mut expected = hits.clone();
+            expected.sort_unstable();
+            expected.dedup();
+            sort_hits(&mut hits, 6, true, &mut Vec::new(), &mut Vec::new());
+            proptest::prop_assert_eq!(hits, expected);
         }
-        scan(&set.matcher, &transcripts[0]);
-        assert!(set.matcher.profiles.iter().all(|p| p.faster.get().is_some()));
-        let after: Vec<Hits> = transcripts.iter().map(|t| scan(&set.matcher, t)).collect();
-        assert_eq!(before, after);
     }
 
     #[test]

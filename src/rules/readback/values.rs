@@ -364,9 +364,12 @@ impl Extractor {
     ) -> Extracted {
         let folded = norm.as_str();
         let digit_strings = self.entity.is_digit_string();
-        // Most texts hold no stretch of digits long enough for a value, and no placeholder: they
-        // need none of the work below.
-        let no_runs = digit_strings && !may_hold_run(folded, min_digits.max(1), reading != Reading::Unmasked);
+        // Most texts `--redact` reads hold no stretch of digits long enough for a value: they need
+        // none of the work below. (Read-back rules read the texts where a value was given, where
+        // looking first costs more than it saves.)
+        let no_runs = digit_strings
+            && reading != Reading::All
+            && !may_hold_run(folded, min_digits.max(1), reading == Reading::Values);
         let wants_placeholders = reading == Reading::All && may_hold_placeholder(folded);
         if no_runs && !wants_placeholders {
             return Extracted::default();
