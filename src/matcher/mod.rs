@@ -23,6 +23,7 @@ use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
 use crate::normalize::{NormText, Profile, fold_script_char, is_word_char, normalize, normalize_into};
+use crate::problem::Problem;
 use crate::transcript::Transcript;
 use crate::transcript::templates::PLACEHOLDER;
 
@@ -235,8 +236,8 @@ impl MatcherBuilder {
     ) -> Result<(), MatchError> {
         if phrase::has_syntax(phrase) {
             let settings = self.profiles[profile].0;
-            let regex =
-                phrase::compile(phrase, &|text| normalize(&settings, text)).map_err(MatchError::BadPhrase)?;
+            let regex = phrase::compile(phrase, &|text| normalize(&settings, text))
+                .map_err(|e| MatchError::BadPhrase(e.into_message()))?;
             return self.add_regex(profile, regex, target, true, origin);
         }
         let (settings, builder) = &mut self.profiles[profile];
@@ -323,7 +324,7 @@ impl MatcherBuilder {
     }
 
     /// Builds the automata and regex sets.
-    pub fn build(self) -> Result<Matcher, String> {
+    pub fn build(self) -> Result<Matcher, Problem> {
         let mut profiles = Vec::with_capacity(self.profiles.len());
         for (profile, mut builder) in self.profiles {
             // Gate literals join the phrase automaton as entries of their own (no word
@@ -394,7 +395,7 @@ fn build_sets(
     indices: Vec<u32>,
     fold_case: bool,
     sets: &mut Vec<(RegexSet, Vec<u32>)>,
-) -> Result<(), String> {
+) -> Result<(), Problem> {
     let built = RegexSetBuilder::new(indices.iter().map(|&i| texts[i as usize]))
         .case_insensitive(fold_case)
         .size_limit(REGEX_SIZE_LIMIT * 4)
@@ -414,7 +415,7 @@ fn build_sets(
             build_sets(texts, first, fold_case, sets)?;
             build_sets(texts, second, fold_case, sets)
         }
-        Err(e) => Err(format!("cannot combine the patterns: {e}")),
+        Err(e) => Err(format!("cannot combine the patterns: {e}").into()),
     }
 }
 

@@ -13,6 +13,7 @@
 //! and on both sides of a gap next to a Latin word ("any … help" does not match inside
 //! "anything").
 
+use crate::problem::Problem;
 use std::fmt::Write;
 
 /// The most a gap may span.
@@ -43,7 +44,7 @@ enum Item {
 }
 
 /// Parses a phrase into a sequence of items; `Err` says what is wrong, for the user.
-fn parse(phrase: &str) -> Result<Vec<Item>, String> {
+fn parse(phrase: &str) -> Result<Vec<Item>, Problem> {
     let chars: Vec<char> = phrase.chars().collect();
     let mut at = 0;
     let alternatives = parse_alternatives(&chars, &mut at, 0)?;
@@ -60,7 +61,7 @@ fn parse(phrase: &str) -> Result<Vec<Item>, String> {
 }
 
 /// Parses `a|b|c` up to a closing `)` (not consumed) or the end.
-fn parse_alternatives(chars: &[char], at: &mut usize, depth: usize) -> Result<Vec<Vec<Item>>, String> {
+fn parse_alternatives(chars: &[char], at: &mut usize, depth: usize) -> Result<Vec<Vec<Item>>, Problem> {
     if depth > 8 {
         return Err("groups are nested more than 8 deep".into());
     }
@@ -131,9 +132,9 @@ fn parse_alternatives(chars: &[char], at: &mut usize, depth: usize) -> Result<Ve
                         format!("`…{{{digits}}}` needs a whole number of words or characters")
                     })?;
                     if span == 0 || span > MAX_GAP {
-                        return Err(format!(
-                            "a gap spans 1 to {MAX_GAP} words or characters, not {span}"
-                        ));
+                        return Err(
+                            format!("a gap spans 1 to {MAX_GAP} words or characters, not {span}").into(),
+                        );
                     }
                     *at += close + 1;
                 }
@@ -177,7 +178,7 @@ const CJK_CLASS: &str = r"[\x{1100}-\x{11FF}\x{2E80}-\x{2FDF}\x{3005}-\x{3007}\x
 
 /// Compiles a phrase that uses the phrase language into a regex over normalised text;
 /// `normalize` folds literal text as the rulebook's profile does. `Err` says what is wrong.
-pub fn compile(phrase: &str, normalize: &dyn Fn(&str) -> String) -> Result<String, String> {
+pub fn compile(phrase: &str, normalize: &dyn Fn(&str) -> String) -> Result<String, Problem> {
     let items = parse(phrase)?;
     let mut out = String::new();
     emit_sequence(&items, normalize, &mut out);
@@ -425,7 +426,7 @@ mod tests {
             ("trailing\\", "ends with"),
         ] {
             let err = compile(phrase, &fold).unwrap_err();
-            assert!(err.contains(expected), "{phrase}: {err}");
+            assert!(err.message().contains(expected), "{phrase}: {err}");
         }
     }
 }
