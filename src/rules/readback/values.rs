@@ -289,11 +289,8 @@ impl Extractor {
         hint: TextHint,
         money: bool,
     ) -> Extracted {
-        if !self.might_hold(source, min_digits, hint) {
-            return Extracted::default();
-        }
-        normalize_into(&VALUE_PROFILE, source, norm);
-        self.extract_folded(source, min_digits, norm, money, Reading::All)
+        self.fold_and_extract(source, min_digits, norm, hint, money)
+            .unwrap_or_default()
     }
 
     /// [`Extractor::extract_hinted`] for read-back rules, `None` when the text cannot hold a
@@ -307,13 +304,26 @@ impl Extractor {
         hint: TextHint,
         money: bool,
     ) -> Option<Extracted> {
+        let extracted = self.fold_and_extract(source, min_digits, norm, hint, money)?;
+        super::reads::remember(self, source, min_digits, money, norm.as_str(), &extracted.values);
+        Some(extracted)
+    }
+
+    /// Folds `source` into `norm` and reads it, or `None` (nothing folded) when its hint shows
+    /// it cannot hold a value.
+    fn fold_and_extract(
+        &self,
+        source: &str,
+        min_digits: usize,
+        norm: &mut NormText,
+        hint: TextHint,
+        money: bool,
+    ) -> Option<Extracted> {
         if !self.might_hold(source, min_digits, hint) {
             return None;
         }
         normalize_into(&VALUE_PROFILE, source, norm);
-        let extracted = self.extract_folded(source, min_digits, norm, money, Reading::All);
-        super::reads::remember(self, source, min_digits, money, norm.as_str(), &extracted.values);
-        Some(extracted)
+        Some(self.extract_folded(source, min_digits, norm, money, Reading::All))
     }
 
     /// What decides which values this extractor reads: its entity, the longest digit string it
