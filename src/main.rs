@@ -10,6 +10,12 @@ use callcheck::cli::Cli;
 use callcheck::commands;
 use callcheck::exit::ExitStatus;
 
+// Workers allocate each call's turns, hits and findings and the reporter frees them on another
+// thread; glibc's allocator spent 14% of a default run's instructions in malloc and free
+// (BENCHMARKS.md). Only the binary sets it: the library and the Python module keep their host's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     // Without the handler Ctrl-C still kills the process at once, which is what it should do.
