@@ -14,6 +14,7 @@
 //! anywhere. The check looks at the characters around an automaton hit rather than compiling
 //! `\b` into patterns, which keeps the regex engines on their fast paths.
 
+mod digits;
 mod phrase;
 
 use std::collections::HashMap;
@@ -360,15 +361,25 @@ impl MatcherBuilder {
                         .map_err(|e| format!("cannot build the phrase automaton: {e}"))?,
                 )
             };
+            // The set runs only on turns holding the digits all its patterns need: the patterns
+            // left ungated are often numbers (card and ID formats) that most turns cannot hold.
+            // One set, not one per digit count: a second pass over the turn costs more than
+            // it saves whenever any pattern needs no digits.
             let mut sets = Vec::new();
             if !ungated.is_empty() {
                 let texts: Vec<&str> = builder.patterns.iter().map(|p| p.regex.text.as_str()).collect();
-                build_sets(&texts, ungated, profile.fold_case, &mut sets)?;
+                let needed = ungated
+                    .iter()
+                    .map(|&i| digits::min_digits(texts[i as usize], profile.fold_case))
+                    .min()
+                    .unwrap_or(0);
+                build_sets(&texts, ungated, profile.fold_case, needed, &mut sets)?;
             }
             profiles.push(ProfileMatcher {
                 profile,
                 automaton,
                 phrases: builder.phrases,
+                most_digits: sets.iter().map(|s: &PatternSet| s.min_digits).max().unwrap_or(0),
                 sets,
                 patterns: builder.patterns,
             });
@@ -386,6 +397,16 @@ impl MatcherBuilder {
     }
 }
 
+/// Ungated patterns combined into one regex set.
+struct PatternSet {
+    set: RegexSet,
+    /// The indices (into the profile's patterns) of the set's patterns, in set order.
+    indices: Vec<u32>,
+    /// The fewest digits any of its patterns needs ([`digits::min_digits`]): the set is run
+    /// only on turns that hold that many.
+    min_digits: u32,
+}
+
 /// Combines the patterns `indices` (into `texts`) into regex sets, each with the indices of its
 /// patterns in set order. One set is fastest; when the union is too large to compile (thousands
 /// of patterns with Unicode classes), the list is halved until each part compiles, so any
@@ -394,7 +415,8 @@ fn build_sets(
     texts: &[&str],
     indices: Vec<u32>,
     fold_case: bool,
-    sets: &mut Vec<(RegexSet, Vec<u32>)>,
+    min_digits: u32,
+    sets: &mut Vec<PatternSet>,
 ) -> Result<(), Problem> {
     let built = RegexSetBuilder::new(indices.iter().map(|&i| texts[i as usize]))
         .case_insensitive(fold_case)
@@ -406,14 +428,18 @@ fn build_sets(
         .build();
     match built {
         Ok(set) => {
-            sets.push((set, indices));
+            sets.push(PatternSet {
+                set,
+                indices,
+                min_digits,
+            });
             Ok(())
         }
         Err(regex::Error::CompiledTooBig(_)) if indices.len() > 1 => {
             let mut first = indices;
             let second = first.split_off(first.len() / 2);
-            build_sets(texts, first, fold_case, sets)?;
-            build_sets(texts, second, fold_case, sets)
+            build_sets(texts, first, fold_case, min_digits, sets)?;
+            build_sets(texts, second, fold_case, min_digits, sets)
         }
         Err(e) => Err(format!("cannot combine the patterns: {e}").into()),
     }
@@ -456,10 +482,11 @@ struct ProfileMatcher {
     profile: Profile,
     automaton: Option<AhoCorasick>,
     phrases: Vec<Phrase>,
-    /// The patterns without gate literals, run together on every turn: normally one set, more
-    /// when their union is too large for one; each with the indices (into `patterns`) of its
-    /// patterns, in set order.
-    sets: Vec<(RegexSet, Vec<u32>)>,
+    /// The patterns without gate literals, run together on every turn that holds the digits
+    /// they need: normally one set per digit count, more when a union is too large for one.
+    sets: Vec<PatternSet>,
+    /// The most digits any set needs: a turn's digits are counted up to this many.
+    most_digits: u32,
     patterns: Vec<Pattern>,
 }
 
@@ -627,10 +654,17 @@ impl ProfileMatcher {
         }
         gated.sort_unstable();
         gated.dedup();
+        // Counted once per turn, and only as far as the most demanding set needs.
+        let digits = if self.most_digits > 0 {
+            digits::digits_in(text, self.most_digits)
+        } else {
+            0
+        };
         let ungated = self
             .sets
             .iter()
-            .flat_map(|(set, indices)| set.matches(text).into_iter().map(move |i| indices[i]));
+            .filter(|s| s.min_digits <= digits)
+            .flat_map(|s| s.set.matches(text).into_iter().map(move |i| s.indices[i]));
         let candidates = gated.iter().copied().chain(ungated);
         for index in candidates {
             let pattern = &self.patterns[index as usize];
@@ -868,6 +902,22 @@ mod tests {
         let hits = scan(&m, &t);
         let rules: Vec<u32> = hits.all().iter().map(|h| h.rule).collect();
         assert_eq!(rules, [100, 349], "build() numbers patterns from rule 100");
+    }
+
+    #[test]
+    fn number_patterns_run_only_where_the_turn_holds_their_digits() {
+        let m = build(&[], &[r"\d{11}", r"[a-z]{2}\d{9}"]);
+        assert_eq!(m.profiles[0].sets[0].min_digits, 9);
+        let t = transcript(
+            "Agent: call 13812345678 or AB123456789\n\
+             Customer: only 1234567890 here\n\
+             Agent: ١٢٣٤٥٦٧٨٩٠١ is eleven digits too\n",
+        );
+        let found: Vec<(u32, u32)> = scan(&m, &t).all().iter().map(|h| (h.rule, h.turn)).collect();
+        assert_eq!(found, [(100, 0), (100, 2), (101, 0)]);
+        // A pattern that needs no digit keeps the set running on every turn.
+        let m = build(&[], &[r"\d{11}", r"\w{3}ly"]);
+        assert_eq!(m.profiles[0].sets[0].min_digits, 0);
     }
 
     #[test]
