@@ -13,7 +13,8 @@ pub(super) fn counts_as_digit(c: char) -> bool {
     c.is_ascii_digit() || (!c.is_ascii() && !matches!(c as u32, 0x4000..=0x9FFF) && c.is_numeric())
 }
 
-/// How many characters of `text` [`counts_as_digit`]; counting stops at `enough`.
+/// How many characters of `text` [`counts_as_digit`], or `enough` if there are more.
+/// CJK ideographs, most of a Chinese turn, are stepped over without decoding.
 pub(super) fn digits_in(text: &str, enough: u32) -> u32 {
     let bytes = text.as_bytes();
     let mut count = 0;
@@ -134,6 +135,13 @@ mod tests {
     }
 
     proptest! {
+        /// The shortcut pass and the decoding pass count what a plain count counts.
+        #[test]
+        fn counts_match_a_plain_count(text in mixed_text(), enough in 0u32..30) {
+            let plain = text.chars().filter(|&c| counts_as_digit(c)).count() as u32;
+            prop_assert_eq!(digits_in(&text, enough), plain.min(enough));
+        }
+
         /// The condition is necessary: whenever a pattern matches, the text holds at least
         /// the digits the pattern was said to need.
         #[test]
