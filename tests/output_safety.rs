@@ -40,6 +40,72 @@ fn leftovers(dir: &Path) -> Vec<String> {
         .collect()
 }
 
+/// A path that is not a regular file is written, never replaced: `-o /dev/null` once put a
+/// regular file in place of the machine's /dev/null. A FIFO stands in for the device here.
+#[test]
+fn outputs_that_are_pipes_or_links_are_written_not_replaced() {
+    use std::os::unix::fs::FileTypeExt as _;
+    let dir = calls(2);
+    let fifo = dir.path().join("report.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    let mut child = callcheck(
+        dir.path(),
+        &["check", "calls", "--format", "json", "-o", "report.fifo"],
+    )
+    .stdout(Stdio::null())
+    .spawn()
+    .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            child.kill().unwrap();
+            panic!("writing to a FIFO that is being read did not finish");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(1));
+    // Checked before waiting for the reader, which would wait forever on a replaced FIFO.
+    let replaced = !fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo();
+    assert!(!replaced, "the FIFO was replaced by a regular file");
+    let read: serde_json::Value = serde_json::from_str(&reader.join().unwrap()).unwrap();
+    assert_eq!(read["summary"]["files"], 2);
+    assert!(leftovers(dir.path()).is_empty(), "{:?}", leftovers(dir.path()));
+
+    // A link to a report: the link stays, the report it points to is replaced.
+    fs::create_dir(dir.path().join("reports")).unwrap();
+    fs::write(dir.path().join("reports/latest.json"), "old report").unwrap();
+    std::os::unix::fs::symlink("reports/latest.json", dir.path().join("link.json")).unwrap();
+    let output = callcheck(
+        dir.path(),
+        &["check", "calls", "--format", "json", "-o", "link.json"],
+    )
+    .output()
+    .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        fs::symlink_metadata(dir.path().join("link.json"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    let written: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.path().join("reports/latest.json")).unwrap()).unwrap();
+    assert_eq!(written["summary"]["files"], 2);
+}
+
 #[test]
 fn output_files_are_replaced_atomically() {
     let dir = calls(3);

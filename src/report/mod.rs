@@ -221,14 +221,39 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
 /// [`AtomicFile::commit`]: readers never see half a report, and a run that fails or is
 /// interrupted leaves the old file (or none) behind. Writes stream, so a large report never
 /// sits in memory.
+///
+/// Only regular files are replaced. A path that names a device, a pipe or a socket
+/// (`-o /dev/null`, `-o /dev/stdout`, a FIFO another program reads) is written directly: renaming
+/// over it would put a regular file in the device's place. A symbolic link is followed, so the
+/// link stays and the file it points to is replaced.
 pub struct AtomicFile {
     path: std::path::PathBuf,
-    file: io::BufWriter<tempfile::NamedTempFile>,
+    file: io::BufWriter<Sink>,
+}
+
+/// Where an [`AtomicFile`]'s bytes go until it is committed.
+enum Sink {
+    Temporary(tempfile::NamedTempFile),
+    Direct(std::fs::File),
 }
 
 impl AtomicFile {
     /// Starts writing `path`.
     pub fn create(path: &Path) -> io::Result<AtomicFile> {
+        let path = match std::fs::symlink_metadata(path) {
+            Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path)?,
+            _ => path.to_path_buf(),
+        };
+        if let Ok(meta) = std::fs::metadata(&path)
+            && !meta.is_file()
+            && !meta.is_dir()
+        {
+            let file = std::fs::OpenOptions::new().write(true).open(&path)?;
+            return Ok(AtomicFile {
+                path,
+                file: io::BufWriter::new(Sink::Direct(file)),
+            });
+        }
         let dir = match path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p,
             _ => Path::new("."),
@@ -238,16 +263,20 @@ impl AtomicFile {
             .suffix(".tmp")
             .tempfile_in(dir)?;
         Ok(AtomicFile {
-            path: path.to_path_buf(),
-            file: io::BufWriter::new(file),
+            path,
+            file: io::BufWriter::new(Sink::Temporary(file)),
         })
     }
 
-    /// Flushes, syncs and renames the file into place.
+    /// Flushes, syncs and renames the file into place (or, for a device or pipe, flushes).
     pub fn commit(self) -> io::Result<()> {
-        let file = self.file.into_inner().map_err(io::IntoInnerError::into_error)?;
-        file.as_file().sync_all()?;
-        file.persist(&self.path).map_err(|e| e.error)?;
+        match self.file.into_inner().map_err(io::IntoInnerError::into_error)? {
+            Sink::Temporary(file) => {
+                file.as_file().sync_all()?;
+                file.persist(&self.path).map_err(|e| e.error)?;
+            }
+            Sink::Direct(mut file) => file.flush()?,
+        }
         Ok(())
     }
 }
@@ -259,6 +288,22 @@ impl Write for AtomicFile {
 
     fn flush(&mut self) -> io::Result<()> {
         self.file.flush()
+    }
+}
+
+impl Write for Sink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self {
+            Sink::Temporary(file) => file.write(buf),
+            Sink::Direct(file) => file.write(buf),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self {
+            Sink::Temporary(file) => file.flush(),
+            Sink::Direct(file) => file.flush(),
+        }
     }
 }
 
