@@ -15,6 +15,7 @@
 //! `\b` into patterns, which keeps the regex engines on their fast paths.
 
 mod digits;
+mod gates;
 mod phrase;
 
 use std::collections::HashMap;
@@ -114,7 +115,7 @@ struct Phrase {
 struct Pattern {
     regex: LazyRegex,
     targets: Vec<Target>,
-    /// Literals one of which every match starts with; `None`: the pattern runs on every turn.
+    /// Literals one of which every match contains; `None`: the pattern runs on every turn.
     literals: Option<Vec<String>>,
     /// Compiled from a phrase: its edges need word boundaries as a literal phrase's do.
     phrase_edges: bool,
@@ -157,38 +158,6 @@ impl LazyRegex {
                 .unwrap_or_else(|e| unreachable!("built-in pattern {:?}: {e}", self.text))
         })
     }
-}
-
-/// Most literals a pattern may be gated by; beyond that it runs on every turn.
-const MAX_GATE_LITERALS: usize = 64;
-
-/// The literals that every match of a pattern starts with, in the case of normalised text
-/// (lower case when `fold_case`), or `None` when there is no short, finite set of them.
-fn required_literals(pattern: &str, fold_case: bool) -> Option<Vec<String>> {
-    use regex_syntax::hir::literal::{ExtractKind, Extractor};
-    let hir = regex_syntax::ParserBuilder::new().build().parse(pattern).ok()?;
-    let mut extractor = Extractor::new();
-    extractor.kind(ExtractKind::Prefix).limit_total(MAX_GATE_LITERALS);
-    let seq = extractor.extract(&hir);
-    let mut literals: Vec<String> = Vec::new();
-    for literal in seq.literals()? {
-        let text = std::str::from_utf8(literal.as_bytes()).ok()?;
-        // An empty literal means a match can start anywhere: no gate.
-        if text.is_empty() {
-            return None;
-        }
-        // The pattern runs case-insensitively on lower-cased text: a match starts with the
-        // literal in lower case.
-        let text = if fold_case {
-            text.to_lowercase()
-        } else {
-            text.to_string()
-        };
-        if !literals.contains(&text) {
-            literals.push(text);
-        }
-    }
-    (!literals.is_empty()).then_some(literals)
 }
 
 #[derive(Default)]
@@ -310,7 +279,7 @@ impl MatcherBuilder {
             let _ = compiled.set(regex);
         }
         builder.pattern_ids.insert(key, builder.patterns.len());
-        let literals = required_literals(&folded, settings.fold_case);
+        let literals = gates::required_literals(&folded, settings.fold_case);
         builder.patterns.push(Pattern {
             regex: LazyRegex {
                 text: folded,
@@ -894,7 +863,8 @@ mod tests {
             Err(MatchError::TooLarge)
         );
         // Each pattern compiles on its own, but their union is over the set's size limit.
-        let patterns: Vec<String> = (0..250).map(|i| format!(r"\w{{20}}q{i}x")).collect();
+        // An alternation with an unbounded branch leaves them ungated, so they go into sets.
+        let patterns: Vec<String> = (0..250).map(|i| format!(r"(?:\w{{20}}q{i}x|\d{{40}})")).collect();
         let texts: Vec<&str> = patterns.iter().map(String::as_str).collect();
         let m = build(&[], &texts);
         assert!(m.profiles[0].sets.len() > 1, "{}", m.profiles[0].sets.len());
@@ -916,7 +886,7 @@ mod tests {
         let found: Vec<(u32, u32)> = scan(&m, &t).all().iter().map(|h| (h.rule, h.turn)).collect();
         assert_eq!(found, [(100, 0), (100, 2), (101, 0)]);
         // A pattern that needs no digit keeps the set running on every turn.
-        let m = build(&[], &[r"\d{11}", r"\w{3}ly"]);
+        let m = build(&[], &[r"\d{11}", r"\w{3}"]);
         assert_eq!(m.profiles[0].sets[0].min_digits, 0);
     }
 
@@ -930,28 +900,6 @@ mod tests {
         assert_eq!(scan(&m, &t).all().len(), 2);
     }
 
-    #[test]
-    fn required_literals_gate_patterns() {
-        assert_eq!(
-            required_literals(r"^no(?-u:\b)", true),
-            Some(vec!["no".to_string()])
-        );
-        assert_eq!(
-            required_literals(r"(?i)(?-u:\b)you (?:must|should have)", true),
-            Some(vec!["you ".to_string()])
-        );
-        assert_eq!(
-            required_literals(r"你(?:必须|本应该)", true).map(|l| l.len()),
-            Some(2)
-        );
-        assert_eq!(required_literals(r"\d{15,19}", true), None);
-        assert_eq!(required_literals(r"^.{30}", true), None);
-        assert_eq!(
-            required_literals(r"Agent", false),
-            Some(vec!["Agent".to_string()])
-        );
-    }
-
     proptest::proptest! {
         /// Running only the patterns whose literals the automaton saw finds exactly what running
         /// every pattern on every turn finds.
@@ -961,6 +909,7 @@ mod tests {
                 proptest::sample::select(vec![
                     "you", "must", "should", "have", "你", "必须", "本应该", "no", "calm", "down",
                     "13800138000", "4111", "好的", "谢谢", "不", "行", "sd", "x", ",", " ", "。",
+                    "2", "hour", "days", "s",
                 ]),
                 0..24,
             )
@@ -973,6 +922,9 @@ mod tests {
                 r"\d{11}",
                 r"^(?:好的|好)谢谢$",
                 r"不行",
+                r"\d+ ?(?:hours?|days?)",
+                r"^.{0,3}?(?:好的|谢谢)",
+                r"(?:no|\d+)(?: calm)? down",
             ];
             let m = build(&[], &patterns);
             let text = words.concat();
