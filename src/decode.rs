@@ -47,7 +47,8 @@ pub fn decode_as<'a>(bytes: &'a [u8], forced: Option<&'static Encoding>) -> Resu
     if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         return utf16(rest, UTF_16BE);
     }
-    if let Some(nul) = bytes.iter().position(|&b| b == 0) {
+    // `memchr` scans a whole file for NUL many times faster than a byte loop.
+    if let Some(nul) = memchr::memchr(0, bytes) {
         let line = bytes[..nul].iter().filter(|&&b| b == b'\n').count() + 1;
         // Early NUL bytes mean a binary file or UTF-16; a late one, a damaged text file.
         let what = if nul < SNIFF_LEN {
