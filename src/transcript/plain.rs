@@ -48,7 +48,7 @@ pub fn parse(text: &str, options: &ParseOptions) -> Result<Transcript, ParseErro
     for (index, raw) in lines(text).enumerate() {
         let line_no = u32::try_from(index + 1).unwrap_or(u32::MAX);
         let line = raw.strip_suffix('\r').unwrap_or(raw);
-        if line.trim_start().is_empty() {
+        if leading_space(line) == line.len() {
             continue;
         }
         if let Some(comment) = line.strip_prefix('#') {
@@ -327,7 +327,7 @@ fn leading_time_fast(line: &str) -> Option<(TimeRange, usize)> {
         return None;
     }
     let rest = &line[close + 1..];
-    Some(((start, end), close + 1 + (rest.len() - rest.trim_start().len())))
+    Some(((start, end), close + 1 + leading_space(rest)))
 }
 
 /// Parses a leading `[start]` or `[start-end]`; returns it and the offset of what follows.
@@ -407,15 +407,39 @@ fn split_range_general(inner: &str) -> (&str, Option<&str>) {
 /// Recognises `Label:` or `Label：`; returns the label and the offset of the turn text.
 pub(super) fn speaker_label(rest: &str) -> Option<(&str, usize)> {
     let (colon, colon_len) = label_colon(rest)?;
-    let label = rest[..colon].trim();
+    let label = trim(&rest[..colon]);
     if !valid_label(label) {
         return None;
     }
     let after = &rest[colon + colon_len..];
-    Some((
-        label,
-        colon + colon_len + (after.len() - after.trim_start().len()),
-    ))
+    Some((label, colon + colon_len + leading_space(after)))
+}
+
+/// Whether `b` starts a character that is not whitespace: ASCII other than spaces and
+/// controls, or a lead byte that no Unicode whitespace has (theirs are 0xC2, 0xE1, 0xE2, 0xE3).
+fn starts_non_space(b: u8) -> bool {
+    b.is_ascii_graphic() || matches!(b, 0xC3..=0xE0 | 0xE4..=0xF4)
+}
+
+/// `s.len() - s.trim_start().len()`, without decoding when `s` starts with a letter, a digit or
+/// a Chinese character, or with spaces and tabs before one.
+fn leading_space(s: &str) -> usize {
+    let spaces = s.bytes().take_while(|&b| b == b' ' || b == b'\t').count();
+    match s.as_bytes().get(spaces) {
+        Some(&b) if starts_non_space(b) => spaces,
+        None => spaces,
+        Some(_) => s.len() - s.trim_start().len(),
+    }
+}
+
+/// `s.trim()`, without the general search when neither end is whitespace.
+fn trim(s: &str) -> &str {
+    let clean_start = s.as_bytes().first().is_some_and(|&b| starts_non_space(b));
+    if clean_start && s.chars().next_back().is_some_and(|c| !c.is_whitespace()) {
+        s
+    } else {
+        s.trim()
+    }
 }
 
 /// The byte offset and length of the first `:` or `：` in `rest`.
@@ -885,6 +909,12 @@ mod tests {
         }
 
         #[test]
+        fn whitespace_helpers_agree_with_str(s in "[ \t\u{3000}\u{a0}\u{2003}\u{85}a客é\r\x0b]{0,8}|\\PC{0,8}") {
+            proptest::prop_assert_eq!(leading_space(&s), s.len() - s.trim_start().len());
+            proptest::prop_assert_eq!(trim(&s), s.trim());
+        }
+
+        #[test]
         fn ranges_split_as_the_general_search_does(inner in "[0-9:.\\- ~>–—]{0,16}") {
             proptest::prop_assert_eq!(split_range(&inner), split_range_general(&inner));
         }
@@ -900,6 +930,11 @@ mod tests {
         assert_eq!(speaker_label("12: 34"), None);
         assert_eq!(speaker_label(&format!("{}: hi", "a".repeat(33))), None);
         assert_eq!(label_colon("a：b:c"), Some((1, 3)));
+        assert_eq!(leading_space("  \t客服"), 3);
+        assert_eq!(leading_space(" \u{3000}x"), 4);
+        assert_eq!(leading_space(" \u{a0}"), 3);
+        assert_eq!(trim(" 客服\u{3000}"), "客服");
+        assert_eq!(trim("Agent"), "Agent");
         assert_eq!(label_colon("，。：:"), Some((6, 3)));
         assert_eq!(label_colon("no colon，"), None);
         assert_eq!(split_range("00:01-00:02"), ("00:01", Some("00:02")));
