@@ -633,6 +633,14 @@ mod tests {
             if SPOKEN.is_match(&text) {
                 proptest::prop_assert!(may_be_spoken(&text), "{:?}", text);
             }
+            // Splitting bytes finds the words splitting characters found.
+            let by_chars = text.contains('ſ')
+                || text
+                    .split(|c: char| !c.is_ascii_alphabetic())
+                    .filter(|word| is_digit_word(word.as_bytes()))
+                    .nth(1)
+                    .is_some();
+            proptest::prop_assert_eq!(may_be_spoken(&text), by_chars, "{:?}", text);
         }
     }
 
