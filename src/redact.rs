@@ -105,10 +105,13 @@ static SPOKEN: LazyLock<Regex> = LazyLock::new(|| {
 /// whole runs of ASCII letters and English digit words, unless the text has a long s (`ſ`),
 /// which case-insensitive matching takes for an `s`.
 fn may_be_spoken(text: &str) -> bool {
+    // Byte by byte: a non-ASCII character's bytes are no ASCII letters, so they split words
+    // as the character would; the empty pieces between other characters are no words.
     text.contains('ſ')
         || text
-            .split(|c: char| !c.is_ascii_alphabetic())
-            .filter(|word| is_digit_word(word.as_bytes()))
+            .as_bytes()
+            .split(|b| !b.is_ascii_alphabetic())
+            .filter(|word| !word.is_empty() && is_digit_word(word))
             .nth(1)
             .is_some()
 }
@@ -148,18 +151,20 @@ pub fn redact(text: &str, mode: Redaction) -> Cow<'_, str> {
         // positions and so runs the slow capturing engines on every match.
         let mut replaced: Option<String> = None;
         let mut copied = 0;
+        // Most matches are too short to mask (the times in a transcript line): the text is
+        // copied only once one is masked.
         for m in pattern.find_iter(&out) {
-            let s = replaced.get_or_insert_with(|| String::with_capacity(out.len()));
-            s.push_str(&out[copied..m.start()]);
-            let found = m.as_str();
-            let masked = mask(found).filter(|_| {
+            let masked = mask(m.as_str()).filter(|_| {
                 mode != Redaction::Personal
                     || !kept
                         .get_or_insert_with(|| amounts_and_dates(shared(&mut values, &out)))
                         .iter()
                         .any(|k| k.start < m.end() && m.start() < k.end)
             });
-            s.push_str(masked.as_deref().unwrap_or(found));
+            let Some(masked) = masked else { continue };
+            let s = replaced.get_or_insert_with(|| String::with_capacity(out.len()));
+            s.push_str(&out[copied..m.start()]);
+            s.push_str(&masked);
             copied = m.end();
         }
         if let Some(mut s) = replaced {
@@ -404,11 +409,18 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
 /// `text` with every occurrence of the known values (matched ignoring ASCII case) masked; `None`
 /// when none occurs.
 fn mask_literals(text: &str, values: &[Known]) -> Option<String> {
-    let lower = text.to_ascii_lowercase();
+    // Most texts hold none of the values: a look at the text's byte pairs rules most values
+    // out without searching for them.
+    let pairs = BytePairs::of(text);
+    let mut lower: Option<String> = None;
     // The characters with their offsets, listed once a value occurs (most texts hold none).
     let mut chars: Vec<(usize, char)> = Vec::new();
     let mut changed = false;
     for (value, digits) in values {
+        if !pairs.may_hold(value) {
+            continue;
+        }
+        let lower = lower.get_or_insert_with(|| text.to_ascii_lowercase());
         for (at, m) in lower.match_indices(value.as_str()) {
             if chars.is_empty() {
                 chars = text.char_indices().collect();
@@ -428,6 +440,38 @@ fn mask_literals(text: &str, values: &[Known]) -> Option<String> {
         }
     }
     changed.then(|| chars.into_iter().map(|(_, c)| c).collect())
+}
+
+/// The pairs of adjacent bytes of a text with ASCII letters in lower case, hashed into 1,024
+/// bits: a text holds a value (of two bytes or more) only if it holds each of its byte pairs.
+struct BytePairs([u64; 16]);
+
+impl BytePairs {
+    /// The byte pairs of `text` as [`mask_literals`] searches it (ASCII lower case).
+    fn of(text: &str) -> BytePairs {
+        let mut bits = [0u64; 16];
+        let mut bytes = text.bytes().map(|b| b.to_ascii_lowercase());
+        if let Some(mut previous) = bytes.next() {
+            for b in bytes {
+                let h = BytePairs::slot(previous, b);
+                bits[h >> 6] |= 1 << (h & 63);
+                previous = b;
+            }
+        }
+        BytePairs(bits)
+    }
+
+    fn slot(a: u8, b: u8) -> usize {
+        (usize::from(a).wrapping_mul(31) ^ usize::from(b).wrapping_mul(131)) & 1023
+    }
+
+    /// False when the text certainly does not hold `value` (at least two bytes long).
+    fn may_hold(&self, value: &str) -> bool {
+        value.as_bytes().windows(2).all(|w| {
+            let h = BytePairs::slot(w[0], w[1]);
+            self.0[h >> 6] & (1 << (h & 63)) != 0
+        })
+    }
 }
 
 /// `jane.doe@example.com` → `j*******@example.com`.
@@ -589,7 +633,78 @@ mod tests {
             if SPOKEN.is_match(&text) {
                 proptest::prop_assert!(may_be_spoken(&text), "{:?}", text);
             }
+            // Splitting bytes finds the words splitting characters found.
+            let by_chars = text.contains('ſ')
+                || text
+                    .split(|c: char| !c.is_ascii_alphabetic())
+                    .filter(|word| is_digit_word(word.as_bytes()))
+                    .nth(1)
+                    .is_some();
+            proptest::prop_assert_eq!(may_be_spoken(&text), by_chars, "{:?}", text);
         }
+    }
+
+    /// [`mask_literals`] as it was before it looked at byte pairs first.
+    fn mask_literals_by_search(text: &str, values: &[Known]) -> Option<String> {
+        let lower = text.to_ascii_lowercase();
+        let mut chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut changed = false;
+        for (value, digits) in values {
+            for (at, m) in lower.match_indices(value.as_str()) {
+                let inside = chars.partition_point(|&(o, _)| o < at)
+                    ..chars.partition_point(|&(o, _)| o < at + m.len());
+                let mut keep = if *digits { KEEP } else { 0 };
+                for (_, c) in chars[inside].iter_mut().rev() {
+                    if keep > 0 && c.is_numeric() {
+                        keep -= 1;
+                    } else if c.is_alphanumeric() {
+                        *c = MASK;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        changed.then(|| chars.into_iter().map(|(_, c)| c).collect())
+    }
+
+    proptest::proptest! {
+        /// Looking at byte pairs first never leaves a known value unmasked.
+        #[test]
+        fn byte_pairs_never_rule_out_a_value_that_occurs(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "138", "0013", "8000", "VIP", "-AB12", "ab", "1980", "-05-", "03", "May", "3 ", "。",
+                    "客服：", "一三八", "零零", "元", " ", "*", "jane", "@", "example.com", "É", "é",
+                ]),
+                0..16,
+            ),
+            picks in proptest::collection::vec((0usize..16, 1usize..6, proptest::bool::ANY), 0..6),
+        ) {
+            let text = pieces.concat();
+            // Values cut from the text (so they occur) and from its pieces joined otherwise.
+            let values: Vec<Known> = picks
+                .iter()
+                .filter_map(|&(at, len, digits)| {
+                    let at = at.min(pieces.len());
+                    let joined = pieces[at..(at + len).min(pieces.len())].concat().to_lowercase();
+                    (joined.chars().count() >= MIN_KNOWN_CHARS).then_some((joined, digits))
+                })
+                .collect();
+            proptest::prop_assert_eq!(
+                mask_literals(&text, &values),
+                mask_literals_by_search(&text, &values),
+                "{:?} {:?}", text, values
+            );
+        }
+    }
+
+    #[test]
+    fn byte_pairs_rule_out_what_is_not_there() {
+        let pairs = BytePairs::of("客服：您的手机号是19386310956。");
+        assert!(pairs.may_hold("19386310956"));
+        assert!(pairs.may_hold("手机号"));
+        assert!(!pairs.may_hold("13800138000"));
+        assert!(BytePairs::of("Call VIP-AB12").may_hold("vip-ab12"));
     }
 
     /// `--redact` (all).

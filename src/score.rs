@@ -77,6 +77,8 @@ pub struct Scoring {
     /// The scorecards of the top-level rulebooks.
     pub scorecards: Vec<Scorecard>,
     index: HashMap<String, usize>,
+    /// Per rule: [`Scoring::index_of`] its id (itself, as rule ids are unique in a rule set).
+    canonical: Vec<usize>,
     /// Section names of every scorecard, each once ([`Scoring::sections`]).
     section_names: Vec<String>,
     /// Per rule: the position of its section in `section_names`, and its scorecard's pass mark.
@@ -150,7 +152,9 @@ impl Scoring {
     /// A model from the scored rules and their scorecards ([`crate::rulebook::RuleSet::scoring`]
     /// builds it from a rule set; tests and reports build it directly).
     pub fn from_rules(rules: Vec<ScoredRule>, scorecards: Vec<Scorecard>) -> Scoring {
-        let index = rules.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
+        let index: HashMap<String, usize> =
+            rules.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
+        let canonical = rules.iter().map(|r| index[&r.id]).collect();
         let mut section_names: Vec<String> = Vec::new();
         for name in scorecards.iter().flat_map(|s| &s.sections) {
             if !section_names.contains(name) {
@@ -172,6 +176,7 @@ impl Scoring {
             rules,
             scorecards,
             index,
+            canonical,
             section_names,
             placement,
         }
@@ -180,6 +185,44 @@ impl Scoring {
     /// The position of a rule in [`Scoring::rules`].
     pub fn index_of(&self, id: &str) -> Option<usize> {
         self.index.get(id).copied()
+    }
+
+    /// Where [`Scoring::outcomes`] and [`Scoring::index_of`] put rule `i` of [`Scoring::rules`]
+    /// (`i` itself: rule ids are unique in a rule set).
+    pub fn slot(&self, i: usize) -> usize {
+        self.canonical[i]
+    }
+
+    /// [`Scoring::index_of`], trying position `guess` first without hashing: reports list the
+    /// rules not applicable in rule-set order, so the next is most often the one after the last.
+    fn position(&self, id: &str, guess: usize) -> Option<usize> {
+        match self.rules.get(guess) {
+            Some(rule) if rule.id == id => Some(self.canonical[guess]),
+            _ => self.index_of(id),
+        }
+    }
+
+    /// Per rule, by position in [`Scoring::rules`] (the position [`Scoring::index_of`] gives):
+    /// whether it was not applicable to a call, and its findings in it.
+    pub fn outcomes(&self, report: &FileReport) -> (Vec<bool>, Vec<usize>) {
+        let mut not_applicable = vec![false; self.rules.len()];
+        let mut next = 0;
+        for n in &report.not_applicable {
+            if let Some(i) = self.position(&n.rule, next) {
+                not_applicable[i] = true;
+                next = i + 1;
+            }
+        }
+        let mut findings = vec![0usize; self.rules.len()];
+        let mut last = 0;
+        for f in &report.findings {
+            // A rule's findings often come one after another.
+            if let Some(i) = self.position(&f.rule, last) {
+                findings[i] += 1;
+                last = i;
+            }
+        }
+        (not_applicable, findings)
     }
 
     /// True when no enabled rule counts towards a score.
@@ -225,17 +268,14 @@ impl Scoring {
         }
         // Called for every call by several reporters: rules are looked up by position, once
         // per finding and per rule not applicable, never by scanning.
-        let mut not_applicable = vec![false; self.rules.len()];
-        for n in &report.not_applicable {
-            if let Some(i) = self.index_of(&n.rule) {
-                not_applicable[i] = true;
-            }
-        }
-        let mut findings = vec![0usize; self.rules.len()];
-        for f in &report.findings {
-            if let Some(i) = self.index_of(&f.rule) {
-                findings[i] += 1;
-            }
+        let (not_applicable, findings) = self.outcomes(report);
+        self.score_outcomes(&not_applicable, &findings)
+    }
+
+    /// [`Scoring::score`] of a call whose [`Scoring::outcomes`] are known.
+    pub fn score_outcomes(&self, not_applicable: &[bool], findings: &[usize]) -> Option<Score> {
+        if self.rules.is_empty() {
+            return None;
         }
         let mut possible = 0.0;
         let mut broken_weight = 0.0;

@@ -248,39 +248,35 @@ impl Rollup {
     fn add(&mut self, report: &FileReport) {
         self.seen += 1;
         let facts = self.facts(report);
-        let score = self.scoring.score(report);
         let scoring = Arc::clone(&self.scoring);
-        // This call's outcome per rule of the model.
-        let mut findings: HashMap<&str, u32> = HashMap::new();
-        for f in &report.findings {
-            *findings.entry(f.rule.as_str()).or_default() += 1;
-        }
-        let not_applicable: std::collections::HashSet<&str> =
-            report.not_applicable.iter().map(|n| n.rule.as_str()).collect();
+        // This call's outcome per rule of the model, by position (rules are looked up once per
+        // finding and rule not applicable, not once per rule of the model).
+        let (not_applicable, findings) = scoring.outcomes(report);
+        let score = scoring.score_outcomes(&not_applicable, &findings);
         // Points each rule cost this call, in tenths. An auto-fail rule that fired is charged
         // what the call would otherwise have kept too, so the call's rules cost 100 − score.
-        let mut lost: HashMap<&str, u64> = score
-            .iter()
-            .flat_map(|s| &s.lost)
-            .map(|l| (l.rule.as_str(), u64::from(crate::score::to_tenths(l.points))))
-            .collect();
+        let mut lost = vec![0u64; scoring.rules.len()];
+        for l in score.iter().flat_map(|s| &s.lost) {
+            if let Some(i) = scoring.index_of(&l.rule) {
+                lost[i] = u64::from(crate::score::to_tenths(l.points));
+            }
+        }
         if let Some(s) = score.as_ref().filter(|s| s.auto_fail)
             && let Some(first) = s.lost.iter().find(|l| l.auto_fail)
+            && let Some(i) = scoring.index_of(&first.rule)
         {
-            let kept = 1000u64.saturating_sub(lost.values().sum());
-            *lost.entry(first.rule.as_str()).or_default() += kept;
+            let kept = 1000u64.saturating_sub(lost.iter().sum());
+            lost[i] += kept;
         }
-        let tallies: Vec<RuleTally> = scoring
-            .rules
-            .iter()
+        let tallies: Vec<RuleTally> = (0..scoring.rules.len())
             .map(|rule| {
-                let count = findings.get(rule.id.as_str()).copied().unwrap_or(0);
-                let applicable = !not_applicable.contains(rule.id.as_str());
+                let i = scoring.slot(rule);
+                let count = findings[i] as u32;
                 RuleTally {
-                    applicable: u32::from(applicable || count > 0),
+                    applicable: u32::from(!not_applicable[i] || count > 0),
                     broken: u32::from(count > 0),
                     findings: count,
-                    lost: lost.get(rule.id.as_str()).copied().unwrap_or(0),
+                    lost: lost[i],
                 }
             })
             .collect();

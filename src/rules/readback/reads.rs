@@ -4,25 +4,28 @@
 //!
 //! Each worker thread keeps its last reads, keyed by what decides a read — the reader, the text,
 //! the fewest digits and whether the talk is about money — so a read found here is the read
-//! made again, whatever transcript asks. The list is emptied when it grows past [`MAX_READS`],
-//! which is far more than one transcript's reads. So are the turns' [`TextHint`]s of the last
-//! transcript the rules judged. Nothing is kept until `--redact` first asks ([`want`]).
+//! made again, whatever transcript asks. `--redact`'s own reads are kept too: the same sentence
+//! comes back within a call and from call to call (a tariff, a closing line with a number). The
+//! reads are emptied when they grow past [`MAX_READS`], which is far more than one
+//! transcript's reads. So are the turns' [`TextHint`]s of the last transcript the rules judged.
+//! Nothing is kept until `--redact` first asks ([`want`]).
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use super::hint::{TextHint, text_hint};
 use super::values::{Entity, Extractor, Found, Value};
 use crate::transcript::Transcript;
 
 /// Most reads kept per thread.
-const MAX_READS: usize = 256;
+const MAX_READS: usize = 2048;
 
 /// One read: who read what, and the values found.
 struct Read {
     entity: Entity,
     max_digits: usize,
     pattern: Option<String>,
-    hash: u64,
     text: String,
     min_digits: usize,
     /// The `money` it was read with, or `None` when the folded text has no 块, 毛 or 角 and
@@ -41,8 +44,36 @@ struct Hints {
     hints: Vec<TextHint>,
 }
 
+/// A hasher for keys that are already hashes ([`hash`]).
+#[derive(Default)]
+struct Hashed(u64);
+
+impl Hasher for Hashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `write_u64` is used; fold anything else in all the same.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Reads by the [`hash`] of their text, and how many there are.
+#[derive(Default)]
+struct Reads {
+    by_text: HashMap<u64, Vec<Read>, BuildHasherDefault<Hashed>>,
+    count: usize,
+}
+
 thread_local! {
-    static READS: RefCell<Vec<Read>> = const { RefCell::new(Vec::new()) };
+    static READS: RefCell<Reads> = RefCell::new(Reads::default());
     static HINTS: RefCell<Hints> = RefCell::new(Hints::default());
     /// Set once this thread has been asked for what the rules read.
     static WANTED: Cell<bool> = const { Cell::new(false) };
@@ -112,14 +143,15 @@ pub(super) fn remember(
     // Only amounts read 块, 毛 and 角 as money or not.
     let money = (entity == Entity::Amount && folded.contains(['块', '毛', '角'])).then_some(money);
     READS.with_borrow_mut(|reads| {
-        if reads.len() >= MAX_READS {
-            reads.clear();
+        if reads.count >= MAX_READS {
+            reads.by_text.clear();
+            reads.count = 0;
         }
-        reads.push(Read {
+        reads.count += 1;
+        reads.by_text.entry(hash(text)).or_default().push(Read {
             entity,
             max_digits,
             pattern: pattern.map(str::to_string),
-            hash: hash(text),
             text: text.to_string(),
             min_digits,
             money,
@@ -131,7 +163,10 @@ pub(super) fn remember(
 /// The values `extractor` finds in `text` with digit strings of at least `min_digits` digits
 /// and `money` as given, when a read kept here answers that: the same reader on the same text,
 /// with as few digits or fewer (digit strings too short are left out) and the same `money`
-/// where it mattered. The caller has checked that the text may hold a value.
+/// where it mattered. A read is kept only of a text that may hold a value
+/// (`Extractor::might_hold`), which for entities other than digit strings depends on the text
+/// alone: for those, a read found here means the text may hold one. For digit strings the
+/// caller checks first, with its own fewest digits.
 pub(super) fn recall(
     extractor: &Extractor,
     text: &str,
@@ -141,9 +176,8 @@ pub(super) fn recall(
     let (entity, max_digits, pattern) = extractor.identity();
     let h = hash(text);
     READS.with_borrow(|reads| {
-        let read = reads.iter().find(|r| {
-            r.hash == h
-                && r.entity == entity
+        let read = reads.by_text.get(&h)?.iter().find(|r| {
+            r.entity == entity
                 && r.max_digits == max_digits
                 && r.pattern.as_deref() == pattern
                 && r.text == text

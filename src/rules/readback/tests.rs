@@ -1192,6 +1192,40 @@ proptest! {
 }
 
 proptest! {
+    /// What `--redact` read before in the same text, it takes as read: the values are those it
+    /// would read again, with as many digits or more, and with `money` either way; and a text
+    /// it found nothing in is still read, not taken for a kept read.
+    #[test]
+    fn values_read_again_by_redact_are_the_values_read(
+        pieces in prop::collection::vec(
+            prop::sample::select(vec![
+                "13812345678", "一三八一二三四五六七八", "¥1,280.50", "五十块", "六块", "五毛", "三角",
+                "seventy nine dollars", "2026年11月22日", "3 May 1980", "john at example dot com",
+                "double five", "12345", "您好", "the number is ", " ", "，", "[数字x]", "****1234",
+            ]),
+            0..8,
+        ),
+        min in 1usize..8,
+        extra in 0usize..4,
+        money_before: bool,
+        money: bool,
+    ) {
+        use super::values::{Reading, SharedText};
+        super::reads::want();
+        let text = pieces.concat();
+        for entity in [Entity::Digits, Entity::Phone, Entity::Amount, Entity::Date, Entity::Email] {
+            let extractor = Extractor::new(entity, None);
+            let first = extractor.values_shared(&mut SharedText::new(text.clone()), min, money_before, Reading::Values);
+            let fresh = extractor.extract_hinted(&text, min, &mut NormText::new(), text_hint(&text), money_before);
+            prop_assert_eq!(first, fresh.values, "{:?} {:?}", entity, text);
+            let fresh = extractor.extract_hinted(&text, min + extra, &mut NormText::new(), text_hint(&text), money);
+            let again = extractor.values_shared(&mut SharedText::new(text.clone()), min + extra, money, Reading::Values);
+            prop_assert_eq!(again, fresh.values, "{:?} {:?}", entity, text);
+        }
+    }
+}
+
+proptest! {
     /// The same on any text.
     #[test]
     fn the_run_bound_holds_on_any_text(text in "([一二两三四五六七八九十零〇幺壹陸xX*#•● ,.-]|\\PC){0,40}") {

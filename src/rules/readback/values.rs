@@ -338,7 +338,8 @@ impl Extractor {
 
     /// The values (no placeholders) in a text that several extractors read in turn, as
     /// `reading` asks: its hint is worked out once, and its fold once, by the first extractor
-    /// that needs it. Values a read-back rule has just read in the same text are taken as read.
+    /// that needs it. Values a read-back rule has just read in the same text, or that were read
+    /// here before ([`Reading::Values`]), are taken as read.
     pub fn values_shared(
         &self,
         text: &mut SharedText<'_>,
@@ -346,7 +347,11 @@ impl Extractor {
         money: bool,
         reading: Reading,
     ) -> Vec<Found> {
-        if !self.might_hold(&text.source, min_digits, text.hint) {
+        // Whether a digit string may be there depends on the fewest digits asked for, and costs
+        // one comparison: checked first. The other entities' tests look through the text, and a
+        // read kept of the same text passed them (see [`super::reads::recall`]).
+        let digit_strings = self.entity.is_digit_string();
+        if digit_strings && !self.might_hold(&text.source, min_digits, text.hint) {
             return Vec::new();
         }
         if reading == Reading::Values
@@ -354,12 +359,21 @@ impl Extractor {
         {
             return values;
         }
+        if !digit_strings && !self.might_hold(&text.source, min_digits, text.hint) {
+            return Vec::new();
+        }
         if !text.folded {
             normalize_into(&VALUE_PROFILE, &text.source, &mut text.norm);
             text.folded = true;
         }
-        self.extract_folded(&text.source, min_digits, &text.norm, money, reading)
-            .values
+        let values = self
+            .extract_folded(&text.source, min_digits, &text.norm, money, reading)
+            .values;
+        if reading == Reading::Values {
+            // The same text comes back, in this call and the next: read it once.
+            super::reads::remember(self, &text.source, min_digits, money, text.norm.as_str(), &values);
+        }
+        values
     }
 
     /// The values in `source`, whose fold by [`VALUE_PROFILE`] is `norm`, and the
