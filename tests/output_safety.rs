@@ -22,6 +22,17 @@ fn callcheck(dir: &Path, args: &[&str]) -> Command {
     command
 }
 
+/// Runs callcheck in `dir` and checks that it ended with findings (exit 1), not an error.
+fn runs_with_findings(dir: &Path, args: &[&str]) {
+    let output = callcheck(dir, args).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// A folder of `n` calls.
 fn calls(n: usize) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
@@ -83,17 +94,9 @@ fn outputs_that_are_pipes_or_links_are_written_not_replaced() {
     fs::create_dir(dir.path().join("reports")).unwrap();
     fs::write(dir.path().join("reports/latest.json"), "old report").unwrap();
     std::os::unix::fs::symlink("reports/latest.json", dir.path().join("link.json")).unwrap();
-    let output = callcheck(
+    runs_with_findings(
         dir.path(),
         &["check", "calls", "--format", "json", "-o", "link.json"],
-    )
-    .output()
-    .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
     );
     assert!(
         fs::symlink_metadata(dir.path().join("link.json"))
@@ -114,17 +117,9 @@ fn output_files_are_replaced_atomically() {
     // A second name for the old file: a rename leaves it alone, an in-place rewrite would not.
     let old_link = dir.path().join("old-link.json");
     fs::hard_link(&report, &old_link).unwrap();
-    let output = callcheck(
+    runs_with_findings(
         dir.path(),
         &["check", "calls", "--format", "json", "--output", "report.json"],
-    )
-    .output()
-    .unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
     );
     let written: serde_json::Value = serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(written["summary"]["files"], 3);
