@@ -1159,19 +1159,40 @@ proptest! {
     }
 }
 
+/// Pieces of texts that hold values of every entity, and texts that hold none.
+fn value_text_pieces() -> impl Strategy<Value = Vec<&'static str>> {
+    prop::collection::vec(
+        prop::sample::select(vec![
+            "13812345678",
+            "一三八一二三四五六七八",
+            "¥1,280.50",
+            "五十块",
+            "六块",
+            "五毛",
+            "三角",
+            "seventy nine dollars",
+            "2026年11月22日",
+            "3 May 1980",
+            "john at example dot com",
+            "double five",
+            "12345",
+            "您好",
+            "the number is ",
+            " ",
+            "，",
+            "[数字x]",
+            "****1234",
+        ]),
+        0..8,
+    )
+}
+
 proptest! {
     /// What `--redact` takes from a read-back rule's read is what it would read itself: with as
     /// many digits or more, and with `money` either way.
     #[test]
     fn values_read_again_are_the_values_read(
-        pieces in prop::collection::vec(
-            prop::sample::select(vec![
-                "13812345678", "一三八一二三四五六七八", "¥1,280.50", "五十块", "六块", "五毛", "三角",
-                "seventy nine dollars", "2026年11月22日", "3 May 1980", "john at example dot com",
-                "double five", "12345", "您好", "the number is ", " ", "，", "[数字x]", "****1234",
-            ]),
-            0..8,
-        ),
+        pieces in value_text_pieces(),
         min in 1usize..8,
         extra in 0usize..4,
         money_before: bool,
@@ -1197,14 +1218,7 @@ proptest! {
     /// it found nothing in is still read, not taken for a kept read.
     #[test]
     fn values_read_again_by_redact_are_the_values_read(
-        pieces in prop::collection::vec(
-            prop::sample::select(vec![
-                "13812345678", "一三八一二三四五六七八", "¥1,280.50", "五十块", "六块", "五毛", "三角",
-                "seventy nine dollars", "2026年11月22日", "3 May 1980", "john at example dot com",
-                "double five", "12345", "您好", "the number is ", " ", "，", "[数字x]", "****1234",
-            ]),
-            0..8,
-        ),
+        pieces in value_text_pieces(),
         min in 1usize..8,
         extra in 0usize..4,
         money_before: bool,
