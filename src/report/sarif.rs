@@ -10,10 +10,14 @@
 //! matched text with it (a suggestion is advice and stays in the message). Files that could not be read
 //! become tool execution notifications and make `executionSuccessful` false. Files inside the
 //! project root are named by a relative `uri` with `uriBaseId` `%SRCROOT%` (the root is given in
-//! `originalUriBaseIds`), files outside it by a `file://` URI. The document is written at the
-//! end of the run.
+//! `originalUriBaseIds`), files outside it by a `file://` URI.
+//!
+//! Results are written out as they come, so memory stays flat however many there are: the log's
+//! keys are in alphabetical order, so the invocation (whether every file could be read) comes
+//! before the results, and the results wait in a [`Spill`] (memory, then a temporary file) until
+//! the end of the run, when the document is written around them.
 
-use std::io::{self, Write};
+use std::io::{self, Seek, Write};
 
 use serde_json::{Value, json};
 
@@ -29,12 +33,60 @@ const SRCROOT: &str = "%SRCROOT%";
 /// The `partialFingerprints` key; v2 fingerprints are relative to the project root and unique.
 const FINGERPRINT_KEY: &str = "callcheck/v2";
 
+/// How each result is indented in the log: it is an item of `runs[0].results`, four levels deep.
+const RESULT_INDENT: &str = "        ";
+
 /// Writes the SARIF log.
 pub struct Sarif<W: Write> {
     out: W,
     run: RunInfo,
-    results: Vec<Value>,
+    /// The results so far, as they stand in the log, each led by its `,` (but the first) and
+    /// line break.
+    results: Spill,
+    /// Whether any result was written.
+    any_result: bool,
+    /// A reusable buffer for one result.
+    buffer: Vec<u8>,
     notifications: Vec<Value>,
+}
+
+/// Most bytes of results kept in memory; beyond, they go to a temporary file.
+const MAX_IN_MEMORY: usize = 4 << 20;
+
+/// Bytes kept for later: in memory while they are few, then in an anonymous temporary file.
+enum Spill {
+    Memory(Vec<u8>),
+    File(io::BufWriter<std::fs::File>),
+}
+
+impl Spill {
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if let Spill::Memory(kept) = self {
+            if kept.len() + bytes.len() <= MAX_IN_MEMORY {
+                kept.extend_from_slice(bytes);
+                return Ok(());
+            }
+            let mut file = io::BufWriter::new(tempfile::tempfile()?);
+            file.write_all(kept)?;
+            *self = Spill::File(file);
+        }
+        match self {
+            Spill::Memory(_) => unreachable!("moved to a file above"),
+            Spill::File(file) => file.write_all(bytes),
+        }
+    }
+
+    /// Copies everything kept to `out`, emptying it.
+    fn copy_to(&mut self, out: &mut impl Write) -> io::Result<()> {
+        match std::mem::replace(self, Spill::Memory(Vec::new())) {
+            Spill::Memory(kept) => out.write_all(&kept),
+            Spill::File(file) => {
+                let mut file = file.into_inner().map_err(io::IntoInnerError::into_error)?;
+                file.rewind()?;
+                io::copy(&mut file, out).map(|_| ())
+            }
+        }
+    }
 }
 
 impl<W: Write> Sarif<W> {
@@ -43,7 +95,9 @@ impl<W: Write> Sarif<W> {
         Sarif {
             out,
             run,
-            results: Vec::new(),
+            results: Spill::Memory(Vec::new()),
+            any_result: false,
+            buffer: Vec::new(),
             notifications: Vec::new(),
         }
     }
@@ -151,6 +205,33 @@ impl<W: Write> Sarif<W> {
     }
 }
 
+/// The run's `results` key in the log written without results, up to its array's opening
+/// bracket.
+const RESULTS_KEY: &str = "\n      \"results\": [";
+
+impl<W: Write> Sarif<W> {
+    /// Keeps a result as it stands in the log's `results` array: after a comma (but the first),
+    /// on a new line, indented as an item four levels deep, as a pretty-printed log would have
+    /// it. Strings escape their line breaks, so every line break in `value`'s text is one to
+    /// indent after.
+    fn write_result(&mut self, value: &Value) -> io::Result<()> {
+        self.buffer.clear();
+        serde_json::to_writer_pretty(&mut self.buffer, value)?;
+        let lead: &[u8] = if self.any_result { b",\n" } else { b"\n" };
+        self.any_result = true;
+        self.results.write_all(lead)?;
+        self.results.write_all(RESULT_INDENT.as_bytes())?;
+        for (i, line) in self.buffer.split(|&b| b == b'\n').enumerate() {
+            if i > 0 {
+                self.results.write_all(b"\n")?;
+                self.results.write_all(RESULT_INDENT.as_bytes())?;
+            }
+            self.results.write_all(line)?;
+        }
+        Ok(())
+    }
+}
+
 /// SARIF's level for a severity.
 fn level(severity: Severity) -> &'static str {
     match severity {
@@ -204,7 +285,7 @@ impl<W: Write> Reporter for Sarif<W> {
                 let fixable = report.format == "templates";
                 for (f, print) in report.findings.iter().zip(&prints) {
                     let value = self.result(&report.file, f, print, fixable);
-                    self.results.push(value);
+                    self.write_result(&value)?;
                 }
             }
         }
@@ -212,6 +293,7 @@ impl<W: Write> Reporter for Sarif<W> {
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        // The document with no results, written around the results kept.
         let log = json!({
             "$schema": SCHEMA,
             "version": "2.1.0",
@@ -233,10 +315,22 @@ impl<W: Write> Reporter for Sarif<W> {
                     SRCROOT: { "uri": self.root_uri() },
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": self.results,
+                "results": [],
             }],
         });
-        serde_json::to_writer_pretty(&mut self.out, &log)?;
+        let document = serde_json::to_string_pretty(&log)?;
+        // Strings escape their quotes, so this is the run's `results` key.
+        let at = document
+            .find(RESULTS_KEY)
+            .ok_or_else(|| io::Error::other("the SARIF log has no results"))?
+            + RESULTS_KEY.len();
+        let (head, tail) = document.split_at(at);
+        self.out.write_all(head.as_bytes())?;
+        self.results.copy_to(&mut self.out)?;
+        if self.any_result {
+            self.out.write_all(b"\n      ")?;
+        }
+        self.out.write_all(tail.as_bytes())?;
         self.out.write_all(b"\n")?;
         self.out.flush()
     }
@@ -325,6 +419,51 @@ mod tests {
             results[1]["message"]["text"],
             "Do not command: \"you must\"\nSuggestion: Could you …?"
         );
+    }
+
+    /// The log as a whole document pretty-printed at once, as it was written before results
+    /// were streamed: keys in order, two spaces a level.
+    fn printed_whole(out: &[u8]) -> String {
+        let log: Value = serde_json::from_slice(out).unwrap();
+        serde_json::to_string_pretty(&log).unwrap() + "\n"
+    }
+
+    #[test]
+    fn streamed_results_are_the_log_printed_whole() {
+        let (results, summary) = crate::report::test_support::results();
+        // With results and a notification, with results only, and with neither.
+        for keep in [results.len(), 1, 0] {
+            let mut out = Vec::new();
+            let mut sarif = Sarif::new(&mut out, run_info());
+            for r in &results[..keep] {
+                sarif.file(r).unwrap();
+            }
+            sarif.finish(&summary).unwrap();
+            assert_eq!(
+                String::from_utf8(out.clone()).unwrap(),
+                printed_whole(&out),
+                "{keep}"
+            );
+        }
+    }
+
+    #[test]
+    fn many_results_go_through_a_file_and_come_back_whole() {
+        let (results, summary) = crate::report::test_support::results();
+        let mut out = Vec::new();
+        let mut sarif = Sarif::new(&mut out, run_info());
+        let mut written = 0;
+        while !matches!(sarif.results, Spill::File(_)) {
+            for r in &results {
+                sarif.file(r).unwrap();
+            }
+            written += 1;
+        }
+        sarif.finish(&summary).unwrap();
+        assert_eq!(String::from_utf8(out.clone()).unwrap(), printed_whole(&out));
+        let log: Value = serde_json::from_slice(&out).unwrap();
+        let per_round = log["runs"][0]["results"].as_array().unwrap().len() / written;
+        assert_eq!(per_round, 2);
     }
 
     #[test]
