@@ -14,6 +14,7 @@
 //! anywhere. The check looks at the characters around an automaton hit rather than compiling
 //! `\b` into patterns, which keeps the regex engines on their fast paths.
 
+mod automaton;
 mod digits;
 mod gates;
 mod phrase;
@@ -21,9 +22,9 @@ mod phrase;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
+use self::automaton::PhraseAutomaton;
 use crate::normalize::{NormText, Profile, fold_script_char, is_word_char, normalize, normalize_into};
 use crate::problem::Problem;
 use crate::transcript::Transcript;
@@ -323,19 +324,7 @@ impl MatcherBuilder {
             let automaton = if builder.phrase_texts.is_empty() {
                 None
             } else {
-                let phrase_bytes: usize = builder.phrase_texts.iter().map(String::len).sum();
-                let kind = if phrase_bytes <= DFA_MAX_PHRASE_BYTES {
-                    AhoCorasickKind::DFA
-                } else {
-                    AhoCorasickKind::ContiguousNFA
-                };
-                Some(
-                    AhoCorasick::builder()
-                        .match_kind(MatchKind::Standard)
-                        .kind(Some(kind))
-                        .build(&builder.phrase_texts)
-                        .map_err(|e| format!("cannot build the phrase automaton: {e}"))?,
-                )
+                Some(PhraseAutomaton::build(&builder.phrase_texts)?)
             };
             // The set runs only on turns holding the digits all its patterns need: the patterns
             // left ungated are often numbers (card and ID formats) that most turns cannot hold.
@@ -372,13 +361,6 @@ impl MatcherBuilder {
         Ok(Matcher { profiles, rules })
     }
 }
-
-/// The most phrase bytes (phrases and gate literals of one profile) scanned with a DFA rather
-/// than a contiguous NFA. A DFA takes about 320 bytes per phrase byte: up to this size (a DFA of
-/// about 2.5 MB) it scans a turn in 20% less CPU time than the NFA on the benchmark corpus; the
-/// built-in rulebooks' 58 KB of phrases would make a 14 MB DFA that costs 0.1 s to build and
-/// misses the cache, so it is slower than the NFA.
-const DFA_MAX_PHRASE_BYTES: usize = 8 * 1024;
 
 /// Ungated patterns combined into one regex set.
 struct PatternSet {
@@ -463,7 +445,7 @@ fn fold_pattern(profile: &Profile, pattern: &str) -> String {
 
 struct ProfileMatcher {
     profile: Profile,
-    automaton: Option<AhoCorasick>,
+    automaton: Option<PhraseAutomaton>,
     phrases: Vec<Phrase>,
     /// The patterns without gate literals, run together on every turn that holds the digits
     /// they need: normally one set per digit count, more when a union is too large for one.
@@ -620,20 +602,17 @@ impl ProfileMatcher {
         };
         gated.clear();
         if let Some(automaton) = &self.automaton {
-            for m in automaton.find_overlapping_iter(text) {
-                let phrase = &self.phrases[m.pattern().as_usize()];
+            automaton.for_each_match(text.as_bytes(), |start, end, index| {
+                let phrase = &self.phrases[index];
                 gated.extend_from_slice(&phrase.gates);
-                if phrase.targets.is_empty() {
-                    continue;
+                if phrase.targets.is_empty()
+                    || (phrase.needs_left_boundary && word_char_before(text, start))
+                    || (phrase.needs_right_boundary && word_char_after(text, end))
+                {
+                    return;
                 }
-                if phrase.needs_left_boundary && word_char_before(text, m.start()) {
-                    continue;
-                }
-                if phrase.needs_right_boundary && word_char_after(text, m.end()) {
-                    continue;
-                }
-                record(m.start(), m.end(), &phrase.targets);
-            }
+                record(start, end, &phrase.targets);
+            });
         }
         gated.sort_unstable();
         gated.dedup();
@@ -962,32 +941,6 @@ mod tests {
                 let regex = RegexBuilder::new(pattern).case_insensitive(true).build().unwrap();
                 let expected = regex.find_iter(&norm).filter(|m| !m.as_str().trim().is_empty()).count();
                 proptest::prop_assert_eq!(hits.for_rule((100 + i) as u32).len(), expected, "{} on {:?}", pattern, norm);
-            }
-        }
-    }
-
-    proptest::proptest! {
-        /// Small phrase lists are scanned with a DFA, large ones with an NFA: both find the same
-        /// hits (the large list is the small one plus phrases no text here holds).
-        #[test]
-        fn dfa_and_nfa_automata_find_the_same_hits(
-            words in proptest::collection::vec(
-                proptest::sample::select(vec![
-                    "you", "must", "you must", "你", "必须", "你必须", "號碼", "号码", "no", " ",
-                    ",", "。", "Ｙｏｕ", "MUST", "'", "-", "x",
-                ]),
-                0..24,
-            )
-        ) {
-            let phrases = ["you must", "你必须", "号码", "must", "no"];
-            let small = build(&phrases, &[]);
-            let padding: Vec<String> = (0..DFA_MAX_PHRASE_BYTES / 8).map(|i| format!("zq{i:06}")).collect();
-            let large_list: Vec<&str> = phrases.iter().copied().chain(padding.iter().map(String::as_str)).collect();
-            let large = build(&large_list, &[]);
-            let t = transcript(&format!("Agent: {}\n", words.concat()));
-            let (small_hits, large_hits) = (scan(&small, &t), scan(&large, &t));
-            for rule in 0..phrases.len() as u32 {
-                proptest::prop_assert_eq!(small_hits.for_rule(rule), large_hits.for_rule(rule));
             }
         }
     }
