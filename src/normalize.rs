@@ -114,6 +114,17 @@ impl NormText {
     }
 }
 
+/// True when eight ASCII bytes fold to themselves: each is in `plain` (a bit per byte), or is
+/// a space between two such bytes of the block — so the block starts and ends with a word
+/// character and holds no whitespace run, and folding it only copies it.
+#[inline(always)]
+fn is_plain_block(block: [u8; 8], plain: u128) -> bool {
+    let word = |b: u8| b < 128 && (plain >> b) & 1 == 1;
+    word(block[0])
+        && word(block[7])
+        && (1..7).all(|i| word(block[i]) || (block[i] == b' ' && word(block[i - 1]) && word(block[i + 1])))
+}
+
 /// End of the source unit starting at `at`: the character plus following combining marks.
 fn unit_end(source: &str, at: usize) -> usize {
     if let Some(len) = placeholder_len(&source[at..]) {
@@ -146,6 +157,7 @@ pub fn normalize_into(profile: &Profile, source: &str, out: &mut NormText) {
     out.map.reserve(source.len());
     let table = CharTable::for_profile(profile);
     let ascii = table.page(0);
+    let plain = table.plain_ascii();
     let mut state = Emitter {
         out,
         ignore_punctuation: profile.ignore_punctuation,
@@ -171,6 +183,22 @@ pub fn normalize_into(profile: &Profile, source: &str, out: &mut NormText) {
             {
                 state.feed(Entry::new(PLACEHOLDER, Kind::Emit), at);
                 at += len;
+                continue;
+            }
+            // Eight bytes at a time through words of letters and digits the fold leaves as they
+            // are, single spaces between them (most of English text): copied as they are.
+            if state.pending_space.is_none()
+                && state.pending_break.is_none()
+                && let Some(block) = bytes.get(at..at + 9)
+                && block[8].is_ascii()
+                && is_plain_block(block[..8].try_into().unwrap_or_default(), plain)
+            {
+                let from = u32::try_from(at).unwrap_or(u32::MAX);
+                state.out.text.push_str(&source[at..at + 8]);
+                let offsets: [u32; 8] = std::array::from_fn(|i| from.saturating_add(i as u32));
+                state.out.map.extend_from_slice(&offsets);
+                state.last = Some(Entry(ascii[usize::from(block[7])]));
+                at += 8;
                 continue;
             }
             // No combining mark follows: the table entry is the whole story (an ASCII
@@ -442,10 +470,14 @@ type Page = Box<[u32; 256]>;
 /// Pages are built on first use, per profile: a run touches only the scripts its text uses.
 static PAGES: [[OnceLock<Page>; 256]; 16] = [const { [const { OnceLock::new() }; 256] }; 16];
 
+/// Per profile, the ASCII characters [`CharTable::plain_ascii`] lists, built on first use.
+static PLAIN_ASCII: [OnceLock<u128>; 16] = [const { OnceLock::new() }; 16];
+
 /// Per-profile lookup of [`Entry`]s for characters of the Basic Multilingual Plane.
 struct CharTable {
     profile: Profile,
     pages: &'static [OnceLock<Page>; 256],
+    plain: &'static OnceLock<u128>,
 }
 
 impl CharTable {
@@ -457,7 +489,22 @@ impl CharTable {
         CharTable {
             profile: *profile,
             pages: &PAGES[index],
+            plain: &PLAIN_ASCII[index],
         }
+    }
+
+    /// The ASCII letters and digits written as they are (a bit per character): under the
+    /// default profile, the lower-case letters and the digits.
+    fn plain_ascii(&self) -> u128 {
+        *self.plain.get_or_init(|| {
+            let page = self.page(0);
+            (0..128u8)
+                .filter(|&b| {
+                    let entry = Entry(page[usize::from(b)]);
+                    b.is_ascii_alphanumeric() && entry.kind() == Kind::Emit && entry.char() == char::from(b)
+                })
+                .fold(0, |bits, b| bits | 1 << b)
+        })
     }
 
     #[inline]
@@ -921,6 +968,21 @@ mod tests {
 
         #[test]
         fn table_path_matches_on_mixed_scripts(source in "[a-zA-Z0-9 ,.'!?這裡是您好，。！ＡＢ１２ﬁé\u{301}\u{3000}\u{200b}\t-]{0,60}", bits in 0u8..16) {
+            let profile = profile_from_bits(bits);
+            let mut out = NormText::new();
+            normalize_into(&profile, &source, &mut out);
+            let (text, map) = reference(&profile, &source);
+            prop_assert_eq!(out.as_str(), text.as_str());
+            prop_assert_eq!(&out.map, &map);
+        }
+
+        // English-like words, long enough for the eight-byte blocks, broken by what ends a
+        // block: capitals, punctuation, double spaces, combining marks, CJK.
+        #[test]
+        fn plain_ascii_blocks_match_the_general_path(
+            source in "([a-z0-9]{1,12}( |  |[A-Z,.'\t這\u{301}])?){0,10}",
+            bits in 0u8..16,
+        ) {
             let profile = profile_from_bits(bits);
             let mut out = NormText::new();
             normalize_into(&profile, &source, &mut out);

@@ -14,6 +14,7 @@
 //! anywhere. The check looks at the characters around an automaton hit rather than compiling
 //! `\b` into patterns, which keeps the regex engines on their fast paths.
 
+mod automaton;
 mod digits;
 mod gates;
 mod phrase;
@@ -21,9 +22,9 @@ mod phrase;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
+use self::automaton::PhraseAutomaton;
 use crate::normalize::{NormText, Profile, fold_script_char, is_word_char, normalize, normalize_into};
 use crate::problem::Problem;
 use crate::transcript::Transcript;
@@ -108,15 +109,16 @@ struct Phrase {
     needs_left_boundary: bool,
     needs_right_boundary: bool,
     targets: Vec<Target>,
-    /// Indices of the patterns this literal lets run.
+    /// The gate sets this literal belongs to, as [`gates::gate_key`]s.
     gates: Vec<u32>,
 }
 
 struct Pattern {
     regex: LazyRegex,
     targets: Vec<Target>,
-    /// Literals one of which every match contains; `None`: the pattern runs on every turn.
-    literals: Option<Vec<String>>,
+    /// Sets of literals every match contains one of each of (see [`gates`]); `None`: the
+    /// pattern runs on every turn that holds the digits it needs.
+    gate_sets: Option<Vec<Vec<String>>>,
     /// Compiled from a phrase: its edges need word boundaries as a literal phrase's do.
     phrase_edges: bool,
 }
@@ -279,7 +281,7 @@ impl MatcherBuilder {
             let _ = compiled.set(regex);
         }
         builder.pattern_ids.insert(key, builder.patterns.len());
-        let literals = gates::required_literals(&folded, settings.fold_case);
+        let gate_sets = gates::required_literal_sets(&folded, settings.fold_case);
         builder.patterns.push(Pattern {
             regex: LazyRegex {
                 text: folded,
@@ -287,7 +289,7 @@ impl MatcherBuilder {
                 compiled,
             },
             targets: vec![target],
-            literals,
+            gate_sets,
             phrase_edges,
         });
         Ok(())
@@ -302,11 +304,16 @@ impl MatcherBuilder {
             let mut gate_ids: HashMap<String, usize> = HashMap::new();
             let mut ungated: Vec<u32> = Vec::new();
             for (index, pattern) in builder.patterns.iter().enumerate() {
-                let Some(literals) = &pattern.literals else {
+                let Some(sets) = &pattern.gate_sets else {
                     ungated.push(index as u32);
                     continue;
                 };
-                for literal in literals {
+                let literals = sets.iter().enumerate().flat_map(|(set, literals)| {
+                    literals
+                        .iter()
+                        .map(move |literal| (gates::gate_key(index, set), literal))
+                });
+                for (key, literal) in literals {
                     let id = *gate_ids.entry(literal.clone()).or_insert_with(|| {
                         builder.phrase_texts.push(literal.clone());
                         builder.phrases.push(Phrase {
@@ -317,18 +324,13 @@ impl MatcherBuilder {
                         });
                         builder.phrases.len() - 1
                     });
-                    builder.phrases[id].gates.push(index as u32);
+                    builder.phrases[id].gates.push(key);
                 }
             }
             let automaton = if builder.phrase_texts.is_empty() {
                 None
             } else {
-                Some(
-                    AhoCorasick::builder()
-                        .match_kind(MatchKind::Standard)
-                        .build(&builder.phrase_texts)
-                        .map_err(|e| format!("cannot build the phrase automaton: {e}"))?,
-                )
+                Some(PhraseAutomaton::build(&builder.phrase_texts)?)
             };
             // The set runs only on turns holding the digits all its patterns need: the patterns
             // left ungated are often numbers (card and ID formats) that most turns cannot hold.
@@ -449,7 +451,7 @@ fn fold_pattern(profile: &Profile, pattern: &str) -> String {
 
 struct ProfileMatcher {
     profile: Profile,
-    automaton: Option<AhoCorasick>,
+    automaton: Option<PhraseAutomaton>,
     phrases: Vec<Phrase>,
     /// The patterns without gate literals, run together on every turn that holds the digits
     /// they need: normally one set per digit count, more when a union is too large for one.
@@ -470,8 +472,8 @@ pub struct Matcher {
 #[derive(Default)]
 pub struct Scratch {
     norm: NormText,
-    /// Patterns whose gate literal occurs in the current turn.
-    gated: Vec<u32>,
+    /// The gate literals seen in the current turn and the patterns they let run.
+    gated: gates::Seen,
     /// The hits of the last [`Matcher::scan`].
     pub hits: Hits,
     /// Each turn's text under the default profile, as the last scan folded it; the strings
@@ -578,7 +580,14 @@ fn keep_folded(folded: &mut Vec<String>, index: usize, text: &str) {
 }
 
 impl ProfileMatcher {
-    fn scan_turn(&self, turn: u32, source: &str, norm: &NormText, gated: &mut Vec<u32>, out: &mut Vec<Hit>) {
+    fn scan_turn(
+        &self,
+        turn: u32,
+        source: &str,
+        norm: &NormText,
+        gated: &mut gates::Seen,
+        out: &mut Vec<Hit>,
+    ) {
         let text = norm.as_str();
         if text.is_empty() {
             return;
@@ -604,25 +613,23 @@ impl ProfileMatcher {
                 });
             }
         };
-        gated.clear();
+        gated.start(self.phrases.len(), self.patterns.len());
+        let sets = |pattern: usize| self.patterns[pattern].gate_sets.as_ref().map_or(0, Vec::len);
         if let Some(automaton) = &self.automaton {
-            for m in automaton.find_overlapping_iter(text) {
-                let phrase = &self.phrases[m.pattern().as_usize()];
-                gated.extend_from_slice(&phrase.gates);
-                if phrase.targets.is_empty() {
-                    continue;
+            automaton.for_each_match(text.as_bytes(), |start, end, index| {
+                let phrase = &self.phrases[index];
+                gated.found(index, &phrase.gates, sets);
+                if phrase.targets.is_empty()
+                    || (phrase.needs_left_boundary && word_char_before(text, start))
+                    || (phrase.needs_right_boundary && word_char_after(text, end))
+                {
+                    return;
                 }
-                if phrase.needs_left_boundary && word_char_before(text, m.start()) {
-                    continue;
-                }
-                if phrase.needs_right_boundary && word_char_after(text, m.end()) {
-                    continue;
-                }
-                record(m.start(), m.end(), &phrase.targets);
-            }
+                record(start, end, &phrase.targets);
+            });
         }
-        gated.sort_unstable();
-        gated.dedup();
+        // In pattern order, as the hits of one rule's patterns have always been found.
+        gated.runnable.sort_unstable();
         // Counted once per turn, and only as far as the most demanding set needs.
         let digits = if self.most_digits > 0 {
             digits::digits_in(text, self.most_digits)
@@ -634,7 +641,7 @@ impl ProfileMatcher {
             .iter()
             .filter(|s| s.min_digits <= digits)
             .flat_map(|s| s.set.matches(text).into_iter().map(move |i| s.indices[i]));
-        let candidates = gated.iter().copied().chain(ungated);
+        let candidates = gated.runnable.iter().copied().chain(ungated);
         for index in candidates {
             let pattern = &self.patterns[index as usize];
             for m in pattern.regex.get().find_iter(text) {
@@ -925,6 +932,9 @@ mod tests {
                 r"\d+ ?(?:hours?|days?)",
                 r"^.{0,3}?(?:好的|谢谢)",
                 r"(?:no|\d+)(?: calm)? down",
+                // Gated by two sets: both must occur.
+                r"(?:you|你).{0,6}?(?:must|必须)",
+                r"^.{0,8}?calm.{0,4}?down",
             ];
             let m = build(&[], &patterns);
             let text = words.concat();
@@ -970,7 +980,7 @@ mod tests {
         let third: Vec<&str> = hits.for_rule(2).iter().map(|h| matched(&t, h)).collect();
         assert_eq!(third, ["no way"]);
         // Every phrase that uses the language is gated by its literal prefixes.
-        assert!(m.profiles[0].patterns.iter().all(|p| p.literals.is_some()));
+        assert!(m.profiles[0].patterns.iter().all(|p| p.gate_sets.is_some()));
     }
 
     #[test]
