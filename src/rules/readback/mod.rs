@@ -280,8 +280,9 @@ impl Kind for Readback {
         let mut masked_given = false;
         for &u in &from_utterances {
             // A price question just before ("要转多少钱？") makes "一百三十五块" money.
-            let money =
-                entity == Entity::Amount && u > 0 && reader.counts_in_kuai(u) && reader.talks_money(u - 1);
+            let money = |reader: &mut Reader<'_>| {
+                entity == Entity::Amount && u > 0 && reader.counts_in_kuai(u) && reader.talks_money(u - 1)
+            };
             let said = reader.read(u, self.min_digits, money, false);
             masked_given |= said.masked;
             given.extend(said.values.into_iter().map(|v| (u, v)));
@@ -382,9 +383,16 @@ struct Reader<'r> {
 }
 
 impl Reader<'_> {
-    /// The values of utterance `u` (digit strings need `min_digits` digits); `money` says the
-    /// talk is about money; `bare` also collects numbers said without a currency word.
-    fn read(&mut self, u: usize, min_digits: usize, money: bool, bare: bool) -> Said {
+    /// The values of utterance `u` (digit strings need `min_digits` digits); `money` says
+    /// whether the talk is about money, asked only of an utterance that may hold a value;
+    /// `bare` also collects numbers said without a currency word.
+    fn read(
+        &mut self,
+        u: usize,
+        min_digits: usize,
+        money: impl FnOnce(&mut Self) -> bool,
+        bare: bool,
+    ) -> Said {
         let (transcript, turns) = (self.ctx.transcript, self.ctx.turns);
         let mut range = self.utterances[u].clone();
         // A digit string cannot reach into a turn at either end that holds no digit and no
@@ -407,7 +415,13 @@ impl Reader<'_> {
             .fold(TextHint::default(), TextHint::and);
         let text = UtteranceText::new(transcript, range);
         let extractor = &self.rule.extractor;
-        let read = extractor.extract_remembered(text.as_str(), min_digits, &mut self.norm, hint, money);
+        // Whether the talk is about money is asked only of a text that may hold a value.
+        let read = if extractor.might_hold(text.as_str(), min_digits, hint) {
+            let money = money(self);
+            extractor.extract_remembered(text.as_str(), min_digits, &mut self.norm, hint, money)
+        } else {
+            None
+        };
         let folded = read.is_some();
         let extracted = read.unwrap_or_default();
         let values = extracted
@@ -474,7 +488,7 @@ impl Restated<'_> {
             min_digits,
             said,
         } = self;
-        said[k].get_or_insert_with(|| reader.read(by_utterances[k], *min_digits, true, true))
+        said[k].get_or_insert_with(|| reader.read(by_utterances[k], *min_digits, |_| true, true))
     }
 }
 
