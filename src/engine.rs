@@ -107,6 +107,7 @@ impl Engine {
         let channel = declared.unwrap_or(Channel::Voice);
         let turns = TurnIndex::with_folded(transcript, scratch.folded_turns());
         let mut verdict = Verdict::default();
+        let mut channel_reason: Option<String> = None;
         for (index, rule) in self.rules.enabled_rules() {
             let rulebook = self.rules.rulebook_of(rule);
             // Only rulebooks that apply to one language have reasons.
@@ -130,25 +131,13 @@ impl Engine {
                 && let Some(wanted) = rule.meta.channel
                 && wanted != channel
             {
-                let undeclared = match (declared, transcript.channel_value()) {
-                    (Some(_), _) => String::new(),
-                    (None, Some(value)) => {
-                        format!(" (its channel {value:?} is neither voice nor chat, so it is taken as voice)")
-                    }
-                    (None, None) => " (it does not say its channel: give --channel chat, or `channel` in \
-                                     callcheck.toml)"
-                        .to_string(),
-                };
-                let this = match channel {
-                    Channel::Voice => "a voice call",
-                    Channel::Chat => "a chat",
-                };
+                // There are two channels, so every rule skipped here has the same reason.
+                let reason = channel_reason
+                    .get_or_insert_with(|| channel_mismatch(wanted, channel, declared, transcript))
+                    .clone();
                 verdict.not_applicable.push(NotApplicable {
                     rule: rule.id.clone(),
-                    reason: format!(
-                        "the rule is for {} transcripts; this one is {this}{undeclared}",
-                        wanted.as_str(),
-                    ),
+                    reason,
                     scope: Scope::Channel,
                 });
                 continue;
@@ -188,6 +177,33 @@ impl Engine {
             .sort_by(|a, b| (a.start, &a.rule).cmp(&(b.start, &b.rule)));
         verdict
     }
+}
+
+/// Why a rule for `wanted` transcripts does not apply to this one, of `channel` (`declared`
+/// when the transcript says it).
+fn channel_mismatch(
+    wanted: Channel,
+    channel: Channel,
+    declared: Option<Channel>,
+    transcript: &Transcript,
+) -> String {
+    let undeclared = match (declared, transcript.channel_value()) {
+        (Some(_), _) => String::new(),
+        (None, Some(value)) => {
+            format!(" (its channel {value:?} is neither voice nor chat, so it is taken as voice)")
+        }
+        (None, None) => " (it does not say its channel: give --channel chat, or `channel` in \
+                         callcheck.toml)"
+            .to_string(),
+    };
+    let this = match channel {
+        Channel::Voice => "a voice call",
+        Channel::Chat => "a chat",
+    };
+    format!(
+        "the rule is for {} transcripts; this one is {this}{undeclared}",
+        wanted.as_str(),
+    )
 }
 
 /// The metadata key that gives a reply template's role (`opening`, `closing`, `body`, …).
@@ -332,6 +348,21 @@ by = "customer"
         let na: Vec<&str> = v.not_applicable.iter().map(|n| n.rule.as_str()).collect();
         assert_eq!(na, ["t/greeting", "t/must", "t/order", "t/hangup"]);
         assert!(v.findings.is_empty());
+    }
+
+    #[test]
+    fn every_rule_for_the_other_channel_gets_the_reason_written_once() {
+        let book = "[rulebook]\nid = \"c\"\n[[forbidden]]\nid = \"a\"\nchannel = \"voice\"\nphrases = [\"hold on\"]\n\
+                    [[forbidden]]\nid = \"b\"\nchannel = \"voice\"\nphrases = [\"wait\"]\n";
+        let (rules, _) = RuleSet::from_text("c.toml", book).unwrap();
+        let engine = Engine::new(rules);
+        let t = plain::parse("# channel: sms\nAgent: hold on\n", &ParseOptions::default()).unwrap();
+        let v = engine.check(&t, &mut Scratch::default());
+        let reasons: Vec<&str> = v.not_applicable.iter().map(|n| n.reason.as_str()).collect();
+        assert_eq!(
+            reasons, ["the rule is for voice transcripts; this one is a chat"; 2],
+            "{v:?}"
+        );
     }
 
     #[test]

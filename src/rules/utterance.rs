@@ -12,6 +12,7 @@
 
 use std::borrow::Cow;
 use std::ops::Range;
+use std::sync::LazyLock;
 
 use crate::normalize::{Profile, normalize};
 use crate::transcript::{Channel, Millis, Transcript, Turn};
@@ -239,7 +240,7 @@ pub fn is_filler(text: &str) -> bool {
 
 /// [`is_filler`] of a text whose fold by the default [`Profile`] is already known.
 pub fn is_filler_folded(text: &str, folded: &str) -> bool {
-    (only_words(text, folded, &[FILLERS]) && !is_content_phrase(folded)) || is_stray_letter(text)
+    (only_words(text, folded, false) && !is_content_phrase(folded)) || is_stray_letter(text)
 }
 
 /// A message of one Latin letter ("H", "k"): a stray keystroke or a chat "k", nothing said.
@@ -252,8 +253,7 @@ fn is_stray_letter(text: &str) -> bool {
 /// ("thank you", "oh sorry", 谢谢). Such a turn overlapping the other speaker is not an
 /// interruption.
 pub fn is_acknowledgement(text: &str) -> bool {
-    text.len() <= MAX_FILLER_BYTES
-        && only_words(text, &normalize(&Profile::default(), text), &[FILLERS, THANKS])
+    text.len() <= MAX_FILLER_BYTES && only_words(text, &normalize(&Profile::default(), text), true)
 }
 
 /// Words that open a reply accepting what was said ("好的，谢谢，我再试试", "没事，我已经换了").
@@ -361,9 +361,9 @@ fn is_content_phrase(folded: &str) -> bool {
 }
 
 /// True when the text, given with its fold by the default profile, splits entirely into words
-/// of the lists (Latin words by spaces, Chinese by longest match), at most [`MAX_FILLER_WORDS`]
-/// of them.
-fn only_words(text: &str, folded: &str, lists: &[&[&str]]) -> bool {
+/// of [`FILLERS`] (and of [`THANKS`] with `thanks`) — Latin words by spaces, Chinese by longest
+/// match — at most [`MAX_FILLER_WORDS`] of them.
+fn only_words(text: &str, folded: &str, thanks: bool) -> bool {
     if text.len() > MAX_FILLER_BYTES {
         return false;
     }
@@ -371,7 +371,8 @@ fn only_words(text: &str, folded: &str, lists: &[&[&str]]) -> bool {
         // Nothing but punctuation ("…", "?"): no words, so nothing said.
         return !text.trim().is_empty();
     }
-    let known = |w: &str| lists.iter().any(|list| list.contains(&w));
+    let lists: &[&[&str]] = if thanks { &[FILLERS, THANKS] } else { &[FILLERS] };
+    let known = |w: &str| starts_a_word(w) && lists.iter().any(|list| list.contains(&w));
     let mut count = 0;
     for word in folded.split(' ') {
         // Transcribers' marks come in brackets: "<unk>", "[noise]".
@@ -399,14 +400,38 @@ fn only_words(text: &str, folded: &str, lists: &[&[&str]]) -> bool {
     count <= MAX_FILLER_WORDS
 }
 
-/// The length of the longest word of the lists that `text` starts with.
+/// The first characters of the words of [`FILLERS`] and [`THANKS`], sorted.
+static FIRST_CHARS: LazyLock<Vec<char>> = LazyLock::new(|| {
+    let mut first: Vec<char> = FILLERS
+        .iter()
+        .chain(THANKS)
+        .filter_map(|w| w.chars().next())
+        .collect();
+    first.sort_unstable();
+    first.dedup();
+    first
+});
+
+/// False when no word of [`FILLERS`] or [`THANKS`] starts `text` as it does: most text that
+/// is short enough to be a filler is not one, and fails here at its first character rather
+/// than after a comparison with every word of the lists.
+fn starts_a_word(text: &str) -> bool {
+    text.chars()
+        .next()
+        .is_some_and(|c| FIRST_CHARS.binary_search(&c).is_ok())
+}
+
+/// The length of the longest word of the lists (drawn from [`FILLERS`] and [`THANKS`]) that
+/// `text` starts with.
 fn longest_prefix(text: &str, lists: &[&[&str]]) -> Option<usize> {
+    if !starts_a_word(text) {
+        return None;
+    }
     let first = text.as_bytes().first()?;
     lists
         .iter()
         .flat_map(|list| list.iter())
-        // Comparing the first byte first spares a string comparison with nearly every word of
-        // the lists: most short turns are not fillers.
+        // Comparing the first byte first spares a string comparison with most words.
         .filter(|w| w.as_bytes().first() == Some(first) && text.starts_with(**w))
         .map(|w| w.len())
         .max()
@@ -475,6 +500,17 @@ mod tests {
         assert_eq!(utterances(&chat), [0..2, 2..3]);
         let untimed = transcript("客户：喂\n客服：您好\n客服：这里是顺达快递\n");
         assert_eq!(utterances(&untimed), [0..1, 1..3]);
+    }
+
+    #[test]
+    fn every_listed_word_passes_the_first_character_gate() {
+        // The gate may only turn away text that no listed word starts.
+        for word in FILLERS.iter().chain(THANKS) {
+            assert!(starts_a_word(word), "{word}");
+            assert!(longest_prefix(word, &[FILLERS, THANKS]).is_some(), "{word}");
+        }
+        assert!(!starts_a_word("你好"));
+        assert!(!starts_a_word(""));
     }
 
     proptest::proptest! {

@@ -102,13 +102,18 @@ impl Selection<'_> {
     }
 }
 
+/// A turn's length as [`TurnIndex::units`] gives it, kept small.
+type Units = (u32, u32);
+
 /// A transcript's turns grouped by role, built once per transcript and shared by every rule,
 /// with each turn's length and the utterances worked out once on first use.
 #[derive(Clone, Debug, Default)]
 pub struct TurnIndex<'f> {
     all: Vec<usize>,
     by_role: [Vec<usize>; 4],
-    units: std::cell::OnceCell<Vec<(u32, u32)>>,
+    /// Each turn's length once worked out: most calls have times, and their metrics measure
+    /// only one speaker's turns.
+    units: std::cell::OnceCell<Vec<std::cell::Cell<Option<Units>>>>,
     hints: std::cell::OnceCell<Vec<TextHint>>,
     utterances: std::cell::OnceCell<Utterances>,
     /// Each turn's text under the default profile, as the matcher folded it.
@@ -177,19 +182,22 @@ impl<'f> TurnIndex<'f> {
         folded.get(turn).map_or("", String::as_str)
     }
 
-    /// A turn's length: (CJK characters, Latin words), see [`text_units`].
+    /// A turn's length: (CJK characters, Latin words), see [`text_units`]; counted once per
+    /// transcript, on first use.
     pub fn units(&self, transcript: &Transcript, turn: usize) -> (usize, usize) {
-        let units = self.units.get_or_init(|| {
-            transcript
-                .turns
-                .iter()
-                .map(|t| {
-                    let (cjk, words) = text_units(&t.text);
-                    (cjk as u32, words as u32)
-                })
-                .collect()
+        let units = self
+            .units
+            .get_or_init(|| vec![std::cell::Cell::new(None); transcript.turns.len()]);
+        let (Some(known), Some(t)) = (units.get(turn), transcript.turns.get(turn)) else {
+            return (0, 0);
+        };
+        let (cjk, words) = known.get().unwrap_or_else(|| {
+            let (cjk, words) = text_units(&t.text);
+            let counted = (cjk as u32, words as u32);
+            known.set(Some(counted));
+            counted
         });
-        units.get(turn).map_or((0, 0), |&(c, w)| (c as usize, w as usize))
+        (cjk as usize, words as usize)
     }
 
     /// A turn's [`TextHint`] (digits and masks it may hold), worked out once per transcript for

@@ -209,12 +209,14 @@ pub(super) fn compile_trigger(when: &Spanned<WhenToml>, ctx: &mut CompileCtx<'_>
             ctx.phrases(&w.except, WHEN_EXCEPT);
             let window = ctx.window(&w.window);
             let unless = Unless::compile(w.unless.as_ref(), UNLESS_BASE, ctx);
+            let said = words(&phrases, &patterns, 4);
             Some(Trigger::Words {
                 speakers,
                 window: window?,
                 unless: unless?,
                 once: w.once,
-                said: words(&phrases, &patterns, 4),
+                never_said: format!("the trigger never occurs: {speakers} never says {said}"),
+                said,
             })
         }
     }

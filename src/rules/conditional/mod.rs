@@ -146,6 +146,9 @@ enum Trigger {
         once: bool,
         /// The wording for messages, built once at load: reasons are written per transcript.
         said: String,
+        /// Why the rule does not apply to a transcript where the wording never occurs (most
+        /// transcripts, for most rules), also built once.
+        never_said: String,
     },
     Metadata {
         key: String,
@@ -362,6 +365,7 @@ impl Kind for Conditional {
                 window,
                 unless,
                 once,
+                never_said,
                 ..
             } => {
                 let selection = match ctx.select(*window, *speakers) {
@@ -384,11 +388,7 @@ impl Kind for Conditional {
                     first_per_turn.truncate(1);
                 }
                 if first_per_turn.is_empty() {
-                    return Outcome::NotApplicable(format!(
-                        "the trigger never occurs: {} never says {}",
-                        speakers,
-                        self.trigger_words()
-                    ));
+                    return Outcome::NotApplicable(never_said.clone());
                 }
                 first_per_turn
             }
@@ -401,9 +401,12 @@ impl Kind for Conditional {
                     .turns
                     .iter()
                     .enumerate()
+                    // Only the speaker's turns are measured.
                     .filter(|&(i, t)| {
-                        let (cjk, words) = ctx.turns.units(transcript, i);
-                        speakers.matches(t.speaker.role) && cjk + words >= *min
+                        speakers.matches(t.speaker.role) && {
+                            let (cjk, words) = ctx.turns.units(transcript, i);
+                            cjk + words >= *min
+                        }
                     })
                     .map(|(i, t)| {
                         At::Hit(Hit {

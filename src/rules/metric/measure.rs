@@ -63,8 +63,9 @@ impl Measure<'_> {
         f
     }
 
-    /// `measured 185 characters/min; maximum 150` when out of bounds.
-    fn out_of_bounds(&self, value: f64, unit: &str) -> Option<String> {
+    /// `measured 185 characters/min; maximum 150` when out of bounds. The unit is written only
+    /// then: most turns measured are within bounds.
+    fn out_of_bounds(&self, value: f64, unit: impl std::fmt::Display) -> Option<String> {
         if let Some(max) = self.rule.max
             && value > max
         {
@@ -117,7 +118,7 @@ impl Measure<'_> {
             ));
         }
         let rate = (cjk + words) as f64 * 60_000.0 / total.0 as f64;
-        if let Some(measured) = self.out_of_bounds(rate.round(), &format!(" {name}/min")) {
+        if let Some(measured) = self.out_of_bounds(rate.round(), format_args!(" {name}/min")) {
             let mut f = self.at_turn(first, "speech rate out of bounds", measured);
             f.note = Some(format!(
                 "{} {name} in {} of talk time over {} turns",
@@ -178,7 +179,7 @@ impl Measure<'_> {
             measured_any = true;
             let name = unit_name(cjk, words);
             let rate = (cjk + words) as f64 * 60_000.0 / d.0 as f64;
-            if let Some(measured) = self.out_of_bounds(rate.round(), &format!(" {name}/min")) {
+            if let Some(measured) = self.out_of_bounds(rate.round(), format_args!(" {name}/min")) {
                 let mut f = self.at_turn(i, "speech rate out of bounds", measured);
                 f.note = Some(format!("{} {name} in {}", cjk + words, seconds(d)));
                 findings.push(f);
@@ -344,7 +345,7 @@ impl Measure<'_> {
         for &i in self.own {
             let (cjk, words) = self.units(i);
             let name = unit_name(cjk, words);
-            if let Some(text) = self.out_of_bounds((cjk + words) as f64, &format!(" {name}")) {
+            if let Some(text) = self.out_of_bounds((cjk + words) as f64, format_args!(" {name}")) {
                 findings.push(self.at_turn(i, "turn too long", text));
             }
         }

@@ -351,17 +351,11 @@ impl Kind for Metric {
                 self.metric.as_str()
             ));
         }
-        let own: Vec<usize> = (0..transcript.turns.len())
-            .filter(|&i| self.speakers.matches(transcript.turns[i].speaker.role))
-            .collect();
+        let own = ctx.turns.of(self.speakers);
         if own.is_empty() && self.metric != MetricName::Silence {
             return Outcome::NotApplicable(format!("the transcript has no turns by {}", self.speakers));
         }
-        let m = Measure {
-            rule: self,
-            ctx,
-            own: &own,
-        };
+        let m = Measure { rule: self, ctx, own };
         let result = match self.metric {
             MetricName::SpeechRate if self.per_turn => m.speech_rate_per_turn(findings),
             MetricName::SpeechRate => m.speech_rate(findings),

@@ -31,107 +31,204 @@ impl TextHint {
 
 /// The [`TextHint`] of a text, in one pass over its bytes without allocating.
 ///
-/// Runs once per turn for every read-back and pii rule and for `--redact`, so ASCII is handled
-/// byte by byte and only non-ASCII characters are decoded.
+/// Runs once per turn of every call that has a read-back or pii rule, and for `--redact`, so
+/// ASCII is classed byte by byte from a table (a word's letters are gathered as they come, not
+/// read again at its end), Chinese characters are decoded in place and looked up in a bitmap,
+/// and only other characters are decoded in full.
 pub fn text_hint(source: &str) -> TextHint {
     let bytes = source.as_bytes();
-    let mut hint = TextHint::default();
-    let mut word_start: Option<usize> = None;
-    let mut previous_mask = false;
+    let (mut digits, mut maybe_masked, mut previous_mask) = (0u32, false, false);
     let mut at = 0;
     while at < bytes.len() {
         let b = bytes[at];
-        let len;
-        if b.is_ascii() {
-            len = 1;
-            let mask = matches!(b, b'*' | b'#' | b'x' | b'X');
-            hint.maybe_masked |= (mask && previous_mask) || matches!(b, b'[' | b'<' | b'{');
-            previous_mask = mask;
-            if b.is_ascii_alphabetic() {
-                word_start.get_or_insert(at);
+        let class = ASCII_CLASS[usize::from(b)];
+        if class & LETTER != 0 {
+            // A word: its letters, gathered in lower case as they come (of them only `x` is
+            // a mask character).
+            let start = at;
+            let mut packed = 0u64;
+            while let Some(&letter) = bytes.get(at)
+                && ASCII_CLASS[usize::from(letter)] & LETTER != 0
+            {
+                let lower = letter | 0x20;
+                let mask = lower == b'x';
+                maybe_masked |= mask & previous_mask;
+                previous_mask = mask;
+                packed = (packed << 8) | u64::from(lower);
                 at += 1;
-                continue;
             }
-            hint.digits += u32::from(b.is_ascii_digit());
+            digits += 2 * u32::from(gathered_digit_word(at - start, packed, &bytes[start..at]));
+            continue;
+        }
+        if b.is_ascii() {
+            let mask = class & MASK != 0;
+            maybe_masked |= (mask & previous_mask) | (class & OPEN != 0);
+            previous_mask = mask;
+            digits += u32::from(class & DIGIT != 0);
+            at += 1;
         } else if (0xE4..=0xE9).contains(&b) && bytes.get(at + 2).is_some() {
             // Three bytes, U+4000 to U+9FFF: decoded here, for most of Chinese text.
-            len = 3;
-            let code = (u32::from(b & 0x0F) << 12)
-                | (u32::from(bytes[at + 1] & 0x3F) << 6)
-                | u32::from(bytes[at + 2] & 0x3F);
+            let code = (usize::from(b & 0x0F) << 12)
+                | (usize::from(bytes[at + 1] & 0x3F) << 6)
+                | usize::from(bytes[at + 2] & 0x3F);
             // An ideograph (or a hexagram) is never a mask, a bracket or any other digit, only
             // perhaps a numeral.
             previous_mask = false;
-            let c = char::from_u32(code).unwrap_or_default();
-            hint.digits += u32::from(super::numbers::cjk_digit(c).is_some());
+            let bit = code.wrapping_sub(0x4000);
+            digits += u32::from(CJK_DIGITS.get(bit / 64).is_some_and(|w| w >> (bit % 64) & 1 != 0));
+            at += 3;
         } else {
             let c = source[at..].chars().next().unwrap_or_default();
-            len = c.len_utf8();
             let mask = is_mask_char(c) || c == '＊';
-            hint.maybe_masked |= (mask && previous_mask) || matches!(c, '【' | '（');
+            maybe_masked |= (mask && previous_mask) || matches!(c, '【' | '（');
             previous_mask = mask;
-            hint.digits += u32::from(super::numbers::cjk_digit(c).is_some() || other_digit(c));
+            digits += u32::from(super::numbers::cjk_digit(c).is_some() || other_digit(c));
+            at += c.len_utf8();
         }
-        if let Some(start) = word_start.take()
-            && is_digit_word(&bytes[start..at])
-        {
-            hint.digits += 2;
-        }
-        at += len;
     }
-    if let Some(start) = word_start
-        && is_digit_word(&bytes[start..])
-    {
-        hint.digits += 2;
-    }
-    hint
+    TextHint { digits, maybe_masked }
 }
+
+/// [`ASCII_CLASS`] bits: a letter, a digit, a mask character, an opening bracket.
+const LETTER: u8 = 1;
+const DIGIT: u8 = 2;
+const MASK: u8 = 4;
+const OPEN: u8 = 8;
+
+/// What [`text_hint`] needs to know of each ASCII byte (other bytes have no class).
+static ASCII_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphabetic() {
+            table[b] |= LETTER;
+        }
+        if c.is_ascii_digit() {
+            table[b] |= DIGIT;
+        }
+        if matches!(c, b'*' | b'#' | b'x' | b'X') {
+            table[b] |= MASK;
+        }
+        if matches!(c, b'[' | b'<' | b'{') {
+            table[b] |= OPEN;
+        }
+        b += 1;
+    }
+    table
+};
+
+/// One bit per code point from U+4000 to U+9FFF: set for the Chinese digits
+/// ([`cjk_digit`](super::numbers::cjk_digit)) there.
+static CJK_DIGITS: [u64; 0x6000 / 64] = {
+    // Kept in step with `cjk_digit` by a unit test.
+    const DIGITS: [char; 21] = [
+        '零', '一', '幺', '壹', '二', '两', '贰', '三', '叁', '四', '肆', '五', '伍', '六', '陆', '七', '柒',
+        '八', '捌', '九', '玖',
+    ];
+    let mut bits = [0u64; 0x6000 / 64];
+    let mut i = 0;
+    while i < DIGITS.len() {
+        let bit = DIGITS[i] as usize - 0x4000;
+        bits[bit / 64] |= 1 << (bit % 64);
+        i += 1;
+    }
+    bits
+};
 
 /// An English word (ASCII letters, any case) that gives digits in a digit string: a unit
 /// ("one"), a teen or a ten ("fifteen", "forty"), "hundred", or "oh", "o", "double", "triple".
 pub(crate) fn is_digit_word(word: &[u8]) -> bool {
-    let mut lower = [0u8; 9];
-    let Some(lower) = lower.get_mut(..word.len()) else {
-        return false;
-    };
-    for (to, from) in lower.iter_mut().zip(word) {
-        *to = from.to_ascii_lowercase();
+    let packed = word
+        .iter()
+        .fold(0u64, |packed, &b| (packed << 8) | u64::from(b | 0x20));
+    word.iter().all(u8::is_ascii_alphabetic) && gathered_digit_word(word.len(), packed, word)
+}
+
+/// [`is_digit_word`] of a run of `len` ASCII letters, given also as its last 8 letters in lower
+/// case packed one per byte (`(packed << 8) | lower` letter after letter).
+fn gathered_digit_word(len: usize, packed: u64, word: &[u8]) -> bool {
+    /// Packs a lower-case word as [`gathered_digit_word`] takes it.
+    const fn pack(word: &[u8]) -> u64 {
+        let (mut packed, mut i) = (0u64, 0);
+        while i < word.len() {
+            packed = (packed << 8) | word[i] as u64;
+            i += 1;
+        }
+        packed
     }
-    matches!(
-        &*lower,
-        b"o" | b"oh"
-            | b"double"
-            | b"triple"
-            | b"hundred"
-            | b"zero"
-            | b"one"
-            | b"two"
-            | b"three"
-            | b"four"
-            | b"five"
-            | b"six"
-            | b"seven"
-            | b"eight"
-            | b"nine"
-            | b"ten"
-            | b"eleven"
-            | b"twelve"
-            | b"thirteen"
-            | b"fourteen"
-            | b"fifteen"
-            | b"sixteen"
-            | b"seventeen"
-            | b"eighteen"
-            | b"nineteen"
-            | b"twenty"
-            | b"thirty"
-            | b"forty"
-            | b"fifty"
-            | b"sixty"
-            | b"seventy"
-            | b"eighty"
-            | b"ninety"
-    )
+    // Every digit word of at most 8 letters, packed: matched as a tree of comparisons.
+    const O: u64 = pack(b"o");
+    const OH: u64 = pack(b"oh");
+    const DOUBLE: u64 = pack(b"double");
+    const TRIPLE: u64 = pack(b"triple");
+    const HUNDRED: u64 = pack(b"hundred");
+    const ZERO: u64 = pack(b"zero");
+    const ONE: u64 = pack(b"one");
+    const TWO: u64 = pack(b"two");
+    const THREE: u64 = pack(b"three");
+    const FOUR: u64 = pack(b"four");
+    const FIVE: u64 = pack(b"five");
+    const SIX: u64 = pack(b"six");
+    const SEVEN: u64 = pack(b"seven");
+    const EIGHT: u64 = pack(b"eight");
+    const NINE: u64 = pack(b"nine");
+    const TEN: u64 = pack(b"ten");
+    const ELEVEN: u64 = pack(b"eleven");
+    const TWELVE: u64 = pack(b"twelve");
+    const THIRTEEN: u64 = pack(b"thirteen");
+    const FOURTEEN: u64 = pack(b"fourteen");
+    const FIFTEEN: u64 = pack(b"fifteen");
+    const SIXTEEN: u64 = pack(b"sixteen");
+    const EIGHTEEN: u64 = pack(b"eighteen");
+    const NINETEEN: u64 = pack(b"nineteen");
+    const TWENTY: u64 = pack(b"twenty");
+    const THIRTY: u64 = pack(b"thirty");
+    const FORTY: u64 = pack(b"forty");
+    const FIFTY: u64 = pack(b"fifty");
+    const SIXTY: u64 = pack(b"sixty");
+    const SEVENTY: u64 = pack(b"seventy");
+    const EIGHTY: u64 = pack(b"eighty");
+    const NINETY: u64 = pack(b"ninety");
+    match len {
+        1..=8 => matches!(
+            packed,
+            O | OH
+                | DOUBLE
+                | TRIPLE
+                | HUNDRED
+                | ZERO
+                | ONE
+                | TWO
+                | THREE
+                | FOUR
+                | FIVE
+                | SIX
+                | SEVEN
+                | EIGHT
+                | NINE
+                | TEN
+                | ELEVEN
+                | TWELVE
+                | THIRTEEN
+                | FOURTEEN
+                | FIFTEEN
+                | SIXTEEN
+                | EIGHTEEN
+                | NINETEEN
+                | TWENTY
+                | THIRTY
+                | FORTY
+                | FIFTY
+                | SIXTY
+                | SEVENTY
+                | EIGHTY
+                | NINETY
+        ),
+        // The one digit word of 9 letters.
+        9 => word.eq_ignore_ascii_case(b"seventeen"),
+        _ => false,
+    }
 }
 
 /// A non-ASCII character that may become a digit when normalised: full-width, circled and
@@ -149,4 +246,89 @@ pub(super) fn other_digit(c: char) -> bool {
 /// False when `source` certainly holds fewer than `min_digits` digits (see [`TextHint`]).
 pub fn may_hold_digits(source: &str, min_digits: usize) -> bool {
     text_hint(source).digits as usize >= min_digits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_bitmap_holds_exactly_the_chinese_digits() {
+        for code in 0x4000..=0x9FFFu32 {
+            let Some(c) = char::from_u32(code) else { continue };
+            let bit = code as usize - 0x4000;
+            let set = CJK_DIGITS[bit / 64] >> (bit % 64) & 1 != 0;
+            assert_eq!(set, super::super::numbers::cjk_digit(c).is_some(), "{c}");
+        }
+    }
+
+    #[test]
+    fn digit_words_are_told_in_any_case_and_nothing_else() {
+        let words = [
+            "o",
+            "oh",
+            "double",
+            "triple",
+            "hundred",
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+            "thirty",
+            "forty",
+            "fifty",
+            "sixty",
+            "seventy",
+            "eighty",
+            "ninety",
+        ];
+        for word in words {
+            for variant in [
+                word.to_string(),
+                word.to_uppercase(),
+                format!("{}{}", &word[..1].to_uppercase(), &word[1..]),
+            ] {
+                assert!(is_digit_word(variant.as_bytes()), "{variant}");
+                assert_eq!(text_hint(&variant).digits, 2, "{variant}");
+            }
+            for near in [
+                format!("{word}s"),
+                format!("a{word}"),
+                word[1..].to_string(),
+                format!("{word}1"),
+            ] {
+                let listed = words.contains(&near.as_str());
+                assert_eq!(is_digit_word(near.as_bytes()), listed, "{near}");
+            }
+        }
+        for other in [
+            "",
+            "fourty",
+            "seventeens",
+            "abcdefghijklmnopq",
+            "O@",
+            "on",
+            "[one",
+            "óne",
+        ] {
+            assert!(!is_digit_word(other.as_bytes()), "{other}");
+        }
+    }
 }

@@ -280,8 +280,9 @@ impl Kind for Readback {
         let mut masked_given = false;
         for &u in &from_utterances {
             // A price question just before ("要转多少钱？") makes "一百三十五块" money.
-            let money =
-                entity == Entity::Amount && u > 0 && reader.counts_in_kuai(u) && reader.talks_money(u - 1);
+            let money = |reader: &mut Reader<'_>| {
+                entity == Entity::Amount && u > 0 && reader.counts_in_kuai(u) && reader.talks_money(u - 1)
+            };
             let said = reader.read(u, self.min_digits, money, false);
             masked_given |= said.masked;
             given.extend(said.values.into_iter().map(|v| (u, v)));
@@ -300,32 +301,18 @@ impl Kind for Readback {
             .min(self.min_digits.saturating_sub(2))
             .max(1);
         let groups = self.group(given);
-        // Only the `by` utterances some value's window reaches are searched.
-        let mut needed = vec![false; by_utterances.len()];
-        for group in &groups {
-            if let Some((window, earlier)) = self.windows(group, &by_utterances) {
-                for k in window.into_iter().chain(earlier) {
-                    needed[k] = true;
-                }
-            }
-        }
         // The `from` party gave a value of this kind, so an amount is money talk: "六块" in the
         // agent's words is six yuan, and a bare "seventy nine" may restate "seventy nine dollars".
-        let said: Vec<Said> = by_utterances
-            .iter()
-            .zip(&needed)
-            .map(|(&u, &needed)| {
-                if needed {
-                    reader.read(u, said_min, true, true)
-                } else {
-                    Said::default()
-                }
-            })
-            .collect();
+        let mut said = Restated {
+            reader,
+            by_utterances: &by_utterances,
+            min_digits: said_min,
+            said: (0..by_utterances.len()).map(|_| None).collect(),
+        };
         let mut judged = 0;
         let mut skipped = Vec::new();
         for group in &groups {
-            match self.judge(ctx, utterances, group, &groups, &by_utterances, &said) {
+            match self.judge(ctx, utterances, group, &groups, &mut said) {
                 Judgement::ReadBack => judged += 1,
                 Judgement::Finding(f) => {
                     judged += 1;
@@ -377,7 +364,7 @@ struct Located {
 }
 
 /// What one utterance holds.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Said {
     /// The values, in order.
     values: Vec<Located>,
@@ -396,9 +383,16 @@ struct Reader<'r> {
 }
 
 impl Reader<'_> {
-    /// The values of utterance `u` (digit strings need `min_digits` digits); `money` says the
-    /// talk is about money; `bare` also collects numbers said without a currency word.
-    fn read(&mut self, u: usize, min_digits: usize, money: bool, bare: bool) -> Said {
+    /// The values of utterance `u` (digit strings need `min_digits` digits); `money` says
+    /// whether the talk is about money, asked only of an utterance that may hold a value;
+    /// `bare` also collects numbers said without a currency word.
+    fn read(
+        &mut self,
+        u: usize,
+        min_digits: usize,
+        money: impl FnOnce(&mut Self) -> bool,
+        bare: bool,
+    ) -> Said {
         let (transcript, turns) = (self.ctx.transcript, self.ctx.turns);
         let mut range = self.utterances[u].clone();
         // A digit string cannot reach into a turn at either end that holds no digit and no
@@ -421,7 +415,13 @@ impl Reader<'_> {
             .fold(TextHint::default(), TextHint::and);
         let text = UtteranceText::new(transcript, range);
         let extractor = &self.rule.extractor;
-        let read = extractor.extract_remembered(text.as_str(), min_digits, &mut self.norm, hint, money);
+        // Whether the talk is about money is asked only of a text that may hold a value.
+        let read = if extractor.might_hold(text.as_str(), min_digits, hint) {
+            let money = money(self);
+            extractor.extract_remembered(text.as_str(), min_digits, &mut self.norm, hint, money)
+        } else {
+            None
+        };
         let folded = read.is_some();
         let extracted = read.unwrap_or_default();
         let values = extracted
@@ -464,6 +464,31 @@ impl Reader<'_> {
         let text = UtteranceText::new(self.ctx.transcript, self.utterances[u].clone());
         normalize_into(&VALUE_PROFILE, text.as_str(), &mut self.norm);
         money_talk(self.norm.as_str())
+    }
+}
+
+/// The values the `by` party said, read per utterance on first use: a value is usually
+/// restated in the first utterance of its window, and then the rest of the window, and the
+/// utterances before the value was given, are never read.
+struct Restated<'r> {
+    reader: Reader<'r>,
+    /// The `by` party's utterances; `said` is indexed alike.
+    by_utterances: &'r [usize],
+    /// Fewest digits of a digit string restated.
+    min_digits: usize,
+    said: Vec<Option<Said>>,
+}
+
+impl Restated<'_> {
+    /// What the `k`-th utterance of the `by` party holds.
+    fn get(&mut self, k: usize) -> &Said {
+        let Restated {
+            reader,
+            by_utterances,
+            min_digits,
+            said,
+        } = self;
+        said[k].get_or_insert_with(|| reader.read(by_utterances[k], *min_digits, |_| true, true))
     }
 }
 
@@ -542,31 +567,37 @@ impl Readback {
         utterances: &[Range<usize>],
         group: &Group,
         groups: &[Group],
-        by_utterances: &[usize],
-        said: &[Said],
+        said: &mut Restated<'_>,
     ) -> Judgement {
         let entity = self.extractor.entity();
         let (given_at, value) = (&group.first.1, &group.first.1.value);
         let first_turn = given_at.start.0;
+        let by_utterances = said.by_utterances;
         let Some((window, earlier)) = self.windows(group, by_utterances) else {
             return Judgement::Skipped("came after the last turn that could restate it");
         };
         let same = |s: &Value| compare(entity, value, s, self.partial) == Comparison::Same;
         // A bare number ("seventy nine") restates an amount ("seventy nine dollars") only when it
         // is the same value; it is never taken for a wrong read-back.
-        let restated =
-            |k: &usize| said[*k].values.iter().any(|s| same(&s.value)) || said[*k].bare.iter().any(same);
-        if window.iter().chain(&earlier).any(restated) {
+        let restated = window.iter().chain(&earlier).any(|&k| {
+            let s = said.get(k);
+            s.values.iter().any(|s| same(&s.value)) || s.bare.iter().any(same)
+        });
+        if restated {
             return Judgement::ReadBack;
         }
         let wrong = window.iter().find_map(|&k| {
-            said[k].values.iter().find(|s| {
-                compare(entity, value, &s.value, self.partial) == Comparison::Near
+            said.get(k)
+                .values
+                .iter()
+                .find(|s| {
+                    compare(entity, value, &s.value, self.partial) == Comparison::Near
                         // Not a wrong read-back when it is another value the customer gave.
                         && !groups.iter().any(|g| {
                             compare(entity, &g.first.1.value, &s.value, self.partial) == Comparison::Same
                         })
-            })
+                })
+                .cloned()
         });
         let searched = describe_turns(window.iter().flat_map(|&k| utterances[by_utterances[k]].clone()));
         let repeated = if group.given.len() > 1 {
@@ -581,7 +612,7 @@ impl Readback {
         if let Some(wrong) = wrong {
             let turn = wrong.start.0;
             let message = format!("read back {}, {} said {value}", wrong.value, self.from);
-            let mut f = finding_at(ctx, wrong, || message.clone());
+            let mut f = finding_at(ctx, &wrong, || message.clone());
             f.note = Some(format!(
                 "the {} read back {} in turn {}; the {} said {value} in turn {}{repeated}",
                 self.by,
@@ -595,7 +626,7 @@ impl Readback {
         if value.is_masked() {
             return Judgement::Skipped("is masked");
         }
-        if window.iter().any(|&k| said[k].masked) {
+        if window.iter().any(|&k| said.get(k).masked) {
             return Judgement::Skipped("was answered with a masked value");
         }
         let noun = entity.noun();

@@ -83,6 +83,30 @@ fn a_wrong_read_back_is_its_own_finding_at_the_agents_words() {
 }
 
 #[test]
+fn the_agents_utterances_are_read_until_one_restates_the_value() {
+    // Restated in the first utterance of the window: what the window holds after it changes
+    // nothing, a near number included.
+    clean(&check(
+        DIGITS,
+        "客户：我的电话是13800138000。\n客服：13800138000，好的。\n客户：嗯。\n客服：另一个号码13800138001。\n",
+    ));
+    // Restated only in the last utterance the window reaches: every one before it is read.
+    clean(&check(
+        DIGITS,
+        "客户：我的电话是13800138000。\n客服：好的。\n客户：嗯。\n客服：稍等。\n客户：好。\n客服：13800138000对吧？\n",
+    ));
+    // A wrong read-back is found after a window utterance with no number.
+    let v = check(
+        DIGITS,
+        "客户：我的电话是13800138000。\n客服：好的。\n客户：嗯。\n客服：13800138001对吧？\n",
+    );
+    assert_eq!(
+        only(&v).message,
+        "read back 13800138001, customer said 13800138000"
+    );
+}
+
+#[test]
 fn the_window_counts_the_agents_utterances() {
     // The agent's last two turns are 5 s apart: two utterances.
     let call = "[00:00:01] Customer: my order is 55512345\n[00:00:04] Agent: ok\n[00:00:06] Customer: yes\n\

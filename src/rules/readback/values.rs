@@ -532,7 +532,7 @@ impl Extractor {
 
     /// A cheap test on the original text: false when the turn cannot hold a value or a
     /// placeholder, so most turns are never folded or searched.
-    fn might_hold(&self, source: &str, min_digits: usize, hint: TextHint) -> bool {
+    pub(super) fn might_hold(&self, source: &str, min_digits: usize, hint: TextHint) -> bool {
         if hint.maybe_masked {
             return true;
         }
