@@ -631,6 +631,14 @@ pub fn text_units(text: &str) -> (usize, usize) {
             at += 1;
             continue;
         }
+        // Most Chinese characters: lead bytes 0xE5 to 0xE9 start U+5000 to U+9FFF, all unified
+        // ideographs, counted without decoding.
+        if (0xE5..=0xE9).contains(&b) {
+            cjk += 1;
+            in_word = false;
+            at += 3;
+            continue;
+        }
         let c = text[at..].chars().next().unwrap_or_default();
         // Chinese characters and punctuation first: decided by their code, without the
         // Unicode tables behind `is_alphanumeric`.
