@@ -447,14 +447,16 @@ fn compute_entry(profile: &Profile, c: char) -> Entry {
     if joins_previous(c) {
         return Entry::new(c, Kind::Combining);
     }
-    // Unified ideographs have no case and no compatibility form: only the script fold applies.
+    // Unified ideographs have no case and no compatibility form: only the script fold applies,
+    // and it folds an ideograph to an ideograph, which is written out (no Unicode tables
+    // needed: a page of them is built whenever Chinese text first reaches it).
     if matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF) {
         let folded = if profile.fold_script {
             fold_script_char(c)
         } else {
             c
         };
-        return classify(folded, profile.ignore_punctuation);
+        return Entry::new(folded, Kind::Emit);
     }
     let mut folded = Vec::with_capacity(2);
     fold_unit(profile, c.encode_utf8(&mut [0; 4]), &mut folded);
@@ -629,6 +631,14 @@ pub fn text_units(text: &str) -> (usize, usize) {
                 in_word = b == b'\'' && in_word;
             }
             at += 1;
+            continue;
+        }
+        // Most Chinese characters: lead bytes 0xE5 to 0xE9 start U+5000 to U+9FFF, all unified
+        // ideographs, counted without decoding.
+        if (0xE5..=0xE9).contains(&b) {
+            cjk += 1;
+            in_word = false;
+            at += 3;
             continue;
         }
         let c = text[at..].chars().next().unwrap_or_default();
@@ -940,6 +950,22 @@ mod tests {
                     classify(folded[0], profile.ignore_punctuation),
                     "{c}"
                 );
+            }
+        }
+    }
+
+    #[test]
+    fn ideographs_fold_to_ideographs_that_are_written_out() {
+        for code in (0x3400..=0x4DBF).chain(0x4E00..=0x9FFF) {
+            let c = char::from_u32(code).unwrap();
+            for folded in [c, fold_script_char(c)] {
+                for ignore_punctuation in [false, true] {
+                    assert_eq!(
+                        classify(folded, ignore_punctuation),
+                        Entry::new(folded, Kind::Emit),
+                        "{c}"
+                    );
+                }
             }
         }
     }

@@ -353,26 +353,9 @@ impl Transcript {
                 break;
             }
             seen += turn.text.len();
-            let mut in_word = false;
-            for c in turn.text.chars() {
-                let letter = if c.is_ascii() {
-                    c.is_ascii_alphabetic()
-                } else if crate::normalize::is_cjk(c) {
-                    han += 1;
-                    in_word = false;
-                    continue;
-                } else {
-                    c.is_alphabetic()
-                };
-                if letter {
-                    if !in_word {
-                        words += 1;
-                    }
-                    in_word = true;
-                } else {
-                    in_word = false;
-                }
-            }
+            let (turn_han, turn_words) = han_and_words(&turn.text);
+            han += turn_han;
+            words += turn_words;
         }
         match (han, words) {
             (0, 0) => None,
@@ -613,6 +596,39 @@ pub fn detect(extension: Option<&str>, text: &str) -> Result<&'static Format, Pr
     }
 }
 
+/// Han characters and Latin words (runs of letters) in `text`, for [`Transcript::language`].
+/// Read byte by byte: ASCII needs no decoding, and lead bytes 0xE5 to 0xE9 start U+5000 to
+/// U+9FFF, all unified ideographs.
+fn han_and_words(text: &str) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let (mut han, mut words, mut in_word) = (0, 0, false);
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        let letter = if b.is_ascii() {
+            at += 1;
+            b.is_ascii_alphabetic()
+        } else if (0xE5..=0xE9).contains(&b) {
+            at += 3;
+            han += 1;
+            in_word = false;
+            continue;
+        } else {
+            let c = text[at..].chars().next().unwrap_or_default();
+            at += c.len_utf8();
+            if crate::normalize::is_cjk(c) {
+                han += 1;
+                in_word = false;
+                continue;
+            }
+            c.is_alphabetic()
+        };
+        words += usize::from(letter && !in_word);
+        in_word = letter;
+    }
+    (han, words)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -672,6 +688,29 @@ mod tests {
         t.metadata.insert("language".into(), "zh-TW".into());
         assert_eq!(t.language(), Some(Language::Zh));
         assert_eq!(Transcript::default().language(), None);
+    }
+
+    /// [`han_and_words`] character by character.
+    fn han_and_words_by_char(text: &str) -> (usize, usize) {
+        let (mut han, mut words, mut in_word) = (0, 0, false);
+        for c in text.chars() {
+            if crate::normalize::is_cjk(c) {
+                han += 1;
+                in_word = false;
+                continue;
+            }
+            let letter = c.is_alphabetic();
+            words += usize::from(letter && !in_word);
+            in_word = letter;
+        }
+        (han, words)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn han_and_words_bytewise_matches_the_char_path(text in "([a-zA-Zé這裡是您好，。 1-9ア한]|\\PC){0,40}") {
+            proptest::prop_assert_eq!(han_and_words(&text), han_and_words_by_char(&text));
+        }
     }
 
     proptest::proptest! {
