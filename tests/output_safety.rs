@@ -265,3 +265,52 @@ fn ctrl_c_stops_a_long_run_promptly_and_writes_no_report() {
         String::from_utf8_lossy(&output.stdout)
     );
 }
+
+/// SARIF results past 4 MiB wait in a temporary file: when none can be made, the run fails
+/// with a hint and writes no report, and with a temporary directory it succeeds.
+#[test]
+fn sarif_results_beyond_memory_need_a_writable_temporary_directory() {
+    // 150 calls of 40 commands each: 6,000 results, about 6 MB of SARIF.
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir(dir.path().join("calls")).unwrap();
+    let commands: String = (2..42)
+        .map(|s| format!("[00:00:{s:02}] 客服：你必须先提供单号。\n"))
+        .collect();
+    for i in 0..150 {
+        let call = format!("[00:00:01] 客服：您好，这里是顺达快递。\n{commands}");
+        fs::write(dir.path().join(format!("calls/{i:03}.txt")), call).unwrap();
+    }
+    let report = dir.path().join("report.sarif");
+    let args = [
+        "check",
+        "calls",
+        "--format",
+        "sarif",
+        "-o",
+        "report.sarif",
+        "--quiet",
+    ];
+    let output = callcheck(dir.path(), &args)
+        .env("TMPDIR", dir.path().join("missing"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("set TMPDIR to a writable directory"), "{stderr}");
+    assert!(!report.exists());
+    let temporary = tempfile::tempdir().unwrap();
+    let output = callcheck(dir.path(), &args)
+        .env("TMPDIR", temporary.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let log: serde_json::Value = serde_json::from_slice(&fs::read(&report).unwrap()).unwrap();
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 150 * 40);
+    assert!(fs::metadata(&report).unwrap().len() > 4 << 20);
+}

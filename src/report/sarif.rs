@@ -66,7 +66,17 @@ impl Spill {
                 kept.extend_from_slice(bytes);
                 return Ok(());
             }
-            let mut file = io::BufWriter::new(tempfile::tempfile()?);
+            let file = tempfile::tempfile().map_err(|e| {
+                let dir = std::env::temp_dir();
+                io::Error::new(
+                    e.kind(),
+                    format!(
+                        "cannot keep the SARIF results in a temporary file in {}: {e} (hint: set TMPDIR to a writable directory)",
+                        dir.display()
+                    ),
+                )
+            })?;
+            let mut file = io::BufWriter::new(file);
             file.write_all(kept)?;
             *self = Spill::File(file);
         }
