@@ -214,9 +214,9 @@ fn word_digits(word: &[u8]) -> usize {
 }
 
 /// True for the words [`pieces`] reads digits from: units, teens and tens (with "fourty"),
-/// "oh", "o", "double", "triple", "hundred".
+/// "oh", "o", "double", "triple", "hundred" — the words the hint counts.
 fn gives_digits(word: &[u8]) -> bool {
-    super::hint::is_digit_word(word) || word.eq_ignore_ascii_case(b"fourty")
+    super::hint::is_digit_word(word)
 }
 
 /// The pieces of a text's digit strings, with their digits kept in one list.

@@ -137,7 +137,8 @@ static CJK_DIGITS: [u64; 0x6000 / 64] = {
 };
 
 /// An English word (ASCII letters, any case) that gives digits in a digit string: a unit
-/// ("one"), a teen or a ten ("fifteen", "forty"), "hundred", or "oh", "o", "double", "triple".
+/// ("one"), a teen or a ten ("fifteen", "forty", and "fourty" as the readers read it), "hundred",
+/// or "oh", "o", "double", "triple".
 pub(crate) fn is_digit_word(word: &[u8]) -> bool {
     let packed = word
         .iter()
@@ -185,6 +186,8 @@ fn gathered_digit_word(len: usize, packed: u64, word: &[u8]) -> bool {
     const TWENTY: u64 = pack(b"twenty");
     const THIRTY: u64 = pack(b"thirty");
     const FORTY: u64 = pack(b"forty");
+    // A common misspelling, which the readers read as "forty".
+    const FOURTY: u64 = pack(b"fourty");
     const FIFTY: u64 = pack(b"fifty");
     const SIXTY: u64 = pack(b"sixty");
     const SEVENTY: u64 = pack(b"seventy");
@@ -219,6 +222,7 @@ fn gathered_digit_word(len: usize, packed: u64, word: &[u8]) -> bool {
                 | TWENTY
                 | THIRTY
                 | FORTY
+                | FOURTY
                 | FIFTY
                 | SIXTY
                 | SEVENTY
@@ -298,6 +302,7 @@ mod tests {
             "seventy",
             "eighty",
             "ninety",
+            "fourty",
         ];
         for word in words {
             for variant in [
@@ -318,16 +323,7 @@ mod tests {
                 assert_eq!(is_digit_word(near.as_bytes()), listed, "{near}");
             }
         }
-        for other in [
-            "",
-            "fourty",
-            "seventeens",
-            "abcdefghijklmnopq",
-            "O@",
-            "on",
-            "[one",
-            "óne",
-        ] {
+        for other in ["", "seventeens", "abcdefghijklmnopq", "O@", "on", "[one", "óne"] {
             assert!(!is_digit_word(other.as_bytes()), "{other}");
         }
     }

@@ -999,6 +999,8 @@ fn the_digit_bound_never_undercounts_what_digit_runs_read() {
         "一三八零零一三八零零零 幺两三",
         "①②③④⑤⑥⑦⑧⑨①②③④",
         "１２３４５６７８９０１２３",
+        // Read as "forty": the bound once left it out, and the rule skipped the number.
+        "fourty 5501",
     ];
     for case in cases {
         let mut norm = crate::normalize::NormText::new();
@@ -1049,6 +1051,7 @@ fn text_hint_by_chars(source: &str) -> super::hint::TextHint {
         "eighty",
         "ninety",
         "hundred",
+        "fourty",
     ];
     let is_digit_word = |word: &str| {
         let word = word.to_ascii_lowercase();
