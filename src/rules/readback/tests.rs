@@ -1030,35 +1030,8 @@ fn the_digit_bound_never_undercounts_what_digit_runs_read() {
 /// give exactly the same hint.
 fn text_hint_by_chars(source: &str) -> super::hint::TextHint {
     use super::digit_strings::is_mask_char;
-    use super::numbers::{cjk_digit, english_digit};
-    const TEENS_AND_TENS: &[&str] = &[
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-        "twenty",
-        "thirty",
-        "forty",
-        "fifty",
-        "sixty",
-        "seventy",
-        "eighty",
-        "ninety",
-        "hundred",
-        "fourty",
-    ];
-    let is_digit_word = |word: &str| {
-        let word = word.to_ascii_lowercase();
-        matches!(word.as_str(), "oh" | "o" | "double" | "triple" | "hundred")
-            || english_digit(&word).is_some()
-            || TEENS_AND_TENS.contains(&word.as_str())
-    };
+    use super::numbers::cjk_digit;
+    let is_digit_word = |word: &str| super::hint::DIGIT_WORDS.contains(&word.to_ascii_lowercase().as_str());
     let mut hint = super::hint::TextHint::default();
     let mut word_start: Option<usize> = None;
     let mut previous_mask = false;
