@@ -254,6 +254,11 @@ impl<R: Reporter> Reporter for Gate<R> {
     fn finish(&mut self, _pipeline_totals: &Summary) -> io::Result<()> {
         self.inner.finish(&self.summary)
     }
+
+    /// Fingerprints are built from excerpts.
+    fn needs_excerpts(&self) -> bool {
+        self.record || self.remaining.is_some() || self.inner.needs_excerpts()
+    }
 }
 
 #[cfg(test)]

@@ -76,6 +76,8 @@ impl Checker {
         let pipeline = Pipeline {
             unused_suppression: self.unused_suppression,
             redact: self.redact,
+            // The JSON report's entries quote no source lines.
+            excerpts: false,
             ..Pipeline::new(&self.engine, self.input.clone().into_options())
         };
         let mut scratch = Scratch::default();

@@ -124,6 +124,11 @@ struct Range<'d> {
     used: bool,
 }
 
+/// False when `text` certainly holds no suppression comment: [`apply`] then changes nothing.
+pub fn may_hold_directives(text: &str) -> bool {
+    text.contains("callcheck:")
+}
+
 /// Applies the directives in `text` to the findings of its transcripts (one list per
 /// transcript, in file order), removing suppressed findings and adding [`UNUSED_RULE`]
 /// findings at severity `unused` (none when `None`).
@@ -134,7 +139,7 @@ pub fn apply(
     rules: &RuleSet,
     unused: Option<Severity>,
 ) {
-    if !text.contains("callcheck:") {
+    if !may_hold_directives(text) {
         return;
     }
     let directives = directives(text);

@@ -328,3 +328,95 @@ fn report_shows_amounts_unless_asked_to_mask_everything() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn report_masks_each_listed_call_with_the_values_read_in_it() {
+    // `report` quotes and masks the findings of the calls it lists once it has checked them
+    // again. Two calls of a file share a call id: each must be told by its own findings, or one
+    // would show the other's line, masked with the values read in the other.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("calls.jsonl"),
+        "{\"call_id\":\"dup\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"My code is VIP-AB12C.\"},\
+         {\"speaker\":\"agent\",\"text\":\"VIP-AB12C, and you must wait.\"}]}\n\
+         {\"call_id\":\"dup\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"My code is VIP-CD34E.\"},\
+         {\"speaker\":\"agent\",\"text\":\"VIP-CD34E, and you must wait.\"}]}\n\
+         {\"call_id\":\"one\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"My code is VIP-EF56G.\"},\
+         {\"speaker\":\"agent\",\"text\":\"VIP-EF56G, and you must wait.\"}]}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("codes.toml"),
+        r#"[rulebook]
+id = "codes"
+
+[[readback]]
+id = "code"
+entity = "regex"
+pattern = '(vip-[a-z]{2}\d{2}[a-z])'
+
+[[forbidden]]
+id = "must"
+phrases = ["you must"]
+"#,
+    )
+    .unwrap();
+    let output = common::command()
+        .current_dir(dir.path())
+        .args([
+            "report",
+            ".",
+            "--no-config",
+            "-r",
+            "codes.toml",
+            "--format",
+            "json",
+            "--redact=all",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    for raw in ["AB12C", "CD34E", "EF56G"] {
+        assert!(!text.contains(raw), "leaks {raw}:\n{text}");
+    }
+    let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let excerpts: Vec<(&str, u64, &str)> = doc["worst_calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|call| {
+            call["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|f| f["rule"] == "codes/must")
+                .map(|f| {
+                    let excerpt = f["excerpt"].as_str().unwrap_or_default();
+                    (
+                        call["path"].as_str().unwrap(),
+                        f["line"].as_u64().unwrap(),
+                        excerpt,
+                    )
+                })
+        })
+        .collect();
+    let mut excerpts = excerpts;
+    excerpts.sort();
+    // Each call's own line, its code masked.
+    let line = |id: &str| {
+        format!(
+            "{{\"call_id\":\"{id}\",\"turns\":[{{\"speaker\":\"customer\",\"text\":\"My code is ***-*****.\"}},\
+             {{\"speaker\":\"agent\",\"text\":\"***-*****, and you must wait.\"}}]}}"
+        )
+    };
+    let (dup, one) = (line("dup"), line("one"));
+    assert_eq!(
+        excerpts,
+        [
+            ("calls.jsonl#dup", 1, dup.as_str()),
+            ("calls.jsonl#dup", 2, dup.as_str()),
+            ("calls.jsonl#one", 3, one.as_str())
+        ],
+        "{text}"
+    );
+}

@@ -53,7 +53,7 @@ pub(super) fn run(args: &CheckArgs, config: &ConfigArgs, color: bool, streams: &
         .transpose()?;
     let mut report_file = report_file;
     let run_info = settings.run_info();
-    let pipeline = Pipeline {
+    let mut pipeline = Pipeline {
         jobs: settings.run.jobs,
         unused_suppression: settings.run.unused_suppression,
         redact: args.redact.map_or(Redaction::None, Redaction::from),
@@ -102,6 +102,7 @@ pub(super) fn run(args: &CheckArgs, config: &ConfigArgs, color: bool, streams: &
             settings.run.project_root.clone(),
             baseline_folder.as_deref(),
         );
+        pipeline.excerpts = gate.needs_excerpts();
         let progress = bar.as_ref().map(|b| b as &dyn Progress);
         let (_, stats) = pipeline.run_stream(inputs, &mut gate, progress)?;
         (gate.summary().clone(), gate.recorded(), stats)
@@ -227,6 +228,10 @@ impl<R: Reporter> Reporter for Fixes<'_, R> {
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.inner.finish(summary)
     }
+
+    fn needs_excerpts(&self) -> bool {
+        self.inner.needs_excerpts()
+    }
 }
 
 /// Passes results on to a reporter, adding up their scores.
@@ -247,5 +252,9 @@ impl<R: Reporter> Reporter for Tallied<'_, R> {
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.inner.finish(summary)
+    }
+
+    fn needs_excerpts(&self) -> bool {
+        self.inner.needs_excerpts()
     }
 }

@@ -83,13 +83,19 @@ pub(super) fn run(args: &ReportArgs, config: &ConfigArgs, color: bool, streams: 
         .flatten()
         .map(normalize_path)
         .collect();
+    // Only the few calls listed show their findings: they are quoted and masked once they are
+    // checked again (`add_context`). Standard input cannot be read again, so its calls are quoted
+    // and masked as they are checked.
+    let reads_stdin = settings.paths.iter().any(|p| p.as_os_str() == "-");
     let pipeline = Pipeline {
         jobs: settings.jobs,
         unused_suppression: settings.unused_suppression,
         redact: redaction,
+        excerpts: reads_stdin,
+        mask_findings: reads_stdin,
         ..Pipeline::new(&settings.engine, settings.input.into_options())
     };
-    // The worst calls are read again for their excerpts; only a format chosen by configuration
+    // The worst calls are read and checked again; only a format chosen by configuration
     // (rarely any) must be remembered to read them the same way.
     let chosen_formats: Mutex<HashMap<String, &'static Format>> = Mutex::new(HashMap::new());
     let remember_format = |input: &Input| {
@@ -112,6 +118,11 @@ pub(super) fn run(args: &ReportArgs, config: &ConfigArgs, color: bool, streams: 
         display: file.to_string(),
         source: Source::File(PathBuf::from(file)),
         format: chosen_formats.get(file).copied(),
+    };
+    let pipeline = Pipeline {
+        excerpts: true,
+        mask_findings: true,
+        ..pipeline
     };
     context::add_context(&mut report, &pipeline, &input_of, redaction);
     let format = match args.format {

@@ -6,10 +6,11 @@
 
 use std::cell::OnceCell;
 
-use super::Pipeline;
+use super::{Pipeline, Read, RunStats};
 use crate::engine::Verdict;
 use crate::finding::{FileError, FileReport, FileResult, NotChecked};
 use crate::line_index::LineIndex;
+use crate::matcher::Scratch;
 use crate::transcript::Assignment;
 use crate::transcript::Transcript;
 
@@ -164,12 +165,16 @@ impl Pipeline<'_> {
                         reason,
                     }),
                     Ok(not_applicable) => {
-                        for finding in &mut findings {
-                            finding.excerpt = source.excerpt(&lines, index, finding.start.line);
+                        if self.excerpts {
+                            for finding in &mut findings {
+                                finding.excerpt = source.excerpt(&lines, index, finding.start.line);
+                            }
                         }
                         // A card or ID number a pii rule found is never quoted, in any finding.
                         crate::rules::pii::mask_excerpts(&mut findings);
-                        crate::redact::mask_known_values(rules, transcript, &mut findings, self.redact);
+                        if self.mask_findings {
+                            crate::redact::mask_known_values(rules, transcript, &mut findings, self.redact);
+                        }
                         FileResult::Checked(FileReport {
                             path,
                             file: file.to_string(),
@@ -183,10 +188,32 @@ impl Pipeline<'_> {
                         })
                     }
                 };
-                crate::redact::redact_result(&mut result, self.redact);
+                if self.mask_findings || !matches!(result, FileResult::Checked(_)) {
+                    crate::redact::redact_result(&mut result, self.redact);
+                }
                 result
             })
             .collect()
+    }
+
+    /// The result of call `index` of a file read with [`Pipeline::read`] (named `file`), judged
+    /// and finished again as a run would: masked and quoted as this pipeline says. Only that
+    /// call is judged, unless the file holds suppression comments, which may concern them all.
+    pub fn check_again(&self, file: &str, read: &Read<'_>, index: usize) -> Option<FileResult> {
+        let every = &read.transcripts;
+        let (transcripts, at) = if crate::suppress::may_hold_directives(&read.text) {
+            (&every[..], index)
+        } else {
+            (every.get(index..=index)?, 0)
+        };
+        let judged = self.judge(transcripts, &mut Scratch::default(), &mut RunStats::default());
+        let batch = Batch {
+            file,
+            format: read.format.name,
+            encoding: read.encoding,
+            source: Source::File(&read.text),
+        };
+        self.finish(batch, transcripts, judged).into_iter().nth(at)
     }
 
     /// The entry of an input, or of a line of one, that could not be read or parsed, redacted
@@ -198,5 +225,107 @@ impl Pipeline<'_> {
         });
         crate::redact::redact_result(&mut result, self.redact);
         result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::Engine;
+    use crate::matcher::Scratch;
+    use crate::pipeline::InputOptions;
+    use crate::redact::Redaction;
+    use crate::rulebook::RuleSet;
+
+    /// A read-back rule reads the member code, which only its rule knows to mask; the agent's
+    /// line with it holds a forbidden phrase.
+    const RULES: &str = r#"[rulebook]
+id = "t"
+
+[[readback]]
+id = "code"
+entity = "regex"
+pattern = '(vip-[a-z]{2}\d{2}[a-z])'
+
+[[forbidden]]
+id = "must"
+phrases = ["you must"]
+"#;
+
+    const CALL: &str = "Customer: My code is VIP-AB12C.\nAgent: VIP-AB12C, and you must wait.\n";
+
+    /// The excerpt and matched text of the forbidden phrase's finding, checked with `--redact` and the
+    /// pipeline's `excerpts` and `mask_findings`.
+    fn checked(excerpts: bool, mask_findings: bool) -> (Option<String>, Option<String>) {
+        let (rules, _) = RuleSet::from_text("t.toml", RULES).unwrap_or_else(|e| panic!("{e}"));
+        let engine = Engine::new(rules);
+        let pipeline = Pipeline {
+            redact: Redaction::All,
+            excerpts,
+            mask_findings,
+            ..Pipeline::new(&engine, InputOptions::plain())
+        };
+        let results = pipeline.check_in_memory("call.txt", None, CALL, None, &mut Scratch::default());
+        let [FileResult::Checked(report)] = &results[..] else {
+            panic!("{results:?}")
+        };
+        let [finding] = &report.findings[..] else {
+            panic!("{:?}", report.findings)
+        };
+        (finding.excerpt.clone(), finding.matched.clone())
+    }
+
+    #[test]
+    fn findings_are_quoted_and_masked_unless_nobody_shows_them() {
+        let (excerpt, matched) = checked(true, true);
+        let excerpt = excerpt.unwrap();
+        assert!(
+            excerpt.contains("you must wait") && !excerpt.contains("AB12C"),
+            "{excerpt}"
+        );
+        assert_eq!(matched.as_deref(), Some("you must"));
+        assert_eq!(checked(false, true).0, None);
+        assert_eq!(
+            checked(true, false),
+            (
+                Some("Agent: VIP-AB12C, and you must wait.".to_string()),
+                Some("you must".to_string())
+            ),
+            "left for the caller to mask"
+        );
+    }
+
+    #[test]
+    fn a_call_checked_again_is_reported_as_the_run_reported_it() {
+        let (rules, _) = RuleSet::from_text("t.toml", RULES).unwrap_or_else(|e| panic!("{e}"));
+        let engine = Engine::new(rules);
+        let pipeline = Pipeline {
+            redact: Redaction::All,
+            ..Pipeline::new(&engine, InputOptions::plain())
+        };
+        let line = |code: &str| {
+            format!(
+                "{{\"turns\":[{{\"speaker\":\"customer\",\"text\":\"My code is {code}.\"}},\
+                 {{\"speaker\":\"agent\",\"text\":\"{code}, and you must wait.\"}}]}}\n"
+            )
+        };
+        let text = [line("VIP-AB12C"), line("VIP-CD34E"), line("VIP-EF56G")].concat();
+        let jsonl = crate::transcript::format_by_name("jsonl");
+        let run = pipeline.check_in_memory("calls.jsonl", jsonl, &text, None, &mut Scratch::default());
+        let read = pipeline.read(None, jsonl, text.as_bytes()).unwrap();
+        let findings = |result: Option<&FileResult>| match result {
+            Some(FileResult::Checked(report)) => report.findings.clone(),
+            other => panic!("{other:?}"),
+        };
+        let again = findings(pipeline.check_again("calls.jsonl", &read, 1).as_ref());
+        assert_eq!(again, findings(run.get(1)));
+        assert!(
+            again[0]
+                .excerpt
+                .as_deref()
+                .is_some_and(|e| e.contains("***-*****, and you must")),
+            "{again:?}"
+        );
+        assert!(pipeline.check_again("calls.jsonl", &read, 3).is_none());
     }
 }

@@ -84,6 +84,30 @@ pub struct Pipeline<'a> {
     pub unused_suppression: Option<Severity>,
     /// What to mask in every result before it is reported (`--redact`).
     pub redact: crate::redact::Redaction,
+    /// Whether findings quote their source line ([`Finding::excerpt`]): set it from
+    /// [`Reporter::needs_excerpts`], since quoting and masking lines no report shows is wasted.
+    ///
+    /// [`Finding::excerpt`]: crate::finding::Finding::excerpt
+    pub excerpts: bool,
+    /// Whether the findings of the calls checked are masked as `redact` says. `false` leaves
+    /// them to a caller that shows the findings of a few calls only and checks those again,
+    /// masked, before it does ([`Pipeline::check_again`]); errors and the reasons a call was
+    /// not checked are masked all the same.
+    pub mask_findings: bool,
+}
+
+#[cfg(test)]
+impl InputOptions {
+    /// Every file read by extension and content, with no metadata, labels or company names.
+    pub(crate) fn plain() -> InputOptions {
+        InputOptions {
+            format: None,
+            encoding: None,
+            parse_options: crate::transcript::ParseOptions::default(),
+            metadata: Metadata::new(Default::default(), None),
+            roles: Inferrer::new(Default::default(), &[]).unwrap_or_else(|e| panic!("{e}")),
+        }
+    }
 }
 
 /// How far, in inputs per worker thread, workers may run ahead of the reporter.
@@ -170,6 +194,8 @@ impl<'e> Pipeline<'e> {
             jobs: 1,
             unused_suppression: None,
             redact: crate::redact::Redaction::None,
+            excerpts: true,
+            mask_findings: true,
         }
     }
 }

@@ -57,6 +57,10 @@ impl<W: Write, E: Write> Reporter for Compact<W, E> {
         self.out.flush()?;
         self.err.flush()
     }
+
+    fn needs_excerpts(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

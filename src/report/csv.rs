@@ -118,6 +118,10 @@ impl<W: Write, E: Write> Reporter for Csv<W, E> {
         self.out.flush()?;
         self.err.flush()
     }
+
+    fn needs_excerpts(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

@@ -136,6 +136,10 @@ impl<W: Write> Reporter for Github<W> {
         }
         self.out.flush()
     }
+
+    fn needs_excerpts(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

@@ -245,6 +245,10 @@ impl<W: Write> Reporter for Json<W> {
         self.out.write_all(b"}\n")?;
         self.out.flush()
     }
+
+    fn needs_excerpts(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

@@ -113,6 +113,10 @@ impl<W: Write> Reporter for Jsonl<W> {
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
         self.out.flush()
     }
+
+    fn needs_excerpts(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

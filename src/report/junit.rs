@@ -196,6 +196,10 @@ impl<W: Write> Reporter for Junit<W> {
         )?;
         self.out.flush()
     }
+
+    fn needs_excerpts(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

@@ -30,11 +30,20 @@ pub trait Reporter {
     fn file(&mut self, result: &FileResult) -> io::Result<()>;
     /// The run is over; `summary` holds the totals.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+    /// Whether this reporter shows the source line a finding points at (its excerpt) or builds
+    /// fingerprints from it; when none does, the run neither quotes nor masks those lines.
+    fn needs_excerpts(&self) -> bool {
+        true
+    }
 }
 
 impl<R: Reporter + ?Sized> Reporter for Box<R> {
     fn file(&mut self, result: &FileResult) -> io::Result<()> {
         (**self).file(result)
+    }
+
+    fn needs_excerpts(&self) -> bool {
+        (**self).needs_excerpts()
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {

@@ -1,16 +1,21 @@
-//! The turns around a worst call's findings, for drill-down: the turn before, the offending turn
-//! with the matched text marked, and the turn after.
+//! The findings of the calls a report lists, quoted and masked, and the turns around them for
+//! drill-down: the turn before, the offending turn with the matched text marked, and the turn
+//! after.
 //!
 //! A roll-up keeps no transcript, so once the worst calls are known their files are read and
-//! parsed again, through the same [`Pipeline::read`] as the check (encoding, format, metadata).
-//! Only those few files are read. A file that cannot be read again, or standard input, keeps the
-//! finding's source line as its only excerpt. With redaction on, the turns are masked like every
-//! other text of the report.
+//! parsed again, through the same [`Pipeline::read`] as the check (encoding, format, metadata),
+//! and those calls are checked again ([`Pipeline::check_again`]): only then are their findings
+//! quoted and masked, rather than every call's as it is checked. Only those few files are read.
+//! A file that has changed or cannot be read again keeps its findings without what may quote
+//! the call (note, matched text, source line); standard input, which cannot be read again, is
+//! quoted and masked as it is checked and goes without context. With redaction on, the turns
+//! are masked like every other text of the report.
 
 use std::collections::HashSet;
 
 use crate::discover::Input;
-use crate::pipeline::{Pipeline, input_file, read_bytes};
+use crate::finding::FileResult;
+use crate::pipeline::{Pipeline, Read, input_file, read_bytes};
 use crate::redact::{KnownValues, Redaction, redact};
 use crate::transcript::{Position, Transcript, Turn};
 
@@ -22,7 +27,8 @@ const AROUND: usize = 120;
 /// Characters shown of a turn without a mark.
 const PLAIN: usize = 240;
 
-/// Adds context turns to every finding of every call the report lists.
+/// Checks every call the report lists again, for its findings quoted and masked as `pipeline`
+/// says, and adds the turns around each finding.
 pub fn add_context(
     report: &mut Report,
     pipeline: &Pipeline<'_>,
@@ -40,31 +46,90 @@ pub fn add_context(
         return;
     }
     for file in files {
-        // Standard input cannot be read twice: its calls go without excerpts.
+        // Standard input cannot be read twice: its calls were masked and quoted as they were
+        // checked, and go without context.
         if file == "<stdin>" {
             continue;
         }
         let input = input_of(&file);
-        let Ok(bytes) = read_bytes(&input) else { continue };
-        let Ok(read) = pipeline.read(input_file(&input), input.format.or(pipeline.format), &bytes) else {
-            continue;
-        };
-        let transcripts = read.transcripts;
+        let bytes = read_bytes(&input).ok();
+        let read = bytes.as_deref().and_then(|bytes| {
+            pipeline
+                .read(input_file(&input), input.format.or(pipeline.format), bytes)
+                .ok()
+        });
         for call in calls_mut(report).filter(|c| c.file == file) {
-            if let Some(transcript) = transcript_of(&transcripts, &call.path, &call.file) {
-                // The values read-back and pii rules read are masked like in the findings.
-                let known = redaction.is_on().then(|| {
-                    (
-                        KnownValues::of(pipeline.engine.rules(), transcript, redaction),
-                        redaction,
-                    )
-                });
-                for finding in &mut call.findings {
-                    finding.context = context(transcript, finding, known.as_ref().map(|(k, r)| (k, *r)));
-                }
+            let Some(transcript) = refresh(call, read.as_ref(), pipeline, redaction) else {
+                continue;
+            };
+            // The values read-back and pii rules read are masked like in the findings.
+            let known = redaction.is_on().then(|| {
+                (
+                    KnownValues::of(pipeline.engine.rules(), transcript, redaction),
+                    redaction,
+                )
+            });
+            for finding in &mut call.findings {
+                finding.context = context(transcript, finding, known.as_ref().map(|(k, r)| (k, *r)));
             }
         }
     }
+}
+
+/// Replaces a listed call's findings with the same findings checked again in `read` (its file
+/// read again), quoted and masked; returns the call's transcript. When the call is not found
+/// with the same findings (the file changed or could not be read), what the rules read in it is
+/// unknown: nothing that may quote it is left (note, matched text, source line), and the rest is
+/// masked as any text is.
+fn refresh<'r>(
+    call: &mut Call,
+    read: Option<&'r Read<'_>>,
+    pipeline: &Pipeline<'_>,
+    redaction: Redaction,
+) -> Option<&'r Transcript> {
+    if let Some((transcript, findings)) = read.and_then(|read| check_again(pipeline, read, call)) {
+        call.findings = findings;
+        return Some(transcript);
+    }
+    if redaction.is_on() {
+        for finding in &mut call.findings {
+            finding.message = redact(&finding.message, redaction).into_owned();
+            finding.suggestion = finding
+                .suggestion
+                .as_deref()
+                .map(|s| redact(s, redaction).into_owned());
+            (finding.note, finding.matched, finding.excerpt) = (None, None, None);
+        }
+    }
+    None
+}
+
+/// The call's transcript in `read` and its findings checked again — masked, redacted and quoted
+/// as `pipeline` says — when they are the findings the run reported (the file has not changed).
+fn check_again<'r>(
+    pipeline: &Pipeline<'_>,
+    read: &'r Read<'_>,
+    call: &Call,
+) -> Option<(&'r Transcript, Vec<CallFinding>)> {
+    // Calls sharing a call id share a name: the one whose findings are the call's is the call.
+    transcripts_named(&read.transcripts, &call.path, &call.file).find_map(|(index, transcript)| {
+        let Some(FileResult::Checked(again)) = pipeline.check_again(&call.file, read, index) else {
+            return None;
+        };
+        let findings: Vec<CallFinding> = again
+            .findings
+            .iter()
+            .take(call.findings.len())
+            .map(CallFinding::of)
+            .collect();
+        let same = again.findings.len() == call.findings_total
+            && findings.iter().zip(&call.findings).all(|(a, b)| {
+                (&a.rule, a.line, a.column, a.end_line, a.end_column)
+                    == (&b.rule, b.line, b.column, b.end_line, b.end_column)
+            })
+            && findings.len() == call.findings.len();
+        same.then_some((transcript, findings))
+    })
 }
 
 /// Every call the report lists (the run's worst and each group's).
@@ -88,20 +153,27 @@ fn calls_mut(report: &mut Report) -> impl Iterator<Item = &mut Call> {
     )
 }
 
-/// The transcript a report path names: `file` itself, or `file#name` for one of several, named
-/// as the pipeline names them (call id, template name, or position).
-fn transcript_of<'t>(transcripts: &'t [Transcript], path: &str, file: &str) -> Option<&'t Transcript> {
-    let Some(name) = path.strip_prefix(file).and_then(|rest| rest.strip_prefix('#')) else {
-        return (transcripts.len() == 1).then(|| &transcripts[0]);
-    };
-    transcripts.iter().enumerate().find_map(|(i, t)| {
+/// The transcripts a report path names, with their positions in the file: `file` itself, or
+/// `file#name` for one of several, named as the pipeline names them (call id, template name, or
+/// position); more than one when calls of a file share a call id.
+fn transcripts_named<'t>(
+    transcripts: &'t [Transcript],
+    path: &str,
+    file: &str,
+) -> impl Iterator<Item = (usize, &'t Transcript)> {
+    let name = path.strip_prefix(file).and_then(|rest| rest.strip_prefix('#'));
+    let whole = name.is_none() && transcripts.len() == 1;
+    transcripts.iter().enumerate().filter(move |(i, t)| {
+        let Some(name) = name else {
+            return whole;
+        };
         let own = t
             .metadata
             .get("call_id")
             .or_else(|| t.metadata.get("template"))
             .cloned()
             .unwrap_or_else(|| (i + 1).to_string());
-        (own == name).then_some(t)
+        own == name
     })
 }
 
@@ -317,15 +389,52 @@ mod tests {
     #[test]
     fn transcripts_are_found_by_name() {
         let jsonl = "{\"call_id\":\"A\",\"turns\":[{\"speaker\":\"agent\",\"text\":\"hi\"}]}\n\
-                     {\"call_id\":\"B\",\"turns\":[{\"speaker\":\"agent\",\"text\":\"bye\"}]}\n";
+                     {\"call_id\":\"B\",\"turns\":[{\"speaker\":\"agent\",\"text\":\"bye\"}]}\n\
+                     {\"call_id\":\"B\",\"turns\":[{\"speaker\":\"agent\",\"text\":\"again\"}]}\n";
         let format = crate::transcript::format_by_name("jsonl").unwrap();
         let transcripts = (format.parse)(jsonl, &ParseOptions::default()).unwrap();
-        let found = transcript_of(&transcripts, "x.jsonl#B", "x.jsonl").unwrap();
-        assert_eq!(found.turns[0].text, "bye");
-        assert!(transcript_of(&transcripts, "x.jsonl#C", "x.jsonl").is_none());
-        assert!(
-            transcript_of(&transcripts, "x.jsonl", "x.jsonl").is_none(),
-            "ambiguous"
+        let texts = |path| -> Vec<&str> {
+            transcripts_named(&transcripts, path, "x.jsonl")
+                .map(|(_, t)| t.turns[0].text.as_str())
+                .collect()
+        };
+        assert_eq!(texts("x.jsonl#A"), ["hi"]);
+        assert_eq!(
+            texts("x.jsonl#B"),
+            ["bye", "again"],
+            "a shared call id names both"
         );
+        assert!(texts("x.jsonl#C").is_empty());
+        assert!(texts("x.jsonl").is_empty(), "one of several, unnamed");
+    }
+
+    #[test]
+    fn a_call_not_found_again_keeps_nothing_that_may_quote_it() {
+        let mut found = finding(Some(2), (2, 1), (2, 9), Some("VIP-AB12C"));
+        found.message = "read back 13912345678".into();
+        found.note = Some("the customer said VIP-AB12C".into());
+        found.excerpt = Some("Agent: VIP-AB12C".into());
+        let mut call = Call {
+            path: "gone.txt".into(),
+            file: "gone.txt".into(),
+            metadata: Default::default(),
+            score: 50.0,
+            passed: false,
+            auto_fail: false,
+            lost: Vec::new(),
+            sections: Vec::new(),
+            findings: vec![found],
+            findings_total: 1,
+        };
+        let (rules, _) = crate::rulebook::RuleSet::from_text("t.toml", "[rulebook]\nid = \"t\"\n").unwrap();
+        let engine = crate::engine::Engine::new(rules);
+        let pipeline = Pipeline::new(&engine, crate::pipeline::InputOptions::plain());
+        let mut unmasked = call.clone();
+        assert!(refresh(&mut unmasked, None, &pipeline, Redaction::None).is_none());
+        assert_eq!(unmasked, call, "nothing to mask without redaction");
+        assert!(refresh(&mut call, None, &pipeline, Redaction::Personal).is_none());
+        let f = &call.findings[0];
+        assert_eq!(f.message, "read back *******5678");
+        assert_eq!((&f.note, &f.matched, &f.excerpt), (&None, &None, &None));
     }
 }

@@ -386,6 +386,12 @@ impl Reporter for Rollup {
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
         Ok(())
     }
+
+    /// The listed calls' excerpts are quoted when their files are read again for context
+    /// ([`context::add_context`]): quoting every call's would be wasted on all the others.
+    fn needs_excerpts(&self) -> bool {
+        false
+    }
 }
 
 /// A worst-call entry (without context; [`context`] adds it).
@@ -416,21 +422,7 @@ fn call_of(report: &FileReport, score: Option<&Score>, facts: &Facts) -> Call {
             .findings
             .iter()
             .take(MAX_FINDINGS_PER_CALL)
-            .map(|f| CallFinding {
-                rule: f.rule.clone(),
-                severity: f.severity,
-                message: f.message.clone(),
-                note: f.note.clone(),
-                line: f.start.line,
-                column: f.start.column,
-                end_line: f.end.line,
-                end_column: f.end.column,
-                turn: f.turn,
-                matched: f.matched.clone(),
-                suggestion: f.suggestion.clone(),
-                excerpt: f.excerpt.clone(),
-                context: Vec::new(),
-            })
+            .map(CallFinding::of)
             .collect(),
         findings_total: report.findings.len(),
     }

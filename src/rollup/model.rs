@@ -4,7 +4,7 @@
 use indexmap::IndexMap;
 use serde::Serialize;
 
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 use crate::score::{Lost, SectionScore};
 
 use super::Dimension;
@@ -264,6 +264,27 @@ pub struct CallFinding {
     pub excerpt: Option<String>,
     /// The turns before, at and after the finding, when the file could be read again.
     pub context: Vec<ContextTurn>,
+}
+
+impl CallFinding {
+    /// A finding as a worst call lists it, without context turns yet.
+    pub fn of(f: &Finding) -> CallFinding {
+        CallFinding {
+            rule: f.rule.clone(),
+            severity: f.severity,
+            message: f.message.clone(),
+            note: f.note.clone(),
+            line: f.start.line,
+            column: f.start.column,
+            end_line: f.end.line,
+            end_column: f.end.column,
+            turn: f.turn,
+            matched: f.matched.clone(),
+            suggestion: f.suggestion.clone(),
+            excerpt: f.excerpt.clone(),
+            context: Vec::new(),
+        }
+    }
 }
 
 /// A turn shown around a finding.
