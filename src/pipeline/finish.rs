@@ -232,7 +232,6 @@ impl Pipeline<'_> {
 mod tests {
     use super::*;
     use crate::engine::Engine;
-    use crate::matcher::Scratch;
     use crate::pipeline::InputOptions;
     use crate::redact::Redaction;
     use crate::rulebook::RuleSet;
@@ -254,8 +253,8 @@ phrases = ["you must"]
 
     const CALL: &str = "Customer: My code is VIP-AB12C.\nAgent: VIP-AB12C, and you must wait.\n";
 
-    /// The excerpt and matched text of the forbidden phrase's finding, checked with `--redact` and the
-    /// pipeline's `excerpts` and `mask_findings`.
+    /// The excerpt and matched text of the forbidden phrase's finding, checked with `--redact`
+    /// and the pipeline's `excerpts` and `mask_findings`.
     fn checked(excerpts: bool, mask_findings: bool) -> (Option<String>, Option<String>) {
         let (rules, _) = RuleSet::from_text("t.toml", RULES).unwrap_or_else(|e| panic!("{e}"));
         let engine = Engine::new(rules);
