@@ -91,6 +91,9 @@ pub fn check_bytes(data: &[u8]) {
         jobs: 1,
         unused_suppression: Some(Severity::Warning),
         redact: callcheck::redact::Redaction::All,
+        // Every report format is written, the pretty and SARIF ones with excerpts.
+        excerpts: true,
+        mask_findings: true,
     };
     let mut scratch = Scratch::default();
     // The pipeline redacts (`redact` above), as it does every result of a run.
