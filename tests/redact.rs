@@ -333,18 +333,18 @@ fn report_shows_amounts_unless_asked_to_mask_everything() {
 fn report_masks_each_listed_call_with_the_values_read_in_it() {
     // `report` quotes and masks the findings of the calls it lists once it has checked them
     // again. Two calls of a file share a call id: each must be told by its own findings, or one
-    // would show the other's line, masked with the values read in the other.
+    // would show the other's line, masked with the values read in the other. One call per line:
+    // the customer gives a member code, the agent repeats it.
+    let line = |id: &str, code: &str| {
+        format!(
+            "{{\"call_id\":\"{id}\",\"turns\":[{{\"speaker\":\"customer\",\"text\":\"My code is {code}.\"}},\
+             {{\"speaker\":\"agent\",\"text\":\"{code}, and you must wait.\"}}]}}"
+        )
+    };
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("calls.jsonl"),
-        "{\"call_id\":\"dup\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"My code is VIP-AB12C.\"},\
-         {\"speaker\":\"agent\",\"text\":\"VIP-AB12C, and you must wait.\"}]}\n\
-         {\"call_id\":\"dup\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"My code is VIP-CD34E.\"},\
-         {\"speaker\":\"agent\",\"text\":\"VIP-CD34E, and you must wait.\"}]}\n\
-         {\"call_id\":\"one\",\"turns\":[{\"speaker\":\"customer\",\"text\":\"My code is VIP-EF56G.\"},\
-         {\"speaker\":\"agent\",\"text\":\"VIP-EF56G, and you must wait.\"}]}\n",
-    )
-    .unwrap();
+    let calls = [("dup", "VIP-AB12C"), ("dup", "VIP-CD34E"), ("one", "VIP-EF56G")];
+    let file: String = calls.iter().map(|(id, code)| line(id, code) + "\n").collect();
+    std::fs::write(dir.path().join("calls.jsonl"), file).unwrap();
     std::fs::write(
         dir.path().join("codes.toml"),
         r#"[rulebook]
@@ -376,11 +376,11 @@ phrases = ["you must"]
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&output.stdout);
-    for raw in ["AB12C", "CD34E", "EF56G"] {
-        assert!(!text.contains(raw), "leaks {raw}:\n{text}");
+    for (_, code) in calls {
+        assert!(!text.contains(&code[4..]), "leaks {code}:\n{text}");
     }
     let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
-    let excerpts: Vec<(&str, u64, &str)> = doc["worst_calls"]
+    let mut excerpts: Vec<(&str, u64, &str)> = doc["worst_calls"]
         .as_array()
         .unwrap()
         .iter()
@@ -400,16 +400,9 @@ phrases = ["you must"]
                 })
         })
         .collect();
-    let mut excerpts = excerpts;
     excerpts.sort();
     // Each call's own line, its code masked.
-    let line = |id: &str| {
-        format!(
-            "{{\"call_id\":\"{id}\",\"turns\":[{{\"speaker\":\"customer\",\"text\":\"My code is ***-*****.\"}},\
-             {{\"speaker\":\"agent\",\"text\":\"***-*****, and you must wait.\"}}]}}"
-        )
-    };
-    let (dup, one) = (line("dup"), line("one"));
+    let (dup, one) = (line("dup", "***-*****"), line("one", "***-*****"));
     assert_eq!(
         excerpts,
         [
