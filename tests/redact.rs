@@ -345,34 +345,19 @@ fn report_masks_each_listed_call_with_the_values_read_in_it() {
     let calls = [("dup", "VIP-AB12C"), ("dup", "VIP-CD34E"), ("one", "VIP-EF56G")];
     let file: String = calls.iter().map(|(id, code)| line(id, code) + "\n").collect();
     std::fs::write(dir.path().join("calls.jsonl"), file).unwrap();
-    std::fs::write(
-        dir.path().join("codes.toml"),
-        r#"[rulebook]
-id = "codes"
-
-[[readback]]
-id = "code"
-entity = "regex"
-pattern = '(vip-[a-z]{2}\d{2}[a-z])'
-
-[[forbidden]]
-id = "must"
-phrases = ["you must"]
-"#,
-    )
-    .unwrap();
+    let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/redact/codes.toml");
     let output = common::command()
         .current_dir(dir.path())
         .args([
             "report",
             ".",
             "--no-config",
-            "-r",
-            "codes.toml",
             "--format",
             "json",
             "--redact=all",
+            "-r",
         ])
+        .arg(&rules)
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&output.stdout);

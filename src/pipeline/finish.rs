@@ -236,20 +236,9 @@ mod tests {
     use crate::redact::Redaction;
     use crate::rulebook::RuleSet;
 
-    /// A read-back rule reads the member code, which only its rule knows to mask; the agent's
-    /// line with it holds a forbidden phrase.
-    const RULES: &str = r#"[rulebook]
-id = "t"
-
-[[readback]]
-id = "code"
-entity = "regex"
-pattern = '(vip-[a-z]{2}\d{2}[a-z])'
-
-[[forbidden]]
-id = "must"
-phrases = ["you must"]
-"#;
+    /// A read-back rule reads member codes, which only it knows to mask; agents must not say
+    /// "you must" (shared with `tests/redact.rs`).
+    const RULES: &str = include_str!("../../tests/fixtures/redact/codes.toml");
 
     const CALL: &str = "Customer: My code is VIP-AB12C.\nAgent: VIP-AB12C, and you must wait.\n";
 
