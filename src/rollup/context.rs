@@ -11,7 +11,7 @@
 //! quoted and masked as it is checked and goes without context. With redaction on, the turns
 //! are masked like every other text of the report.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::discover::Input;
 use crate::finding::FileResult;
@@ -58,8 +58,10 @@ pub fn add_context(
                 .read(input_file(&input), input.format.or(pipeline.format), bytes)
                 .ok()
         });
+        // A call listed for the run and for its group is checked again once.
+        let mut again = HashMap::new();
         for call in calls_mut(report).filter(|c| c.file == file) {
-            let Some(transcript) = refresh(call, read.as_ref(), pipeline, redaction) else {
+            let Some(transcript) = refresh(call, read.as_ref(), &mut again, pipeline, redaction) else {
                 continue;
             };
             // The values read-back and pii rules read are masked like in the findings.
@@ -84,10 +86,11 @@ pub fn add_context(
 fn refresh<'r>(
     call: &mut Call,
     read: Option<&'r Read<'_>>,
+    again: &mut CheckedAgain,
     pipeline: &Pipeline<'_>,
     redaction: Redaction,
 ) -> Option<&'r Transcript> {
-    if let Some((transcript, findings)) = read.and_then(|read| check_again(pipeline, read, call)) {
+    if let Some((transcript, findings)) = read.and_then(|read| check_again(pipeline, read, again, call)) {
         call.findings = findings;
         return Some(transcript);
     }
@@ -104,16 +107,23 @@ fn refresh<'r>(
     None
 }
 
+/// The calls of one file checked again, by their position in it.
+type CheckedAgain = HashMap<usize, Option<FileResult>>;
+
 /// The call's transcript in `read` and its findings checked again — masked, redacted and quoted
 /// as `pipeline` says — when they are the findings the run reported (the file has not changed).
 fn check_again<'r>(
     pipeline: &Pipeline<'_>,
     read: &'r Read<'_>,
+    checked: &mut CheckedAgain,
     call: &Call,
 ) -> Option<(&'r Transcript, Vec<CallFinding>)> {
     // Calls sharing a call id share a name: the one whose findings are the call's is the call.
     transcripts_named(&read.transcripts, &call.path, &call.file).find_map(|(index, transcript)| {
-        let Some(FileResult::Checked(again)) = pipeline.check_again(&call.file, read, index) else {
+        let result = checked
+            .entry(index)
+            .or_insert_with(|| pipeline.check_again(&call.file, read, index));
+        let Some(FileResult::Checked(again)) = result else {
             return None;
         };
         let findings: Vec<CallFinding> = again
@@ -430,9 +440,27 @@ mod tests {
         let engine = crate::engine::Engine::new(rules);
         let pipeline = Pipeline::new(&engine, crate::pipeline::InputOptions::plain());
         let mut unmasked = call.clone();
-        assert!(refresh(&mut unmasked, None, &pipeline, Redaction::None).is_none());
+        assert!(
+            refresh(
+                &mut unmasked,
+                None,
+                &mut HashMap::new(),
+                &pipeline,
+                Redaction::None
+            )
+            .is_none()
+        );
         assert_eq!(unmasked, call, "nothing to mask without redaction");
-        assert!(refresh(&mut call, None, &pipeline, Redaction::Personal).is_none());
+        assert!(
+            refresh(
+                &mut call,
+                None,
+                &mut HashMap::new(),
+                &pipeline,
+                Redaction::Personal
+            )
+            .is_none()
+        );
         let f = &call.findings[0];
         assert_eq!(f.message, "read back *******5678");
         assert_eq!((&f.note, &f.matched, &f.excerpt), (&None, &None, &None));
