@@ -276,6 +276,21 @@ fn without_the_flag_values_are_shown() {
     assert!(text.contains("13912345679"), "{text}");
 }
 
+/// `callcheck report . --no-config --format json` run in `dir` with `extra` arguments: what it
+/// writes to standard output.
+fn report_json<S: AsRef<std::ffi::OsStr>>(
+    dir: &std::path::Path,
+    extra: impl IntoIterator<Item = S>,
+) -> String {
+    let output = common::command()
+        .current_dir(dir)
+        .args(["report", ".", "--no-config", "--format", "json"])
+        .args(extra)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
 #[test]
 fn report_shows_amounts_unless_asked_to_mask_everything() {
     // Issue 13: "read back 3,680元, customer said 3,580元" became "*,****" in the report.
@@ -288,21 +303,8 @@ fn report_shows_amounts_unless_asked_to_mask_everything() {
     )
     .unwrap();
     let report = |extra: &[&str]| {
-        let output = common::command()
-            .current_dir(dir.path())
-            .args([
-                "report",
-                ".",
-                "--no-config",
-                "--format",
-                "json",
-                "--select",
-                "*/read-back-amount",
-            ])
-            .args(extra)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&output.stdout).into_owned()
+        let args = ["--select", "*/read-back-amount"].iter().chain(extra);
+        report_json(dir.path(), args)
     };
     let personal = report(&[]);
     assert!(personal.contains("\"redaction\": \"personal\""), "{personal}");
@@ -346,21 +348,8 @@ fn report_masks_each_listed_call_with_the_values_read_in_it() {
     let file: String = calls.iter().map(|(id, code)| line(id, code) + "\n").collect();
     std::fs::write(dir.path().join("calls.jsonl"), file).unwrap();
     let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/redact/codes.toml");
-    let output = common::command()
-        .current_dir(dir.path())
-        .args([
-            "report",
-            ".",
-            "--no-config",
-            "--format",
-            "json",
-            "--redact=all",
-            "-r",
-        ])
-        .arg(&rules)
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&output.stdout);
+    let rules = rules.to_string_lossy();
+    let text = report_json(dir.path(), ["--redact=all", "-r", &*rules]);
     for (_, code) in calls {
         assert!(!text.contains(&code[4..]), "leaks {code}:\n{text}");
     }
