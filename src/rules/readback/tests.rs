@@ -657,22 +657,13 @@ fn full_width(digits: &[u8]) -> String {
 
 /// A number in English words: "one hundred and thirty five".
 fn english_words(n: u64) -> String {
-    const TEENS: [&str; 10] = [
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: [&str; 10] = [
-        "", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
+    // The digit words the hint tells, in order: ten to nineteen, then twenty to ninety.
+    fn words(from: &str, to: &str) -> &'static [&'static str] {
+        let at = |word| super::hint::DIGIT_WORDS.iter().position(|w| *w == word).unwrap();
+        &super::hint::DIGIT_WORDS[at(from)..=at(to)]
+    }
     fn below_thousand(n: u64) -> Vec<String> {
+        let (teens, tens) = (words("ten", "nineteen"), words("twenty", "ninety"));
         let mut out = Vec::new();
         if n >= 100 {
             out.push(format!("{} hundred", EN_DIGITS[(n / 100) as usize]));
@@ -684,11 +675,11 @@ fn english_words(n: u64) -> String {
         match rest {
             0 => {}
             1..=9 => out.push(EN_DIGITS[rest as usize].into()),
-            10..=19 => out.push(TEENS[(rest - 10) as usize].into()),
-            _ if rest % 10 == 0 => out.push(TENS[(rest / 10) as usize].into()),
+            10..=19 => out.push(teens[(rest - 10) as usize].into()),
+            _ if rest % 10 == 0 => out.push(tens[(rest / 10 - 2) as usize].into()),
             _ => out.push(format!(
                 "{}-{}",
-                TENS[(rest / 10) as usize],
+                tens[(rest / 10 - 2) as usize],
                 EN_DIGITS[(rest % 10) as usize]
             )),
         }
