@@ -102,27 +102,112 @@ impl NormText {
     #[inline(always)]
     fn push(&mut self, c: char, source_at: usize) {
         let source_at = u32::try_from(source_at).unwrap_or(u32::MAX);
-        if c.is_ascii() {
-            self.text.push(c);
-            self.map.push(source_at);
-        } else {
-            let mut buf = [0; 4];
-            let encoded = c.encode_utf8(&mut buf);
-            self.text.push_str(encoded);
-            self.map.resize(self.map.len() + encoded.len(), source_at);
+        self.text.push(c);
+        match c.len_utf8() {
+            1 => self.map.push(source_at),
+            3 => self.map.extend_from_slice(&[source_at; 3]),
+            len => self.map.resize(self.map.len() + len, source_at),
         }
     }
 }
 
-/// True when eight ASCII bytes fold to themselves: each is in `plain` (a bit per byte), or is
-/// a space between two such bytes of the block — so the block starts and ends with a word
-/// character and holds no whitespace run, and folding it only copies it.
+/// End of the run of word bytes from `start` (which is one) that folding only copies: ASCII
+/// letters and digits `plain` marks, single spaces between them. The run ends on a word byte,
+/// and never on one a non-ASCII character follows, which could be a combining mark that
+/// changes it.
 #[inline(always)]
-fn is_plain_block(block: [u8; 8], plain: u128) -> bool {
-    let word = |b: u8| b < 128 && (plain >> b) & 1 == 1;
-    word(block[0])
-        && word(block[7])
-        && (1..7).all(|i| word(block[i]) || (block[i] == b' ' && word(block[i - 1]) && word(block[i + 1])))
+fn plain_run_end(bytes: &[u8], start: usize, plain: &[bool; 256]) -> usize {
+    let word = |b: u8| plain[usize::from(b)];
+    let mut end = start;
+    while let Some(&b) = bytes.get(end) {
+        if word(b) {
+            end += 1;
+        } else if b == b' ' && bytes.get(end + 1).is_some_and(|&next| word(next)) {
+            end += 2;
+        } else {
+            break;
+        }
+    }
+    if bytes.get(end).is_some_and(|b| !b.is_ascii()) {
+        end -= 1;
+        if end > start && bytes[end - 1] == b' ' {
+            end -= 1;
+        }
+    }
+    end
+}
+
+/// End of the run of three-byte characters from `start` (which starts one) that the table
+/// writes out as they are, none followed by a combining mark, and the entry of its last
+/// character (`None` when the run is empty).
+#[inline(always)]
+fn same_three_run_end(table: &CharTable, bytes: &[u8], start: usize) -> (usize, Option<Entry>) {
+    let mut end = start;
+    let mut last = None;
+    let Some(sequence) = bytes.get(start..start + 3) else {
+        return (end, last);
+    };
+    let mut code = decode_three(sequence);
+    let mut entry = table.entry_bmp(code);
+    while entry.kind() == Kind::Emit && entry.0 & 0x1F_FFFF == code {
+        let next = end + 3;
+        match next_three(table, bytes, next) {
+            Next::Three(next_code, next_entry) => {
+                (end, last) = (next, Some(entry));
+                (code, entry) = (next_code, next_entry);
+            }
+            Next::NoMark => return (next, Some(entry)),
+            Next::MayBeMark => break,
+        }
+    }
+    (end, last)
+}
+
+/// What follows a character, for the fast paths that must know no combining mark does.
+enum Next {
+    /// A three-byte character that is no combining mark: its value and entry.
+    Three(u32, Entry),
+    /// The end of the text, an ASCII character or anything else that is no combining mark.
+    NoMark,
+    /// A combining mark, or a character of two or four bytes, which may be one.
+    MayBeMark,
+}
+
+/// What starts at byte `at` of `bytes` (a character boundary).
+#[inline(always)]
+fn next_three(table: &CharTable, bytes: &[u8], at: usize) -> Next {
+    match bytes.get(at) {
+        Some(&b) if starts_three(b) => match bytes.get(at..at + 3) {
+            Some(sequence) => {
+                let code = decode_three(sequence);
+                let entry = table.entry_bmp(code);
+                if entry.kind() == Kind::Combining {
+                    Next::MayBeMark
+                } else {
+                    Next::Three(code, entry)
+                }
+            }
+            None => Next::MayBeMark,
+        },
+        Some(&b) if !b.is_ascii() => Next::MayBeMark,
+        _ => Next::NoMark,
+    }
+}
+
+/// The value of the three-byte UTF-8 sequence at the start of `bytes` (valid UTF-8).
+#[inline(always)]
+fn decode_three(bytes: &[u8]) -> u32 {
+    let [first, second, third, ..] = *bytes else {
+        return u32::from(char::REPLACEMENT_CHARACTER);
+    };
+    (u32::from(first & 0x0F) << 12) | (u32::from(second & 0x3F) << 6) | u32::from(third & 0x3F)
+}
+
+/// True when `b` starts a three-byte UTF-8 sequence (the rest of the Basic Multilingual Plane
+/// above U+07FF, which holds CJK text).
+#[inline(always)]
+fn starts_three(b: u8) -> bool {
+    b & 0xF0 == 0xE0
 }
 
 /// End of the source unit starting at `at`: the character plus following combining marks.
@@ -150,7 +235,9 @@ fn unit_end(source: &str, at: usize) -> usize {
 /// only characters whose fold is more than one character, characters outside the Basic
 /// Multilingual Plane and combining sequences take the slower general path. ASCII characters
 /// not followed by a combining mark (most of English text, digits and punctuation in any
-/// language) are read byte by byte without decoding.
+/// language) are read byte by byte without decoding, and three-byte characters (Chinese) are
+/// decoded in place. Runs the fold only copies — ASCII words with single spaces between them,
+/// or Chinese characters already in their folded form — are written out at once.
 pub fn normalize_into(profile: &Profile, source: &str, out: &mut NormText) {
     out.clear();
     out.text.reserve(source.len());
@@ -185,21 +272,24 @@ pub fn normalize_into(profile: &Profile, source: &str, out: &mut NormText) {
                 at += len;
                 continue;
             }
-            // Eight bytes at a time through words of letters and digits the fold leaves as they
-            // are, single spaces between them (most of English text): copied as they are.
-            if state.pending_space.is_none()
-                && state.pending_break.is_none()
-                && let Some(block) = bytes.get(at..at + 9)
-                && block[8].is_ascii()
-                && is_plain_block(block[..8].try_into().unwrap_or_default(), plain)
-            {
-                let from = u32::try_from(at).unwrap_or(u32::MAX);
-                state.out.text.push_str(&source[at..at + 8]);
-                let offsets: [u32; 8] = std::array::from_fn(|i| from.saturating_add(i as u32));
-                state.out.map.extend_from_slice(&offsets);
-                state.last = Some(Entry(ascii[usize::from(block[7])]));
-                at += 8;
-                continue;
+            // Runs of letters and digits the fold writes as ASCII letters and digits, single
+            // spaces between them (most of English text): copied at once, in lower case when
+            // the case is folded.
+            if state.pending_space.is_none() && state.pending_break.is_none() && plain[usize::from(b)] {
+                let end = plain_run_end(bytes, at, plain);
+                if end > at {
+                    let written = state.out.text.len();
+                    state.out.text.push_str(&source[at..end]);
+                    if profile.fold_case {
+                        state.out.text[written..].make_ascii_lowercase();
+                    }
+                    let from = u32::try_from(at).unwrap_or(u32::MAX);
+                    let to = u32::try_from(end).unwrap_or(u32::MAX);
+                    state.out.map.extend(from..to);
+                    state.last = Some(Entry(ascii[usize::from(bytes[end - 1])]));
+                    at = end;
+                    continue;
+                }
             }
             // No combining mark follows: the table entry is the whole story (an ASCII
             // character is never Slow or Combining).
@@ -216,6 +306,38 @@ pub fn normalize_into(profile: &Profile, source: &str, out: &mut NormText) {
                     state.feed(entry, at);
                 }
                 at += 1;
+                continue;
+            }
+        }
+        // Runs of three-byte characters the fold writes as they are, with no combining mark
+        // after the last (most of Chinese text): copied at once, but for a first character
+        // that settles a pending space or break.
+        if starts_three(b) {
+            let (end, last) = same_three_run_end(&table, bytes, at);
+            if let Some(last) = last {
+                let mut from = at;
+                if state.pending_space.is_some() || state.pending_break.is_some() {
+                    state.feed(table.entry_bmp(decode_three(&bytes[at..])), at);
+                    from += 3;
+                }
+                state.out.text.push_str(&source[from..end]);
+                for offset in (from..end).step_by(3) {
+                    let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+                    state.out.map.extend_from_slice(&[offset; 3]);
+                }
+                state.last = Some(last);
+                at = end;
+                continue;
+            }
+            // One character the table settles on its own, such as punctuation or a Traditional
+            // character.
+            let entry = table.entry_bmp(decode_three(&bytes[at..]));
+            if entry.kind() != Kind::Slow
+                && entry.kind() != Kind::Combining
+                && !matches!(next_three(&table, bytes, at + 3), Next::MayBeMark)
+            {
+                state.feed(entry, at);
+                at += 3;
                 continue;
             }
         }
@@ -472,14 +594,14 @@ type Page = Box<[u32; 256]>;
 /// Pages are built on first use, per profile: a run touches only the scripts its text uses.
 static PAGES: [[OnceLock<Page>; 256]; 16] = [const { [const { OnceLock::new() }; 256] }; 16];
 
-/// Per profile, the ASCII characters [`CharTable::plain_ascii`] lists, built on first use.
-static PLAIN_ASCII: [OnceLock<u128>; 16] = [const { OnceLock::new() }; 16];
+/// Per profile, the ASCII characters [`CharTable::plain_ascii`] marks, built on first use.
+static PLAIN_ASCII: [OnceLock<[bool; 256]>; 16] = [const { OnceLock::new() }; 16];
 
 /// Per-profile lookup of [`Entry`]s for characters of the Basic Multilingual Plane.
 struct CharTable {
     profile: Profile,
     pages: &'static [OnceLock<Page>; 256],
-    plain: &'static OnceLock<u128>,
+    plain: &'static OnceLock<[bool; 256]>,
 }
 
 impl CharTable {
@@ -495,18 +617,30 @@ impl CharTable {
         }
     }
 
-    /// The ASCII letters and digits written as they are (a bit per character): under the
-    /// default profile, the lower-case letters and the digits.
-    fn plain_ascii(&self) -> u128 {
-        *self.plain.get_or_init(|| {
+    /// The ASCII letters and digits written as themselves, or in lower case when the profile
+    /// folds case (a flag per byte): under the default profile, every letter and digit.
+    fn plain_ascii(&self) -> &'static [bool; 256] {
+        self.plain.get_or_init(|| {
             let page = self.page(0);
-            (0..128u8)
-                .filter(|&b| {
-                    let entry = Entry(page[usize::from(b)]);
-                    b.is_ascii_alphanumeric() && entry.kind() == Kind::Emit && entry.char() == char::from(b)
-                })
-                .fold(0, |bits, b| bits | 1 << b)
+            std::array::from_fn(|b| {
+                let Ok(b) = u8::try_from(b) else {
+                    return false;
+                };
+                let entry = Entry(page[usize::from(b)]);
+                let written = if self.profile.fold_case {
+                    b.to_ascii_lowercase()
+                } else {
+                    b
+                };
+                b.is_ascii_alphanumeric() && entry.kind() == Kind::Emit && entry.char() == char::from(written)
+            })
         })
+    }
+
+    /// The entry of the character `code` of the Basic Multilingual Plane.
+    #[inline(always)]
+    fn entry_bmp(&self, code: u32) -> Entry {
+        Entry(self.page(code >> 8)[(code & 0xFF) as usize])
     }
 
     #[inline]
@@ -999,15 +1133,18 @@ mod tests {
         }
 
         #[test]
-        fn table_path_matches_on_mixed_scripts(source in "[a-zA-Z0-9 ,.'!?這裡是您好，。！ＡＢ１２ﬁé\u{301}\u{3000}\u{200b}\t-]{0,60}", bits in 0u8..16) {
+        // Runs of CJK and ASCII characters, broken by what ends a run: Traditional characters,
+        // marks of two and three bytes (U+0301, U+3099, the half-width voiced mark), characters
+        // of four bytes, wide forms and spaces.
+        fn table_path_matches_on_mixed_scripts(source in "[a-zA-Z0-9 ,.'!?這裡是您好，。！ＡＢ１２ﬁé\u{301}\u{3099}ｶﾞか𠀀\u{3000}\u{200b}\t-]{0,60}", bits in 0u8..16) {
             matches_reference(&source, bits)?;
         }
 
-        // English-like words, long enough for the eight-byte blocks, broken by what ends a
-        // block: capitals, punctuation, double spaces, combining marks, CJK.
+        // English-like words in runs of letters, digits and single spaces, broken by what ends
+        // a run: punctuation, double spaces, tabs, combining marks, CJK.
         #[test]
-        fn plain_ascii_blocks_match_the_general_path(
-            source in "([a-z0-9]{1,12}( |  |[A-Z,.'\t這\u{301}])?){0,10}",
+        fn plain_ascii_runs_match_the_general_path(
+            source in "([a-zA-Z0-9]{1,12}( |  |[,.'\t這\u{301}\u{3099}])?){0,10}",
             bits in 0u8..16,
         ) {
             matches_reference(&source, bits)?;
