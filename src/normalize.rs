@@ -21,6 +21,9 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
+mod runs;
+
+use runs::{Next, decode_three, next_three, plain_run_end, same_three_run_end, starts_three};
 use unicode_normalization::char::canonical_combining_class;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfkc_quick};
 use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
@@ -109,105 +112,6 @@ impl NormText {
             len => self.map.resize(self.map.len() + len, source_at),
         }
     }
-}
-
-/// End of the run of word bytes from `start` (which is one) that folding only copies: ASCII
-/// letters and digits `plain` marks, single spaces between them. The run ends on a word byte,
-/// and never on one a non-ASCII character follows, which could be a combining mark that
-/// changes it.
-#[inline(always)]
-fn plain_run_end(bytes: &[u8], start: usize, plain: &[bool; 256]) -> usize {
-    let word = |b: u8| plain[usize::from(b)];
-    let mut end = start;
-    while let Some(&b) = bytes.get(end) {
-        if word(b) {
-            end += 1;
-        } else if b == b' ' && bytes.get(end + 1).is_some_and(|&next| word(next)) {
-            end += 2;
-        } else {
-            break;
-        }
-    }
-    if bytes.get(end).is_some_and(|b| !b.is_ascii()) {
-        end -= 1;
-        if end > start && bytes[end - 1] == b' ' {
-            end -= 1;
-        }
-    }
-    end
-}
-
-/// End of the run of three-byte characters from `start` (which starts one) that the table
-/// writes out as they are, none followed by a combining mark, and the entry of its last
-/// character (`None` when the run is empty).
-#[inline(always)]
-fn same_three_run_end(table: &CharTable, bytes: &[u8], start: usize) -> (usize, Option<Entry>) {
-    let mut end = start;
-    let mut last = None;
-    let Some(sequence) = bytes.get(start..start + 3) else {
-        return (end, last);
-    };
-    let mut code = decode_three(sequence);
-    let mut entry = table.entry_bmp(code);
-    while entry.kind() == Kind::Emit && entry.0 & 0x1F_FFFF == code {
-        let next = end + 3;
-        match next_three(table, bytes, next) {
-            Next::Three(next_code, next_entry) => {
-                (end, last) = (next, Some(entry));
-                (code, entry) = (next_code, next_entry);
-            }
-            Next::NoMark => return (next, Some(entry)),
-            Next::MayBeMark => break,
-        }
-    }
-    (end, last)
-}
-
-/// What follows a character, for the fast paths that must know no combining mark does.
-enum Next {
-    /// A three-byte character that is no combining mark: its value and entry.
-    Three(u32, Entry),
-    /// The end of the text, an ASCII character or anything else that is no combining mark.
-    NoMark,
-    /// A combining mark, or a character of two or four bytes, which may be one.
-    MayBeMark,
-}
-
-/// What starts at byte `at` of `bytes` (a character boundary).
-#[inline(always)]
-fn next_three(table: &CharTable, bytes: &[u8], at: usize) -> Next {
-    match bytes.get(at) {
-        Some(&b) if starts_three(b) => match bytes.get(at..at + 3) {
-            Some(sequence) => {
-                let code = decode_three(sequence);
-                let entry = table.entry_bmp(code);
-                if entry.kind() == Kind::Combining {
-                    Next::MayBeMark
-                } else {
-                    Next::Three(code, entry)
-                }
-            }
-            None => Next::MayBeMark,
-        },
-        Some(&b) if !b.is_ascii() => Next::MayBeMark,
-        _ => Next::NoMark,
-    }
-}
-
-/// The value of the three-byte UTF-8 sequence at the start of `bytes` (valid UTF-8).
-#[inline(always)]
-fn decode_three(bytes: &[u8]) -> u32 {
-    let [first, second, third, ..] = *bytes else {
-        return u32::from(char::REPLACEMENT_CHARACTER);
-    };
-    (u32::from(first & 0x0F) << 12) | (u32::from(second & 0x3F) << 6) | u32::from(third & 0x3F)
-}
-
-/// True when `b` starts a three-byte UTF-8 sequence (the rest of the Basic Multilingual Plane
-/// above U+07FF, which holds CJK text).
-#[inline(always)]
-fn starts_three(b: u8) -> bool {
-    b & 0xF0 == 0xE0
 }
 
 /// End of the source unit starting at `at`: the character plus following combining marks.
