@@ -19,7 +19,8 @@
 //! and "Tom Becker" needs only `agent: Maria Lopez`. Sidecars and folder tables are never checked
 //! as transcripts ([`is_metadata_file`]).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -343,8 +344,17 @@ fn record_from_json(
     Ok(record)
 }
 
-/// A folder's table, once read: none, or why it could not be read.
-type FolderTable = Arc<Result<Option<Table>, Problem>>;
+/// What is read once per folder.
+struct Folder {
+    /// Its table: none, or why it could not be read.
+    table: Result<Option<Table>, Problem>,
+    /// The names of the sidecars in it, so the many calls without one cost no lookup each;
+    /// `None` when the folder cannot be listed, and each sidecar is looked for on its own.
+    sidecars: Option<HashSet<OsString>>,
+}
+
+/// A folder, once read.
+type FolderTable = Arc<Folder>;
 
 /// Applies the metadata sources to the transcripts of one file.
 pub struct Metadata {
@@ -392,15 +402,26 @@ impl Metadata {
         if let Some(cached) = cached {
             return cached;
         }
-        let mut loaded = Ok(None);
+        let mut table = Ok(None);
         for name in TABLE_NAMES {
             let candidate = folder.join(name);
             if candidate.is_file() {
-                loaded = Table::load(&candidate, &self.labels).map(Some);
+                table = Table::load(&candidate, &self.labels).map(Some);
                 break;
             }
         }
-        let loaded = Arc::new(loaded);
+        let listed = if folder.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            folder.as_path()
+        };
+        let sidecars = std::fs::read_dir(listed).ok().map(|entries| {
+            entries
+                .filter_map(|entry| entry.ok().map(|e| e.file_name()))
+                .filter(|name| name.to_str().is_some_and(|n| n.ends_with(SIDECAR_SUFFIX)))
+                .collect()
+        });
+        let loaded = Arc::new(Folder { table, sidecars });
         if let Ok(mut cache) = self.folders.lock() {
             cache.insert(folder, Arc::clone(&loaded));
         }
@@ -422,16 +443,22 @@ impl Metadata {
         transcripts: &mut [Transcript],
     ) -> Result<(), Problem> {
         let mut sources: Vec<Record> = given.cloned().into_iter().collect();
-        if let Some(path) = path {
-            if let Some(sidecar) = sidecar_path(path)
-                && sidecar.is_file()
-            {
+        let folder = path.map(|p| self.folder_table(p));
+        if let Some(path) = path
+            && let Some(sidecar) = sidecar_path(path)
+        {
+            // A sidecar the folder's listing lacks is not there; one it has is checked, as
+            // the listing does not follow links.
+            let listed = folder
+                .as_ref()
+                .and_then(|f| f.sidecars.as_ref())
+                .is_none_or(|names| sidecar.file_name().is_some_and(|n| names.contains(n)));
+            if listed && sidecar.is_file() {
                 sources.push(self.load_sidecar(&sidecar)?);
             }
         }
-        let folder = path.map(|p| self.folder_table(p));
         if let Some(folder) = &folder
-            && let Err(e) = folder.as_ref()
+            && let Err(e) = &folder.table
         {
             return Err(e.clone());
         }
@@ -448,7 +475,10 @@ impl Metadata {
                 .or_else(|| stem.clone().filter(|_| single));
             let mut rows: Vec<&Record> = sources.iter().collect();
             if let Some(key) = &key {
-                if let Some(Ok(Some(table))) = folder.as_deref()
+                if let Some(Folder {
+                    table: Ok(Some(table)),
+                    ..
+                }) = folder.as_deref()
                     && let Some(row) = table.get(key)
                 {
                     rows.push(row);
@@ -765,8 +795,12 @@ mod tests {
             .apply(Some(&calls.join("other.txt")), &mut by_id)
             .unwrap();
         assert_eq!(by_id[0].metadata["team"], "二组");
+        // A folder is listed once per run: a sidecar written since is seen by the next run.
         std::fs::write(calls.join("0002.meta.json"), "{\"agent\": [1]}").unwrap();
-        let e = metadata
+        let mut late = vec![plain::parse("Agent: hi\n", &ParseOptions::default()).unwrap()];
+        metadata.apply(Some(&calls.join("0002.txt")), &mut late).unwrap();
+        assert!(!late[0].metadata.contains_key("agent"));
+        let e = Metadata::new(labels(), None)
             .apply(Some(&calls.join("0002.txt")), &mut by_name)
             .unwrap_err();
         assert!(

@@ -50,7 +50,10 @@ pub(super) fn judge_files(
 /// report file).
 pub(super) fn is_own_file(input: &Input, own: &[PathBuf]) -> bool {
     match &input.source {
-        Source::File(path) => !own.is_empty() && own.contains(&normalize_path(path)),
+        // Names first: making every path absolute asks the system for the current folder.
+        Source::File(path) => {
+            own.iter().any(|file| file.file_name() == path.file_name()) && own.contains(&normalize_path(path))
+        }
         _ => false,
     }
 }

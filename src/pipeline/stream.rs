@@ -29,7 +29,8 @@ impl Pipeline<'_> {
         let forced = input.format.or(self.format);
         let format = match &input.source {
             Source::File(path) => {
-                let large = std::fs::metadata(path).is_ok_and(|m| m.len() >= STREAM_THRESHOLD);
+                // Most files have no line-per-call format: only those that have one are looked at.
+                let large = || std::fs::metadata(path).is_ok_and(|m| m.len() >= STREAM_THRESHOLD);
                 let by_extension = || {
                     let extension = path.extension()?.to_str()?.to_ascii_lowercase();
                     let mut claiming = FORMATS
@@ -38,7 +39,9 @@ impl Pipeline<'_> {
                     let only = claiming.next()?;
                     claiming.next().is_none().then_some(*only)
                 };
-                forced.or_else(by_extension).filter(|_| large)?
+                forced
+                    .or_else(by_extension)
+                    .filter(|format| format.parse_line.is_some() && large())?
             }
             Source::Stdin => forced?,
             Source::Unreadable(_) => return None,
