@@ -187,9 +187,14 @@ pub fn normalize_into(profile: &Profile, source: &str, out: &mut NormText) {
                     if profile.fold_case {
                         state.out.text[written..].make_ascii_lowercase();
                     }
-                    let from = u32::try_from(at).unwrap_or(u32::MAX);
-                    let to = u32::try_from(end).unwrap_or(u32::MAX);
-                    state.out.map.extend(from..to);
+                    match (u32::try_from(at), u32::try_from(end)) {
+                        (Ok(from), Ok(to)) => state.out.map.extend(from..to),
+                        // Past 4 GiB offsets saturate, as `NormText::push` writes them.
+                        _ => state
+                            .out
+                            .map
+                            .extend((at..end).map(|offset| u32::try_from(offset).unwrap_or(u32::MAX))),
+                    }
                     state.last = Some(Entry(ascii[usize::from(bytes[end - 1])]));
                     at = end;
                     continue;
