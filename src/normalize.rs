@@ -222,11 +222,13 @@ pub fn normalize_into(profile: &Profile, source: &str, out: &mut NormText) {
         // after the last (most of Chinese text): copied at once, but for a first character
         // that settles a pending space or break.
         if starts_three(b) {
-            let (end, last) = same_three_run_end(&table, bytes, at);
+            let code = decode_three(&bytes[at..]);
+            let entry = table.entry_bmp(code);
+            let (end, last) = same_three_run_end(&table, bytes, at, (code, entry));
             if let Some(last) = last {
                 let mut from = at;
                 if state.pending_space.is_some() || state.pending_break.is_some() {
-                    state.feed(table.entry_bmp(decode_three(&bytes[at..])), at);
+                    state.feed(entry, at);
                     from += 3;
                 }
                 state.out.text.push_str(&source[from..end]);
@@ -240,7 +242,6 @@ pub fn normalize_into(profile: &Profile, source: &str, out: &mut NormText) {
             }
             // One character the table settles on its own, such as punctuation or a Traditional
             // character.
-            let entry = table.entry_bmp(decode_three(&bytes[at..]));
             if entry.kind() != Kind::Slow
                 && entry.kind() != Kind::Combining
                 && !matches!(next_three(&table, bytes, at + 3), Next::MayBeMark)

@@ -31,18 +31,18 @@ pub(super) fn plain_run_end(bytes: &[u8], start: usize, plain: &[bool; 256]) -> 
     end
 }
 
-/// End of the run of three-byte characters from `start` (which starts one) that the table
-/// writes out as they are, none followed by a combining mark, and the entry of its last
-/// character (`None` when the run is empty).
+/// End of the run of three-byte characters from `start` (whose character is `code`, with
+/// table entry `entry`) that the table writes out as they are, none followed by a combining
+/// mark, and the entry of its last character (`None` when the run is empty).
 #[inline(always)]
-pub(super) fn same_three_run_end(table: &CharTable, bytes: &[u8], start: usize) -> (usize, Option<Entry>) {
+pub(super) fn same_three_run_end(
+    table: &CharTable,
+    bytes: &[u8],
+    start: usize,
+    (mut code, mut entry): (u32, Entry),
+) -> (usize, Option<Entry>) {
     let mut end = start;
     let mut last = None;
-    let Some(sequence) = bytes.get(start..start + 3) else {
-        return (end, last);
-    };
-    let mut code = decode_three(sequence);
-    let mut entry = table.entry_bmp(code);
     while entry.kind() == Kind::Emit && entry.0 & 0x1F_FFFF == code {
         let next = end + 3;
         match next_three(table, bytes, next) {
