@@ -97,12 +97,11 @@ impl Checker {
                 }
                 None => pipeline.check_in_memory(item.name, None, item.text, given.as_ref(), &mut scratch),
             };
-            for result in &results {
-                match result_json(result, Some(&self.scoring)) {
-                    Ok(json) => out.push(json),
-                    Err(e) => unreachable!("a report entry always serialises: {e}"),
-                }
-            }
+            out.extend(
+                results
+                    .iter()
+                    .map(|result| result_json(result, Some(&self.scoring))),
+            );
         }
         out
     }

@@ -18,6 +18,8 @@ use crate::score::{Score, ScoreTally, Scoring};
 use crate::transcript::Assignment;
 use crate::transcript::{Role, RoleSource};
 
+mod write;
+
 /// Writes the JSON report.
 pub struct Json<W: Write> {
     out: W,
@@ -55,21 +57,12 @@ impl<W: Write> Json<W> {
     }
 }
 
+/// The objects of transcripts that were not checked or could not be read (those that were
+/// checked are written by [`write::checked`]).
 #[derive(Serialize)]
 #[serde(untagged)]
+#[allow(clippy::large_enum_variant, reason = "one short-lived value per call")]
 enum FileJson<'a> {
-    Ok {
-        path: &'a str,
-        status: &'static str,
-        format: &'a str,
-        encoding: &'a str,
-        metadata: &'a IndexMap<String, String>,
-        findings: Vec<FindingJson<'a>>,
-        not_applicable: Vec<&'a str>,
-        roles: Option<RolesJson<'a>>,
-        #[serde(skip_serializing_if = "Scored::is_off")]
-        score: Scored,
-    },
     NotChecked {
         path: &'a str,
         status: &'static str,
@@ -172,19 +165,10 @@ struct SummaryJson<'a> {
     scores: Option<&'a ScoreTally>,
 }
 
-fn file_json(result: &FileResult, score: Scored) -> FileJson<'_> {
-    match result {
-        FileResult::Checked(r) => FileJson::Ok {
-            path: &r.path,
-            status: "ok",
-            format: r.format,
-            encoding: r.encoding,
-            metadata: &r.metadata,
-            findings: r.findings.iter().map(FindingJson::from).collect(),
-            not_applicable: r.not_applicable.iter().map(|n| n.rule.as_str()).collect(),
-            roles: r.roles.as_ref().map(RolesJson::from),
-            score,
-        },
+/// Appends `result`'s object of the `files` array to `out`.
+fn write_file(out: &mut Vec<u8>, result: &FileResult, score: Scored) {
+    let other = match result {
+        FileResult::Checked(r) => return write::checked(out, r, &score),
         FileResult::NotChecked(n) => FileJson::NotChecked {
             path: &n.path,
             status: "not_checked",
@@ -200,18 +184,23 @@ fn file_json(result: &FileResult, score: Scored) -> FileJson<'_> {
             status: "error",
             error: &e.error,
         },
-    }
+    };
+    // Into memory, and these values serialise without error.
+    let _ = serde_json::to_writer(out, &other);
 }
 
 /// One transcript's object of the JSON report (with its `score` when `scoring` is given), for
 /// programs that take results one by one (the Python module).
-pub fn result_json(result: &FileResult, scoring: Option<&Scoring>) -> serde_json::Result<String> {
+pub fn result_json(result: &FileResult, scoring: Option<&Scoring>) -> String {
     let score = match (scoring, result) {
         (Some(scoring), FileResult::Checked(report)) => Scored::On(scoring.score(report)),
         (Some(_), FileResult::NotChecked(_)) => Scored::On(None),
         _ => Scored::Off,
     };
-    serde_json::to_string(&file_json(result, score))
+    let mut out = Vec::new();
+    write_file(&mut out, result, score);
+    // Written from strings and ASCII, so always UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 impl<W: Write> Reporter for Json<W> {
@@ -230,7 +219,7 @@ impl<W: Write> Reporter for Json<W> {
             _ => Scored::Off,
         };
         self.buffer.clear();
-        serde_json::to_writer(&mut self.buffer, &file_json(result, score))?;
+        write_file(&mut self.buffer, result, score);
         self.out.write_all(&self.buffer)
     }
 
