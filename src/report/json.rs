@@ -13,12 +13,12 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::Reporter;
-use crate::finding::{FileResult, Finding, Severity, Summary};
+use crate::finding::{FileResult, Summary};
 use crate::score::{Score, ScoreTally, Scoring};
 use crate::transcript::Assignment;
 use crate::transcript::{Role, RoleSource};
 
-mod write;
+pub(super) mod write;
 
 /// Writes the JSON report.
 pub struct Json<W: Write> {
@@ -79,48 +79,6 @@ enum FileJson<'a> {
         status: &'static str,
         error: &'a str,
     },
-}
-
-/// A finding as the JSON report shows it.
-#[derive(Serialize)]
-pub struct FindingJson<'a> {
-    rule: &'a str,
-    kind: &'a str,
-    severity: Severity,
-    message: &'a str,
-    line: u32,
-    column: u32,
-    turn: Option<u32>,
-    speaker: Option<Role>,
-    time: Option<String>,
-    matched: Option<&'a str>,
-    suggestion: Option<&'a str>,
-    replacement: Option<&'a str>,
-    note: Option<&'a str>,
-    end_line: u32,
-    end_column: u32,
-}
-
-impl<'a> From<&'a Finding> for FindingJson<'a> {
-    fn from(f: &'a Finding) -> Self {
-        FindingJson {
-            rule: &f.rule,
-            kind: f.kind,
-            severity: f.severity,
-            message: &f.message,
-            line: f.start.line,
-            column: f.start.column,
-            turn: f.turn,
-            speaker: f.speaker,
-            time: f.time.map(|t| t.to_string()),
-            matched: f.matched.as_deref(),
-            suggestion: f.suggestion.as_deref(),
-            replacement: f.replacement.as_deref(),
-            note: f.note.as_deref(),
-            end_line: f.end.line,
-            end_column: f.end.column,
-        }
-    }
 }
 
 /// How a call's roles were decided, as reports show it:
@@ -243,7 +201,7 @@ impl<W: Write> Reporter for Json<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::{FileError, FileReport, NotApplicable};
+    use crate::finding::{FileError, FileReport, Finding, NotApplicable, Severity};
     use crate::transcript::{Millis, Position};
 
     fn finding() -> Finding {

@@ -13,7 +13,8 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::Reporter;
-use super::json::{FindingJson, RolesJson};
+use super::json::RolesJson;
+use super::json::write::finding_line;
 use crate::finding::{FileResult, Summary};
 use crate::score::Scoring;
 
@@ -21,12 +22,18 @@ use crate::score::Scoring;
 pub struct Jsonl<W: Write> {
     out: W,
     scoring: Option<Arc<Scoring>>,
+    /// One file's lines, written here first and then to `out` at once.
+    buffer: Vec<u8>,
 }
 
 impl<W: Write> Jsonl<W> {
     /// A reporter writing to `out`.
     pub fn new(out: W) -> Self {
-        Jsonl { out, scoring: None }
+        Jsonl {
+            out,
+            scoring: None,
+            buffer: Vec::new(),
+        }
     }
 
     /// Adds `score` and `points` to each finding line.
@@ -34,17 +41,6 @@ impl<W: Write> Jsonl<W> {
         self.scoring = Some(scoring);
         self
     }
-}
-
-#[derive(Serialize)]
-struct Line<'a> {
-    path: &'a str,
-    #[serde(flatten)]
-    finding: FindingJson<'a>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    score: Option<Option<f64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    points: Option<Option<f64>>,
 }
 
 #[derive(Serialize)]
@@ -91,21 +87,17 @@ impl<W: Write> Reporter for Jsonl<W> {
                     _ => None,
                 };
                 let mut charged: Vec<&str> = Vec::new();
+                self.buffer.clear();
                 for f in &report.findings {
                     let first = !charged.contains(&f.rule.as_str());
                     charged.push(&f.rule);
-                    let line = Line {
-                        path: &report.path,
-                        finding: FindingJson::from(f),
-                        score: score.as_ref().map(|s| s.as_ref().map(|s| s.score)),
-                        points: score
-                            .as_ref()
-                            .map(|s| s.as_ref().filter(|_| first).and_then(|s| s.points_of(&f.rule))),
-                    };
-                    serde_json::to_writer(&mut self.out, &line)?;
-                    self.out.write_all(b"\n")?;
+                    let points = score
+                        .as_ref()
+                        .map(|s| s.as_ref().filter(|_| first).and_then(|s| s.points_of(&f.rule)));
+                    let score = score.as_ref().map(|s| s.as_ref().map(|s| s.score));
+                    finding_line(&mut self.buffer, &report.path, f, score, points);
                 }
-                Ok(())
+                self.out.write_all(&self.buffer)
             }
         }
     }

@@ -3,10 +3,8 @@
 //! into a new string) cost more than checking some calls. The bytes are exactly what
 //! `serde_json` writes for the same values (the tests compare the two).
 
-use std::io::Write;
-
 use crate::finding::{FileReport, Finding, Severity};
-use crate::transcript::Role;
+use crate::transcript::{Millis, Role};
 
 use super::{RolesJson, Scored};
 
@@ -55,7 +53,38 @@ pub(super) fn checked(out: &mut Vec<u8>, report: &FileReport, score: &Scored) {
 
 /// Appends one finding's object, as [`super::FindingJson`] serialises it.
 fn finding(out: &mut Vec<u8>, f: &Finding) {
-    out.extend_from_slice(b"{\"rule\":");
+    out.push(b'{');
+    finding_fields(out, f);
+    out.push(b'}');
+}
+
+/// Appends one line of the JSON Lines report: the transcript's `path`, the finding's keys,
+/// then `score` and `points` when given (as `Line` in [`crate::report::jsonl`] serialises it).
+pub(in crate::report) fn finding_line(
+    out: &mut Vec<u8>,
+    path: &str,
+    f: &Finding,
+    score: Option<Option<f64>>,
+    points: Option<Option<f64>>,
+) {
+    out.extend_from_slice(b"{\"path\":");
+    string(out, path);
+    out.push(b',');
+    finding_fields(out, f);
+    if let Some(score) = score {
+        out.extend_from_slice(b",\"score\":");
+        value(out, &score);
+    }
+    if let Some(points) = points {
+        out.extend_from_slice(b",\"points\":");
+        value(out, &points);
+    }
+    out.extend_from_slice(b"}\n");
+}
+
+/// Appends a finding's keys and values, `"rule":…` to `"end_column":…`, without braces.
+fn finding_fields(out: &mut Vec<u8>, f: &Finding) {
+    out.extend_from_slice(b"\"rule\":");
     string(out, &f.rule);
     out.extend_from_slice(b",\"kind\":");
     string(out, f.kind);
@@ -82,10 +111,7 @@ fn finding(out: &mut Vec<u8>, f: &Finding) {
         Some(Role::Other) => b",\"speaker\":\"other\",\"time\":",
     });
     match f.time {
-        // A time is digits and colons: nothing to escape.
-        Some(time) => {
-            let _ = write!(out, "\"{time}\"");
-        }
+        Some(time) => clock(out, time),
         None => out.extend_from_slice(b"null"),
     }
     out.extend_from_slice(b",\"matched\":");
@@ -100,7 +126,34 @@ fn finding(out: &mut Vec<u8>, f: &Finding) {
     number(out, f.end.line);
     out.extend_from_slice(b",\"end_column\":");
     number(out, f.end.column);
-    out.push(b'}');
+}
+
+/// Appends `time` as its `Display` writes it, quoted: `"hh:mm:ss"`, `.mmm` only with a fraction.
+fn clock(out: &mut Vec<u8>, time: Millis) {
+    let total_secs = time.0 / 1000;
+    let (h, m, s, ms) = (
+        total_secs / 3600,
+        (total_secs / 60) % 60,
+        total_secs % 60,
+        time.0 % 1000,
+    );
+    out.push(b'"');
+    if h < 10 {
+        out.push(b'0');
+    }
+    out.extend_from_slice(itoa::Buffer::new().format(h).as_bytes());
+    let two = |n: u64| [b':', b'0' + (n / 10) as u8, b'0' + (n % 10) as u8];
+    out.extend_from_slice(&two(m));
+    out.extend_from_slice(&two(s));
+    if ms != 0 {
+        out.extend_from_slice(&[
+            b'.',
+            b'0' + (ms / 100) as u8,
+            b'0' + (ms / 10 % 10) as u8,
+            b'0' + (ms % 10) as u8,
+        ]);
+    }
+    out.push(b'"');
 }
 
 fn optional(out: &mut Vec<u8>, text: Option<&str>) {
@@ -166,10 +219,51 @@ mod tests {
     use proptest::prelude::*;
     use serde::Serialize;
 
-    use super::super::FindingJson;
     use super::*;
     use crate::finding::{NotApplicable, Scope};
     use crate::transcript::{Assignment, Millis, Position, RoleSource, SpeakerRole};
+
+    /// A finding as the serialiser writes it: what [`finding`] must write.
+    #[derive(Serialize)]
+    struct FindingJson<'a> {
+        rule: &'a str,
+        kind: &'a str,
+        severity: Severity,
+        message: &'a str,
+        line: u32,
+        column: u32,
+        turn: Option<u32>,
+        speaker: Option<Role>,
+        time: Option<String>,
+        matched: Option<&'a str>,
+        suggestion: Option<&'a str>,
+        replacement: Option<&'a str>,
+        note: Option<&'a str>,
+        end_line: u32,
+        end_column: u32,
+    }
+
+    impl<'a> From<&'a Finding> for FindingJson<'a> {
+        fn from(f: &'a Finding) -> Self {
+            FindingJson {
+                rule: &f.rule,
+                kind: f.kind,
+                severity: f.severity,
+                message: &f.message,
+                line: f.start.line,
+                column: f.start.column,
+                turn: f.turn,
+                speaker: f.speaker,
+                time: f.time.map(|t| t.to_string()),
+                matched: f.matched.as_deref(),
+                suggestion: f.suggestion.as_deref(),
+                replacement: f.replacement.as_deref(),
+                note: f.note.as_deref(),
+                end_line: f.end.line,
+                end_column: f.end.column,
+            }
+        }
+    }
 
     /// A checked transcript's object as the serialiser writes it: what [`checked`] must write.
     #[derive(Serialize)]
@@ -184,6 +278,19 @@ mod tests {
         roles: Option<RolesJson<'a>>,
         #[serde(skip_serializing_if = "Scored::is_off")]
         score: Scored,
+    }
+
+    /// A line of the JSON Lines report as the serialiser writes it: what [`finding_line`] must
+    /// write.
+    #[derive(Serialize)]
+    struct LineReference<'a> {
+        path: &'a str,
+        #[serde(flatten)]
+        finding: FindingJson<'a>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        score: Option<Option<f64>>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        points: Option<Option<f64>>,
     }
 
     /// Any text, with the characters JSON escapes made common.
@@ -288,6 +395,38 @@ mod tests {
                 score: score(),
             };
             prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&reference).unwrap());
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn lines_are_written_as_serde_json_writes_them(
+            path in TEXT,
+            finding in finding_strategy(),
+            score in proptest::option::of(proptest::option::of(0.0..100.0f64)),
+            points in proptest::option::of(proptest::option::of(prop_oneof![Just(2.0), Just(12.5), 0.0..10.0f64])),
+        ) {
+            let mut out = Vec::new();
+            finding_line(&mut out, &path, &finding, score, points);
+            let reference = LineReference { path: &path, finding: FindingJson::from(&finding), score, points };
+            prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&reference).unwrap() + "\n");
+        }
+    }
+
+    #[test]
+    fn times_are_written_as_they_display() {
+        for ms in [
+            0,
+            41_000,
+            41_005,
+            3_599_999,
+            36_000_000,
+            359_999_120,
+            3_600_000_000,
+        ] {
+            let mut out = Vec::new();
+            clock(&mut out, Millis(ms));
+            assert_eq!(String::from_utf8(out).unwrap(), format!("\"{}\"", Millis(ms)));
         }
     }
 
