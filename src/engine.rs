@@ -1,11 +1,12 @@
 //! Judging one transcript: matcher hits → each rule's outcome → findings.
 
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::finding::{Finding, NotApplicable, Scope};
-use crate::matcher::Scratch;
+use crate::matcher::{Matcher, Scratch};
 use crate::rulebook::RuleSet;
-use crate::rules::{EvalCtx, Outcome, TurnIndex};
+use crate::rules::{EvalCtx, Outcome, Rule, TurnIndex};
 use crate::transcript::{Channel, Language, Transcript, TranscriptKind};
 
 /// What checking one transcript produced.
@@ -33,6 +34,12 @@ pub struct Engine {
     /// Per rulebook that applies to one language, why it does not apply to a transcript whose
     /// language is Chinese, English or undetermined: written once, not once per rule and call.
     language_reasons: Vec<Option<[String; 3]>>,
+    /// Per language (Chinese, English, undetermined) and channel (voice, chat), a matcher
+    /// with only the phrases and patterns of the enabled rules that apply to such calls:
+    /// a Chinese phone call is not searched for the chat and English rulebooks' phrases, whose
+    /// rules do not judge it. Built on first use; `None` when every rule applies (or it could
+    /// not be built): the matcher of every rule does.
+    scoped: [OnceLock<Option<Matcher>>; 6],
 }
 
 impl Engine {
@@ -57,6 +64,7 @@ impl Engine {
             rules,
             gate_language: true,
             language_reasons,
+            scoped: Default::default(),
         }
     }
 
@@ -85,16 +93,6 @@ impl Engine {
         timings: &mut Timings,
     ) -> Verdict {
         let started = Instant::now();
-        self.rules.matcher.scan(transcript, scratch);
-        let matched = Instant::now();
-        timings.matching += matched - started;
-        let verdict = self.judge(transcript, scratch);
-        timings.rules += matched.elapsed();
-        verdict
-    }
-
-    /// Runs the rules on the hits of the last scan.
-    fn judge(&self, transcript: &Transcript, scratch: &Scratch) -> Verdict {
         let language = self
             .rules
             .rulebooks
@@ -105,42 +103,103 @@ impl Engine {
         // A call that does not say how it took place is a voice call (`--channel` changes that).
         let declared = transcript.channel();
         let channel = declared.unwrap_or(Channel::Voice);
+        self.matcher_for(language, channel).scan(transcript, scratch);
+        let matched = Instant::now();
+        timings.matching += matched - started;
+        let verdict = self.judge(transcript, scratch, language, declared);
+        timings.rules += matched.elapsed();
+        verdict
+    }
+
+    /// Why `rule` does not judge a transcript in `language` taken as `channel`: its rulebook is
+    /// for another language, or the rule for another channel; `None` when it does.
+    fn out_of_scope(&self, rule: &Rule, language: Option<Language>, channel: Channel) -> Option<Scope> {
+        if !self.gate_language {
+            return None;
+        }
+        // Only rulebooks that apply to one language have reasons.
+        if self.language_reasons[rule.rulebook].is_some()
+            && language != self.rules.rulebook_of(rule).applies_to
+        {
+            return Some(Scope::Language);
+        }
+        rule.meta
+            .channel
+            .is_some_and(|wanted| wanted != channel)
+            .then_some(Scope::Channel)
+    }
+
+    /// The matcher for transcripts in `language` taken as `channel`: only the phrases and
+    /// patterns of the rules that judge them (every rule's without scope gates).
+    fn matcher_for(&self, language: Option<Language>, channel: Channel) -> &Matcher {
+        if !self.gate_language {
+            return &self.rules.matcher;
+        }
+        let slot = match language {
+            Some(Language::Zh) => 0,
+            Some(Language::En) => 2,
+            None => 4,
+        } + match channel {
+            Channel::Voice => 0,
+            Channel::Chat => 1,
+        };
+        let scoped = self.scoped[slot].get_or_init(|| {
+            let applies = |index: u32| {
+                let index = index as usize;
+                self.rules.is_enabled(index)
+                    && self
+                        .out_of_scope(&self.rules.rules[index], language, channel)
+                        .is_none()
+            };
+            // Smaller than the matcher of every rule, which did build: this one builds too.
+            self.rules.matcher_source.subset(applies)?.build().ok()
+        });
+        scoped.as_ref().unwrap_or(&self.rules.matcher)
+    }
+
+    /// Runs the rules on the hits of the last scan of a transcript in `language` whose
+    /// metadata gives `declared` as its channel.
+    fn judge(
+        &self,
+        transcript: &Transcript,
+        scratch: &Scratch,
+        language: Option<Language>,
+        declared: Option<Channel>,
+    ) -> Verdict {
+        let channel = declared.unwrap_or(Channel::Voice);
         let turns = TurnIndex::with_folded(transcript, scratch.folded_turns());
         let mut verdict = Verdict::default();
         let mut channel_reason: Option<String> = None;
         for (index, rule) in self.rules.enabled_rules() {
-            let rulebook = self.rules.rulebook_of(rule);
-            // Only rulebooks that apply to one language have reasons.
-            if self.gate_language
-                && let Some(reasons) = &self.language_reasons[rule.rulebook]
-                && language != rulebook.applies_to
-            {
-                let found = match language {
-                    Some(Language::Zh) => 0,
-                    Some(Language::En) => 1,
-                    None => 2,
-                };
-                verdict.not_applicable.push(NotApplicable {
-                    rule: rule.id.clone(),
-                    reason: reasons[found].clone(),
-                    scope: Scope::Language,
-                });
-                continue;
-            }
-            if self.gate_language
-                && let Some(wanted) = rule.meta.channel
-                && wanted != channel
-            {
-                // There are two channels, so every rule skipped here has the same reason.
-                let reason = channel_reason
-                    .get_or_insert_with(|| channel_mismatch(wanted, channel, declared, transcript))
-                    .clone();
-                verdict.not_applicable.push(NotApplicable {
-                    rule: rule.id.clone(),
-                    reason,
-                    scope: Scope::Channel,
-                });
-                continue;
+            match self.out_of_scope(rule, language, channel) {
+                Some(Scope::Language) => {
+                    let found = match language {
+                        Some(Language::Zh) => 0,
+                        Some(Language::En) => 1,
+                        None => 2,
+                    };
+                    let reasons = self.language_reasons[rule.rulebook].as_ref();
+                    verdict.not_applicable.push(NotApplicable {
+                        rule: rule.id.clone(),
+                        reason: reasons.map(|r| r[found].clone()).unwrap_or_default(),
+                        scope: Scope::Language,
+                    });
+                    continue;
+                }
+                Some(_) => {
+                    // There are two channels, so every rule skipped here has the same reason.
+                    let wanted = rule.meta.channel.unwrap_or(channel);
+                    let reason = channel_reason
+                        .get_or_insert_with(|| channel_mismatch(wanted, channel, declared, transcript))
+                        .clone();
+                    verdict.not_applicable.push(NotApplicable {
+                        rule: rule.id.clone(),
+                        reason,
+                        scope: Scope::Channel,
+                    });
+                    continue;
+                }
+                None => {}
             }
             if transcript.kind == TranscriptKind::Template
                 && let Some(reason) = template_mismatch(rule, transcript)

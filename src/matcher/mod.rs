@@ -105,6 +105,7 @@ pub fn regex_error(e: &regex::Error) -> (String, String) {
 
 /// An automaton entry: a rule phrase (with its word-boundary needs and targets), or a literal
 /// that some patterns need in the text before they can match (they are "gated" by it).
+#[derive(Clone)]
 struct Phrase {
     needs_left_boundary: bool,
     needs_right_boundary: bool,
@@ -113,6 +114,7 @@ struct Phrase {
     gates: Vec<u32>,
 }
 
+#[derive(Clone)]
 struct Pattern {
     regex: LazyRegex,
     targets: Vec<Target>,
@@ -134,6 +136,7 @@ pub enum Origin {
 }
 
 /// A pattern's regex over normalised text, compiled when registered or on first use.
+#[derive(Clone)]
 struct LazyRegex {
     /// The regex's text (folded as the profile folds).
     text: String,
@@ -162,7 +165,7 @@ impl LazyRegex {
     }
 }
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 struct ProfileBuilder {
     phrase_ids: HashMap<String, usize>,
     phrase_texts: Vec<String>,
@@ -172,7 +175,7 @@ struct ProfileBuilder {
 }
 
 /// Collects phrases and patterns while rulebooks compile.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct MatcherBuilder {
     profiles: Vec<(Profile, ProfileBuilder)>,
 }
@@ -196,6 +199,56 @@ impl MatcherBuilder {
         }
         self.profiles.push((profile, ProfileBuilder::default()));
         self.profiles.len() - 1
+    }
+
+    /// A builder holding only the phrases and patterns of the rules `keep` accepts, in the
+    /// same order; a profile left with neither is dropped (its turns need no folding). `None`
+    /// when `keep` accepts every rule that has any.
+    pub fn subset(&self, keep: impl Fn(u32) -> bool) -> Option<MatcherBuilder> {
+        let every = self.profiles.iter().all(|(_, all)| {
+            let phrases = all.phrases.iter().flat_map(|p| &p.targets);
+            let patterns = all.patterns.iter().flat_map(|p| &p.targets);
+            phrases.chain(patterns).all(|t| keep(t.rule))
+        });
+        if every {
+            return None;
+        }
+        let profiles = self.profiles.iter().filter_map(|(profile, all)| {
+            let mut kept = ProfileBuilder::default();
+            for (text, phrase) in all.phrase_texts.iter().zip(&all.phrases) {
+                let targets: Vec<Target> = phrase.targets.iter().copied().filter(|t| keep(t.rule)).collect();
+                if targets.is_empty() {
+                    continue;
+                }
+                kept.phrase_ids.insert(text.clone(), kept.phrases.len());
+                kept.phrase_texts.push(text.clone());
+                kept.phrases.push(Phrase {
+                    targets,
+                    ..phrase.clone()
+                });
+            }
+            let mut key_of: Vec<Option<&String>> = vec![None; all.patterns.len()];
+            for (key, &id) in &all.pattern_ids {
+                key_of[id] = Some(key);
+            }
+            for (pattern, key) in all.patterns.iter().zip(key_of) {
+                let targets: Vec<Target> = pattern.targets.iter().copied().filter(|t| keep(t.rule)).collect();
+                if targets.is_empty() {
+                    continue;
+                }
+                if let Some(key) = key {
+                    kept.pattern_ids.insert(key.clone(), kept.patterns.len());
+                }
+                kept.patterns.push(Pattern {
+                    targets,
+                    ..pattern.clone()
+                });
+            }
+            (!kept.phrases.is_empty() || !kept.patterns.is_empty()).then_some((*profile, kept))
+        });
+        Some(MatcherBuilder {
+            profiles: profiles.collect(),
+        })
     }
 
     /// Registers a literal phrase for a rule's list.
@@ -767,6 +820,46 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A builder with phrases and patterns for rules 0, 1 and 100–101 (see [`build`]).
+    fn builder(phrases: &[&str], patterns: &[&str]) -> MatcherBuilder {
+        let mut builder = MatcherBuilder::new();
+        let p = builder.profile(Profile::default());
+        for (i, phrase) in phrases.iter().enumerate() {
+            let target = Target {
+                rule: i as u32,
+                slot: 0,
+            };
+            builder.add_phrase(p, phrase, target, Origin::Written).unwrap();
+        }
+        for (i, pattern) in patterns.iter().enumerate() {
+            let target = Target {
+                rule: (100 + i) as u32,
+                slot: 1,
+            };
+            builder.add_pattern(p, pattern, target, Origin::Written).unwrap();
+        }
+        builder
+    }
+
+    #[test]
+    fn a_subset_finds_exactly_the_hits_of_the_rules_it_keeps() {
+        let all = builder(&["hello", "您好", "bye"], &[r"order \d+", "(?:谢谢|再见)"]);
+        let t = transcript("Agent: hello, 您好\nCustomer: order 12 bye\nAgent: 谢谢 hello\n");
+        let every = scan(&all.clone().build().unwrap(), &t);
+        let kept = |rule: u32| rule == 1 || rule == 100;
+        let some = scan(&all.subset(kept).unwrap().build().unwrap(), &t);
+        let expected: Vec<Hit> = every.hits.iter().copied().filter(|h| kept(h.rule)).collect();
+        assert!(!expected.is_empty() && expected.len() < every.hits.len());
+        assert_eq!(some.hits, expected);
+        // Keeping every rule that has a phrase or pattern leaves nothing to build.
+        assert!(all.subset(|rule| rule != 7).is_none());
+        // Keeping none leaves no profile to fold turns for.
+        let none = all.subset(|_| false).unwrap().build().unwrap();
+        let mut scratch = Scratch::default();
+        none.scan(&t, &mut scratch);
+        assert!(scratch.hits.hits.is_empty() && scratch.folded_turns().is_none());
     }
 
     #[test]

@@ -278,6 +278,7 @@ impl RuleSet {
             }
         }
         diagnostics.0.extend(unique);
+        let matcher_source = builder.clone();
         let matcher = match builder.build() {
             Ok(m) => m,
             Err(e) => {
@@ -300,6 +301,7 @@ impl RuleSet {
                 rules,
                 enabled,
                 matcher,
+                matcher_source,
                 labels,
                 scorecards,
                 list_names,

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use globset::{Glob, GlobSetBuilder};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, did_you_mean};
-use crate::matcher::Matcher;
+use crate::matcher::{Matcher, MatcherBuilder};
 use crate::problem::Problem;
 use crate::rules::{Lists, Rule};
 use crate::score::{Scorecard, ScoredRule, Scoring, effective_weight};
@@ -77,6 +77,9 @@ pub struct RuleSet {
     enabled: Vec<bool>,
     /// All phrases and patterns.
     pub matcher: Matcher,
+    /// What `matcher` was built from, to build matchers for fewer rules (see
+    /// [`MatcherBuilder::subset`]).
+    pub matcher_source: MatcherBuilder,
     /// The scorecard of each top-level rulebook, in load order ([`Rule::scorecard`] indexes it).
     pub scorecards: Vec<Scorecard>,
     /// Speaker labels: defaults plus every rulebook's `[speakers]`.
