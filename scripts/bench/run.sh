@@ -62,8 +62,8 @@ small_files=$(find "$small/corpus" -type f -name '*.txt' | wc -l)
 rules="-r $work/bench.toml -r builtin:zh-telephone -r builtin:en-telephone"
 cc="$bin check $corpus_dir $rules --format json --quiet"
 
-# Before every timed run: on some virtual machines the page cache stays small whatever memory
-# is free, and the hundreds of megabytes of JSON a run writes push the corpus out of it.
+# Before every timed run: some virtual machines reclaim the page cache proactively (DAMON), so
+# the corpus read one run ago may be on disk again by the next.
 warm="find $corpus_dir -type f -print0 | xargs -0 cat > /dev/null"
 echo "== warm the page cache"
 eval "$warm"
