@@ -213,10 +213,13 @@ impl MatcherBuilder {
         if every {
             return None;
         }
+        let kept_targets = |targets: &[Target]| -> Vec<Target> {
+            targets.iter().copied().filter(|t| keep(t.rule)).collect()
+        };
         let profiles = self.profiles.iter().filter_map(|(profile, all)| {
             let mut kept = ProfileBuilder::default();
             for (text, phrase) in all.phrase_texts.iter().zip(&all.phrases) {
-                let targets: Vec<Target> = phrase.targets.iter().copied().filter(|t| keep(t.rule)).collect();
+                let targets = kept_targets(&phrase.targets);
                 if targets.is_empty() {
                     continue;
                 }
@@ -232,7 +235,7 @@ impl MatcherBuilder {
                 key_of[id] = Some(key);
             }
             for (pattern, key) in all.patterns.iter().zip(key_of) {
-                let targets: Vec<Target> = pattern.targets.iter().copied().filter(|t| keep(t.rule)).collect();
+                let targets = kept_targets(&pattern.targets);
                 if targets.is_empty() {
                     continue;
                 }
