@@ -90,7 +90,7 @@ static MONTH_STARTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
 fn numeric_run(text: &str, n: usize) -> bool {
     let mut run = 0;
     for c in text.chars() {
-        run = if c.is_numeric() { run + 1 } else { 0 };
+        run = if is_numeric(c) { run + 1 } else { 0 };
         if run == n {
             return true;
         }
@@ -98,11 +98,22 @@ fn numeric_run(text: &str, n: usize) -> bool {
     false
 }
 
+/// `char::is_numeric`, without its table look-up for ASCII and the common Chinese characters
+/// (U+4E00 to U+9FFF are all letters).
+fn is_numeric(c: char) -> bool {
+    match c {
+        '\0'..='\x7f' => c.is_ascii_digit(),
+        '\u{4E00}'..='\u{9FFF}' => false,
+        _ => c.is_numeric(),
+    }
+}
+
 /// Every date in folded text, in order, without overlaps.
 pub fn dates(text: &str) -> Vec<DateMatch> {
     // A date needs 月, a digit or a month name: a cheap test before the patterns run, and each
     // pattern runs only where what it needs is there.
-    let months = MONTH_STARTS.is_match(text);
+    // Month names are ASCII: most Chinese text has no ASCII letter to search from.
+    let months = text.bytes().any(|b| b.is_ascii_alphabetic()) && MONTH_STARTS.is_match(text);
     let chinese = text.contains('月');
     let might = chinese
         || text.bytes().any(|b| b.is_ascii_digit())
@@ -258,5 +269,29 @@ fn english_ordinal(text: &str) -> Option<u64> {
         ("thirty", Some(w)) => ordinal(w).filter(|&n| n < 10).map(|n| 30 + n),
         (w, None) => ordinal(w),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fast_numeric_test_is_char_is_numeric() {
+        for c in ('\0'..='\u{FFFF}').chain('\u{20000}'..='\u{2FFFF}') {
+            assert_eq!(is_numeric(c), c.is_numeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn dates_are_found_in_text_with_and_without_letters() {
+        let found = |text: &str| dates(text).iter().map(|d| d.date.to_string()).collect::<Vec<_>>();
+        assert_eq!(found("订单2026年11月22日发货，〇五"), ["2026-11-22"]);
+        assert_eq!(
+            found("on nov 22nd, 2026 or 2026-11-23"),
+            ["2026-11-22", "2026-11-23"]
+        );
+        assert_eq!(found("的 ①2026-11-24"), ["2026-11-24"]);
+        assert!(found("订单号13812345678，谢谢").is_empty());
     }
 }

@@ -16,6 +16,9 @@ pub struct TextHint {
     /// Two mask characters in a row, or a bracket: the text may hold a masked value or a
     /// placeholder (`****1234`, `[订单x]`, `<PHONE>`).
     pub maybe_masked: bool,
+    /// A currency sign, a Chinese word for money (元, 块, 毛, 角, 美金 …) or an ASCII letter: the
+    /// text may hold a currency marker, and so an amount.
+    pub maybe_money: bool,
 }
 
 impl TextHint {
@@ -25,6 +28,7 @@ impl TextHint {
         TextHint {
             digits: self.digits + other.digits,
             maybe_masked: self.maybe_masked || other.maybe_masked,
+            maybe_money: self.maybe_money || other.maybe_money,
         }
     }
 }
@@ -38,6 +42,7 @@ impl TextHint {
 pub fn text_hint(source: &str) -> TextHint {
     let bytes = source.as_bytes();
     let (mut digits, mut maybe_masked, mut previous_mask) = (0u32, false, false);
+    let mut maybe_money = false;
     let mut at = 0;
     while at < bytes.len() {
         let b = bytes[at];
@@ -47,6 +52,7 @@ pub fn text_hint(source: &str) -> TextHint {
             // a mask character).
             let start = at;
             let mut packed = 0u64;
+            maybe_money = true;
             while let Some(&letter) = bytes.get(at)
                 && ASCII_CLASS[usize::from(letter)] & LETTER != 0
             {
@@ -65,6 +71,7 @@ pub fn text_hint(source: &str) -> TextHint {
             maybe_masked |= (mask & previous_mask) | (class & OPEN != 0);
             previous_mask = mask;
             digits += u32::from(class & DIGIT != 0);
+            maybe_money |= b == b'$';
             at += 1;
         } else if (0xE4..=0xE9).contains(&b) && bytes.get(at + 2).is_some() {
             // Three bytes, U+4000 to U+9FFF: decoded here, for most of Chinese text.
@@ -75,7 +82,9 @@ pub fn text_hint(source: &str) -> TextHint {
             // perhaps a numeral.
             previous_mask = false;
             let bit = code.wrapping_sub(0x4000);
-            digits += u32::from(CJK_DIGITS.get(bit / 64).is_some_and(|w| w >> (bit % 64) & 1 != 0));
+            let is_set = |bits: &[u64]| bits.get(bit / 64).is_some_and(|w| w >> (bit % 64) & 1 != 0);
+            digits += u32::from(is_set(&CJK_DIGITS));
+            maybe_money |= is_set(&CJK_MONEY);
             at += 3;
         } else {
             let c = source[at..].chars().next().unwrap_or_default();
@@ -83,10 +92,39 @@ pub fn text_hint(source: &str) -> TextHint {
             maybe_masked |= (mask && previous_mask) || matches!(c, '【' | '（');
             previous_mask = mask;
             digits += u32::from(super::numbers::cjk_digit(c).is_some() || other_digit(c));
+            maybe_money |= MONEY_SIGNS.contains(&c);
             at += c.len_utf8();
         }
     }
-    TextHint { digits, maybe_masked }
+    TextHint {
+        digits,
+        maybe_masked,
+        maybe_money,
+    }
+}
+
+/// The currency signs other than `$` that amount markers hold (full-width forms included).
+pub(crate) const MONEY_SIGNS: [char; 6] = ['¥', '£', '€', '＄', '￥', '￡'];
+
+/// The Chinese characters that amount markers hold: 元, 块, 塊, 圆, 圓, 毛, 角 and the 美 of 美金.
+pub(crate) const MONEY_CHARS: [char; 8] = ['元', '块', '塊', '圆', '圓', '毛', '角', '美'];
+
+/// [`CJK_DIGITS`] for [`MONEY_CHARS`].
+static CJK_MONEY: CjkBits = cjk_bits(&MONEY_CHARS);
+
+/// One bit per code point from U+4000 to U+9FFF.
+type CjkBits = [u64; 0x6000 / 64];
+
+/// The bits of `chars` (all from U+4000 to U+9FFF) set.
+const fn cjk_bits(chars: &[char]) -> CjkBits {
+    let mut bits = [0u64; 0x6000 / 64];
+    let mut i = 0;
+    while i < chars.len() {
+        let bit = chars[i] as usize - 0x4000;
+        bits[bit / 64] |= 1 << (bit % 64);
+        i += 1;
+    }
+    bits
 }
 
 /// [`ASCII_CLASS`] bits: a letter, a digit, a mask character, an opening bracket.
@@ -120,21 +158,11 @@ static ASCII_CLASS: [u8; 256] = {
 
 /// One bit per code point from U+4000 to U+9FFF: set for the Chinese digits
 /// ([`cjk_digit`](super::numbers::cjk_digit)) there.
-static CJK_DIGITS: [u64; 0x6000 / 64] = {
-    // Kept in step with `cjk_digit` by a unit test.
-    const DIGITS: [char; 21] = [
-        '零', '一', '幺', '壹', '二', '两', '贰', '三', '叁', '四', '肆', '五', '伍', '六', '陆', '七', '柒',
-        '八', '捌', '九', '玖',
-    ];
-    let mut bits = [0u64; 0x6000 / 64];
-    let mut i = 0;
-    while i < DIGITS.len() {
-        let bit = DIGITS[i] as usize - 0x4000;
-        bits[bit / 64] |= 1 << (bit % 64);
-        i += 1;
-    }
-    bits
-};
+// Kept in step with `cjk_digit` by a unit test.
+static CJK_DIGITS: CjkBits = cjk_bits(&[
+    '零', '一', '幺', '壹', '二', '两', '贰', '三', '叁', '四', '肆', '五', '伍', '六', '陆', '七', '柒',
+    '八', '捌', '九', '玖',
+]);
 
 /// An English word (ASCII letters, any case) that gives digits in a digit string: a unit
 /// ("one"), a teen or a ten ("fifteen", "forty", and "fourty" as the readers read it), "hundred",

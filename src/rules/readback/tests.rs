@@ -1017,6 +1017,26 @@ fn the_digit_bound_never_undercounts_what_digit_runs_read() {
     ));
 }
 
+#[test]
+fn every_amount_marker_makes_the_hint_say_money() {
+    for marker in super::values::AMOUNT_MARKER_WORDS {
+        for text in [
+            marker.to_string(),
+            marker.to_ascii_uppercase(),
+            format!("您好{marker}。"),
+        ] {
+            assert!(text_hint(&text).maybe_money, "{text}");
+        }
+    }
+    for text in [
+        "您好，这里是顺达快递客服中心，请问有什么可以帮您？",
+        "一三八零零一三八零零零。",
+        "12:30",
+    ] {
+        assert!(!text_hint(text).maybe_money, "{text}");
+    }
+}
+
 /// The text hint as first written, one character at a time: the byte-wise [`text_hint`] must
 /// give exactly the same hint.
 fn text_hint_by_chars(source: &str) -> super::hint::TextHint {
@@ -1030,6 +1050,10 @@ fn text_hint_by_chars(source: &str) -> super::hint::TextHint {
         let mask = is_mask_char(c.to_ascii_lowercase()) || c == '＊';
         hint.maybe_masked |= (mask && previous_mask) || matches!(c, '[' | '<' | '{' | '【' | '（');
         previous_mask = mask;
+        hint.maybe_money |= c == '$'
+            || c.is_ascii_alphabetic()
+            || super::hint::MONEY_SIGNS.contains(&c)
+            || super::hint::MONEY_CHARS.contains(&c);
         if c.is_ascii() {
             if c.is_ascii_alphabetic() {
                 word_start.get_or_insert(at);
@@ -1060,7 +1084,8 @@ proptest! {
                 "one", "Oh", "o", "DOUBLE", "triple", "Seventeen", "hundred", "forty", "fourty",
                 "seventeens", "x", "X", "xx", "*", "#", "•", "●", "×", "＊", "[", "<", "{", "【", "（",
                 "7", "１", "①", "²", "一", "幺", "两", "零", "〇", "万", "您好", "é", "ñandú", "👍",
-                " ", ",", "-", "'", "the", "zero", "nine", "abcdefghijklmnopq",
+                " ", ",", "-", "'", "the", "zero", "nine", "abcdefghijklmnopq", "$", "¥", "€", "＄",
+                "￡", "元", "塊", "美金", "角",
             ]),
             0..24,
         )
@@ -1093,6 +1118,16 @@ proptest! {
             let fresh = extractor.extract_hinted(&text, min_digits, &mut NormText::new(), text_hint(&text), money);
             let values = extractor.values_shared(&mut shared, min_digits, money, super::values::Reading::Values);
             prop_assert_eq!(values, fresh.values, "{:?}", entity);
+        }
+    }
+
+    /// No text holds an amount marker that its hint does not allow for.
+    #[test]
+    fn the_hint_never_rules_out_an_amount_marker(
+        text in "([元块塊圆圓毛角美金钱$¥£€＄￥￡您好是的]|[a-zA-Z]|\\PC){0,30}"
+    ) {
+        if super::values::AMOUNT_MARKERS.is_match(&text) {
+            prop_assert!(text_hint(&text).maybe_money, "{:?}", text);
         }
     }
 

@@ -220,14 +220,16 @@ static PLACEHOLDER: LazyLock<Regex> =
 static MASK_RUN: LazyLock<Regex> = LazyLock::new(|| compile(r"[*#•●×]{3,}|(?-u:\b)x{3,}(?-u:\b)"));
 
 /// Currency signs and words in unfolded text (full-width forms included).
-static AMOUNT_MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    let markers = [
-        "$", "＄", "¥", "￥", "£", "￡", "€", "元", "块", "塊", "圆", "圓", "毛", "角", "dollar", "buck",
-        "pound", "euro", "yuan", "quid", "rmb", "usd", "cny", "hkd", "eur", "gbp", "美金",
-    ];
+pub(super) const AMOUNT_MARKER_WORDS: [&str; 27] = [
+    "$", "＄", "¥", "￥", "£", "￡", "€", "元", "块", "塊", "圆", "圓", "毛", "角", "dollar", "buck",
+    "pound", "euro", "yuan", "quid", "rmb", "usd", "cny", "hkd", "eur", "gbp", "美金",
+];
+
+/// [`AMOUNT_MARKER_WORDS`] in unfolded text, in any ASCII case.
+pub(super) static AMOUNT_MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
         .ascii_case_insensitive(true)
-        .build(markers)
+        .build(AMOUNT_MARKER_WORDS)
         .unwrap_or_else(|e| unreachable!("built-in amount markers: {e}"))
 });
 
@@ -347,11 +349,11 @@ impl Extractor {
         money: bool,
         reading: Reading,
     ) -> Vec<Found> {
-        // Whether a digit string may be there depends on the fewest digits asked for, and costs
-        // one comparison: checked first. The other entities' tests look through the text, and a
-        // read kept of the same text passed them (see [`super::reads::recall`]).
+        // The hint rules out most texts at the cost of a comparison: checked first. The rest of
+        // the test looks through the text, and a read kept of the same text passed it (see
+        // [`super::reads::recall`]); for digit strings the hint is the whole test.
         let digit_strings = self.entity.is_digit_string();
-        if digit_strings && !self.might_hold(&text.source, min_digits, text.hint) {
+        if self.ruled_out_by(min_digits, text.hint) {
             return Vec::new();
         }
         if reading == Reading::Values
@@ -530,14 +532,28 @@ impl Extractor {
             .collect()
     }
 
+    /// True when the text's hint alone shows it holds no value or placeholder (then
+    /// [`Extractor::might_hold`] is false too): no look at the text, not even to recall a read.
+    fn ruled_out_by(&self, min_digits: usize, hint: TextHint) -> bool {
+        !hint.maybe_masked
+            && match self.entity {
+                Entity::Digits | Entity::Phone => (hint.digits as usize) < min_digits,
+                Entity::Amount => !hint.maybe_money,
+                _ => false,
+            }
+    }
+
     /// A cheap test on the original text: false when the turn cannot hold a value or a
     /// placeholder, so most turns are never folded or searched.
     pub(super) fn might_hold(&self, source: &str, min_digits: usize, hint: TextHint) -> bool {
+        if self.ruled_out_by(min_digits, hint) {
+            return false;
+        }
         if hint.maybe_masked {
             return true;
         }
         match self.entity {
-            Entity::Digits | Entity::Phone => hint.digits as usize >= min_digits,
+            Entity::Digits | Entity::Phone => true,
             Entity::Amount => AMOUNT_MARKERS.is_match(source),
             Entity::Date => {
                 source.contains('月')
