@@ -200,9 +200,9 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 
 #[test]
 fn a_closed_pipe_ends_the_run_quietly_with_success() {
-    // Enough output to fill the pipe many times over, so callcheck is still writing when the
-    // reader goes away (`callcheck check … | head -1`).
-    let dir = calls(400);
+    // Enough output to fill callcheck's output buffer and the pipe many times over, so
+    // callcheck is still writing when the reader goes away (`callcheck check … | head -1`).
+    let dir = calls(12 * callcheck::report::OUTPUT_BUFFER / 1024);
     for format in ["pretty", "compact", "json", "jsonl"] {
         let mut child = callcheck(dir.path(), &["check", "calls", "--format", format])
             .stdout(Stdio::piped())

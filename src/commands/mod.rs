@@ -143,7 +143,7 @@ fn run_command(command: Command, config: &ConfigArgs, color: bool, streams: &mut
 pub fn run_on_stdio(cli: Cli) -> ExitStatus {
     let stdout = io::stdout();
     let out_is_terminal = stdout.is_terminal();
-    let mut out = io::BufWriter::new(stdout.lock());
+    let mut out = io::BufWriter::with_capacity(crate::report::OUTPUT_BUFFER, stdout.lock());
     let err_is_terminal = io::stderr().is_terminal();
     let mut err = io::stderr().lock();
     let status = run(

@@ -226,6 +226,10 @@ pub fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
     file.commit()
 }
 
+/// Bytes a report is buffered in before they are written out: large, because a report can be
+/// twice its input's size, and each write to a file or pipe is a system call.
+pub const OUTPUT_BUFFER: usize = 256 << 10;
+
 /// A file written through a temporary file in the same folder and renamed into place by
 /// [`AtomicFile::commit`]: readers never see half a report, and a run that fails or is
 /// interrupted leaves the old file (or none) behind. Writes stream, so a large report never
@@ -260,7 +264,7 @@ impl AtomicFile {
             let file = std::fs::OpenOptions::new().write(true).open(&path)?;
             return Ok(AtomicFile {
                 path,
-                file: io::BufWriter::new(Sink::Direct(file)),
+                file: io::BufWriter::with_capacity(OUTPUT_BUFFER, Sink::Direct(file)),
             });
         }
         let dir = match path.parent() {
@@ -273,7 +277,7 @@ impl AtomicFile {
             .tempfile_in(dir)?;
         Ok(AtomicFile {
             path,
-            file: io::BufWriter::new(Sink::Temporary(file)),
+            file: io::BufWriter::with_capacity(OUTPUT_BUFFER, Sink::Temporary(file)),
         })
     }
 
