@@ -137,13 +137,22 @@ fn run_command(command: Command, config: &ConfigArgs, color: bool, streams: &mut
     }
 }
 
+/// Bytes buffered before output reaches a terminal: `BufWriter`'s default.
+const TERMINAL_BUFFER: usize = 8 << 10;
+
 /// Runs a parsed command line on the process's standard output and error (buffered, flushed
 /// at the end; a closed pipe while flushing is not an error): the binary and the Python
 /// package's `callcheck` command.
 pub fn run_on_stdio(cli: Cli) -> ExitStatus {
     let stdout = io::stdout();
     let out_is_terminal = stdout.is_terminal();
-    let mut out = io::BufWriter::with_capacity(crate::report::OUTPUT_BUFFER, stdout.lock());
+    // A terminal keeps the standard small buffer, so a long run's report shows as it goes.
+    let capacity = if out_is_terminal {
+        TERMINAL_BUFFER
+    } else {
+        crate::report::OUTPUT_BUFFER
+    };
+    let mut out = io::BufWriter::with_capacity(capacity, stdout.lock());
     let err_is_terminal = io::stderr().is_terminal();
     let mut err = io::stderr().lock();
     let status = run(
