@@ -137,9 +137,6 @@ fn run_command(command: Command, config: &ConfigArgs, color: bool, streams: &mut
     }
 }
 
-/// Bytes buffered before output reaches a terminal: `BufWriter`'s default.
-const TERMINAL_BUFFER: usize = 8 << 10;
-
 /// Runs a parsed command line on the process's standard output and error (buffered, flushed
 /// at the end; a closed pipe while flushing is not an error): the binary and the Python
 /// package's `callcheck` command.
@@ -147,12 +144,11 @@ pub fn run_on_stdio(cli: Cli) -> ExitStatus {
     let stdout = io::stdout();
     let out_is_terminal = stdout.is_terminal();
     // A terminal keeps the standard small buffer, so a long run's report shows as it goes.
-    let capacity = if out_is_terminal {
-        TERMINAL_BUFFER
+    let mut out = if out_is_terminal {
+        io::BufWriter::new(stdout.lock())
     } else {
-        crate::report::OUTPUT_BUFFER
+        io::BufWriter::with_capacity(crate::report::OUTPUT_BUFFER, stdout.lock())
     };
-    let mut out = io::BufWriter::with_capacity(capacity, stdout.lock());
     let err_is_terminal = io::stderr().is_terminal();
     let mut err = io::stderr().lock();
     let status = run(
