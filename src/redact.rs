@@ -323,7 +323,16 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
     let mut values: Vec<Known> = Vec::new();
     let mut norm = NormText::new();
     let mut add = |text: &str, digits: bool| {
-        let text = text.trim().to_lowercase();
+        let text = text.trim();
+        // Most values come back (as written, as restated, read by each reader): an ASCII one
+        // is compared in place, and copied only when it is new.
+        if text.is_ascii() {
+            if text.len() >= MIN_KNOWN_CHARS && !values.iter().any(|(v, _)| v.eq_ignore_ascii_case(text)) {
+                values.push((text.to_ascii_lowercase(), digits));
+            }
+            return;
+        }
+        let text = text.to_lowercase();
         if text.chars().count() >= MIN_KNOWN_CHARS && !values.iter().any(|(v, _)| *v == text) {
             values.push((text, digits));
         }
