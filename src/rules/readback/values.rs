@@ -7,6 +7,7 @@
 //! time (`entity = "regex"`); nothing is compiled per transcript.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::fmt;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -14,7 +15,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 
-use super::amounts::{amounts, bare_numbers};
+use super::amounts::{AmountMatch, amounts, bare_numbers};
 use super::dates::{Date, dates};
 use super::digit_strings::{Digit, digit_runs_in, is_mask_char, may_hold_run};
 use super::hint::{TextHint, text_hint};
@@ -325,7 +326,14 @@ impl Extractor {
             return None;
         }
         normalize_into(&VALUE_PROFILE, source, norm);
-        Some(self.extract_folded(source, min_digits, norm, money, Reading::All))
+        Some(self.extract_folded(
+            source,
+            min_digits,
+            norm,
+            &NumberReads::default(),
+            money,
+            Reading::All,
+        ))
     }
 
     /// What decides which values this extractor reads: its entity, the longest digit string it
@@ -369,7 +377,14 @@ impl Extractor {
             text.folded = true;
         }
         let values = self
-            .extract_folded(&text.source, min_digits, &text.norm, money, reading)
+            .extract_folded(
+                &text.source,
+                min_digits,
+                &text.norm,
+                &text.numbers,
+                money,
+                reading,
+            )
             .values;
         if reading == Reading::Values {
             // The same text comes back, in this call and the next: read it once.
@@ -379,12 +394,14 @@ impl Extractor {
     }
 
     /// The values in `source`, whose fold by [`VALUE_PROFILE`] is `norm`, and the
-    /// placeholders when `reading` asks for them.
+    /// placeholders when `reading` asks for them; `numbers` keeps what other readers of the same
+    /// fold may read again.
     fn extract_folded(
         &self,
         source: &str,
         min_digits: usize,
         norm: &NormText,
+        numbers: &NumberReads,
         money: bool,
         reading: Reading,
     ) -> Extracted {
@@ -401,12 +418,7 @@ impl Extractor {
             return Extracted::default();
         }
         let numeric = digit_strings || self.entity == Entity::Amount;
-        let text: Cow<'_, str> = if numeric {
-            for_numbers(norm)
-        } else {
-            Cow::Borrowed(folded)
-        };
-        let text: &str = &text;
+        let text: &str = if numeric { numbers.text(norm) } else { folded };
         let mut values: Vec<(Range<usize>, Value)> = Vec::new();
         match self.entity {
             Entity::Digits | Entity::Phone if no_runs => {}
@@ -421,9 +433,10 @@ impl Extractor {
                     Vec::new()
                 } else {
                     // Any number with 块 is a quantity, money or not: never a digit string.
-                    amounts(text, true)
-                        .into_iter()
-                        .map(|a| a.range)
+                    numbers
+                        .money_amounts(text)
+                        .iter()
+                        .map(|a| a.range.clone())
                         .chain(dates(text).into_iter().map(|d| d.range))
                         .collect()
                 };
@@ -436,9 +449,17 @@ impl Extractor {
                     }
                 }
             }
+            Entity::Amount if money => {
+                values.extend(
+                    numbers
+                        .money_amounts(text)
+                        .iter()
+                        .map(|a| (a.range.clone(), Value::Amount(a.cents))),
+                );
+            }
             Entity::Amount => {
                 values.extend(
-                    amounts(text, money)
+                    amounts(text, false)
                         .into_iter()
                         .map(|a| (a.range, Value::Amount(a.cents))),
                 );
@@ -731,6 +752,36 @@ pub struct SharedText<'a> {
     hint: TextHint,
     norm: NormText,
     folded: bool,
+    numbers: NumberReads,
+}
+
+/// What the number readers of one fold share: the fold as they see it, and its amounts in
+/// money talk, which the amount reader reads and the digit-string reader looks for so as to
+/// leave out the numbers inside them. Each is worked out by the first reader that needs it.
+#[derive(Default)]
+struct NumberReads {
+    /// [`for_numbers`] of the fold, `None` when it is the fold itself.
+    text: OnceCell<Option<String>>,
+    /// The amounts of that text, 块 read as money.
+    money_amounts: OnceCell<Vec<AmountMatch>>,
+}
+
+impl NumberReads {
+    /// The fold `norm` as the number readers see it.
+    fn text<'s>(&'s self, norm: &'s NormText) -> &'s str {
+        self.text
+            .get_or_init(|| match for_numbers(norm) {
+                Cow::Owned(hidden) => Some(hidden),
+                Cow::Borrowed(_) => None,
+            })
+            .as_deref()
+            .unwrap_or(norm.as_str())
+    }
+
+    /// The amounts in `text` (what [`NumberReads::text`] gave), 块 read as money.
+    fn money_amounts(&self, text: &str) -> &[AmountMatch] {
+        self.money_amounts.get_or_init(|| amounts(text, true))
+    }
 }
 
 impl<'a> SharedText<'a> {
@@ -747,6 +798,7 @@ impl<'a> SharedText<'a> {
             hint,
             norm: NormText::new(),
             folded: false,
+            numbers: NumberReads::default(),
         }
     }
 
