@@ -16,6 +16,7 @@ pub(crate) mod digit_strings;
 pub mod hint;
 pub(crate) mod numbers;
 pub(crate) mod reads;
+mod shared_text;
 pub mod values;
 
 #[cfg(test)]

@@ -7,7 +7,6 @@
 //! time (`entity = "regex"`); nothing is compiled per transcript.
 
 use std::borrow::Cow;
-use std::cell::OnceCell;
 use std::fmt;
 use std::ops::Range;
 use std::sync::LazyLock;
@@ -15,11 +14,13 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 
-use super::amounts::{AmountMatch, amounts, bare_numbers};
+use super::amounts::{amounts, bare_numbers};
 use super::dates::{Date, dates};
 use super::digit_strings::{Digit, digit_runs_in, is_mask_char, may_hold_run};
 use super::hint::{TextHint, text_hint};
 use super::numbers::hide_numeral_words;
+use super::shared_text::NumberReads;
+pub use super::shared_text::SharedText;
 use crate::normalize::{NormText, Profile, is_cjk, normalize_into};
 
 /// The folds applied before values are searched: width, case and script, but not punctuation.
@@ -642,7 +643,7 @@ fn may_hold_placeholder(text: &str) -> bool {
 /// The folded text as the number readers see it: common words with numeral characters blanked
 /// out ([`hide_numeral_words`]: 一直, 一下, 两个 are no digits). Byte offsets are those of the
 /// folded text.
-fn for_numbers(norm: &NormText) -> Cow<'_, str> {
+pub(super) fn for_numbers(norm: &NormText) -> Cow<'_, str> {
     hide_numeral_words(norm.as_str())
 }
 
@@ -741,69 +742,4 @@ fn spoken_local_part(before: &str) -> Option<(String, usize)> {
     let start = pieces.last()?.1;
     let local: String = pieces.iter().rev().map(|p| p.0.as_str()).collect();
     Some((local, start))
-}
-
-/// A text that several extractors read in turn (`--redact` looks for amounts, dates, digit
-/// strings and spoken e-mail addresses in every text it masks, and for the values of every
-/// read-back rule in every utterance), with what they share: its [`TextHint`], and its fold
-/// once one of them has made it.
-pub struct SharedText<'a> {
-    source: Cow<'a, str>,
-    hint: TextHint,
-    norm: NormText,
-    folded: bool,
-    numbers: NumberReads,
-}
-
-/// What the number readers of one fold share: the fold as they see it, and its amounts in
-/// money talk, which the amount reader reads and the digit-string reader looks for so as to
-/// leave out the numbers inside them. Each is worked out by the first reader that needs it.
-#[derive(Default)]
-struct NumberReads {
-    /// [`for_numbers`] of the fold, `None` when it is the fold itself.
-    text: OnceCell<Option<String>>,
-    /// The amounts of that text, 块 read as money.
-    money_amounts: OnceCell<Vec<AmountMatch>>,
-}
-
-impl NumberReads {
-    /// The fold `norm` as the number readers see it.
-    fn text<'s>(&'s self, norm: &'s NormText) -> &'s str {
-        self.text
-            .get_or_init(|| match for_numbers(norm) {
-                Cow::Owned(hidden) => Some(hidden),
-                Cow::Borrowed(_) => None,
-            })
-            .as_deref()
-            .unwrap_or(norm.as_str())
-    }
-
-    /// The amounts in `text` (what [`NumberReads::text`] gave), 块 read as money.
-    fn money_amounts(&self, text: &str) -> &[AmountMatch] {
-        self.money_amounts.get_or_init(|| amounts(text, true))
-    }
-}
-
-impl<'a> SharedText<'a> {
-    /// A text no extractor has read yet.
-    pub fn new(source: impl Into<Cow<'a, str>>) -> Self {
-        let source = source.into();
-        SharedText::with_hint(text_hint(&source), source)
-    }
-
-    /// [`SharedText::new`] for a text whose hint is known.
-    pub fn with_hint(hint: TextHint, source: impl Into<Cow<'a, str>>) -> Self {
-        SharedText {
-            source: source.into(),
-            hint,
-            norm: NormText::new(),
-            folded: false,
-            numbers: NumberReads::default(),
-        }
-    }
-
-    /// The text.
-    pub fn as_str(&self) -> &str {
-        &self.source
-    }
 }
