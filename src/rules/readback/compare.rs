@@ -59,10 +59,12 @@ pub fn compare(entity: Entity, given: &Value, said: &Value, partial: Option<usiz
 }
 
 fn compare_digits(phone: bool, given: &[Digit], said: &[Digit], partial: Option<usize>) -> Comparison {
-    let visible = |d: &[Digit]| -> Option<Vec<u8>> { d.iter().copied().collect() };
-    let (Some(g), Some(s)) = (visible(given), visible(said)) else {
+    // Compared as they are: with every digit visible, `Some` digits compare as the digits do.
+    let masked = |d: &[Digit]| d.iter().any(Option::is_none);
+    if masked(given) || masked(said) {
         return compare_masked(given, said, partial);
-    };
+    }
+    let (g, s) = (given, said);
     if g == s {
         return Comparison::Same;
     }
@@ -76,18 +78,18 @@ fn compare_digits(phone: bool, given: &[Digit], said: &[Digit], partial: Option<
     if let Some(n) = partial
         && s.len() >= n
         && s.len() < g.len()
-        && g.ends_with(&s)
+        && g.ends_with(s)
     {
         return Comparison::Same;
     }
     let limit = if g.len() <= 7 { 1 } else { 2 };
-    if s.len() + 2 >= g.len() && s.len() <= g.len() + 2 && osa(&g, &s) <= limit {
+    if s.len() + 2 >= g.len() && s.len() <= g.len() + 2 && osa(g, s) <= limit {
         return Comparison::Near;
     }
     if let Some(n) = partial
         && s.len() == n
         && g.len() > n
-        && osa(&g[g.len() - n..], &s) == 1
+        && osa(&g[g.len() - n..], s) == 1
     {
         return Comparison::Near;
     }
@@ -120,23 +122,84 @@ fn compare_masked(given: &[Digit], said: &[Digit], partial: Option<usize>) -> Co
 
 /// Optimal string alignment distance: edits and adjacent transpositions.
 pub fn osa<T: PartialEq>(a: &[T], b: &[T]) -> usize {
-    let (n, m) = (a.len(), b.len());
-    let mut d = vec![vec![0usize; m + 1]; n + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
+    // Runs for every value compared: the three rows it needs live on the stack when they fit.
+    const ON_STACK: usize = 48;
+    let width = b.len() + 1;
+    if width <= ON_STACK {
+        osa_in_rows(a, b, &mut [0; 3 * ON_STACK][..3 * width])
+    } else {
+        osa_in_rows(a, b, &mut vec![0; 3 * width])
     }
-    for (j, cell) in d[0].iter_mut().enumerate() {
+}
+
+/// [`osa`] with three rows of `b.len() + 1` cells in `rows`: row `i` of the table is kept at
+/// `i % 3`, since a transposition looks two rows back.
+fn osa_in_rows<T: PartialEq>(a: &[T], b: &[T], rows: &mut [usize]) -> usize {
+    let width = b.len() + 1;
+    for (j, cell) in rows[..width].iter_mut().enumerate() {
         *cell = j;
     }
-    for i in 1..=n {
-        for j in 1..=m {
+    for i in 1..=a.len() {
+        let (current, previous, two_back) = ((i % 3) * width, ((i - 1) % 3) * width, ((i + 1) % 3) * width);
+        rows[current] = i;
+        for j in 1..width {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            let mut best = (rows[previous + j] + 1)
+                .min(rows[current + j - 1] + 1)
+                .min(rows[previous + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[i - 2][j - 2] + 1);
+                best = best.min(rows[two_back + j - 2] + 1);
             }
-            d[i][j] = best;
+            rows[current + j] = best;
         }
     }
-    d[n][m]
+    rows[(a.len() % 3) * width + width - 1]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The whole table, as [`osa`] was first written: the reference for the three-row form.
+    fn osa_full_table(a: &[u8], b: &[u8]) -> usize {
+        let (n, m) = (a.len(), b.len());
+        let mut d = vec![vec![0usize; m + 1]; n + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=n {
+            for j in 1..=m {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                let mut best = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    best = best.min(d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = best;
+            }
+        }
+        d[n][m]
+    }
+
+    #[test]
+    fn osa_counts_edits_and_transpositions() {
+        assert_eq!(osa(b"13800138000", b"13800138000"), 0);
+        assert_eq!(osa(b"13800138000", b"13800138001"), 1);
+        assert_eq!(osa(b"1234", b"1324"), 1);
+        assert_eq!(osa(b"", b"123"), 3);
+        assert_eq!(osa(b"123", b""), 3);
+    }
+
+    proptest::proptest! {
+        /// Short values (rows on the stack) and long ones (on the heap) alike.
+        #[test]
+        fn three_rows_give_the_full_tables_distance(
+            a in proptest::collection::vec(0u8..4, 0..60),
+            b in proptest::collection::vec(0u8..4, 0..60),
+        ) {
+            proptest::prop_assert_eq!(osa(&a, &b), osa_full_table(&a, &b));
+        }
+    }
 }
