@@ -677,13 +677,20 @@ pub fn text_units(text: &str) -> (usize, usize) {
             at += 1;
             continue;
         }
-        // Most Chinese characters: lead bytes 0xE5 to 0xE9 start U+5000 to U+9FFF, all unified
-        // ideographs, counted without decoding.
-        if (0xE5..=0xE9).contains(&b) {
-            cjk += 1;
-            in_word = false;
-            at += 3;
-            continue;
+        // Most Chinese characters and punctuation: told by their bytes, without decoding.
+        match wide_class(bytes, at) {
+            Some(WideClass::Han) => {
+                cjk += 1;
+                in_word = false;
+                at += 3;
+                continue;
+            }
+            Some(WideClass::Punctuation) => {
+                in_word = false;
+                at += 3;
+                continue;
+            }
+            None => {}
         }
         let c = text[at..].chars().next().unwrap_or_default();
         // Chinese characters and punctuation first: decided by their code, without the
@@ -700,6 +707,36 @@ pub fn text_units(text: &str) -> (usize, usize) {
         at += c.len_utf8();
     }
     (cjk, words)
+}
+
+/// What [`wide_class`] tells of a character from its bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum WideClass {
+    /// A Han character ([`is_cjk`]).
+    Han,
+    /// Chinese or full-width punctuation: not [`is_cjk`], not alphanumeric.
+    Punctuation,
+}
+
+/// The class of the three-byte character at `bytes[at]` when its bytes tell it: U+4000 to
+/// U+9FFF but the hexagrams (U+4DC0 to U+4DFF), and the commonest Chinese punctuation
+/// (U+3000 to U+3004, U+3008 to U+3020, U+FF01 to U+FF0F, U+FF1A to U+FF20). `None` for every
+/// other character, which the caller decodes.
+#[inline]
+pub(crate) fn wide_class(bytes: &[u8], at: usize) -> Option<WideClass> {
+    let lead = bytes[at];
+    if !(0xE3..=0xEF).contains(&lead) {
+        return None;
+    }
+    // `bytes` is UTF-8: a three-byte lead byte has its two continuation bytes.
+    let (second, third) = (*bytes.get(at + 1)?, *bytes.get(at + 2)?);
+    match lead {
+        0xE5..=0xE9 => Some(WideClass::Han),
+        0xE4 if second != 0xB7 => Some(WideClass::Han),
+        0xE3 if second == 0x80 && matches!(third, 0x80..=0x84 | 0x88..=0xA0) => Some(WideClass::Punctuation),
+        0xEF if second == 0xBC && matches!(third, 0x81..=0x8F | 0x9A..=0xA0) => Some(WideClass::Punctuation),
+        _ => None,
+    }
 }
 
 /// Punctuation and symbols of Chinese and full-width text (dashes, curly quotes, `…`, `，`,
@@ -744,6 +781,28 @@ pub fn is_word_char(c: char) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    /// Every character `wide_class` decides is decided as decoding it decides: Han is CJK, and
+    /// punctuation is neither CJK nor alphanumeric.
+    #[test]
+    fn wide_class_agrees_with_the_decoded_character() {
+        let mut decided = 0;
+        for code in 0x800u32..=0xFFFF {
+            let Some(c) = char::from_u32(code) else { continue };
+            let mut buffer = [0u8; 4];
+            let bytes = c.encode_utf8(&mut buffer).as_bytes();
+            match super::wide_class(bytes, 0) {
+                Some(super::WideClass::Han) => assert!(super::is_cjk(c), "{c:?}"),
+                Some(super::WideClass::Punctuation) => {
+                    assert!(!super::is_cjk(c) && !c.is_alphanumeric(), "{c:?}")
+                }
+                None => continue,
+            }
+            decided += 1;
+        }
+        // U+4000..=U+9FFF less 64 hexagrams, and 5 + 25 + 15 + 7 punctuation marks.
+        assert_eq!(decided, 0x6000 - 64 + 52);
+    }
 
     #[test]
     fn dataset_placeholders_are_one_token() {

@@ -608,9 +608,9 @@ fn han_and_words(text: &str) -> (usize, usize) {
         let letter = if b.is_ascii() {
             at += 1;
             b.is_ascii_alphabetic()
-        } else if (0xE5..=0xE9).contains(&b) {
+        } else if let Some(class) = crate::normalize::wide_class(bytes, at) {
             at += 3;
-            han += 1;
+            han += usize::from(class == crate::normalize::WideClass::Han);
             in_word = false;
             continue;
         } else {

@@ -2,6 +2,7 @@
 //! most turns hold too few digits, and no mask or bracket, to be worth folding and reading.
 
 use super::digit_strings::is_mask_char;
+use crate::normalize::{WideClass, wide_class};
 
 /// What a cheap look at a turn's original text tells the extractors, so most turns are never
 /// folded or searched.
@@ -85,6 +86,12 @@ pub fn text_hint(source: &str) -> TextHint {
             let is_set = |bits: &[u64]| bits.get(bit / 64).is_some_and(|w| w >> (bit % 64) & 1 != 0);
             digits += u32::from(is_set(&CJK_DIGITS));
             maybe_money |= is_set(&CJK_MONEY);
+            at += 3;
+        } else if wide_class(bytes, at) == Some(WideClass::Punctuation)
+            && !matches!((bytes[at + 1], bytes[at + 2]), (0xBC, 0x84 | 0x88 | 0x8A) | (0x80, 0x90))
+        {
+            // Chinese punctuation (，。？) other than ＄, （, ＊ and 【 marks nothing.
+            previous_mask = false;
             at += 3;
         } else {
             let c = source[at..].chars().next().unwrap_or_default();
