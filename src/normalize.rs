@@ -116,7 +116,10 @@ impl NormText {
 
 /// End of the source unit starting at `at`: the character plus following combining marks.
 fn unit_end(source: &str, at: usize) -> usize {
-    if let Some(len) = placeholder_len(&source[at..]) {
+    // Most units start with neither bracket: no placeholder to look for.
+    if matches!(source.as_bytes().get(at), Some(b'[' | b'<'))
+        && let Some(len) = placeholder_len(&source[at..])
+    {
         return at + len;
     }
     let mut chars = source[at..].char_indices();

@@ -86,14 +86,23 @@ static MONTH_STARTS: LazyLock<AhoCorasick> = LazyLock::new(|| {
     .unwrap_or_else(|e| unreachable!("built-in month names: {e}"))
 });
 
-/// True when `text` has `n` numeric characters in a row, as every match of [`YMD`] does.
-fn numeric_run(text: &str, n: usize) -> bool {
-    let mut run = 0;
+/// False when `text` certainly holds no match of [`YMD`]: every match has four numeric
+/// characters in a row, then perhaps one space, then a separator (`-`, `/`, `.`, `年`). Most texts
+/// with a phone number have no such separator after it.
+fn may_hold_ymd(text: &str) -> bool {
+    // Numeric characters in a row just before, and whether a space follows four or more.
+    let (mut run, mut spaced) = (0, false);
     for c in text.chars() {
-        run = if is_numeric(c) { run + 1 } else { 0 };
-        if run == n {
+        if is_numeric(c) {
+            run += 1;
+            spaced = false;
+            continue;
+        }
+        if matches!(c, '-' | '/' | '.' | '年') && (run >= 4 || spaced) {
             return true;
         }
+        spaced = run >= 4 && c.is_whitespace();
+        run = 0;
     }
     false
 }
@@ -127,7 +136,7 @@ pub fn dates(text: &str) -> Vec<DateMatch> {
             found.push(DateMatch { date, range });
         }
     };
-    let ymd = numeric_run(text, 4).then(|| YMD.captures_iter(text));
+    let ymd = may_hold_ymd(text).then(|| YMD.captures_iter(text));
     for c in ymd.into_iter().flatten() {
         let Some(whole) = c.get(0) else { continue };
         // "2026-11-223" is not a date.
@@ -275,6 +284,31 @@ fn english_ordinal(text: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The look before [`YMD`] runs never rules out a text it matches.
+        #[test]
+        fn may_hold_ymd_never_rules_out_a_match(
+            text in "([0-9]{4}|[0-9]{1,2}|١٢٣٤|[-/.年月日号 ]|\\s|[a-z]{1,3}|，){0,8}\
+                     ([0-9]{3,5}\\s?[-/.年]\\s?[0-9]{1,2}\\s?[-/.月]\\s?[0-9]{1,2}[日号]?)?\
+                     ([0-9]{1,2}|[-/.年 ]|[a-z]{1,3}|，){0,4}"
+        ) {
+            if YMD.is_match(&text) {
+                proptest::prop_assert!(may_hold_ymd(&text), "{:?}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn may_hold_ymd_rules_out_numbers_without_a_separator() {
+        for text in ["您的手机号是17745712019，我们会回电", "order 123456", "12.5", "2026  -"] {
+            assert!(!may_hold_ymd(text), "{text}");
+        }
+        assert!(may_hold_ymd("2026 年"));
+        assert!(may_hold_ymd("on 2026-11-22"));
+        assert!(may_hold_ymd("on 2026 -11-22"));
+        assert!(may_hold_ymd("2026年11月22日"));
+    }
 
     #[test]
     fn the_fast_numeric_test_is_char_is_numeric() {
