@@ -739,7 +739,9 @@ fn ascii_word_starts(chunk: &[u8], in_word: bool) -> Option<AsciiWordStarts> {
     let x = u64::from_le_bytes(chunk.try_into().ok()?);
     // A byte is zero exactly where the result has its high bit (exact for the word as a whole).
     let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGHS != 0;
-    if x & HIGHS != 0 || has_zero(x ^ (ONES * u64::from(b'['))) || has_zero(x ^ (ONES * u64::from(b'<')))
+    if x & HIGHS != 0
+        || has_zero(x ^ (ONES * u64::from(b'[')))
+        || has_zero(x ^ (ONES * u64::from(b'<')))
         || has_zero(x ^ (ONES * u64::from(b'\'')))
     {
         return None;

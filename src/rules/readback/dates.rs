@@ -301,7 +301,12 @@ mod tests {
 
     #[test]
     fn may_hold_ymd_rules_out_numbers_without_a_separator() {
-        for text in ["您的手机号是17745712019，我们会回电", "order 123456", "12.5", "2026  -"] {
+        for text in [
+            "您的手机号是17745712019，我们会回电",
+            "order 123456",
+            "12.5",
+            "2026  -",
+        ] {
             assert!(!may_hold_ymd(text), "{text}");
         }
         assert!(may_hold_ymd("2026 年"));

@@ -88,7 +88,10 @@ pub fn text_hint(source: &str) -> TextHint {
             maybe_money |= is_set(&CJK_MONEY);
             at += 3;
         } else if wide_class(bytes, at) == Some(WideClass::Punctuation)
-            && !matches!((bytes[at + 1], bytes[at + 2]), (0xBC, 0x84 | 0x88 | 0x8A) | (0x80, 0x90))
+            && !matches!(
+                (bytes[at + 1], bytes[at + 2]),
+                (0xBC, 0x84 | 0x88 | 0x8A) | (0x80, 0x90)
+            )
         {
             // Chinese punctuation (，。？) other than ＄, （, ＊ and 【 marks nothing.
             previous_mask = false;
