@@ -371,8 +371,11 @@ fn only_words(text: &str, folded: &str, thanks: bool) -> bool {
         // Nothing but punctuation ("…", "?"): no words, so nothing said.
         return !text.trim().is_empty();
     }
-    let lists: &[&[&str]] = if thanks { &[FILLERS, THANKS] } else { &[FILLERS] };
-    let known = |w: &str| starts_a_word(w) && lists.iter().any(|list| list.contains(&w));
+    let known = |w: &str| {
+        words_starting(w)
+            .iter()
+            .any(|&(word, of_thanks)| word == w && (thanks || !of_thanks))
+    };
     let mut count = 0;
     for word in folded.split(' ') {
         // Transcribers' marks come in brackets: "<unk>", "[noise]".
@@ -390,7 +393,7 @@ fn only_words(text: &str, folded: &str, thanks: bool) -> bool {
         // Chinese: consume the longest known word at each position.
         let mut rest = word;
         while !rest.is_empty() {
-            let Some(len) = longest_prefix(rest, lists) else {
+            let Some(len) = longest_prefix(rest, thanks) else {
                 return false;
             };
             rest = &rest[len..];
@@ -400,40 +403,50 @@ fn only_words(text: &str, folded: &str, thanks: bool) -> bool {
     count <= MAX_FILLER_WORDS
 }
 
-/// The first characters of the words of [`FILLERS`] and [`THANKS`], sorted.
-static FIRST_CHARS: LazyLock<Vec<char>> = LazyLock::new(|| {
-    let mut first: Vec<char> = FILLERS
+/// The words of [`FILLERS`] and [`THANKS`] by their first character, sorted by it: each word
+/// with whether it is one of [`THANKS`].
+type WordsByFirst = Vec<(char, Vec<(&'static str, bool)>)>;
+
+/// [`WordsByFirst`] of the two lists.
+static WORDS_BY_FIRST: LazyLock<WordsByFirst> = LazyLock::new(|| {
+    let mut by_first: WordsByFirst = Vec::new();
+    let words = FILLERS
         .iter()
-        .chain(THANKS)
-        .filter_map(|w| w.chars().next())
-        .collect();
-    first.sort_unstable();
-    first.dedup();
-    first
+        .map(|w| (*w, false))
+        .chain(THANKS.iter().map(|w| (*w, true)));
+    for (word, of_thanks) in words {
+        let Some(first) = word.chars().next() else {
+            continue;
+        };
+        match by_first.binary_search_by_key(&first, |(c, _)| *c) {
+            Ok(i) => by_first[i].1.push((word, of_thanks)),
+            Err(i) => by_first.insert(i, (first, vec![(word, of_thanks)])),
+        }
+    }
+    by_first
 });
 
-/// False when no word of [`FILLERS`] or [`THANKS`] starts `text` as it does: most text that
-/// is short enough to be a filler is not one, and fails here at its first character rather
-/// than after a comparison with every word of the lists.
-fn starts_a_word(text: &str) -> bool {
-    text.chars()
-        .next()
-        .is_some_and(|c| FIRST_CHARS.binary_search(&c).is_ok())
+/// The words of [`FILLERS`] and [`THANKS`] that start with `text`'s first character (most text
+/// short enough to be a filler has none, and a Chinese character has a few, where comparing
+/// first bytes would leave every Chinese word).
+fn words_starting(text: &str) -> &'static [(&'static str, bool)] {
+    let Some(first) = text.chars().next() else {
+        return &[];
+    };
+    let by_first = &*WORDS_BY_FIRST;
+    match by_first.binary_search_by_key(&first, |(c, _)| *c) {
+        Ok(i) => &by_first[i].1,
+        Err(_) => &[],
+    }
 }
 
-/// The length of the longest word of the lists (drawn from [`FILLERS`] and [`THANKS`]) that
-/// `text` starts with.
-fn longest_prefix(text: &str, lists: &[&[&str]]) -> Option<usize> {
-    if !starts_a_word(text) {
-        return None;
-    }
-    let first = text.as_bytes().first()?;
-    lists
+/// The length of the longest word of [`FILLERS`] (and of [`THANKS`] with `thanks`) that `text`
+/// starts with.
+fn longest_prefix(text: &str, thanks: bool) -> Option<usize> {
+    words_starting(text)
         .iter()
-        .flat_map(|list| list.iter())
-        // Comparing the first byte first spares a string comparison with most words.
-        .filter(|w| w.as_bytes().first() == Some(first) && text.starts_with(**w))
-        .map(|w| w.len())
+        .filter(|&&(word, of_thanks)| (thanks || !of_thanks) && text.starts_with(word))
+        .map(|(word, _)| word.len())
         .max()
 }
 
@@ -503,29 +516,31 @@ mod tests {
     }
 
     #[test]
-    fn every_listed_word_passes_the_first_character_gate() {
-        // The gate may only turn away text that no listed word starts.
-        for word in FILLERS.iter().chain(THANKS) {
-            assert!(starts_a_word(word), "{word}");
-            assert!(longest_prefix(word, &[FILLERS, THANKS]).is_some(), "{word}");
+    fn every_listed_word_is_found_by_its_first_character() {
+        for word in FILLERS {
+            assert_eq!(longest_prefix(word, false), Some(word.len()), "{word}");
         }
-        assert!(!starts_a_word("你好"));
-        assert!(!starts_a_word(""));
+        for word in THANKS {
+            assert_eq!(longest_prefix(word, true), Some(word.len()), "{word}");
+        }
+        assert!(words_starting("你好").is_empty());
+        assert!(words_starting("").is_empty());
     }
 
     proptest::proptest! {
         #[test]
         fn longest_prefix_is_the_longest_word_the_text_starts_with(
-            text in "(好的|好|嗯|谢谢|谢啦|ok|okay|o|您|[a-z]|\\PC){0,6}"
+            text in "(好的|好|嗯|谢谢|谢啦|ok|okay|o|您|[a-z]|\\PC){0,6}",
+            thanks: bool,
         ) {
-            let lists: &[&[&str]] = &[FILLERS, THANKS];
+            let lists: &[&[&str]] = if thanks { &[FILLERS, THANKS] } else { &[FILLERS] };
             let naive = lists
                 .iter()
                 .flat_map(|list| list.iter())
                 .filter(|w| text.starts_with(**w))
                 .map(|w| w.len())
                 .max();
-            proptest::prop_assert_eq!(longest_prefix(&text, lists), naive);
+            proptest::prop_assert_eq!(longest_prefix(&text, thanks), naive);
         }
     }
 
