@@ -7,7 +7,8 @@ use super::{is_cjk, is_word_char, placeholder_len};
 /// word are comparable units of speech; `don't` is one word.
 ///
 /// Runs on every turn of a call that has a length or speech-rate rule, so ASCII (most of
-/// English text) is read byte by byte and only other characters are decoded.
+/// English text) is read eight bytes at a time where it can be, most Chinese characters and
+/// punctuation are told by their bytes, and only other characters are decoded.
 pub fn text_units(text: &str) -> (usize, usize) {
     let bytes = text.as_bytes();
     let (mut cjk, mut words, mut in_word) = (0, 0, false);
@@ -58,9 +59,9 @@ pub fn text_units(text: &str) -> (usize, usize) {
             None => {}
         }
         let c = text[at..].chars().next().unwrap_or_default();
-        // Chinese characters and punctuation first: decided by their code, without the
+        // Other CJK characters and wide punctuation: decided by their code, without the
         // Unicode tables behind `is_alphanumeric`.
-        if matches!(c as u32, 0x4E00..=0x9FFF) || is_cjk(c) {
+        if is_cjk(c) {
             cjk += 1;
             in_word = false;
         } else if !is_wide_punctuation(c) && is_word_char(c) {
