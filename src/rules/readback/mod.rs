@@ -423,8 +423,7 @@ impl Reader<'_> {
         } else {
             None
         };
-        let folded = read.is_some();
-        let extracted = read.unwrap_or_default();
+        let (extracted, folded) = read.unwrap_or_default();
         let values = extracted
             .values
             .into_iter()

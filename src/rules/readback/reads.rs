@@ -1,21 +1,24 @@
-//! The values read-back rules read, kept for `--redact`: it masks, in a transcript's findings,
-//! every value the rules' readers find in any utterance, and most utterances it reads the
-//! rules have just read the same way.
+//! The values readers read, kept per worker thread so a text read once is not read again.
 //!
-//! Each worker thread keeps its last reads, keyed by what decides a read — the reader, the text,
-//! the fewest digits and whether the talk is about money — so a read found here is the read
-//! made again, whatever transcript asks. `--redact`'s own reads are kept too: the same sentence
-//! comes back within a call and from call to call (a tariff, a closing line with a number). The
-//! reads are emptied when they grow past [`MAX_READS`], which is far more than one
-//! transcript's reads. So are the turns' [`TextHint`]s of the last transcript the rules judged.
-//! Nothing is kept until `--redact` first asks ([`want`]).
+//! The same utterance comes back within a call (a customer gives the order number twice, the
+//! agent says the same sentence with the number again) and from call to call (a tariff, a
+//! closing line with a number). Read-back rules take their reads from here, and `--redact`,
+//! which masks, in a transcript's findings, every value the rules' readers find in any
+//! utterance, reads most of those utterances just after the rules have.
+//!
+//! Reads are keyed by what decides them — the reader, the text, the fewest digits and whether
+//! the talk is about money — so a read found here is the read made again, whatever transcript
+//! asks. They are emptied when they grow past [`MAX_READS`], which is far more than one
+//! transcript's reads. The turns' [`TextHint`]s of the last transcript the rules judged are kept
+//! too, once `--redact` first asks ([`want`]).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::ops::Range;
 
 use super::hint::{TextHint, text_hint};
-use super::values::{Entity, Extractor, Found, Value};
+use super::values::{Entity, Extracted, Extractor, Found, Value};
 use crate::transcript::Transcript;
 
 /// Most reads kept per thread.
@@ -32,6 +35,8 @@ struct Read {
     /// so `money` changed nothing.
     money: Option<bool>,
     values: Vec<Found>,
+    /// The placeholders, when the read looked for them (read-back rules' reads do).
+    placeholders: Option<Vec<Range<usize>>>,
 }
 
 /// The turns of the last transcript whose hints were worked out, and their hints.
@@ -75,11 +80,11 @@ struct Reads {
 thread_local! {
     static READS: RefCell<Reads> = RefCell::new(Reads::default());
     static HINTS: RefCell<Hints> = RefCell::new(Hints::default());
-    /// Set once this thread has been asked for what the rules read.
+    /// Set once this thread has been asked for the hints of the turns the rules read.
     static WANTED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// From now on, this thread keeps what the rules read for the transcripts it judges.
+/// From now on, this thread keeps the hints of the turns of the transcripts it judges.
 pub(crate) fn want() {
     WANTED.set(true);
 }
@@ -127,7 +132,7 @@ fn hash(text: &str) -> u64 {
 }
 
 /// Keeps the values `extractor` read in `text` (its fold is `folded`), with digit strings of at
-/// least `min_digits` digits and `money` as given.
+/// least `min_digits` digits and `money` as given, and the placeholders when it looked for them.
 pub(super) fn remember(
     extractor: &Extractor,
     text: &str,
@@ -135,10 +140,8 @@ pub(super) fn remember(
     money: bool,
     folded: &str,
     values: &[Found],
+    placeholders: Option<&[Range<usize>]>,
 ) {
-    if !WANTED.get() {
-        return;
-    }
     let (entity, max_digits, pattern) = extractor.identity();
     // Only amounts read 块, 毛 and 角 as money or not.
     let money = (entity == Entity::Amount && folded.contains(['块', '毛', '角'])).then_some(money);
@@ -156,6 +159,7 @@ pub(super) fn remember(
             min_digits,
             money,
             values: values.to_vec(),
+            placeholders: placeholders.map(<[_]>::to_vec),
         });
     });
 }
@@ -173,6 +177,35 @@ pub(super) fn recall(
     min_digits: usize,
     money: bool,
 ) -> Option<Vec<Found>> {
+    with_read(extractor, text, min_digits, money, false, |read| {
+        values_with(&read.values, min_digits)
+    })
+}
+
+/// [`recall`] with the placeholders: what a read-back rule reads in `text`, when a read kept
+/// here looked for them too. The caller has checked that the text may hold a value.
+pub(super) fn recall_extracted(
+    extractor: &Extractor,
+    text: &str,
+    min_digits: usize,
+    money: bool,
+) -> Option<Extracted> {
+    with_read(extractor, text, min_digits, money, true, |read| Extracted {
+        values: values_with(&read.values, min_digits),
+        placeholders: read.placeholders.clone().unwrap_or_default(),
+    })
+}
+
+/// `answer` of the read kept here that answers what [`recall`] asks, when there is one; with
+/// `placeholders`, only a read that looked for them answers.
+fn with_read<T>(
+    extractor: &Extractor,
+    text: &str,
+    min_digits: usize,
+    money: bool,
+    placeholders: bool,
+    answer: impl FnOnce(&Read) -> T,
+) -> Option<T> {
     let (entity, max_digits, pattern) = extractor.identity();
     let h = hash(text);
     READS.with_borrow(|reads| {
@@ -183,13 +216,17 @@ pub(super) fn recall(
                 && r.text == text
                 && r.money.is_none_or(|m| m == money)
                 && (!entity.is_digit_string() || r.min_digits <= min_digits)
+                && (!placeholders || r.placeholders.is_some())
         })?;
-        Some(
-            read.values
-                .iter()
-                .filter(|f| !matches!(&f.value, Value::Digits(d) if d.len() < min_digits))
-                .cloned()
-                .collect(),
-        )
+        Some(answer(read))
     })
+}
+
+/// The values of a read with digit strings of at least `min_digits` digits.
+fn values_with(values: &[Found], min_digits: usize) -> Vec<Found> {
+    values
+        .iter()
+        .filter(|f| !matches!(&f.value, Value::Digits(d) if d.len() < min_digits))
+        .cloned()
+        .collect()
 }

@@ -1218,6 +1218,32 @@ proptest! {
 }
 
 proptest! {
+    /// A read-back rule that reads a text read before takes the read kept: its values and
+    /// placeholders are those it would read again, whatever digits and `money` it read with
+    /// before.
+    #[test]
+    fn texts_read_again_by_rules_are_read_as_before(
+        pieces in value_text_pieces(),
+        placeholder in prop::sample::select(vec!["", "<PHONE>", "[订单x]", "xxxx", "【手机号】"]),
+        min_before in 1usize..8,
+        min in 1usize..8,
+        money_before: bool,
+        money: bool,
+    ) {
+        let text = format!("{}{placeholder}", pieces.concat());
+        let hint = text_hint(&text);
+        for entity in [Entity::Digits, Entity::Phone, Entity::Amount, Entity::Date, Entity::Email] {
+            let extractor = Extractor::new(entity, None);
+            for (min, money) in [(min_before, money_before), (min, money)] {
+                let read = extractor.extract_remembered(&text, min, &mut NormText::new(), hint, money);
+                let fresh = extractor.extract_hinted(&text, min, &mut NormText::new(), hint, money);
+                prop_assert_eq!(read.map(|(read, _)| read).unwrap_or_default(), fresh, "{:?} {:?}", entity, text);
+            }
+        }
+    }
+}
+
+proptest! {
     /// What `--redact` read before in the same text, it takes as read: the values are those it
     /// would read again, with as many digits or more, and with `money` either way; and a text
     /// it found nothing in is still read, not taken for a kept read.

@@ -298,8 +298,9 @@ impl Extractor {
     }
 
     /// [`Extractor::extract_hinted`] for read-back rules, `None` when the text cannot hold a
-    /// value (it is then not folded; else `norm` holds its fold). The values read are kept
-    /// for `--redact` ([`super::reads`]), which reads them again.
+    /// value. The reads are kept ([`super::reads`]): a text read before is not read again, and
+    /// `--redact` takes what the rules read. The flag says whether `norm` now holds the text's
+    /// fold (it does not when the text was not read again).
     pub fn extract_remembered(
         &self,
         source: &str,
@@ -307,10 +308,24 @@ impl Extractor {
         norm: &mut NormText,
         hint: TextHint,
         money: bool,
-    ) -> Option<Extracted> {
-        let extracted = self.fold_and_extract(source, min_digits, norm, hint, money)?;
-        super::reads::remember(self, source, min_digits, money, norm.as_str(), &extracted.values);
-        Some(extracted)
+    ) -> Option<(Extracted, bool)> {
+        if !self.might_hold(source, min_digits, hint) {
+            return None;
+        }
+        if let Some(extracted) = super::reads::recall_extracted(self, source, min_digits, money) {
+            return Some((extracted, false));
+        }
+        let extracted = self.fold_and_read(source, min_digits, norm, money);
+        super::reads::remember(
+            self,
+            source,
+            min_digits,
+            money,
+            norm.as_str(),
+            &extracted.values,
+            Some(&extracted.placeholders),
+        );
+        Some((extracted, true))
     }
 
     /// Folds `source` into `norm` and reads it, or `None` (nothing folded) when its hint shows
@@ -326,15 +341,20 @@ impl Extractor {
         if !self.might_hold(source, min_digits, hint) {
             return None;
         }
+        Some(self.fold_and_read(source, min_digits, norm, money))
+    }
+
+    /// Folds `source` into `norm` and reads its values and placeholders.
+    fn fold_and_read(&self, source: &str, min_digits: usize, norm: &mut NormText, money: bool) -> Extracted {
         normalize_into(&VALUE_PROFILE, source, norm);
-        Some(self.extract_folded(
+        self.extract_folded(
             source,
             min_digits,
             norm,
             &NumberReads::default(),
             money,
             Reading::All,
-        ))
+        )
     }
 
     /// What decides which values this extractor reads: its entity, the longest digit string it
@@ -389,7 +409,15 @@ impl Extractor {
             .values;
         if reading == Reading::Values {
             // The same text comes back, in this call and the next: read it once.
-            super::reads::remember(self, &text.source, min_digits, money, text.norm.as_str(), &values);
+            super::reads::remember(
+                self,
+                &text.source,
+                min_digits,
+                money,
+                text.norm.as_str(),
+                &values,
+                None,
+            );
         }
         values
     }
