@@ -1,7 +1,9 @@
 //! The ordered parallel executor: N worker threads take items from a (lazy) iterator in turn and
-//! produce each item's output in one or more parts; the calling thread consumes the parts
-//! strictly in item order. The pipeline's only scheduling code: the one place with locks,
-//! condition variables and atomics for it.
+//! produce each item's output in one or more parts, which are consumed strictly in item order.
+//! The calling thread is one of the N: between its own items it consumes what the others sent,
+//! so N threads run on N cores (a consumer thread of its own took turns with the workers for a
+//! core). The pipeline's only scheduling code: the one place with locks, condition variables and
+//! atomics for it.
 //!
 //! Workers may run ahead of the consumer by a bounded window of items, so output is
 //! deterministic, every core stays busy while one item is slow, and memory stays bounded however
@@ -20,7 +22,8 @@ use std::sync::{Condvar, Mutex, mpsc};
 /// How a run spreads its items over threads.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct Executor {
-    /// Worker threads; 1 runs every item on the calling thread, in turn.
+    /// Worker threads, the calling thread included; 1 runs every item on the calling thread, in
+    /// turn.
     pub jobs: usize,
     /// How many items past the next one to consume a worker may start.
     pub window: usize,
@@ -101,6 +104,141 @@ impl Drop for HaltOnPanic<'_> {
     }
 }
 
+/// What the calling thread found when it went to take an item.
+enum Taken<T> {
+    /// The next item and its place.
+    Item(usize, T),
+    /// The next item is a window ahead of the one being consumed.
+    WindowFull,
+    /// There are no more items.
+    None,
+}
+
+/// The calling thread's side of a run: the parts waiting for their turn, and the consumer.
+struct Consumer<'c, R, E, C> {
+    /// Parts waiting for their turn, by item; an item's parts arrive in order.
+    pending: BTreeMap<usize, VecDeque<Part<R>>>,
+    /// The item being consumed.
+    next: usize,
+    consume: &'c mut C,
+    failure: &'c mut Option<E>,
+    gate: &'c Gate,
+    stop: &'c (dyn Fn() -> bool + Sync),
+    receiver: &'c mpsc::Receiver<Vec<Part<R>>>,
+}
+
+impl<R, E, C: FnMut(R, bool) -> Result<(), E>> Consumer<'_, R, E, C> {
+    /// False once the run must end: the consumer failed, or it was stopped.
+    fn going(&self) -> bool {
+        self.failure.is_none() && !self.gate.stopped()
+    }
+
+    /// Consumes one part of the item being consumed; false when the consumer failed.
+    fn take(&mut self, value: R, last: bool) -> bool {
+        if let Err(e) = (self.consume)(value, last) {
+            *self.failure = Some(e);
+            self.gate.advance(self.next, true);
+            return false;
+        }
+        if last {
+            self.next += 1;
+        }
+        true
+    }
+
+    /// Files the parts of one message and consumes those whose turn it is; false once the
+    /// run must end.
+    fn file(&mut self, parts: Vec<Part<R>>) -> bool {
+        // Items skipped from now on would leave holes: consume nothing more.
+        if (self.stop)() {
+            self.gate.halt();
+            return false;
+        }
+        for part in parts {
+            self.pending.entry(part.seq).or_default().push_back(part);
+        }
+        self.consume_ready()
+    }
+
+    /// Consumes the parts whose turn it is; false once the run must end.
+    fn consume_ready(&mut self) -> bool {
+        let before = self.next;
+        while let Some(part) = self.pending.get_mut(&self.next).and_then(VecDeque::pop_front) {
+            let (seq, last) = (part.seq, part.last);
+            if !self.take(part.value, last) {
+                return false;
+            }
+            if last {
+                self.pending.remove(&seq);
+            }
+        }
+        // Workers wait for this count: one update per message, not per item.
+        if self.next != before {
+            self.gate.advance(self.next, false);
+        }
+        self.going()
+    }
+
+    /// Consumes what the workers have sent, without waiting; false once the run must end.
+    fn drain(&mut self) -> bool {
+        while let Ok(parts) = self.receiver.try_recv() {
+            if !self.file(parts) {
+                return false;
+            }
+        }
+        if (self.stop)() {
+            self.gate.halt();
+        }
+        self.going()
+    }
+
+    /// Waits for one message from the workers and consumes what it makes ready; false once the
+    /// run must end or every worker has finished.
+    fn receive(&mut self) -> bool {
+        match self.receiver.recv() {
+            Ok(parts) => self.file(parts),
+            Err(_) => false,
+        }
+    }
+
+    /// Works on item `seq` on the calling thread. Its parts are consumed at once when it is
+    /// the item being consumed; until then, what the workers send is. False once the run must
+    /// end.
+    fn work_on<T, S>(
+        &mut self,
+        seq: usize,
+        item: T,
+        state: &mut S,
+        work: &impl Fn(&mut S, T, &mut dyn FnMut(R) -> bool) -> R,
+    ) -> bool {
+        let mut parts = 0;
+        let last = work(state, item, &mut |value| {
+            while self.going() && self.next < seq {
+                if !self.receive() {
+                    return false;
+                }
+            }
+            parts += 1;
+            self.going() && self.take(value, false)
+        });
+        if !self.going() {
+            return false;
+        }
+        if parts > 0 {
+            // Its earlier parts were consumed: this is the item being consumed.
+            let taken = self.take(last, true);
+            self.gate.advance(self.next, false);
+            return taken && self.consume_ready();
+        }
+        self.pending.entry(seq).or_default().push_back(Part {
+            seq,
+            value: last,
+            last: true,
+        });
+        self.consume_ready()
+    }
+}
+
 impl Executor {
     /// Runs `work` on each of `items` and hands its output to `consume` on the calling thread,
     /// in item order: each part `work` gives its sink (which says false once the run stops),
@@ -132,7 +270,9 @@ impl Executor {
         let (sender, receiver) = mpsc::channel::<Vec<Part<R>>>();
         let mut failure = None;
         std::thread::scope(|scope| {
-            let workers: Vec<_> = (0..self.jobs)
+            // The calling thread is one of the workers: it consumes between its own items, so
+            // `jobs` threads share `jobs` cores rather than a consumer taking turns with them.
+            let workers: Vec<_> = (1..self.jobs)
                 .map(|_| {
                     let sender = sender.clone();
                     let (items, gate, init, work) = (&items, &gate, &init, &work);
@@ -141,37 +281,49 @@ impl Executor {
                 .collect();
             drop(sender);
             let _halt = HaltOnPanic(&gate);
-            // Parts waiting for their turn, by item; an item's parts arrive in order.
-            let mut pending: BTreeMap<usize, VecDeque<Part<R>>> = BTreeMap::new();
-            let mut next = 0;
-            for parts in receiver {
-                // Items skipped from now on would leave holes: consume nothing more.
-                if stop() {
-                    gate.halt();
-                    break;
-                }
-                for part in parts {
-                    pending.entry(part.seq).or_default().push_back(part);
-                }
-                let before = next;
-                while let Some(part) = pending.get_mut(&next).and_then(VecDeque::pop_front) {
-                    if let Err(e) = consume(part.value, part.last) {
-                        failure = Some(e);
+            let mut consumer = Consumer {
+                pending: BTreeMap::new(),
+                next: 0,
+                consume: &mut consume,
+                failure: &mut failure,
+                gate: &gate,
+                stop,
+                receiver: &receiver,
+            };
+            let mut state = init();
+            while consumer.drain() {
+                let taken = {
+                    let Ok(mut items) = items.lock() else { break };
+                    if items.0 >= consumer.next + self.window {
+                        Taken::WindowFull
+                    } else if let Some(item) = items.1.next() {
+                        items.0 += 1;
+                        Taken::Item(items.0 - 1, item)
+                    } else {
+                        Taken::None
+                    }
+                };
+                match taken {
+                    // The window is full: wait for what the workers send.
+                    Taken::WindowFull => {
+                        if !consumer.receive() {
+                            break;
+                        }
+                    }
+                    Taken::Item(seq, item) => {
+                        if !consumer.work_on(seq, item, &mut state, &work) {
+                            break;
+                        }
+                    }
+                    // Nothing left to start: consume what the workers still send.
+                    Taken::None => {
+                        while consumer.receive() {}
                         break;
                     }
-                    if part.last {
-                        pending.remove(&next);
-                        next += 1;
-                    }
-                }
-                // Workers wait for this count: one update per message, not per item.
-                if next != before || failure.is_some() {
-                    gate.advance(next, failure.is_some());
-                }
-                if failure.is_some() {
-                    break;
                 }
             }
+            // Whatever ended the run, no worker waits for a consumer that is gone.
+            gate.halt();
             // A worker's panic reaches the caller as it was raised.
             for worker in workers {
                 if let Err(panic) = worker.join() {
@@ -323,6 +475,32 @@ mod tests {
             );
             assert_eq!(done, Ok(()));
             assert_eq!(seen, (0..200).map(|i| i * 2).collect::<Vec<_>>(), "{jobs} jobs");
+        }
+    }
+
+    #[test]
+    fn the_calling_thread_is_one_of_the_workers() {
+        for jobs in [1, 2, 3] {
+            let workers = Mutex::new(std::collections::HashSet::new());
+            let done: Result<(), ()> = executor(jobs, 8).run(
+                0..100usize,
+                &never,
+                || (),
+                |_, item, _| {
+                    std::thread::sleep(delay(item) / 10);
+                    workers.lock().unwrap().insert(std::thread::current().id());
+                    item
+                },
+                |_, _| Ok(()),
+            );
+            assert_eq!(done, Ok(()));
+            let workers = workers.into_inner().unwrap();
+            assert!(workers.contains(&std::thread::current().id()), "{jobs} jobs");
+            assert!(
+                workers.len() <= jobs,
+                "{} threads worked for {jobs} jobs",
+                workers.len()
+            );
         }
     }
 

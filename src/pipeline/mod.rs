@@ -4,8 +4,8 @@
 //! One file per job:
 //!
 //! - `executor` schedules: worker threads take inputs one at a time from the (lazy) discovery,
-//!   and the calling thread hands their results to the reporter strictly in input order, the
-//!   workers at most a bounded window ahead. Output is deterministic, both cores stay busy even
+//!   and the calling thread, one of them, hands their results to the reporter strictly in input
+//!   order between its own inputs, the workers at most a bounded window ahead. Output is deterministic, both cores stay busy even
 //!   when one file is slow, and memory stays bounded whatever the number of files. Each worker
 //!   reuses its buffers.
 //! - `read` reads an input's bytes (capped at the [`limits`](crate::limits), so files past
