@@ -259,6 +259,10 @@ impl<R: Reporter> Reporter for Gate<R> {
     fn needs_excerpts(&self) -> bool {
         self.record || self.remaining.is_some() || self.inner.needs_excerpts()
     }
+
+    fn needs_reasons(&self) -> bool {
+        self.inner.needs_reasons()
+    }
 }
 
 #[cfg(test)]

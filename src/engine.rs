@@ -92,6 +92,18 @@ impl Engine {
         scratch: &mut Scratch,
         timings: &mut Timings,
     ) -> Verdict {
+        self.check_judging(transcript, scratch, timings, true)
+    }
+
+    /// [`Engine::check_timed`]; without `reasons`, the rules that do not apply leave their
+    /// [`NotApplicable::reason`] empty (their ids and scopes are the same).
+    pub fn check_judging(
+        &self,
+        transcript: &Transcript,
+        scratch: &mut Scratch,
+        timings: &mut Timings,
+        reasons: bool,
+    ) -> Verdict {
         let started = Instant::now();
         let language = self
             .rules
@@ -106,7 +118,7 @@ impl Engine {
         self.matcher_for(language, channel).scan(transcript, scratch);
         let matched = Instant::now();
         timings.matching += matched - started;
-        let verdict = self.judge(transcript, scratch, language, declared);
+        let verdict = self.judge(transcript, scratch, language, declared, reasons);
         timings.rules += matched.elapsed();
         verdict
     }
@@ -165,6 +177,7 @@ impl Engine {
         scratch: &Scratch,
         language: Option<Language>,
         declared: Option<Channel>,
+        reasons: bool,
     ) -> Verdict {
         let channel = declared.unwrap_or(Channel::Voice);
         let turns = TurnIndex::with_folded(transcript, scratch.folded_turns());
@@ -178,10 +191,10 @@ impl Engine {
                         Some(Language::En) => 1,
                         None => 2,
                     };
-                    let reasons = self.language_reasons[rule.rulebook].as_ref();
+                    let written = self.language_reasons[rule.rulebook].as_ref().filter(|_| reasons);
                     verdict.not_applicable.push(NotApplicable {
                         rule: rule.id.clone(),
-                        reason: reasons.map(|r| r[found].clone()).unwrap_or_default(),
+                        reason: written.map(|r| r[found].clone()).unwrap_or_default(),
                         scope: Scope::Language,
                     });
                     continue;
@@ -189,9 +202,13 @@ impl Engine {
                 Some(_) => {
                     // There are two channels, so every rule skipped here has the same reason.
                     let wanted = rule.meta.channel.unwrap_or(channel);
-                    let reason = channel_reason
-                        .get_or_insert_with(|| channel_mismatch(wanted, channel, declared, transcript))
-                        .clone();
+                    let reason = if reasons {
+                        channel_reason
+                            .get_or_insert_with(|| channel_mismatch(wanted, channel, declared, transcript))
+                            .clone()
+                    } else {
+                        String::new()
+                    };
                     verdict.not_applicable.push(NotApplicable {
                         rule: rule.id.clone(),
                         reason,
@@ -216,6 +233,7 @@ impl Engine {
                 turns: &turns,
                 hits: scratch.hits.for_rule(index as u32),
                 rule,
+                reasons,
             };
             if let Outcome::NotApplicable(reason) = rule.kind.evaluate(&ctx, &mut verdict.findings) {
                 verdict.not_applicable.push(NotApplicable {
@@ -407,6 +425,43 @@ by = "customer"
         let na: Vec<&str> = v.not_applicable.iter().map(|n| n.rule.as_str()).collect();
         assert_eq!(na, ["t/greeting", "t/must", "t/order", "t/hangup"]);
         assert!(v.findings.is_empty());
+    }
+
+    #[test]
+    fn without_reasons_the_same_rules_do_not_apply_and_say_nothing() {
+        // The built-in rulebooks give a Chinese phone call every kind of reason: rules' own, the
+        // chat rulebook's channel and the English rulebooks' language.
+        let (rules, _) = RuleSet::builtins().unwrap();
+        let engine = Engine::new(rules);
+        let transcript = plain::parse("客户：喂？有人吗？您好您好\n", &ParseOptions::default()).unwrap();
+        let judge = |reasons| {
+            engine.check_judging(
+                &transcript,
+                &mut Scratch::default(),
+                &mut Timings::default(),
+                reasons,
+            )
+        };
+        let (said, unsaid) = (judge(true), judge(false));
+        let outline = |v: &Verdict| -> Vec<(String, Scope)> {
+            v.not_applicable
+                .iter()
+                .map(|n| (n.rule.clone(), n.scope))
+                .collect()
+        };
+        assert_eq!(outline(&said), outline(&unsaid));
+        for scope in [Scope::Undecided, Scope::Channel, Scope::Language] {
+            assert!(said.not_applicable.iter().any(|n| n.scope == scope), "{said:?}");
+        }
+        assert!(
+            said.not_applicable.iter().all(|n| !n.reason.is_empty()),
+            "{said:?}"
+        );
+        assert!(
+            unsaid.not_applicable.iter().all(|n| n.reason.is_empty()),
+            "{unsaid:?}"
+        );
+        assert_eq!(said.findings, unsaid.findings);
     }
 
     #[test]

@@ -95,7 +95,8 @@ pub struct Finding {
 pub struct NotApplicable {
     /// Full rule id.
     pub rule: String,
-    /// Why it does not apply (no agent turns, no timestamps, …).
+    /// Why it does not apply (no agent turns, no timestamps, …); empty when the run's reports
+    /// do not show it ([`Pipeline::reasons`](crate::pipeline::Pipeline::reasons)).
     pub reason: String,
     /// Whether the rule could not be judged, or does not concern this kind of transcript.
     pub scope: Scope,

@@ -103,6 +103,7 @@ pub(super) fn run(args: &CheckArgs, config: &ConfigArgs, color: bool, streams: &
             baseline_folder.as_deref(),
         );
         pipeline.excerpts = gate.needs_excerpts();
+        pipeline.reasons = gate.needs_reasons();
         let progress = bar.as_ref().map(|b| b as &dyn Progress);
         let (_, stats) = pipeline.run_stream(inputs, &mut gate, progress)?;
         (gate.summary().clone(), gate.recorded(), stats)
@@ -232,6 +233,10 @@ impl<R: Reporter> Reporter for Fixes<'_, R> {
     fn needs_excerpts(&self) -> bool {
         self.inner.needs_excerpts()
     }
+
+    fn needs_reasons(&self) -> bool {
+        self.inner.needs_reasons()
+    }
 }
 
 /// Passes results on to a reporter, adding up their scores.
@@ -256,5 +261,9 @@ impl<R: Reporter> Reporter for Tallied<'_, R> {
 
     fn needs_excerpts(&self) -> bool {
         self.inner.needs_excerpts()
+    }
+
+    fn needs_reasons(&self) -> bool {
+        self.inner.needs_reasons()
     }
 }

@@ -89,6 +89,11 @@ pub struct Pipeline<'a> {
     ///
     /// [`Finding::excerpt`]: crate::finding::Finding::excerpt
     pub excerpts: bool,
+    /// Whether rules that do not apply to a call say why ([`NotApplicable::reason`]): set it
+    /// from [`Reporter::needs_reasons`], since most reports list only the rules' ids.
+    ///
+    /// [`NotApplicable::reason`]: crate::finding::NotApplicable::reason
+    pub reasons: bool,
     /// Whether the findings of the calls checked are masked as `redact` says. `false` leaves
     /// them to a caller that shows the findings of a few calls only and checks those again,
     /// masked, before it does ([`Pipeline::check_again`]); errors and the reasons a call was
@@ -195,6 +200,7 @@ impl<'e> Pipeline<'e> {
             unused_suppression: None,
             redact: crate::redact::Redaction::None,
             excerpts: true,
+            reasons: true,
             mask_findings: true,
         }
     }
@@ -407,7 +413,9 @@ impl Pipeline<'_> {
                 if let Some(unjudged) = Judged::not_checked(transcript) {
                     return unjudged;
                 }
-                let verdict = self.engine.check_timed(transcript, scratch, &mut timings);
+                let verdict = self
+                    .engine
+                    .check_judging(transcript, scratch, &mut timings, self.reasons);
                 stats.turns += transcript.turns.len() as u64;
                 stats.matches += scratch.hits.all().len() as u64;
                 Judged::Verdict(verdict)

@@ -61,6 +61,10 @@ impl<W: Write, E: Write> Reporter for Compact<W, E> {
     fn needs_excerpts(&self) -> bool {
         false
     }
+
+    fn needs_reasons(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

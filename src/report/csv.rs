@@ -122,6 +122,10 @@ impl<W: Write, E: Write> Reporter for Csv<W, E> {
     fn needs_excerpts(&self) -> bool {
         false
     }
+
+    fn needs_reasons(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

@@ -140,6 +140,10 @@ impl<W: Write> Reporter for Github<W> {
     fn needs_excerpts(&self) -> bool {
         false
     }
+
+    fn needs_reasons(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

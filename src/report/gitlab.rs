@@ -59,6 +59,10 @@ struct Lines {
 }
 
 impl<W: Write, E: Write> Reporter for Gitlab<W, E> {
+    fn needs_reasons(&self) -> bool {
+        false
+    }
+
     fn file(&mut self, result: &FileResult) -> io::Result<()> {
         match result {
             FileResult::Failed(e) => writeln!(self.err, "{}: error: {}", e.path, e.error),

@@ -196,6 +196,10 @@ impl<W: Write> Reporter for Json<W> {
     fn needs_excerpts(&self) -> bool {
         false
     }
+
+    fn needs_reasons(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

@@ -109,6 +109,10 @@ impl<W: Write> Reporter for Jsonl<W> {
     fn needs_excerpts(&self) -> bool {
         false
     }
+
+    fn needs_reasons(&self) -> bool {
+        false
+    }
 }
 
 #[cfg(test)]

@@ -35,6 +35,12 @@ pub trait Reporter {
     fn needs_excerpts(&self) -> bool {
         true
     }
+    /// Whether this reporter shows why a rule does not apply to a call
+    /// ([`NotApplicable::reason`](crate::finding::NotApplicable::reason)); when none does, the
+    /// rules do not say it.
+    fn needs_reasons(&self) -> bool {
+        true
+    }
 }
 
 impl<R: Reporter + ?Sized> Reporter for Box<R> {
@@ -44,6 +50,10 @@ impl<R: Reporter + ?Sized> Reporter for Box<R> {
 
     fn needs_excerpts(&self) -> bool {
         (**self).needs_excerpts()
+    }
+
+    fn needs_reasons(&self) -> bool {
+        (**self).needs_reasons()
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
@@ -336,6 +346,51 @@ mod format_tests {
         }
         assert_eq!(OutputFormat::names().count(), 9);
         assert_eq!(OutputFormat::from_name("xml"), None);
+    }
+
+    /// A reporter that says it does not need the reasons rules do not apply shows none: the
+    /// rules leave them empty for it.
+    #[test]
+    fn reporters_that_need_no_reasons_show_none() {
+        use super::test_support::{results, run_info};
+        use super::{ReportOptions, new_reporter};
+        let (results, summary) = results();
+        let reason = "the transcript does not say who ended the call";
+        let mut shown = Vec::new();
+        for format in <OutputFormat as clap::ValueEnum>::value_variants() {
+            for verbose in [false, true] {
+                let (mut out, mut err) = (Vec::new(), Vec::new());
+                let options = ReportOptions {
+                    color: false,
+                    verbose,
+                    quiet: false,
+                };
+                let mut reporter = new_reporter(
+                    *format,
+                    options,
+                    &run_info(),
+                    Box::new(&mut out),
+                    Box::new(&mut err),
+                );
+                let needs = reporter.needs_reasons();
+                for result in &results {
+                    reporter.file(result).unwrap();
+                }
+                reporter.finish(&summary).unwrap();
+                drop(reporter);
+                let text = String::from_utf8_lossy(&[out, err].concat()).into_owned();
+                assert!(
+                    needs || !text.contains(reason),
+                    "{} (verbose: {verbose}) shows the reason",
+                    format.name()
+                );
+                if text.contains(reason) {
+                    shown.push(format.name());
+                }
+            }
+        }
+        // The test sees the reason where it is shown.
+        assert!(shown.contains(&"junit") && shown.contains(&"pretty"), "{shown:?}");
     }
 }
 

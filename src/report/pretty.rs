@@ -209,6 +209,11 @@ fn fit_excerpt(line: &str, (start, end): (usize, usize)) -> (String, usize, usiz
 }
 
 impl<W: Write, E: Write> Reporter for Pretty<W, E> {
+    /// Only `--verbose` lists the rules that do not apply, with why.
+    fn needs_reasons(&self) -> bool {
+        self.options.verbose
+    }
+
     fn file(&mut self, result: &FileResult) -> io::Result<()> {
         match result {
             FileResult::Failed(e) => {

@@ -277,6 +277,10 @@ pub fn file_uri(absolute: &str) -> String {
 }
 
 impl<W: Write> Reporter for Sarif<W> {
+    fn needs_reasons(&self) -> bool {
+        false
+    }
+
     fn file(&mut self, result: &FileResult) -> io::Result<()> {
         match result {
             FileResult::Failed(e) => self.notifications.push(json!({

@@ -122,13 +122,13 @@ impl Kind for Forbidden {
             && self.phrases.is_empty()
             && self.patterns.is_empty()
         {
-            return Outcome::NotApplicable(format!(
-                "the `{name}` list is empty: name the words in callcheck.toml under [lists]"
-            ));
+            return ctx.not_applicable(|| {
+                format!("the `{name}` list is empty: name the words in callcheck.toml under [lists]")
+            });
         }
         let selection = match ctx.select(self.window, self.speakers) {
             Ok(s) => s,
-            Err(reason) => return Outcome::NotApplicable(reason.into_message()),
+            Err(reason) => return ctx.not_applicable(|| reason.into_message()),
         };
         let excepts: Vec<&Hit> = ctx.hits_in(EXCEPT, &selection).collect();
         // Overlapping matches of one rule ("你自己看" and "看说明书") are one finding.

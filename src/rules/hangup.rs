@@ -46,10 +46,10 @@ impl Kind for Hangup {
 
     fn evaluate(&self, ctx: &EvalCtx<'_>, findings: &mut Vec<Finding>) -> Outcome {
         if ctx.transcript.kind == TranscriptKind::Template {
-            return Outcome::NotApplicable("reply templates have no hang-up".into());
+            return ctx.not_applicable(|| "reply templates have no hang-up".into());
         }
         let Some(ended) = ctx.transcript.ended_by else {
-            return Outcome::NotApplicable("the transcript does not say who ended the call".into());
+            return ctx.not_applicable(|| "the transcript does not say who ended the call".into());
         };
         if ended.role != self.by {
             let mut finding = ctx.finding_at(ended.position, || {

@@ -475,9 +475,17 @@ pub struct EvalCtx<'a> {
     pub hits: &'a [Hit],
     /// The rule being judged.
     pub rule: &'a Rule,
+    /// Whether a rule that does not apply says why ([`EvalCtx::not_applicable`]).
+    pub reasons: bool,
 }
 
 impl<'a> EvalCtx<'a> {
+    /// The rule does not apply, for the reason `why` gives: asked only when reasons are wanted
+    /// (else the reason is empty), since most reports list only the rules' ids.
+    pub fn not_applicable(&self, why: impl FnOnce() -> String) -> Outcome {
+        Outcome::NotApplicable(if self.reasons { why() } else { String::new() })
+    }
+
     /// The speaker's turns inside a window; `Err` gives the reason the rule does not apply.
     pub fn select(&self, window: Window, speakers: Speakers) -> Result<Selection<'a>, Problem> {
         window.select_in(self.turns, self.transcript, speakers)

@@ -163,7 +163,7 @@ impl Kind for Pii {
     fn evaluate(&self, ctx: &EvalCtx<'_>, findings: &mut Vec<Finding>) -> Outcome {
         let selection = match ctx.select(Window::Whole, self.speakers) {
             Ok(s) => s,
-            Err(reason) => return Outcome::NotApplicable(reason.into_message()),
+            Err(reason) => return ctx.not_applicable(|| reason.into_message()),
         };
         let mut norm = NormText::new();
         for &index in selection.turns.iter() {

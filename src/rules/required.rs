@@ -77,7 +77,7 @@ impl Kind for Required {
     fn evaluate(&self, ctx: &EvalCtx<'_>, findings: &mut Vec<Finding>) -> Outcome {
         let selection = match ctx.select(self.window, self.speakers) {
             Ok(s) => s,
-            Err(reason) => return Outcome::NotApplicable(reason.into_message()),
+            Err(reason) => return ctx.not_applicable(|| reason.into_message()),
         };
         if ctx.hits_in(MATCH, &selection).next().is_none() {
             let place = self.window.describe(self.speakers);

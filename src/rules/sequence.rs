@@ -72,7 +72,7 @@ impl Kind for Sequence {
     fn evaluate(&self, ctx: &EvalCtx<'_>, findings: &mut Vec<Finding>) -> Outcome {
         let selection = match ctx.select(self.window, self.speakers) {
             Ok(s) => s,
-            Err(reason) => return Outcome::NotApplicable(reason.into_message()),
+            Err(reason) => return ctx.not_applicable(|| reason.into_message()),
         };
         let default_message = || {
             let chain: Vec<String> = self.steps.iter().map(|s| quote_list(s, 2)).collect();

@@ -358,7 +358,7 @@ impl Kind for Conditional {
         let triggers: Vec<At> = match &self.trigger {
             Trigger::Metadata { key, tests } => match metadata_holds(transcript, key, tests) {
                 Ok(()) => vec![At::Start],
-                Err(reason) => return Outcome::NotApplicable(reason),
+                Err(unmet) => return ctx.not_applicable(|| unmet.to_string()),
             },
             Trigger::Words {
                 speakers,
@@ -370,7 +370,7 @@ impl Kind for Conditional {
             } => {
                 let selection = match ctx.select(*window, *speakers) {
                     Ok(s) => s,
-                    Err(reason) => return Outcome::NotApplicable(reason.into_message()),
+                    Err(reason) => return ctx.not_applicable(|| reason.into_message()),
                 };
                 let excepts: Vec<&Hit> = ctx.hits.iter().filter(|h| h.slot == WHEN_EXCEPT).collect();
                 let mut first_per_turn: Vec<At> = Vec::new();
@@ -388,13 +388,13 @@ impl Kind for Conditional {
                     first_per_turn.truncate(1);
                 }
                 if first_per_turn.is_empty() {
-                    return Outcome::NotApplicable(never_said.clone());
+                    return ctx.not_applicable(|| never_said.clone());
                 }
                 first_per_turn
             }
             Trigger::Length { speakers, min } => {
                 if !transcript.turns.iter().any(|t| speakers.matches(t.speaker.role)) {
-                    return Outcome::NotApplicable(format!("the transcript has no turns by {speakers}"));
+                    return ctx.not_applicable(|| format!("the transcript has no turns by {speakers}"));
                 }
                 // The whole turn is the trigger: responses count after its end.
                 let long: Vec<At> = transcript
@@ -419,9 +419,11 @@ impl Kind for Conditional {
                     })
                     .collect();
                 if long.is_empty() {
-                    return Outcome::NotApplicable(format!(
-                        "the trigger never occurs: {speakers} never speaks {min} characters or words in a turn"
-                    ));
+                    return ctx.not_applicable(|| {
+                        format!(
+                            "the trigger never occurs: {speakers} never speaks {min} characters or words in a turn"
+                        )
+                    });
                 }
                 long
             }
@@ -431,9 +433,8 @@ impl Kind for Conditional {
             .iter()
             .any(|c| matches!(c.within, Within::Seconds(_)));
         if needs_times && !transcript.has_times() {
-            return Outcome::NotApplicable(
-                "within_seconds needs timestamps and the transcript has none".into(),
-            );
+            return ctx
+                .not_applicable(|| "within_seconds needs timestamps and the transcript has none".into());
         }
         let starts = if needs_times {
             effective_starts(transcript)
@@ -446,10 +447,12 @@ impl Kind for Conditional {
         }
         if !judged {
             let speakers: Vec<String> = self.clauses.iter().map(|c| c.speakers.to_string()).collect();
-            return Outcome::NotApplicable(format!(
-                "{} never spoke where a response was expected",
-                speakers.join(" or ")
-            ));
+            return ctx.not_applicable(|| {
+                format!(
+                    "{} never spoke where a response was expected",
+                    speakers.join(" or ")
+                )
+            });
         }
         Outcome::Applicable
     }
@@ -861,19 +864,45 @@ fn metadata_value<'t>(transcript: &'t Transcript, key: &str) -> Option<&'t str> 
         .map(|v| v.trim())
 }
 
+/// Why a metadata condition does not hold: said only when asked ([`fmt::Display`]).
+enum Unmet<'a> {
+    /// The transcript has no such metadata.
+    Missing(&'a str),
+    /// The value is not a number.
+    NotANumber(&'a str, &'a str),
+    /// The value is a number that compares with none (NaN).
+    NotComparable(&'a str),
+    /// The value fails a test.
+    Fails(&'a str, &'a str, Op, &'a Operand),
+}
+
+impl fmt::Display for Unmet<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unmet::Missing(key) => write!(f, "the transcript has no `{key}` metadata"),
+            Unmet::NotANumber(key, value) => write!(f, "`{key}` is {value:?}, not a number"),
+            Unmet::NotComparable(key) => write!(f, "`{key}` is not a comparable number"),
+            Unmet::Fails(key, value, op, operand) => write!(
+                f,
+                "the trigger never occurs: {key} is {value}, not {} {operand}",
+                op.symbol()
+            ),
+        }
+    }
+}
+
 /// Checks a metadata condition; `Err` says why the rule does not apply.
-fn metadata_holds(transcript: &Transcript, key: &str, tests: &[(Op, Operand)]) -> Result<(), String> {
-    let value =
-        metadata_value(transcript, key).ok_or_else(|| format!("the transcript has no `{key}` metadata"))?;
+fn metadata_holds<'a>(
+    transcript: &'a Transcript,
+    key: &'a str,
+    tests: &'a [(Op, Operand)],
+) -> Result<(), Unmet<'a>> {
+    let value = metadata_value(transcript, key).ok_or(Unmet::Missing(key))?;
     for (op, operand) in tests {
         let ordering = match operand {
             Operand::Number(n) => {
-                let actual: f64 = value
-                    .parse()
-                    .map_err(|_| format!("`{key}` is {value:?}, not a number"))?;
-                actual
-                    .partial_cmp(n)
-                    .ok_or_else(|| format!("`{key}` is not a comparable number"))?
+                let actual: f64 = value.parse().map_err(|_| Unmet::NotANumber(key, value))?;
+                actual.partial_cmp(n).ok_or(Unmet::NotComparable(key))?
             }
             Operand::Text(t) => value.to_lowercase().cmp(&t.to_lowercase()),
             Operand::List(_, words) => {
@@ -888,10 +917,7 @@ fn metadata_holds(transcript: &Transcript, key: &str, tests: &[(Op, Operand)]) -
             }
         };
         if !op.holds(ordering) {
-            return Err(format!(
-                "the trigger never occurs: {key} is {value}, not {} {operand}",
-                op.symbol()
-            ));
+            return Err(Unmet::Fails(key, value, *op, operand));
         }
     }
     Ok(())

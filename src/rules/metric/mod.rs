@@ -346,14 +346,16 @@ impl Kind for Metric {
             MetricName::TurnLength | MetricName::Occurrences | MetricName::Metadata
         );
         if transcript.kind == TranscriptKind::Template && !textual {
-            return Outcome::NotApplicable(format!(
-                "reply templates have no timing to measure {}",
-                self.metric.as_str()
-            ));
+            return ctx.not_applicable(|| {
+                format!(
+                    "reply templates have no timing to measure {}",
+                    self.metric.as_str()
+                )
+            });
         }
         let own = ctx.turns.of(self.speakers);
         if own.is_empty() && self.metric != MetricName::Silence {
-            return Outcome::NotApplicable(format!("the transcript has no turns by {}", self.speakers));
+            return ctx.not_applicable(|| format!("the transcript has no turns by {}", self.speakers));
         }
         let m = Measure { rule: self, ctx, own };
         let result = match self.metric {
@@ -369,7 +371,7 @@ impl Kind for Metric {
         };
         match result {
             Ok(()) => Outcome::Applicable,
-            Err(reason) => Outcome::NotApplicable(reason),
+            Err(reason) => ctx.not_applicable(|| reason),
         }
     }
 

@@ -254,7 +254,7 @@ impl Kind for Readback {
     fn evaluate(&self, ctx: &EvalCtx<'_>, findings: &mut Vec<Finding>) -> Outcome {
         let transcript = ctx.transcript;
         if transcript.kind == TranscriptKind::Template {
-            return Outcome::NotApplicable("reply templates have no conversation to read back".into());
+            return ctx.not_applicable(|| "reply templates have no conversation to read back".into());
         }
         // Values are read from utterances, not turns: a number said across the recogniser's
         // pauses is one number, and `within_turns` counts the `by` party's utterances.
@@ -267,7 +267,7 @@ impl Kind for Readback {
         let (from_utterances, by_utterances) = (utterances_of(self.from), utterances_of(self.by));
         for (role, list) in [(self.from, &from_utterances), (self.by, &by_utterances)] {
             if list.is_empty() {
-                return Outcome::NotApplicable(format!("the transcript has no turns by the {role}"));
+                return ctx.not_applicable(|| format!("the transcript has no turns by the {role}"));
             }
         }
         let entity = self.extractor.entity();
@@ -290,10 +290,12 @@ impl Kind for Readback {
         }
         let noun = entity.noun();
         if given.is_empty() {
-            return Outcome::NotApplicable(if masked_given {
-                format!("the {}'s {noun}s are masked", self.from)
-            } else {
-                format!("the {} gave no {noun}", self.from)
+            return ctx.not_applicable(|| {
+                if masked_given {
+                    format!("the {}'s {noun}s are masked", self.from)
+                } else {
+                    format!("the {} gave no {noun}", self.from)
+                }
             });
         }
         let said_min = self
@@ -324,7 +326,7 @@ impl Kind for Readback {
         }
         if judged == 0 {
             let reason = skipped.first().copied().unwrap_or("nothing to judge");
-            return Outcome::NotApplicable(format!("every {noun} the {} gave {reason}", self.from));
+            return ctx.not_applicable(|| format!("every {noun} the {} gave {reason}", self.from));
         }
         Outcome::Applicable
     }
