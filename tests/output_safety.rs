@@ -136,9 +136,7 @@ fn output_files_are_replaced_atomically() {
     fs::create_dir(&locked).unwrap();
     fs::write(locked.join("report.json"), "old report").unwrap();
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o555)).unwrap();
-    let output = unprivileged(dir.path(), &["check", "calls", "--output", "locked/report.json"])
-        .output()
-        .unwrap();
+    let output = run_unprivileged(dir.path(), &["check", "calls", "--output", "locked/report.json"]);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -154,6 +152,23 @@ fn output_files_are_replaced_atomically() {
         1,
         "a temporary file was left"
     );
+}
+
+/// Runs callcheck so that permissions apply (see [`unprivileged`]).
+fn run_unprivileged(dir: &Path, args: &[&str]) -> std::process::Output {
+    let mut command = unprivileged(dir, args);
+    // The copy of the binary was just written: a process another test thread forks meanwhile
+    // holds it open for writing until that process execs, and running it then fails with
+    // "Text file busy". That passes within moments.
+    for _ in 0..100 {
+        match command.output() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            result => return result.unwrap(),
+        }
+    }
+    command.output().unwrap()
 }
 
 /// callcheck run so that permissions apply: as `nobody` when the tests run as root (root writes
