@@ -91,8 +91,10 @@ pub fn check_bytes(data: &[u8]) {
         jobs: 1,
         unused_suppression: Some(Severity::Warning),
         redact: callcheck::redact::Redaction::All,
-        // Every report format is written, the pretty and SARIF ones with excerpts.
+        // Every report format is written, the pretty and SARIF ones with excerpts, JUnit with
+        // the reasons rules do not apply.
         excerpts: true,
+        reasons: true,
         mask_findings: true,
     };
     let mut scratch = Scratch::default();
