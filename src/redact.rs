@@ -36,7 +36,7 @@ use crate::finding::{FileResult, Finding};
 use crate::normalize::NormText;
 use crate::rulebook::RuleSet;
 use crate::rules::RuleKind;
-use crate::rules::readback::hint::{TextHint, is_digit_word};
+use crate::rules::readback::hint::{TextHint, digit_turns, is_digit_word};
 use crate::rules::readback::reads::{self, hints_of};
 use crate::rules::readback::values::{Entity, Extractor, Reading, SharedText};
 use crate::rules::utterance::{UtteranceText, utterances};
@@ -366,21 +366,35 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
     } else {
         hints_of(transcript)
     };
-    let texts: Vec<UtteranceText<'_>> = spans
+    // Digit strings are read, as read-back rules read them, from the utterance's turns that
+    // can hold one: most often the whole utterance, and then its text is shared.
+    let digit_readers = readers
         .iter()
-        .map(|span| UtteranceText::new(transcript, span.clone()))
+        .any(|(_, kind)| matches!(kind, RuleKind::Readback(r) if r.extractor().0.entity().is_digit_string()));
+    let texts: Vec<(UtteranceText<'_>, Option<UtteranceText<'_>>)> = spans
+        .iter()
+        .map(|span| {
+            let digit_span = digit_turns(span.clone(), |t| hints[t]);
+            let fewer =
+                (digit_readers && digit_span != *span).then(|| UtteranceText::new(transcript, digit_span));
+            (UtteranceText::new(transcript, span.clone()), fewer)
+        })
         .collect();
-    // Each utterance is folded once, by the first reader that needs its fold.
-    let mut shared: Vec<Option<SharedText<'_>>> = texts.iter().map(|_| None).collect();
+    // Each text is folded once, by the first reader that needs its fold.
+    let mut shared: Vec<[Option<SharedText<'_>>; 2]> = spans.iter().map(|_| [None, None]).collect();
     for (_, kind) in readers {
         match kind {
             RuleKind::Readback(r) => {
                 let (extractor, min_digits) = r.extractor();
                 let digits = extractor.entity().is_digit_string();
-                for ((span, text), shared) in spans.iter().zip(&texts).zip(&mut shared) {
+                for ((whole, fewer), shared) in texts.iter().zip(&mut shared) {
+                    let (slot, text) = match fewer {
+                        Some(fewer) if digits => (1, fewer),
+                        _ => (0, whole),
+                    };
                     let source = text.as_str();
-                    let shared = shared.get_or_insert_with(|| {
-                        let hint = hints[span.clone()]
+                    let shared = shared[slot].get_or_insert_with(|| {
+                        let hint = hints[text.turns()]
                             .iter()
                             .copied()
                             .fold(TextHint::default(), TextHint::and);
@@ -790,6 +804,38 @@ mod tests {
             f.excerpt.as_deref(),
             Some("Customer: born * *** ****, code ***-****")
         );
+    }
+
+    #[test]
+    fn digit_strings_are_read_from_the_turns_the_rules_read() {
+        // The agent's utterance has two turns, the first without a digit: the read-back rule
+        // reads only the second, and `--redact` takes that read rather than reading the
+        // utterance whole again.
+        let (rules, _) = RuleSet::from_text(
+            "r.toml",
+            "[rulebook]\nid = \"r\"\n[[readback]]\nid = \"phone\"\nentity = \"digits\"\nmin_digits = 6\n",
+        )
+        .unwrap();
+        let transcript = crate::transcript::plain::parse(
+            "[00:00:01-00:00:04] Customer: my number is 138 0013 8000\n\
+             [00:00:05-00:00:06] Agent: let me see\n\
+             [00:00:07-00:00:09] Agent: 138 0013 8001, right?\n",
+            &crate::transcript::ParseOptions::default(),
+        )
+        .unwrap();
+        let engine = crate::engine::Engine::new(rules);
+        let verdict = engine.check(&transcript, &mut crate::matcher::Scratch::default());
+        assert_eq!(verdict.findings.len(), 1, "{:?}", verdict.findings);
+        let kept = reads::kept();
+        let known = KnownValues::of(engine.rules(), &transcript, Redaction::All);
+        assert_eq!(reads::kept(), kept, "a text was read again");
+        for value in ["138 0013 8000", "138 0013 8001", "13800138001"] {
+            assert!(
+                known.0.iter().any(|(v, _)| v == value),
+                "{value} in {:?}",
+                known.0
+            );
+        }
     }
 
     #[test]

@@ -93,6 +93,11 @@ impl<'a> UtteranceText<'a> {
         }
     }
 
+    /// The indices of the utterance's turns.
+    pub fn turns(&self) -> Range<usize> {
+        self.first..self.first + self.starts.len().max(1)
+    }
+
     /// The joined text.
     pub fn as_str(&self) -> &str {
         &self.text

@@ -1,6 +1,8 @@
 //! What a cheap look at a text's original characters tells the value readers ([`TextHint`]):
 //! most turns hold too few digits, and no mask or bracket, to be worth folding and reading.
 
+use std::ops::Range;
+
 use super::digit_strings::is_mask_char;
 use crate::normalize::{WideClass, wide_class};
 
@@ -32,6 +34,23 @@ impl TextHint {
             maybe_money: self.maybe_money || other.maybe_money,
         }
     }
+}
+
+/// The turns of an utterance (`turns`, whose hints `hint` gives) that a digit string can reach:
+/// a turn at either end that holds no digit and no mask is left out (one turn always stays), so
+/// it is neither folded nor searched. Read-back rules and `--redact` read the same turns.
+pub(crate) fn digit_turns(mut turns: Range<usize>, hint: impl Fn(usize) -> TextHint) -> Range<usize> {
+    let idle = |t: usize| {
+        let h = hint(t);
+        h.digits == 0 && !h.maybe_masked
+    };
+    while turns.len() > 1 && idle(turns.start) {
+        turns.start += 1;
+    }
+    while turns.len() > 1 && idle(turns.end - 1) {
+        turns.end -= 1;
+    }
+    turns
 }
 
 /// The [`TextHint`] of a text, in one pass over its bytes without allocating.

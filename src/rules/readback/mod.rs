@@ -39,7 +39,7 @@ use crate::rules::schema::{PartyToml, rule_toml};
 use crate::transcript::{Role, TranscriptKind};
 use amounts::money_talk;
 use compare::{Comparison, compare};
-use hint::TextHint;
+use hint::{TextHint, digit_turns};
 use values::{Entity, Extractor, VALUE_PROFILE, Value};
 
 rule_toml! {
@@ -398,19 +398,8 @@ impl Reader<'_> {
     ) -> Said {
         let (transcript, turns) = (self.ctx.transcript, self.ctx.turns);
         let mut range = self.utterances[u].clone();
-        // A digit string cannot reach into a turn at either end that holds no digit and no
-        // mask: leave such turns out rather than fold and search them.
         if self.rule.extractor.entity().is_digit_string() {
-            let idle = |t: usize| {
-                let h = turns.hint(transcript, t);
-                h.digits == 0 && !h.maybe_masked
-            };
-            while range.len() > 1 && idle(range.start) {
-                range.start += 1;
-            }
-            while range.len() > 1 && idle(range.end - 1) {
-                range.end -= 1;
-            }
+            range = digit_turns(range, |t| turns.hint(transcript, t));
         }
         let hint = range
             .clone()

@@ -120,6 +120,12 @@ pub(crate) fn hints_of(transcript: &Transcript) -> Vec<TextHint> {
     kept.unwrap_or_else(|| transcript.turns.iter().map(|t| text_hint(&t.text)).collect())
 }
 
+/// How many reads this thread keeps (tests tell a read taken from here from a new one).
+#[cfg(test)]
+pub(crate) fn kept() -> usize {
+    READS.with_borrow(|reads| reads.count)
+}
+
 /// A fast hash of a text, to tell texts apart before comparing them.
 fn hash(text: &str) -> u64 {
     let mut h: u64 = text.len() as u64;
