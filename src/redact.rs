@@ -122,10 +122,33 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
         .unwrap_or_else(|e| unreachable!("{e}"))
 });
 
-/// Masks personal data in a text as `mode` says; borrows when there is nothing to mask. In
-/// [`Redaction::Personal`], numbers that are part of an amount or a date (`¥1280.50`,
-/// `2026年11月22日`) stay.
+/// Whose words a text is, which decides where the value readers look for personal data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Words {
+    /// The transcript's: excerpts, matched text, the turns around a finding, and error messages,
+    /// which quote the file.
+    Transcript,
+    /// callcheck's own about a transcript: a finding's message, note and suggestion. Their
+    /// numbers are the tool's (a list of turns, "turns 11, 13, 15 and 17", reads like a digit
+    /// string said in groups), and what they quote of the transcript is in double quotes.
+    Ours,
+}
+
+/// Masks personal data in a transcript's text as `mode` says; borrows when there is nothing
+/// to mask. In [`Redaction::Personal`], numbers that are part of an amount or a date
+/// (`¥1280.50`, `2026年11月22日`) stay.
 pub fn redact(text: &str, mode: Redaction) -> Cow<'_, str> {
+    redact_words(text, mode, Words::Transcript)
+}
+
+/// [`redact`] for callcheck's own words about a transcript ([`Words::Ours`]): the number and
+/// e-mail patterns mask everywhere, the value readers only inside double quotes.
+pub fn redact_ours(text: &str, mode: Redaction) -> Cow<'_, str> {
+    redact_words(text, mode, Words::Ours)
+}
+
+/// [`redact`] of a text of `words`.
+fn redact_words(text: &str, mode: Redaction, words: Words) -> Cow<'_, str> {
     let mut out = Cow::Borrowed(text);
     if !mode.is_on() {
         return out;
@@ -176,12 +199,29 @@ pub fn redact(text: &str, mode: Redaction) -> Cow<'_, str> {
     // What the patterns above miss but read-back rules read: digits in spaced Chinese groups,
     // mixed forms, "double one"; and spoken e-mail addresses. Neither reads amounts or dates.
     for (extractor, min_digits) in [(&*DIGITS, MIN_DIGITS), (&*SPOKEN_EMAIL, 0)] {
-        if let Some(masked) = mask_values(shared(&mut values, &out), extractor, min_digits) {
+        // In callcheck's own words, only what they quote (worked out again after each mask,
+        // which may shorten the text).
+        let quoted = (words == Words::Ours).then(|| quoted_spans(&out));
+        if quoted.as_ref().is_some_and(Vec::is_empty) {
+            break;
+        }
+        let text = shared(&mut values, &out);
+        if let Some(masked) = mask_values(text, extractor, min_digits, quoted.as_deref()) {
             out = Cow::Owned(masked);
             values = None;
         }
     }
     out
+}
+
+/// The byte ranges of `text` between double quotes, quotes left out; an unmatched quote
+/// quotes the rest of the text.
+fn quoted_spans(text: &str) -> Vec<Range<usize>> {
+    let quotes: Vec<usize> = text.match_indices('"').map(|(at, _)| at).collect();
+    quotes
+        .chunks(2)
+        .map(|pair| pair[0] + 1..pair.get(1).copied().unwrap_or(text.len()))
+        .collect()
 }
 
 /// The shared text in `slot`, made from `text` if there is none.
@@ -211,13 +251,19 @@ fn amounts_and_dates(text: &mut SharedText<'_>) -> Vec<Range<usize>> {
 static DIGITS: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Entity::Digits, None));
 static SPOKEN_EMAIL: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Entity::Email, None));
 
-/// Masks every value `extractor` finds in `text` (digit strings need `min_digits` digits);
-/// `None` when there is none.
-fn mask_values(text: &mut SharedText<'_>, extractor: &Extractor, min_digits: usize) -> Option<String> {
+/// Masks every value `extractor` finds in `text` (digit strings need `min_digits` digits),
+/// only inside the byte ranges `within` when given; `None` when there is none.
+fn mask_values(
+    text: &mut SharedText<'_>,
+    extractor: &Extractor,
+    min_digits: usize,
+    within: Option<&[Range<usize>]>,
+) -> Option<String> {
     let ranges: Vec<Range<usize>> = extractor
         .values_shared(text, min_digits, false, Reading::Unmasked)
         .into_iter()
         .map(|v| v.range)
+        .filter(|v| within.is_none_or(|spans| spans.iter().any(|s| s.start <= v.start && v.end <= s.end)))
         .collect();
     mask_ranges(text.as_str(), &ranges)
 }
@@ -267,22 +313,22 @@ pub fn mask_known_values(
         }
     };
     for finding in findings {
-        texts_of(finding).for_each(apply);
+        texts_of(finding).for_each(|(text, _)| apply(text));
     }
 }
 
-/// Every text of a finding that can quote a transcript: message, note, matched text,
-/// suggestion and excerpt.
-fn texts_of(finding: &mut Finding) -> impl Iterator<Item = &mut String> {
+/// Every text of a finding that can quote a transcript, and whose words it is: message, note,
+/// matched text, suggestion and excerpt.
+fn texts_of(finding: &mut Finding) -> impl Iterator<Item = (&mut String, Words)> {
     [
-        Some(&mut finding.message),
-        finding.note.as_mut(),
-        finding.matched.as_mut(),
-        finding.suggestion.as_mut(),
-        finding.excerpt.as_mut(),
+        (Some(&mut finding.message), Words::Ours),
+        (finding.note.as_mut(), Words::Ours),
+        (finding.matched.as_mut(), Words::Transcript),
+        (finding.suggestion.as_mut(), Words::Ours),
+        (finding.excerpt.as_mut(), Words::Transcript),
     ]
     .into_iter()
-    .flatten()
+    .filter_map(|(text, words)| Some((text?, words)))
 }
 
 /// The values the loaded read-back and pii rules read in one transcript, to mask wherever else
@@ -575,24 +621,25 @@ fn mask_spoken(spoken: &str) -> Option<String> {
     Some(masked.join(" "))
 }
 
-/// Most texts each worker keeps redacted, per mode.
+/// Most texts each worker keeps redacted, per mode and [`Words`].
 const MAX_REDACTED: usize = 4096;
 
 thread_local! {
-    /// Texts each worker has redacted, in [`Redaction::Personal`] and [`Redaction::All`], and
-    /// what they became (`None`: nothing to mask). Findings on one line share their excerpt,
-    /// and a rule's findings their message, file after file: each such text is redacted once.
-    static REDACTED: RefCell<[HashMap<String, Option<String>>; 2]> = RefCell::new(Default::default());
+    /// Texts each worker has redacted, in [`Redaction::Personal`] and [`Redaction::All`], as
+    /// the transcript's words and as callcheck's, and what they became (`None`: nothing to
+    /// mask). Findings on one line share their excerpt, and a rule's findings their message,
+    /// file after file: each such text is redacted once.
+    static REDACTED: RefCell<[HashMap<String, Option<String>>; 4]> = RefCell::new(Default::default());
 }
 
-/// [`redact`] of a text that is not [`Redaction::None`], as an owned text when anything was
-/// masked, remembered for the texts that come again.
-fn redact_remembered(text: &str, mode: Redaction) -> Option<String> {
-    let slot = usize::from(mode == Redaction::All);
+/// [`redact`] of a text of `words` in a mode that is not [`Redaction::None`], as an owned text
+/// when anything was masked, remembered for the texts that come again.
+fn redact_remembered(text: &str, mode: Redaction, words: Words) -> Option<String> {
+    let slot = 2 * usize::from(mode == Redaction::All) + usize::from(words == Words::Ours);
     if let Some(masked) = REDACTED.with_borrow(|done| done[slot].get(text).cloned()) {
         return masked;
     }
-    let masked = match redact(text, mode) {
+    let masked = match redact_words(text, mode, words) {
         Cow::Owned(s) => Some(s),
         Cow::Borrowed(_) => None,
     };
@@ -612,19 +659,20 @@ pub fn redact_result(result: &mut FileResult, mode: Redaction) {
     if !mode.is_on() {
         return;
     }
-    let mut apply = |text: &mut String| {
-        if let Some(masked) = redact_remembered(text, mode) {
+    let apply = |text: &mut String, words: Words| {
+        if let Some(masked) = redact_remembered(text, mode, words) {
             *text = masked;
         }
     };
     match result {
         FileResult::Checked(report) => {
             for finding in &mut report.findings {
-                texts_of(finding).for_each(&mut apply);
+                texts_of(finding).for_each(|(text, words)| apply(text, words));
             }
         }
-        FileResult::NotChecked(unjudged) => apply(&mut unjudged.reason),
-        FileResult::Failed(failure) => apply(&mut failure.error),
+        // Both quote what was read: labels, lines of the file.
+        FileResult::NotChecked(unjudged) => apply(&mut unjudged.reason, Words::Transcript),
+        FileResult::Failed(failure) => apply(&mut failure.error, Words::Transcript),
     }
 }
 
@@ -979,5 +1027,73 @@ mod tests {
             unreachable!()
         };
         assert!(e.error.ends_with("`*******8000`"), "{}", e.error);
+    }
+
+    #[test]
+    fn callcheck_s_own_turn_numbers_are_not_masked_but_what_it_quotes_is() {
+        // "turns 11, 13, 15 and 17" reads like a number said in groups; in a note it is a list
+        // of turns, and `report` showed "turns **, **, ** and 17".
+        let list = "the agent did not restate it in turns 11, 13, 15 and 17";
+        for mode in [Redaction::Personal, Redaction::All] {
+            assert_eq!(redact_ours(list, mode), list);
+            assert_eq!(
+                redact(list, mode),
+                "the agent did not restate it in turns **, **, ** and 17"
+            );
+        }
+        // What the note quotes of the transcript is read as the transcript is.
+        let quoted = "the customer said \"一三八 零零一三 八零零零\" in turns 11, 13, 15 and 17";
+        assert_eq!(
+            redact_ours(quoted, Redaction::Personal),
+            "the customer said \"*** **** ****\" in turns 11, 13, 15 and 17"
+        );
+        // The patterns mask callcheck's words everywhere: a restated number, an e-mail address.
+        assert_eq!(
+            redact_ours("read back 13800138001 to jane@example.com", Redaction::Personal),
+            "read back *******8001 to j***@example.com"
+        );
+        // A finding's message, note and suggestion are callcheck's; its matched text and
+        // excerpt the transcript's.
+        let finding = Finding {
+            rule: "r/x".into(),
+            kind: "readback",
+            severity: crate::finding::Severity::Warning,
+            message: list.into(),
+            note: Some(list.into()),
+            start: crate::transcript::Position::default(),
+            end: crate::transcript::Position::default(),
+            turn: None,
+            speaker: None,
+            time: None,
+            matched: Some("11, 13, 15".into()),
+            suggestion: Some(list.into()),
+            replacement: None,
+            excerpt: Some("Agent: 11, 13, 15".into()),
+        };
+        let mut result = FileResult::Checked(crate::finding::FileReport {
+            findings: vec![finding],
+            ..crate::finding::FileReport::default()
+        });
+        redact_result(&mut result, Redaction::Personal);
+        let FileResult::Checked(report) = &result else {
+            unreachable!()
+        };
+        let f = &report.findings[0];
+        assert_eq!(
+            [
+                &f.message,
+                f.note.as_ref().unwrap(),
+                f.suggestion.as_ref().unwrap()
+            ],
+            [list; 3]
+        );
+        assert_eq!(f.matched.as_deref(), Some("**, **, **"));
+        assert_eq!(f.excerpt.as_deref(), Some("Agent: **, **, **"));
+    }
+
+    #[test]
+    fn quotes_are_paired_and_an_unmatched_one_quotes_the_rest() {
+        assert_eq!(quoted_spans("no quotes"), Vec::<Range<usize>>::new());
+        assert_eq!(quoted_spans(r#"a "bc" d "e"#), [3..5, 10..11]);
     }
 }

@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use crate::discover::Input;
 use crate::finding::FileResult;
 use crate::pipeline::{Pipeline, Read, input_file, read_bytes};
-use crate::redact::{KnownValues, Redaction, redact};
+use crate::redact::{KnownValues, Redaction, redact, redact_ours};
 use crate::transcript::{Position, Transcript, Turn};
 
 use super::model::{Call, CallFinding, ContextTurn, Report};
@@ -96,11 +96,11 @@ fn refresh<'r>(
     }
     if redaction.is_on() {
         for finding in &mut call.findings {
-            finding.message = redact(&finding.message, redaction).into_owned();
+            finding.message = redact_ours(&finding.message, redaction).into_owned();
             finding.suggestion = finding
                 .suggestion
                 .as_deref()
-                .map(|s| redact(s, redaction).into_owned());
+                .map(|s| redact_ours(s, redaction).into_owned());
             (finding.note, finding.matched, finding.excerpt) = (None, None, None);
         }
     }
