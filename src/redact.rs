@@ -201,12 +201,15 @@ fn redact_words(text: &str, mode: Redaction, words: Words) -> Cow<'_, str> {
     for (extractor, min_digits) in [(&*DIGITS, MIN_DIGITS), (&*SPOKEN_EMAIL, 0)] {
         // In callcheck's own words, only what they quote (worked out again after each mask,
         // which may shorten the text).
-        let quoted = (words == Words::Ours).then(|| quoted_spans(&out));
-        if quoted.as_ref().is_some_and(Vec::is_empty) {
-            break;
-        }
+        let within = match words {
+            Words::Transcript => None,
+            Words::Ours => match quoted(&out) {
+                Some(quoted) => Some(quoted),
+                None => break,
+            },
+        };
         let text = shared(&mut values, &out);
-        if let Some(masked) = mask_values(text, extractor, min_digits, quoted.as_deref()) {
+        if let Some(masked) = mask_values(text, extractor, min_digits, within) {
             out = Cow::Owned(masked);
             values = None;
         }
@@ -214,14 +217,13 @@ fn redact_words(text: &str, mode: Redaction, words: Words) -> Cow<'_, str> {
     out
 }
 
-/// The byte ranges of `text` between double quotes, quotes left out; an unmatched quote
-/// quotes the rest of the text.
-fn quoted_spans(text: &str) -> Vec<Range<usize>> {
-    let quotes: Vec<usize> = text.match_indices('"').map(|(at, _)| at).collect();
-    quotes
-        .chunks(2)
-        .map(|pair| pair[0] + 1..pair.get(1).copied().unwrap_or(text.len()))
-        .collect()
+/// The byte range of `text` from its first double quote to its last, or to its end after a
+/// lone one: what callcheck's words quote of a call, taken whole because a quote may itself
+/// hold quotes (`the customer said "it's "138 0013 8000"" in turn 3`). `None` without quotes.
+fn quoted(text: &str) -> Option<Range<usize>> {
+    let first = text.find('"')?;
+    let last = text.rfind('"').filter(|&last| last > first).unwrap_or(text.len());
+    Some(first + 1..last)
 }
 
 /// The shared text in `slot`, made from `text` if there is none.
@@ -252,18 +254,22 @@ static DIGITS: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Entity::Dig
 static SPOKEN_EMAIL: LazyLock<Extractor> = LazyLock::new(|| Extractor::new(Entity::Email, None));
 
 /// Masks every value `extractor` finds in `text` (digit strings need `min_digits` digits),
-/// only inside the byte ranges `within` when given; `None` when there is none.
+/// only inside the byte range `within` when given; `None` when there is none.
 fn mask_values(
     text: &mut SharedText<'_>,
     extractor: &Extractor,
     min_digits: usize,
-    within: Option<&[Range<usize>]>,
+    within: Option<Range<usize>>,
 ) -> Option<String> {
     let ranges: Vec<Range<usize>> = extractor
         .values_shared(text, min_digits, false, Reading::Unmasked)
         .into_iter()
         .map(|v| v.range)
-        .filter(|v| within.is_none_or(|spans| spans.iter().any(|s| s.start <= v.start && v.end <= s.end)))
+        .filter(|v| {
+            within
+                .as_ref()
+                .is_none_or(|w| w.start <= v.start && v.end <= w.end)
+        })
         .collect();
     mask_ranges(text.as_str(), &ranges)
 }
@@ -1092,8 +1098,15 @@ mod tests {
     }
 
     #[test]
-    fn quotes_are_paired_and_an_unmatched_one_quotes_the_rest() {
-        assert_eq!(quoted_spans("no quotes"), Vec::<Range<usize>>::new());
-        assert_eq!(quoted_spans(r#"a "bc" d "e"#), [3..5, 10..11]);
+    fn what_lies_between_the_first_and_the_last_quote_is_quoted() {
+        assert_eq!(quoted("no quotes"), None);
+        assert_eq!(quoted(r#"a "bc" d "e" f"#), Some(3..11));
+        assert_eq!(quoted(r#"a "bc"#), Some(3..5));
+        // A quote within the quote does not end it: the number is read.
+        let note = r#"the customer said "it's "一三八 零零一三 八零零零"" in turns 11, 13, 15 and 17"#;
+        assert_eq!(
+            redact_ours(note, Redaction::Personal),
+            r#"the customer said "it's "*** **** ****"" in turns 11, 13, 15 and 17"#
+        );
     }
 }
