@@ -15,8 +15,10 @@
 //!
 //! Beyond the patterns, every digit string read the way read-back and pii rules read them
 //! (Chinese numerals in groups, "double one", mixed forms) and every spoken e-mail address is
-//! masked. And [`mask_known_values`] masks, in the findings about a transcript, every value the
-//! loaded rules read in it, as written and as the rules restate it.
+//! masked; in callcheck's own words about a call (a finding's message, note and suggestion:
+//! [`Words::Ours`]) only in what they quote of it, so a list of turns ("turns 11, 13, 15 and
+//! 17") is not taken for a number. And [`mask_known_values`] masks, in the findings about a
+//! transcript, every value the loaded rules read in it, as written and as the rules restate it.
 //!
 //! Redaction happens on each result before any reporter or the baseline sees it ([`redact_result`]
 //! in the pipeline, and [`mask_known_values`] while the transcript is at hand), so every output
