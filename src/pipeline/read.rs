@@ -102,23 +102,49 @@ pub fn read_bytes(input: &Input) -> Result<Vec<u8>, Problem> {
                 }
                 _ => format!("cannot read: {e}"),
             })?;
-            let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
-            if meta.is_dir() {
-                return Err(
-                    "cannot read: it is a folder now (it was replaced after callcheck listed it)".into(),
-                );
-            }
-            // A named pipe on the command line (`<(zcat calls.gz)`) has no size: read it capped.
-            if meta.is_file() {
-                crate::limits::check_size(meta.len())?;
-            }
-            // The size is known: one allocation, no growing or probing reads.
-            let expected = usize::try_from(meta.len()).unwrap_or(0);
-            read_capped(file, expected).map_err(|e| Problem::new(format!("cannot read: {e}")))?
+            read_file(file).map_err(|e| {
+                Problem::new(match e.kind() {
+                    io::ErrorKind::IsADirectory => {
+                        "cannot read: it is a folder now (it was replaced after callcheck listed it)"
+                            .to_string()
+                    }
+                    _ => format!("cannot read: {e}"),
+                })
+            })?
         }
         Source::Stdin => read_capped(io::stdin().lock(), 0)
             .map_err(|e| Problem::new(format!("cannot read standard input: {e}")))?,
     }
+}
+
+/// What the first read of a file asks for: most transcripts are a few kilobytes, and a file
+/// that ends within it is read without asking for its size (a system call per file).
+const FIRST_READ: usize = 32 << 10;
+
+/// Reads a file to the end: its size is asked only when the first read does not reach the end,
+/// to refuse it unread past the file limit and to read the rest into one allocation.
+fn read_file(mut file: std::fs::File) -> io::Result<Result<Vec<u8>, Problem>> {
+    let mut bytes = Vec::with_capacity(FIRST_READ);
+    (&mut file).take(FIRST_READ as u64).read_to_end(&mut bytes)?;
+    if bytes.len() < FIRST_READ {
+        return Ok(Ok(bytes));
+    }
+    let meta = file.metadata()?;
+    // A named pipe on the command line (`<(zcat calls.gz)`) has no size: it is read capped.
+    if meta.is_file()
+        && let Err(too_large) = crate::limits::check_size(meta.len())
+    {
+        return Ok(Err(too_large));
+    }
+    let expected = usize::try_from(meta.len()).unwrap_or(0);
+    bytes.reserve(expected.saturating_sub(bytes.len()).saturating_add(1));
+    let limit = crate::limits::MAX_FILE_BYTES;
+    file.take(limit + 1 - bytes.len() as u64)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Ok(Err(crate::limits::too_large(None).into()));
+    }
+    Ok(Ok(bytes))
 }
 
 /// Reads to the end, but never more than the file limit plus one byte (a file may grow, a pipe
@@ -139,5 +165,43 @@ pub fn input_file(input: &Input) -> Option<&Path> {
     match &input.source {
         Source::File(path) => Some(path),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input(path: &Path) -> Input {
+        Input {
+            display: path.display().to_string(),
+            source: Source::File(path.to_path_buf()),
+            format: None,
+        }
+    }
+
+    #[test]
+    fn files_are_read_whole_whether_or_not_the_first_read_reaches_their_end() {
+        let dir = tempfile::tempdir().unwrap();
+        for size in [
+            0,
+            1,
+            FIRST_READ - 1,
+            FIRST_READ,
+            FIRST_READ + 1,
+            3 * FIRST_READ + 7,
+        ] {
+            let path = dir.path().join(format!("{size}.txt"));
+            let bytes: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
+            std::fs::write(&path, &bytes).unwrap();
+            assert_eq!(read_bytes(&input(&path)).unwrap(), bytes, "{size} bytes");
+        }
+    }
+
+    #[test]
+    fn a_folder_in_place_of_a_listed_file_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = read_bytes(&input(dir.path())).unwrap_err();
+        assert!(error.message().contains("it is a folder now"), "{error}");
     }
 }
