@@ -18,6 +18,7 @@ mod automaton;
 mod digits;
 mod gates;
 mod phrase;
+mod turn;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -28,7 +29,6 @@ use self::automaton::PhraseAutomaton;
 use crate::normalize::{NormText, Profile, fold_script_char, is_word_char, normalize, normalize_into};
 use crate::problem::Problem;
 use crate::transcript::Transcript;
-use crate::transcript::templates::PLACEHOLDER;
 
 /// Which list of a rule a phrase belongs to; each rule kind gives its slots meaning
 /// (for example a forbidden rule's phrases and its `except` list).
@@ -123,6 +123,9 @@ struct Pattern {
     gate_sets: Option<Vec<Vec<String>>>,
     /// Compiled from a phrase: its edges need word boundaries as a literal phrase's do.
     phrase_edges: bool,
+    /// Run only in calls where this target has a hit (see [`MatcherBuilder::add_pattern_after`]),
+    /// after every turn was scanned; `None`: run on every turn.
+    after: Option<Target>,
 }
 
 /// Where a phrase or pattern comes from.
@@ -266,7 +269,7 @@ impl MatcherBuilder {
             let settings = self.profiles[profile].0;
             let regex = phrase::compile(phrase, &|text| normalize(&settings, text))
                 .map_err(|e| MatchError::BadPhrase(e.into_message()))?;
-            return self.add_regex(profile, regex, target, true, origin);
+            return self.add_regex(profile, regex, target, true, None, origin);
         }
         let (settings, builder) = &mut self.profiles[profile];
         let normalized = normalize(settings, phrase);
@@ -297,7 +300,23 @@ impl MatcherBuilder {
         origin: Origin,
     ) -> Result<(), MatchError> {
         let folded = fold_pattern(&self.profiles[profile].0, pattern);
-        self.add_regex(profile, folded, target, false, origin)
+        self.add_regex(profile, folded, target, false, None, origin)
+    }
+
+    /// [`MatcherBuilder::add_pattern`] for a pattern whose hits matter only in calls where
+    /// `after` has a hit (a conditional rule's response, looked for only once its trigger
+    /// occurred): it runs after the other phrases and patterns, and only in those calls. Its
+    /// hits are the same as [`MatcherBuilder::add_pattern`]'s in every such call.
+    pub fn add_pattern_after(
+        &mut self,
+        profile: usize,
+        pattern: &str,
+        target: Target,
+        after: Target,
+        origin: Origin,
+    ) -> Result<(), MatchError> {
+        let folded = fold_pattern(&self.profiles[profile].0, pattern);
+        self.add_regex(profile, folded, target, false, Some(after), origin)
     }
 
     /// Registers a regex over normalised text (a folded pattern, or a compiled phrase whose
@@ -308,14 +327,16 @@ impl MatcherBuilder {
         folded: String,
         target: Target,
         phrase_edges: bool,
+        after: Option<Target>,
         origin: Origin,
     ) -> Result<(), MatchError> {
         let (settings, builder) = &mut self.profiles[profile];
-        // A phrase and a pattern with the same regex differ in their edges: keep them apart.
-        let key = if phrase_edges {
-            format!("phrase\u{0}{folded}")
-        } else {
-            folded.clone()
+        // A phrase and a pattern with the same regex differ in their edges, and a pattern run
+        // after a hit differs from one run on every turn: keep them apart.
+        let key = match (phrase_edges, after) {
+            (true, _) => format!("phrase\u{0}{folded}"),
+            (false, Some(after)) => format!("after {} {}\u{0}{folded}", after.rule, after.slot),
+            (false, None) => folded.clone(),
         };
         if let Some(&id) = builder.pattern_ids.get(&key) {
             builder.patterns[id].targets.push(target);
@@ -347,6 +368,7 @@ impl MatcherBuilder {
             targets: vec![target],
             gate_sets,
             phrase_edges,
+            after,
         });
         Ok(())
     }
@@ -359,7 +381,12 @@ impl MatcherBuilder {
             // boundaries, no targets), so one pass finds phrases and tells which patterns to run.
             let mut gate_ids: HashMap<String, usize> = HashMap::new();
             let mut ungated: Vec<u32> = Vec::new();
+            let mut deferred: Vec<u32> = Vec::new();
             for (index, pattern) in builder.patterns.iter().enumerate() {
+                if pattern.after.is_some() {
+                    deferred.push(index as u32);
+                    continue;
+                }
                 let Some(sets) = &pattern.gate_sets else {
                     ungated.push(index as u32);
                     continue;
@@ -409,6 +436,7 @@ impl MatcherBuilder {
                 most_digits: sets.iter().map(|s: &PatternSet| s.min_digits).max().unwrap_or(0),
                 sets,
                 patterns: builder.patterns,
+                deferred,
             });
         }
         let rules = profiles
@@ -515,6 +543,8 @@ struct ProfileMatcher {
     /// The most digits any set needs: a turn's digits are counted up to this many.
     most_digits: u32,
     patterns: Vec<Pattern>,
+    /// The patterns run only after a hit ([`Pattern::after`]), in pattern order.
+    deferred: Vec<u32>,
 }
 
 /// Compiled phrases and patterns of every loaded rule.
@@ -558,6 +588,8 @@ impl Matcher {
         let hits = &mut scratch.hits.hits;
         hits.clear();
         scratch.folded_turns = 0;
+        // With one profile and no pattern run after the scan, hits come turn by turn.
+        let mut in_turn_order = self.profiles.len() == 1;
         for matcher in &self.profiles {
             let keep = matcher.profile == Profile::default();
             for (turn_index, turn) in transcript.turns.iter().enumerate() {
@@ -573,6 +605,14 @@ impl Matcher {
                     hits,
                 );
             }
+            let scanned = hits.len();
+            matcher.scan_deferred(
+                transcript,
+                keep.then_some(&scratch.folded[..]),
+                &mut scratch.norm,
+                hits,
+            );
+            in_turn_order &= hits.len() == scanned;
         }
         if self.profiles.iter().any(|m| m.profile == Profile::default()) {
             scratch.folded_turns = transcript.turns.len();
@@ -580,7 +620,7 @@ impl Matcher {
         sort_hits(
             hits,
             self.rules,
-            self.profiles.len() == 1,
+            in_turn_order,
             &mut scratch.spare,
             &mut scratch.starts,
         );
@@ -633,106 +673,6 @@ fn keep_folded(folded: &mut Vec<String>, index: usize, text: &str) {
         }
         None => folded.push(text.to_string()),
     }
-}
-
-impl ProfileMatcher {
-    fn scan_turn(
-        &self,
-        turn: u32,
-        source: &str,
-        norm: &NormText,
-        gated: &mut gates::Seen,
-        out: &mut Vec<Hit>,
-    ) {
-        let text = norm.as_str();
-        if text.is_empty() {
-            return;
-        }
-        // Looked for once per turn that has a hit, not once per hit.
-        let mut placeholders: Option<bool> = None;
-        let mut record = |start: usize, end: usize, targets: &[Target]| {
-            // A placeholder in a reply template stands for unknown text: nothing matches
-            // across or inside it.
-            if *placeholders.get_or_insert_with(|| text.contains(PLACEHOLDER))
-                && text[start..end].contains(PLACEHOLDER)
-            {
-                return;
-            }
-            let range = norm.source_range(start..end, source);
-            for target in targets {
-                out.push(Hit {
-                    rule: target.rule,
-                    turn,
-                    start: range.start as u32,
-                    end: range.end as u32,
-                    slot: target.slot,
-                });
-            }
-        };
-        gated.start(self.phrases.len(), self.patterns.len());
-        let sets = |pattern: usize| self.patterns[pattern].gate_sets.as_ref().map_or(0, Vec::len);
-        if let Some(automaton) = &self.automaton {
-            automaton.for_each_match(text.as_bytes(), |start, end, index| {
-                let phrase = &self.phrases[index];
-                gated.found(index, &phrase.gates, sets);
-                if phrase.targets.is_empty()
-                    || (phrase.needs_left_boundary && word_char_before(text, start))
-                    || (phrase.needs_right_boundary && word_char_after(text, end))
-                {
-                    return;
-                }
-                record(start, end, &phrase.targets);
-            });
-        }
-        // In pattern order, as the hits of one rule's patterns have always been found.
-        gated.runnable.sort_unstable();
-        // Counted once per turn, and only as far as the most demanding set needs.
-        let digits = if self.most_digits > 0 {
-            digits::digits_in(text, self.most_digits)
-        } else {
-            0
-        };
-        let ungated = self
-            .sets
-            .iter()
-            .filter(|s| s.min_digits <= digits)
-            .flat_map(|s| s.set.matches(text).into_iter().map(move |i| s.indices[i]));
-        let candidates = gated.runnable.iter().copied().chain(ungated);
-        for index in candidates {
-            let pattern = &self.patterns[index as usize];
-            for m in pattern.regex.get().find_iter(text) {
-                // A pattern may consume a separating space (`^no `); report the words only.
-                let matched = m.as_str();
-                let start = m.start() + (matched.len() - matched.trim_start_matches(' ').len());
-                let end = m.end() - (matched.len() - matched.trim_end_matches(' ').len());
-                if pattern.phrase_edges && !at_word_boundaries(text, start, end) {
-                    continue;
-                }
-                if start < end {
-                    record(start, end, &pattern.targets);
-                }
-            }
-        }
-    }
-}
-
-/// True when the character before byte `at` is a letter or digit (not CJK).
-fn word_char_before(text: &str, at: usize) -> bool {
-    text[..at].chars().next_back().is_some_and(is_word_char)
-}
-
-/// True when the character at byte `at` is a letter or digit (not CJK).
-fn word_char_after(text: &str, at: usize) -> bool {
-    text[at..].chars().next().is_some_and(is_word_char)
-}
-
-/// The contract's boundary rule for a match of `start..end`: an edge that is a letter or digit
-/// must not touch another letter or digit outside the match.
-fn at_word_boundaries(text: &str, start: usize, end: usize) -> bool {
-    let matched = &text[start..end];
-    let left_ok = !matched.chars().next().is_some_and(is_word_char) || !word_char_before(text, start);
-    let right_ok = !matched.chars().next_back().is_some_and(is_word_char) || !word_char_after(text, end);
-    left_ok && right_ok
 }
 
 /// Every hit in one transcript, sorted by rule, turn and position.
@@ -822,6 +762,52 @@ mod tests {
                     proptest::prop_assert_eq!(f, &normalize(&Profile::default(), &turn.text));
                 }
             }
+        }
+    }
+
+    /// The hits in `text` of a pattern for rule 7's slot 2, registered to run on every turn, or
+    /// (`after`) only in calls where rule 7's trigger phrase (slot 1) has a hit.
+    fn response_hits(profile: Profile, after: bool, text: &str) -> Vec<Hit> {
+        let mut builder = MatcherBuilder::new();
+        let p = builder.profile(profile);
+        let trigger = Target { rule: 7, slot: 1 };
+        let response = Target { rule: 7, slot: 2 };
+        builder
+            .add_phrase(p, "as soon as", trigger, Origin::Written)
+            .unwrap();
+        let pattern = r"\d+ hours?";
+        let added = if after {
+            builder.add_pattern_after(p, pattern, response, trigger, Origin::Written)
+        } else {
+            builder.add_pattern(p, pattern, response, Origin::Written)
+        };
+        added.unwrap();
+        let m = builder.build().unwrap();
+        scan(&m, &transcript(text))
+            .hits
+            .into_iter()
+            .filter(|h| h.slot == 2)
+            .collect()
+    }
+
+    #[test]
+    fn patterns_deferred_until_a_hit_run_only_in_calls_with_it_and_find_the_same() {
+        // The default profile keeps the folded turns for the deferred patterns; another folds
+        // them again.
+        let case_kept = Profile {
+            fold_case: false,
+            ..Profile::default()
+        };
+        for profile in [Profile::default(), case_kept] {
+            let untriggered = "Agent: It takes 2 hours.\nCustomer: OK.\n";
+            assert_eq!(response_hits(profile, false, untriggered).len(), 1);
+            assert_eq!(response_hits(profile, true, untriggered), []);
+            // Before the trigger's turn, in it and after it.
+            let triggered = "Agent: It takes 2 hours.\nCustomer: Why?\n\
+                             Agent: So as soon as possible, within 3 hours.\nAgent: Or 4 hours.\n";
+            let every = response_hits(profile, false, triggered);
+            assert_eq!(every.iter().map(|h| h.turn).collect::<Vec<_>>(), [0, 2, 3]);
+            assert_eq!(response_hits(profile, true, triggered), every);
         }
     }
 

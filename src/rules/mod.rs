@@ -389,16 +389,36 @@ impl CompileCtx<'_> {
 
     /// Registers regex patterns for a slot; returns them for `rules explain`.
     pub fn patterns(&mut self, patterns: &[Spanned<String>], slot: Slot) -> Vec<String> {
+        self.add_patterns(patterns, slot, None)
+    }
+
+    /// [`CompileCtx::patterns`] whose hits the rule reads only in calls where its slot `after`
+    /// has a hit: they are looked for only in those calls
+    /// ([`MatcherBuilder::add_pattern_after`]).
+    pub fn patterns_after(&mut self, patterns: &[Spanned<String>], slot: Slot, after: Slot) -> Vec<String> {
+        self.add_patterns(patterns, slot, Some(after))
+    }
+
+    fn add_patterns(&mut self, patterns: &[Spanned<String>], slot: Slot, after: Option<Slot>) -> Vec<String> {
         let target = Target {
             rule: self.rule,
             slot,
         };
         let origin = self.origin();
         for pattern in patterns {
-            match self
-                .matcher
-                .add_pattern(self.profile, pattern.get_ref(), target, origin)
-            {
+            let text = pattern.get_ref();
+            let added = match after {
+                Some(slot) => {
+                    let after = Target {
+                        rule: self.rule,
+                        slot,
+                    };
+                    self.matcher
+                        .add_pattern_after(self.profile, text, target, after, origin)
+                }
+                None => self.matcher.add_pattern(self.profile, text, target, origin),
+            };
+            match added {
                 Ok(()) | Err(MatchError::EmptyPhrase(_) | MatchError::BadPhrase(_)) => {}
                 Err(MatchError::BadPattern(reason)) => {
                     let d = self

@@ -320,7 +320,12 @@ pub(super) fn compile_clause(
         (None, None) => Within::Unbounded,
     };
     let phrases = ctx.phrases(&r.phrases, kind.slot());
-    let patterns = ctx.patterns(&r.patterns, kind.slot());
+    // Every clause is judged around a trigger: where the trigger's words never occur, the
+    // clause's patterns need not run.
+    let patterns = match trigger {
+        Some(Trigger::Words { .. }) => ctx.patterns_after(&r.patterns, kind.slot(), WHEN),
+        _ => ctx.patterns(&r.patterns, kind.slot()),
+    };
     let said = words(&phrases, &patterns, 5);
     let unless = Unless::compile(r.unless.as_ref(), kind.unless_slot(), ctx);
     ok &= unless.is_some();
