@@ -151,7 +151,10 @@ fn matching(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(source.len() as u64));
     group.bench_function("scan: one automaton + regex set", |b| {
         b.iter(|| {
-            engine.rules().matcher.scan(black_box(&transcript), &mut scratch);
+            engine
+                .rules()
+                .matcher()
+                .scan(black_box(&transcript), &mut scratch);
             black_box(scratch.hits.all().len())
         })
     });

@@ -145,7 +145,7 @@ impl Engine {
     /// patterns of the rules that judge them (every rule's without scope gates).
     fn matcher_for(&self, language: Option<Language>, channel: Channel) -> &Matcher {
         if !self.gate_language {
-            return &self.rules.matcher;
+            return self.rules.matcher();
         }
         let slot = match language {
             Some(Language::Zh) => 0,
@@ -166,7 +166,7 @@ impl Engine {
             // Smaller than the matcher of every rule, which did build: this one builds too.
             self.rules.matcher_source.subset(applies)?.build().ok()
         });
-        scoped.as_ref().unwrap_or(&self.rules.matcher)
+        scoped.as_ref().unwrap_or_else(|| self.rules.matcher())
     }
 
     /// Runs the rules on the hits of the last scan of a transcript in `language` whose

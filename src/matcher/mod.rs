@@ -181,6 +181,8 @@ struct ProfileBuilder {
 #[derive(Clone, Default)]
 pub struct MatcherBuilder {
     profiles: Vec<(Profile, ProfileBuilder)>,
+    /// Whether a phrase or pattern came from a rulebook someone wrote ([`Origin::Written`]).
+    written: bool,
 }
 
 /// Largest compiled size of one pattern, so a runaway pattern fails at load time.
@@ -254,7 +256,14 @@ impl MatcherBuilder {
         });
         Some(MatcherBuilder {
             profiles: profiles.collect(),
+            written: self.written,
         })
+    }
+
+    /// Whether any phrase or pattern came from a rulebook someone wrote: only then can
+    /// [`MatcherBuilder::build`] fail on them (the built-in rulebooks' are tested).
+    pub fn has_written(&self) -> bool {
+        self.written
     }
 
     /// Registers a literal phrase for a rule's list.
@@ -265,6 +274,7 @@ impl MatcherBuilder {
         target: Target,
         origin: Origin,
     ) -> Result<(), MatchError> {
+        self.written |= origin == Origin::Written;
         if phrase::has_syntax(phrase) {
             let settings = self.profiles[profile].0;
             let regex = phrase::compile(phrase, &|text| normalize(&settings, text))
@@ -330,6 +340,7 @@ impl MatcherBuilder {
         after: Option<Target>,
         origin: Origin,
     ) -> Result<(), MatchError> {
+        self.written |= origin == Origin::Written;
         let (settings, builder) = &mut self.profiles[profile];
         // A phrase and a pattern with the same regex differ in their edges, and a pattern run
         // after a hit differs from one run on every turn: keep them apart.
@@ -1093,7 +1104,7 @@ mod tests {
         // built-in rulebooks, which compile on first use instead.
         let (set, _) = crate::rulebook::RuleSet::builtins().unwrap();
         let mut deferred = 0;
-        for profile in &set.matcher.profiles {
+        for profile in &set.matcher().profiles {
             for pattern in &profile.patterns {
                 let LazyRegex {
                     text,

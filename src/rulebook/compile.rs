@@ -278,16 +278,17 @@ impl RuleSet {
             }
         }
         diagnostics.0.extend(unique);
-        let matcher_source = builder.clone();
-        let matcher = match builder.build() {
-            Ok(m) => m,
-            Err(e) => {
+        let matcher = std::sync::OnceLock::new();
+        if builder.has_written() {
+            let built = builder.clone().build().unwrap_or_else(|e| {
                 diagnostics.push(Diagnostic::whole_file("rulebooks", e));
                 MatcherBuilder::new()
                     .build()
                     .unwrap_or_else(|_| unreachable!("an empty matcher always builds"))
-            }
-        };
+            });
+            let _ = matcher.set(built);
+        }
+        let matcher_source = builder;
         let enabled = vec![true; rules.len()];
         let reader_groups = reader_groups(&rules);
         let list_names = books

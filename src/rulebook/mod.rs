@@ -75,9 +75,11 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// Rules switched off by `--select` / `--ignore`.
     enabled: Vec<bool>,
-    /// All phrases and patterns.
-    pub matcher: Matcher,
-    /// What `matcher` was built from, to build matchers for fewer rules (see
+    /// All phrases and patterns ([`RuleSet::matcher`]): built at load when a rulebook someone
+    /// wrote has any, so that their errors come before any transcript is read, else on first use
+    /// (a run whose calls each need only some rulebooks' rules builds smaller matchers instead).
+    pub(crate) matcher: std::sync::OnceLock<Matcher>,
+    /// What the matcher was built from, to build matchers for fewer rules (see
     /// [`MatcherBuilder::subset`]).
     pub matcher_source: MatcherBuilder,
     /// The scorecard of each top-level rulebook, in load order ([`Rule::scorecard`] indexes it).
@@ -117,6 +119,18 @@ pub enum ProjectLists<'a> {
 }
 
 impl RuleSet {
+    /// The matcher of every rule's phrases and patterns.
+    pub fn matcher(&self) -> &Matcher {
+        self.matcher.get_or_init(|| {
+            // Only built-in phrases and patterns are left to build now, and every built-in
+            // rulebook's build together is tested.
+            self.matcher_source
+                .clone()
+                .build()
+                .unwrap_or_else(|e| panic!("the built-in rulebooks' phrases and patterns must build: {e}"))
+        })
+    }
+
     /// Loads and compiles rulebooks; all errors are reported together.
     pub fn load(sources: &[RulebookSource]) -> Result<Loaded, Diagnostics> {
         Self::load_within(sources, None)
@@ -478,6 +492,19 @@ severity = "error"
         assert_eq!(set.rules[1].meta.severity, crate::finding::Severity::Error);
         assert_eq!(set.rules[0].meta.severity, crate::finding::Severity::Warning);
         assert_eq!(set.rules[0].meta.position, Position { line: 8, column: 1 });
+    }
+
+    #[test]
+    fn written_phrases_are_built_at_load_and_built_in_ones_on_first_use() {
+        // A written rulebook's matcher errors must come before any transcript is read.
+        let (written, _) = RuleSet::from_text("r.toml", GOOD).unwrap();
+        assert!(written.matcher.get().is_some());
+        // The default run's calls each need some built-in rulebooks only: the matcher of
+        // them all is left until something asks for it.
+        let (builtins, _) = RuleSet::builtins().unwrap();
+        assert!(builtins.matcher.get().is_none());
+        builtins.matcher();
+        assert!(builtins.matcher.get().is_some());
     }
 
     #[test]
