@@ -181,7 +181,11 @@ impl Engine {
     ) -> Verdict {
         let channel = declared.unwrap_or(Channel::Voice);
         let turns = TurnIndex::with_folded(transcript, scratch.folded_turns());
-        let mut verdict = Verdict::default();
+        let mut verdict = Verdict {
+            // Most calls leave some rules out (another language's, another channel's).
+            not_applicable: Vec::with_capacity(self.rules.rules.len()),
+            ..Verdict::default()
+        };
         let mut channel_reason: Option<String> = None;
         for (index, rule) in self.rules.enabled_rules() {
             match self.out_of_scope(rule, language, channel) {

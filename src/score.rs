@@ -193,12 +193,16 @@ impl Scoring {
         self.canonical[i]
     }
 
-    /// [`Scoring::index_of`], trying position `guess` first without hashing: reports list the
-    /// rules not applicable in rule-set order, so the next is most often the one after the last.
+    /// [`Scoring::index_of`], trying the few positions from `guess` on first, without hashing:
+    /// reports list the rules not applicable in rule-set order, so the next is most often the
+    /// one after the last, or a few rules (those that applied) further.
     fn position(&self, id: &str, guess: usize) -> Option<usize> {
-        match self.rules.get(guess) {
-            Some(rule) if rule.id == id => Some(self.canonical[guess]),
-            _ => self.index_of(id),
+        /// How many positions are tried before hashing.
+        const AHEAD: usize = 16;
+        let ahead = self.rules.get(guess..).unwrap_or_default().iter().take(AHEAD);
+        match ahead.zip(guess..).find(|(rule, _)| rule.id == id) {
+            Some((_, at)) => Some(self.canonical[at]),
+            None => self.index_of(id),
         }
     }
 

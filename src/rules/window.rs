@@ -146,9 +146,19 @@ struct Utterances {
 impl<'f> TurnIndex<'f> {
     /// Indexes a transcript's turns.
     pub fn new(transcript: &Transcript) -> Self {
-        let mut index = TurnIndex::default();
+        let mut index = TurnIndex {
+            all: (0..transcript.turns.len()).collect(),
+            ..TurnIndex::default()
+        };
+        // Counted first, so each role's list is allocated once.
+        let mut counts = [0; 4];
+        for turn in &transcript.turns {
+            counts[turn.speaker.role as usize] += 1;
+        }
+        for (turns, count) in index.by_role.iter_mut().zip(counts) {
+            turns.reserve_exact(count);
+        }
         for (i, turn) in transcript.turns.iter().enumerate() {
-            index.all.push(i);
             index.by_role[turn.speaker.role as usize].push(i);
         }
         index
