@@ -119,13 +119,25 @@ struct Pattern {
     regex: LazyRegex,
     targets: Vec<Target>,
     /// Sets of literals every match contains one of each of (see [`gates`]); `None`: the
-    /// pattern runs on every turn that holds the digits it needs.
-    gate_sets: Option<Vec<Vec<String>>>,
+    /// pattern runs on every turn that holds the digits it needs. Worked out when a matcher
+    /// that runs the pattern on every turn is built ([`Pattern::gate_sets`]): parsing the
+    /// pattern costs more than the rest of registering it, and a run builds matchers for only
+    /// some rulebooks.
+    gate_sets: OnceLock<Option<Vec<Vec<String>>>>,
     /// Compiled from a phrase: its edges need word boundaries as a literal phrase's do.
     phrase_edges: bool,
     /// Run only in calls where this target has a hit (see [`MatcherBuilder::add_pattern_after`]),
     /// after every turn was scanned; `None`: run on every turn.
     after: Option<Target>,
+}
+
+impl Pattern {
+    /// The pattern's gate sets ([`Pattern::gate_sets`]), worked out on first use.
+    fn gate_sets(&self) -> Option<&Vec<Vec<String>>> {
+        self.gate_sets
+            .get_or_init(|| gates::required_literal_sets(&self.regex.text, self.regex.case_insensitive))
+            .as_ref()
+    }
 }
 
 /// Where a phrase or pattern comes from.
@@ -369,7 +381,6 @@ impl MatcherBuilder {
             let _ = compiled.set(regex);
         }
         builder.pattern_ids.insert(key, builder.patterns.len());
-        let gate_sets = gates::required_literal_sets(&folded, settings.fold_case);
         builder.patterns.push(Pattern {
             regex: LazyRegex {
                 text: folded,
@@ -377,11 +388,21 @@ impl MatcherBuilder {
                 compiled,
             },
             targets: vec![target],
-            gate_sets,
+            gate_sets: OnceLock::new(),
             phrase_edges,
             after,
         });
         Ok(())
+    }
+
+    /// Works out the gate sets of every pattern run on every turn now, so that this builder's
+    /// clones (and the subsets taken from it) have them too.
+    pub fn prepare(&self) {
+        for (_, builder) in &self.profiles {
+            for pattern in builder.patterns.iter().filter(|p| p.after.is_none()) {
+                pattern.gate_sets();
+            }
+        }
     }
 
     /// Builds the automata and regex sets.
@@ -398,7 +419,7 @@ impl MatcherBuilder {
                     deferred.push(index as u32);
                     continue;
                 }
-                let Some(sets) = &pattern.gate_sets else {
+                let Some(sets) = pattern.gate_sets() else {
                     ungated.push(index as u32);
                     continue;
                 };
@@ -802,6 +823,40 @@ mod tests {
     }
 
     #[test]
+    fn gate_sets_are_worked_out_when_a_matcher_needs_them() {
+        let mut builder = MatcherBuilder::new();
+        let p = builder.profile(Profile::default());
+        let (trigger, response) = (Target { rule: 0, slot: 1 }, Target { rule: 0, slot: 2 });
+        builder
+            .add_pattern(p, r"\d+ hours", trigger, Origin::Written)
+            .unwrap();
+        builder
+            .add_pattern_after(p, r"\d+ days", response, trigger, Origin::Written)
+            .unwrap();
+        let computed = |b: &MatcherBuilder| -> Vec<bool> {
+            b.profiles[0]
+                .1
+                .patterns
+                .iter()
+                .map(|p| p.gate_sets.get().is_some())
+                .collect()
+        };
+        // Registering parses nothing; preparing parses the patterns run on every turn, which
+        // the builder's clones keep; a pattern deferred until a hit is never gated.
+        assert_eq!(computed(&builder), [false, false]);
+        builder.prepare();
+        assert_eq!(computed(&builder), [true, false]);
+        assert_eq!(computed(&builder.clone()), [true, false]);
+        let built = builder.build().unwrap();
+        let gates: Vec<bool> = built.profiles[0]
+            .patterns
+            .iter()
+            .map(|p| p.gate_sets.get().is_some())
+            .collect();
+        assert_eq!(gates, [true, false]);
+    }
+
+    #[test]
     fn patterns_deferred_until_a_hit_run_only_in_calls_with_it_and_find_the_same() {
         // The default profile keeps the folded turns for the deferred patterns; another folds
         // them again.
@@ -1073,7 +1128,7 @@ mod tests {
         let third: Vec<&str> = hits.for_rule(2).iter().map(|h| matched(&t, h)).collect();
         assert_eq!(third, ["no way"]);
         // Every phrase that uses the language is gated by its literal prefixes.
-        assert!(m.profiles[0].patterns.iter().all(|p| p.gate_sets.is_some()));
+        assert!(m.profiles[0].patterns.iter().all(|p| p.gate_sets().is_some()));
     }
 
     #[test]

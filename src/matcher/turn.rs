@@ -28,7 +28,7 @@ impl ProfileMatcher {
             record_hit(turn, source, norm, &mut placeholders, start..end, targets, out);
         };
         gated.start(self.phrases.len(), self.patterns.len());
-        let sets = |pattern: usize| self.patterns[pattern].gate_sets.as_ref().map_or(0, Vec::len);
+        let sets = |pattern: usize| self.patterns[pattern].gate_sets().map_or(0, Vec::len);
         if let Some(automaton) = &self.automaton {
             automaton.for_each_match(text.as_bytes(), |start, end, index| {
                 let phrase = &self.phrases[index];
