@@ -197,7 +197,7 @@ impl Engine {
                     };
                     let written = self.language_reasons[rule.rulebook].as_ref().filter(|_| reasons);
                     verdict.not_applicable.push(NotApplicable {
-                        rule: rule.id.clone(),
+                        rule: rule.interned_id,
                         reason: written.map(|r| r[found].clone()).unwrap_or_default(),
                         scope: Scope::Language,
                     });
@@ -214,7 +214,7 @@ impl Engine {
                         String::new()
                     };
                     verdict.not_applicable.push(NotApplicable {
-                        rule: rule.id.clone(),
+                        rule: rule.interned_id,
                         reason,
                         scope: Scope::Channel,
                     });
@@ -226,7 +226,7 @@ impl Engine {
                 && let Some(reason) = template_mismatch(rule, transcript)
             {
                 verdict.not_applicable.push(NotApplicable {
-                    rule: rule.id.clone(),
+                    rule: rule.interned_id,
                     reason,
                     scope: Scope::Template,
                 });
@@ -241,7 +241,7 @@ impl Engine {
             };
             if let Outcome::NotApplicable(reason) = rule.kind.evaluate(&ctx, &mut verdict.findings) {
                 verdict.not_applicable.push(NotApplicable {
-                    rule: rule.id.clone(),
+                    rule: rule.interned_id,
                     reason,
                     // A reply template has only agent text: whatever a rule cannot judge there
                     // needs a conversation, so it does not concern the template.
@@ -426,7 +426,7 @@ by = "customer"
     #[test]
     fn not_applicable_cases() {
         let v = check("客户：喂？有人吗？\n");
-        let na: Vec<&str> = v.not_applicable.iter().map(|n| n.rule.as_str()).collect();
+        let na: Vec<&str> = v.not_applicable.iter().map(|n| n.rule).collect();
         assert_eq!(na, ["t/greeting", "t/must", "t/order", "t/hangup"]);
         assert!(v.findings.is_empty());
     }
@@ -447,11 +447,8 @@ by = "customer"
             )
         };
         let (said, unsaid) = (judge(true), judge(false));
-        let outline = |v: &Verdict| -> Vec<(String, Scope)> {
-            v.not_applicable
-                .iter()
-                .map(|n| (n.rule.clone(), n.scope))
-                .collect()
+        let outline = |v: &Verdict| -> Vec<(&str, Scope)> {
+            v.not_applicable.iter().map(|n| (n.rule, n.scope)).collect()
         };
         assert_eq!(outline(&said), outline(&unsaid));
         for scope in [Scope::Undecided, Scope::Channel, Scope::Language] {
@@ -556,7 +553,7 @@ by = "customer"
         let reasons: Vec<(&str, &str)> = plain
             .not_applicable
             .iter()
-            .map(|n| (n.rule.as_str(), n.reason.as_str()))
+            .map(|n| (n.rule, n.reason.as_str()))
             .collect();
         assert!(
             reasons

@@ -93,8 +93,8 @@ pub struct Finding {
 /// A rule that could not be judged for a transcript, and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotApplicable {
-    /// Full rule id.
-    pub rule: String,
+    /// Full rule id ([`intern`]ed).
+    pub rule: &'static str,
     /// Why it does not apply (no agent turns, no timestamps, …); empty when the run's reports
     /// do not show it ([`Pipeline::reasons`](crate::pipeline::Pipeline::reasons)).
     pub reason: String,
@@ -115,6 +115,22 @@ pub enum Scope {
     Template,
     /// The rule is for another channel (voice calls, chats) than the transcript's.
     Channel,
+}
+
+/// One copy of a rule id for the whole process: a run lists about a hundred rules not
+/// applicable per call with every built-in rulebook, and an interned id is copied and freed as a
+/// pointer, not as a string. Each distinct id is kept once and for good (a few bytes a rule,
+/// however many rule sets are loaded).
+pub fn intern(id: &str) -> &'static str {
+    static IDS: std::sync::Mutex<std::collections::BTreeSet<&'static str>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let mut ids = IDS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(&kept) = ids.get(id) {
+        return kept;
+    }
+    let kept: &'static str = Box::leak(id.into());
+    ids.insert(kept);
+    kept
 }
 
 impl NotApplicable {
@@ -309,5 +325,21 @@ mod tests {
         assert!(summary.fails(Some(Severity::Warning)));
         assert!(summary.fails(Some(Severity::Info)));
         assert!(!summary.fails(None));
+    }
+
+    #[test]
+    fn an_id_is_interned_once_and_reads_as_itself() {
+        let id = String::from("acme/greeting-interned");
+        let first = intern(&id);
+        assert_eq!(first, "acme/greeting-interned");
+        // The same text gives the same copy, wherever it comes from; another text its own.
+        assert!(std::ptr::eq(first, intern("acme/greeting-interned")));
+        assert!(!std::ptr::eq(first, intern("acme/closing-interned")));
+        let (set, _) = crate::rulebook::RuleSet::builtins().unwrap();
+        assert!(
+            set.rules
+                .iter()
+                .all(|r| r.interned_id == r.id && std::ptr::eq(r.interned_id, intern(&r.id)))
+        );
     }
 }

@@ -212,7 +212,7 @@ impl Scoring {
         let mut not_applicable = vec![false; self.rules.len()];
         let mut next = 0;
         for n in &report.not_applicable {
-            if let Some(i) = self.position(&n.rule, next) {
+            if let Some(i) = self.position(n.rule, next) {
                 not_applicable[i] = true;
                 next = i + 1;
             }
@@ -452,7 +452,7 @@ mod tests {
             not_applicable: not_applicable
                 .iter()
                 .map(|(rule, scope)| NotApplicable {
-                    rule: (*rule).into(),
+                    rule: crate::finding::intern(rule),
                     reason: "r".into(),
                     scope: *scope,
                 })

@@ -147,8 +147,8 @@ impl Reporter for Calls {
                 let not_applicable = report
                     .not_applicable
                     .iter()
-                    .filter(|n| self.rules.contains(&n.rule))
-                    .map(|n| n.rule.clone())
+                    .filter(|n| self.rules.contains(n.rule))
+                    .map(|n| n.rule.to_string())
                     .collect();
                 self.calls.push(Call {
                     path: report.path.clone(),
@@ -232,12 +232,12 @@ mod tests {
                 findings: vec![finding("qa/a", 4), finding("qa/b", 5)],
                 not_applicable: vec![
                     NotApplicable {
-                        rule: "qa/a".into(),
+                        rule: "qa/a",
                         reason: "r".into(),
                         scope: Scope::Undecided,
                     },
                     NotApplicable {
-                        rule: "qa/c".into(),
+                        rule: "qa/c",
                         reason: "r".into(),
                         scope: Scope::Language,
                     },

@@ -239,7 +239,7 @@ mod tests {
             metadata,
             findings: vec![finding()],
             not_applicable: vec![NotApplicable {
-                rule: "acme/hangup".into(),
+                rule: "acme/hangup",
                 reason: "r".into(),
                 scope: crate::finding::Scope::Undecided,
             }],

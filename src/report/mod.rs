@@ -472,7 +472,7 @@ pub(crate) mod test_support {
             metadata: IndexMap::new(),
             findings: vec![missing(), forbidden()],
             not_applicable: vec![NotApplicable {
-                rule: "acme/hangup".into(),
+                rule: "acme/hangup",
                 reason: "the transcript does not say who ended the call".into(),
                 scope: crate::finding::Scope::Undecided,
             }],

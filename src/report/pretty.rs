@@ -255,7 +255,7 @@ impl<W: Write, E: Write> Reporter for Pretty<W, E> {
                     let mut last_scope: Option<&str> = None;
                     for na in &report.not_applicable {
                         // One line per rulebook skipped for its language, not one per rule.
-                        let rulebook = na.rule.split('/').next().unwrap_or(&na.rule);
+                        let rulebook = na.rule.split('/').next().unwrap_or(na.rule);
                         let line = if na.scope == Scope::Language {
                             if last_scope == Some(rulebook) {
                                 continue;

@@ -70,7 +70,7 @@ fn call(path: &str, meta: [&str; 3], broken: &[&str]) -> FileResult {
         metadata,
         findings: broken.iter().map(|r| finding(r)).collect(),
         not_applicable: vec![NotApplicable {
-            rule: "t/hangup".into(),
+            rule: "t/hangup",
             reason: "r".into(),
             scope: Scope::Undecided,
         }],
@@ -305,7 +305,7 @@ fn unreadable_files_and_unscored_calls_are_counted() {
     unscored.not_applicable = ["t/greeting", "t/closing", "t/swearing", "t/hangup"]
         .iter()
         .map(|r| NotApplicable {
-            rule: (*r).into(),
+            rule: r,
             reason: "r".into(),
             scope: Scope::Language,
         })

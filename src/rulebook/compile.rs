@@ -255,8 +255,10 @@ impl RuleSet {
                     builtin_lists: built_in[planned.book].then_some(&book.file.lists),
                 };
                 if let Some(kind) = (table.compile)(&mut ctx) {
+                    let id = format!("{prefix}/{}", planned.local);
                     rules.push(Rule {
-                        id: format!("{prefix}/{}", planned.local),
+                        interned_id: crate::finding::intern(&id),
+                        id,
                         rulebook: info_of[planned.book],
                         meta,
                         scorecard: scorecards.len() - 1,

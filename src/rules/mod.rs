@@ -211,6 +211,9 @@ pub struct RuleMeta {
 pub struct Rule {
     /// Full id: `rulebook/rule`.
     pub id: String,
+    /// The same id, [`intern`](crate::finding::intern)ed, for the reports' lists of rules
+    /// not applicable.
+    pub interned_id: &'static str,
     /// Index of the rulebook it came from.
     pub rulebook: usize,
     /// The common keys.

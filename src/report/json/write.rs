@@ -37,7 +37,7 @@ pub(super) fn checked(out: &mut Vec<u8>, report: &FileReport, score: &Scored) {
         if i > 0 {
             out.push(b',');
         }
-        string(out, &n.rule);
+        string(out, n.rule);
     }
     out.extend_from_slice(b"],\"roles\":");
     match &report.roles {
@@ -361,7 +361,7 @@ mod tests {
                 findings,
                 not_applicable: not_applicable
                     .into_iter()
-                    .map(|rule| NotApplicable { rule, reason: String::new(), scope: Scope::Undecided })
+                    .map(|rule| NotApplicable { rule: crate::finding::intern(&rule), reason: String::new(), scope: Scope::Undecided })
                     .collect(),
                 format: "plain",
                 encoding: "UTF-8",
@@ -389,7 +389,7 @@ mod tests {
                 encoding: report.encoding,
                 metadata: &report.metadata,
                 findings: report.findings.iter().map(FindingJson::from).collect(),
-                not_applicable: report.not_applicable.iter().map(|n| n.rule.as_str()).collect(),
+                not_applicable: report.not_applicable.iter().map(|n| n.rule).collect(),
                 roles: report.roles.as_ref().map(RolesJson::from),
                 score: score(),
             };
