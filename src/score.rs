@@ -25,7 +25,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::finding::{FileReport, Severity};
+use crate::finding::{FileReport, Severity, intern};
 
 /// The pass mark of a rulebook without a `[scorecard] pass_mark`.
 pub const DEFAULT_PASS_MARK: f64 = 80.0;
@@ -79,6 +79,9 @@ pub struct Scoring {
     index: HashMap<String, usize>,
     /// Per rule: [`Scoring::index_of`] its id (itself, as rule ids are unique in a rule set).
     canonical: Vec<usize>,
+    /// Each rule's id, [`intern`]ed: a report's rules not applicable carry the same copies, so
+    /// [`Scoring::position`] finds them by address.
+    interned: Vec<&'static str>,
     /// Section names of every scorecard, each once ([`Scoring::sections`]).
     section_names: Vec<String>,
     /// Per rule: the position of its section in `section_names`, and its scorecard's pass mark.
@@ -155,6 +158,7 @@ impl Scoring {
         let index: HashMap<String, usize> =
             rules.iter().enumerate().map(|(i, r)| (r.id.clone(), i)).collect();
         let canonical = rules.iter().map(|r| index[&r.id]).collect();
+        let interned = rules.iter().map(|r| intern(&r.id)).collect();
         let mut section_names: Vec<String> = Vec::new();
         for name in scorecards.iter().flat_map(|s| &s.sections) {
             if !section_names.contains(name) {
@@ -177,6 +181,7 @@ impl Scoring {
             scorecards,
             index,
             canonical,
+            interned,
             section_names,
             placement,
         }
@@ -199,8 +204,11 @@ impl Scoring {
     fn position(&self, id: &str, guess: usize) -> Option<usize> {
         /// How many positions are tried before hashing.
         const AHEAD: usize = 16;
-        let ahead = self.rules.get(guess..).unwrap_or_default().iter().take(AHEAD);
-        match ahead.zip(guess..).find(|(rule, _)| rule.id == id) {
+        let ahead = self.interned.get(guess..).unwrap_or_default().iter().take(AHEAD);
+        match ahead
+            .zip(guess..)
+            .find(|&(&kept, _)| std::ptr::eq(kept, id) || kept == id)
+        {
             Some((_, at)) => Some(self.canonical[at]),
             None => self.index_of(id),
         }
