@@ -397,7 +397,7 @@ impl MatcherBuilder {
 
     /// Works out the gate sets of every pattern run on every turn now, so that this builder's
     /// clones (and the subsets taken from it) have them too.
-    pub fn prepare(&self) {
+    pub fn prepare_gates(&self) {
         for (_, builder) in &self.profiles {
             for pattern in builder.patterns.iter().filter(|p| p.after.is_none()) {
                 pattern.gate_sets();
@@ -841,10 +841,10 @@ mod tests {
                 .map(|p| p.gate_sets.get().is_some())
                 .collect()
         };
-        // Registering parses nothing; preparing parses the patterns run on every turn, which
+        // Registering parses nothing; preparing their gates parses the patterns run on every turn, which
         // the builder's clones keep; a pattern deferred until a hit is never gated.
         assert_eq!(computed(&builder), [false, false]);
-        builder.prepare();
+        builder.prepare_gates();
         assert_eq!(computed(&builder), [true, false]);
         assert_eq!(computed(&builder.clone()), [true, false]);
         let built = builder.build().unwrap();

@@ -10,6 +10,7 @@ use crate::transcript::Transcript;
 use crate::transcript::templates::PLACEHOLDER;
 
 impl ProfileMatcher {
+    /// Adds the hits of one turn (`norm` is its folded text, `source` its original) to `out`.
     pub(super) fn scan_turn(
         &self,
         turn: u32,

@@ -282,7 +282,7 @@ impl RuleSet {
         diagnostics.0.extend(unique);
         let matcher = std::sync::OnceLock::new();
         if builder.has_written() {
-            builder.prepare();
+            builder.prepare_gates();
             let built = builder.clone().build().unwrap_or_else(|e| {
                 diagnostics.push(Diagnostic::whole_file("rulebooks", e));
                 MatcherBuilder::new()
