@@ -112,7 +112,7 @@ pub fn read_bytes(input: &Input) -> Result<Vec<u8>, Problem> {
                 })
             })?
         }
-        Source::Stdin => read_capped(io::stdin().lock(), 0)
+        Source::Stdin => read_capped(io::stdin().lock(), Vec::new(), 0)
             .map_err(|e| Problem::new(format!("cannot read standard input: {e}")))?,
     }
 }
@@ -137,23 +137,23 @@ fn read_file(mut file: std::fs::File) -> io::Result<Result<Vec<u8>, Problem>> {
         return Ok(Err(too_large));
     }
     let expected = usize::try_from(meta.len()).unwrap_or(0);
-    bytes.reserve(expected.saturating_sub(bytes.len()).saturating_add(1));
-    let limit = crate::limits::MAX_FILE_BYTES;
-    file.take(limit + 1 - bytes.len() as u64)
-        .read_to_end(&mut bytes)?;
-    if bytes.len() as u64 > limit {
-        return Ok(Err(crate::limits::too_large(None).into()));
-    }
-    Ok(Ok(bytes))
+    read_capped(file, bytes, expected)
 }
 
-/// Reads to the end, but never more than the file limit plus one byte (a file may grow, a pipe
-/// may never end); `Ok(Err)` says the input was over the limit.
-fn read_capped(reader: impl io::Read, expected: usize) -> io::Result<Result<Vec<u8>, Problem>> {
+/// Reads to the end after the `bytes` already read, but never more than the file limit plus
+/// one byte in all (a file may grow, a pipe may never end); `expected` is the size, when known.
+/// `Ok(Err)` says the input was over the limit.
+fn read_capped(
+    reader: impl io::Read,
+    mut bytes: Vec<u8>,
+    expected: usize,
+) -> io::Result<Result<Vec<u8>, Problem>> {
     let limit = crate::limits::MAX_FILE_BYTES;
     // One byte more than expected lets the final read see the end without growing.
-    let mut bytes = Vec::with_capacity(expected.saturating_add(1));
-    reader.take(limit + 1).read_to_end(&mut bytes)?;
+    bytes.reserve(expected.saturating_sub(bytes.len()).saturating_add(1));
+    reader
+        .take((limit + 1).saturating_sub(bytes.len() as u64))
+        .read_to_end(&mut bytes)?;
     if bytes.len() as u64 > limit {
         return Ok(Err(crate::limits::too_large(None).into()));
     }
