@@ -60,4 +60,5 @@ pub mod score;
 pub mod selftest;
 pub mod settings;
 pub mod suppress;
+pub mod text_hash;
 pub mod transcript;

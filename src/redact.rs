@@ -27,7 +27,6 @@
 
 use std::borrow::Cow;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -42,6 +41,7 @@ use crate::rules::readback::hint::{TextHint, digit_turns, is_digit_word};
 use crate::rules::readback::reads::{self, hints_of};
 use crate::rules::readback::values::{Entity, Extractor, Reading, SharedText};
 use crate::rules::utterance::{UtteranceText, utterances};
+use crate::text_hash::TextMap;
 use crate::transcript::Transcript;
 
 /// How much is masked in what callcheck writes.
@@ -637,7 +637,7 @@ thread_local! {
     /// the transcript's words and as callcheck's, and what they became (`None`: nothing to
     /// mask). Findings on one line share their excerpt, and a rule's findings their message,
     /// file after file: each such text is redacted once.
-    static REDACTED: RefCell<[HashMap<String, Option<String>>; 4]> = RefCell::new(Default::default());
+    static REDACTED: RefCell<[TextMap<Option<String>>; 4]> = RefCell::new(Default::default());
 }
 
 /// [`redact`] of a text of `words` in a mode that is not [`Redaction::None`], as an owned text

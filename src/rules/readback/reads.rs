@@ -19,6 +19,7 @@ use std::ops::Range;
 
 use super::hint::{TextHint, text_hint};
 use super::values::{Entity, Extracted, Extractor, Found, Value};
+use crate::text_hash::hash_text;
 use crate::transcript::Transcript;
 
 /// Most reads kept per thread.
@@ -49,7 +50,7 @@ struct Hints {
     hints: Vec<TextHint>,
 }
 
-/// A hasher for keys that are already hashes ([`hash`]).
+/// A hasher for keys that are already hashes ([`hash_text`]).
 #[derive(Default)]
 struct Hashed(u64);
 
@@ -70,7 +71,7 @@ impl Hasher for Hashed {
     }
 }
 
-/// Reads by the [`hash`] of their text, and how many there are.
+/// Reads by the [`hash_text`] of their text, and how many there are.
 #[derive(Default)]
 struct Reads {
     by_text: HashMap<u64, Vec<Read>, BuildHasherDefault<Hashed>>,
@@ -126,17 +127,6 @@ pub(crate) fn kept() -> usize {
     READS.with_borrow(|reads| reads.count)
 }
 
-/// A fast hash of a text, to tell texts apart before comparing them.
-fn hash(text: &str) -> u64 {
-    let mut h: u64 = text.len() as u64;
-    for chunk in text.as_bytes().chunks(8) {
-        let mut word = [0u8; 8];
-        word[..chunk.len()].copy_from_slice(chunk);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    h
-}
-
 /// Keeps the values `extractor` read in `text` (its fold is `folded`), with digit strings of at
 /// least `min_digits` digits and `money` as given, and the placeholders when it looked for them.
 pub(super) fn remember(
@@ -157,7 +147,7 @@ pub(super) fn remember(
             reads.count = 0;
         }
         reads.count += 1;
-        reads.by_text.entry(hash(text)).or_default().push(Read {
+        reads.by_text.entry(hash_text(text)).or_default().push(Read {
             entity,
             max_digits,
             pattern: pattern.map(str::to_string),
@@ -213,7 +203,7 @@ fn with_read<T>(
     answer: impl FnOnce(&Read) -> T,
 ) -> Option<T> {
     let (entity, max_digits, pattern) = extractor.identity();
-    let h = hash(text);
+    let h = hash_text(text);
     READS.with_borrow(|reads| {
         let read = reads.by_text.get(&h)?.iter().find(|r| {
             r.entity == entity
