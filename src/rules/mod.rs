@@ -575,3 +575,27 @@ pub fn quote_list(items: &[String], max: usize) -> String {
     }
     out.join(", ")
 }
+
+/// Names turns (0-based indices, in order) for messages, numbered from 1: "turn 3", "turns 3, 5
+/// and 7", "no turn".
+pub fn describe_turns(turns: impl IntoIterator<Item = usize>) -> String {
+    let numbers: Vec<String> = turns.into_iter().map(|t| (t + 1).to_string()).collect();
+    match numbers.as_slice() {
+        [] => "no turn".to_string(),
+        [one] => format!("turn {one}"),
+        [init @ .., last] => format!("turns {} and {last}", init.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn turns_are_named_from_one_with_and_before_the_last() {
+        assert_eq!(describe_turns(std::iter::empty()), "no turn");
+        assert_eq!(describe_turns([3]), "turn 4");
+        assert_eq!(describe_turns([3, 5]), "turns 4 and 6");
+        assert_eq!(describe_turns([3, 5, 7]), "turns 4, 6 and 8");
+    }
+}

@@ -15,7 +15,9 @@ use toml::Spanned;
 
 use super::context::{self, Unless, UnlessToml};
 use super::window::effective_starts;
-use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, TurnIndex, Window, quote_list};
+use super::{
+    CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, TurnIndex, Window, describe_turns, quote_list,
+};
 use crate::finding::Finding;
 use crate::matcher::{Hit, Slot};
 use crate::normalize::text_units;
@@ -622,7 +624,7 @@ impl Conditional {
                     f.note = Some(format!(
                         "{}; {expected} ({})",
                         self.describe_at(ctx, at),
-                        describe_turns(&turns)
+                        describe_searched(&turns)
                     ));
                     findings.push(f);
                 }
@@ -668,7 +670,7 @@ impl Conditional {
                     let mut f = self.finding_at_trigger(ctx, &trigger, || expected.clone());
                     let scope = match clause.within {
                         Within::Unbounded => String::new(),
-                        _ => format!(" ({})", describe_turns(&turns)),
+                        _ => format!(" ({})", describe_searched(&turns)),
                     };
                     f.note = Some(format!("{}; {expected}{scope}", self.describe_at(ctx, at)));
                     findings.push(f);
@@ -839,14 +841,12 @@ pub(super) fn words(phrases: &[String], patterns: &[String], max: usize) -> Stri
     parts.join(" or ")
 }
 
-/// `turns 6 and 8`, 1-based.
-fn describe_turns(turns: &[usize]) -> String {
-    let numbers: Vec<String> = turns.iter().map(|t| (t + 1).to_string()).collect();
-    match numbers.as_slice() {
-        [] => "no turn searched".to_string(),
-        [one] => format!("searched turn {one}"),
-        [init @ .., last] => format!("searched turns {} and {last}", init.join(", ")),
+/// The turns a clause searched, for its finding's note: "searched turns 3 and 5".
+fn describe_searched(turns: &[usize]) -> String {
+    if turns.is_empty() {
+        return "no turn searched".to_string();
     }
+    format!("searched {}", describe_turns(turns.iter().copied()))
 }
 
 /// A metadata value by key (exact, else ignoring ASCII case), trimmed.

@@ -31,7 +31,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::utterance::UtteranceText;
-use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome};
+use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, describe_turns};
 use crate::finding::Finding;
 use crate::matcher::Hit;
 use crate::normalize::{NormText, normalize_into};
@@ -667,16 +667,6 @@ fn finding_at(ctx: &EvalCtx<'_>, at: &Located, default_message: impl FnOnce() ->
         finding.end = last.position_at(end);
     }
     finding
-}
-
-/// "turn 4", "turns 4 and 6", "turns 4, 6 and 8" (1-based).
-fn describe_turns(turns: impl Iterator<Item = usize>) -> String {
-    let numbers: Vec<String> = turns.map(|t| (t + 1).to_string()).collect();
-    match numbers.as_slice() {
-        [] => "no turn".to_string(),
-        [one] => format!("turn {one}"),
-        [init @ .., last] => format!("turns {} and {last}", init.join(", ")),
-    }
 }
 
 /// Compiles an `entity = "regex"` pattern; `Err` holds the message and a hint.
