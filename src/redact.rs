@@ -415,8 +415,8 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
     // Every reader starts from the turns' hints, so most utterances are never folded: work
     // them out once per turn rather than once per reader and utterance (the rules have, when
     // they just judged this transcript).
-    let hints: Vec<TextHint> = if readers.is_empty() {
-        Vec::new()
+    let (hints, kept): (Vec<TextHint>, bool) = if readers.is_empty() {
+        (Vec::new(), false)
     } else {
         hints_of(transcript)
     };
@@ -470,8 +470,19 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
                 }
             }
             RuleKind::Pii(p) => {
-                for (turn, hint) in transcript.turns.iter().zip(&hints) {
-                    for range in p.ranges(&turn.text, hint.digits, &mut norm) {
+                // The turns a pii rule with this reader just read (the agent's, most often) are
+                // taken as it found them.
+                let mut detected = if kept {
+                    reads::detections(p.reader_key(), transcript.turns.len())
+                } else {
+                    Vec::new()
+                };
+                for (index, (turn, hint)) in transcript.turns.iter().zip(&hints).enumerate() {
+                    let ranges = match detected.get_mut(index).and_then(Option::take) {
+                        Some(ranges) => ranges,
+                        None => p.ranges(&turn.text, hint.digits, &mut norm),
+                    };
+                    for range in ranges {
                         add(&turn.text[range], true);
                     }
                 }
@@ -892,6 +903,47 @@ mod tests {
                 known.0
             );
         }
+    }
+
+    #[test]
+    fn pii_detections_are_taken_from_the_rule_for_its_own_transcript_only() {
+        // `--redact` takes what the pii rule found in the agent's turns of the call it just
+        // judged, reads the customer's turns itself, and never takes one call's for another.
+        let (rules, _) =
+            RuleSet::from_text("r.toml", "[rulebook]\nid = \"r\"\n[[pii]]\nid = \"card\"\n").unwrap();
+        let parse = |text: &str| {
+            crate::transcript::plain::parse(text, &crate::transcript::ParseOptions::default()).unwrap()
+        };
+        let judged = parse(
+            "[00:00:01] Customer: my card is 5500 0000 0000 0004\n\
+             [00:00:05] Agent: I have 4111 1111 1111 1111 on file\n",
+        );
+        let engine = crate::engine::Engine::new(rules);
+        reads::want();
+        let verdict = engine.check(&judged, &mut crate::matcher::Scratch::default());
+        assert_eq!(verdict.findings.len(), 1, "{:?}", verdict.findings);
+        let RuleKind::Pii(pii) = &engine.rules().rules[0].kind else {
+            panic!("not a pii rule")
+        };
+        assert!(hints_of(&judged).1, "the judged call's hints are kept");
+        let detections = reads::detections(pii.reader_key(), 2);
+        let agent_text = &judged.turns[1].text;
+        let ranges = detections[1].as_ref().expect("the agent's turn was read");
+        assert_eq!(
+            ranges.iter().map(|r| &agent_text[r.clone()]).collect::<Vec<_>>(),
+            ["4111 1111 1111 1111"]
+        );
+        assert_eq!(detections[0], None, "the rule does not read the customer");
+        let known = KnownValues::of(engine.rules(), &judged, Redaction::All);
+        for card in ["5500 0000 0000 0004", "4111 1111 1111 1111"] {
+            assert!(known.0.iter().any(|(v, _)| v == card), "{card} in {:?}", known.0);
+        }
+        // Another call, not judged: nothing kept applies to it.
+        let other = parse("[00:00:01] Agent: that is 4000 0566 5566 5556\n");
+        assert!(!hints_of(&other).1);
+        let known = KnownValues::of(engine.rules(), &other, Redaction::All);
+        let values: Vec<&str> = known.0.iter().map(|(v, _)| v.as_str()).collect();
+        assert_eq!(values, ["4000 0566 5566 5556"]);
     }
 
     #[test]

@@ -325,7 +325,7 @@ fn reader_groups(rules: &[Rule]) -> Vec<Option<usize>> {
         .iter()
         .map(|rule| match &rule.kind {
             RuleKind::Readback(r) => Some(format!("{:?}", r.extractor())),
-            RuleKind::Pii(p) => Some(p.reader_key()),
+            RuleKind::Pii(p) => Some(p.reader_key().to_string()),
             _ => None,
         })
         .collect();

@@ -611,7 +611,7 @@ severity = "error"
         let (set, _) = RuleSet::builtins().unwrap();
         let key = |rule: &Rule| match &rule.kind {
             RuleKind::Readback(r) => Some(format!("{:?}", r.extractor())),
-            RuleKind::Pii(p) => Some(p.reader_key()),
+            RuleKind::Pii(p) => Some(p.reader_key().to_string()),
             _ => None,
         };
         let mut shared = 0;

@@ -18,6 +18,7 @@ use toml::Spanned;
 use unicode_width::UnicodeWidthChar as _;
 
 use super::readback::digit_strings::{digit_runs, may_hold_run};
+use super::readback::reads;
 use super::readback::values::VALUE_PROFILE;
 use super::{CompileCtx, EvalCtx, Kind, KindDoc, Outcome, Speakers, Window, quote_list};
 use crate::finding::Finding;
@@ -71,6 +72,8 @@ pub struct Pii {
     pattern_texts: Vec<String>,
     keep_last: usize,
     suggest: Option<String>,
+    /// [`Pii::reader_key`], made once: the rule's detections are kept under it.
+    reader_key: &'static str,
 }
 
 /// Default and largest `keep_last`: payment standards (PCI DSS) allow showing the last four.
@@ -149,12 +152,14 @@ impl Kind for Pii {
                 0
             }
         };
+        let pattern_texts: Vec<String> = toml.patterns.iter().map(|p| p.get_ref().clone()).collect();
         ok.then(|| Pii {
             speakers: toml.speaker.into(),
             card,
             cn_id,
             patterns,
-            pattern_texts: toml.patterns.iter().map(|p| p.get_ref().clone()).collect(),
+            reader_key: crate::finding::intern(&format!("{card} {cn_id} {pattern_texts:?}")),
+            pattern_texts,
             keep_last,
             suggest: toml.suggest.clone(),
         })
@@ -166,9 +171,15 @@ impl Kind for Pii {
             Err(reason) => return ctx.not_applicable(|| reason.into_message()),
         };
         let mut norm = NormText::new();
+        // `--redact` masks what pii rules find in every turn: it takes these turns' from here.
+        let keep = reads::wanted();
         for &index in selection.turns.iter() {
             let text = &ctx.transcript.turns[index].text;
-            for found in self.find(text, ctx.turns.hint(ctx.transcript, index).digits, &mut norm) {
+            let found = self.find(text, ctx.turns.hint(ctx.transcript, index).digits, &mut norm);
+            if keep {
+                reads::keep_detections(self.reader_key, index, found.iter().map(|f| f.range.clone()));
+            }
+            for found in found {
                 let hit = Hit {
                     rule: 0,
                     turn: index as u32,
@@ -232,8 +243,8 @@ struct Found {
 impl Pii {
     /// What decides [`Pii::ranges`]: two rules with the same key find the same values (their
     /// speakers, messages and suggestions may differ).
-    pub fn reader_key(&self) -> String {
-        format!("{} {} {:?}", self.card, self.cn_id, self.pattern_texts)
+    pub fn reader_key(&self) -> &'static str {
+        self.reader_key
     }
 
     /// Where the rule's protected values are, in byte ranges of `source`: `--redact` masks

@@ -48,6 +48,15 @@ struct Hints {
     /// Where each turn's text ends in `texts`.
     ends: Vec<usize>,
     hints: Vec<TextHint>,
+    /// What the pii rules found in the turns they read, kept for `--redact` ([`keep_detections`]).
+    detections: Vec<Detections>,
+}
+
+/// What one pii reader (by its key) found in one turn.
+struct Detections {
+    key: &'static str,
+    turn: usize,
+    ranges: Vec<Range<usize>>,
 }
 
 /// A hasher for keys that are already hashes ([`hash_text`]).
@@ -90,6 +99,38 @@ pub(crate) fn want() {
     WANTED.set(true);
 }
 
+/// True once this thread keeps what the rules read for `--redact` ([`want`]).
+pub(crate) fn wanted() -> bool {
+    WANTED.get()
+}
+
+/// Keeps the byte ranges that the pii reader `key` found in turn `turn` of the transcript whose
+/// hints were kept last (the one being judged).
+pub(crate) fn keep_detections(key: &'static str, turn: usize, ranges: impl Iterator<Item = Range<usize>>) {
+    HINTS.with_borrow_mut(|kept| {
+        kept.detections.push(Detections {
+            key,
+            turn,
+            ranges: ranges.collect(),
+        });
+    });
+}
+
+/// Per turn of the transcript whose hints are kept (`turns` of them), what the pii reader
+/// `key` found there, `None` in the turns no rule with that reader read. Only for the
+/// transcript [`hints_of`] found kept.
+pub(crate) fn detections(key: &str, turns: usize) -> Vec<Option<Vec<Range<usize>>>> {
+    let mut out = vec![None; turns];
+    HINTS.with_borrow(|kept| {
+        for found in kept.detections.iter().filter(|d| d.key == key) {
+            if let Some(slot) = out.get_mut(found.turn) {
+                *slot = Some(found.ranges.clone());
+            }
+        }
+    });
+    out
+}
+
 /// Keeps the hints of a transcript's turns (in order), when they are wanted.
 pub(crate) fn remember_hints(transcript: &Transcript, hints: &[TextHint]) {
     if !WANTED.get() {
@@ -104,12 +145,13 @@ pub(crate) fn remember_hints(transcript: &Transcript, hints: &[TextHint]) {
         }
         kept.hints.clear();
         kept.hints.extend_from_slice(hints);
+        kept.detections.clear();
     });
 }
 
-/// The hints of a transcript's turns: those kept when the turns are the ones kept, else worked
-/// out.
-pub(crate) fn hints_of(transcript: &Transcript) -> Vec<TextHint> {
+/// The hints of a transcript's turns: those kept when the turns are the ones kept (then true,
+/// and [`detections`] are this transcript's too), else worked out.
+pub(crate) fn hints_of(transcript: &Transcript) -> (Vec<TextHint>, bool) {
     let kept = HINTS.with_borrow(|kept| {
         let same = kept.ends.len() == transcript.turns.len()
             && transcript.turns.iter().enumerate().all(|(i, turn)| {
@@ -118,7 +160,13 @@ pub(crate) fn hints_of(transcript: &Transcript) -> Vec<TextHint> {
             });
         same.then(|| kept.hints.clone())
     });
-    kept.unwrap_or_else(|| transcript.turns.iter().map(|t| text_hint(&t.text)).collect())
+    match kept {
+        Some(hints) => (hints, true),
+        None => (
+            transcript.turns.iter().map(|t| text_hint(&t.text)).collect(),
+            false,
+        ),
+    }
 }
 
 /// How many reads this thread keeps (tests tell a read taken from here from a new one).
