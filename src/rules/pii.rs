@@ -171,7 +171,8 @@ impl Kind for Pii {
             Err(reason) => return ctx.not_applicable(|| reason.into_message()),
         };
         let mut norm = NormText::new();
-        // `--redact` masks what pii rules find in every turn: it takes these turns' from here.
+        // `--redact` masks what pii rules find in any turn: it takes what this rule found in
+        // these turns (`reads::detections`) instead of looking again.
         let keep = reads::wanted();
         for &index in selection.turns.iter() {
             let text = &ctx.transcript.turns[index].text;
