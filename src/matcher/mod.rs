@@ -841,8 +841,8 @@ mod tests {
                 .map(|p| p.gate_sets.get().is_some())
                 .collect()
         };
-        // Registering parses nothing; preparing their gates parses the patterns run on every turn, which
-        // the builder's clones keep; a pattern deferred until a hit is never gated.
+        // Registering parses nothing; preparing the gates parses the patterns run on every
+        // turn, which the builder's clones keep; a pattern deferred until a hit is never gated.
         assert_eq!(computed(&builder), [false, false]);
         builder.prepare_gates();
         assert_eq!(computed(&builder), [true, false]);
