@@ -156,32 +156,31 @@ pub fn money_talk(text: &str) -> bool {
     MONEY_TALK.is_match(text)
 }
 
-/// The currency words one of which every match of [`ENGLISH`] holds.
-static CURRENCY_WORDS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::new(["dollar", "buck", "pound", "euro", "yuan", "quid"])
-        .unwrap_or_else(|e| unreachable!("built-in currency words: {e}"))
-});
+/// The currency words one of which every match of [`ENGLISH`] holds (all of them markers).
+const CURRENCY_WORDS: [&str; 6] = ["dollar", "buck", "pound", "euro", "yuan", "quid"];
 
 /// Signs and words without which there is no amount: a cheap test before the patterns run.
+const MARKER_WORDS: [&str; 22] = [
+    "$", "¥", "£", "€", "元", "块", "圆", "毛", "角", "dollar", "buck", "pound", "euro", "yuan", "quid",
+    "rmb", "usd", "cny", "hkd", "eur", "gbp", "美金",
+];
+
+/// [`MARKER_WORDS`], to look for.
 static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    let markers = [
-        "$", "¥", "£", "€", "元", "块", "圆", "毛", "角", "dollar", "buck", "pound", "euro", "yuan", "quid",
-        "rmb", "usd", "cny", "hkd", "eur", "gbp", "美金",
-    ];
-    AhoCorasick::new(markers).unwrap_or_else(|e| unreachable!("built-in amount markers: {e}"))
+    AhoCorasick::new(MARKER_WORDS).unwrap_or_else(|e| unreachable!("built-in amount markers: {e}"))
 });
 
 /// Every amount in folded text, in order, without overlaps. `money` says the talk around the
 /// text is about money (see the module documentation); the text itself may say so too.
 pub fn amounts(text: &str, money: bool) -> Vec<AmountMatch> {
-    if !MARKERS.is_match(text) {
+    let Some(currency_word) = markers_in(text) else {
         return Vec::new();
-    }
+    };
     // Looked at only when a number comes with 块, 毛 or 角 (rarely).
     let talk = std::cell::OnceCell::new();
     let money = || money || *talk.get_or_init(|| money_talk(text));
     let mut found: Vec<AmountMatch> = Vec::new();
-    let english = CURRENCY_WORDS.is_match(text).then(|| ENGLISH.captures_iter(text));
+    let english = currency_word.then(|| ENGLISH.captures_iter(text));
     for m in english.into_iter().flatten() {
         let (Some(whole), Some(words)) = (m.get(0), m.get(1)) else {
             continue;
@@ -205,6 +204,9 @@ pub fn amounts(text: &str, money: bool) -> Vec<AmountMatch> {
         });
     }
     for m in ARABIC.find_iter(text) {
+        if !may_have_currency(text, m.range()) {
+            continue;
+        }
         let Some(value) = arabic_cents(m.as_str()) else {
             continue;
         };
@@ -213,6 +215,12 @@ pub fn amounts(text: &str, money: bool) -> Vec<AmountMatch> {
         }
     }
     for m in CHINESE.find_iter(text) {
+        // Most runs are a numeral in a word (一下, 十分): nothing to parse when no currency can
+        // be next to them. A currency sign or word before the run can only come before all of
+        // it, as no numeral ends one.
+        if !may_have_currency(text, m.range()) {
+            continue;
+        }
         // A match may start with a word that is not part of the number ("一共三百元"): try the
         // longest suffix of the run that parses.
         let run = m.as_str();
@@ -286,6 +294,39 @@ fn chinese_cents(number: &str) -> Option<u64> {
         cents += u64::from(d?);
     }
     Some(cents)
+}
+
+/// Whether any of the [`MARKER_WORDS`] occurs in `text` (`None` when none does: the text holds
+/// no amount), and then whether one of them is one of the [`CURRENCY_WORDS`]: one pass for both.
+fn markers_in(text: &str) -> Option<bool> {
+    let mut any = false;
+    // Overlapping, so "euro" is seen where "eur" ends first.
+    for m in MARKERS.find_overlapping_iter(text) {
+        if CURRENCY_WORDS.contains(&MARKER_WORDS[m.pattern().as_usize()]) {
+            return Some(true);
+        }
+        any = true;
+    }
+    any.then_some(false)
+}
+
+/// The last characters of the [`PREFIXES`].
+const PREFIX_ENDS: [char; 9] = ['$', '¥', '£', '€', 'b', 'd', 'y', 'r', 'p'];
+
+/// The first characters of the [`SCALES`] and [`SUFFIXES`] words.
+const WORD_AFTER_STARTS: [char; 24] = [
+    't', 'm', 'k', 'd', 'b', 'p', 'e', 'y', 'q', 'u', 'r', '百', '万', '千', '亿', '元', '块', '美', '英',
+    '欧', '人', '圆', '毛', '角',
+];
+
+/// False when [`with_currency`] certainly finds no currency next to the number at `range`: no
+/// [`PREFIXES`] entry can end just before it (spaces aside) and no [`SCALES`] or [`SUFFIXES`]
+/// word can start just after it. A look at one character each side, before the number is
+/// parsed.
+fn may_have_currency(text: &str, range: Range<usize>) -> bool {
+    let before = text[..range.start].trim_end_matches(' ').chars().next_back();
+    let after = text[range.end..].trim_start_matches(' ').chars().next();
+    before.is_some_and(|c| PREFIX_ENDS.contains(&c)) || after.is_some_and(|c| WORD_AFTER_STARTS.contains(&c))
 }
 
 /// Turns a number at `range` into an amount when a currency sign or word is next to it, with
@@ -434,5 +475,41 @@ fn small_units(text: &str) -> (u64, usize) {
         // follow ("135元5个" is not 135.5).
         Some(&(_, next)) if digit(next).is_some() || MEASURE_WORDS.contains(next) => (0, 0),
         _ => (tenths * 10, first.len_utf8()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_look_before_parsing_lets_every_currency_next_to_a_number_through() {
+        for prefix in PREFIXES {
+            for text in [format!("{prefix}135"), format!("{prefix} 135")] {
+                let at = text.len() - 3;
+                assert!(may_have_currency(&text, at..text.len()), "{text}");
+            }
+        }
+        for word in SUFFIXES.iter().chain(SCALES.iter().map(|(w, _)| w)) {
+            for text in [format!("135{word}"), format!("135 {word}")] {
+                assert!(may_have_currency(&text, 0..3), "{text}");
+            }
+        }
+        assert!(!may_have_currency("一下子", 0..3));
+        assert!(!may_have_currency("call 135 now", 5..8));
+    }
+
+    #[test]
+    fn one_pass_tells_markers_and_currency_words_apart() {
+        assert_eq!(
+            markers_in("fifty euros"),
+            Some(true),
+            "euro, though eur ends first"
+        );
+        assert_eq!(markers_in("a bucket and 5 pounds"), Some(true));
+        assert_eq!(markers_in("一百三十五元"), Some(false));
+        assert_eq!(markers_in("$135"), Some(false));
+        assert_eq!(markers_in("no money here"), None);
+        assert_eq!(amounts("fifty euros", false).len(), 1);
     }
 }
