@@ -497,10 +497,17 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
 /// `text` with every occurrence of the known values (matched ignoring ASCII case) masked; `None`
 /// when none occurs.
 fn mask_literals(text: &str, values: &[Known]) -> Option<String> {
-    // Most texts hold none of the values: a look at the text's byte pairs rules most values
-    // out without searching for them.
-    let pairs = BytePairs::of(text);
-    mask_literals_where(text, values, |value| pairs.may_hold(value))
+    // A call has few known values, most of them without letters (digit strings, amounts,
+    // dates): such a value is simply looked for, as case cannot hide it. For one with letters,
+    // a look at the text's byte pairs, made once, rules it out without folding the text's case.
+    let pairs = std::cell::OnceCell::new();
+    mask_literals_where(text, values, |value| {
+        if value.bytes().any(|b| b.is_ascii_alphabetic()) {
+            pairs.get_or_init(|| BytePairs::of(text)).may_hold(value)
+        } else {
+            text.contains(value)
+        }
+    })
 }
 
 /// [`mask_literals`], searching only for the values `may_occur` does not rule out.
