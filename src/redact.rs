@@ -26,7 +26,7 @@
 //! team, date) is left as it is: reports group by it.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -37,9 +37,10 @@ use crate::finding::{FileResult, Finding};
 use crate::normalize::NormText;
 use crate::rulebook::RuleSet;
 use crate::rules::RuleKind;
+use crate::rules::readback::Readback;
 use crate::rules::readback::hint::{TextHint, digit_turns, is_digit_word};
 use crate::rules::readback::reads::{self, hints_of};
-use crate::rules::readback::values::{Entity, Extractor, Reading, SharedText};
+use crate::rules::readback::values::{Entity, Extractor, Found, Reading, SharedText};
 use crate::rules::utterance::{UtteranceText, utterances};
 use crate::text_hash::TextMap;
 use crate::transcript::Transcript;
@@ -367,10 +368,20 @@ const MIN_KNOWN_CHARS: usize = 3;
 /// (whose last four digits stay visible).
 type Known = (String, bool);
 
+/// The two passes over a transcript's utterances for one reader: the values given, then the
+/// utterances the rules search for their read-back.
+#[derive(Clone, Copy)]
+enum Pass {
+    Given,
+    Searched,
+}
+
 /// The values the enabled read-back and pii rules read in a transcript that `mode` masks,
 /// longest first (so a value is masked whole before any shorter one inside it). Read-back
 /// values are read as the rules read them, from utterances, so a number said across a pause is
-/// known whole and by each of its pieces.
+/// known whole and by each of its pieces, and where the rules read them: every utterance of the
+/// party that gives the value, and the other party's in the windows where the rules look for
+/// its read-back (a price the agent quotes with no value given near it is read by no rule).
 fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Vec<Known> {
     // From the next transcript on, the rules keep what they read for this.
     reads::want();
@@ -392,22 +403,31 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
         }
     };
     // Rulebooks for several languages carry the same read-back and pii rules: read each
-    // distinct reader once.
-    let mut readers: Vec<(usize, &RuleKind)> = Vec::new();
+    // distinct reader once, in the utterances any read-back rule with that reader reads.
+    let mut readers: Vec<(usize, &RuleKind, Vec<&Readback>)> = Vec::new();
     for (index, rule) in rules.enabled_rules() {
         let wanted = match &rule.kind {
             RuleKind::Readback(r) => mode.masks(r.extractor().0.entity()),
             RuleKind::Pii(_) => mode.is_on(),
             _ => false,
         };
-        if let Some(group) = rules.reader_group(index)
-            && wanted
-            && !readers.iter().any(|(g, _)| *g == group)
-        {
-            readers.push((group, &rule.kind));
+        let Some(group) = rules.reader_group(index).filter(|_| wanted) else {
+            continue;
+        };
+        let member = match &rule.kind {
+            RuleKind::Readback(r) => Some(r),
+            _ => None,
+        };
+        match readers.iter_mut().find(|(g, ..)| *g == group) {
+            Some((_, _, members)) => {
+                if let Some(member) = member.filter(|m| !members.iter().any(|o| o.reads_like(m))) {
+                    members.push(member);
+                }
+            }
+            None => readers.push((group, &rule.kind, member.into_iter().collect())),
         }
     }
-    let spans = if readers.iter().any(|(_, k)| matches!(k, RuleKind::Readback(_))) {
+    let spans = if readers.iter().any(|(_, k, _)| matches!(k, RuleKind::Readback(_))) {
         utterances(transcript)
     } else {
         Vec::new()
@@ -422,50 +442,81 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
     };
     // Digit strings are read, as read-back rules read them, from the utterance's turns that
     // can hold one: most often the whole utterance, and then its text is shared.
-    let digit_readers = readers
-        .iter()
-        .any(|(_, kind)| matches!(kind, RuleKind::Readback(r) if r.extractor().0.entity().is_digit_string()));
-    let texts: Vec<(UtteranceText<'_>, Option<UtteranceText<'_>>)> = spans
-        .iter()
-        .map(|span| {
+    let digit_readers = readers.iter().any(
+        |(_, kind, _)| matches!(kind, RuleKind::Readback(r) if r.extractor().0.entity().is_digit_string()),
+    );
+    // Made when first read: the rules read only some of the utterances.
+    let texts: Vec<OnceCell<(UtteranceText<'_>, Option<UtteranceText<'_>>)>> =
+        spans.iter().map(|_| OnceCell::new()).collect();
+    let text_of = |u: usize| {
+        texts[u].get_or_init(|| {
+            let span = &spans[u];
             let digit_span = digit_turns(span.clone(), |t| hints[t]);
             let fewer =
                 (digit_readers && digit_span != *span).then(|| UtteranceText::new(transcript, digit_span));
             (UtteranceText::new(transcript, span.clone()), fewer)
         })
-        .collect();
+    };
     // Each text is folded once, by the first reader that needs its fold.
     let mut shared: Vec<[Option<SharedText<'_>>; 2]> = spans.iter().map(|_| [None, None]).collect();
-    for (_, kind) in readers {
+    let role_of = |u: usize| transcript.turns[spans[u].start].speaker.role;
+    for (_, kind, members) in readers {
         match kind {
             RuleKind::Readback(r) => {
                 let (extractor, min_digits) = r.extractor();
                 let digits = extractor.entity().is_digit_string();
-                for ((whole, fewer), shared) in texts.iter().zip(&mut shared) {
-                    let (slot, text) = match fewer {
-                        Some(fewer) if digits => (1, fewer),
-                        _ => (0, whole),
-                    };
-                    let source = text.as_str();
-                    let shared = shared[slot].get_or_insert_with(|| {
-                        let hint = hints[text.turns()]
-                            .iter()
-                            .copied()
-                            .fold(TextHint::default(), TextHint::and);
-                        SharedText::with_hint(hint, source)
-                    });
-                    // Masking more is the safe side: 块 after a number is read as money.
-                    for f in extractor.values_shared(shared, min_digits, true, Reading::Values) {
-                        add(&source[f.range.clone()], digits);
-                        add(&f.value.to_string(), digits);
-                        // Said across a pause: each turn's piece is quoted on its own line.
-                        let ((first, start), (last, end)) =
-                            (text.locate(f.range.start), text.locate(f.range.end));
-                        if first != last {
-                            let turns = &transcript.turns;
-                            add(turns[first].text.get(start..).unwrap_or_default(), digits);
-                            add(turns[last].text.get(..end).unwrap_or_default(), digits);
+                // What the rules with this reader read: every utterance of the party that gives
+                // the value, then the other party's in the windows where the rules look for
+                // the read-back of the values found.
+                let mut read: Vec<Option<Vec<Found>>> = vec![None; spans.len()];
+                let mut plan: Vec<usize> = Vec::new();
+                for pass in [Pass::Given, Pass::Searched] {
+                    plan.clear();
+                    for member in &members {
+                        let (from, _) = member.parties();
+                        match pass {
+                            Pass::Given => plan.extend((0..spans.len()).filter(|&u| role_of(u) == from)),
+                            Pass::Searched => {
+                                let given = (0..spans.len())
+                                    .filter(|&u| role_of(u) == from)
+                                    .flat_map(|u| read[u].iter().flatten().map(move |f| (u, f.value.clone())))
+                                    .collect();
+                                plan.extend(member.searched_utterances(&spans, role_of, given));
+                            }
                         }
+                    }
+                    for &u in &plan {
+                        if read[u].is_some() {
+                            continue;
+                        }
+                        let (whole, fewer) = text_of(u);
+                        let (slot, text) = match fewer {
+                            Some(fewer) if digits => (1, fewer),
+                            _ => (0, whole),
+                        };
+                        let source = text.as_str();
+                        let shared = shared[u][slot].get_or_insert_with(|| {
+                            let hint = hints[text.turns()]
+                                .iter()
+                                .copied()
+                                .fold(TextHint::default(), TextHint::and);
+                            SharedText::with_hint(hint, source)
+                        });
+                        // Masking more is the safe side: 块 after a number is read as money.
+                        let found = extractor.values_shared(shared, min_digits, true, Reading::Values);
+                        for f in &found {
+                            add(&source[f.range.clone()], digits);
+                            add(&f.value.to_string(), digits);
+                            // Said across a pause: each turn's piece is quoted on its own line.
+                            let ((first, start), (last, end)) =
+                                (text.locate(f.range.start), text.locate(f.range.end));
+                            if first != last {
+                                let turns = &transcript.turns;
+                                add(turns[first].text.get(start..).unwrap_or_default(), digits);
+                                add(turns[last].text.get(..end).unwrap_or_default(), digits);
+                            }
+                        }
+                        read[u] = Some(found);
                     }
                 }
             }
@@ -500,7 +551,7 @@ fn mask_literals(text: &str, values: &[Known]) -> Option<String> {
     // A call has few known values, most of them without letters (digit strings, amounts,
     // dates): such a value is simply looked for, as case cannot hide it. For one with letters,
     // a look at the text's byte pairs, made once, rules it out without folding the text's case.
-    let pairs = std::cell::OnceCell::new();
+    let pairs = OnceCell::new();
     mask_literals_where(text, values, |value| {
         if value.bytes().any(|b| b.is_ascii_alphabetic()) {
             pairs.get_or_init(|| BytePairs::of(text)).may_hold(value)
@@ -951,6 +1002,41 @@ mod tests {
         let known = KnownValues::of(engine.rules(), &other, Redaction::All);
         let values: Vec<&str> = known.0.iter().map(|(v, _)| v.as_str()).collect();
         assert_eq!(values, ["4000 0566 5566 5556"]);
+    }
+
+    #[test]
+    fn known_values_are_read_where_the_rules_read() {
+        // The read-back rule reads every customer utterance and the agent's in the windows after
+        // a value the customer gave (and the four before it): a price the agent states with no
+        // value given near it is read by no rule, so it is no known value.
+        let (rules, _) = RuleSet::from_text(
+            "r.toml",
+            "[rulebook]\nid = \"r\"\n[[readback]]\nid = \"amount\"\nentity = \"amount\"\nwithin_turns = 1\n",
+        )
+        .unwrap();
+        let known = |text: &str| {
+            let transcript =
+                crate::transcript::plain::parse(text, &crate::transcript::ParseOptions::default()).unwrap();
+            let values = KnownValues::of(&rules, &transcript, Redaction::All).0;
+            values.into_iter().map(|(v, _)| v).collect::<Vec<_>>()
+        };
+        let unread = known(
+            "Agent: your plan is 128 dollars a month\nCustomer: ok\nAgent: anything else?\n\
+             Customer: I was charged 135 dollars\nAgent: 135 dollars, noted\nCustomer: thanks\n\
+             Agent: the fee is 27 dollars\n",
+        );
+        assert!(unread.contains(&"135 dollars".to_string()), "{unread:?}");
+        // Two agent utterances before the value (outside `within_turns = 1`), one after it.
+        assert!(!unread.iter().any(|v| v.contains("128")), "{unread:?}");
+        assert!(!unread.iter().any(|v| v.contains("27 dollars")), "{unread:?}");
+        // The same price said right before the customer's value is in the rule's window.
+        let read = known(
+            "Agent: your plan is 128 dollars a month\nCustomer: I was charged 135 dollars\nAgent: noted\n",
+        );
+        assert!(read.contains(&"128 dollars".to_string()), "{read:?}");
+        // Without a value from the customer the rule reads no agent utterance at all.
+        let none = known("Agent: your plan is 128 dollars a month\nCustomer: ok\n");
+        assert!(none.is_empty(), "{none:?}");
     }
 
     #[test]

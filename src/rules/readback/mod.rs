@@ -504,6 +504,53 @@ impl Readback {
         (&self.extractor, self.min_digits)
     }
 
+    /// Who gives the value and who must restate it.
+    pub fn parties(&self) -> (Role, Role) {
+        (self.from, self.by)
+    }
+
+    /// True when this rule reads the same utterances as `other` in every call: the same
+    /// parties and windows (the rulebooks for several languages carry the same rule).
+    pub fn reads_like(&self, other: &Readback) -> bool {
+        (self.from, self.by, self.within_turns) == (other.from, other.by, other.within_turns)
+    }
+
+    /// The `by` party's utterances (indices into `utterances`, spoken by `role_of` each) that
+    /// this rule searches for a read-back when the `from` party gave `given` (utterance index
+    /// and value, in order): the windows of every value, as [`Readback::windows`] draws them.
+    /// With the `from` party's utterances, these are what the rule reads in a call, and
+    /// `--redact` masks the values read in them and in no others.
+    pub fn searched_utterances(
+        &self,
+        utterances: &[Range<usize>],
+        role_of: impl Fn(usize) -> Role,
+        given: Vec<(usize, Value)>,
+    ) -> Vec<usize> {
+        let by_utterances: Vec<usize> = (0..utterances.len()).filter(|&u| role_of(u) == self.by).collect();
+        let given = given
+            .into_iter()
+            .map(|(u, value)| {
+                // Only the utterance counts for the windows; the turn is for messages.
+                let at = (utterances[u].start, 0);
+                (
+                    u,
+                    Located {
+                        value,
+                        start: at,
+                        end: at,
+                    },
+                )
+            })
+            .collect();
+        let mut searched: Vec<usize> = Vec::new();
+        for group in &self.group(given) {
+            if let Some((window, earlier)) = self.windows(group, &by_utterances) {
+                searched.extend(window.into_iter().chain(earlier).map(|k| by_utterances[k]));
+            }
+        }
+        searched
+    }
+
     /// Groups values that are the same, in order of first appearance.
     fn group(&self, given: Vec<(usize, Located)>) -> Vec<Group> {
         let entity = self.extractor.entity();
