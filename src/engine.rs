@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 use crate::finding::{Finding, NotApplicable, Scope};
 use crate::matcher::{Matcher, Scratch};
 use crate::rulebook::RuleSet;
-use crate::rules::{EvalCtx, Outcome, Rule, TurnIndex};
+use crate::rules::readback::reads;
+use crate::rules::{EvalCtx, Outcome, Rule, RuleKind, TurnIndex};
 use crate::transcript::{Channel, Language, Transcript, TranscriptKind};
 
 /// What checking one transcript produced.
@@ -16,6 +17,9 @@ pub struct Verdict {
     pub findings: Vec<Finding>,
     /// Rules that could not be judged, with reasons.
     pub not_applicable: Vec<NotApplicable>,
+    /// The utterances each read-back rule read, as (rule index, utterance index), when the
+    /// thread was asked to keep them for `--redact`; `None` when it was not.
+    pub read_utterances: Option<Vec<(usize, usize)>>,
 }
 
 /// Time spent in the engine's two stages, summed over transcripts.
@@ -184,6 +188,7 @@ impl Engine {
         let mut verdict = Verdict {
             // Most calls leave some rules out (another language's, another channel's).
             not_applicable: Vec::with_capacity(self.rules.rules.len()),
+            read_utterances: reads::wanted().then(Vec::new),
             ..Verdict::default()
         };
         let mut channel_reason: Option<String> = None;
@@ -239,7 +244,13 @@ impl Engine {
                 rule,
                 reasons,
             };
-            if let Outcome::NotApplicable(reason) = rule.kind.evaluate(&ctx, &mut verdict.findings) {
+            let outcome = rule.kind.evaluate(&ctx, &mut verdict.findings);
+            if let Some(read) = verdict.read_utterances.as_mut()
+                && matches!(rule.kind, RuleKind::Readback(_))
+            {
+                keep_read_utterances(read, index);
+            }
+            if let Outcome::NotApplicable(reason) = outcome {
                 verdict.not_applicable.push(NotApplicable {
                     rule: rule.interned_id,
                     reason,
@@ -258,6 +269,14 @@ impl Engine {
             .sort_by(|a, b| (a.start, &a.rule).cmp(&(b.start, &b.rule)));
         verdict
     }
+}
+
+/// Adds the utterances read-back rule `index` just read to `read` ([`Verdict::read_utterances`]):
+/// only for `--redact`, so out of the way of the rules' loop.
+#[cold]
+#[inline(never)]
+fn keep_read_utterances(read: &mut Vec<(usize, usize)>, index: usize) {
+    read.extend(reads::take_read_utterances().into_iter().map(|u| (index, u)));
 }
 
 /// Why a rule for `wanted` transcripts does not apply to this one, of `channel` (`declared`

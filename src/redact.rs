@@ -303,16 +303,21 @@ fn mask_ranges(text: &str, ranges: &[Range<usize>]) -> Option<String> {
 /// (`VIP-AB12C`, `3 May 1980`, spoken digits) and as the rules restate it in messages and notes
 /// (`vipab12c`, `1980-05-03`, `13800138000`). Digit strings keep their last four digits, as
 /// everywhere else; values shorter than three characters identify nobody and are left alone.
+///
+/// `read_utterances` is what the read-back rules read when they judged the transcript
+/// ([`crate::engine::Verdict::read_utterances`]); without it, the values are read in the
+/// utterances the rules would read ([`KnownValues::of`]).
 pub fn mask_known_values(
     rules: &RuleSet,
     transcript: &Transcript,
+    read_utterances: Option<&[(usize, usize)]>,
     findings: &mut [Finding],
     mode: Redaction,
 ) {
     if findings.is_empty() || !mode.is_on() {
         return;
     }
-    let known = KnownValues::of(rules, transcript, mode);
+    let known = KnownValues(known_values(rules, transcript, read_utterances, mode));
     if known.0.is_empty() {
         return;
     }
@@ -346,9 +351,12 @@ fn texts_of(finding: &mut Finding) -> impl Iterator<Item = (&mut String, Words)>
 pub struct KnownValues(Vec<Known>);
 
 impl KnownValues {
-    /// The values the enabled read-back and pii rules read in `transcript` that `mode` masks.
+    /// The values the enabled read-back and pii rules read in `transcript` that `mode` masks,
+    /// read in the utterances the read-back rules read when they judge it: every utterance of
+    /// the party that gives the value, and the other party's in the windows where they look
+    /// for its read-back.
     pub fn of(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Self {
-        KnownValues(known_values(rules, transcript, mode))
+        KnownValues(known_values(rules, transcript, None, mode))
     }
 
     /// `text` with every known value masked as [`mask_known_values`] masks it; the number of
@@ -377,12 +385,18 @@ enum Pass {
 }
 
 /// The values the enabled read-back and pii rules read in a transcript that `mode` masks,
-/// longest first (so a value is masked whole before any shorter one inside it). Read-back
+/// in the utterances `read_utterances` lists (rule and utterance index) or, without it, in
+/// those the read-back rules would read, longest first (so a value is masked whole before any shorter one inside it). Read-back
 /// values are read as the rules read them, from utterances, so a number said across a pause is
 /// known whole and by each of its pieces, and where the rules read them: every utterance of the
-/// party that gives the value, and the other party's in the windows where the rules look for
-/// its read-back (a price the agent quotes with no value given near it is read by no rule).
-fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Vec<Known> {
+/// party that gives the value, and those of the other party the rules searched for its
+/// read-back (a price the agent quotes with no value given near it is read by no rule).
+fn known_values(
+    rules: &RuleSet,
+    transcript: &Transcript,
+    read_utterances: Option<&[(usize, usize)]>,
+    mode: Redaction,
+) -> Vec<Known> {
     // From the next transcript on, the rules keep what they read for this.
     reads::want();
     let mut values: Vec<Known> = Vec::new();
@@ -404,7 +418,7 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
     };
     // Rulebooks for several languages carry the same read-back and pii rules: read each
     // distinct reader once, in the utterances any read-back rule with that reader reads.
-    let mut readers: Vec<(usize, &RuleKind, Vec<&Readback>)> = Vec::new();
+    let mut readers: Vec<(usize, &RuleKind, Vec<&Readback>, Vec<usize>)> = Vec::new();
     for (index, rule) in rules.enabled_rules() {
         let wanted = match &rule.kind {
             RuleKind::Readback(r) => mode.masks(r.extractor().0.entity()),
@@ -419,15 +433,19 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
             _ => None,
         };
         match readers.iter_mut().find(|(g, ..)| *g == group) {
-            Some((_, _, members)) => {
+            Some((_, _, members, indices)) => {
+                indices.push(index);
                 if let Some(member) = member.filter(|m| !members.iter().any(|o| o.reads_like(m))) {
                     members.push(member);
                 }
             }
-            None => readers.push((group, &rule.kind, member.into_iter().collect())),
+            None => readers.push((group, &rule.kind, member.into_iter().collect(), vec![index])),
         }
     }
-    let spans = if readers.iter().any(|(_, k, _)| matches!(k, RuleKind::Readback(_))) {
+    let spans = if readers
+        .iter()
+        .any(|(_, k, ..)| matches!(k, RuleKind::Readback(_)))
+    {
         utterances(transcript)
     } else {
         Vec::new()
@@ -443,7 +461,7 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
     // Digit strings are read, as read-back rules read them, from the utterance's turns that
     // can hold one: most often the whole utterance, and then its text is shared.
     let digit_readers = readers.iter().any(
-        |(_, kind, _)| matches!(kind, RuleKind::Readback(r) if r.extractor().0.entity().is_digit_string()),
+        |(_, kind, ..)| matches!(kind, RuleKind::Readback(r) if r.extractor().0.entity().is_digit_string()),
     );
     // Made when first read: the rules read only some of the utterances.
     let texts: Vec<OnceCell<(UtteranceText<'_>, Option<UtteranceText<'_>>)>> =
@@ -460,7 +478,7 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
     // Each text is folded once, by the first reader that needs its fold.
     let mut shared: Vec<[Option<SharedText<'_>>; 2]> = spans.iter().map(|_| [None, None]).collect();
     let role_of = |u: usize| transcript.turns[spans[u].start].speaker.role;
-    for (_, kind, members) in readers {
+    for (_, kind, members, indices) in readers {
         match kind {
             RuleKind::Readback(r) => {
                 let (extractor, min_digits) = r.extractor();
@@ -472,7 +490,19 @@ fn known_values(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Ve
                 let mut plan: Vec<usize> = Vec::new();
                 for pass in [Pass::Given, Pass::Searched] {
                     plan.clear();
-                    for member in &members {
+                    if let Some(read_utterances) = read_utterances {
+                        // What the rules read, as they said when they judged the transcript.
+                        if matches!(pass, Pass::Given) {
+                            plan.extend(
+                                read_utterances
+                                    .iter()
+                                    .filter(|(rule, _)| indices.contains(rule))
+                                    .map(|&(_, u)| u)
+                                    .filter(|&u| u < spans.len()),
+                            );
+                        }
+                    }
+                    for member in members.iter().filter(|_| read_utterances.is_none()) {
                         let (from, _) = member.parties();
                         match pass {
                             Pass::Given => plan.extend((0..spans.len()).filter(|&u| role_of(u) == from)),
@@ -698,6 +728,12 @@ fn mask_spoken(spoken: &str) -> Option<String> {
     Some(masked.join(" "))
 }
 
+/// From now on, the rules judging calls on this thread keep what they read for
+/// [`mask_known_values`]: the utterances the read-back rules read, and their reads.
+pub fn keep_reads() {
+    reads::want();
+}
+
 /// Most texts each worker keeps redacted, per mode and [`Words`].
 const MAX_REDACTED: usize = 4096;
 
@@ -918,7 +954,7 @@ mod tests {
             replacement: None,
             excerpt: Some("Customer: born 3 May 1980, code VIP-AB12".into()),
         }];
-        mask_known_values(&rules, &transcript, &mut findings, Redaction::All);
+        mask_known_values(&rules, &transcript, None, &mut findings, Redaction::All);
         let f = &findings[0];
         assert_eq!(
             f.message,
@@ -1040,6 +1076,45 @@ mod tests {
     }
 
     #[test]
+    fn a_judged_call_s_known_values_are_those_of_the_utterances_its_rules_read() {
+        // The agent restates the number at once, so the rule never reads the agent's next
+        // utterance, inside its window: the verdict says so, and its number is no known value
+        // (the patterns still mask it, having six digits or more).
+        let (rules, _) = RuleSet::from_text(
+            "r.toml",
+            "[rulebook]\nid = \"r\"\n[[readback]]\nid = \"phone\"\nentity = \"digits\"\nmin_digits = 6\n",
+        )
+        .unwrap();
+        let transcript = crate::transcript::plain::parse(
+            "Customer: my number is 138 0013 8000\nAgent: 138 0013 8000, right?\n\
+             Customer: yes\nAgent: your ticket is 5566 7788\n",
+            &crate::transcript::ParseOptions::default(),
+        )
+        .unwrap();
+        let engine = crate::engine::Engine::new(rules);
+        keep_reads();
+        let verdict = engine.check(&transcript, &mut crate::matcher::Scratch::default());
+        assert!(verdict.findings.is_empty(), "{:?}", verdict.findings);
+        let read = verdict.read_utterances.expect("kept for --redact");
+        let read_utterances: Vec<usize> = read.iter().map(|&(_, u)| u).collect();
+        assert_eq!(
+            read_utterances,
+            [0, 2, 1],
+            "the customer's two utterances, then the agent's first"
+        );
+        let known = known_values(engine.rules(), &transcript, Some(&read), Redaction::All);
+        let values: Vec<&str> = known.iter().map(|(v, _)| v.as_str()).collect();
+        assert!(
+            values.contains(&"138 0013 8000") && values.contains(&"13800138000"),
+            "{values:?}"
+        );
+        assert!(!values.iter().any(|v| v.contains("5566")), "{values:?}");
+        // Without the verdict, the whole window is read.
+        let known = KnownValues::of(engine.rules(), &transcript, Redaction::All);
+        assert!(known.0.iter().any(|(v, _)| v == "5566 7788"), "{:?}", known.0);
+    }
+
+    #[test]
     fn personal_redaction_keeps_amounts_and_dates() {
         // Issue 13: "read back 3,680元, customer said 3,580元" became "*,****" in reports.
         let (rules, _) = RuleSet::from_text(
@@ -1075,7 +1150,7 @@ mod tests {
             finding("read back 3680, customer said 3580", excerpt),
             finding("read back 11-23, customer said 11-22", excerpt),
         ];
-        mask_known_values(&rules, &transcript, &mut findings, Redaction::Personal);
+        mask_known_values(&rules, &transcript, None, &mut findings, Redaction::Personal);
         let mut result = FileResult::Checked(crate::finding::FileReport {
             findings,
             ..crate::finding::FileReport::default()
@@ -1095,7 +1170,7 @@ mod tests {
         );
         // --redact=all masks them, as `check --redact` always did.
         let mut findings = vec![finding("read back 3680, customer said 3580", excerpt)];
-        mask_known_values(&rules, &transcript, &mut findings, Redaction::All);
+        mask_known_values(&rules, &transcript, None, &mut findings, Redaction::All);
         assert_eq!(findings[0].message, "read back ****, customer said ****");
         assert_eq!(
             findings[0].excerpt.as_deref(),
@@ -1103,7 +1178,7 @@ mod tests {
         );
         // Nothing at all without redaction.
         let mut findings = vec![finding("read back 3680, customer said 3580", excerpt)];
-        mask_known_values(&rules, &transcript, &mut findings, Redaction::None);
+        mask_known_values(&rules, &transcript, None, &mut findings, Redaction::None);
         assert_eq!(findings[0].excerpt.as_deref(), Some(excerpt));
     }
 

@@ -137,7 +137,10 @@ impl Pipeline<'_> {
         let (mut findings, outcomes): (Vec<_>, Vec<_>) = judged
             .into_iter()
             .map(|judged| match judged {
-                Judged::Verdict(verdict) => (verdict.findings, Ok(verdict.not_applicable)),
+                Judged::Verdict(verdict) => (
+                    verdict.findings,
+                    Ok((verdict.not_applicable, verdict.read_utterances)),
+                ),
                 Judged::NotChecked { roles, reason } => (Vec::new(), Err((roles, reason))),
             })
             .unzip();
@@ -164,7 +167,7 @@ impl Pipeline<'_> {
                         roles,
                         reason,
                     }),
-                    Ok(not_applicable) => {
+                    Ok((not_applicable, read_utterances)) => {
                         if self.excerpts {
                             for finding in &mut findings {
                                 finding.excerpt = source.excerpt(&lines, index, finding.start.line);
@@ -173,7 +176,14 @@ impl Pipeline<'_> {
                         // A card or ID number a pii rule found is never quoted, in any finding.
                         crate::rules::pii::mask_excerpts(&mut findings);
                         if self.mask_findings {
-                            crate::redact::mask_known_values(rules, transcript, &mut findings, self.redact);
+                            let read = read_utterances.as_deref();
+                            crate::redact::mask_known_values(
+                                rules,
+                                transcript,
+                                read,
+                                &mut findings,
+                                self.redact,
+                            );
                         }
                         FileResult::Checked(FileReport {
                             path,

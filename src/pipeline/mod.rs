@@ -407,6 +407,11 @@ impl Pipeline<'_> {
     /// time it took to `stats`.
     fn judge(&self, transcripts: &[Transcript], scratch: &mut Scratch, stats: &mut RunStats) -> Vec<Judged> {
         let mut timings = Timings::default();
+        if self.mask_findings && self.redact.is_on() {
+            // Known values are read where the rules read them: the rules say where, from the
+            // first call on.
+            crate::redact::keep_reads();
+        }
         let judged = transcripts
             .iter()
             .map(|transcript| {

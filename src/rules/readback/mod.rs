@@ -397,6 +397,7 @@ impl Reader<'_> {
         bare: bool,
     ) -> Said {
         let (transcript, turns) = (self.ctx.transcript, self.ctx.turns);
+        reads::note_read_utterance(u);
         let mut range = self.utterances[u].clone();
         if self.rule.extractor.entity().is_digit_string() {
             range = digit_turns(range, |t| turns.hint(transcript, t));

@@ -92,6 +92,8 @@ thread_local! {
     static HINTS: RefCell<Hints> = RefCell::new(Hints::default());
     /// Set once this thread has been asked for the hints of the turns the rules read.
     static WANTED: Cell<bool> = const { Cell::new(false) };
+    /// The utterances the read-back rule being judged has read, once wanted.
+    static READ_UTTERANCES: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
 }
 
 /// From now on, this thread keeps the hints of the turns of the transcripts it judges.
@@ -102,6 +104,21 @@ pub(crate) fn want() {
 /// True once this thread keeps what the rules read for `--redact` ([`want`]).
 pub(crate) fn wanted() -> bool {
     WANTED.get()
+}
+
+/// Notes that the read-back rule being judged read utterance `utterance` of its call, once
+/// wanted ([`want`]): `--redact` masks the values of the utterances the rules read.
+#[inline]
+pub(crate) fn note_read_utterance(utterance: usize) {
+    if WANTED.get() {
+        READ_UTTERANCES.with_borrow_mut(|read| read.push(utterance));
+    }
+}
+
+/// The utterances the read-back rule just judged read ([`note_read_utterance`]), in the order
+/// read, and none kept after.
+pub(crate) fn take_read_utterances() -> Vec<usize> {
+    READ_UTTERANCES.with_borrow_mut(std::mem::take)
 }
 
 /// Keeps the byte ranges that the pii reader `key` found in turn `turn` of the transcript whose
