@@ -385,12 +385,13 @@ enum Pass {
 }
 
 /// The values the enabled read-back and pii rules read in a transcript that `mode` masks,
-/// in the utterances `read_utterances` lists (rule and utterance index) or, without it, in
-/// those the read-back rules would read, longest first (so a value is masked whole before any shorter one inside it). Read-back
+/// longest first (so a value is masked whole before any shorter one inside it). Read-back
 /// values are read as the rules read them, from utterances, so a number said across a pause is
-/// known whole and by each of its pieces, and where the rules read them: every utterance of the
-/// party that gives the value, and those of the other party the rules searched for its
-/// read-back (a price the agent quotes with no value given near it is read by no rule).
+/// known whole and by each of its pieces, and where the rules read them: in the utterances
+/// `read_utterances` lists (rule and utterance index, as the rules judged the transcript) or,
+/// without it, in every utterance of the party that gives the value and the other party's in
+/// the windows where the rules look for its read-back. A price the agent quotes with no value
+/// given near it is read by no rule.
 fn known_values(
     rules: &RuleSet,
     transcript: &Transcript,
