@@ -376,14 +376,6 @@ const MIN_KNOWN_CHARS: usize = 3;
 /// (whose last four digits stay visible).
 type Known = (String, bool);
 
-/// The two passes over a transcript's utterances for one reader: the values given, then the
-/// utterances the rules search for their read-back.
-#[derive(Clone, Copy)]
-enum Pass {
-    Given,
-    Searched,
-}
-
 /// The values the enabled read-back and pii rules read in a transcript that `mode` masks,
 /// longest first (so a value is masked whole before any shorter one inside it). Read-back
 /// values are read as the rules read them, from utterances, so a number said across a pause is
@@ -484,70 +476,71 @@ fn known_values(
             RuleKind::Readback(r) => {
                 let (extractor, min_digits) = r.extractor();
                 let digits = extractor.entity().is_digit_string();
-                // What the rules with this reader read: every utterance of the party that gives
-                // the value, then the other party's in the windows where the rules look for
-                // the read-back of the values found.
-                let mut read: Vec<Option<Vec<Found>>> = vec![None; spans.len()];
-                let mut plan: Vec<usize> = Vec::new();
-                for pass in [Pass::Given, Pass::Searched] {
-                    plan.clear();
-                    if let Some(read_utterances) = read_utterances {
-                        // What the rules read, as they said when they judged the transcript.
-                        if matches!(pass, Pass::Given) {
-                            plan.extend(
-                                read_utterances
-                                    .iter()
-                                    .filter(|(rule, _)| indices.contains(rule))
-                                    .map(|&(_, u)| u)
-                                    .filter(|&u| u < spans.len()),
-                            );
+                // Reads utterance `u` once, adding its values.
+                let mut read = |u: usize, found: &mut [Option<Vec<Found>>]| {
+                    if found[u].is_some() {
+                        return;
+                    }
+                    let (whole, fewer) = text_of(u);
+                    let (slot, text) = match fewer {
+                        Some(fewer) if digits => (1, fewer),
+                        _ => (0, whole),
+                    };
+                    let source = text.as_str();
+                    let shared = shared[u][slot].get_or_insert_with(|| {
+                        let hint = hints[text.turns()]
+                            .iter()
+                            .copied()
+                            .fold(TextHint::default(), TextHint::and);
+                        SharedText::with_hint(hint, source)
+                    });
+                    // Masking more is the safe side: 块 after a number is read as money.
+                    let values = extractor.values_shared(shared, min_digits, true, Reading::Values);
+                    for f in &values {
+                        add(&source[f.range.clone()], digits);
+                        add(&f.value.to_string(), digits);
+                        // Said across a pause: each turn's piece is quoted on its own line.
+                        let ((first, start), (last, end)) =
+                            (text.locate(f.range.start), text.locate(f.range.end));
+                        if first != last {
+                            let turns = &transcript.turns;
+                            add(turns[first].text.get(start..).unwrap_or_default(), digits);
+                            add(turns[last].text.get(..end).unwrap_or_default(), digits);
                         }
                     }
-                    for member in members.iter().filter(|_| read_utterances.is_none()) {
-                        let (from, _) = member.parties();
-                        match pass {
-                            Pass::Given => plan.extend((0..spans.len()).filter(|&u| role_of(u) == from)),
-                            Pass::Searched => {
-                                let given = (0..spans.len())
-                                    .filter(|&u| role_of(u) == from)
-                                    .flat_map(|u| read[u].iter().flatten().map(move |f| (u, f.value.clone())))
-                                    .collect();
-                                plan.extend(member.searched_utterances(&spans, role_of, given));
+                    found[u] = Some(values);
+                };
+                let mut found: Vec<Option<Vec<Found>>> = vec![None; spans.len()];
+                match read_utterances {
+                    // What the rules with this reader read, as they said when they judged the
+                    // transcript.
+                    Some(read_utterances) => {
+                        for &(_, u) in read_utterances.iter().filter(|(rule, _)| indices.contains(rule)) {
+                            if u < spans.len() {
+                                read(u, &mut found);
                             }
                         }
                     }
-                    for &u in &plan {
-                        if read[u].is_some() {
-                            continue;
-                        }
-                        let (whole, fewer) = text_of(u);
-                        let (slot, text) = match fewer {
-                            Some(fewer) if digits => (1, fewer),
-                            _ => (0, whole),
-                        };
-                        let source = text.as_str();
-                        let shared = shared[u][slot].get_or_insert_with(|| {
-                            let hint = hints[text.turns()]
-                                .iter()
-                                .copied()
-                                .fold(TextHint::default(), TextHint::and);
-                            SharedText::with_hint(hint, source)
-                        });
-                        // Masking more is the safe side: 块 after a number is read as money.
-                        let found = extractor.values_shared(shared, min_digits, true, Reading::Values);
-                        for f in &found {
-                            add(&source[f.range.clone()], digits);
-                            add(&f.value.to_string(), digits);
-                            // Said across a pause: each turn's piece is quoted on its own line.
-                            let ((first, start), (last, end)) =
-                                (text.locate(f.range.start), text.locate(f.range.end));
-                            if first != last {
-                                let turns = &transcript.turns;
-                                add(turns[first].text.get(start..).unwrap_or_default(), digits);
-                                add(turns[last].text.get(..end).unwrap_or_default(), digits);
+                    // What they read when they judge it: every utterance of the party that gives
+                    // the value, then the other party's in the windows where they look for the
+                    // read-back of the values found.
+                    None => {
+                        for member in &members {
+                            let (from, _) = member.parties();
+                            for u in (0..spans.len()).filter(|&u| role_of(u) == from) {
+                                read(u, &mut found);
                             }
                         }
-                        read[u] = Some(found);
+                        for member in &members {
+                            let (from, _) = member.parties();
+                            let given = (0..spans.len())
+                                .filter(|&u| role_of(u) == from)
+                                .flat_map(|u| found[u].iter().flatten().map(move |f| (u, f.value.clone())))
+                                .collect();
+                            for u in member.searched_utterances(&spans, role_of, given) {
+                                read(u, &mut found);
+                            }
+                        }
                     }
                 }
             }
