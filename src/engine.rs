@@ -7,6 +7,7 @@ use crate::finding::{Finding, NotApplicable, Scope};
 use crate::matcher::{Matcher, Scratch};
 use crate::rulebook::RuleSet;
 use crate::rules::readback::reads;
+pub use crate::rules::readback::reads::RuleReads;
 use crate::rules::{EvalCtx, Outcome, Rule, RuleKind, TurnIndex};
 use crate::transcript::{Channel, Language, Transcript, TranscriptKind};
 
@@ -17,9 +18,9 @@ pub struct Verdict {
     pub findings: Vec<Finding>,
     /// Rules that could not be judged, with reasons.
     pub not_applicable: Vec<NotApplicable>,
-    /// The utterances each read-back rule read, as (rule index, utterance index), when the
-    /// thread was asked to keep them for `--redact`; `None` when it was not.
-    pub read_utterances: Option<Vec<(usize, usize)>>,
+    /// What the read-back and pii rules read, when the thread was asked to keep it for
+    /// `--redact`; `None` when it was not.
+    pub reads: Option<RuleReads>,
 }
 
 /// Time spent in the engine's two stages, summed over transcripts.
@@ -184,11 +185,11 @@ impl Engine {
         reasons: bool,
     ) -> Verdict {
         let channel = declared.unwrap_or(Channel::Voice);
-        let turns = TurnIndex::with_folded(transcript, scratch.folded_turns());
+        let mut turns = TurnIndex::with_folded(transcript, scratch.folded_turns());
         let mut verdict = Verdict {
             // Most calls leave some rules out (another language's, another channel's).
             not_applicable: Vec::with_capacity(self.rules.rules.len()),
-            read_utterances: reads::wanted().then(Vec::new),
+            reads: reads::wanted().then(RuleReads::default),
             ..Verdict::default()
         };
         let mut channel_reason: Option<String> = None;
@@ -245,7 +246,7 @@ impl Engine {
                 reasons,
             };
             let outcome = rule.kind.evaluate(&ctx, &mut verdict.findings);
-            if let Some(read) = verdict.read_utterances.as_mut()
+            if let Some(read) = verdict.reads.as_mut()
                 && matches!(rule.kind, RuleKind::Readback(_))
             {
                 keep_read_utterances(read, index);
@@ -264,6 +265,9 @@ impl Engine {
                 });
             }
         }
+        if let Some(read) = verdict.reads.as_mut() {
+            read.finish(turns.take_hints());
+        }
         verdict
             .findings
             .sort_by(|a, b| (a.start, &a.rule).cmp(&(b.start, &b.rule)));
@@ -271,12 +275,12 @@ impl Engine {
     }
 }
 
-/// Adds the utterances read-back rule `index` just read to `read` ([`Verdict::read_utterances`]):
-/// only for `--redact`, so out of the way of the rules' loop.
+/// Adds the utterances read-back rule `index` just read to `read` ([`Verdict::reads`]): only for
+/// `--redact`, so out of the way of the rules' loop.
 #[cold]
 #[inline(never)]
-fn keep_read_utterances(read: &mut Vec<(usize, usize)>, index: usize) {
-    read.extend(reads::take_read_utterances().into_iter().map(|u| (index, u)));
+fn keep_read_utterances(read: &mut RuleReads, index: usize) {
+    read.add_utterances(index);
 }
 
 /// Why a rule for `wanted` transcripts does not apply to this one, of `channel` (`declared`

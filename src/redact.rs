@@ -38,8 +38,8 @@ use crate::normalize::NormText;
 use crate::rulebook::RuleSet;
 use crate::rules::RuleKind;
 use crate::rules::readback::Readback;
-use crate::rules::readback::hint::{TextHint, digit_turns, is_digit_word};
-use crate::rules::readback::reads::{self, hints_of};
+use crate::rules::readback::hint::{TextHint, digit_turns, is_digit_word, text_hint};
+use crate::rules::readback::reads::{self, RuleReads};
 use crate::rules::readback::values::{Entity, Extractor, Found, Reading, SharedText};
 use crate::rules::utterance::{UtteranceText, utterances};
 use crate::text_hash::TextMap;
@@ -304,20 +304,20 @@ fn mask_ranges(text: &str, ranges: &[Range<usize>]) -> Option<String> {
 /// (`vipab12c`, `1980-05-03`, `13800138000`). Digit strings keep their last four digits, as
 /// everywhere else; values shorter than three characters identify nobody and are left alone.
 ///
-/// `read_utterances` is what the read-back rules read when they judged the transcript
-/// ([`crate::engine::Verdict::read_utterances`]); without it, the values are read in the
-/// utterances the rules would read ([`KnownValues::of`]).
+/// `reads` is what the rules read when they judged the transcript
+/// ([`crate::engine::Verdict::reads`]); without it, the values are read in the utterances the
+/// rules would read ([`KnownValues::of`]).
 pub fn mask_known_values(
     rules: &RuleSet,
     transcript: &Transcript,
-    read_utterances: Option<&[(usize, usize)]>,
+    reads: Option<&RuleReads>,
     findings: &mut [Finding],
     mode: Redaction,
 ) {
     if findings.is_empty() || !mode.is_on() {
         return;
     }
-    let known = KnownValues(known_values(rules, transcript, read_utterances, mode));
+    let known = KnownValues(known_values(rules, transcript, reads, mode));
     if known.0.is_empty() {
         return;
     }
@@ -380,14 +380,13 @@ type Known = (String, bool);
 /// longest first (so a value is masked whole before any shorter one inside it). Read-back
 /// values are read as the rules read them, from utterances, so a number said across a pause is
 /// known whole and by each of its pieces, and where the rules read them: in the utterances
-/// `read_utterances` lists (rule and utterance index, as the rules judged the transcript) or,
-/// without it, in every utterance of the party that gives the value and the other party's in
+/// `reads` lists (as the rules judged the transcript) or, without it, in every utterance of the party that gives the value and the other party's in
 /// the windows where the rules look for its read-back. A price the agent quotes with no value
 /// given near it is read by no rule.
 fn known_values(
     rules: &RuleSet,
     transcript: &Transcript,
-    read_utterances: Option<&[(usize, usize)]>,
+    reads: Option<&RuleReads>,
     mode: Redaction,
 ) -> Vec<Known> {
     // From the next transcript on, the rules keep what they read for this.
@@ -444,12 +443,12 @@ fn known_values(
         Vec::new()
     };
     // Every reader starts from the turns' hints, so most utterances are never folded: work
-    // them out once per turn rather than once per reader and utterance (the rules have, when
-    // they just judged this transcript).
-    let (hints, kept): (Vec<TextHint>, bool) = if readers.is_empty() {
-        (Vec::new(), false)
-    } else {
-        hints_of(transcript)
+    // them out once per turn rather than once per reader and utterance, when the rules that
+    // judged this transcript have not.
+    let hints: Cow<'_, [TextHint]> = match reads.and_then(|r| r.hints.as_deref()) {
+        _ if readers.is_empty() => Cow::Borrowed(&[]),
+        Some(hints) => Cow::Borrowed(hints),
+        None => Cow::Owned(transcript.turns.iter().map(|t| text_hint(&t.text)).collect()),
     };
     // Digit strings are read, as read-back rules read them, from the utterance's turns that
     // can hold one: most often the whole utterance, and then its text is shared.
@@ -511,11 +510,11 @@ fn known_values(
                     found[u] = Some(values);
                 };
                 let mut found: Vec<Option<Vec<Found>>> = vec![None; spans.len()];
-                match read_utterances {
+                match reads {
                     // What the rules with this reader read, as they said when they judged the
                     // transcript.
-                    Some(read_utterances) => {
-                        for &(_, u) in read_utterances.iter().filter(|(rule, _)| indices.contains(rule)) {
+                    Some(reads) => {
+                        for &(_, u) in reads.utterances.iter().filter(|(rule, _)| indices.contains(rule)) {
                             if u < spans.len() {
                                 read(u, &mut found);
                             }
@@ -547,12 +546,9 @@ fn known_values(
             RuleKind::Pii(p) => {
                 // The turns a pii rule with this reader just read (the agent's, most often) are
                 // taken as it found them.
-                let mut detected = if kept {
-                    reads::detections(p.reader_key(), transcript.turns.len())
-                } else {
-                    Vec::new()
-                };
-                for (index, (turn, hint)) in transcript.turns.iter().zip(&hints).enumerate() {
+                let mut detected =
+                    reads.map_or_else(Vec::new, |r| r.detections(p.reader_key(), transcript.turns.len()));
+                for (index, (turn, hint)) in transcript.turns.iter().zip(hints.iter()).enumerate() {
                     let ranges = match detected.get_mut(index).and_then(Option::take) {
                         Some(ranges) => ranges,
                         None => p.ranges(&turn.text, hint.digits, &mut norm),
@@ -1013,8 +1009,19 @@ mod tests {
         let RuleKind::Pii(pii) = &engine.rules().rules[0].kind else {
             panic!("not a pii rule")
         };
-        assert!(hints_of(&judged).1, "the judged call's hints are kept");
-        let detections = reads::detections(pii.reader_key(), 2);
+        let kept = verdict.reads.as_ref().expect("kept for --redact");
+        assert_eq!(
+            kept.hints.as_deref(),
+            Some(
+                &judged
+                    .turns
+                    .iter()
+                    .map(|t| text_hint(&t.text))
+                    .collect::<Vec<_>>()[..]
+            ),
+            "the judged call's hints are kept"
+        );
+        let detections = kept.detections(pii.reader_key(), 2);
         let agent_text = &judged.turns[1].text;
         let ranges = detections[1].as_ref().expect("the agent's turn was read");
         assert_eq!(
@@ -1022,15 +1029,18 @@ mod tests {
             ["4111 1111 1111 1111"]
         );
         assert_eq!(detections[0], None, "the rule does not read the customer");
-        let known = KnownValues::of(engine.rules(), &judged, Redaction::All);
+        let known = known_values(engine.rules(), &judged, Some(kept), Redaction::All);
         for card in ["5500 0000 0000 0004", "4111 1111 1111 1111"] {
-            assert!(known.0.iter().any(|(v, _)| v == card), "{card} in {:?}", known.0);
+            assert!(known.iter().any(|(v, _)| v == card), "{card} in {known:?}");
         }
-        // Another call, not judged: nothing kept applies to it.
+        // Another call judged next: its record holds its own detections only.
         let other = parse("[00:00:01] Agent: that is 4000 0566 5566 5556\n");
-        assert!(!hints_of(&other).1);
-        let known = KnownValues::of(engine.rules(), &other, Redaction::All);
-        let values: Vec<&str> = known.0.iter().map(|(v, _)| v.as_str()).collect();
+        let verdict = engine.check(&other, &mut crate::matcher::Scratch::default());
+        let kept = verdict.reads.as_ref().expect("kept for --redact");
+        let found = kept.detections(pii.reader_key(), 1);
+        assert_eq!(found[0].as_ref().map(Vec::len), Some(1), "{found:?}");
+        let known = known_values(engine.rules(), &other, Some(kept), Redaction::All);
+        let values: Vec<&str> = known.iter().map(|(v, _)| v.as_str()).collect();
         assert_eq!(values, ["4000 0566 5566 5556"]);
     }
 
@@ -1089,8 +1099,8 @@ mod tests {
         keep_reads();
         let verdict = engine.check(&transcript, &mut crate::matcher::Scratch::default());
         assert!(verdict.findings.is_empty(), "{:?}", verdict.findings);
-        let read = verdict.read_utterances.expect("kept for --redact");
-        let read_utterances: Vec<usize> = read.iter().map(|&(_, u)| u).collect();
+        let read = verdict.reads.expect("kept for --redact");
+        let read_utterances: Vec<usize> = read.utterances.iter().map(|&(_, u)| u).collect();
         assert_eq!(
             read_utterances,
             [0, 2, 1],

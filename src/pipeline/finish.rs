@@ -137,10 +137,7 @@ impl Pipeline<'_> {
         let (mut findings, outcomes): (Vec<_>, Vec<_>) = judged
             .into_iter()
             .map(|judged| match judged {
-                Judged::Verdict(verdict) => (
-                    verdict.findings,
-                    Ok((verdict.not_applicable, verdict.read_utterances)),
-                ),
+                Judged::Verdict(verdict) => (verdict.findings, Ok((verdict.not_applicable, verdict.reads))),
                 Judged::NotChecked { roles, reason } => (Vec::new(), Err((roles, reason))),
             })
             .unzip();
@@ -167,7 +164,7 @@ impl Pipeline<'_> {
                         roles,
                         reason,
                     }),
-                    Ok((not_applicable, read_utterances)) => {
+                    Ok((not_applicable, reads)) => {
                         if self.excerpts {
                             for finding in &mut findings {
                                 finding.excerpt = source.excerpt(&lines, index, finding.start.line);
@@ -176,11 +173,10 @@ impl Pipeline<'_> {
                         // A card or ID number a pii rule found is never quoted, in any finding.
                         crate::rules::pii::mask_excerpts(&mut findings);
                         if self.mask_findings {
-                            let read = read_utterances.as_deref();
                             crate::redact::mask_known_values(
                                 rules,
                                 transcript,
-                                read,
+                                reads.as_ref(),
                                 &mut findings,
                                 self.redact,
                             );

@@ -213,13 +213,16 @@ impl<'f> TurnIndex<'f> {
     /// A turn's [`TextHint`] (digits and masks it may hold), worked out once per transcript for
     /// every read-back and pii rule.
     pub fn hint(&self, transcript: &Transcript, turn: usize) -> TextHint {
-        let hints = self.hints.get_or_init(|| {
-            let hints: Vec<TextHint> = transcript.turns.iter().map(|t| text_hint(&t.text)).collect();
-            // `--redact` needs them again for the values it masks.
-            crate::rules::readback::reads::remember_hints(transcript, &hints);
-            hints
-        });
+        let hints = self
+            .hints
+            .get_or_init(|| transcript.turns.iter().map(|t| text_hint(&t.text)).collect());
         hints.get(turn).copied().unwrap_or_default()
+    }
+
+    /// The turns' hints, when a rule worked them out ([`TurnIndex::hint`]): `--redact` needs
+    /// them again for the values it masks.
+    pub(crate) fn take_hints(&mut self) -> Option<Vec<TextHint>> {
+        self.hints.take()
     }
 
     /// The transcript's utterances (see [`utterances`]), worked out once per transcript for

@@ -3,24 +3,24 @@
 //! The same utterance comes back within a call (a customer gives the order number twice, the
 //! agent says the same sentence with the number again) and from call to call (a tariff, a
 //! closing line with a number). Read-back rules take their reads from here, and `--redact`,
-//! which masks, in a transcript's findings, every value the rules' readers find in any
-//! utterance, reads most of those utterances just after the rules have.
+//! which masks, in a transcript's findings, every value the rules' readers read, takes the same
+//! reads just after the rules have.
 //!
 //! Reads are keyed by what decides them — the reader, the text, the fewest digits and whether
 //! the talk is about money — so a read found here is the read made again, whatever transcript
 //! asks. They are emptied when they grow past [`MAX_READS`], which is far more than one
-//! transcript's reads. The turns' [`TextHint`]s of the last transcript the rules judged are kept
-//! too, once `--redact` first asks ([`want`]).
+//! transcript's reads. Once `--redact` first asks ([`want`]), the rules also record, per
+//! transcript, where they read and what the turns' hints and the pii readers found
+//! ([`RuleReads`]).
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
-use super::hint::{TextHint, text_hint};
+use super::hint::TextHint;
 use super::values::{Entity, Extracted, Extractor, Found, Value};
 use crate::text_hash::hash_text;
-use crate::transcript::Transcript;
 
 /// Most reads kept per thread.
 const MAX_READS: usize = 2048;
@@ -40,20 +40,49 @@ struct Read {
     placeholders: Option<Vec<Range<usize>>>,
 }
 
-/// The turns of the last transcript whose hints were worked out, and their hints.
-#[derive(Default)]
-struct Hints {
-    /// The turns' texts one after another.
-    texts: String,
-    /// Where each turn's text ends in `texts`.
-    ends: Vec<usize>,
-    hints: Vec<TextHint>,
-    /// What the pii rules found in the turns they read, kept for `--redact` ([`keep_detections`]).
-    detections: Vec<Detections>,
+/// What the read-back and pii rules read in one transcript, kept for `--redact` when it asks
+/// ([`want`]) so that it masks the values they read without reading again
+/// ([`crate::engine::Verdict::reads`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RuleReads {
+    /// The utterances each read-back rule read, as (rule index, utterance index), in the order
+    /// read.
+    pub(crate) utterances: Vec<(usize, usize)>,
+    /// Each turn's hint, when a rule worked them out.
+    pub(crate) hints: Option<Vec<TextHint>>,
+    /// What the pii readers found in the turns they read.
+    pub(crate) detections: Vec<Detections>,
+}
+
+impl RuleReads {
+    /// Adds the utterances read-back rule `rule` just read ([`note_read_utterance`]).
+    pub(crate) fn add_utterances(&mut self, rule: usize) {
+        READ_UTTERANCES.with_borrow_mut(|read| self.utterances.extend(read.drain(..).map(|u| (rule, u))));
+    }
+
+    /// Ends the record of a transcript the rules judged: its turns' hints, when they were worked
+    /// out, and what the pii readers found ([`keep_detections`]).
+    pub(crate) fn finish(&mut self, hints: Option<Vec<TextHint>>) {
+        self.hints = hints;
+        self.detections = DETECTIONS.with_borrow_mut(std::mem::take);
+    }
+
+    /// Per turn (`turns` of them), what the pii reader `key` found there, `None` in the turns no
+    /// rule with that reader read.
+    pub(crate) fn detections(&self, key: &str, turns: usize) -> Vec<Option<Vec<Range<usize>>>> {
+        let mut out = vec![None; turns];
+        for found in self.detections.iter().filter(|d| d.key == key) {
+            if let Some(slot) = out.get_mut(found.turn) {
+                *slot = Some(found.ranges.clone());
+            }
+        }
+        out
+    }
 }
 
 /// What one pii reader (by its key) found in one turn.
-struct Detections {
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Detections {
     key: &'static str,
     turn: usize,
     ranges: Vec<Range<usize>>,
@@ -89,14 +118,16 @@ struct Reads {
 
 thread_local! {
     static READS: RefCell<Reads> = RefCell::new(Reads::default());
-    static HINTS: RefCell<Hints> = RefCell::new(Hints::default());
-    /// Set once this thread has been asked for the hints of the turns the rules read.
+    /// Set once this thread has been asked to keep what the rules read.
     static WANTED: Cell<bool> = const { Cell::new(false) };
     /// The utterances the read-back rule being judged has read, once wanted.
     static READ_UTTERANCES: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+    /// What the pii rules found in the transcript being judged, once wanted.
+    static DETECTIONS: RefCell<Vec<Detections>> = const { RefCell::new(Vec::new()) };
 }
 
-/// From now on, this thread keeps the hints of the turns of the transcripts it judges.
+/// From now on, this thread keeps what the rules read in the transcripts it judges
+/// ([`RuleReads`]).
 pub(crate) fn want() {
     WANTED.set(true);
 }
@@ -115,75 +146,16 @@ pub(crate) fn note_read_utterance(utterance: usize) {
     }
 }
 
-/// The utterances the read-back rule just judged read ([`note_read_utterance`]), in the order
-/// read, and none kept after.
-pub(crate) fn take_read_utterances() -> Vec<usize> {
-    READ_UTTERANCES.with_borrow_mut(std::mem::take)
-}
-
-/// Keeps the byte ranges that the pii reader `key` found in turn `turn` of the transcript whose
-/// hints were kept last (the one being judged).
+/// Keeps the byte ranges that the pii reader `key` found in turn `turn` of the transcript being
+/// judged, once wanted ([`RuleReads::finish`] takes them).
 pub(crate) fn keep_detections(key: &'static str, turn: usize, ranges: impl Iterator<Item = Range<usize>>) {
-    HINTS.with_borrow_mut(|kept| {
-        kept.detections.push(Detections {
+    DETECTIONS.with_borrow_mut(|kept| {
+        kept.push(Detections {
             key,
             turn,
             ranges: ranges.collect(),
         });
     });
-}
-
-/// Per turn of the transcript whose hints are kept (`turns` of them), what the pii reader
-/// `key` found there, `None` in the turns no rule with that reader read. Only for the
-/// transcript [`hints_of`] found kept.
-pub(crate) fn detections(key: &str, turns: usize) -> Vec<Option<Vec<Range<usize>>>> {
-    let mut out = vec![None; turns];
-    HINTS.with_borrow(|kept| {
-        for found in kept.detections.iter().filter(|d| d.key == key) {
-            if let Some(slot) = out.get_mut(found.turn) {
-                *slot = Some(found.ranges.clone());
-            }
-        }
-    });
-    out
-}
-
-/// Keeps the hints of a transcript's turns (in order), when they are wanted.
-pub(crate) fn remember_hints(transcript: &Transcript, hints: &[TextHint]) {
-    if !WANTED.get() {
-        return;
-    }
-    HINTS.with_borrow_mut(|kept| {
-        kept.texts.clear();
-        kept.ends.clear();
-        for turn in &transcript.turns {
-            kept.texts.push_str(&turn.text);
-            kept.ends.push(kept.texts.len());
-        }
-        kept.hints.clear();
-        kept.hints.extend_from_slice(hints);
-        kept.detections.clear();
-    });
-}
-
-/// The hints of a transcript's turns: those kept when the turns are the ones kept (then true,
-/// and [`detections`] are this transcript's too), else worked out.
-pub(crate) fn hints_of(transcript: &Transcript) -> (Vec<TextHint>, bool) {
-    let kept = HINTS.with_borrow(|kept| {
-        let same = kept.ends.len() == transcript.turns.len()
-            && transcript.turns.iter().enumerate().all(|(i, turn)| {
-                let start = if i == 0 { 0 } else { kept.ends[i - 1] };
-                kept.texts.get(start..kept.ends[i]) == Some(turn.text.as_str())
-            });
-        same.then(|| kept.hints.clone())
-    });
-    match kept {
-        Some(hints) => (hints, true),
-        None => (
-            transcript.turns.iter().map(|t| text_hint(&t.text)).collect(),
-            false,
-        ),
-    }
 }
 
 /// How many reads this thread keeps (tests tell a read taken from here from a new one).
