@@ -148,3 +148,52 @@ fn a_bad_line_ends_the_file_after_the_calls_before_it() {
         "{last}"
     );
 }
+
+#[test]
+fn a_large_file_among_small_ones_keeps_its_place() {
+    // Workers take inputs in groups and finish a group's small files together: a file read
+    // line by line in the middle of a group, and a file that cannot be read, keep their places,
+    // and every file gives what it gives alone, with one thread or two.
+    let dir = tempfile::tempdir().unwrap();
+    let big = jsonl((8 << 20) + 1);
+    let small = |from: usize| -> String { (from..from + 3).map(|i| call(i) + "\n").collect() };
+    let names = ["a.jsonl", "b.jsonl", "c-big.jsonl", "d.jsonl", "e.jsonl"];
+    std::fs::write(dir.path().join(names[0]), small(0)).unwrap();
+    std::fs::write(dir.path().join(names[1]), "{\"call_id\": \"broken\"\n").unwrap();
+    std::fs::write(dir.path().join(names[2]), &big).unwrap();
+    std::fs::write(dir.path().join(names[3]), small(10)).unwrap();
+    std::fs::write(dir.path().join(names[4]), small(20)).unwrap();
+    let alone: Vec<String> = names
+        .iter()
+        .flat_map(|name| {
+            let (_, doc) = check(
+                dir.path(),
+                &["check", name, "--format", "json", "--no-config"],
+                None,
+            );
+            entries(&doc)
+        })
+        .collect();
+    assert_eq!(alone.len(), 3 + 1 + big.lines().count() + 3 + 3);
+    for jobs in ["1", "2"] {
+        let (code, doc) = check(
+            dir.path(),
+            &["check", ".", "--format", "json", "--no-config", "--jobs", jobs],
+            None,
+        );
+        assert_eq!(code, 2, "the broken file is an error");
+        let files: Vec<String> = doc["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                let path = f["path"].as_str().unwrap_or("");
+                path.split_once('#').map_or(path, |(file, _)| file).to_string()
+            })
+            .collect();
+        let mut order = files.clone();
+        order.dedup();
+        assert_eq!(order, names, "--jobs {jobs}");
+        assert_eq!(entries(&doc), alone, "--jobs {jobs}");
+    }
+}

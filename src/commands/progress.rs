@@ -73,7 +73,7 @@ impl Bar {
 }
 
 impl Progress for Bar {
-    fn input_done(&self, bytes: u64) {
+    fn inputs_done(&self, inputs: u64, bytes: u64) {
         let bytes_done = self.bytes.fetch_add(bytes, Ordering::Relaxed) + bytes;
         let elapsed = self.started.elapsed();
         if elapsed >= DELAY && self.bar.is_hidden() {
@@ -83,8 +83,10 @@ impl Progress for Bar {
         if total != u64::MAX && self.bar.length() != Some(total) {
             self.bar.set_length(total);
         }
-        self.bar.inc(1);
-        if self.bar.position() % 64 == 1 {
+        let before = self.bar.position();
+        self.bar.inc(inputs);
+        // The rate is worked out again every 64 inputs.
+        if before == 0 || before / 64 != self.bar.position() / 64 {
             let rate = bytes_done as f64 / elapsed.as_secs_f64().max(0.001) / 1e6;
             self.bar.set_message(format!("{rate:.1} MB/s"));
         }

@@ -40,6 +40,18 @@ pub struct Read<'b> {
     pub transcripts: Vec<Transcript>,
 }
 
+impl Read<'_> {
+    /// The same, owning its text, so it outlives the bytes it was read from.
+    pub fn into_owned(self) -> Read<'static> {
+        Read {
+            text: Cow::Owned(self.text.into_owned()),
+            encoding: self.encoding,
+            format: self.format,
+            transcripts: self.transcripts,
+        }
+    }
+}
+
 impl Pipeline<'_> {
     /// Decodes `bytes` (detecting the encoding unless one is forced), chooses the format (unless
     /// `format` is given), parses, adds metadata from sidecars and tables (`file` is the file on
