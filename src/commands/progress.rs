@@ -39,7 +39,7 @@ impl Bar {
         .unwrap_or_else(|_| ProgressStyle::default_bar())
         .progress_chars("=> ");
         bar.set_style(style);
-        // Hidden until the first second is over; `input_done` reveals it.
+        // Hidden until the first second is over; `inputs_done` reveals it.
         bar.set_draw_target(ProgressDrawTarget::hidden());
         // The counting thread only publishes the total: drawing happens on the reporting
         // thread, which holds standard error for the whole run.
