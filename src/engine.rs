@@ -249,7 +249,7 @@ impl Engine {
             if let Some(read) = verdict.reads.as_mut()
                 && matches!(rule.kind, RuleKind::Readback(_))
             {
-                keep_read_utterances(read, index);
+                read.add_utterances(index);
             }
             if let Outcome::NotApplicable(reason) = outcome {
                 verdict.not_applicable.push(NotApplicable {
@@ -273,14 +273,6 @@ impl Engine {
             .sort_by(|a, b| (a.start, &a.rule).cmp(&(b.start, &b.rule)));
         verdict
     }
-}
-
-/// Adds the utterances read-back rule `index` just read to `read` ([`Verdict::reads`]): only for
-/// `--redact`, so out of the way of the rules' loop.
-#[cold]
-#[inline(never)]
-fn keep_read_utterances(read: &mut RuleReads, index: usize) {
-    read.add_utterances(index);
 }
 
 /// Why a rule for `wanted` transcripts does not apply to this one, of `channel` (`declared`

@@ -386,15 +386,7 @@ impl Pipeline<'_> {
     fn finish_held(&self, held: &mut Vec<Held<'_>>, results: &mut Vec<FileResult>) {
         for held in held.drain(..) {
             match held {
-                Held::Judged { path, read, judged } => {
-                    let batch = Batch {
-                        file: path,
-                        format: read.format.name,
-                        encoding: read.encoding,
-                        source: Source::File(&read.text),
-                    };
-                    results.extend(self.finish(batch, &read.transcripts, judged));
-                }
+                Held::Judged { path, read, judged } => results.extend(self.finish_file(path, &read, judged)),
                 Held::Done(failed) => results.push(*failed),
             }
         }
@@ -469,10 +461,14 @@ impl Pipeline<'_> {
         scratch: &mut Scratch,
         stats: &mut RunStats,
     ) -> Vec<FileResult> {
-        let (read, judged) = match self.read_and_judge(path, origin, format, bytes, scratch, stats) {
-            Ok(judged) => judged,
-            Err(failed) => return vec![*failed],
-        };
+        match self.read_and_judge(path, origin, format, bytes, scratch, stats) {
+            Ok((read, judged)) => self.finish_file(path, &read, judged),
+            Err(failed) => vec![*failed],
+        }
+    }
+
+    /// The results of a file's calls, read as `read` and judged as `judged`.
+    fn finish_file(&self, path: &str, read: &Read<'_>, judged: Vec<Judged>) -> Vec<FileResult> {
         let batch = Batch {
             file: path,
             format: read.format.name,

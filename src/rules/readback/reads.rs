@@ -55,7 +55,10 @@ pub struct RuleReads {
 }
 
 impl RuleReads {
-    /// Adds the utterances read-back rule `rule` just read ([`note_read_utterance`]).
+    /// Adds the utterances read-back rule `rule` just read ([`note_read_utterance`]): only for
+    /// `--redact`, so out of the way of the rules' loop.
+    #[cold]
+    #[inline(never)]
     pub(crate) fn add_utterances(&mut self, rule: usize) {
         READ_UTTERANCES.with_borrow_mut(|read| self.utterances.extend(read.drain(..).map(|u| (rule, u))));
     }
