@@ -957,16 +957,19 @@ mod tests {
         );
     }
 
+    /// One read-back rule for digit strings of six digits or more.
+    fn phone_readback() -> RuleSet {
+        let text =
+            "[rulebook]\nid = \"r\"\n[[readback]]\nid = \"phone\"\nentity = \"digits\"\nmin_digits = 6\n";
+        RuleSet::from_text("r.toml", text).unwrap().0
+    }
+
     #[test]
     fn digit_strings_are_read_from_the_turns_the_rules_read() {
         // The agent's utterance has two turns, the first without a digit: the read-back rule
         // reads only the second, and `--redact` takes that read rather than reading the
         // utterance whole again.
-        let (rules, _) = RuleSet::from_text(
-            "r.toml",
-            "[rulebook]\nid = \"r\"\n[[readback]]\nid = \"phone\"\nentity = \"digits\"\nmin_digits = 6\n",
-        )
-        .unwrap();
+        let rules = phone_readback();
         let transcript = crate::transcript::plain::parse(
             "[00:00:01-00:00:04] Customer: my number is 138 0013 8000\n\
              [00:00:05-00:00:06] Agent: let me see\n\
@@ -1084,11 +1087,7 @@ mod tests {
         // The agent restates the number at once, so the rule never reads the agent's next
         // utterance, inside its window: the verdict says so, and its number is no known value
         // (the patterns still mask it, having six digits or more).
-        let (rules, _) = RuleSet::from_text(
-            "r.toml",
-            "[rulebook]\nid = \"r\"\n[[readback]]\nid = \"phone\"\nentity = \"digits\"\nmin_digits = 6\n",
-        )
-        .unwrap();
+        let rules = phone_readback();
         let transcript = crate::transcript::plain::parse(
             "Customer: my number is 138 0013 8000\nAgent: 138 0013 8000, right?\n\
              Customer: yes\nAgent: your ticket is 5566 7788\n",
