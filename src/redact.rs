@@ -26,7 +26,7 @@
 //! team, date) is left as it is: reports group by it.
 
 use std::borrow::Cow;
-use std::cell::{OnceCell, RefCell};
+use std::cell::RefCell;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -34,16 +34,14 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::finding::{FileResult, Finding};
-use crate::normalize::NormText;
-use crate::rulebook::RuleSet;
-use crate::rules::RuleKind;
-use crate::rules::readback::Readback;
-use crate::rules::readback::hint::{TextHint, digit_turns, is_digit_word, text_hint};
-use crate::rules::readback::reads::{self, RuleReads};
-use crate::rules::readback::values::{Entity, Extractor, Found, Reading, SharedText};
-use crate::rules::utterance::{UtteranceText, utterances};
+use crate::rules::readback::hint::is_digit_word;
+use crate::rules::readback::reads;
+use crate::rules::readback::values::{Entity, Extractor, Reading, SharedText};
 use crate::text_hash::TextMap;
-use crate::transcript::Transcript;
+
+mod known;
+
+pub use known::{KnownValues, mask_known_values};
 
 /// How much is masked in what callcheck writes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -119,6 +117,44 @@ fn may_be_spoken(text: &str) -> bool {
             .is_some()
 }
 
+/// The most digits (ASCII or fullwidth) in one [`WRITTEN`] number of `text`, worked out
+/// without the regex: a number is a run of digits with single separators between them, and
+/// masking it needs [`MIN_DIGITS`] digits.
+fn longest_written(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let (mut longest, mut run, mut after_separator) = (0, 0, false);
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        // A fullwidth digit is EF BC 90–99 in UTF-8.
+        let digit = if b.is_ascii_digit() {
+            1
+        } else if b == 0xEF
+            && bytes.get(at + 1) == Some(&0xBC)
+            && bytes.get(at + 2).is_some_and(|c| (0x90..=0x99).contains(c))
+        {
+            3
+        } else {
+            0
+        };
+        if digit > 0 {
+            run += 1;
+            longest = longest.max(run);
+            after_separator = false;
+            at += digit;
+            continue;
+        }
+        if run > 0 && !after_separator && matches!(b, b' ' | b'-' | b'.' | b'/') {
+            after_separator = true;
+        } else {
+            run = 0;
+            after_separator = false;
+        }
+        at += 1;
+    }
+    longest
+}
+
 /// E-mail addresses.
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
@@ -167,7 +203,19 @@ fn redact_words(text: &str, mode: Redaction, words: Words) -> Cow<'_, str> {
     ] {
         // SPOKEN's Unicode word boundaries send the regex to its slowest engine on any
         // non-ASCII text: rule it out first when the text cannot hold a spoken number.
-        if (std::ptr::eq(pattern, &*SPOKEN) && !may_be_spoken(&out)) || !pattern.is_match(&out) {
+        // The others are ruled out at a glance: an e-mail address needs an `@`, a written
+        // number enough digits in a row to be masked, and Chinese numerals a text that is not
+        // ASCII.
+        let ruled_out = if std::ptr::eq(pattern, &*SPOKEN) {
+            !may_be_spoken(&out)
+        } else if std::ptr::eq(pattern, &*EMAIL) {
+            !out.contains('@')
+        } else if std::ptr::eq(pattern, &*WRITTEN) {
+            longest_written(&out) < MIN_DIGITS
+        } else {
+            out.is_ascii()
+        };
+        if ruled_out || !pattern.is_match(&out) {
             continue;
         }
         // The amounts and dates `Personal` keeps, looked for only once a match would be masked
@@ -298,42 +346,9 @@ fn mask_ranges(text: &str, ranges: &[Range<usize>]) -> Option<String> {
     changed.then_some(masked)
 }
 
-/// Masks, in the findings about one transcript, every value the loaded read-back and pii rules
-/// read in it — amounts and dates only in [`Redaction::All`]: as written in the transcript
-/// (`VIP-AB12C`, `3 May 1980`, spoken digits) and as the rules restate it in messages and notes
-/// (`vipab12c`, `1980-05-03`, `13800138000`). Digit strings keep their last four digits, as
-/// everywhere else; values shorter than three characters identify nobody and are left alone.
-///
-/// `reads` is what the rules read when they judged the transcript
-/// ([`crate::engine::Verdict::reads`]); without it, the values are read in the utterances the
-/// rules would read ([`KnownValues::of`]).
-pub fn mask_known_values(
-    rules: &RuleSet,
-    transcript: &Transcript,
-    reads: Option<&RuleReads>,
-    findings: &mut [Finding],
-    mode: Redaction,
-) {
-    if findings.is_empty() || !mode.is_on() {
-        return;
-    }
-    let known = KnownValues(known_values(rules, transcript, reads, mode));
-    if known.0.is_empty() {
-        return;
-    }
-    let apply = |text: &mut String| {
-        if let Some(masked) = mask_literals(text, &known.0) {
-            *text = masked;
-        }
-    };
-    for finding in findings {
-        texts_of(finding).for_each(|(text, _)| apply(text));
-    }
-}
-
 /// Every text of a finding that can quote a transcript, and whose words it is: message, note,
 /// matched text, suggestion and excerpt.
-fn texts_of(finding: &mut Finding) -> impl Iterator<Item = (&mut String, Words)> {
+pub(super) fn texts_of(finding: &mut Finding) -> impl Iterator<Item = (&mut String, Words)> {
     [
         (Some(&mut finding.message), Words::Ours),
         (finding.note.as_mut(), Words::Ours),
@@ -343,306 +358,6 @@ fn texts_of(finding: &mut Finding) -> impl Iterator<Item = (&mut String, Words)>
     ]
     .into_iter()
     .filter_map(|(text, words)| Some((text?, words)))
-}
-
-/// The values the loaded read-back and pii rules read in one transcript, to mask wherever else
-/// the transcript's text is shown (the turns around a finding in `callcheck report`).
-#[derive(Default)]
-pub struct KnownValues(Vec<Known>);
-
-impl KnownValues {
-    /// The values the enabled read-back and pii rules read in `transcript` that `mode` masks,
-    /// read in the utterances the read-back rules read when they judge it: every utterance of
-    /// the party that gives the value, and the other party's in the windows where they look
-    /// for its read-back.
-    pub fn of(rules: &RuleSet, transcript: &Transcript, mode: Redaction) -> Self {
-        KnownValues(known_values(rules, transcript, None, mode))
-    }
-
-    /// `text` with every known value masked as [`mask_known_values`] masks it; the number of
-    /// characters stays the same.
-    pub fn mask<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        match mask_literals(text, &self.0) {
-            Some(masked) => Cow::Owned(masked),
-            None => Cow::Borrowed(text),
-        }
-    }
-}
-
-/// Shortest value masked by [`mask_known_values`], in characters.
-const MIN_KNOWN_CHARS: usize = 3;
-
-/// A value to mask wherever it occurs: its text in lower case, and whether it is a digit string
-/// (whose last four digits stay visible).
-type Known = (String, bool);
-
-/// The values the enabled read-back and pii rules read in a transcript that `mode` masks,
-/// longest first (so a value is masked whole before any shorter one inside it). Read-back
-/// values are read as the rules read them, from utterances, so a number said across a pause is
-/// known whole and by each of its pieces, and where the rules read them: in the utterances
-/// `reads` lists (as the rules judged the transcript) or, without it, in every utterance of the party that gives the value and the other party's in
-/// the windows where the rules look for its read-back. A price the agent quotes with no value
-/// given near it is read by no rule.
-fn known_values(
-    rules: &RuleSet,
-    transcript: &Transcript,
-    reads: Option<&RuleReads>,
-    mode: Redaction,
-) -> Vec<Known> {
-    // From the next transcript on, the rules keep what they read for this.
-    reads::want();
-    let mut values: Vec<Known> = Vec::new();
-    let mut norm = NormText::new();
-    let mut add = |text: &str, digits: bool| {
-        let text = text.trim();
-        // Most values come back (as written, as restated, read by each reader): an ASCII one
-        // is compared in place, and copied only when it is new.
-        if text.is_ascii() {
-            if text.len() >= MIN_KNOWN_CHARS && !values.iter().any(|(v, _)| v.eq_ignore_ascii_case(text)) {
-                values.push((text.to_ascii_lowercase(), digits));
-            }
-            return;
-        }
-        let text = text.to_lowercase();
-        if text.chars().count() >= MIN_KNOWN_CHARS && !values.iter().any(|(v, _)| *v == text) {
-            values.push((text, digits));
-        }
-    };
-    // Rulebooks for several languages carry the same read-back and pii rules: read each
-    // distinct reader once, in the utterances any read-back rule with that reader reads.
-    let mut readers: Vec<(usize, &RuleKind, Vec<&Readback>, Vec<usize>)> = Vec::new();
-    for (index, rule) in rules.enabled_rules() {
-        let wanted = match &rule.kind {
-            RuleKind::Readback(r) => mode.masks(r.extractor().0.entity()),
-            RuleKind::Pii(_) => mode.is_on(),
-            _ => false,
-        };
-        let Some(group) = rules.reader_group(index).filter(|_| wanted) else {
-            continue;
-        };
-        let member = match &rule.kind {
-            RuleKind::Readback(r) => Some(r),
-            _ => None,
-        };
-        match readers.iter_mut().find(|(g, ..)| *g == group) {
-            Some((_, _, members, indices)) => {
-                indices.push(index);
-                if let Some(member) = member.filter(|m| !members.iter().any(|o| o.reads_like(m))) {
-                    members.push(member);
-                }
-            }
-            None => readers.push((group, &rule.kind, member.into_iter().collect(), vec![index])),
-        }
-    }
-    let spans = if readers
-        .iter()
-        .any(|(_, k, ..)| matches!(k, RuleKind::Readback(_)))
-    {
-        utterances(transcript)
-    } else {
-        Vec::new()
-    };
-    // Every reader starts from the turns' hints, so most utterances are never folded: work
-    // them out once per turn rather than once per reader and utterance, when the rules that
-    // judged this transcript have not.
-    let hints: Cow<'_, [TextHint]> = match reads.and_then(|r| r.hints.as_deref()) {
-        _ if readers.is_empty() => Cow::Borrowed(&[]),
-        Some(hints) => Cow::Borrowed(hints),
-        None => Cow::Owned(transcript.turns.iter().map(|t| text_hint(&t.text)).collect()),
-    };
-    // Digit strings are read, as read-back rules read them, from the utterance's turns that
-    // can hold one: most often the whole utterance, and then its text is shared.
-    let digit_readers = readers.iter().any(
-        |(_, kind, ..)| matches!(kind, RuleKind::Readback(r) if r.extractor().0.entity().is_digit_string()),
-    );
-    // Made when first read: the rules read only some of the utterances.
-    let texts: Vec<OnceCell<(UtteranceText<'_>, Option<UtteranceText<'_>>)>> =
-        spans.iter().map(|_| OnceCell::new()).collect();
-    let text_of = |u: usize| {
-        texts[u].get_or_init(|| {
-            let span = &spans[u];
-            let digit_span = digit_turns(span.clone(), |t| hints[t]);
-            let fewer =
-                (digit_readers && digit_span != *span).then(|| UtteranceText::new(transcript, digit_span));
-            (UtteranceText::new(transcript, span.clone()), fewer)
-        })
-    };
-    // Each text is folded once, by the first reader that needs its fold.
-    let mut shared: Vec<[Option<SharedText<'_>>; 2]> = spans.iter().map(|_| [None, None]).collect();
-    let role_of = |u: usize| transcript.turns[spans[u].start].speaker.role;
-    for (_, kind, members, indices) in readers {
-        match kind {
-            RuleKind::Readback(r) => {
-                let (extractor, min_digits) = r.extractor();
-                let digits = extractor.entity().is_digit_string();
-                // Reads utterance `u` once, adding its values.
-                let mut read = |u: usize, found: &mut [Option<Vec<Found>>]| {
-                    if found[u].is_some() {
-                        return;
-                    }
-                    let (whole, fewer) = text_of(u);
-                    let (slot, text) = match fewer {
-                        Some(fewer) if digits => (1, fewer),
-                        _ => (0, whole),
-                    };
-                    let source = text.as_str();
-                    let shared = shared[u][slot].get_or_insert_with(|| {
-                        let hint = hints[text.turns()]
-                            .iter()
-                            .copied()
-                            .fold(TextHint::default(), TextHint::and);
-                        SharedText::with_hint(hint, source)
-                    });
-                    // Masking more is the safe side: 块 after a number is read as money.
-                    let values = extractor.values_shared(shared, min_digits, true, Reading::Values);
-                    for f in &values {
-                        add(&source[f.range.clone()], digits);
-                        add(&f.value.to_string(), digits);
-                        // Said across a pause: each turn's piece is quoted on its own line.
-                        let ((first, start), (last, end)) =
-                            (text.locate(f.range.start), text.locate(f.range.end));
-                        if first != last {
-                            let turns = &transcript.turns;
-                            add(turns[first].text.get(start..).unwrap_or_default(), digits);
-                            add(turns[last].text.get(..end).unwrap_or_default(), digits);
-                        }
-                    }
-                    found[u] = Some(values);
-                };
-                let mut found: Vec<Option<Vec<Found>>> = vec![None; spans.len()];
-                match reads {
-                    // What the rules with this reader read, as they said when they judged the
-                    // transcript.
-                    Some(reads) => {
-                        for &(_, u) in reads.utterances.iter().filter(|(rule, _)| indices.contains(rule)) {
-                            if u < spans.len() {
-                                read(u, &mut found);
-                            }
-                        }
-                    }
-                    // What they read when they judge it: every utterance of the party that gives
-                    // the value, then the other party's in the windows where they look for the
-                    // read-back of the values found.
-                    None => {
-                        for member in &members {
-                            let (from, _) = member.parties();
-                            for u in (0..spans.len()).filter(|&u| role_of(u) == from) {
-                                read(u, &mut found);
-                            }
-                        }
-                        for member in &members {
-                            let (from, _) = member.parties();
-                            let given = (0..spans.len())
-                                .filter(|&u| role_of(u) == from)
-                                .flat_map(|u| found[u].iter().flatten().map(move |f| (u, f.value.clone())))
-                                .collect();
-                            for u in member.searched_utterances(&spans, role_of, given) {
-                                read(u, &mut found);
-                            }
-                        }
-                    }
-                }
-            }
-            RuleKind::Pii(p) => {
-                // The turns a pii rule with this reader just read (the agent's, most often) are
-                // taken as it found them.
-                let mut detected =
-                    reads.map_or_else(Vec::new, |r| r.detections(p.reader_key(), transcript.turns.len()));
-                for (index, (turn, hint)) in transcript.turns.iter().zip(hints.iter()).enumerate() {
-                    let ranges = match detected.get_mut(index).and_then(Option::take) {
-                        Some(ranges) => ranges,
-                        None => p.ranges(&turn.text, hint.digits, &mut norm),
-                    };
-                    for range in ranges {
-                        add(&turn.text[range], true);
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    values.sort_by_key(|(v, _)| std::cmp::Reverse(v.len()));
-    values
-}
-
-/// `text` with every occurrence of the known values (matched ignoring ASCII case) masked; `None`
-/// when none occurs.
-fn mask_literals(text: &str, values: &[Known]) -> Option<String> {
-    // A call has few known values, most of them without letters (digit strings, amounts,
-    // dates): such a value is simply looked for, as case cannot hide it. For one with letters,
-    // a look at the text's byte pairs, made once, rules it out without folding the text's case.
-    let pairs = OnceCell::new();
-    mask_literals_where(text, values, |value| {
-        if value.bytes().any(|b| b.is_ascii_alphabetic()) {
-            pairs.get_or_init(|| BytePairs::of(text)).may_hold(value)
-        } else {
-            text.contains(value)
-        }
-    })
-}
-
-/// [`mask_literals`], searching only for the values `may_occur` does not rule out.
-fn mask_literals_where(text: &str, values: &[Known], may_occur: impl Fn(&str) -> bool) -> Option<String> {
-    let mut lower: Option<String> = None;
-    // The characters with their offsets, listed once a value occurs (most texts hold none).
-    let mut chars: Vec<(usize, char)> = Vec::new();
-    let mut changed = false;
-    for (value, digits) in values {
-        if !may_occur(value) {
-            continue;
-        }
-        let lower = lower.get_or_insert_with(|| text.to_ascii_lowercase());
-        for (at, m) in lower.match_indices(value.as_str()) {
-            if chars.is_empty() {
-                chars = text.char_indices().collect();
-            }
-            let inside =
-                chars.partition_point(|&(o, _)| o < at)..chars.partition_point(|&(o, _)| o < at + m.len());
-            // A digit string keeps its last KEEP digits, like every masked number.
-            let mut keep = if *digits { KEEP } else { 0 };
-            for (_, c) in chars[inside].iter_mut().rev() {
-                if keep > 0 && c.is_numeric() {
-                    keep -= 1;
-                } else if c.is_alphanumeric() {
-                    *c = MASK;
-                    changed = true;
-                }
-            }
-        }
-    }
-    changed.then(|| chars.into_iter().map(|(_, c)| c).collect())
-}
-
-/// The pairs of adjacent bytes of a text with ASCII letters in lower case, hashed into 1,024
-/// bits: a text holds a value (of two bytes or more) only if it holds each of its byte pairs.
-struct BytePairs([u64; 16]);
-
-impl BytePairs {
-    /// The byte pairs of `text` as [`mask_literals`] searches it (ASCII lower case).
-    fn of(text: &str) -> BytePairs {
-        let mut bits = [0u64; 16];
-        let mut bytes = text.bytes().map(|b| b.to_ascii_lowercase());
-        if let Some(mut previous) = bytes.next() {
-            for b in bytes {
-                let h = BytePairs::slot(previous, b);
-                bits[h >> 6] |= 1 << (h & 63);
-                previous = b;
-            }
-        }
-        BytePairs(bits)
-    }
-
-    fn slot(a: u8, b: u8) -> usize {
-        (usize::from(a).wrapping_mul(31) ^ usize::from(b).wrapping_mul(131)) & 1023
-    }
-
-    /// False when the text certainly does not hold `value` (at least two bytes long).
-    fn may_hold(&self, value: &str) -> bool {
-        value.as_bytes().windows(2).all(|w| {
-            let h = BytePairs::slot(w[0], w[1]);
-            self.0[h >> 6] & (1 << (h & 63)) != 0
-        })
-    }
 }
 
 /// `jane.doe@example.com` → `j*******@example.com`.
@@ -781,7 +496,11 @@ pub fn redact_result(result: &mut FileResult, mode: Redaction) {
 
 #[cfg(test)]
 mod tests {
+    use super::known::*;
     use super::*;
+    use crate::rulebook::RuleSet;
+    use crate::rules::RuleKind;
+    use crate::rules::readback::hint::text_hint;
 
     #[test]
     fn only_the_long_s_and_the_kelvin_sign_fold_to_ascii_letters() {
@@ -852,6 +571,44 @@ mod tests {
                 "{:?} {:?}", text, values
             );
         }
+    }
+
+    proptest::proptest! {
+        /// A text whose digits, counted as [`longest_written`] counts them, are too few holds no
+        /// written number [`mask_written`] masks; and the count is never below the digits of a
+        /// number the pattern finds.
+        #[test]
+        fn the_written_digit_count_never_rules_out_a_number_that_is_masked(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "1", "38", "0013", "8000", " ", "-", ".", "/", "  ", "--", "X", "x", "SD", "１", "３８",
+                    "，", "。", "a", "é", "客服：", ",", ":", "\u{FF10}", "\u{FF19}", "\u{FF1A}",
+                ]),
+                0..24,
+            ),
+        ) {
+            let text = pieces.concat();
+            let longest = longest_written(&text);
+            for m in WRITTEN.find_iter(&text) {
+                let digits = m.as_str().chars().filter(|c| c.is_numeric()).count();
+                proptest::prop_assert!(digits <= longest, "{:?}: {:?} has {} digits, counted {}", text, m.as_str(), digits, longest);
+            }
+            if longest < MIN_DIGITS {
+                proptest::prop_assert!(WRITTEN.find_iter(&text).all(|m| mask_written(m.as_str()).is_none()), "{:?}", text);
+            }
+        }
+    }
+
+    #[test]
+    fn the_written_digit_count_follows_single_separators() {
+        assert_eq!(
+            longest_written("111 characters in 38 s of talk time over 6 turns"),
+            3
+        );
+        assert_eq!(longest_written("call 138-0013-8000 now"), 11);
+        assert_eq!(longest_written("1 2 3  4 5 6"), 3);
+        assert_eq!(longest_written("全角１３８００１３８０００"), 11);
+        assert_eq!(longest_written("12.5/3"), 4);
     }
 
     #[test]
@@ -1048,6 +805,43 @@ mod tests {
     }
 
     #[test]
+    fn known_values_taken_from_the_rules_are_those_read_again() {
+        // What `--redact` takes from the rules' record equals what it reads itself without one
+        // (as `report` does): with the built-in rulebooks and a digit-string rule of its own, on
+        // a number said across a pause, one restated with fewer digits, 块 said with and
+        // without money talk before it (the rule reads with `money` off where `--redact` reads
+        // with it on), a placeholder, and text with no value at all.
+        let (builtins, _) = RuleSet::builtins().unwrap();
+        let calls = [
+            "[00:00:01] Customer: my number is 415 555\n[00:00:02] Customer: 0132\n\
+             [00:00:04] Agent: 415-555-0132, thank you.\n[00:00:06] Customer: I paid 135 dollars\n\
+             [00:00:08] Agent: 135 dollars, noted. Anything else?\n",
+            "客户：我买了一百三十五块\n客服：一百三十五块对吧\n客户：对\n",
+            "客服：您要转多少钱？\n客户：一百三十五块。\n客服：好的，一百三十五块。\n",
+            "客户：订单号是 2026 1122 3344，另外退款五十块钱\n客服：好的，尾号3344，五十块\n",
+            "Customer: it's <PHONE>, and the order is SD87049303085\nAgent: SD 8704 9303 085?\n\
+             Customer: yes, card 4111 1111 1111 1111\nAgent: ending 1111, thanks\n",
+            "Customer: hello\nAgent: hi, how can I help?\n",
+        ];
+        for rules in [builtins, phone_readback()] {
+            let engine = crate::engine::Engine::new(rules);
+            keep_reads();
+            for call in calls {
+                let transcript =
+                    crate::transcript::plain::parse(call, &crate::transcript::ParseOptions::default())
+                        .unwrap();
+                let verdict = engine.check(&transcript, &mut crate::matcher::Scratch::default());
+                let record = verdict.reads.as_ref().expect("kept for --redact");
+                for mode in [Redaction::Personal, Redaction::All] {
+                    let taken = known_values(engine.rules(), &transcript, Some(record), mode);
+                    let read = known_values(engine.rules(), &transcript, None, mode);
+                    assert_eq!(taken, read, "{mode:?} {call}");
+                }
+            }
+        }
+    }
+
+    #[test]
     fn known_values_are_read_where_the_rules_read() {
         // The read-back rule reads every customer utterance and the agent's in the windows after
         // a value the customer gave (and the four before it): a price the agent states with no
@@ -1099,11 +893,12 @@ mod tests {
         let verdict = engine.check(&transcript, &mut crate::matcher::Scratch::default());
         assert!(verdict.findings.is_empty(), "{:?}", verdict.findings);
         let read = verdict.reads.expect("kept for --redact");
-        let read_utterances: Vec<usize> = read.utterances.iter().map(|&(_, u)| u).collect();
+        let read_utterances: Vec<usize> = read.utterances.iter().map(|r| r.utterance).collect();
         assert_eq!(
             read_utterances,
-            [0, 2, 1],
-            "the customer's two utterances, then the agent's first"
+            [0, 1],
+            "the customer's number, then the agent's restatement: the customer's \"yes\" holds \
+             no value, and the agent's last utterance is never read"
         );
         let known = known_values(engine.rules(), &transcript, Some(&read), Redaction::All);
         let values: Vec<&str> = known.iter().map(|(v, _)| v.as_str()).collect();

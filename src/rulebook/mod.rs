@@ -265,6 +265,17 @@ impl RuleSet {
         self.reader_groups.get(index).copied().flatten()
     }
 
+    /// The switched-on read-back and pii rules, with their indices and
+    /// [`RuleSet::reader_group`]s, found without a look at the other rules.
+    pub fn enabled_readers(&self) -> impl Iterator<Item = (usize, usize, &Rule)> {
+        self.reader_groups
+            .iter()
+            .enumerate()
+            .filter_map(|(i, group)| Some((i, (*group)?)))
+            .filter(|&(i, _)| self.enabled[i])
+            .map(|(i, group)| (i, group, &self.rules[i]))
+    }
+
     /// Switches a rule off (`"off"` in the project configuration's `[rules]`).
     pub fn disable(&mut self, index: usize) {
         if let Some(enabled) = self.enabled.get_mut(index) {

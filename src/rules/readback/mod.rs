@@ -40,7 +40,7 @@ use crate::transcript::{Role, TranscriptKind};
 use amounts::money_talk;
 use compare::{Comparison, compare};
 use hint::{TextHint, digit_turns};
-use values::{Entity, Extractor, VALUE_PROFILE, Value};
+use values::{Entity, Extractor, Found, VALUE_PROFILE, Value};
 
 rule_toml! {
     /// `[[readback]]` table.
@@ -359,11 +359,11 @@ impl Kind for Readback {
 
 /// A value and where it was said: the turn and byte offset where it starts, and where it ends
 /// (in a later turn when it was said across a pause).
-#[derive(Clone, Debug)]
-struct Located {
-    value: Value,
-    start: (usize, usize),
-    end: (usize, usize),
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Located {
+    pub(crate) value: Value,
+    pub(crate) start: (usize, usize),
+    pub(crate) end: (usize, usize),
 }
 
 /// What one utterance holds.
@@ -397,7 +397,6 @@ impl Reader<'_> {
         bare: bool,
     ) -> Said {
         let (transcript, turns) = (self.ctx.transcript, self.ctx.turns);
-        reads::note_read_utterance(u);
         let mut range = self.utterances[u].clone();
         if self.rule.extractor.entity().is_digit_string() {
             range = digit_turns(range, |t| turns.hint(transcript, t));
@@ -411,23 +410,32 @@ impl Reader<'_> {
         // Whether the talk is about money is asked only of a text that may hold a value.
         let read = if extractor.might_hold(text.as_str(), min_digits, hint) {
             let money = money(self);
-            extractor.extract_remembered(text.as_str(), min_digits, &mut self.norm, hint, money)
+            extractor
+                .extract_remembered(text.as_str(), min_digits, &mut self.norm, hint, money)
+                .map(|read| (read, money))
         } else {
             None
         };
-        let (extracted, folded) = read.unwrap_or_default();
-        let values = extracted
-            .values
-            .into_iter()
-            .map(|f| Located {
-                value: f.value,
-                start: text.locate(f.range.start),
-                end: text.locate(f.range.end),
-            })
-            .collect();
+        let (read, money) = read.unwrap_or_default();
+        let located = |f: Found| Located {
+            value: f.value,
+            start: text.locate(f.range.start),
+            end: text.locate(f.range.end),
+        };
+        let money = read.money_mattered.then_some(money);
+        // `--redact` reads with `money` on: a read without values and with it on, or where it
+        // did not matter, tells it nothing.
+        if reads::wanted() && (!read.extracted.values.is_empty() || money == Some(false)) {
+            let values = read.extracted.values.iter().cloned().map(|f| {
+                let written = text.as_str()[f.range.clone()].to_string();
+                (located(f), written)
+            });
+            reads::note_read(u, min_digits, money, values.collect());
+        }
+        let values: Vec<Located> = read.extracted.values.into_iter().map(located).collect();
         let bare = if bare {
             extractor
-                .bare_amounts(text.as_str(), &mut self.norm, hint, folded)
+                .bare_amounts(text.as_str(), &mut self.norm, hint, read.folded)
                 .into_iter()
                 .map(|f| f.value)
                 .collect()
@@ -436,7 +444,7 @@ impl Reader<'_> {
         };
         Said {
             values,
-            masked: !extracted.placeholders.is_empty(),
+            masked: !read.extracted.placeholders.is_empty(),
             bare,
         }
     }

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::Range;
 
+use super::Located;
 use super::hint::TextHint;
 use super::values::{Entity, Extracted, Extractor, Found, Value};
 use crate::text_hash::hash_text;
@@ -45,9 +46,10 @@ struct Read {
 /// ([`crate::engine::Verdict::reads`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RuleReads {
-    /// The utterances each read-back rule read, as (rule index, utterance index), in the order
-    /// read.
-    pub(crate) utterances: Vec<(usize, usize)>,
+    /// The utterances each read-back rule read and found values in, or read with `money` off
+    /// where that mattered, in the order read: the values `--redact` masks, or where it reads
+    /// again ([`UtteranceRead::values_as`]).
+    pub(crate) utterances: Vec<UtteranceRead>,
     /// Each turn's hint, when a rule worked them out.
     pub(crate) hints: Option<Vec<TextHint>>,
     /// What the pii readers found in the turns they read.
@@ -55,12 +57,15 @@ pub struct RuleReads {
 }
 
 impl RuleReads {
-    /// Adds the utterances read-back rule `rule` just read ([`note_read_utterance`]): only for
+    /// Adds the utterances read-back rule `rule` just read ([`note_read`]): only for
     /// `--redact`, so out of the way of the rules' loop.
     #[cold]
     #[inline(never)]
     pub(crate) fn add_utterances(&mut self, rule: usize) {
-        READ_UTTERANCES.with_borrow_mut(|read| self.utterances.extend(read.drain(..).map(|u| (rule, u))));
+        READ_UTTERANCES.with_borrow_mut(|read| {
+            self.utterances
+                .extend(read.drain(..).map(|read| UtteranceRead { rule, ..read }));
+        });
     }
 
     /// Ends the record of a transcript the rules judged: its turns' hints, when they were worked
@@ -80,6 +85,40 @@ impl RuleReads {
             }
         }
         out
+    }
+}
+
+/// One utterance a read-back rule read, and the values it found there.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct UtteranceRead {
+    /// The rule's index.
+    pub(crate) rule: usize,
+    /// The utterance's index.
+    pub(crate) utterance: usize,
+    /// The fewest digits it read digit strings with.
+    min_digits: usize,
+    /// The `money` it read with, when that changed what could be read
+    /// ([`super::values::RuleRead::money_mattered`]).
+    money: Option<bool>,
+    /// The values found, each with the text it was read from as written.
+    values: Vec<(Located, String)>,
+}
+
+impl UtteranceRead {
+    /// The values this read found that reading the same text again with digit strings of at
+    /// least `min_digits` digits and `money` as given would find, when this read answers that:
+    /// it read with as few digits or fewer, and with the same `money` where that mattered (the
+    /// same rule as [`recall`]'s).
+    pub(crate) fn values_as(
+        &self,
+        min_digits: usize,
+        money: bool,
+    ) -> Option<impl Iterator<Item = &(Located, String)>> {
+        (self.min_digits <= min_digits && self.money.is_none_or(|m| m == money)).then(|| {
+            self.values
+                .iter()
+                .filter(move |(l, _)| !matches!(&l.value, Value::Digits(d) if d.len() < min_digits))
+        })
     }
 }
 
@@ -124,7 +163,7 @@ thread_local! {
     /// Set once this thread has been asked to keep what the rules read.
     static WANTED: Cell<bool> = const { Cell::new(false) };
     /// The utterances the read-back rule being judged has read, once wanted.
-    static READ_UTTERANCES: RefCell<Vec<usize>> = const { RefCell::new(Vec::new()) };
+    static READ_UTTERANCES: RefCell<Vec<UtteranceRead>> = const { RefCell::new(Vec::new()) };
     /// What the pii rules found in the transcript being judged, once wanted.
     static DETECTIONS: RefCell<Vec<Detections>> = const { RefCell::new(Vec::new()) };
 }
@@ -140,13 +179,25 @@ pub(crate) fn wanted() -> bool {
     WANTED.get()
 }
 
-/// Notes that the read-back rule being judged read utterance `utterance` of its call, once
-/// wanted ([`want`]): `--redact` masks the values of the utterances the rules read.
-#[inline]
-pub(crate) fn note_read_utterance(utterance: usize) {
-    if WANTED.get() {
-        READ_UTTERANCES.with_borrow_mut(|read| read.push(utterance));
-    }
+/// Notes, once wanted ([`want`]), that the read-back rule being judged read utterance
+/// `utterance` of its call, with digit strings of at least `min_digits` digits and `money`
+/// where that mattered, and found `values` (each with the text it was read from as written):
+/// `--redact` masks the values of the utterances the rules read.
+pub(crate) fn note_read(
+    utterance: usize,
+    min_digits: usize,
+    money: Option<bool>,
+    values: Vec<(Located, String)>,
+) {
+    READ_UTTERANCES.with_borrow_mut(|read| {
+        read.push(UtteranceRead {
+            rule: 0,
+            utterance,
+            min_digits,
+            money,
+            values,
+        });
+    });
 }
 
 /// Keeps the byte ranges that the pii reader `key` found in turn `turn` of the transcript being
@@ -179,8 +230,7 @@ pub(super) fn remember(
     placeholders: Option<&[Range<usize>]>,
 ) {
     let (entity, max_digits, pattern) = extractor.identity();
-    // Only amounts read 块, 毛 and 角 as money or not.
-    let money = (entity == Entity::Amount && folded.contains(['块', '毛', '角'])).then_some(money);
+    let money = money_matters(entity, folded).then_some(money);
     READS.with_borrow_mut(|reads| {
         if reads.count >= MAX_READS {
             reads.by_text.clear();
@@ -198,6 +248,12 @@ pub(super) fn remember(
             placeholders: placeholders.map(<[_]>::to_vec),
         });
     });
+}
+
+/// True when the `money` an `entity` reader reads a text with (its fold is `folded`) can change
+/// what it reads: only amounts read 块, 毛 and 角 as money or not.
+pub(super) fn money_matters(entity: Entity, folded: &str) -> bool {
+    entity == Entity::Amount && folded.contains(['块', '毛', '角'])
 }
 
 /// The values `extractor` finds in `text` with digit strings of at least `min_digits` digits
@@ -219,16 +275,20 @@ pub(super) fn recall(
 }
 
 /// [`recall`] with the placeholders: what a read-back rule reads in `text`, when a read kept
-/// here looked for them too. The caller has checked that the text may hold a value.
+/// here looked for them too, and whether `money` mattered ([`money_matters`]). The caller has
+/// checked that the text may hold a value.
 pub(super) fn recall_extracted(
     extractor: &Extractor,
     text: &str,
     min_digits: usize,
     money: bool,
-) -> Option<Extracted> {
-    with_read(extractor, text, min_digits, money, true, |read| Extracted {
-        values: values_with(&read.values, min_digits),
-        placeholders: read.placeholders.clone().unwrap_or_default(),
+) -> Option<(Extracted, bool)> {
+    with_read(extractor, text, min_digits, money, true, |read| {
+        let extracted = Extracted {
+            values: values_with(&read.values, min_digits),
+            placeholders: read.placeholders.clone().unwrap_or_default(),
+        };
+        (extracted, read.money.is_some())
     })
 }
 

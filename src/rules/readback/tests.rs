@@ -1237,7 +1237,7 @@ proptest! {
             for (min, money) in [(min_before, money_before), (min, money)] {
                 let read = extractor.extract_remembered(&text, min, &mut NormText::new(), hint, money);
                 let fresh = extractor.extract_hinted(&text, min, &mut NormText::new(), hint, money);
-                prop_assert_eq!(read.map(|(read, _)| read).unwrap_or_default(), fresh, "{:?} {:?}", entity, text);
+                prop_assert_eq!(read.map(|read| read.extracted).unwrap_or_default(), fresh, "{:?} {:?}", entity, text);
             }
         }
     }

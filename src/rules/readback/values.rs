@@ -180,6 +180,19 @@ pub struct Extracted {
     pub placeholders: Vec<Range<usize>>,
 }
 
+/// What a read-back rule read in a text ([`Extractor::extract_remembered`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleRead {
+    /// The values and placeholders.
+    pub extracted: Extracted,
+    /// The `norm` given now holds the text's fold (it does not when the read was kept from
+    /// before).
+    pub folded: bool,
+    /// The `money` given changed what could be read: an amount reader, and 块, 毛 or 角 in the
+    /// text.
+    pub money_mattered: bool,
+}
+
 /// What a reader needs from a text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Reading {
@@ -299,8 +312,7 @@ impl Extractor {
 
     /// [`Extractor::extract_hinted`] for read-back rules, `None` when the text cannot hold a
     /// value. The reads are kept ([`super::reads`]): a text read before is not read again, and
-    /// `--redact` takes what the rules read. The flag says whether `norm` now holds the text's
-    /// fold (it does not when the text was not read again).
+    /// `--redact` takes what the rules read.
     pub fn extract_remembered(
         &self,
         source: &str,
@@ -308,12 +320,18 @@ impl Extractor {
         norm: &mut NormText,
         hint: TextHint,
         money: bool,
-    ) -> Option<(Extracted, bool)> {
+    ) -> Option<RuleRead> {
         if !self.might_hold(source, min_digits, hint) {
             return None;
         }
-        if let Some(extracted) = super::reads::recall_extracted(self, source, min_digits, money) {
-            return Some((extracted, false));
+        if let Some((extracted, money_mattered)) =
+            super::reads::recall_extracted(self, source, min_digits, money)
+        {
+            return Some(RuleRead {
+                extracted,
+                folded: false,
+                money_mattered,
+            });
         }
         let extracted = self.fold_and_read(source, min_digits, norm, money);
         super::reads::remember(
@@ -325,7 +343,11 @@ impl Extractor {
             &extracted.values,
             Some(&extracted.placeholders),
         );
-        Some((extracted, true))
+        Some(RuleRead {
+            extracted,
+            folded: true,
+            money_mattered: super::reads::money_matters(self.entity, norm.as_str()),
+        })
     }
 
     /// Folds `source` into `norm` and reads it, or `None` (nothing folded) when its hint shows
