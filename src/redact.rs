@@ -259,6 +259,12 @@ fn redact_words(text: &str, mode: Redaction, words: Words) -> Cow<'_, str> {
                 None => break,
             },
         };
+        // What a note quotes is short next to the note: a look at it alone rules most out.
+        if let Some(quoted) = &within
+            && !extractor.may_read_unmasked(&out[quoted.clone()], min_digits)
+        {
+            continue;
+        }
         let text = shared(&mut values, &out);
         if let Some(masked) = mask_values(text, extractor, min_digits, within) {
             out = Cow::Owned(masked);
@@ -595,6 +601,31 @@ mod tests {
             }
             if longest < MIN_DIGITS {
                 proptest::prop_assert!(WRITTEN.find_iter(&text).all(|m| mask_written(m.as_str()).is_none()), "{:?}", text);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        /// A number wholly inside what a note quotes is never ruled out by the look at the
+        /// quote alone.
+        #[test]
+        fn what_a_note_quotes_is_read_whenever_it_holds_a_number(
+            parts in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(vec![
+                        "138", "0013", "8000", "7", " ", ",", "-", "*", "one", "two", "oh", "double", "five",
+                        "fifteen", "hundred", "一三八", "零零", "幺", "四", "１２", "turn ", "in ", "号码",
+                    ]),
+                    0..10,
+                ),
+                3,
+            ),
+        ) {
+            let text = format!("{}\"{}\"{}", parts[0].concat(), parts[1].concat(), parts[2].concat());
+            let inside = quoted(&text).expect("two quotes");
+            let values = DIGITS.values_shared(&mut SharedText::new(text.clone()), MIN_DIGITS, false, Reading::Unmasked);
+            if values.iter().any(|v| inside.start <= v.range.start && v.range.end <= inside.end) {
+                proptest::prop_assert!(DIGITS.may_read_unmasked(&text[inside], MIN_DIGITS), "{:?}", text);
             }
         }
     }

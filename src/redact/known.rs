@@ -286,7 +286,7 @@ pub(super) fn add_value(
     digits: bool,
 ) {
     add_known(values, written, digits);
-    add_known(values, &value.to_string(), digits);
+    add_known(values, &value.restated(), digits);
     let ((first, start), (last, end)) = at;
     if first != last {
         let turns = &transcript.turns;
@@ -324,9 +324,18 @@ pub(super) fn mask_literals(text: &str, values: &[Known]) -> Option<String> {
         if value.bytes().any(|b| b.is_ascii_alphabetic()) {
             pairs.get_or_init(|| BytePairs::of(text)).may_hold(value)
         } else {
-            text.contains(value)
+            occurs(text.as_bytes(), value.as_bytes())
         }
     })
+}
+
+/// True when `value` occurs in `text`. Finding texts are short, where `str::contains` sets up
+/// a searcher each time: looking for the value's first byte first rules most texts out.
+fn occurs(text: &[u8], value: &[u8]) -> bool {
+    let Some((&first, rest)) = value.split_first() else {
+        return true;
+    };
+    memchr::memchr_iter(first, text).any(|at| text[at + 1..].starts_with(rest))
 }
 
 /// [`mask_literals`], searching only for the values `may_occur` does not rule out.

@@ -1271,6 +1271,40 @@ proptest! {
 }
 
 proptest! {
+    /// A digit string read without a masked digit has no more digits than the text's hint
+    /// counts, masks or not: `--redact` does not read a masked text with fewer.
+    #[test]
+    fn unmasked_digit_strings_need_the_digits_the_hint_counts(
+        pieces in value_text_pieces(),
+        masks in prop::collection::vec(prop::sample::select(vec!["****", "SD", "*", "-", "x"]), 0..4),
+        min in 1usize..8,
+    ) {
+        use super::values::{Reading, SharedText};
+        let text = masks.iter().chain(pieces.iter()).copied().collect::<String>();
+        let digits = text_hint(&text).digits as usize;
+        for entity in [Entity::Digits, Entity::Phone] {
+            let extractor = Extractor::new(entity, None);
+            let mut norm = NormText::new();
+            let read = extractor.extract_hinted(&text, min, &mut norm, text_hint(&text), false);
+            for found in &read.values {
+                if let super::values::Value::Digits(d) = &found.value
+                    && d.iter().all(Option::is_some)
+                {
+                    prop_assert!(d.len() <= digits, "{:?}: {:?}, hint {}", text, found, digits);
+                }
+            }
+            let unmasked = extractor.values_shared(&mut SharedText::new(text.clone()), min, false, Reading::Unmasked);
+            let expected: Vec<_> = read
+                .values
+                .into_iter()
+                .filter(|f| !f.value.is_masked())
+                .collect();
+            prop_assert_eq!(unmasked, expected, "{:?}", text);
+        }
+    }
+}
+
+proptest! {
     /// The same on any text.
     #[test]
     fn the_run_bound_holds_on_any_text(text in "([一二两三四五六七八九十零〇幺壹陸xX*#•● ,.-]|\\PC){0,40}") {

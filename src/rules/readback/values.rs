@@ -144,16 +144,27 @@ impl Value {
     }
 }
 
+impl Value {
+    /// The value as a rule restates it (its [`Display`](fmt::Display) form); digit strings and
+    /// texts, the most common values, without the formatter.
+    pub fn restated(&self) -> Cow<'_, str> {
+        match self {
+            Value::Digits(digits) => Cow::Owned(
+                digits
+                    .iter()
+                    .map(|d| d.map_or('*', |d| char::from(b'0' + d)))
+                    .collect(),
+            ),
+            Value::Text(text) => Cow::Borrowed(text),
+            _ => Cow::Owned(self.to_string()),
+        }
+    }
+}
+
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Value::Digits(digits) => {
-                let text: String = digits
-                    .iter()
-                    .map(|d| d.map_or('*', |d| char::from(b'0' + d)))
-                    .collect();
-                f.write_str(&text)
-            }
+            Value::Digits(_) => f.write_str(&self.restated()),
             Value::Amount(cents) if cents % 100 == 0 => write!(f, "{}", cents / 100),
             Value::Amount(cents) => write!(f, "{}.{:02}", cents / 100, cents % 100),
             Value::Date(date) => write!(f, "{date}"),
@@ -404,7 +415,11 @@ impl Extractor {
         // the test looks through the text, and a read kept of the same text passed it (see
         // [`super::reads::recall`]); for digit strings the hint is the whole test.
         let digit_strings = self.entity.is_digit_string();
-        if self.ruled_out_by(min_digits, text.hint) {
+        // A digit string without a masked digit needs that many digits the hint counts, masks
+        // or not (`--redact` reads texts it has masked already).
+        let too_few_unmasked =
+            reading == Reading::Unmasked && digit_strings && (text.hint.digits as usize) < min_digits;
+        if too_few_unmasked || self.ruled_out_by(min_digits, text.hint) {
             return Vec::new();
         }
         if reading == Reading::Values
@@ -613,6 +628,14 @@ impl Extractor {
                 Entity::Amount => !hint.maybe_money,
                 _ => false,
             }
+    }
+
+    /// False when no digit string of `min_digits` digits or more without a masked digit lies
+    /// wholly inside `source`, whether it is read alone or as part of a longer text (each of
+    /// its digits is a digit or digit word there, which the hint counts): `--redact` reads only
+    /// what callcheck's notes quote. Always true for other entities.
+    pub fn may_read_unmasked(&self, source: &str, min_digits: usize) -> bool {
+        !self.entity.is_digit_string() || text_hint(source).digits as usize >= min_digits
     }
 
     /// A cheap test on the original text: false when the turn cannot hold a value or a
