@@ -316,26 +316,26 @@ pub(super) fn add_known(values: &mut Vec<Known>, text: &str, digits: bool) {
 /// `text` with every occurrence of the known values (matched ignoring ASCII case) masked; `None`
 /// when none occurs.
 pub(super) fn mask_literals(text: &str, values: &[Known]) -> Option<String> {
-    // A call has few known values, most of them without letters (digit strings, amounts,
-    // dates): such a value is simply looked for, as case cannot hide it. For one with letters,
-    // a look at the text's byte pairs, made once, rules it out without folding the text's case.
-    let pairs = OnceCell::new();
-    mask_literals_where(text, values, |value| {
-        if value.bytes().any(|b| b.is_ascii_alphabetic()) {
-            pairs.get_or_init(|| BytePairs::of(text)).may_hold(value)
-        } else {
-            occurs(text.as_bytes(), value.as_bytes())
-        }
-    })
+    mask_literals_where(text, values, |value| occurs(text.as_bytes(), value.as_bytes()))
 }
 
-/// True when `value` occurs in `text`. Finding texts are short, where `str::contains` sets up
-/// a searcher each time: looking for the value's first byte first rules most texts out.
-fn occurs(text: &[u8], value: &[u8]) -> bool {
+/// True when `value` (in lower case) occurs in `text`, ignoring ASCII case. Finding texts are
+/// short, and a call has few known values: each is looked for by its first byte (in either
+/// case), which rules most texts out in one pass, with no searcher to set up and no copy of
+/// the text in lower case.
+pub(super) fn occurs(text: &[u8], value: &[u8]) -> bool {
     let Some((&first, rest)) = value.split_first() else {
         return true;
     };
-    memchr::memchr_iter(first, text).any(|at| text[at + 1..].starts_with(rest))
+    let rest_at = |at: usize| {
+        text.get(at + 1..at + 1 + rest.len())
+            .is_some_and(|after| after.eq_ignore_ascii_case(rest))
+    };
+    if first.is_ascii_alphabetic() {
+        memchr::memchr2_iter(first.to_ascii_lowercase(), first.to_ascii_uppercase(), text).any(rest_at)
+    } else {
+        memchr::memchr_iter(first, text).any(rest_at)
+    }
 }
 
 /// [`mask_literals`], searching only for the values `may_occur` does not rule out.
@@ -372,36 +372,4 @@ pub(super) fn mask_literals_where(
         }
     }
     changed.then(|| chars.into_iter().map(|(_, c)| c).collect())
-}
-
-/// The pairs of adjacent bytes of a text with ASCII letters in lower case, hashed into 1,024
-/// bits: a text holds a value (of two bytes or more) only if it holds each of its byte pairs.
-pub(super) struct BytePairs([u64; 16]);
-
-impl BytePairs {
-    /// The byte pairs of `text` as [`mask_literals`] searches it (ASCII lower case).
-    pub(super) fn of(text: &str) -> BytePairs {
-        let mut bits = [0u64; 16];
-        let mut bytes = text.bytes().map(|b| b.to_ascii_lowercase());
-        if let Some(mut previous) = bytes.next() {
-            for b in bytes {
-                let h = BytePairs::slot(previous, b);
-                bits[h >> 6] |= 1 << (h & 63);
-                previous = b;
-            }
-        }
-        BytePairs(bits)
-    }
-
-    fn slot(a: u8, b: u8) -> usize {
-        (usize::from(a).wrapping_mul(31) ^ usize::from(b).wrapping_mul(131)) & 1023
-    }
-
-    /// False when the text certainly does not hold `value` (at least two bytes long).
-    pub(super) fn may_hold(&self, value: &str) -> bool {
-        value.as_bytes().windows(2).all(|w| {
-            let h = BytePairs::slot(w[0], w[1]);
-            self.0[h >> 6] & (1 << (h & 63)) != 0
-        })
-    }
 }
