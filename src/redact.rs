@@ -20,9 +20,11 @@
 //! 17") is not taken for a number. And [`mask_known_values`] masks, in the findings about a
 //! transcript, every value the loaded rules read in it, as written and as the rules restate it.
 //!
-//! Redaction happens on each result before any reporter or the baseline sees it ([`redact_result`]
-//! in the pipeline, and [`mask_known_values`] while the transcript is at hand), so every output
-//! format, excerpt and error message is covered by the same code. Call metadata (call id, agent,
+//! Redaction happens on each result before any reporter or the baseline sees it (in the
+//! pipeline, [`redact_findings`] while the transcript is at hand, which does what
+//! [`mask_known_values`] and [`redact_result`] do in one pass over the texts; [`redact_result`]
+//! for what could not be checked), so every output format, excerpt and error message is covered
+//! by the same code. Call metadata (call id, agent,
 //! team, date) is left as it is: reports group by it.
 
 use std::borrow::Cow;
@@ -34,10 +36,13 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::finding::{FileResult, Finding};
+use crate::rulebook::RuleSet;
 use crate::rules::readback::hint::is_digit_word;
 use crate::rules::readback::reads;
+use crate::rules::readback::reads::RuleReads;
 use crate::rules::readback::values::{Entity, Extractor, Reading, SharedText};
 use crate::text_hash::TextMap;
+use crate::transcript::Transcript;
 
 mod known;
 
@@ -477,17 +482,35 @@ fn redact_remembered(text: &str, mode: Redaction, words: Words) -> Option<String
     masked
 }
 
+/// Masks every text of the findings about one transcript as `mode` says, going through them
+/// once: the values the rules read in it ([`mask_known_values`]), then what [`redact_result`]
+/// masks. `reads` is as for [`mask_known_values`].
+pub fn redact_findings(
+    rules: &RuleSet,
+    transcript: &Transcript,
+    reads: Option<&RuleReads>,
+    findings: &mut [Finding],
+    mode: Redaction,
+) {
+    known::mask_each_text(rules, transcript, reads, findings, mode, |text, words| {
+        redact_text(text, mode, words);
+    });
+}
+
+/// Masks `text`, of `words`, as `mode` (not [`Redaction::None`]) says.
+fn redact_text(text: &mut String, mode: Redaction, words: Words) {
+    if let Some(masked) = redact_remembered(text, mode, words) {
+        *text = masked;
+    }
+}
+
 /// Masks every text of one result as `mode` says: messages, notes, matched text, suggestions,
 /// excerpts and error messages.
 pub fn redact_result(result: &mut FileResult, mode: Redaction) {
     if !mode.is_on() {
         return;
     }
-    let apply = |text: &mut String, words: Words| {
-        if let Some(masked) = redact_remembered(text, mode, words) {
-            *text = masked;
-        }
-    };
+    let apply = |text: &mut String, words: Words| redact_text(text, mode, words);
     match result {
         FileResult::Checked(report) => {
             for finding in &mut report.findings {
@@ -1016,6 +1039,29 @@ mod tests {
         let mut findings = vec![finding("read back 3680, customer said 3580", excerpt)];
         mask_known_values(&rules, &transcript, None, &mut findings, Redaction::None);
         assert_eq!(findings[0].excerpt.as_deref(), Some(excerpt));
+        // The pipeline's one pass over the texts masks what the two steps mask.
+        for mode in [Redaction::Personal, Redaction::All] {
+            let fresh = || {
+                vec![
+                    finding("read back 3680, customer said 3580, 13912345678", excerpt),
+                    finding("read back 11-23, customer said 11-22", "客户：电话139 1234 5678"),
+                ]
+            };
+            let mut once = fresh();
+            redact_findings(&rules, &transcript, None, &mut once, mode);
+            let mut findings = fresh();
+            mask_known_values(&rules, &transcript, None, &mut findings, mode);
+            let mut result = FileResult::Checked(crate::finding::FileReport {
+                findings,
+                ..crate::finding::FileReport::default()
+            });
+            redact_result(&mut result, mode);
+            let FileResult::Checked(report) = result else {
+                unreachable!()
+            };
+            assert_eq!(once, report.findings, "{mode:?}");
+            assert_ne!(once, fresh(), "{mode:?}: something was masked");
+        }
     }
 
     #[test]

@@ -173,7 +173,7 @@ impl Pipeline<'_> {
                         // A card or ID number a pii rule found is never quoted, in any finding.
                         crate::rules::pii::mask_excerpts(&mut findings);
                         if self.mask_findings {
-                            crate::redact::mask_known_values(
+                            crate::redact::redact_findings(
                                 rules,
                                 transcript,
                                 reads.as_ref(),
@@ -194,7 +194,8 @@ impl Pipeline<'_> {
                         })
                     }
                 };
-                if self.mask_findings || !matches!(result, FileResult::Checked(_)) {
+                // A checked call's findings were redacted above, as the pipeline asks.
+                if !matches!(result, FileResult::Checked(_)) {
                     crate::redact::redact_result(&mut result, self.redact);
                 }
                 result

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 use std::cell::OnceCell;
 use std::ops::Range;
 
-use super::{KEEP, MASK, Redaction, texts_of};
+use super::{KEEP, MASK, Redaction, Words, texts_of};
 use crate::finding::Finding;
 use crate::normalize::NormText;
 use crate::rulebook::RuleSet;
@@ -33,20 +33,32 @@ pub fn mask_known_values(
     findings: &mut [Finding],
     mode: Redaction,
 ) {
+    mask_each_text(rules, transcript, reads, findings, mode, |_, _| {});
+}
+
+/// [`mask_known_values`], then `then` on each text, with whose words it is: the findings' texts
+/// are gone through once.
+pub(super) fn mask_each_text(
+    rules: &RuleSet,
+    transcript: &Transcript,
+    reads: Option<&RuleReads>,
+    findings: &mut [Finding],
+    mode: Redaction,
+    mut then: impl FnMut(&mut String, Words),
+) {
     if findings.is_empty() || !mode.is_on() {
         return;
     }
-    let known = KnownValues(known_values(rules, transcript, reads, mode));
-    if known.0.is_empty() {
-        return;
-    }
-    let apply = |text: &mut String| {
-        if let Some(masked) = mask_literals(text, &known.0) {
-            *text = masked;
-        }
-    };
+    let known = known_values(rules, transcript, reads, mode);
     for finding in findings {
-        texts_of(finding).for_each(|(text, _)| apply(text));
+        for (text, words) in texts_of(finding) {
+            if !known.is_empty()
+                && let Some(masked) = mask_literals(text, &known)
+            {
+                *text = masked;
+            }
+            then(text, words);
+        }
     }
 }
 
