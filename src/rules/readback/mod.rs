@@ -17,6 +17,7 @@ pub mod hint;
 pub(crate) mod numbers;
 pub(crate) mod reads;
 mod shared_text;
+mod value;
 pub mod values;
 
 #[cfg(test)]

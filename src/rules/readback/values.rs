@@ -7,7 +7,6 @@
 //! time (`entity = "regex"`); nothing is compiled per transcript.
 
 use std::borrow::Cow;
-use std::fmt;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -15,12 +14,13 @@ use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::amounts::{amounts, bare_numbers};
-use super::dates::{Date, dates};
-use super::digit_strings::{Digit, digit_runs_in, is_mask_char, may_hold_run};
+use super::dates::dates;
+use super::digit_strings::{digit_runs_in, is_mask_char, may_hold_run};
 use super::hint::{TextHint, text_hint};
 use super::numbers::hide_numeral_words;
 use super::shared_text::NumberReads;
 pub use super::shared_text::SharedText;
+pub use super::value::Value;
 use crate::normalize::{NormText, Profile, is_cjk, normalize_into};
 
 /// The folds applied before values are searched: width, case and script, but not punctuation.
@@ -122,56 +122,6 @@ impl Entity {
 const GENERIC_PLACEHOLDERS: &[&str] = &[
     "pii", "redact", "redacted", "mask", "masked", "private", "脱敏", "隐私",
 ];
-
-/// A normalised value.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Value {
-    /// Digits in order; masked digits are `None`.
-    Digits(Vec<Digit>),
-    /// Money in hundredths, whatever the currency.
-    Amount(u64),
-    /// A date.
-    Date(Date),
-    /// An email address or a pattern's capture, lower case, without spaces and punctuation
-    /// (email addresses keep `@`, `.`, `_`, `-` and `+`).
-    Text(String),
-}
-
-impl Value {
-    /// True when part of the value is masked.
-    pub fn is_masked(&self) -> bool {
-        matches!(self, Value::Digits(d) if d.iter().any(Option::is_none))
-    }
-}
-
-impl Value {
-    /// The value as a rule restates it (its [`Display`](fmt::Display) form); digit strings and
-    /// texts, the most common values, without the formatter.
-    pub fn restated(&self) -> Cow<'_, str> {
-        match self {
-            Value::Digits(digits) => Cow::Owned(
-                digits
-                    .iter()
-                    .map(|d| d.map_or('*', |d| char::from(b'0' + d)))
-                    .collect(),
-            ),
-            Value::Text(text) => Cow::Borrowed(text),
-            _ => Cow::Owned(self.to_string()),
-        }
-    }
-}
-
-impl fmt::Display for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Value::Digits(_) => f.write_str(&self.restated()),
-            Value::Amount(cents) if cents % 100 == 0 => write!(f, "{}", cents / 100),
-            Value::Amount(cents) => write!(f, "{}.{:02}", cents / 100, cents % 100),
-            Value::Date(date) => write!(f, "{date}"),
-            Value::Text(text) => f.write_str(text),
-        }
-    }
-}
 
 /// A value and where it is in a turn's original text.
 #[derive(Clone, Debug, PartialEq, Eq)]
