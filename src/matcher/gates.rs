@@ -127,6 +127,7 @@ pub(super) struct Seen {
 
 impl Seen {
     /// Starts a turn of a matcher with `entries` automaton entries and `patterns` patterns.
+    #[inline]
     pub(super) fn start(&mut self, entries: usize, patterns: usize) {
         self.turn = self.turn.wrapping_add(1);
         if self.turn == 0 {
