@@ -2,16 +2,17 @@
 //!
 //! The same utterance comes back within a call (a customer gives the order number twice, the
 //! agent says the same sentence with the number again) and from call to call (a tariff, a
-//! closing line with a number). Read-back rules take their reads from here, and `--redact`,
-//! which masks, in a transcript's findings, every value the rules' readers read, takes the same
-//! reads just after the rules have.
+//! closing line with a number). Read-back rules take their reads from here, and so does
+//! `--redact` (which masks, in a transcript's findings, every value the rules' readers read)
+//! where it reads again.
 //!
 //! Reads are keyed by what decides them — the reader, the text, the fewest digits and whether
 //! the talk is about money — so a read found here is the read made again, whatever transcript
 //! asks. They are emptied when they grow past [`MAX_READS`], which is far more than one
 //! transcript's reads. Once `--redact` first asks ([`want`]), the rules also record, per
-//! transcript, where they read and what the turns' hints and the pii readers found
-//! ([`RuleReads`]).
+//! transcript, the values the read-back rules found and where, the turns' hints, and what the
+//! pii readers found ([`RuleReads`]): `--redact` takes them from there rather than reading
+//! again.
 
 use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
