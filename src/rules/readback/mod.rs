@@ -41,7 +41,7 @@ use crate::transcript::{Role, TranscriptKind};
 use amounts::money_talk;
 use compare::{Comparison, compare};
 use hint::{TextHint, digit_turns};
-use values::{Entity, Extractor, Found, VALUE_PROFILE, Value};
+use values::{Entity, Extractor, VALUE_PROFILE, Value};
 
 rule_toml! {
     /// `[[readback]]` table.
@@ -418,22 +418,34 @@ impl Reader<'_> {
             None
         };
         let (read, money) = read.unwrap_or_default();
-        let located = |f: Found| Located {
-            value: f.value,
-            start: text.locate(f.range.start),
-            end: text.locate(f.range.end),
-        };
         let money = read.money_mattered.then_some(money);
         // `--redact` reads with `money` on: a read without values and with it on, or where it
-        // did not matter, tells it nothing.
-        if reads::wanted() && (!read.extracted.values.is_empty() || money == Some(false)) {
-            let values = read.extracted.values.iter().cloned().map(|f| {
-                let written = text.as_str()[f.range.clone()].to_string();
-                (located(f), written)
+        // did not matter, tells it nothing. It masks each value as written, too.
+        let written: Option<Vec<String>> =
+            (reads::wanted() && (!read.extracted.values.is_empty() || money == Some(false))).then(|| {
+                let found = read.extracted.values.iter();
+                found
+                    .map(|f| text.as_str()[f.range.clone()].to_string())
+                    .collect()
             });
-            reads::note_read(u, min_digits, money, values.collect());
+        let values: Vec<Located> = read
+            .extracted
+            .values
+            .into_iter()
+            .map(|f| Located {
+                value: f.value,
+                start: text.locate(f.range.start),
+                end: text.locate(f.range.end),
+            })
+            .collect();
+        if let Some(written) = written {
+            reads::note_read(
+                u,
+                min_digits,
+                money,
+                values.iter().cloned().zip(written).collect(),
+            );
         }
-        let values: Vec<Located> = read.extracted.values.into_iter().map(located).collect();
         let bare = if bare {
             extractor
                 .bare_amounts(text.as_str(), &mut self.norm, hint, read.folded)
