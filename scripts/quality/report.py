@@ -51,8 +51,14 @@ def run(args: list[str], ok=(0, 1)) -> str:
     return done.stdout
 
 
-def percent(hits: int, of: int) -> str:
-    return f"{100 * hits / of:.1f}% ({hits}/{of})" if of else "–"
+def percent(hits: int, of: int, interval: list[float] | None = None) -> str:
+    """`80.0% (72/90)`, with `, likely 70.6–87.0%` when callcheck gave the 95% interval."""
+    if not of:
+        return "–"
+    shown = f"{100 * hits / of:.1f}% ({hits}/{of})"
+    if interval:
+        shown += f", likely {100 * interval[0]:.1f}–{100 * interval[1]:.1f}%"
+    return shown
 
 
 def eval_block(callcheck: str, labels: str, corpus: str, rulebook: str, shown_corpus: str,
@@ -73,7 +79,8 @@ def eval_block(callcheck: str, labels: str, corpus: str, rulebook: str, shown_co
     summary = json.loads(run([callcheck, "eval", labels, corpus, "-r", rulebook, "--format", "json"]))["summary"]
     tp, fp, fn = summary["tp"], summary["fp"], summary["fn"]
     row = (f"| {summary['calls']} | {summary['labels']} | {tp + fn} | {tp + fp} | "
-           f"{percent(tp, tp + fp)} | {percent(tp, tp + fn)} |")
+           f"{percent(tp, tp + fp, summary['precision_interval'])} | "
+           f"{percent(tp, tp + fn, summary['recall_interval'])} |")
     return f"```sh\n{command}\n```\n\n{text}\n", row
 
 

@@ -193,7 +193,17 @@ fn pretty(e: &Evaluation, gates: &GateReport, color: bool) -> String {
         }
     }
     let _ = writeln!(out, "\nOverall (micro-averaged): {}.", overall(e));
+    let _ = writeln!(out, "{}", uncertainty(&e.total));
     out
+}
+
+/// How far the totals can be trusted with this many labels: their 95% intervals.
+fn uncertainty(total: &Counts) -> String {
+    format!(
+        "Likely range with this many labels (95% Wilson interval): precision {}, recall {}.",
+        total.precision().interval_text(),
+        total.recall().interval_text(),
+    )
 }
 
 /// A location in a Markdown code span.
@@ -218,6 +228,7 @@ fn markdown(e: &Evaluation) -> String {
         e.total.recall(),
         f1(&e.total),
     );
+    let _ = writeln!(out, "{}\n", uncertainty(&e.total));
 
     let _ = writeln!(out, "## By check\n");
     out.push_str(&header(
@@ -297,7 +308,16 @@ fn markdown(e: &Evaluation) -> String {
 
 /// A value from 0 to 1 rounded to four decimals, or `null`.
 fn rate(ratio: Option<f64>) -> Option<f64> {
-    ratio.map(|x| (x * 10_000.0).round() / 10_000.0)
+    ratio.map(four_decimals)
+}
+
+fn four_decimals(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+/// A ratio's 95% interval as `[lowest, highest]` rounded like [`rate`], or `null`.
+fn interval(ratio: Ratio) -> Option<[f64; 2]> {
+    ratio.interval().map(|(low, high)| [low, high].map(four_decimals))
 }
 
 #[derive(Serialize)]
@@ -311,6 +331,8 @@ struct CountsJson {
     precision: Option<f64>,
     recall: Option<f64>,
     f1: Option<f64>,
+    precision_interval: Option<[f64; 2]>,
+    recall_interval: Option<[f64; 2]>,
 }
 
 impl From<&Counts> for CountsJson {
@@ -324,6 +346,8 @@ impl From<&Counts> for CountsJson {
             precision: rate(c.precision().value()),
             recall: rate(c.recall().value()),
             f1: rate(c.f1()),
+            precision_interval: interval(c.precision()),
+            recall_interval: interval(c.recall()),
         }
     }
 }
@@ -360,6 +384,7 @@ struct RuleJson<'a> {
     tp: usize,
     fp: usize,
     precision: Option<f64>,
+    precision_interval: Option<[f64; 2]>,
     recall: Option<RecallJson>,
 }
 
@@ -455,6 +480,7 @@ fn json(e: &Evaluation, gates: &GateReport) -> String {
                 tp: r.tp,
                 fp: r.fp,
                 precision: rate(r.precision().value()),
+                precision_interval: interval(r.precision()),
                 recall: r.recall.map(|ratio| RecallJson {
                     value: rate(ratio.value()),
                     tp: ratio.hits,

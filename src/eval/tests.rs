@@ -336,3 +336,25 @@ fn natural_order_compares_numbers_as_numbers() {
     checks.sort_by(|a, b| natural(a, b));
     assert_eq!(checks, ["G3", "G03", "G3a", "G12", "a/b", "tag:x"]);
 }
+
+#[test]
+fn wilson_intervals_match_hand_computed_values() {
+    let interval = |hits, of| Ratio { hits, of }.interval();
+    // 72 of 90: p = 0.8, centre 0.7877, half-width 0.0819.
+    let (low, high) = interval(72, 90).unwrap();
+    assert!(
+        (low - 0.7059).abs() < 5e-4 && (high - 0.8696).abs() < 5e-4,
+        "{low} {high}"
+    );
+    // All right on a small sample is not certainty: 16 of 16 reaches down to 80.6%.
+    let (low, high) = interval(16, 16).unwrap();
+    assert!((low - 0.8064).abs() < 5e-4 && high == 1.0, "{low} {high}");
+    let (low, high) = interval(0, 5).unwrap();
+    assert!(low == 0.0 && (high - 0.4345).abs() < 5e-4, "{low} {high}");
+    assert_eq!(interval(0, 0), None);
+    // More labels, a narrower interval around the same rate.
+    let width = |hits, of| interval(hits, of).map(|(l, h)| h - l).unwrap();
+    assert!(width(80, 100) < width(8, 10));
+    assert_eq!(Ratio { hits: 72, of: 90 }.interval_text(), "70.6–87%");
+    assert_eq!(Ratio { hits: 0, of: 0 }.interval_text(), "–");
+}
